@@ -1,0 +1,372 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { isOpen, type Ticket, type ThreadMessage } from '../domain/ticket.js';
+import type {
+  AppendWrite,
+  InboundLookup,
+  InboundLookupResult,
+  NewTicketWrite,
+  ReceiptRecord,
+  TicketStore,
+} from '../pipeline/ports.js';
+import { TABLE_KEYS } from './table.js';
+
+type Item = Record<string, unknown>;
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+const MAX_BATCH_RETRIES = 8;
+
+/** Item keys of the single-table design (see DESIGN.md). */
+export const keys = {
+  ticket: (ticketKey: string) => ({ pk: `T#${ticketKey}`, sk: 'T' }),
+  message: (ticketKey: string, messageKey: string) => ({ pk: `T#${ticketKey}`, sk: `M#${messageKey}` }),
+  alias: (number: number) => ({ pk: `N#${number}`, sk: 'N' }),
+  threadKey: (messageId: string) => ({ pk: `K#${messageId}`, sk: 'K' }),
+  receipt: (id: string) => ({ pk: `R#${id}`, sk: 'R' }),
+  requester: (address: string) => ({ pk: `U#${address}`, sk: 'U' }),
+  counter: { pk: 'C#ticket', sk: 'C' },
+};
+
+const QUARANTINE_PARTITION = 'QUARANTINE';
+
+export function openTicketsPartition(priority: string | null): string {
+  return `OPEN#${priority ?? 'NONE'}`;
+}
+
+function ticketToItem(t: Ticket): Item {
+  const { participants, messageKeys, mergedKeys, ...rest } = t;
+  const item: Item = { ...keys.ticket(t.key), type: 'ticket', ...rest };
+  // String sets may not be empty in DynamoDB: omit what has no members.
+  if (participants.length) item.participants = new Set(participants);
+  if (messageKeys.length) item.messageKeys = new Set(messageKeys);
+  if (mergedKeys.length) item.mergedKeys = new Set(mergedKeys);
+  if (isOpen(t.status)) {
+    item[TABLE_KEYS.byRequester.pk] = `REQ#${t.requester}`;
+    item[TABLE_KEYS.byRequester.sk] = t.lastActivityAt;
+    item[TABLE_KEYS.openByActivity.pk] = openTicketsPartition(t.priority);
+    item[TABLE_KEYS.openByActivity.sk] = t.lastActivityAt;
+  }
+  return item;
+}
+
+function setToArray(value: unknown): string[] {
+  if (value instanceof Set) return [...(value as Set<string>)].sort();
+  return Array.isArray(value) ? (value as string[]) : [];
+}
+
+function itemToTicket(item: Item): Ticket {
+  return {
+    key: item.key as string,
+    number: item.number as number,
+    id: item.id as string,
+    subject: item.subject as string,
+    requester: item.requester as string,
+    requesterName: (item.requesterName as string) ?? '',
+    participants: setToArray(item.participants),
+    status: item.status as Ticket['status'],
+    category: (item.category as string | null) ?? null,
+    priority: (item.priority as string | null) ?? null,
+    triageReasons: (item.triageReasons as string[]) ?? [],
+    missing: (item.missing as string[]) ?? [],
+    assignee: (item.assignee as string | null) ?? null,
+    duplicateOf: (item.duplicateOf as string | null) ?? null,
+    createdAt: item.createdAt as string,
+    lastActivityAt: item.lastActivityAt as string,
+    stale: Boolean(item.stale),
+    messageKeys: setToArray(item.messageKeys),
+    mergedKeys: setToArray(item.mergedKeys),
+    fingerprint: (item.fingerprint as string) ?? '',
+    originMessageId: item.originMessageId as string,
+  };
+}
+
+function messageToItem(m: ThreadMessage): Item {
+  return { ...keys.message(m.ticketKey, m.key), type: 'message', ...m };
+}
+
+function itemToMessage(item: Item): ThreadMessage {
+  const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
+  return rest as unknown as ThreadMessage;
+}
+
+function receiptToItem(r: ReceiptRecord): Item {
+  const item: Item = { ...keys.receipt(r.id), type: 'receipt', ...r };
+  if (r.state === 'quarantined') {
+    item[TABLE_KEYS.openByActivity.pk] = QUARANTINE_PARTITION;
+    item[TABLE_KEYS.openByActivity.sk] = r.at;
+  }
+  return item;
+}
+
+function itemToReceipt(item: Item): ReceiptRecord {
+  const { pk: _pk, sk: _sk, type: _type, gsi2pk: _g, gsi2sk: _s, ...rest } = item;
+  return rest as unknown as ReceiptRecord;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+/** The ticket store on one DynamoDB table, through the document client. */
+export class DynamoTicketStore implements TicketStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async lookUpInbound(q: InboundLookup): Promise<InboundLookupResult> {
+    const wanted = [
+      ...q.receiptIds.map(keys.receipt),
+      ...q.threadKeys.map(keys.threadKey),
+      ...q.ticketKeys.map(keys.ticket),
+      ...(q.ticketNumber !== null ? [keys.alias(q.ticketNumber)] : []),
+    ];
+    const [items, openTickets] = await Promise.all([
+      this.batchGet(wanted),
+      q.requester ? this.openTicketsOf(q.requester.address, q.requester.since) : Promise.resolve([]),
+    ]);
+    const result: InboundLookupResult = {
+      receipts: [],
+      threadKeyHits: new Map(),
+      tickets: new Map(),
+      ticketByNumber: null,
+      openTicketsOfRequester: openTickets,
+    };
+    let aliasKey: string | null = null;
+    for (const item of items) {
+      const pk = item.pk as string;
+      if (pk.startsWith('R#')) result.receipts.push(itemToReceipt(item));
+      else if (pk.startsWith('K#')) result.threadKeyHits.set(pk.slice(2), item.ticketKey as string);
+      else if (pk.startsWith('T#')) result.tickets.set(item.key as string, itemToTicket(item));
+      else if (pk.startsWith('N#')) aliasKey = item.ticketKey as string;
+    }
+    if (aliasKey) {
+      // A tagged mail needs the tagged ticket's participants: one more read, only on this path.
+      const ticket = result.tickets.get(aliasKey) ?? (await this.getTickets([aliasKey])).get(aliasKey);
+      if (ticket && ticket.number === q.ticketNumber) result.ticketByNumber = ticket;
+    }
+    return result;
+  }
+
+  async getTickets(ticketKeys: string[]): Promise<Map<string, Ticket>> {
+    const items = await this.batchGet([...new Set(ticketKeys)].map(keys.ticket));
+    return new Map(items.map((item) => [item.key as string, itemToTicket(item)]));
+  }
+
+  async nextTicketNumber(): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.counter,
+        UpdateExpression: 'ADD #n :one',
+        ExpressionAttributeNames: { '#n': 'n' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return out.Attributes?.n as number;
+  }
+
+  async createTicket(w: NewTicketWrite): Promise<boolean> {
+    const putTicket = this.doc
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: ticketToItem(w.ticket),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      .then(() => true)
+      .catch((err: unknown) => {
+        if (err instanceof ConditionalCheckFailedException) return false;
+        throw err;
+      });
+    const [created] = await Promise.all([
+      putTicket,
+      this.batchWrite([
+        { ...keys.alias(w.ticket.number), type: 'alias', ticketKey: w.ticket.key },
+        ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
+        messageToItem(w.message),
+        ...w.receipts.map(receiptToItem),
+      ]),
+      this.touchRequester(w.ticket),
+    ]);
+    return created;
+  }
+
+  async appendMessage(w: AppendWrite): Promise<void> {
+    const names: Record<string, string> = { '#mk': 'messageKeys' };
+    const values: Record<string, unknown> = { ':mk': new Set([w.message.key]) };
+    const sets: string[] = [];
+    const adds = ['#mk :mk'];
+    if (w.activityAt && w.activityAt > w.ticket.lastActivityAt) {
+      sets.push('lastActivityAt = :t', '#g1s = :t', '#g2s = :t');
+      names['#g1s'] = TABLE_KEYS.byRequester.sk;
+      names['#g2s'] = TABLE_KEYS.openByActivity.sk;
+      values[':t'] = w.activityAt;
+    }
+    if (w.newParticipants.length) {
+      adds.push('#pa :pa');
+      names['#pa'] = 'participants';
+      values[':pa'] = new Set(w.newParticipants);
+    }
+    if (w.merged) {
+      adds.push('#mg :mg');
+      names['#mg'] = 'mergedKeys';
+      values[':mg'] = new Set([w.message.key]);
+    }
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', `ADD ${adds.join(', ')}`].filter(Boolean).join(' ');
+    await Promise.all([
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.ticket(w.ticket.key),
+          UpdateExpression: expression,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+      this.batchWrite([
+        ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
+        messageToItem(w.message),
+        ...w.receipts.map(receiptToItem),
+      ]),
+    ]);
+  }
+
+  async recordReceipts(receipts: ReceiptRecord[]): Promise<void> {
+    await this.batchWrite(receipts.map(receiptToItem));
+  }
+
+  async getTicketById(number: number): Promise<Ticket | null> {
+    const [alias] = await this.batchGet([keys.alias(number)]);
+    if (!alias) return null;
+    const ticket = (await this.getTickets([alias.ticketKey as string])).get(alias.ticketKey as string);
+    return ticket && ticket.number === number ? ticket : null;
+  }
+
+  /** Every ticket, for the CLI listing. An operator's view, not a hot path: Scan is fine here. */
+  async listTickets(): Promise<Ticket[]> {
+    const items = await this.scanAll('begins_with(pk, :t) AND sk = :s', { ':t': 'T#', ':s': 'T' });
+    return items.map(itemToTicket).sort((a, b) => a.number - b.number);
+  }
+
+  async listMessages(ticketKey: string): Promise<ThreadMessage[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+      ExpressionAttributeValues: { ':pk': keys.ticket(ticketKey).pk, ':m': 'M#' },
+    });
+    return items.map(itemToMessage).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.key.localeCompare(b.key));
+  }
+
+  async listQuarantine(): Promise<ReceiptRecord[]> {
+    const items = await this.queryAll({
+      IndexName: TABLE_KEYS.openByActivity.name,
+      KeyConditionExpression: '#p = :q',
+      ExpressionAttributeNames: { '#p': TABLE_KEYS.openByActivity.pk },
+      ExpressionAttributeValues: { ':q': QUARANTINE_PARTITION },
+    });
+    // A sha: and a mid: record can describe the same delivery; show each raw object once.
+    const byRaw = new Map<string, ReceiptRecord>();
+    for (const r of items.map(itemToReceipt)) byRaw.set(r.rawKey, r);
+    return [...byRaw.values()];
+  }
+
+  private openTicketsOf(address: string, since: string): Promise<Ticket[]> {
+    const { name, pk, sk } = TABLE_KEYS.byRequester;
+    return this.queryAll({
+      IndexName: name,
+      KeyConditionExpression: '#pk = :pk AND #sk >= :since',
+      ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
+      ExpressionAttributeValues: { ':pk': `REQ#${address}`, ':since': since },
+    }).then((items) => items.map(itemToTicket));
+  }
+
+  private touchRequester(t: Ticket): Promise<unknown> {
+    return this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.requester(t.requester),
+        UpdateExpression:
+          'SET firstSeenAt = if_not_exists(firstSeenAt, :t), lastSeenAt = :t, #name = :name, #type = :type ADD ticketKeys :k',
+        ExpressionAttributeNames: { '#name': 'name', '#type': 'type' },
+        ExpressionAttributeValues: { ':t': t.createdAt, ':name': t.requesterName, ':type': 'requester', ':k': new Set([t.key]) },
+      }),
+    );
+  }
+
+  private async batchGet(wanted: { pk: string; sk: string }[]): Promise<Item[]> {
+    const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+    const results: Item[] = [];
+    for (const part of chunk(unique, BATCH_GET_LIMIT)) {
+      let request: Record<string, { Keys: Item[] }> | undefined = { [this.tableName]: { Keys: part } };
+      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+        if (attempt > MAX_BATCH_RETRIES) throw new StoreError(`BatchGet still throttled after ${MAX_BATCH_RETRIES} retries`);
+        if (attempt) await backoff(attempt);
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        results.push(...(out.Responses?.[this.tableName] ?? []));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return results;
+  }
+
+  private async batchWrite(items: Item[]): Promise<void> {
+    const unique = [...new Map(items.map((i) => [`${i.pk}|${i.sk}`, i])).values()];
+    await Promise.all(
+      chunk(unique, BATCH_WRITE_LIMIT).map(async (part) => {
+        let request: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
+          [this.tableName]: part.map((Item) => ({ PutRequest: { Item } })),
+        };
+        for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+          if (attempt > MAX_BATCH_RETRIES) throw new StoreError(`BatchWrite still throttled after ${MAX_BATCH_RETRIES} retries`);
+          if (attempt) await backoff(attempt);
+          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
+          request = out.UnprocessedItems as typeof request;
+        }
+      }),
+    );
+  }
+
+  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  private async scanAll(filter: string, values: Item): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({ TableName: this.tableName, FilterExpression: filter, ExpressionAttributeValues: values, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

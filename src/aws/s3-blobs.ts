@@ -1,0 +1,33 @@
+import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../pipeline/ports.js';
+
+export class BlobNotFoundError extends Error {
+  override name = 'BlobNotFoundError';
+}
+
+/** Raw mail and attachments in one S3 bucket. Streams both ways: nothing is held whole in memory. */
+export class S3Blobs implements BlobStore {
+  constructor(
+    private readonly s3: S3Client,
+    readonly bucket: string,
+  ) {}
+
+  async put(key: string, body: Buffer | Readable, contentType = 'application/octet-stream'): Promise<void> {
+    // lib-storage's Upload takes streams of unknown length (multipart past 5 MB), which PutObject cannot.
+    await new Upload({ client: this.s3, params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType } }).done();
+  }
+
+  async get(key: string): Promise<Readable> {
+    try {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return out.Body as Readable;
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') {
+        throw new BlobNotFoundError(`s3://${this.bucket}/${key} does not exist`, { cause: err });
+      }
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The single table. GSI names and key attributes are shared by the store, the local
+ * stack (which creates the table) and the CDK app (which declares it).
+ *
+ * - byRequester: open tickets of a requester, by last activity (duplicate merging).
+ *   Sparse: only open (not resolved/closed) tickets carry gsi1pk.
+ * - openByActivity: open tickets per priority bucket, by last activity (the stale job).
+ *   Sparse the same way.
+ */
+export const TABLE_KEYS = {
+  pk: 'pk',
+  sk: 'sk',
+  byRequester: { name: 'byRequester', pk: 'gsi1pk', sk: 'gsi1sk' },
+  openByActivity: { name: 'openByActivity', pk: 'gsi2pk', sk: 'gsi2sk' },
+  ttl: 'expiresAt',
+} as const;
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const { byRequester, openByActivity } = TABLE_KEYS;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: TABLE_KEYS.pk, AttributeType: 'S' },
+      { AttributeName: TABLE_KEYS.sk, AttributeType: 'S' },
+      { AttributeName: byRequester.pk, AttributeType: 'S' },
+      { AttributeName: byRequester.sk, AttributeType: 'S' },
+      { AttributeName: openByActivity.pk, AttributeType: 'S' },
+      { AttributeName: openByActivity.sk, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.pk, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sk, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [byRequester, openByActivity].map((index) => ({
+      IndexName: index.name,
+      KeySchema: [
+        { AttributeName: index.pk, KeyType: 'HASH' as const },
+        { AttributeName: index.sk, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}

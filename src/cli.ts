@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { ConfigError, loadConfigFile, type Config } from './config.js';
+import { DynamoTicketStore } from './aws/dynamo-store.js';
+import { handleInboundEvent, type InboundDeps } from './aws/inbound-handler.js';
+import { S3Blobs } from './aws/s3-blobs.js';
+import { UnknownEventError } from './aws/events.js';
+import { parseTicketId } from './domain/ticket.js';
+import { createAwsClients, startLocalStack, type LocalStack } from './local/stack.js';
+import { readOutbox } from './local/ses-endpoint.js';
+import type { Clock } from './pipeline/ports.js';
+import { renderOutbox, renderTicket, renderTicketTable, ticketRow } from './cli-render.js';
+
+const USAGE = `ticketing — email-in ticketing for IT teams (local mode: an embedded AWS stack under --data)
+
+Usage:
+  ticketing ingest FILE.eml...      store each mail as SES would and run the inbound handler;
+                                    prints one JSON line per file
+  ticketing tickets [--json]        list tickets (and quarantined mail)
+  ticketing show TICKET [--json]    one ticket with its thread, e.g. ticketing show TKT-3
+  ticketing outbox [--json]         mail sent through the local SES endpoint
+  ticketing demo                    ingest the demo inbox into a fresh data directory
+
+Options:
+  --data DIR       local data directory (default .data)
+  --config FILE    JSON configuration (defaults built in)
+  --now ISO-8601   the clock, e.g. 2026-11-23T09:00:00Z (default: the system clock)
+  --json           machine-readable output
+  -h, --help       this help`;
+
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const verdict = z.object({ status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']) });
+const sidecarSchema = z
+  .object({
+    spamVerdict: verdict,
+    virusVerdict: verdict,
+    spfVerdict: verdict,
+    dkimVerdict: verdict,
+    dmarcVerdict: verdict,
+  })
+  .partial()
+  .strict();
+
+interface Options {
+  data: string;
+  config: Config;
+  now: Date | null;
+  json: boolean;
+}
+
+function parseNow(value: string | undefined): Date | null {
+  if (value === undefined) return null;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    throw new UsageError(`--now expects an ISO-8601 time such as 2026-11-23T09:00:00Z, got "${value}"`);
+  }
+  return date;
+}
+
+/** A clock that starts at --now (or the system time) and moves on one second per mail, to keep arrival order. */
+function steppingClock(start: Date | null): Clock & { step(): void } {
+  let offset = 0;
+  return {
+    now: () => new Date((start ?? new Date()).getTime() + offset * 1000),
+    step: () => void (start && offset++),
+  };
+}
+
+/** SES message ids are 20+ lower-case alphanumerics; ours look the same so keys look as on AWS. */
+function sesLikeId(): string {
+  return randomBytes(16).toString('hex').slice(0, 20);
+}
+
+function readSidecar(file: string) {
+  const path = file.replace(/\.eml$/i, '') + '.receipt.json';
+  if (!existsSync(path)) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`receipt sidecar ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = sidecarSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`receipt sidecar ${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** A receipt event as SES's Lambda action sends it, for a raw object we stored under the inbound prefix. */
+export function sesEventFor(sesMessageId: string, receivedAt: Date, recipients: string[], verdicts: z.infer<typeof sidecarSchema>) {
+  const pass = { status: 'PASS' as const };
+  return {
+    Records: [
+      {
+        eventSource: 'aws:ses',
+        eventVersion: '1.0',
+        ses: {
+          mail: { messageId: sesMessageId, timestamp: receivedAt.toISOString(), destination: recipients },
+          receipt: {
+            recipients,
+            timestamp: receivedAt.toISOString(),
+            spamVerdict: verdicts.spamVerdict ?? pass,
+            virusVerdict: verdicts.virusVerdict ?? pass,
+            spfVerdict: verdicts.spfVerdict ?? pass,
+            dkimVerdict: verdicts.dkimVerdict ?? pass,
+            dmarcVerdict: verdicts.dmarcVerdict ?? pass,
+            action: { type: 'Lambda', invocationType: 'Event', functionArn: 'arn:aws:lambda:local:000000000000:function:inbound' },
+          },
+        },
+      },
+    ],
+  };
+}
+
+async function withStack<T>(opts: Options, run: (stack: LocalStack, deps: InboundDeps & { clock: ReturnType<typeof steppingClock> }) => Promise<T>): Promise<T> {
+  const stack = await startLocalStack({ dataDir: opts.data, config: opts.config });
+  try {
+    const clients = createAwsClients(stack);
+    const clock = steppingClock(opts.now);
+    const deps = {
+      config: opts.config,
+      store: new DynamoTicketStore(clients.doc, opts.config.aws.tableName),
+      blobsFor: (bucket: string) => new S3Blobs(clients.s3, bucket),
+      clock,
+    };
+    return await run(stack, deps);
+  } finally {
+    await stack.close();
+  }
+}
+
+export async function ingestFiles(files: string[], opts: Options, print: (line: string) => void): Promise<number> {
+  if (!files.length) throw new UsageError('ingest needs at least one .eml file');
+  let failures = 0;
+  await withStack(opts, async (_stack, deps) => {
+    const blobs = deps.blobsFor(opts.config.aws.bucket);
+    for (const file of files) {
+      try {
+        const raw = readFileSync(file);
+        const verdicts = readSidecar(file);
+        const id = sesLikeId();
+        await blobs.put(`${opts.config.aws.inboundPrefix}${id}`, raw, 'message/rfc822');
+        const event = sesEventFor(id, deps.clock.now(), opts.config.supportAddresses.slice(0, 1), verdicts);
+        const handled = await handleInboundEvent(event, deps);
+        for (const r of handled.results) {
+          print(JSON.stringify({ file: basename(file), ...r }));
+        }
+      } catch (err) {
+        failures++;
+        const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        print(JSON.stringify({ file: basename(file), messageId: null, outcome: 'error', ticket: null, reason: error, status: null, category: null, priority: null, missing: [], replies: [] }));
+      }
+      deps.clock.step();
+    }
+  });
+  return failures ? 1 : 0;
+}
+
+async function listTickets(opts: Options, print: (line: string) => void): Promise<number> {
+  await withStack(opts, async (_stack, deps) => {
+    const [tickets, quarantine] = await Promise.all([deps.store.listTickets(), deps.store.listQuarantine()]);
+    if (opts.json) print(JSON.stringify(tickets.map(ticketRow), null, 2));
+    else print(renderTicketTable(tickets, quarantine));
+  });
+  return 0;
+}
+
+async function showTicket(ref: string | undefined, opts: Options, print: (line: string) => void): Promise<number> {
+  if (!ref) throw new UsageError(`show needs a ticket id, e.g. ticketing show ${opts.config.ticketPrefix}-1`);
+  const number = parseTicketId(opts.config.ticketPrefix, ref) ?? (/^\d+$/.test(ref) ? Number(ref) : null);
+  if (number === null) throw new UsageError(`"${ref}" is not a ticket id; ticket ids look like ${opts.config.ticketPrefix}-42`);
+  return withStack(opts, async (_stack, deps) => {
+    const ticket = await deps.store.getTicketById(number);
+    if (!ticket) {
+      print(`No ticket ${opts.config.ticketPrefix}-${number} in ${opts.data}.`);
+      return 1;
+    }
+    const messages = await deps.store.listMessages(ticket.key);
+    print(opts.json ? JSON.stringify({ ...ticketRow(ticket), ticket, messages }, null, 2) : renderTicket(ticket, messages));
+    return 0;
+  });
+}
+
+async function showOutbox(opts: Options, print: (line: string) => void): Promise<number> {
+  const entries = await readOutbox(join(opts.data, 'outbox'));
+  print(await renderOutbox(entries, opts.json));
+  return 0;
+}
+
+/** `npm start`: the demo inbox, in a fresh data directory each run, so the story is the same every time. */
+async function demo(opts: Options, print: (line: string) => void): Promise<number> {
+  const root = resolve(import.meta.dirname, '..');
+  const inbox = join(root, 'fixtures', 'demo');
+  const data = resolve(opts.data === '.data' ? '.data/demo' : opts.data);
+  rmSync(data, { recursive: true, force: true });
+  const config = loadConfigFile(join(inbox, 'config.json'));
+  const files = readdirSync(inbox).filter((f) => f.endsWith('.eml')).sort().map((f) => join(inbox, f));
+  const demoOpts: Options = { ...opts, data, config, now: opts.now ?? new Date('2026-11-23T08:00:00Z') };
+  print(`Demo: a Monday morning at Northwind IT — ${files.length} mails arrive at ${config.supportAddresses.join(', ')}.\n`);
+  const lines: string[] = [];
+  const code = await ingestFiles(files, demoOpts, (line) => lines.push(line));
+  for (const line of lines) {
+    const r = JSON.parse(line) as { file: string; outcome: string; ticket: string | null; reason: string };
+    print(`${r.file}\n  → ${r.outcome}${r.ticket ? ` ${r.ticket}` : ''}: ${r.reason}`);
+  }
+  print('\nTickets now:\n');
+  await listTickets({ ...demoOpts, json: false }, print);
+  print(`\nData kept in ${data}. Look closer with: npx ticketing show TKT-1 --data ${data}`);
+  return code;
+}
+
+export async function main(argv: string[], print: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        data: { type: 'string', default: '.data' },
+        config: { type: 'string' },
+        now: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    const [command, ...rest] = positionals;
+    if (values.help || !command) {
+      print(USAGE);
+      return command || values.help ? 0 : 2;
+    }
+    const opts: Options = { data: values.data!, config: loadConfigFile(values.config), now: parseNow(values.now), json: values.json! };
+    switch (command) {
+      case 'ingest':
+        return await ingestFiles(rest, opts, print);
+      case 'tickets':
+        return await listTickets(opts, print);
+      case 'show':
+        return await showTicket(rest[0], opts, print);
+      case 'outbox':
+        return await showOutbox(opts, print);
+      case 'demo':
+        return await demo(opts, print);
+      default:
+        throw new UsageError(`unknown command "${command}"; run ticketing --help for the list`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof UnknownEventError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`ticketing: ${(err as Error).message}`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const email = z.string().trim().toLowerCase().pipe(z.email());
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected a domain name such as example.com');
+
+/** The one configuration schema. Every key has a default, so `{}` is a working local config. */
+export const configSchema = z
+  .object({
+    supportAddresses: z.array(email).min(1).default(['support@example.com']),
+    ticketPrefix: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9]{1,9}$/, 'expected 2-10 capital letters/digits such as TKT')
+      .default('TKT'),
+    staff: z
+      .object({
+        addresses: z.array(email).default([]),
+        domains: z.array(domain).default([]),
+      })
+      .strict()
+      .default({ addresses: [], domains: [] }),
+    staffList: email.default('it-team@example.com'),
+    duplicates: z
+      .object({
+        /** A new mail may merge into an open ticket of the same requester active within this window. */
+        windowHours: z.number().positive().max(24 * 90).default(72),
+        /** Word-shingle similarity (0..1) at or above which two mails are the same request. */
+        threshold: z.number().min(0.5).max(1).default(0.8),
+      })
+      .strict()
+      .default({ windowHours: 72, threshold: 0.8 }),
+    mail: z
+      .object({
+        /** Larger raw messages are quarantined unparsed (SES itself stops at 40 MB). */
+        maxMessageBytes: z.number().int().positive().default(40 * 1024 * 1024),
+        /** More header lines than this is a malformed or hostile message. */
+        maxHeaderLines: z.number().int().positive().default(2000),
+      })
+      .strict()
+      .default({ maxMessageBytes: 40 * 1024 * 1024, maxHeaderLines: 2000 }),
+    aws: z
+      .object({
+        region: z.string().min(1).default('eu-west-1'),
+        tableName: z.string().min(3).default('tickets'),
+        bucket: z.string().min(3).default('ticketing-mail'),
+        /** Where the SES receipt rule's S3 action writes raw mail. */
+        inboundPrefix: z.string().default('inbound/'),
+      })
+      .strict()
+      .default({ region: 'eu-west-1', tableName: 'tickets', bucket: 'ticketing-mail', inboundPrefix: 'inbound/' }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates a config object; errors name the key path and what was wrong. */
+export function parseConfig(input: unknown, source = 'config'): Config {
+  const result = configSchema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join('.') : '(top level)';
+    if (issue.code === 'unrecognized_keys') {
+      const where = issue.path.length ? ` in ${path}` : '';
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}`;
+    }
+    return `${path}: ${issue.message}`;
+  });
+  return raise(`${source} is invalid: ${problems.join('; ')}`);
+}
+
+function raise(message: string): never {
+  throw new ConfigError(message);
+}
+
+export function loadConfigFile(path: string | undefined): Config {
+  if (!path) return parseConfig({});
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return parseConfig(json, `config file ${path}`);
+}
+
+/** Lambda: the whole config as JSON in TICKETING_CONFIG (the CDK app writes it from the validated config). */
+export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = env.TICKETING_CONFIG;
+  if (!raw) return parseConfig({});
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new ConfigError(`environment variable TICKETING_CONFIG is not valid JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return parseConfig(json, 'environment variable TICKETING_CONFIG');
+}

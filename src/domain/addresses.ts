@@ -1,0 +1,74 @@
+import type { InboundMessage, Mailbox } from '../mail/types.js';
+
+/** What we know about the organisation's addresses, from the config. */
+export interface AddressBook {
+  supportAddresses: string[];
+  ticketPrefix: string;
+  staffAddresses: string[];
+  staffDomains: string[];
+  staffList: string;
+}
+
+export function localPart(address: string): string {
+  return address.slice(0, address.lastIndexOf('@'));
+}
+
+export function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1);
+}
+
+/** `support+tkt-42@x` → `support@x`: plus-addressing carries ticket tags, not identity. */
+export function withoutPlus(address: string): string {
+  const local = localPart(address);
+  const plus = local.indexOf('+');
+  return plus === -1 ? address : `${local.slice(0, plus)}@${domainOf(address)}`;
+}
+
+export function isSupportAddress(address: string, book: AddressBook): boolean {
+  const base = withoutPlus(address);
+  return book.supportAddresses.includes(base) || base === book.staffList;
+}
+
+export function isStaffAddress(address: string, book: AddressBook): boolean {
+  return book.staffAddresses.includes(address) || book.staffDomains.includes(domainOf(address));
+}
+
+const NO_REPLY_LOCAL = /^(no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|forms?)([+._-].*)?$/i;
+
+export function looksNoReply(address: string): boolean {
+  return NO_REPLY_LOCAL.test(localPart(address));
+}
+
+export interface RequesterChoice {
+  requester: Mailbox;
+  reason: string;
+}
+
+/**
+ * Who the ticket is for. A single Reply-To that is not ours names the person to answer
+ * (contact forms send From a no-reply address); otherwise the From address.
+ */
+export function chooseRequester(msg: InboundMessage, book: AddressBook): RequesterChoice | null {
+  const from = msg.from;
+  const replyTo = msg.replyTo.filter((m) => !isSupportAddress(m.address, book));
+  const single = replyTo.length === 1 ? replyTo[0] : undefined;
+  if (single && single.address !== from?.address) {
+    const why = from
+      ? looksNoReply(from.address)
+        ? `From ${from.address} is a no-reply address`
+        : `Reply-To differs from From ${from.address}`
+      : 'there is no From header';
+    return { requester: single, reason: `requester ${single.address} taken from Reply-To (${why})` };
+  }
+  if (!from) return null;
+  return { requester: from, reason: `requester ${from.address} from the From header` };
+}
+
+/** Everyone visible on the mail who is not us: requester, From, To and Cc. */
+export function visibleParticipants(msg: InboundMessage, book: AddressBook): string[] {
+  const all = [msg.from, ...msg.replyTo, ...msg.to, ...msg.cc]
+    .filter((m): m is Mailbox => m !== null)
+    .map((m) => m.address)
+    .filter((a) => !isSupportAddress(a, book));
+  return [...new Set(all)];
+}

@@ -1,0 +1,96 @@
+/**
+ * Near-duplicate detection for "the same request sent twice". Pure text functions.
+ *
+ * Method: subjects are compared as word sets (Jaccard) after removing reply/forward
+ * prefixes and ticket tags; bodies as sets of 3-word shingles. Body overlap is measured
+ * as containment (shared / smaller set) when both bodies are long enough, because a
+ * re-sent request usually repeats the original and adds a line ("re-sending in case…");
+ * short bodies fall back to word Jaccard, where containment would be too generous.
+ * The score weighs the body more than the subject, since people reword subjects.
+ */
+
+const SUBJECT_PREFIX = /^\s*((re|fw|fwd|aw|wg|sv|vs|tr|rv|res|antw|odp)\s*(\[\d+\])?\s*:\s*)+/i;
+const TAG = /\[[a-z]{2,10}-\d+\]/gi;
+
+export function normaliseSubject(subject: string): string {
+  let s = subject.replace(TAG, ' ');
+  let previous;
+  do {
+    previous = s;
+    s = s.replace(SUBJECT_PREFIX, '');
+  } while (s !== previous);
+  return words(s).join(' ');
+}
+
+export function words(text: string): string[] {
+  return text
+    .toLowerCase()
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+/** Fingerprint kept on the ticket: normalised subject, a separator, the opening words of the body. */
+export const FINGERPRINT_BODY_WORDS = 300;
+
+export function fingerprint(subject: string, body: string): string {
+  return `${normaliseSubject(subject)}\n${words(body).slice(0, FINGERPRINT_BODY_WORDS).join(' ')}`;
+}
+
+function shingles(tokens: string[], size: number): Set<string> {
+  const out = new Set<string>();
+  if (tokens.length < size) {
+    if (tokens.length) out.add(tokens.join(' '));
+    return out;
+  }
+  for (let i = 0; i + size <= tokens.length; i++) out.add(tokens.slice(i, i + size).join(' '));
+  return out;
+}
+
+function intersectionSize(a: Set<string>, b: Set<string>): number {
+  let n = 0;
+  for (const x of a) if (b.has(x)) n++;
+  return n;
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  const shared = intersectionSize(a, b);
+  return shared / (a.size + b.size - shared);
+}
+
+export function containment(a: Set<string>, b: Set<string>): number {
+  const smaller = Math.min(a.size, b.size);
+  if (smaller === 0) return a.size === b.size ? 1 : 0;
+  return intersectionSize(a, b) / smaller;
+}
+
+/** Below this many shingles a body is too short for containment to mean anything. */
+const MIN_SHINGLES_FOR_CONTAINMENT = 8;
+const SUBJECT_WEIGHT = 0.3;
+
+export interface Similarity {
+  subject: number;
+  body: number;
+  score: number;
+}
+
+export function similarity(fingerprintA: string, fingerprintB: string): Similarity {
+  const [subjectA = '', bodyA = ''] = fingerprintA.split('\n');
+  const [subjectB = '', bodyB = ''] = fingerprintB.split('\n');
+  const subject = jaccard(new Set(words(subjectA)), new Set(words(subjectB)));
+  const tokensA = words(bodyA);
+  const tokensB = words(bodyB);
+  const shA = shingles(tokensA, 3);
+  const shB = shingles(tokensB, 3);
+  const body =
+    Math.min(shA.size, shB.size) >= MIN_SHINGLES_FOR_CONTAINMENT
+      ? containment(shA, shB)
+      : jaccard(new Set(tokensA), new Set(tokensB));
+  const score = SUBJECT_WEIGHT * subject + (1 - SUBJECT_WEIGHT) * body;
+  return { subject, body, score };
+}
+
+export function percent(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}

@@ -1,0 +1,70 @@
+/** The ticket model and its naming. No I/O. */
+
+export type TicketStatus = 'open' | 'awaiting-info' | 'waiting-on-requester' | 'resolved' | 'closed';
+
+export const CLOSED_STATUSES: readonly TicketStatus[] = ['resolved', 'closed'];
+
+export interface Ticket {
+  /** Internal key: derived from the Message-ID that opened the ticket, so replays converge. */
+  key: string;
+  number: number;
+  /** Human id, e.g. TKT-42. */
+  id: string;
+  subject: string;
+  requester: string;
+  requesterName: string;
+  participants: string[];
+  status: TicketStatus;
+  category: string | null;
+  priority: string | null;
+  triageReasons: string[];
+  missing: string[];
+  assignee: string | null;
+  duplicateOf: string | null;
+  createdAt: string;
+  lastActivityAt: string;
+  stale: boolean;
+  /** Message keys on this ticket (a set, so replays add nothing). */
+  messageKeys: string[];
+  /** Message keys merged in as duplicates of the original request. */
+  mergedKeys: string[];
+  /** Normalised subject and opening text, kept for duplicate detection without reading messages. */
+  fingerprint: string;
+  originMessageId: string;
+}
+
+export type MessageDirection = 'inbound' | 'outbound';
+
+/** One message on a ticket's thread. */
+export interface ThreadMessage {
+  ticketKey: string;
+  key: string;
+  direction: MessageDirection;
+  messageId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  date: string | null;
+  receivedAt: string;
+  visibleText: string;
+  rawBlobKey: string;
+  attachments: { filename: string; contentType: string; size: number; blobKey?: string }[];
+  /** Why this message is on this ticket, in words. */
+  reason: string;
+  /** appended | merged | created | machine kinds such as out-of-office. */
+  role: string;
+}
+
+export function formatTicketId(prefix: string, number: number): string {
+  return `${prefix}-${number}`;
+}
+
+export function parseTicketId(prefix: string, id: string): number | null {
+  const match = new RegExp(`^${prefix}-(\\d{1,9})$`, 'i').exec(id.trim());
+  return match ? Number(match[1]) : null;
+}
+
+export function isOpen(status: TicketStatus): boolean {
+  return !CLOSED_STATUSES.includes(status);
+}

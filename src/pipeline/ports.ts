@@ -1,0 +1,80 @@
+import type { Readable } from 'node:stream';
+import type { Ticket, ThreadMessage } from '../domain/ticket.js';
+
+/** What the store remembers about one inbound delivery (idempotency and quarantine). */
+export interface ReceiptRecord {
+  /** `mid:<Message-ID>` or `sha:<sha256 of raw>`. */
+  id: string;
+  state: 'done' | 'quarantined';
+  outcome: string;
+  ticketKey: string | null;
+  ticketId: string | null;
+  reason: string;
+  rawKey: string;
+  at: string;
+  messageId: string | null;
+  subject?: string;
+  from?: string;
+}
+
+export interface InboundLookup {
+  receiptIds: string[];
+  /** Message-IDs to resolve to tickets (references, in-reply-to and the mail's own id). */
+  threadKeys: string[];
+  /** Ticket keys to read outright (the key a new ticket from this mail would get). */
+  ticketKeys: string[];
+  ticketNumber: number | null;
+  /** Open tickets of this requester active since `since`, for duplicate merging. */
+  requester: { address: string; since: string } | null;
+}
+
+export interface InboundLookupResult {
+  receipts: ReceiptRecord[];
+  threadKeyHits: Map<string, string>;
+  tickets: Map<string, Ticket>;
+  ticketByNumber: Ticket | null;
+  openTicketsOfRequester: Ticket[];
+}
+
+export interface NewTicketWrite {
+  ticket: Ticket;
+  message: ThreadMessage;
+  threadKeys: string[];
+  receipts: ReceiptRecord[];
+}
+
+export interface AppendWrite {
+  ticket: Ticket;
+  message: ThreadMessage;
+  threadKeys: string[];
+  receipts: ReceiptRecord[];
+  newParticipants: string[];
+  /** Human activity moves lastActivityAt; an out-of-office does not. */
+  activityAt: string | null;
+  merged: boolean;
+}
+
+export interface TicketStore {
+  /** One round trip: every read the inbound decision needs, batched. */
+  lookUpInbound(q: InboundLookup): Promise<InboundLookupResult>;
+  /** Tickets by key, batched (thread-key hits resolved to tickets). */
+  getTickets(keys: string[]): Promise<Map<string, Ticket>>;
+  nextTicketNumber(): Promise<number>;
+  /** Idempotent: replays converge on the same items. Returns false when the ticket already existed. */
+  createTicket(write: NewTicketWrite): Promise<boolean>;
+  appendMessage(write: AppendWrite): Promise<void>;
+  recordReceipts(receipts: ReceiptRecord[], quarantined?: boolean): Promise<void>;
+  getTicketById(number: number): Promise<Ticket | null>;
+  listTickets(): Promise<Ticket[]>;
+  listMessages(ticketKey: string): Promise<ThreadMessage[]>;
+  listQuarantine(): Promise<ReceiptRecord[]>;
+}
+
+export interface BlobStore {
+  put(key: string, body: Buffer | Readable, contentType?: string): Promise<void>;
+  get(key: string): Promise<Readable>;
+}
+
+export interface Clock {
+  now(): Date;
+}
