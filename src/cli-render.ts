@@ -82,7 +82,7 @@ export function renderTicket(t: Ticket, messages: ThreadMessage[]): string {
 export async function renderOutbox(entries: OutboxEntry[], json: boolean): Promise<string> {
   const mails = await Promise.all(
     entries.map(async (e) => {
-      const mail = await simpleParser(await readFile(e.path));
+      const mail = await simpleParser(await readFile(e.rawPath));
       const header = (name: string) => {
         const v = mail.headers.get(name);
         return v === undefined ? null : typeof v === 'string' ? v : Array.isArray(v) ? v.join(' ') : JSON.stringify(v);

@@ -1,16 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { ConfigError, loadConfigFile, type Config } from './config.js';
 import { DynamoTicketStore } from './aws/dynamo-store.js';
-import { handleInboundEvent, type InboundDeps } from './aws/inbound-handler.js';
+import type { InboundDeps } from './aws/inbound-handler.js';
 import { S3Blobs } from './aws/s3-blobs.js';
 import { UnknownEventError } from './aws/events.js';
 import { parseTicketId } from './domain/ticket.js';
 import { createAwsClients, startLocalStack, type LocalStack } from './local/stack.js';
 import { readOutbox } from './local/ses-endpoint.js';
+import { deliverAsSes, receiptSidecarSchema, type ReceiptSidecar } from './local/ingest.js';
 import type { Clock } from './pipeline/ports.js';
 import { renderOutbox, renderTicket, renderTicketTable, ticketRow } from './cli-render.js';
 
@@ -34,18 +33,6 @@ Options:
 class UsageError extends Error {
   override name = 'UsageError';
 }
-
-const verdict = z.object({ status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']) });
-const sidecarSchema = z
-  .object({
-    spamVerdict: verdict,
-    virusVerdict: verdict,
-    spfVerdict: verdict,
-    dkimVerdict: verdict,
-    dmarcVerdict: verdict,
-  })
-  .partial()
-  .strict();
 
 interface Options {
   data: string;
@@ -72,12 +59,7 @@ function steppingClock(start: Date | null): Clock & { step(): void } {
   };
 }
 
-/** SES message ids are 20+ lower-case alphanumerics; ours look the same so keys look as on AWS. */
-function sesLikeId(): string {
-  return randomBytes(16).toString('hex').slice(0, 20);
-}
-
-function readSidecar(file: string) {
+function readSidecar(file: string): ReceiptSidecar {
   const path = file.replace(/\.eml$/i, '') + '.receipt.json';
   if (!existsSync(path)) return {};
   let json: unknown;
@@ -86,38 +68,12 @@ function readSidecar(file: string) {
   } catch (err) {
     throw new UsageError(`receipt sidecar ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  const parsed = sidecarSchema.safeParse(json);
+  const parsed = receiptSidecarSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UsageError(`receipt sidecar ${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
   return parsed.data;
-}
-
-/** A receipt event as SES's Lambda action sends it, for a raw object we stored under the inbound prefix. */
-export function sesEventFor(sesMessageId: string, receivedAt: Date, recipients: string[], verdicts: z.infer<typeof sidecarSchema>) {
-  const pass = { status: 'PASS' as const };
-  return {
-    Records: [
-      {
-        eventSource: 'aws:ses',
-        eventVersion: '1.0',
-        ses: {
-          mail: { messageId: sesMessageId, timestamp: receivedAt.toISOString(), destination: recipients },
-          receipt: {
-            recipients,
-            timestamp: receivedAt.toISOString(),
-            spamVerdict: verdicts.spamVerdict ?? pass,
-            virusVerdict: verdicts.virusVerdict ?? pass,
-            spfVerdict: verdicts.spfVerdict ?? pass,
-            dkimVerdict: verdicts.dkimVerdict ?? pass,
-            dmarcVerdict: verdicts.dmarcVerdict ?? pass,
-            action: { type: 'Lambda', invocationType: 'Event', functionArn: 'arn:aws:lambda:local:000000000000:function:inbound' },
-          },
-        },
-      },
-    ],
-  };
 }
 
 async function withStack<T>(opts: Options, run: (stack: LocalStack, deps: InboundDeps & { clock: ReturnType<typeof steppingClock> }) => Promise<T>): Promise<T> {
@@ -141,16 +97,10 @@ export async function ingestFiles(files: string[], opts: Options, print: (line: 
   if (!files.length) throw new UsageError('ingest needs at least one .eml file');
   let failures = 0;
   await withStack(opts, async (_stack, deps) => {
-    const blobs = deps.blobsFor(opts.config.aws.bucket);
     for (const file of files) {
       try {
-        const raw = readFileSync(file);
-        const verdicts = readSidecar(file);
-        const id = sesLikeId();
-        await blobs.put(`${opts.config.aws.inboundPrefix}${id}`, raw, 'message/rfc822');
-        const event = sesEventFor(id, deps.clock.now(), opts.config.supportAddresses.slice(0, 1), verdicts);
-        const handled = await handleInboundEvent(event, deps);
-        for (const r of handled.results) {
+        const results = await deliverAsSes(readFileSync(file), readSidecar(file), deps);
+        for (const r of results) {
           print(JSON.stringify({ file: basename(file), ...r }));
         }
       } catch (err) {

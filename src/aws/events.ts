@@ -57,7 +57,7 @@ export class UnknownEventError extends Error {
 }
 
 const EXPECTED =
-  "expected an SES receipt event (Records[].eventSource 'aws:ses'), an S3 ObjectCreated event (Records[].eventSource 'aws:s3') or an SQS event wrapping S3 events (Records[].eventSource 'aws:sqs')";
+  "expected an SES receipt event (Records[].eventSource 'aws:ses'), an S3 ObjectCreated event (Records[].eventSource 'aws:s3', or EventBridge source 'aws.s3' \"Object Created\") or an SQS event wrapping S3 events (Records[].eventSource 'aws:sqs')";
 
 function describe(event: unknown): string {
   if (event === null || typeof event !== 'object') return `got ${event === null ? 'null' : typeof event}`;
@@ -70,7 +70,22 @@ function describe(event: unknown): string {
   return `got Records with eventSource ${sources.join(', ')}`;
 }
 
+/** S3 "Object Created" delivered through EventBridge: the same object, another envelope. */
+const s3ViaEventBridgeSchema = z.object({
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+  time: z.string().optional(),
+  detail: z.object({ bucket: z.object({ name: z.string().min(1) }), object: z.object({ key: z.string().min(1), size: z.number().optional() }) }),
+});
+
 export function classifyEvent(event: unknown): InboundEvent {
+  const viaEventBridge = s3ViaEventBridgeSchema.safeParse(event);
+  if (viaEventBridge.success) {
+    const { detail, time } = viaEventBridge.data;
+    // EventBridge keys are not URL-encoded; encode so s3ObjectKey's decoding gives them back unchanged.
+    const key = encodeURIComponent(detail.object.key).replace(/%2F/g, '/');
+    return { kind: 's3', records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: time, s3: { bucket: detail.bucket, object: { ...detail.object, key } } }] };
+  }
   const records = (event as { Records?: unknown[] } | null)?.Records;
   const source = Array.isArray(records) && records.length ? (records[0] as Record<string, unknown>)?.eventSource : undefined;
   const schemas = { 'aws:ses': sesRecordSchema, 'aws:s3': s3RecordSchema, 'aws:sqs': sqsRecordSchema } as const;

@@ -6,7 +6,9 @@
  * as containment (shared / smaller set) when both bodies are long enough, because a
  * re-sent request usually repeats the original and adds a line ("re-sending in case…");
  * short bodies fall back to word Jaccard, where containment would be too generous.
- * The score weighs the body more than the subject, since people reword subjects.
+ * The score weighs the body more than the subject, since people reword subjects; and when
+ * both bodies are long enough for shingles to mean something, a near-identical body counts
+ * on its own (a re-send with a reworded subject is still the same request).
  */
 
 const SUBJECT_PREFIX = /^\s*((re|fw|fwd|aw|wg|sv|vs|tr|rv|res|antw|odp)\s*(\[\d+\])?\s*:\s*)+/i;
@@ -83,11 +85,10 @@ export function similarity(fingerprintA: string, fingerprintB: string): Similari
   const tokensB = words(bodyB);
   const shA = shingles(tokensA, 3);
   const shB = shingles(tokensB, 3);
-  const body =
-    Math.min(shA.size, shB.size) >= MIN_SHINGLES_FOR_CONTAINMENT
-      ? containment(shA, shB)
-      : jaccard(new Set(tokensA), new Set(tokensB));
-  const score = SUBJECT_WEIGHT * subject + (1 - SUBJECT_WEIGHT) * body;
+  const longBodies = Math.min(shA.size, shB.size) >= MIN_SHINGLES_FOR_CONTAINMENT;
+  const body = longBodies ? containment(shA, shB) : jaccard(new Set(tokensA), new Set(tokensB));
+  const weighted = SUBJECT_WEIGHT * subject + (1 - SUBJECT_WEIGHT) * body;
+  const score = longBodies ? Math.max(weighted, body) : weighted;
   return { subject, body, score };
 }
 
