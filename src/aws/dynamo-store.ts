@@ -136,6 +136,7 @@ export class DynamoTicketStore implements TicketStore {
       ...q.receiptIds.map(keys.receipt),
       ...q.threadKeys.map(keys.threadKey),
       ...q.ticketKeys.map(keys.ticket),
+      ...q.messageItems.map((m) => keys.message(m.ticketKey, m.messageKey)),
       ...(q.ticketNumber !== null ? [keys.alias(q.ticketNumber)] : []),
     ];
     const [items, openTickets] = await Promise.all([
@@ -146,6 +147,7 @@ export class DynamoTicketStore implements TicketStore {
       receipts: [],
       threadKeyHits: new Map(),
       tickets: new Map(),
+      messagesFound: new Set(),
       ticketByNumber: null,
       openTicketsOfRequester: openTickets,
     };
@@ -154,7 +156,8 @@ export class DynamoTicketStore implements TicketStore {
       const pk = item.pk as string;
       if (pk.startsWith('R#')) result.receipts.push(itemToReceipt(item));
       else if (pk.startsWith('K#')) result.threadKeyHits.set(pk.slice(2), item.ticketKey as string);
-      else if (pk.startsWith('T#')) result.tickets.set(item.key as string, itemToTicket(item));
+      else if (pk.startsWith('T#') && item.sk === 'T') result.tickets.set(item.key as string, itemToTicket(item));
+      else if (pk.startsWith('T#')) result.messagesFound.add(`${item.ticketKey}/${item.key}`);
       else if (pk.startsWith('N#')) aliasKey = item.ticketKey as string;
     }
     if (aliasKey) {
@@ -247,9 +250,9 @@ export class DynamoTicketStore implements TicketStore {
       this.batchWrite([
         ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
         messageToItem(w.message),
-        ...w.receipts.map(receiptToItem),
       ]),
     ]);
+    await this.batchWrite(w.receipts.map(receiptToItem));
   }
 
   async recordReceipts(receipts: ReceiptRecord[]): Promise<void> {

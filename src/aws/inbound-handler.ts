@@ -18,6 +18,8 @@ export interface HandledEvent {
   /** SQS partial batch response: the records to deliver again. */
   batchItemFailures: { itemIdentifier: string }[];
   failures: { id: string; error: string }[];
+  /** Records that carry no mail (S3's test notification), with why: logged, never silent. */
+  skipped: { id: string; reason: string }[];
 }
 
 function s3Receipt(record: S3Record, deps: InboundDeps): Receipt {
@@ -48,7 +50,7 @@ async function processS3Records(records: S3Record[], deps: InboundDeps): Promise
  */
 export async function handleInboundEvent(event: unknown, deps: InboundDeps): Promise<HandledEvent> {
   const parsed = classifyEvent(event);
-  const handled: HandledEvent = { kind: parsed.kind, results: [], batchItemFailures: [], failures: [] };
+  const handled: HandledEvent = { kind: parsed.kind, results: [], batchItemFailures: [], failures: [], skipped: [] };
   if (parsed.kind === 'ses') {
     const blobs = deps.blobsFor(deps.config.aws.bucket);
     for (const record of parsed.records) {
@@ -61,7 +63,10 @@ export async function handleInboundEvent(event: unknown, deps: InboundDeps): Pro
       try {
         const body = JSON.parse(record.body) as { Event?: string };
         // S3 sends a test notification when the queue is wired up; it carries no mail.
-        if (body.Event === 's3:TestEvent') continue;
+        if (body.Event === 's3:TestEvent') {
+          handled.skipped.push({ id: record.messageId, reason: 'S3 test notification (sent when the queue is wired up): no mail in it' });
+          continue;
+        }
         const s3 = s3EventSchema.safeParse(body);
         if (!s3.success) throw new UnknownEventError(`SQS message ${record.messageId} does not hold an S3 event: ${s3.error.issues[0]?.message}`);
         handled.results.push(...(await processS3Records(s3.data.Records, deps)));

@@ -156,6 +156,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     receiptIds: receiptIds(msg),
     threadKeys: [...threadKeysToLookUp(msg), ...boundIds, msg.messageId],
     ticketKeys: [ownKey],
+    messageItems: [{ ticketKey: ownKey, messageKey: ownKey }],
     ticketNumber: tag?.number ?? null,
     requester:
       choice && !machine
@@ -163,18 +164,22 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
         : null,
   });
 
-  // Only finished deliveries count: a quarantined one is looked at afresh when it comes again.
-  const previous = found.receipts.find((r) => r.state === 'done');
+  // Only finished deliveries count: a quarantined one is looked at afresh when it comes again,
+  // and a "created" receipt only once its ticket and first message are there too (they are
+  // written in the same parallel round trip, so a crash can leave the receipt alone).
+  const createdIntact = found.tickets.has(ownKey) && found.messagesFound.has(`${ownKey}/${ownKey}`);
+  const previous = found.receipts.find((r) => r.state === 'done' && (r.outcome !== 'created' || r.ticketKey !== ownKey || createdIntact));
   if (previous) return redelivered(previous, msg, found);
 
   // A crashed earlier attempt left part of its writes: finish them instead of starting over.
   const resumedTicket = found.tickets.get(ownKey);
+  const interruptedNumber = found.receipts.find((r) => r.outcome === 'created' && r.ticketKey === ownKey)?.ticketId;
   const resumedAppend = found.threadKeyHits.get(msg.messageId);
 
   const standing = staffStanding(sender, book, authentication(verdicts));
   const notes = [standing.note, choice && choice.requester.address !== sender ? choice.reason : null].filter(Boolean) as string[];
 
-  const decision = resumedTicket
+  const decision = resumedTicket || interruptedNumber
     ? ({ kind: 'new', reason: 'resumed an interrupted delivery' } as const)
     : resumedAppend && resumedAppend !== ownKey
       ? ({ kind: 'existing', ticketKey: resumedAppend, reason: 'resumed an interrupted delivery' } as const)
@@ -219,7 +224,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
   const requester = choice!.requester;
 
   const print = fingerprint(msg.subject, visible.text);
-  const duplicate = resumedTicket ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
+  const duplicate = resumedTicket || interruptedNumber ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
   if (duplicate) {
     const { ticket, sim } = duplicate;
     const reason = [
@@ -239,7 +244,8 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     return result('merged', reason, msg, ticket);
   }
 
-  const number = resumedTicket?.number ?? (await store.nextTicketNumber());
+  const number =
+    resumedTicket?.number ?? (interruptedNumber ? Number(interruptedNumber.slice(config.ticketPrefix.length + 1)) : await store.nextTicketNumber());
   const createdAt = resumedTicket?.createdAt ?? now.toISOString();
   const ticket: Ticket = resumedTicket ?? {
     key: ownKey,

@@ -23,6 +23,8 @@ export interface InboundLookup {
   threadKeys: string[];
   /** Ticket keys to read outright (the key a new ticket from this mail would get). */
   ticketKeys: string[];
+  /** Message items whose existence proves an earlier delivery finished its writes. */
+  messageItems: { ticketKey: string; messageKey: string }[];
   ticketNumber: number | null;
   /** Open tickets of this requester active since `since`, for duplicate merging. */
   requester: { address: string; since: string } | null;
@@ -32,6 +34,8 @@ export interface InboundLookupResult {
   receipts: ReceiptRecord[];
   threadKeyHits: Map<string, string>;
   tickets: Map<string, Ticket>;
+  /** `ticketKey/messageKey` of the requested message items that exist. */
+  messagesFound: Set<string>;
   ticketByNumber: Ticket | null;
   openTicketsOfRequester: Ticket[];
 }
@@ -60,8 +64,12 @@ export interface TicketStore {
   /** Tickets by key, batched (thread-key hits resolved to tickets). */
   getTickets(keys: string[]): Promise<Map<string, Ticket>>;
   nextTicketNumber(): Promise<number>;
-  /** Idempotent: replays converge on the same items. Returns false when the ticket already existed. */
+  /**
+   * One round trip of parallel, idempotent writes (receipts included: a replay checks the
+   * ticket and its first message exist before trusting them). False when the ticket existed.
+   */
   createTicket(write: NewTicketWrite): Promise<boolean>;
+  /** Message, thread key and ticket update first; the receipts only once those are durable. */
   appendMessage(write: AppendWrite): Promise<void>;
   recordReceipts(receipts: ReceiptRecord[], quarantined?: boolean): Promise<void>;
   getTicketById(number: number): Promise<Ticket | null>;

@@ -88,7 +88,7 @@ describe('parseMail: headers', () => {
       'From: =?UTF-8?Q?J=C3=B6rg_M=C3=BCller?= <Joerg.Mueller@Example.COM>',
       'To: IT Team: alice@example.com, "Bob, Jr." <BOB@example.com>;, carol@example.com',
       'Cc: undisclosed-recipients:;',
-      'Cc: Dave <dave@example.org>, just-a-name, Alice Again <ALICE@example.com>',
+      'Cc: Dave <dave@example.org>, Alice Again <ALICE@example.com>, just-a-name',
       'Reply-To: "Helpdesk Replies" <  replies@Example.com >',
       'Subject: groups',
       '',
@@ -397,32 +397,94 @@ describe('parseMail: attachments', () => {
     expect(msg.attachments[0]?.size).toBe(300_000);
   });
 
-  it('marks inline images with a Content-ID and names unnamed parts from their type', async () => {
+  it('marks an inline image with a Content-ID as inline', async () => {
     const raw = await compose({
       from: 'a@example.com',
       to: 'support@example.com',
-      html: '<p>Screenshot:</p><img src="cid:shot@example.com"><img src="cid:anon@example.com">',
+      html: '<p>Screenshot:</p><img src="cid:shot@example.com">',
       attachments: [
         { filename: 'screenshot.png', content: PNG, cid: 'shot@example.com' },
-        { content: PNG, contentType: 'image/png', cid: 'anon@example.com' },
-        { content: Buffer.from('binary'), contentType: 'application/octet-stream' },
+        { filename: 'log.txt', content: 'error 42\n' },
       ],
     });
     const { sink, stored } = recordingSink();
     const msg = await parseMail(raw, { limits, attachments: sink });
+    expect(msg.contentType).toBe('multipart/mixed');
     expect(msg.text).toBe('Screenshot:');
     expect(msg.attachments.map(({ filename, contentType, contentId, inline }) => ({ filename, contentType, contentId, inline }))).toEqual([
       { filename: 'screenshot.png', contentType: 'image/png', contentId: 'shot@example.com', inline: true },
-      { filename: 'image-2.png', contentType: 'image/png', contentId: 'anon@example.com', inline: true },
-      { filename: 'attachment-3.bin', contentType: 'application/octet-stream', contentId: undefined, inline: false },
+      { filename: 'log.txt', contentType: 'text/plain', contentId: undefined, inline: false },
     ]);
     expect(stored[0]?.bytes.equals(PNG)).toBe(true);
     expect(msg.attachments[0]?.sha256).toBe(sha256(PNG));
+    expect(msg.attachments[0]?.size).toBe(PNG.length);
+  });
+
+  it('names unnamed parts from their content type', async () => {
+    const raw = eml(
+      'From: a@example.com',
+      'Content-Type: multipart/related; boundary="r"',
+      '',
+      '--r',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p>Look:</p><img src="cid:anon@example.com">',
+      '--r',
+      'Content-Type: image/png',
+      'Content-Transfer-Encoding: base64',
+      'Content-ID: <anon@example.com>',
+      '',
+      PNG.toString('base64'),
+      '--r',
+      'Content-Type: application/octet-stream',
+      '',
+      'binary',
+      '--r',
+      'Content-Type: message/rfc822',
+      'Content-Disposition: attachment',
+      '',
+      'Subject: forwarded',
+      '',
+      'inner',
+      '--r--',
+      '',
+    );
+    const msg = await parseMail(raw, { limits });
+    expect(msg.text).toBe('Look:');
+    expect(msg.attachments.map(({ filename, contentType, contentId, inline }) => ({ filename, contentType, contentId, inline }))).toEqual([
+      { filename: 'image-1.png', contentType: 'image/png', contentId: 'anon@example.com', inline: true },
+      { filename: 'attachment-2.bin', contentType: 'application/octet-stream', contentId: undefined, inline: false },
+      { filename: 'message-3.eml', contentType: 'message/rfc822', contentId: undefined, inline: false },
+    ]);
+    expect(msg.attachments[0]?.sha256).toBe(sha256(PNG));
+    expect(msg.parseWarnings).toEqual([]);
   });
 
   it('removes paths and control characters from attachment names', async () => {
     const raw = await compose({ from: 'a@example.com', text: 'x', attachments: [{ filename: '../../etc/pass\u0007wd', content: 'x' }] });
     expect((await parseMail(raw, { limits })).attachments[0]?.filename).toBe('passwd');
+  });
+
+  it('ends the attachment stream a sink is reading when the parse fails midway', async () => {
+    const raw = await compose({ from: 'a@example.com', text: 'x', attachments: [{ filename: 'a.bin', content: Buffer.alloc(2_000_000, 1) }] });
+    const chunks = Array.from({ length: Math.ceil(raw.length / 65_536) }, (_, i) => raw.subarray(i * 65_536, (i + 1) * 65_536));
+    let settled: Promise<string> = Promise.resolve('put was never called');
+    const sink: AttachmentSink = {
+      put({ content }) {
+        const reading = (async () => {
+          for await (const _ of content as Readable);
+          return { blobKey: 'k' };
+        })();
+        settled = reading.then(
+          () => 'resolved',
+          (err: Error) => `rejected: ${err.message}`,
+        );
+        return reading;
+      },
+    };
+    const err = await rejection(parseMail(Readable.from(chunks), { limits: { maxMessageBytes: 2_300_000, maxHeaderLines: 100 }, attachments: sink }));
+    expect(err).toBeInstanceOf(MessageTooLargeError);
+    expect(await settled).toBe('rejected: the mail stopped being parsed before this attachment ended');
   });
 
   it('lets a failing sink fail the parse with its own error', async () => {
@@ -490,7 +552,7 @@ describe('parseMail: robustness', () => {
     const chunks = Array.from({ length: 20 }, (_, i) => raw.subarray(i * 10_001, (i + 1) * 10_001));
     const streamed = await rejection(parseMail(Readable.from(chunks), { limits: small }));
     expect(streamed).toBeInstanceOf(MessageTooLargeError);
-    expect(streamed.message).toBe('message is more than 110011 bytes, over the limit of 100000');
+    expect(streamed.message).toBe('message is more than 100010 bytes, over the limit of 100000');
   });
 
   it('parses what is there of a truncated multipart and warns', async () => {

@@ -1,0 +1,40 @@
+/**
+ * The inbound Lambda: SES receipt events, S3 ObjectCreated events, SQS-wrapped S3 events.
+ * Clients and config are made once per container; the work is in handleInboundEvent.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Context } from 'aws-lambda';
+import { loadConfigFromEnv } from '../../config.js';
+import { DynamoTicketStore } from '../dynamo-store.js';
+import { handleInboundEvent, type InboundDeps } from '../inbound-handler.js';
+import { redactAddresses } from '../redact.js';
+import { S3Blobs } from '../s3-blobs.js';
+
+const logger = new Logger({ serviceName: 'ticketing-inbound' });
+// Bad configuration fails the cold start, loudly, before any mail is touched.
+const config = loadConfigFromEnv();
+const dynamo = new DynamoDBClient({ region: config.aws.region });
+const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+const s3 = new S3Client({ region: config.aws.region });
+
+const deps: InboundDeps = {
+  config,
+  store: new DynamoTicketStore(doc, config.aws.tableName),
+  blobsFor: (bucket) => new S3Blobs(s3, bucket),
+  clock: { now: () => new Date() },
+};
+
+export async function handler(event: unknown, context: Context) {
+  logger.addContext(context);
+  const handled = await handleInboundEvent(event, deps);
+  for (const r of handled.results) {
+    // Outcome and reason, never bodies; addresses are masked.
+    logger.info('inbound mail', { outcome: r.outcome, ticket: r.ticket, messageId: r.messageId, reason: redactAddresses(r.reason) });
+  }
+  for (const s of handled.skipped) logger.info('record skipped', s);
+  for (const f of handled.failures) logger.error('record failed; SQS will deliver it again', { id: f.id, error: redactAddresses(f.error) });
+  return handled.kind === 'sqs' ? { batchItemFailures: handled.batchItemFailures } : undefined;
+}
