@@ -151,7 +151,7 @@ async function demo(opts: Options, print: (line: string) => void): Promise<numbe
   const inbox = join(root, 'fixtures', 'demo');
   const data = resolve(opts.data === '.data' ? '.data/demo' : opts.data);
   rmSync(data, { recursive: true, force: true });
-  const config = loadConfigFile(join(inbox, 'config.json'));
+  const config = loadConfigFile(join(root, 'fixtures', 'northwind.config.json'));
   const files = readdirSync(inbox).filter((f) => f.endsWith('.eml')).sort().map((f) => join(inbox, f));
   const demoOpts: Options = { ...opts, data, config, now: opts.now ?? new Date('2026-11-23T08:00:00Z') };
   print(`Demo: a Monday morning at Northwind IT — ${files.length} mails arrive at ${config.supportAddresses.join(', ')}.\n`);
