@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 90_000,
     // Integration tests start local servers (and a JVM); two workers on two cores.
     maxWorkers: 2,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

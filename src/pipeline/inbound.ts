@@ -168,7 +168,9 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
   // and a "created" receipt only once its ticket and first message are there too (they are
   // written in the same parallel round trip, so a crash can leave the receipt alone).
   const createdIntact = found.tickets.has(ownKey) && found.messagesFound.has(`${ownKey}/${ownKey}`);
-  const previous = found.receipts.find((r) => r.state === 'done' && (r.outcome !== 'created' || r.ticketKey !== ownKey || createdIntact));
+  const previous = found.receipts
+    .filter((r) => r.state === 'done' && (r.outcome !== 'created' || r.ticketKey !== ownKey || createdIntact))
+    .sort((a, b) => a.id.localeCompare(b.id))[0]; // mid: before sha:, the clearer reason
   if (previous) return redelivered(previous, msg, found);
 
   // A crashed earlier attempt left part of its writes: finish them instead of starting over.
@@ -195,7 +197,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
           config.ticketPrefix,
         );
 
-  const visible = extractVisibleText(msg.text);
+  const visible = extractVisibleText(msg.text, { subject: msg.subject });
   const threadKeys = [msg.messageId];
 
   if (decision.kind === 'existing') {

@@ -1,0 +1,491 @@
+import { describe, expect, it } from 'vitest';
+import { extractVisibleText, isMobileSignature } from '../../src/mail/visible-text.js';
+
+/** Bodies are written as line arrays so trailing spaces and blank lines are visible. */
+const mail = (...lines: string[]) => lines.join('\n');
+
+describe('extractVisibleText — Outlook desktop', () => {
+  it('cuts at -----Original Message-----', () => {
+    const body = mail(
+      'Hi team,',
+      '',
+      'The printer on floor 3 is jammed again. Can someone come by?',
+      '',
+      'Thanks,',
+      'Anna',
+      '',
+      '-----Original Message-----',
+      'From: IT Support <support@example.com>',
+      'Sent: Monday, January 5, 2026 10:01 AM',
+      'To: Anna Schmidt <anna@example.com>',
+      'Subject: RE: [TKT-123] Printer',
+      '',
+      'Hi Anna, please try turning it off and on again.',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe(
+      mail('Hi team,', '', 'The printer on floor 3 is jammed again. Can someone come by?', '', 'Thanks,', 'Anna'),
+    );
+    expect(visible.quoted).toBe(true);
+    expect(visible.signatureRemoved).toBe(false);
+    expect(visible.reason).toContain("removed '-----Original Message-----'");
+  });
+
+  it('cuts at a From/Sent/To/Subject block without a separator line', () => {
+    const body = mail(
+      'Yes, that fixed it.',
+      '',
+      'From: IT Support [mailto:support@example.com]',
+      'Sent: Friday, 23 March 2026 5:08 p.m.',
+      'To: Bob Jones',
+      'Subject: [TKT-9] VPN drops',
+      '',
+      'Please reinstall the VPN client.',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('Yes, that fixed it.');
+    expect(visible.reason).toContain("Outlook header block 'From: … Sent: …'");
+  });
+
+  it('cuts at a German header block under an underscore line and drops the sign-off card', () => {
+    const body = mail(
+      'Danke, funktioniert wieder.',
+      '',
+      'Viele Grüße',
+      'Anna Schmidt',
+      'IT-Koordination',
+      'Muster GmbH | Tel. +49 30 1234567',
+      '',
+      '________________________________',
+      'Von: IT Support <support@example.com>',
+      'Gesendet: Montag, 5. Januar 2026 10:01',
+      'An: Anna Schmidt <anna@example.com>',
+      'Betreff: AW: [TKT-123] Drucker',
+      '',
+      'Hallo Frau Schmidt, bitte starten Sie den Drucker neu.',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('Danke, funktioniert wieder.');
+    expect(visible.quoted).toBe(true);
+    expect(visible.signatureRemoved).toBe(true);
+    expect(visible.reason).toContain("Outlook header block 'Von: … Gesendet: …'");
+    expect(visible.reason).toContain("sign-off block 'Viele Grüße'");
+  });
+
+  it('cuts at a French header block (De / Envoyé / À / Objet)', () => {
+    const body = mail(
+      "Bonjour, l'imprimante ne marche toujours pas.",
+      '',
+      'De : Support IT <support@example.com>',
+      'Envoyé : lundi 5 janvier 2026 10:01',
+      'À : Marie Dupont <marie@example.fr>',
+      'Objet : RE: [TKT-77] Imprimante',
+      '',
+      'Bonjour Marie, pouvez-vous redémarrer ?',
+    );
+    expect(extractVisibleText(body).text).toBe("Bonjour, l'imprimante ne marche toujours pas.");
+  });
+});
+
+describe('extractVisibleText — Outlook web and mobile', () => {
+  it('cuts at the bold header block Outlook on the web writes', () => {
+    const body = mail(
+      'Done, the laptop is back on my desk.',
+      '',
+      '',
+      ' ------------------------------',
+      '',
+      '*From:* IT Support <support@example.com>',
+      '*Sent:* Thursday, February 9, 2026 1:36 PM',
+      '*To:* carl@example.com',
+      '*Subject:* [TKT-5] Laptop pickup',
+      '',
+      'Your laptop is ready for pickup.',
+    );
+    expect(extractVisibleText(body).text).toBe('Done, the laptop is back on my desk.');
+  });
+
+  it('removes "Get Outlook for iOS" and the history below it', () => {
+    const body = mail(
+      'Still broken after the update.',
+      '',
+      'Get Outlook for iOS<https://aka.ms/o0ukef>',
+      '________________________________',
+      'From: IT Support <support@example.com>',
+      'Sent: Thursday, September 26, 2026 11:35:12 AM',
+      'To: Dana <dana@example.com>',
+      'Subject: [TKT-31] Update',
+      '',
+      'Please install the update tonight.',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('Still broken after the update.');
+    expect(visible.signatureRemoved).toBe(true);
+    expect(visible.reason).toContain("removed 'Get Outlook for iOS<https://aka.ms/o0ukef>'");
+  });
+
+  it('removes "Get Outlook for Android"', () => {
+    const body = mail('Can you call me back?', '', 'Get Outlook for Android<https://aka.ms/ghei36>');
+    expect(extractVisibleText(body).text).toBe('Can you call me back?');
+  });
+});
+
+describe('extractVisibleText — Gmail, Apple Mail, Thunderbird', () => {
+  it('removes a Gmail quote header and its quoted lines', () => {
+    const body = mail(
+      'It happens on both monitors.',
+      '',
+      'On Mon, Jan 5, 2026 at 10:01 AM IT Support <support@example.com> wrote:',
+      '',
+      '> Hi Erik,',
+      '>',
+      '> Does the flicker happen on both monitors?',
+      '>',
+      '> IT Support',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('It happens on both monitors.');
+    expect(visible.quoted).toBe(true);
+    expect(visible.reason).toBe("removed Gmail quote header 'On … wrote:' and 5 quoted lines");
+  });
+
+  it('removes a Gmail quote header wrapped over two lines', () => {
+    const body = mail(
+      'Yes, after lunch works.',
+      '',
+      'On Mon, Jan 5, 2026 at 10:01 AM IT Support Team <',
+      'support@example.com> wrote:',
+      '',
+      '> Can we come by after lunch?',
+    );
+    expect(extractVisibleText(body).text).toBe('Yes, after lunch works.');
+  });
+
+  it('removes an Apple Mail quote header and "Sent from my iPhone"', () => {
+    const body = mail(
+      'The badge reader at the back door is dead.',
+      '',
+      'Sent from my iPhone',
+      '',
+      'On 5 Jan 2026, at 10:01, IT Support <support@example.com> wrote:',
+      '',
+      '> Which door?',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('The badge reader at the back door is dead.');
+    expect(visible.signatureRemoved).toBe(true);
+    expect(visible.reason).toContain("removed 'Sent from my iPhone'");
+  });
+
+  it('removes a Thunderbird quote header', () => {
+    const body = mail(
+      'Printer model is HP M404.',
+      '',
+      'On 05/01/2026 10:01, IT Support wrote:',
+      '> Which printer model is it?',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('Printer model is HP M404.');
+    expect(visible.reason).toContain("Thunderbird quote header 'On … wrote:'");
+  });
+
+  it('cuts at a header followed by unmarked history', () => {
+    const body = mail('This is my reply.', '', 'On Nov 26, 2025 you wrote:', '', 'This is the original message.');
+    expect(extractVisibleText(body).text).toBe('This is my reply.');
+  });
+
+  it.each([
+    ['German', 'Am 05.01.2026 um 10:01 schrieb IT Support <support@example.com>:'],
+    ['French', 'Le lun. 5 janv. 2026 à 10:01, IT Support <support@example.com> a écrit :'],
+    ['Spanish', 'El 5/1/2026 a las 10:01, IT Support <support@example.com> escribió:'],
+    ['Portuguese', 'Em 5 de jan. de 2026 às 10:01, IT Support <support@example.com> escreveu:'],
+    ['Dutch', 'Op 5 jan. 2026 om 10:01 schreef IT Support <support@example.com>:'],
+    ['Swedish', 'Den 5 jan. 2026 kl. 10:01 skrev IT Support <support@example.com>:'],
+    ['Danish', 'Den 5. jan. 2026 kl. 10.01 skrev IT Support <support@example.com>:'],
+    ['Finnish', 'ma 5. tammik. 2026 klo 10.01 IT Support <support@example.com> kirjoitti:'],
+    ['Italian', 'Il giorno lun 5 gen 2026 alle ore 10:01 IT Support <support@example.com> ha scritto:'],
+  ])('removes a %s quote header', (_language, header) => {
+    const body = mail('Merci / Danke / Gracias.', '', header, '', '> Earlier message from us.');
+    expect(extractVisibleText(body).text).toBe('Merci / Danke / Gracias.');
+  });
+});
+
+describe('extractVisibleText — forwards', () => {
+  it('keeps a Gmail forward: the forwarded message is what the user wants us to read', () => {
+    const body = mail(
+      'FYI, this phishing mail reached the whole sales team.',
+      '',
+      '---------- Forwarded message ---------',
+      'From: Bank Security <security@examp1e-bank.com>',
+      'Date: Mon, Jan 5, 2026 at 9:12 AM',
+      'Subject: Verify your account',
+      'To: <sales@example.com>',
+      '',
+      'Click here to verify your account within 24 hours.',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toContain('Click here to verify your account within 24 hours.');
+    expect(visible.text).toContain('From: Bank Security');
+    expect(visible.quoted).toBe(false);
+    expect(visible.reason).toContain('kept the forwarded message');
+  });
+
+  it('keeps a Thunderbird forward', () => {
+    const body = mail(
+      'See below, the license expired.',
+      '',
+      '-------- Forwarded Message --------',
+      'Subject: License expired',
+      'Date: Mon, 5 Jan 2026 09:12:00 +0100',
+      'From: Vendor <noreply@vendor.example>',
+      'To: admin@example.com',
+      '',
+      'Your license for product X expired on 2026-01-01.',
+    );
+    expect(extractVisibleText(body).text).toContain('Your license for product X expired on 2026-01-01.');
+  });
+
+  it('keeps an Apple Mail forward whose forwarded part is quoted', () => {
+    const body = mail(
+      'Is this legit?',
+      '',
+      '> Begin forwarded message:',
+      '>',
+      '> From: Payroll <payroll@example.net>',
+      '> Subject: Update your bank details',
+      '>',
+      '> Please update your bank details today.',
+    );
+    expect(extractVisibleText(body).text).toContain('> Please update your bank details today.');
+  });
+
+  it('treats "-------- Original Message --------" as history in a reply, as a forward when the subject says so', () => {
+    const body = mail(
+      'Please check the attached error.',
+      '',
+      '-------- Original Message --------',
+      'Subject: Backup failed',
+      'From: backup@example.com',
+      '',
+      'Job nightly-01 failed with code 5.',
+    );
+    expect(extractVisibleText(body).text).toBe('Please check the attached error.');
+    expect(extractVisibleText(body, { subject: 'Fwd: Backup failed' }).text).toContain('Job nightly-01 failed with code 5.');
+  });
+
+  it('keeps an Outlook forward (same layout as a reply) when the subject starts with FW:', () => {
+    const body = mail(
+      'Forwarding the vendor reply.',
+      '',
+      '________________________________',
+      'From: Vendor Support <help@vendor.example>',
+      'Sent: Monday, January 5, 2026 9:12 AM',
+      'To: Anna <anna@example.com>',
+      'Subject: Case 4411',
+      '',
+      'The fix ships in version 4.2.',
+    );
+    expect(extractVisibleText(body).text).toBe('Forwarding the vendor reply.');
+    expect(extractVisibleText(body, { subject: 'FW: Case 4411' }).text).toContain('The fix ships in version 4.2.');
+  });
+});
+
+describe('extractVisibleText — quoted blocks', () => {
+  it('removes a >-quoted block at the bottom', () => {
+    const body = mail('Works now, thanks.', '', '> Please restart the laptop.', '> IT Support');
+    expect(extractVisibleText(body).text).toBe('Works now, thanks.');
+  });
+
+  it('keeps a quote that is answered below it (context for the answer)', () => {
+    const body = mail('> Which floor are you on?', '', 'Third floor, room 301.');
+    expect(extractVisibleText(body).text).toBe(mail('> Which floor are you on?', '', 'Third floor, room 301.'));
+  });
+
+  it('keeps the questions of an inline reply, drops the header and the trailing quote', () => {
+    const body = mail(
+      'On Mon, Jan 5, 2026 at 10:01 AM IT Support <support@example.com> wrote:',
+      '> Which OS are you on?',
+      '',
+      'Windows 11.',
+      '',
+      '> Did you restart?',
+      '',
+      'Yes, twice.',
+      '',
+      '> IT Support',
+      '> support@example.com',
+    );
+    expect(extractVisibleText(body).text).toBe(
+      mail('> Which OS are you on?', '', 'Windows 11.', '', '> Did you restart?', '', 'Yes, twice.'),
+    );
+  });
+
+  it('removes the automatic quote of a bottom-posted reply and keeps the answer below it', () => {
+    const body = mail(
+      'Hi,',
+      'On Mon, Jan 5, 2026 at 10:01 AM IT Support <support@example.com> wrote:',
+      '> Can you send the error message?',
+      '',
+      'The error is 0x80070005.',
+    );
+    expect(extractVisibleText(body).text).toBe(mail('Hi,', 'The error is 0x80070005.'));
+  });
+});
+
+describe('extractVisibleText — signatures', () => {
+  it.each([
+    'Sent from my iPhone',
+    'Sent from my Galaxy',
+    'Sent from Yahoo Mail for Android',
+    'Get Outlook for Android',
+    'Sent from my BlackBerry',
+    'Sent from my Verizon Wireless BlackBerry',
+    'Sent from Mail for Windows',
+    'Envoyé de mon iPhone',
+    'Von meinem iPhone gesendet',
+    'Enviado desde mi iPhone',
+  ])('removes "%s"', (signature) => {
+    const visible = extractVisibleText(mail('The VPN keeps dropping.', '', signature));
+    expect(visible.text).toBe('The VPN keeps dropping.');
+    expect(visible.signatureRemoved).toBe(true);
+  });
+
+  it('keeps sentences that merely start like a mobile signature', () => {
+    expect(isMobileSignature('Sent from my desk, is much easier than my mobile phone.')).toBe(false);
+    expect(isMobileSignature('The report was sent from my iPhone app to all users.')).toBe(false);
+    expect(isMobileSignature('Sent: Monday, January 5, 2026')).toBe(false);
+  });
+
+  it('removes the "-- " signature', () => {
+    const body = mail('Please reset my password.', '', '-- ', 'Erik Larsen', 'Finance, ext. 4411');
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('Please reset my password.');
+    expect(visible.reason).toBe("removed signature after '-- ' (2 lines)");
+  });
+
+  it('does not take "--" inside a line or a code block for a signature', () => {
+    const body = mail('Run this -- it resets the cache:', '', '```', '--', 'rm -rf ~/.cache/app', '```', '', 'Then restart.');
+    expect(extractVisibleText(body).text).toBe(body);
+  });
+
+  it('keeps a ">" prompt inside a code block', () => {
+    const body = mail('The service will not start:', '', '```', '> Start-Service spooler', 'Start-Service : failed', '```');
+    expect(extractVisibleText(body).text).toBe(body);
+  });
+
+  it('removes a sign-off followed by a contact card', () => {
+    const body = mail(
+      'I still cannot log in to the HR portal.',
+      '',
+      'Kind regards,',
+      '',
+      'Maria Garcia',
+      'Head of Accounts',
+      'Acme Corp | +1 555 0100',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('I still cannot log in to the HR portal.');
+    expect(visible.signatureRemoved).toBe(true);
+  });
+
+  it('keeps a bare sign-off with a name, and sign-off words that carry content', () => {
+    expect(extractVisibleText(mail('Got it.', '', 'Thanks,', 'Anna')).text).toBe(mail('Got it.', '', 'Thanks,', 'Anna'));
+    expect(extractVisibleText("Thanks, I'll try that").text).toBe("Thanks, I'll try that");
+    const content = mail('Thanks!', '', 'The printer is on floor 3', 'Room 301');
+    expect(extractVisibleText(content).text).toBe(content);
+  });
+});
+
+describe('extractVisibleText — text we sent earlier', () => {
+  const prior = mail(
+    'Hi Anna,',
+    '',
+    'Please restart the printer and tell us whether the error light is still on.',
+    'If it is, we will send a technician.',
+    '',
+    'Regards,',
+    'IT Support',
+  );
+
+  it('removes our earlier mail pasted back without quote markers', () => {
+    const body = mail(
+      'The light is still on.',
+      '',
+      'Hi Anna,',
+      '',
+      'Please restart the printer and tell us whether the error light is still',
+      'on. If it is, we will send a technician.',
+      '',
+      'Regards,',
+      'IT Support',
+    );
+    const visible = extractVisibleText(body, { priorTexts: [prior] });
+    expect(visible.text).toBe('The light is still on.');
+    expect(visible.quoted).toBe(true);
+    expect(visible.reason).toContain('repeating text we sent earlier');
+  });
+
+  it('matches through > markers and different wrapping', () => {
+    const body = mail('Restarted, still red.', '', '> please restart the printer and tell us whether the', '> error light is still on.');
+    expect(extractVisibleText(body, { priorTexts: [prior] }).text).toBe('Restarted, still red.');
+  });
+
+  it('keeps own sentences that reuse a few of our words', () => {
+    const body = 'I did restart the printer and the error light is still on, now blinking.';
+    expect(extractVisibleText(body, { priorTexts: [prior] }).text).toBe(body);
+  });
+});
+
+describe('extractVisibleText — fallbacks and formatting', () => {
+  it('returns the original body when everything looks quoted, and says so', () => {
+    const body = mail('> Only a quote.', '> Nothing else.');
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe(body);
+    expect(visible.quoted).toBe(false);
+    expect(visible.reason).toMatch(/everything looked quoted.*returned the original body/);
+  });
+
+  it('never returns empty text for a body that only repeats our earlier mail', () => {
+    const body = 'Please restart the printer and tell us whether the error light is still on.';
+    expect(extractVisibleText(body, { priorTexts: [body] }).text).toBe(body);
+  });
+
+  it('normalises CRLF, trims the text and the ends of lines, keeps inner line breaks', () => {
+    const body = '\r\n\r\n  Line one   \r\n\r\nLine two\t\r\n\r\n';
+    expect(extractVisibleText(body).text).toBe('Line one\n\nLine two');
+  });
+
+  it('returns empty text and says so for an empty body', () => {
+    expect(extractVisibleText('  \n ')).toEqual({ text: '', quoted: false, signatureRemoved: false, reason: 'empty body' });
+  });
+
+  it('does not take ordinary lines for quote headers', () => {
+    const body = mail(
+      'On Monday I wrote to the vendor about this.',
+      'In ticket 1234 I wrote:',
+      'the server needs more memory.',
+      'On your laptop you can run:',
+      '    ipconfig /flushdns',
+    );
+    expect(extractVisibleText(body).text).toBe(body);
+  });
+
+  it('stays linear on pathological input', () => {
+    const huge = mail('Hi', '>'.repeat(1_000_000), 'a'.repeat(200_000) + ':', ...Array(20_000).fill('On 1 wrote x:'));
+    const started = performance.now();
+    extractVisibleText(huge, { priorTexts: ['On 1 wrote x: '.repeat(1000)] });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('does not backtrack on long runs of dashes, spaces or brackets (once took a minute)', () => {
+    const lines = [
+      ...Array(3000).fill('-'.repeat(299) + 'x'),
+      ...Array(3000).fill('--' + ' '.repeat(290) + 'x--y'),
+      ...Array(3000).fill('>' + ' '.repeat(290) + 'x:'),
+      ...Array(3000).fill(('Sent from ' + '['.repeat(100) + '.'.repeat(90)).slice(0, 200)),
+    ];
+    const started = performance.now();
+    extractVisibleText(lines.join('\n'));
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
