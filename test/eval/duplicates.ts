@@ -61,6 +61,6 @@ export async function reportDuplicates(): Promise<void> {
   console.log(`\nprecision ${percent(pr.precision)} (${pr.tp}/${pr.tp + pr.fp}), recall ${percent(pr.recall)} (${pr.tp}/${pr.tp + pr.fn}) over ${scores.length} pairs`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('duplicates.ts')) {
+if (process.argv[1]?.endsWith("duplicates.ts")) {
   await reportDuplicates();
 }
