@@ -74,7 +74,8 @@ export function renderTicket(t: Ticket, messages: ThreadMessage[]): string {
   const thread = messages.map((m) => {
     const attachments = m.attachments.length ? `\n  attachments: ${m.attachments.map((a) => `${a.filename} (${a.size} bytes)`).join(', ')}` : '';
     const body = m.visibleText ? m.visibleText.split('\n').map((l) => `  | ${l}`).join('\n') : '  | (no text)';
-    return `--- ${shortTime(m.receivedAt)} ${m.direction} from ${m.from || '(unknown)'} [${m.role}]\n  why: ${m.reason}${attachments}\n${body}`;
+    const warnings = m.parseWarnings?.length ? `\n  parse warnings: ${m.parseWarnings.join('; ')}` : '';
+    return `--- ${shortTime(m.receivedAt)} ${m.direction} from ${m.from || '(unknown)'} [${m.role}]\n  why: ${m.reason}${attachments}${warnings}\n${body}`;
   });
   return [...head, '', ...thread].join('\n');
 }

@@ -54,6 +54,8 @@ export interface ThreadMessage {
   reason: string;
   /** appended | merged | created | machine kinds such as out-of-office. */
   role: string;
+  /** What the parser had to tolerate (truncated part, unknown charset), in words. */
+  parseWarnings: string[];
 }
 
 export function formatTicketId(prefix: string, number: number): string {

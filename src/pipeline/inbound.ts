@@ -179,7 +179,11 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
   const resumedAppend = found.threadKeyHits.get(msg.messageId);
 
   const standing = staffStanding(sender, book, authentication(verdicts));
-  const notes = [standing.note, choice && choice.requester.address !== sender ? choice.reason : null].filter(Boolean) as string[];
+  const notes = [
+    standing.note,
+    choice && choice.requester.address !== sender ? choice.reason : null,
+    msg.parseWarnings.length ? `parsed with warnings: ${msg.parseWarnings.join('; ')}` : null,
+  ].filter(Boolean) as string[];
 
   const decision = resumedTicket || interruptedNumber
     ? ({ kind: 'new', reason: 'resumed an interrupted delivery' } as const)
@@ -325,6 +329,7 @@ function threadMessage(
     attachments: msg.attachments.map(({ filename, contentType, size, blobKey }) => ({ filename, contentType, size, blobKey })),
     reason,
     role,
+    parseWarnings: msg.parseWarnings,
   };
 }
 

@@ -47,6 +47,13 @@ describe.each<DynamoBackend>(['dynalite', 'dynamodb-local'])('inbound pipeline o
       expect({ file: e.file, requester: ticket?.requester }).toEqual({ file: e.file, requester: e.requester });
     }
     for (const r of seen) expect(typeof r.reason === 'string' && r.reason.length > 10, `${r.file} has a reason`).toBe(true);
+    // Tolerated damage is said, not hidden; quarantine says why and where the raw mail is.
+    const reasonOf = (prefix: string) => String(seen.find((r) => String(r.file).startsWith(prefix))?.reason);
+    expect(reasonOf('bad/03')).toMatch(/parsed with warnings: .*(truncat|boundary)/i);
+    expect(reasonOf('bad/05')).toMatch(/parsed with warnings: .*charset/i);
+    expect(reasonOf('bad/04')).toMatch(/cannot be parsed: message has (more than )?\d+ header lines, over the limit of 2000.*raw mail kept at inbound\//);
+    const quarantined = await store.listQuarantine();
+    expect(quarantined.length).toBe(expected.filter((e) => e.outcome === 'quarantined').length);
   });
 
   it('creates a ticket in at most 3 DynamoDB round trips and drops a re-delivery in 1', async () => {
