@@ -38,6 +38,8 @@ interface Options {
   data: string;
   config: Config;
   now: Date | null;
+  /** Demo: each mail arrives at the time in its Date header, so the story's clock is the mails'. */
+  arriveAtDateHeader?: boolean;
   json: boolean;
 }
 
@@ -51,12 +53,24 @@ function parseNow(value: string | undefined): Date | null {
 }
 
 /** A clock that starts at --now (or the system time) and moves on one second per mail, to keep arrival order. */
-function steppingClock(start: Date | null): Clock & { step(): void } {
+function steppingClock(start: Date | null): Clock & { step(): void; set(at: Date): void } {
   let offset = 0;
   return {
     now: () => new Date((start ?? new Date()).getTime() + offset * 1000),
     step: () => void (start && offset++),
+    set: (at: Date) => {
+      start = at;
+      offset = 0;
+    },
   };
+}
+
+/** The Date header of a raw mail, read from its header block only. */
+function dateHeader(raw: Buffer): Date | null {
+  const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
+  const value = /^Date:[ \t]*(.+(?:\r?\n[ \t].+)*)/im.exec(head)?.[1];
+  const date = value ? new Date(value.replace(/\r?\n[ \t]+/g, ' ').replace(/\s*\([^)]*\)\s*$/, '')) : null;
+  return date && !Number.isNaN(date.getTime()) ? date : null;
 }
 
 function readSidecar(file: string): ReceiptSidecar {
@@ -99,7 +113,10 @@ export async function ingestFiles(files: string[], opts: Options, print: (line: 
   await withStack(opts, async (_stack, deps) => {
     for (const file of files) {
       try {
-        const results = await deliverAsSes(readFileSync(file), readSidecar(file), deps);
+        const raw = readFileSync(file);
+        const sentAt = opts.arriveAtDateHeader ? dateHeader(raw) : null;
+        if (sentAt) deps.clock.set(sentAt);
+        const results = await deliverAsSes(raw, readSidecar(file), deps);
         for (const r of results) {
           print(JSON.stringify({ file: basename(file), ...r }));
         }
@@ -153,7 +170,7 @@ async function demo(opts: Options, print: (line: string) => void): Promise<numbe
   rmSync(data, { recursive: true, force: true });
   const config = loadConfigFile(join(root, 'fixtures', 'northwind.config.json'));
   const files = readdirSync(inbox).filter((f) => f.endsWith('.eml')).sort().map((f) => join(inbox, f));
-  const demoOpts: Options = { ...opts, data, config, now: opts.now ?? new Date('2026-11-23T08:00:00Z') };
+  const demoOpts: Options = { ...opts, data, config, now: opts.now ?? new Date('2026-11-23T08:00:00Z'), arriveAtDateHeader: true };
   print(`Demo: a Monday morning at Northwind IT — ${files.length} mails arrive at ${config.supportAddresses.join(', ')}.\n`);
   const lines: string[] = [];
   const code = await ingestFiles(files, demoOpts, (line) => lines.push(line));
