@@ -3,9 +3,9 @@ import type { Receipt, Verdicts, VerdictStatus } from '../domain/receipt.js';
 
 /** The event shapes the inbound handler accepts, validated at the edge. */
 
-const verdict = z
-  .object({ status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']) })
-  .optional();
+/** One SES receipt verdict, `{"status": "PASS"}`. */
+export const verdictSchema = z.object({ status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']) });
+const verdict = verdictSchema.optional();
 
 export const sesRecordSchema = z.object({
   eventSource: z.literal('aws:ses'),

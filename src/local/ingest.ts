@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { verdictSchema as verdict } from '../aws/events.js';
 import { handleInboundEvent, type InboundDeps } from '../aws/inbound-handler.js';
 import type { InboundResult } from '../pipeline/inbound.js';
-
-const verdict = z.object({ status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']) });
 
 /** The sidecar `FILE.receipt.json`: SES receipt verdicts for a local delivery; absent ones PASS. */
 export const receiptSidecarSchema = z
