@@ -5,6 +5,7 @@ import { ConfigError, loadConfigFile, type Config } from './config.js';
 import { DynamoTicketStore } from './aws/dynamo-store.js';
 import type { InboundDeps } from './aws/inbound-handler.js';
 import { S3Blobs } from './aws/s3-blobs.js';
+import { SesMailer } from './aws/ses-mailer.js';
 import { UnknownEventError } from './aws/events.js';
 import { parseTicketId } from './domain/ticket.js';
 import { createAwsClients, startLocalStack, type LocalStack } from './local/stack.js';
@@ -100,6 +101,7 @@ async function withStack<T>(opts: Options, run: (stack: LocalStack, deps: Inboun
       store: new DynamoTicketStore(clients.doc, opts.config.aws.tableName),
       blobsFor: (bucket: string) => new S3Blobs(clients.s3, bucket),
       clock,
+      mailer: new SesMailer(clients.ses, opts.config.aws.region),
     };
     return await run(stack, deps);
   } finally {

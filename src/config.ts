@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { missingInfoRulesSchema } from './domain/missing-info.js';
+import { triageRulesSchema } from './domain/triage.js';
 
 const email = z.string().trim().toLowerCase().pipe(z.email());
 const domain = z
@@ -24,6 +26,23 @@ export const configSchema = z
       .strict()
       .default({ addresses: [], domains: [] }),
     staffList: email.default('it-team@example.com'),
+    /** How we sign our mail: the display name on everything we send. */
+    teamName: z.string().trim().min(1).max(80).default('IT Support'),
+    autoReplies: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Across concurrent Lambdas: the store counts per sender and per ticket per clock hour. */
+        maxPerSenderPerHour: z.number().int().min(1).max(100).default(3),
+        maxPerTicketPerHour: z.number().int().min(1).max(100).default(3),
+        /** Tell a requester whose re-sent mail was merged that we already have it. */
+        duplicateNotice: z.boolean().default(true),
+      })
+      .strict()
+      .default({ enabled: true, maxPerSenderPerHour: 3, maxPerTicketPerHour: 3, duplicateNotice: true }),
+    /** Category and priority rules; every part has built-in defaults, a user file overrides a part. */
+    triage: triageRulesSchema.prefault({}),
+    /** Details each category needs before work can start, and how to ask for them. */
+    missingInfo: missingInfoRulesSchema.prefault({}),
     duplicates: z
       .object({
         /** A new mail may merge into an open ticket of the same requester active within this window. */

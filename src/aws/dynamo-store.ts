@@ -8,9 +8,11 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { isOpen, type Ticket, type ThreadMessage } from '../domain/ticket.js';
+import { isOpen, type RequesterProfile, type Ticket, type ThreadMessage } from '../domain/ticket.js';
 import type {
   AppendWrite,
+  OutboundWrite,
+  ReplyAllowance,
   InboundLookup,
   InboundLookupResult,
   NewTicketWrite,
@@ -34,7 +36,12 @@ export const keys = {
   receipt: (id: string) => ({ pk: `R#${id}`, sk: 'R' }),
   requester: (address: string) => ({ pk: `U#${address}`, sk: 'U' }),
   counter: { pk: 'C#ticket', sk: 'C' },
+  replyClaim: (inboundKey: string) => ({ pk: `O#${inboundKey}`, sk: 'O' }),
+  rateLimit: (scope: string, hour: string) => ({ pk: `L#${scope}#${hour}`, sk: 'L' }),
 };
+
+/** Rate-limit counters outlive their hour a little, then DynamoDB's TTL deletes them. */
+const RATE_LIMIT_TTL_SECONDS = 3 * 3600;
 
 const QUARANTINE_PARTITION = 'QUARANTINE';
 
@@ -86,7 +93,22 @@ function itemToTicket(item: Item): Ticket {
     mergedKeys: setToArray(item.mergedKeys),
     fingerprint: (item.fingerprint as string) ?? '',
     originMessageId: item.originMessageId as string,
+    outboundTexts: (item.outboundTexts as string[]) ?? [],
   };
+}
+
+function itemToProfile(item: Item): RequesterProfile {
+  return {
+    address: (item.pk as string).slice(2),
+    name: (item.name as string) ?? '',
+    firstSeenAt: (item.firstSeenAt as string) ?? '',
+    bouncing: Boolean(item.bouncing),
+    bounceDetail: (item.bounceDetail as string | null) ?? null,
+  };
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException';
 }
 
 function messageToItem(m: ThreadMessage): Item {
@@ -138,6 +160,7 @@ export class DynamoTicketStore implements TicketStore {
       ...q.ticketKeys.map(keys.ticket),
       ...q.messageItems.map((m) => keys.message(m.ticketKey, m.messageKey)),
       ...(q.ticketNumber !== null ? [keys.alias(q.ticketNumber)] : []),
+      ...(q.profile ? [keys.requester(q.profile)] : []),
     ];
     const [items, openTickets] = await Promise.all([
       this.batchGet(wanted),
@@ -150,6 +173,7 @@ export class DynamoTicketStore implements TicketStore {
       messagesFound: new Set(),
       ticketByNumber: null,
       openTicketsOfRequester: openTickets,
+      profile: null,
     };
     let aliasKey: string | null = null;
     for (const item of items) {
@@ -159,6 +183,7 @@ export class DynamoTicketStore implements TicketStore {
       else if (pk.startsWith('T#') && item.sk === 'T') result.tickets.set(item.key as string, itemToTicket(item));
       else if (pk.startsWith('T#')) result.messagesFound.add(`${item.ticketKey}/${item.key}`);
       else if (pk.startsWith('N#')) aliasKey = item.ticketKey as string;
+      else if (pk.startsWith('U#')) result.profile = itemToProfile(item);
     }
     if (aliasKey) {
       // A tagged mail needs the tagged ticket's participants: one more read, only on this path.
@@ -198,7 +223,7 @@ export class DynamoTicketStore implements TicketStore {
       )
       .then(() => true)
       .catch((err: unknown) => {
-        if (err instanceof ConditionalCheckFailedException) return false;
+        if (isConditionFailure(err)) return false;
         throw err;
       });
     const [created] = await Promise.all([
@@ -230,6 +255,17 @@ export class DynamoTicketStore implements TicketStore {
       names['#pa'] = 'participants';
       values[':pa'] = new Set(w.newParticipants);
     }
+    const changes = w.changes ?? {};
+    for (const [field, value] of Object.entries(changes)) {
+      sets.push(`#c_${field} = :c_${field}`);
+      names[`#c_${field}`] = field;
+      values[`:c_${field}`] = value;
+    }
+    if (changes.priority && changes.priority !== w.ticket.priority && isOpen(changes.status ?? w.ticket.status)) {
+      sets.push('#g2p = :g2p');
+      names['#g2p'] = TABLE_KEYS.openByActivity.pk;
+      values[':g2p'] = openTicketsPartition(changes.priority);
+    }
     if (w.merged) {
       adds.push('#mg :mg');
       names['#mg'] = 'mergedKeys';
@@ -257,6 +293,77 @@ export class DynamoTicketStore implements TicketStore {
 
   async recordReceipts(receipts: ReceiptRecord[]): Promise<void> {
     await this.batchWrite(receipts.map(receiptToItem));
+  }
+
+  async takeReplySlot(a: ReplyAllowance): Promise<string | null> {
+    const expiresAt = Math.floor(new Date(`${a.hour}:00:00Z`).getTime() / 1000) + RATE_LIMIT_TTL_SECONDS;
+    const take = (scope: string, max: number) =>
+      this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.rateLimit(scope, a.hour),
+            UpdateExpression: 'ADD #n :one SET #ttl = :ttl',
+            ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
+            ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_KEYS.ttl },
+            ExpressionAttributeValues: { ':one': 1, ':max': max, ':ttl': expiresAt },
+          }),
+        )
+        .then(() => true)
+        .catch((err: unknown) => {
+          if (isConditionFailure(err)) return false;
+          throw err;
+        });
+    const [senderOk, ticketOk] = await Promise.all([take(`sender#${a.sender}`, a.maxPerSender), take(`ticket#${a.ticketKey}`, a.maxPerTicket)]);
+    if (!senderOk) return `auto-reply limit reached: ${a.maxPerSender} per sender per hour`;
+    if (!ticketOk) return `auto-reply limit reached: ${a.maxPerTicket} per ticket per hour`;
+    return null;
+  }
+
+  async claimReply(inboundKey: string, kind: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.replyClaim(inboundKey), type: 'reply-claim', kind },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async recordOutbound(w: OutboundWrite): Promise<void> {
+    await Promise.all([
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.ticket(w.ticket.key),
+          UpdateExpression: 'SET outboundTexts = :texts ADD messageKeys :mk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':texts': w.outboundTexts, ':mk': new Set([w.message.key]) },
+        }),
+      ),
+      this.batchWrite([
+        ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
+        messageToItem(w.message),
+      ]),
+    ]);
+  }
+
+  async markBouncing(address: string, detail: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.requester(address),
+        UpdateExpression: 'SET bouncing = :yes, bounceDetail = :detail, bouncedAt = :at, #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':yes': true, ':detail': detail, ':at': at, ':type': 'requester' },
+      }),
+    );
   }
 
   async getTicketById(number: number): Promise<Ticket | null> {

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { processInbound, type InboundResult } from '../pipeline/inbound.js';
+import type { Mailer } from '../pipeline/mailer.js';
 import type { BlobStore, Clock, TicketStore } from '../pipeline/ports.js';
 import { classifyEvent, s3EventSchema, s3ObjectKey, sesReceipt, UnknownEventError, type S3Record } from './events.js';
 import type { Receipt } from '../domain/receipt.js';
@@ -10,6 +11,7 @@ export interface InboundDeps {
   /** Blobs of a bucket: the configured one for SES, the event's bucket for S3 events. */
   blobsFor(bucket: string): BlobStore;
   clock: Clock;
+  mailer: Mailer;
 }
 
 export interface HandledEvent {

@@ -31,7 +31,23 @@ export interface Ticket {
   /** Normalised subject and opening text, kept for duplicate detection without reading messages. */
   fingerprint: string;
   originMessageId: string;
+  /** The last few texts we sent on this ticket: a reply that pastes them back unquoted is cleaned with them. */
+  outboundTexts: string[];
 }
+
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+
+/** A person who writes to support (design: the requester item, created on a first mail). */
+export interface RequesterProfile {
+  address: string;
+  name: string;
+  firstSeenAt: string;
+  bouncing: boolean;
+  bounceDetail: string | null;
+}
+
+/** What a new mail may change on its ticket. */
+export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'missing' | 'triageReasons'>>;
 
 export type MessageDirection = 'inbound' | 'outbound';
 

@@ -1,24 +1,23 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Config } from '../config.js';
-import { chooseRequester, isStaffAddress, visibleParticipants, type AddressBook } from '../domain/addresses.js';
+import { chooseRequester, isStaffAddress, isSupportAddress, visibleParticipants, type AddressBook } from '../domain/addresses.js';
 import { classifyMachineMail, type MachineVerdict } from '../domain/machine-mail.js';
 import { authentication, quarantineVerdict, verdictsFromHeaders, type Receipt } from '../domain/receipt.js';
-import { fingerprint, percent, similarity } from '../domain/similarity.js';
+import { deliveryReport } from '../domain/bounce.js';
+import { missingDetails, stillMissing } from '../domain/missing-info.js';
+import { fingerprint, percent, similarity, type Similarity } from '../domain/similarity.js';
+import { escalate, triage } from '../domain/triage.js';
 import { decideThread, findTicketTag, staffStanding, threadKeysToLookUp } from '../domain/thread.js';
-import { formatTicketId, isOpen, type Ticket, type ThreadMessage } from '../domain/ticket.js';
+import { formatTicketId, isOpen, type Priority, type Ticket, type TicketChanges, type ThreadMessage } from '../domain/ticket.js';
 import { MalformedMailError, parseMail, type AttachmentSink } from '../mail/parse.js';
-import type { InboundMessage } from '../mail/types.js';
+import type { InboundMessage, Mailbox } from '../mail/types.js';
 import { extractVisibleText } from '../mail/visible-text.js';
+import { sendAutoReply, type ReplyPlan, type SentReply } from './auto-reply.js';
+import { MailSendError, type Mailer } from './mailer.js';
 import type { BlobStore, Clock, InboundLookupResult, ReceiptRecord, TicketStore } from './ports.js';
 
 export type Outcome = 'created' | 'appended' | 'merged' | 'redelivered' | 'ignored' | 'quarantined';
-
-export interface SentReply {
-  kind: string;
-  to: string;
-  subject: string;
-}
 
 /** What happened to one inbound mail: the `ticketing ingest` line and the handler's log. */
 export interface InboundResult {
@@ -37,6 +36,7 @@ export interface InboundPorts {
   store: TicketStore;
   blobs: BlobStore;
   clock: Clock;
+  mailer: Mailer;
 }
 
 export class RawMailMissingError extends Error {
@@ -44,7 +44,15 @@ export class RawMailMissingError extends Error {
 }
 
 /** Header-block types whose first bytes name the message a bounce is about. */
-const EMBEDDED_HEADER_TYPES = ['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global-headers', 'message/global'];
+const EMBEDDED_HEADER_TYPES = [
+  'message/rfc822',
+  'text/rfc822-headers',
+  'message/rfc822-headers',
+  'message/global-headers',
+  'message/global',
+  'message/delivery-status',
+  'message/global-delivery-status',
+];
 const EMBEDDED_SNIFF_BYTES = 64 * 1024;
 
 export function addressBook(config: Config): AddressBook {
@@ -107,14 +115,6 @@ function attachmentSink(blobs: BlobStore, rawKey: string, embedded: string[]): A
   };
 }
 
-function embeddedMessageIds(texts: string[]): string[] {
-  const ids = new Set<string>();
-  for (const text of texts) {
-    for (const m of text.matchAll(/^Message-ID:\s*<([^>\s]+)>/gim)) if (m[1]) ids.add(m[1]);
-  }
-  return [...ids];
-}
-
 export async function processInbound(receipt: Receipt, ports: InboundPorts, config: Config): Promise<InboundResult> {
   const { store, blobs, clock } = ports;
   const book = addressBook(config);
@@ -150,7 +150,8 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
 
   const sender = msg.from?.address ?? null;
   const tag = findTicketTag(msg, book);
-  const boundIds = machine?.kind === 'bounce' ? embeddedMessageIds([msg.text, ...embedded]) : [];
+  const bounce = machine?.kind === 'bounce' ? deliveryReport([msg.text, ...embedded]) : null;
+  const boundIds = bounce?.originalMessageIds ?? [];
   const ownKey = messageKey(msg.messageId);
   const found = await store.lookUpInbound({
     receiptIds: receiptIds(msg),
@@ -162,6 +163,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
       choice && !machine
         ? { address: choice.requester.address, since: new Date(now.getTime() - config.duplicates.windowHours * 3600_000).toISOString() }
         : null,
+    profile: choice && !machine ? choice.requester.address : null,
   });
 
   // Only finished deliveries count: a quarantined one is looked at afresh when it comes again,
@@ -201,91 +203,207 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
           config.ticketPrefix,
         );
 
-  const visible = extractVisibleText(msg.text, { subject: msg.subject });
-  const threadKeys = [msg.messageId];
+  const ctx: Handling = { msg, receipt, now, ownKey, notes, found, isStaff: standing.isStaff, bounce, ports, config, book };
 
   if (decision.kind === 'existing') {
     const ticket = found.tickets.get(decision.ticketKey) ?? (await store.getTickets([decision.ticketKey])).get(decision.ticketKey);
     if (!ticket) throw new Error(`thread key points at ticket ${decision.ticketKey}, which is missing from the store`);
-    const reason = [machine ? `${machine.reason}; recorded on ${ticket.id}` : decision.reason, ...notes].join('; ');
-    const message = threadMessage(msg, ticket.key, receipt, now, visible.text, reason, machine?.kind ?? 'reply');
-    const done = doneReceipts(msg, receipt, now, 'appended', ticket, reason);
-    await store.appendMessage({
-      ticket,
-      message,
-      threadKeys,
-      receipts: done,
-      newParticipants: machine ? [] : newParticipants(msg, ticket, book),
-      activityAt: machine ? null : now.toISOString(),
-      merged: false,
-    });
-    return result('appended', reason, msg, ticket);
+    return appendToTicket(ticket, machine, decision.reason, ctx);
   }
 
   if (machine) {
     const reason = `${machine.reason}, not on any ticket: no ticket opened, nothing sent`;
-    await store.recordReceipts(doneReceipts(msg, receipt, now, 'ignored', null, reason));
+    await Promise.all([store.recordReceipts(doneReceipts(msg, receipt, now, 'ignored', null, reason)), recordBounce(ctx)]);
     return result('ignored', reason, msg, null);
   }
-  const requester = choice!.requester;
 
-  const print = fingerprint(msg.subject, visible.text);
+  const visible = extractVisibleText(msg.text, { subject: msg.subject }).text;
+  const print = fingerprint(msg.subject, visible);
   const duplicate = resumedTicket || interruptedNumber ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
-  if (duplicate) {
-    const { ticket, sim } = duplicate;
-    const reason = [
-      `same requester's open ${ticket.id} is near-identical (subject ${percent(sim.subject)}, body ${percent(sim.body)}, score ${percent(sim.score)} ≥ ${percent(config.duplicates.threshold)}); merged as a duplicate`,
-      ...notes,
-    ].join('; ');
-    const message = threadMessage(msg, ticket.key, receipt, now, visible.text, reason, 'duplicate');
-    await store.appendMessage({
-      ticket,
-      message,
-      threadKeys,
-      receipts: doneReceipts(msg, receipt, now, 'merged', ticket, reason),
-      newParticipants: newParticipants(msg, ticket, book),
-      activityAt: now.toISOString(),
-      merged: true,
-    });
-    return result('merged', reason, msg, ticket);
-  }
-
+  if (duplicate) return mergeDuplicate(duplicate, visible, ctx);
   const number =
     resumedTicket?.number ?? (interruptedNumber ? Number(interruptedNumber.slice(config.ticketPrefix.length + 1)) : await store.nextTicketNumber());
-  const createdAt = resumedTicket?.createdAt ?? now.toISOString();
-  const ticket: Ticket = resumedTicket ?? {
-    key: ownKey,
+  return openTicket(resumedTicket ?? newTicket(number, choice!.requester, visible, print, ctx), decision.reason, visible, ctx);
+}
+
+/** Everything the branches below share about the mail being handled. */
+interface Handling {
+  msg: InboundMessage;
+  receipt: Receipt;
+  now: Date;
+  ownKey: string;
+  notes: string[];
+  found: InboundLookupResult;
+  isStaff: boolean;
+  bounce: ReturnType<typeof deliveryReport> | null;
+  ports: InboundPorts;
+  config: Config;
+  book: AddressBook;
+}
+
+function newTicket(number: number, requester: Mailbox, visible: string, print: string, h: Handling): Ticket {
+  const { msg, config, book, now } = h;
+  const triaged = triage({ subject: msg.subject, text: visible, sender: requester.address, sentAt: msg.date ? new Date(msg.date) : now }, config.triage);
+  const missing = missingDetails(triaged.category, [msg.subject, visible], config.missingInfo);
+  const createdAt = now.toISOString();
+  return {
+    key: h.ownKey,
     number,
     id: formatTicketId(config.ticketPrefix, number),
     subject: msg.subject.trim() || '(no subject)',
     requester: requester.address,
     requesterName: requester.name,
     participants: visibleParticipants(msg, book).filter((a) => a !== requester.address && !isStaffAddress(a, book)),
-    status: 'open',
-    category: null,
-    priority: null,
-    triageReasons: [],
-    missing: [],
+    status: missing.length ? 'awaiting-info' : 'open',
+    category: triaged.category,
+    priority: triaged.priority,
+    triageReasons: triaged.reasons,
+    missing: missing.map((m) => m.id),
     assignee: null,
     duplicateOf: null,
     createdAt,
     lastActivityAt: createdAt,
     stale: false,
-    messageKeys: [ownKey],
+    messageKeys: [h.ownKey],
     mergedKeys: [],
     fingerprint: print,
     originMessageId: msg.messageId,
+    outboundTexts: [],
   };
-  const reason = [decision.reason, ...notes].join('; ');
-  const message = threadMessage(msg, ticket.key, receipt, now, visible.text, reason, 'request');
-  const created = await store.createTicket({ ticket, message, threadKeys, receipts: doneReceipts(msg, receipt, now, 'created', ticket, reason) });
-  if (!created && !resumedTicket) {
+}
+
+async function openTicket(ticket: Ticket, why: string, visible: string, h: Handling): Promise<InboundResult> {
+  const { msg, receipt, now, ports, config } = h;
+  const reason = [why, ...h.notes].join('; ');
+  const message = threadMessage(msg, ticket.key, receipt, now, visible, reason, 'request');
+  const created = await ports.store.createTicket({ ticket, message, threadKeys: [msg.messageId], receipts: doneReceipts(msg, receipt, now, 'created', ticket, reason) });
+  if (!created && ticket.messageKeys.length === 1 && !h.found.tickets.has(ticket.key)) {
     // A concurrent delivery of the same mail won the race: report its ticket, not our number.
-    const winner = (await store.getTickets([ownKey])).get(ownKey)!;
-    await store.recordReceipts(doneReceipts(msg, receipt, now, 'created', winner, reason));
+    const winner = (await ports.store.getTickets([ticket.key])).get(ticket.key)!;
+    await ports.store.recordReceipts(doneReceipts(msg, receipt, now, 'created', winner, reason));
     return result('redelivered', `delivered twice at once; ${winner.id} was created by the other delivery`, msg, winner);
   }
-  return result('created', reason, msg, ticket);
+  const asks = askFor(ticket.missing, ticket.category, config);
+  const plan: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };
+  return withReply(result('created', reason, msg, ticket), plan, ticket, h);
+}
+
+async function mergeDuplicate(duplicate: { ticket: Ticket; sim: Similarity }, visible: string, h: Handling): Promise<InboundResult> {
+  const { msg, receipt, now, ports, config, book } = h;
+  const { ticket, sim } = duplicate;
+  const reason = [
+    `same requester's open ${ticket.id} is near-identical (subject ${percent(sim.subject)}, body ${percent(sim.body)}, score ${percent(sim.score)} ≥ ${percent(config.duplicates.threshold)}); merged as a duplicate`,
+    ...h.notes,
+  ].join('; ');
+  await ports.store.appendMessage({
+    ticket,
+    message: threadMessage(msg, ticket.key, receipt, now, visible, reason, 'duplicate'),
+    threadKeys: [msg.messageId],
+    receipts: doneReceipts(msg, receipt, now, 'merged', ticket, reason),
+    newParticipants: newParticipants(msg, ticket, book),
+    activityAt: now.toISOString(),
+    merged: true,
+  });
+  const out = result('merged', reason, msg, ticket);
+  if (!config.autoReplies.duplicateNotice) return { ...out, reason: `${reason}; no notice sent (duplicate notices are off)` };
+  return withReply(out, { kind: 'duplicate-notice', duplicateOfId: ticket.id }, ticket, h);
+}
+
+async function appendToTicket(ticket: Ticket, machine: MachineVerdict | null, why: string, h: Handling): Promise<InboundResult> {
+  const { msg, receipt, now, ports, book } = h;
+  const visible = extractVisibleText(msg.text, { subject: msg.subject, priorTexts: ticket.outboundTexts }).text;
+  // Machine mail is recorded but changes nothing: no activity, no status, no priority.
+  const update = machine || h.isStaff ? null : replyChanges(ticket, visible, h);
+  const reason = [machine ? `${machine.reason}; recorded on ${ticket.id} without changing it` : why, ...(update?.reasons ?? []), ...h.notes].join('; ');
+  const changed: Ticket = { ...ticket, ...update?.changes };
+  await Promise.all([
+    ports.store.appendMessage({
+      ticket,
+      message: threadMessage(msg, ticket.key, receipt, now, visible, reason, machine?.kind ?? (h.isStaff ? 'staff-reply' : 'reply')),
+      threadKeys: [msg.messageId],
+      receipts: doneReceipts(msg, receipt, now, 'appended', changed, reason),
+      newParticipants: machine ? [] : newParticipants(msg, ticket, book),
+      activityAt: machine ? null : now.toISOString(),
+      merged: false,
+      changes: update?.changes,
+    }),
+    recordBounce(h),
+  ]);
+  const out = result('appended', reason, msg, changed);
+  if (!update?.plan) return out;
+  return withReply(out, update.plan, changed, h);
+}
+
+/**
+ * What a person's reply changes: missing details supplied (back to open, or ask only for what is
+ * still missing) and an urgency that raises the priority. Never lowers anything.
+ */
+function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: TicketChanges; reasons: string[]; plan: ReplyPlan | null } {
+  const { msg, config, now } = h;
+  const changes: TicketChanges = {};
+  const reasons: string[] = [];
+  let plan: ReplyPlan | null = null;
+  const sender = msg.from?.address ?? ticket.requester;
+  if (ticket.status === 'awaiting-info' && ticket.missing.length) {
+    const still = stillMissing(ticket.missing, visible, ticket.category ?? 'other', config.missingInfo);
+    if (!still.length) {
+      changes.status = 'open';
+      changes.missing = [];
+      reasons.push('the reply supplies the missing details: status awaiting-info → open');
+    } else {
+      const supplied = ticket.missing.filter((id) => !still.some((m) => m.id === id));
+      changes.missing = still.map((m) => m.id);
+      reasons.push(`still missing: ${changes.missing.join(', ')}${supplied.length ? ` (supplied: ${supplied.join(', ')})` : ''}`);
+      plan = { kind: 'missing-info', asks: still.map((m) => m.ask), followUp: true };
+    }
+  }
+  const raised = ticket.priority
+    ? escalate(ticket.priority as Priority, { subject: msg.subject, text: visible, sender, sentAt: msg.date ? new Date(msg.date) : now }, config.triage)
+    : null;
+  if (raised) {
+    changes.priority = raised.priority;
+    changes.triageReasons = [...ticket.triageReasons, raised.reason];
+    reasons.push(raised.reason);
+  }
+  return { changes, reasons, plan };
+}
+
+function askFor(missingIds: string[], category: string | null, config: Config): string[] {
+  if (!missingIds.length) return [];
+  const all = missingDetails(category ?? 'other', [], config.missingInfo);
+  return missingIds.map((id) => all.find((m) => m.id === id)?.ask ?? id);
+}
+
+async function withReply(out: InboundResult, plan: ReplyPlan, ticket: Ticket, h: Handling): Promise<InboundResult> {
+  const { ports, config, book, msg, now } = h;
+  let reply;
+  try {
+    reply = await sendAutoReply(
+      { plan, ticket, inbound: msg, inboundKey: h.ownKey, profile: h.found.profile, now },
+      { store: ports.store, mailer: ports.mailer },
+      config,
+      book,
+      messageKey,
+    );
+  } catch (err) {
+    // The ticket is safely stored and its receipt written: a failed send must not fail the
+    // delivery (a retry would only find the receipt). The reason says what was not sent, and why.
+    if (!(err instanceof MailSendError)) throw err;
+    return { ...out, reason: `${out.reason}; no ${plan.kind} sent: ${err.message}` };
+  }
+  if (reply.sent) return { ...out, replies: [...out.replies, reply.sent] };
+  return { ...out, reason: `${out.reason}; no ${plan.kind} sent: ${reply.suppressed}` };
+}
+
+/** A bounce marks the addresses it reports as failed, so nothing more is sent to them. */
+async function recordBounce(h: Handling): Promise<void> {
+  if (!h.bounce) return;
+  const at = h.now.toISOString();
+  await Promise.all(
+    h.bounce.failedRecipients
+      .filter((r) => !isSupportAddress(r.address, h.book))
+      .map((r) => h.ports.store.markBouncing(r.address, [r.status, r.diagnostic].filter(Boolean).join(' ') || 'delivery failed', at)),
+  );
 }
 
 function findDuplicate(found: InboundLookupResult, print: string, ownKey: string, threshold: number) {
@@ -373,4 +491,4 @@ async function quarantine(store: TicketStore, receipt: Receipt, msg: InboundMess
   return { ...result('quarantined', `${why}; raw mail kept at ${receipt.rawKey}`, null, null), messageId: msg?.messageId ?? null };
 }
 
-export type { MachineVerdict };
+export type { MachineVerdict, SentReply };

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Ticket, ThreadMessage } from '../domain/ticket.js';
+import type { RequesterProfile, Ticket, TicketChanges, ThreadMessage } from '../domain/ticket.js';
 
 /** What the store remembers about one inbound delivery (idempotency and quarantine). */
 export interface ReceiptRecord {
@@ -28,6 +28,8 @@ export interface InboundLookup {
   ticketNumber: number | null;
   /** Open tickets of this requester active since `since`, for duplicate merging. */
   requester: { address: string; since: string } | null;
+  /** Requester profile to read (bouncing flag), in the same batch. */
+  profile: string | null;
 }
 
 export interface InboundLookupResult {
@@ -38,6 +40,7 @@ export interface InboundLookupResult {
   messagesFound: Set<string>;
   ticketByNumber: Ticket | null;
   openTicketsOfRequester: Ticket[];
+  profile: RequesterProfile | null;
 }
 
 export interface NewTicketWrite {
@@ -56,6 +59,24 @@ export interface AppendWrite {
   /** Human activity moves lastActivityAt; an out-of-office does not. */
   activityAt: string | null;
   merged: boolean;
+  changes?: TicketChanges;
+}
+
+export interface OutboundWrite {
+  ticket: Ticket;
+  message: ThreadMessage;
+  /** Every Message-ID the mail may be quoted by: ours and the one SES put on it. */
+  threadKeys: string[];
+  outboundTexts: string[];
+}
+
+export interface ReplyAllowance {
+  sender: string;
+  ticketKey: string;
+  /** Hour bucket, e.g. 2026-11-23T08. */
+  hour: string;
+  maxPerSender: number;
+  maxPerTicket: number;
 }
 
 export interface TicketStore {
@@ -72,6 +93,15 @@ export interface TicketStore {
   /** Message, thread key and ticket update first; the receipts only once those are durable. */
   appendMessage(write: AppendWrite): Promise<void>;
   recordReceipts(receipts: ReceiptRecord[], quarantined?: boolean): Promise<void>;
+  /**
+   * Takes one auto-reply slot per sender and per ticket for this hour, with conditional counters
+   * so the limit holds across concurrent Lambdas. Null when allowed, else why not.
+   */
+  takeReplySlot(a: ReplyAllowance): Promise<string | null>;
+  /** At most one auto-reply per inbound mail, whatever replays happen. False when already claimed. */
+  claimReply(inboundKey: string, kind: string): Promise<boolean>;
+  recordOutbound(write: OutboundWrite): Promise<void>;
+  markBouncing(address: string, detail: string, at: string): Promise<void>;
   getTicketById(number: number): Promise<Ticket | null>;
   listTickets(): Promise<Ticket[]>;
   listMessages(ticketKey: string): Promise<ThreadMessage[]>;

@@ -13,7 +13,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'src/bin/ticketing.mjs');
 const config = join(root, 'fixtures/northwind.config.json');
 const mail = (name: string) => join(root, 'fixtures/mail', name);
-const expected: { file: string; outcome: string; ticket: string | null }[] = JSON.parse(readFileSync(join(root, 'fixtures/mail/expected.json'), 'utf8'));
+const expected: { file: string; outcome: string; ticket: string | null; replies: string[] }[] = JSON.parse(readFileSync(join(root, 'fixtures/mail/expected.json'), 'utf8'));
 
 async function ticketing(args: string[]) {
   try {
@@ -45,7 +45,7 @@ describe('ticketing CLI', () => {
       expect(line.file).toBe(expected[i]!.file);
       expect(line.outcome).toBe(expected[i]!.outcome);
       expect(line.ticket).toBe(expected[i]!.ticket);
-      expect(line.replies).toEqual([]);
+      expect(line.replies.map((r: { kind: string }) => r.kind)).toEqual(expected[i]!.replies);
     }
   });
 
@@ -65,9 +65,15 @@ describe('ticketing CLI', () => {
     expect(missing.stdout).toContain('No ticket TKT-999');
   });
 
-  it('outbox says plainly that nothing was sent', async () => {
+  it('outbox shows the auto-replies as sent, and says plainly when nothing was', async () => {
     const { stdout } = await ticketing(['outbox', '--data', data]);
-    expect(stdout.trim()).toBe('The outbox is empty: nothing has been sent.');
+    expect(stdout).toMatch(/^--- \S+ {2}Re: \[TKT-1\] /);
+    expect(stdout).toContain('Reply-To: support+tkt-1@northwind.example');
+    expect(stdout).toContain('Auto-Submitted: auto-replied');
+    const json = JSON.parse((await ticketing(['outbox', '--json', '--data', data])).stdout);
+    expect(json.length).toBe(expected.slice(0, 4).flatMap((e) => e.replies).length);
+    const empty = await ticketing(['outbox', '--data', join(data, 'nothing-here')]);
+    expect(empty.stdout.trim()).toBe('The outbox is empty: nothing has been sent.');
   });
 
   it('rejects a bad config, naming the key', async () => {

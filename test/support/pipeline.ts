@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { DynamoTicketStore } from '../../src/aws/dynamo-store.js';
 import type { InboundDeps } from '../../src/aws/inbound-handler.js';
 import { S3Blobs } from '../../src/aws/s3-blobs.js';
+import { SesMailer } from '../../src/aws/ses-mailer.js';
 import { loadConfigFile, type Config } from '../../src/config.js';
 import { ensureTable } from '../../src/local/stack.js';
 import { receiptSidecarSchema, type ReceiptSidecar } from '../../src/local/ingest.js';
@@ -38,6 +39,12 @@ export async function pipelineOn(fx: StackFixture, clock = manualClock('2026-11-
   await ensureTable(fx.clients.dynamo, tableName);
   const cfg: Config = { ...config, aws: { ...config.aws, tableName } };
   const store = new DynamoTicketStore(fx.clients.doc, tableName);
-  const deps: InboundDeps = { config: cfg, store, blobsFor: (bucket) => new S3Blobs(fx.clients.s3, bucket), clock };
+  const deps: InboundDeps = {
+    config: cfg,
+    store,
+    blobsFor: (bucket) => new S3Blobs(fx.clients.s3, bucket),
+    clock,
+    mailer: new SesMailer(fx.clients.ses, cfg.aws.region),
+  };
   return { deps, store, clock, config: cfg };
 }

@@ -6,12 +6,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
 import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
 import { DynamoTicketStore } from '../dynamo-store.js';
 import { handleInboundEvent, type InboundDeps } from '../inbound-handler.js';
 import { redactAddresses } from '../redact.js';
 import { S3Blobs } from '../s3-blobs.js';
+import { SesMailer } from '../ses-mailer.js';
 
 const logger = new Logger({ serviceName: 'ticketing-inbound' });
 // Bad configuration fails the cold start, loudly, before any mail is touched.
@@ -19,12 +21,14 @@ const config = loadConfigFromEnv();
 const dynamo = new DynamoDBClient({ region: config.aws.region });
 const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
 const s3 = new S3Client({ region: config.aws.region });
+const ses = new SESClient({ region: config.aws.region });
 
 const deps: InboundDeps = {
   config,
   store: new DynamoTicketStore(doc, config.aws.tableName),
   blobsFor: (bucket) => new S3Blobs(s3, bucket),
   clock: { now: () => new Date() },
+  mailer: new SesMailer(ses, config.aws.region),
 };
 
 export async function handler(event: unknown, context: Context) {
