@@ -1,0 +1,322 @@
+/**
+ * Every word our auto-replies say to users, in one place.
+ *
+ * To reword a mail, edit its function in `templates` below: each one lists the mail's parts
+ * (preview line, heading, paragraphs, lists, a quoted subject) and the same parts become both
+ * the plain-text and the HTML version, so the two never drift apart.
+ *
+ * Inside `p\`…\``, the literal text is ours and every `${value}` is treated as text we received
+ * (subject, names, asks): HTML-escaped and bidi-isolated, so a right-to-left name cannot flip
+ * the sentence around it. `strong(x)` makes a value bold in HTML (and stays plain in text).
+ */
+
+export interface TicketContext {
+  /** e.g. TKT-42 */
+  ticketId: string;
+  subject: string;
+  requesterName: string;
+  supportAddress: string;
+  teamName: string;
+}
+
+export interface RenderedMail {
+  text: string;
+  html: string;
+}
+
+export const templates = {
+  /** A complete new ticket: its id, what happens next, how to add information. */
+  ack(ctx: TicketContext): RenderedMail {
+    return render(ctx, {
+      preview: p`We've logged your request as ${ctx.ticketId}. Reply to this email to add anything.`,
+      heading: p`We've got your request`,
+      blocks: [
+        greeting(ctx),
+        p`Thanks for getting in touch. We've logged your request as ${strong(ctx.ticketId)}:`,
+        quote(ctx.subject),
+        p`Someone from ${ctx.teamName} will take a look and get back to you by email.`,
+        p`Want to add something, like a screenshot or the exact error message? Just reply to this email and it goes straight onto your ticket. If you write to us about this again, please keep ${strong(`[${ctx.ticketId}]`)} in the subject so it lands in the right place.`,
+      ],
+      signOff: signOff(ctx),
+    });
+  },
+
+  /** Asks exactly for what is missing; `followUp` when the user already answered once. */
+  missingInfo(ctx: TicketContext & { asks: string[]; followUp: boolean }): RenderedMail {
+    const asks = ctx.asks.filter((ask) => ask.trim() !== '');
+    const one = asks.length === 1;
+    return render(ctx, {
+      preview: ctx.followUp
+        ? p`Thanks for the update on ${ctx.ticketId}. We just need a little more to go on.`
+        : p`About ${ctx.ticketId}: a few details will help us sort this out faster.`,
+      heading: ctx.followUp ? p`Thanks, nearly there` : p`A few details, please`,
+      blocks: [
+        greeting(ctx),
+        ctx.followUp
+          ? p`Thanks for the extra information. We've added it to your ticket ${strong(ctx.ticketId)}:`
+          : p`Thanks for your request. We've logged it as ${strong(ctx.ticketId)}:`,
+        quote(ctx.subject),
+        asks.length === 0
+          ? p`To help you, we need a little more detail about what is happening. Could you tell us more?`
+          : ctx.followUp
+            ? one
+              ? p`We still need one more thing:`
+              : p`We still need a few more things:`
+            : p`To help you as quickly as possible, could you tell us:`,
+        ...(asks.length ? [list(asks)] : []),
+        p`Just reply to this email with the details and they go straight onto your ticket. Please keep ${strong(`[${ctx.ticketId}]`)} in the subject.`,
+      ],
+      signOff: signOff(ctx),
+    });
+  },
+
+  /** The mail is the same request as an open ticket and was added to it. */
+  duplicateNotice(ctx: TicketContext & { duplicateOfId: string }): RenderedMail {
+    return render(ctx, {
+      preview: p`This looks like the same request as ${ctx.duplicateOfId}, so we've added it there.`,
+      heading: p`We already have this one`,
+      blocks: [
+        greeting(ctx),
+        p`Thanks for your message. It looks like the same request as ${strong(ctx.duplicateOfId)}, which we're already working on, so we've added your message to that ticket instead of opening a new one:`,
+        quote(ctx.subject),
+        p`There's nothing else you need to do. To add more details, just reply to this email.`,
+        p`If this is actually a different problem, reply and tell us, and we'll give it its own ticket.`,
+      ],
+      signOff: signOff(ctx),
+      ticketId: ctx.duplicateOfId,
+    });
+  },
+};
+
+function greeting(ctx: TicketContext): Paragraph {
+  const name = ctx.requesterName.trim();
+  return name ? p`Hi ${name},` : p`Hi there,`;
+}
+
+function signOff(ctx: TicketContext): Paragraph[] {
+  return [p`Thanks,`, p`${ctx.teamName}`];
+}
+
+function footer(ctx: TicketContext): Paragraph {
+  return p`You're getting this because you emailed ${ctx.supportAddress}.`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering: the parts above become text and HTML. Wording does not live below this line.
+
+/** Inline text: ours (a plain string), received (escaped, isolated), or bold. */
+type Inline = string | { value: string; strong: boolean };
+interface Paragraph {
+  kind: 'p';
+  parts: Inline[];
+}
+interface Quote {
+  kind: 'quote';
+  text: string;
+}
+interface List {
+  kind: 'list';
+  items: string[];
+}
+type Block = Paragraph | Quote | List;
+
+interface MailParts {
+  preview: Paragraph;
+  heading: Paragraph;
+  blocks: Block[];
+  signOff: Paragraph[];
+  /** The ticket shown in the header badge; defaults to the context's. */
+  ticketId?: string;
+}
+
+/** Tagged template: literals are our words, interpolations received text. */
+function p(literals: TemplateStringsArray, ...values: Array<string | { value: string; strong: boolean }>): Paragraph {
+  const parts: Inline[] = [];
+  literals.forEach((literal, i) => {
+    if (literal) parts.push(literal);
+    if (i < values.length) {
+      const value = values[i]!;
+      parts.push(typeof value === 'string' ? { value, strong: false } : value);
+    }
+  });
+  return { kind: 'p', parts };
+}
+
+function strong(value: string): { value: string; strong: boolean } {
+  return { value, strong: true };
+}
+
+function quote(text: string): Quote {
+  return { kind: 'quote', text };
+}
+
+function list(items: string[]): List {
+  return { kind: 'list', items };
+}
+
+/** Wrap width of the text version: comfortable in every client, under RFC 5322's 78. */
+const TEXT_WIDTH = 72;
+
+function render(ctx: TicketContext, mail: MailParts): RenderedMail {
+  return { text: renderText(ctx, mail), html: renderHtml(ctx, mail) };
+}
+
+// --- text ------------------------------------------------------------------------------------
+
+function renderText(ctx: TicketContext, mail: MailParts): string {
+  const out: string[] = [];
+  for (const block of mail.blocks) {
+    if (block.kind === 'p') out.push(wrap(inlineText(block.parts), TEXT_WIDTH));
+    else if (block.kind === 'quote') out.push(wrap(oneLine(received(block.text)), TEXT_WIDTH, '    ', '    '));
+    else out.push(block.items.map((item) => wrap(oneLine(received(item)), TEXT_WIDTH, '  - ', '    ')).join('\n'));
+  }
+  out.push(mail.signOff.map((line) => inlineText(line.parts)).join('\n'));
+  out.push(`-- \n${wrap(inlineText(footer(ctx).parts), TEXT_WIDTH)}`);
+  return `${out.join('\n\n')}\n`;
+}
+
+function inlineText(parts: Inline[]): string {
+  return oneLine(parts.map((part) => (typeof part === 'string' ? part : isolate(received(part.value)))).join(''));
+}
+
+/**
+ * Greedy word wrap. Words longer than the line (URLs, long tokens) are not broken: they get a
+ * line of their own. Width counts code points (a CJK character counts as one column).
+ */
+export function wrap(text: string, width: number, firstIndent = '', indent = ''): string {
+  const lines: string[] = [];
+  let line = firstIndent;
+  let lineHasWord = false;
+  for (const word of text.split(' ').filter(Boolean)) {
+    const length = [...line].length + (lineHasWord ? 1 : 0) + [...word].length;
+    if (lineHasWord && length > width) {
+      lines.push(line);
+      line = indent + word;
+    } else {
+      line += (lineHasWord ? ' ' : '') + word;
+    }
+    lineHasWord = true;
+  }
+  lines.push(line);
+  return lines.map((l) => l.trimEnd()).join('\n');
+}
+
+// --- HTML ------------------------------------------------------------------------------------
+
+const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const COLORS = {
+  page: '#f3f4f6',
+  card: '#ffffff',
+  border: '#e5e7eb',
+  text: '#1f2937',
+  heading: '#111827',
+  muted: '#6b7280',
+  accent: '#2563eb',
+  badgeBg: '#eff6ff',
+  badgeText: '#1d4ed8',
+  quoteBg: '#f8fafc',
+};
+/** Long unbroken received text (a 500-character subject) must wrap, not widen the layout. */
+const BREAK_ANYWHERE = 'overflow-wrap:anywhere;word-break:break-word;';
+
+function renderHtml(ctx: TicketContext, mail: MailParts): string {
+  const ticketId = mail.ticketId ?? ctx.ticketId;
+  const body = mail.blocks.map(blockHtml).join('\n');
+  const signOff = mail.signOff.map((line) => inlineHtml(line.parts)).join('<br>');
+  return `<!doctype html>
+<html lang="en" dir="ltr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="x-apple-disable-message-reformatting">
+<meta name="color-scheme" content="light">
+<meta name="supported-color-schemes" content="light">
+<title>${escapeHtml(`${ticketId}: ${oneLine(received(ctx.subject))}`)}</title>
+</head>
+<body style="margin:0;padding:0;background-color:${COLORS.page};-webkit-text-size-adjust:100%;">
+<div style="display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all;">${inlineHtml(mail.preview.parts, false)}</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:${COLORS.page};">
+<tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px;background-color:${COLORS.card};border:1px solid ${COLORS.border};border-radius:12px;border-collapse:separate;">
+<tr><td style="padding:20px 24px 0 24px;font-family:${FONT};">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>
+<td style="font-family:${FONT};font-size:14px;line-height:20px;color:${COLORS.muted};font-weight:600;${BREAK_ANYWHERE}">${escapeHtml(oneLine(received(ctx.teamName)))}</td>
+<td align="right" style="font-family:${FONT};white-space:nowrap;padding-left:12px;"><span style="display:inline-block;padding:2px 10px;border-radius:999px;background-color:${COLORS.badgeBg};color:${COLORS.badgeText};font-size:13px;line-height:20px;font-weight:600;">${escapeHtml(ticketId)}</span></td>
+</tr></table>
+</td></tr>
+<tr><td style="padding:12px 24px 0 24px;font-family:${FONT};">
+<h1 style="margin:0;font-size:22px;line-height:28px;font-weight:700;color:${COLORS.heading};">${inlineHtml(mail.heading.parts)}</h1>
+</td></tr>
+<tr><td style="padding:16px 24px 8px 24px;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};">
+${body}
+<p style="margin:0 0 16px 0;">${signOff}</p>
+</td></tr>
+</table>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px;">
+<tr><td style="padding:16px 24px;font-family:${FONT};font-size:12px;line-height:18px;color:${COLORS.muted};text-align:center;${BREAK_ANYWHERE}">${inlineHtml(footer(ctx).parts)}</td></tr>
+</table>
+</td></tr>
+</table>
+</body>
+</html>
+`;
+}
+
+function blockHtml(block: Block): string {
+  if (block.kind === 'p') return `<p style="margin:0 0 16px 0;${BREAK_ANYWHERE}">${inlineHtml(block.parts)}</p>`;
+  if (block.kind === 'quote') {
+    return `<div style="margin:0 0 16px 0;padding:12px 16px;background-color:${COLORS.quoteBg};border-left:4px solid ${COLORS.accent};border-radius:4px;color:${COLORS.heading};font-weight:600;${BREAK_ANYWHERE}">${receivedHtml(oneLine(block.text))}</div>`;
+  }
+  const items = block.items
+    .map((item) => `<li style="margin:0 0 8px 0;${BREAK_ANYWHERE}">${receivedHtml(oneLine(item))}</li>`)
+    .join('');
+  return `<ul style="margin:0 0 16px 0;padding:0 0 0 24px;">${items}</ul>`;
+}
+
+function inlineHtml(parts: Inline[], isolated = true): string {
+  return parts
+    .map((part) => {
+      if (typeof part === 'string') return escapeHtml(part);
+      const value = oneLine(part.value);
+      const html = isolated ? receivedHtml(value) : escapeHtml(received(value));
+      return part.strong ? `<strong style="font-weight:700;">${html}</strong>` : html;
+    })
+    .join('');
+}
+
+/** Received text in HTML: escaped, in its own bidi isolate (`dir="auto"`). */
+function receivedHtml(text: string): string {
+  return `<span dir="auto">${escapeHtml(received(text))}</span>`;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+// --- received text ---------------------------------------------------------------------------
+
+/**
+ * Explicit bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) in received
+ * text are dropped: they are invisible, and an unbalanced one (a "Trojan Source" RLO) would
+ * reorder our words around it. Letters of right-to-left scripts and the LRM/RLM marks stay.
+ */
+function received(text: string): string {
+  return text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
+}
+
+/** Received text in the text version gets FSI…PDI isolates only when it has RTL content. */
+function isolate(text: string): string {
+  return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200F\u061C]|\uD802[\uDD00-\uDFFF]|\uD83A/.test(text)
+    ? `\u2068${text}\u2069`
+    : text;
+}
+
+/** Line breaks, tabs and other control characters become single spaces. */
+function oneLine(text: string): string {
+  return text
+    .replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}

@@ -1,0 +1,172 @@
+/**
+ * The auto-reply templates with hostile received text: in HTML every piece is escaped (only
+ * our own tags and attributes exist), in text every piece is there as written.
+ */
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, templates, type TicketContext } from '../../src/mail/templates.js';
+
+const SCRIPT = '<script>window.__xss = 1; alert(1)</script>';
+const BREAKOUT = '"><img src=x onerror="window.__xss=2;alert(1)">';
+const HEBREW = 'שלום, ה-VPN לא עובד מהבית';
+const ARABIC = 'الطابعة لا تعمل';
+const EMOJI = '🔥💻😭 👩‍💻';
+const LONG_SUBJECT = `Printer on floor 3 ${'x'.repeat(120)} ${'keeps jamming whenever anyone prints double-sided pages '.repeat(8)}`.slice(0, 500);
+
+const base: TicketContext = {
+  ticketId: 'TKT-42',
+  subject: 'VPN down',
+  requesterName: 'Dana Whitfield',
+  supportAddress: 'support@northwind.example',
+  teamName: 'Northwind IT',
+};
+
+const hostile: Record<string, TicketContext> = {
+  script: { ...base, subject: `VPN down ${SCRIPT}`, requesterName: SCRIPT },
+  breakout: { ...base, subject: BREAKOUT, requesterName: `Dana ${BREAKOUT}`, teamName: 'IT & "Facilities" <Team>' },
+  rtl: { ...base, subject: `${HEBREW} — ${ARABIC}`, requesterName: 'דנה כהן' },
+  long: { ...base, subject: LONG_SUBJECT, requesterName: 'Maximilian Alexander von Hohenberg-Schwarzenfels' },
+  emoji: { ...base, subject: `Laptop won't boot ${EMOJI}`, requesterName: 'Zoë 👩‍💻', teamName: 'Northwind IT 🛠️' },
+};
+const ASKS = [`Which laptop is it? ${SCRIPT}`, BREAKOUT, `${HEBREW} ${EMOJI}`];
+
+type Render = (ctx: TicketContext) => { text: string; html: string };
+const renders: Record<string, Render> = {
+  ack: (ctx) => templates.ack(ctx),
+  missingInfo: (ctx) => templates.missingInfo({ ...ctx, asks: ASKS, followUp: false }),
+  missingInfoFollowUp: (ctx) => templates.missingInfo({ ...ctx, asks: ASKS, followUp: true }),
+  duplicateNotice: (ctx) => templates.duplicateNotice({ ...ctx, duplicateOfId: 'TKT-17' }),
+};
+
+/** The tags and attributes our layout uses; anything else came from received text. */
+const OUR_TAGS = new Set(['html', 'head', 'meta', 'title', 'body', 'div', 'table', 'tr', 'td', 'h1', 'p', 'br', 'span', 'strong', 'ul', 'li']);
+const OUR_ATTRIBUTES = new Set(['lang', 'dir', 'charset', 'name', 'content', 'style', 'role', 'width', 'cellpadding', 'cellspacing', 'border', 'align']);
+
+function squash(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Decodes exactly what escapeHtml encodes, to compare escaped HTML text with the input. */
+function unescape(html: string): string {
+  return html.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]!);
+}
+
+function tagsAndAttributes(html: string): { tags: Set<string>; attributes: Set<string> } {
+  const tags = new Set<string>();
+  const attributes = new Set<string>();
+  for (const [, name, rest] of html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)([^>]*)>/g)) {
+    tags.add(name!.toLowerCase());
+    // Attribute names only: quoted values (ours, like the viewport's `initial-scale=1`) blanked.
+    for (const [, attr] of rest!.replace(/"[^"]*"|'[^']*'/g, '""').matchAll(/\s([a-zA-Z-]+)\s*=/g)) {
+      attributes.add(attr!.toLowerCase());
+    }
+  }
+  return { tags, attributes };
+}
+
+/** HTML with every tag removed and entities decoded: what a reader sees, roughly. */
+function visible(html: string): string {
+  return squash(unescape(html.replace(/<title>[\s\S]*?<\/title>/, '').replace(/<[^>]*>/g, ' ')));
+}
+
+describe.each(Object.entries(renders))('%s', (_name, render) => {
+  describe.each(Object.entries(hostile))('with %s input', (_kind, ctx) => {
+    const { text, html } = render(ctx);
+
+    it('has only our own tags and attributes in the HTML', () => {
+      const { tags, attributes } = tagsAndAttributes(html);
+      expect([...tags].filter((t) => !OUR_TAGS.has(t))).toEqual([]);
+      expect([...attributes].filter((a) => !OUR_ATTRIBUTES.has(a))).toEqual([]);
+      expect(html).not.toMatch(/<script|<img|onerror\s*=\s*"window/i);
+    });
+
+    it('shows every received piece in the HTML, escaped, and in the text as written', () => {
+      const pieces = [ctx.subject, ctx.requesterName, ctx.teamName];
+      if (_name.startsWith('missingInfo')) pieces.push(...ASKS);
+      for (const piece of pieces) {
+        expect(html).toContain(escapeHtml(piece));
+        expect(visible(html)).toContain(squash(piece));
+        expect(squash(text)).toContain(squash(piece));
+      }
+    });
+
+    it('names the ticket in both versions', () => {
+      const id = _name === 'duplicateNotice' ? 'TKT-17' : ctx.ticketId;
+      expect(text).toContain(id);
+      expect(visible(html)).toContain(id);
+    });
+
+    it('wraps the text at 72 columns, except words longer than that', () => {
+      for (const line of text.split('\n')) {
+        if ([...line].length <= 72) continue;
+        expect(line.trim().split(' ')).toHaveLength(1);
+      }
+    });
+  });
+});
+
+describe('wording', () => {
+  it('ack: ticket id, what happens next, just reply, keep the tag', () => {
+    const { text } = templates.ack(base);
+    expect(text).toMatch(/^Hi Dana Whitfield,/);
+    expect(text).toContain('TKT-42');
+    expect(squash(text)).toContain('get back to you');
+    expect(squash(text)).toContain('Just reply to this email');
+    expect(text).toContain('[TKT-42]');
+  });
+
+  it('missingInfo asks exactly for the asks, and says "still need" on a follow-up', () => {
+    const asks = ['The asset tag on the bottom of your laptop', 'When it last worked'];
+    const first = templates.missingInfo({ ...base, asks, followUp: false });
+    const again = templates.missingInfo({ ...base, asks: asks.slice(1), followUp: true });
+    expect(first.text).toContain('  - The asset tag on the bottom of your laptop\n  - When it last worked\n');
+    expect(first.text).not.toMatch(/still need/);
+    expect(first.html.match(/<li /g)).toHaveLength(2);
+    expect(again.text).toMatch(/Thanks for the extra information/);
+    expect(again.text).toContain('We still need one more thing:');
+    expect(again.text).toContain('  - When it last worked\n');
+    expect(again.text).not.toContain('asset tag');
+    expect(templates.missingInfo({ ...base, asks, followUp: true }).text).toContain('We still need a few more things:');
+  });
+
+  it('duplicateNotice says we already have it as the other ticket', () => {
+    const { text, html } = templates.duplicateNotice({ ...base, ticketId: 'TKT-42', duplicateOfId: 'TKT-17' });
+    expect(squash(text)).toContain('the same request as TKT-17');
+    expect(html).toContain('TKT-17</span></strong>');
+  });
+
+  it('welcomes replies and never says "do not reply"', () => {
+    for (const render of Object.values(renders)) {
+      const { text, html } = render(base);
+      expect(text + html).not.toMatch(/do not reply|don't reply|no-?reply|unmonitored/i);
+      expect(squash(text)).toMatch(/reply to this email/i);
+    }
+  });
+
+  it('greets "Hi there" when we have no name', () => {
+    expect(templates.ack({ ...base, requesterName: '  ' }).text).toMatch(/^Hi there,/);
+  });
+
+  it('drops bidi override controls from received text but keeps the RTL letters', () => {
+    const ctx = { ...base, subject: `invoice\u202Egnp.exe ${HEBREW}`, requesterName: '\u2067דנה\u2069' };
+    const { text, html } = templates.ack(ctx);
+    expect(text).not.toMatch(/[\u202A-\u202E]/);
+    expect(html).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    expect(text).toContain(`invoicegnp.exe ${HEBREW}`);
+    // RTL names in running text are isolated (FSI…PDI) so they cannot reorder our words.
+    expect(text).toContain('Hi \u2068דנה\u2069,');
+    expect(html).toContain('<span dir="auto">דנה</span>');
+  });
+
+  it('keeps received line breaks and control characters out of single-line fields', () => {
+    const { text } = templates.ack({ ...base, subject: 'VPN\r\ndown\u0007 again', requesterName: 'Dana\nWhitfield' });
+    expect(text).toContain('    VPN down again\n');
+    expect(text).toMatch(/^Hi Dana Whitfield,/);
+  });
+});
+
+describe('escapeHtml', () => {
+  it('escapes the five characters that matter in text and attribute values', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+    expect(escapeHtml('שלום 👋 plain')).toBe('שלום 👋 plain');
+  });
+});
