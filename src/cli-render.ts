@@ -67,6 +67,8 @@ export function renderTicket(t: Ticket, messages: ThreadMessage[]): string {
   const head = [
     `${t.id}  ${t.subject}`,
     `Status ${t.status} · priority ${t.priority ?? '-'} · category ${t.category ?? '-'}${t.stale ? ' · STALE' : ''}`,
+    t.triageReasons.length ? `Triage: ${t.triageReasons.join('; ')}` : null,
+    t.missing.length ? `Waiting for the requester to tell us: ${t.missing.join(', ')}` : null,
     `Requester ${t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester}`,
     t.participants.length ? `Also on the ticket: ${t.participants.join(', ')}` : null,
     `Opened ${shortTime(t.createdAt)} · last activity ${shortTime(t.lastActivityAt)} · ${messages.length} message(s), ${t.mergedKeys.length} duplicate(s) merged`,

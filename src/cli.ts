@@ -11,6 +11,7 @@ import { parseTicketId } from './domain/ticket.js';
 import { createAwsClients, startLocalStack, type LocalStack } from './local/stack.js';
 import { readOutbox } from './local/ses-endpoint.js';
 import { deliverAsSes, receiptSidecarSchema, type ReceiptSidecar } from './local/ingest.js';
+import type { InboundResult } from './pipeline/inbound.js';
 import type { Clock } from './pipeline/ports.js';
 import { renderOutbox, renderTicket, renderTicketTable, ticketRow } from './cli-render.js';
 
@@ -164,6 +165,9 @@ async function showOutbox(opts: Options, print: (line: string) => void): Promise
   return 0;
 }
 
+/** One `ingest` output line, as the demo reads it back. */
+type InboundLine = Pick<InboundResult, 'outcome' | 'ticket' | 'reason' | 'category' | 'priority' | 'missing' | 'replies'> & { file: string };
+
 /** `npm start`: the demo inbox, in a fresh data directory each run, so the story is the same every time. */
 async function demo(opts: Options, print: (line: string) => void): Promise<number> {
   const root = resolve(import.meta.dirname, '..');
@@ -177,12 +181,15 @@ async function demo(opts: Options, print: (line: string) => void): Promise<numbe
   const lines: string[] = [];
   const code = await ingestFiles(files, demoOpts, (line) => lines.push(line));
   for (const line of lines) {
-    const r = JSON.parse(line) as { file: string; outcome: string; ticket: string | null; reason: string };
-    print(`${r.file}\n  → ${r.outcome}${r.ticket ? ` ${r.ticket}` : ''}: ${r.reason}`);
+    const r = JSON.parse(line) as InboundLine;
+    const triaged = r.outcome === 'created' ? ` (${r.category}, ${r.priority}${r.missing.length ? `, asks for: ${r.missing.join(', ')}` : ''})` : '';
+    print(`${r.file}\n  → ${r.outcome}${r.ticket ? ` ${r.ticket}` : ''}${triaged}: ${r.reason}`);
+    for (const reply of r.replies) print(`  ✉ ${reply.kind} to ${reply.to}: ${reply.subject}`);
   }
   print('\nTickets now:\n');
   await listTickets({ ...demoOpts, json: false }, print);
   print(`\nData kept in ${data}. Look closer with: npx ticketing show TKT-1 --data ${data}`);
+  print(`The mail we sent: npx ticketing outbox --data ${data}`);
   return code;
 }
 

@@ -34,11 +34,13 @@ export const configSchema = z
         /** Across concurrent Lambdas: the store counts per sender and per ticket per clock hour. */
         maxPerSenderPerHour: z.number().int().min(1).max(100).default(3),
         maxPerTicketPerHour: z.number().int().min(1).max(100).default(3),
+        /** Follow-up requests for still-missing details per ticket; after that IT takes over. */
+        maxFollowUpAsks: z.number().int().min(0).max(10).default(2),
         /** Tell a requester whose re-sent mail was merged that we already have it. */
         duplicateNotice: z.boolean().default(true),
       })
       .strict()
-      .default({ enabled: true, maxPerSenderPerHour: 3, maxPerTicketPerHour: 3, duplicateNotice: true }),
+      .prefault({}),
     /** Category and priority rules; every part has built-in defaults, a user file overrides a part. */
     triage: triageRulesSchema.prefault({}),
     /** Details each category needs before work can start, and how to ask for them. */

@@ -94,6 +94,7 @@ function itemToTicket(item: Item): Ticket {
     fingerprint: (item.fingerprint as string) ?? '',
     originMessageId: item.originMessageId as string,
     outboundTexts: (item.outboundTexts as string[]) ?? [],
+    followUpAsks: (item.followUpAsks as number) ?? 0,
   };
 }
 
@@ -384,7 +385,11 @@ export class DynamoTicketStore implements TicketStore {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
       ExpressionAttributeValues: { ':pk': keys.ticket(ticketKey).pk, ':m': 'M#' },
     });
-    return items.map(itemToMessage).sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.key.localeCompare(b.key));
+    // An auto-reply carries the time of the mail it answers: the mail comes first.
+    const answerAfter = (m: ThreadMessage) => (m.direction === 'outbound' ? 1 : 0);
+    return items
+      .map(itemToMessage)
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || answerAfter(a) - answerAfter(b) || a.key.localeCompare(b.key));
   }
 
   async listQuarantine(): Promise<ReceiptRecord[]> {

@@ -33,6 +33,8 @@ export interface Ticket {
   originMessageId: string;
   /** The last few texts we sent on this ticket: a reply that pastes them back unquoted is cleaned with them. */
   outboundTexts: string[];
+  /** Follow-up requests for missing details sent so far: capped, so an answering machine cannot keep one going. */
+  followUpAsks: number;
 }
 
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
@@ -47,7 +49,7 @@ export interface RequesterProfile {
 }
 
 /** What a new mail may change on its ticket. */
-export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'missing' | 'triageReasons'>>;
+export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'missing' | 'triageReasons' | 'followUpAsks'>>;
 
 export type MessageDirection = 'inbound' | 'outbound';
 

@@ -269,6 +269,7 @@ function newTicket(number: number, requester: Mailbox, visible: string, print: s
     fingerprint: print,
     originMessageId: msg.messageId,
     outboundTexts: [],
+    followUpAsks: 0,
   };
 }
 
@@ -354,7 +355,14 @@ function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: 
       const supplied = ticket.missing.filter((id) => !still.some((m) => m.id === id));
       changes.missing = still.map((m) => m.id);
       reasons.push(`still missing: ${changes.missing.join(', ')}${supplied.length ? ` (supplied: ${supplied.join(', ')})` : ''}`);
-      plan = { kind: 'missing-info', asks: still.map((m) => m.ask), followUp: true };
+      if (ticket.followUpAsks >= config.autoReplies.maxFollowUpAsks) {
+        // Asking forever helps no one (and feeds any answering machine): a person takes over.
+        changes.status = 'open';
+        reasons.push(`already asked ${ticket.followUpAsks + 1} times: status awaiting-info → open for IT to follow up, not asked again`);
+      } else {
+        changes.followUpAsks = ticket.followUpAsks + 1;
+        plan = { kind: 'missing-info', asks: still.map((m) => m.ask), followUp: true };
+      }
     }
   }
   const raised = ticket.priority

@@ -45,7 +45,7 @@ describe('auto-replies on the local stack', () => {
     });
     const { mail, raw } = sent!;
     expect(result!).toMatchObject({ outcome: 'created', ticket: 'TKT-1', replies: [{ kind: 'ack' }] });
-    expect(mail.from?.value[0]).toMatchObject({ address: 'support@northwind.example', name: 'IT Support' });
+    expect(mail.from?.value[0]).toMatchObject({ address: 'support@northwind.example', name: 'Northwind IT' });
     expect(mail.to && !Array.isArray(mail.to) && mail.to.value.map((a) => a.address)).toEqual([inbound.from!.value[0]!.address]);
     expect(mail.replyTo?.value[0]?.address).toBe('support+tkt-1@northwind.example');
     expect(mail.subject).toBe(`Re: [TKT-1] ${inbound.subject}`);

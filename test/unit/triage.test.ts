@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config.js';
+import { defaultTriageRules, escalate, triage, triageRulesSchema, type TriageInput } from '../../src/domain/triage.js';
+import { northwind, replyLabels, triageInputOf, triageLabels } from '../eval/triage.js';
+
+const rules = northwind.triage;
+
+/** A plain mail for rule tests that need no MIME. */
+function mail(text: string, overrides: Partial<TriageInput> = {}): TriageInput {
+  return { subject: 'Help', text, sender: 'maria.garcia@northwind.example', sentAt: new Date('2026-11-24T08:00:00Z'), ...overrides };
+}
+
+describe('triage on the labelled fixtures (real parser, visible text, Northwind config)', () => {
+  it.each(triageLabels.map((label) => [label.file, label] as const))('%s', async (_file, label) => {
+    // Prepare
+    const input = await triageInputOf(label.file);
+
+    // Act
+    const result = triage(input, rules);
+
+    // Assess
+    expect({ category: result.category, priority: result.priority }, label.note).toEqual({ category: label.category, priority: label.priority });
+    expect(result.reasons[0]).toMatch(new RegExp(`^category ${label.category}: `));
+    const priorityReasons = result.reasons.filter((r) => /^P[1-4]: /.test(r));
+    expect(priorityReasons.length).toBeGreaterThan(0);
+    if (label.priority === 'P3' && !result.reasons.some((r) => r.includes('VIP sender'))) {
+      expect(priorityReasons).toContain('P3: no urgency signal (the default)');
+    } else {
+      // Whatever moved the priority is named, with the words that fired or the sender.
+      expect(priorityReasons.some((r) => r.startsWith(`${label.priority}: `) && (/\("[^"]+"\)/.test(r) || r.includes('VIP sender')))).toBe(true);
+    }
+  });
+
+  it('explains the category with the keywords that fired and the score', async () => {
+    const result = triage(await triageInputOf('mail/01-outlook-new-vpn-down.eml'), rules);
+    expect(result.reasons[0]).toMatch(/^category network: "vpn" ×\d.*"gateway".*\(score \d+/);
+    expect(result.reasons).toContain('P2: deadline today ("month-end close today")');
+  });
+
+  it('says a security incident decides both the category and P1', async () => {
+    const result = triage(await triageInputOf('triage/01-outlook-ransomware-einkauf-share.eml'), rules);
+    expect(result.reasons.slice(0, 2)).toEqual(['category security: security incident ("ransomware")', 'P1: security incident ("ransomware")']);
+  });
+
+  it('names the VIP sender when it raises the priority', async () => {
+    const result = triage(await triageInputOf('triage/10-outlook-vip-cfo-dock-not-charging.eml'), rules);
+    expect(result.reasons).toContain('P2: VIP sender helena.vogel@northwind.example (one level above P3)');
+  });
+});
+
+describe('priority rules', () => {
+  it('defaults to P3 and says so', () => {
+    expect(triage(mail('My monitor flickers every few minutes since yesterday.'), defaultTriageRules)).toMatchObject({
+      priority: 'P3',
+      reasons: expect.arrayContaining(['P3: no urgency signal (the default)']),
+    });
+  });
+
+  it('ignores urgency words in scare quotes and negated ones', () => {
+    expect(triage(mail('This "urgent" request can wait.'), defaultTriageRules).priority).toBe('P3');
+    expect(triage(mail('Nothing urgent, the Teams app just looks odd.'), defaultTriageRules).priority).toBe('P4');
+    expect(triage(mail('It is not really urgent.'), defaultTriageRules).priority).toBe('P4');
+  });
+
+  it('lowers to P4 only when nothing raises it', () => {
+    const result = triage(mail('No rush in general, but I need the report printed today.'), defaultTriageRules);
+    expect(result.priority).toBe('P2');
+    expect(result.reasons).toContain('not P4: the sender says it is not urgent ("No rush"), but a stronger signal fired');
+  });
+
+  it('reads a time of day as today unless another day is named', () => {
+    expect(triage(mail('I have a client call at 10:30 and no headset.'), defaultTriageRules).priority).toBe('P2');
+    expect(triage(mail('I have a client call tomorrow at 10:30 and no headset.'), defaultTriageRules).priority).toBe('P3');
+    expect(triage(mail('The disconnects are at 08:11 and 08:19.'), defaultTriageRules).priority).toBe('P3');
+  });
+
+  it('counts the date the mail was sent as today', () => {
+    const sentAt = new Date('2026-11-24T08:00:00Z');
+    expect(triage(mail('The contract needs signing on 24 November.', { sentAt }), defaultTriageRules).priority).toBe('P2');
+    expect(triage(mail('The contract needs signing on 25 November.', { sentAt }), defaultTriageRules).priority).toBe('P3');
+  });
+
+  it('treats multilingual urgency words like English ones', () => {
+    expect(triage(mail('経費精算システムにログインできません。至急お願いします。'), defaultTriageRules)).toMatchObject({ category: 'access', priority: 'P2' });
+    expect(triage(mail('Der Drucker druckt nicht, bitte dringend.'), defaultTriageRules)).toMatchObject({ category: 'printing', priority: 'P2' });
+  });
+
+  it('does not take a question about phishing training for an incident', () => {
+    expect(triage(mail('Could you sign me up for the phishing awareness training?'), defaultTriageRules).priority).toBe('P3');
+    expect(triage(mail('I think I clicked a link in a phishing mail.'), defaultTriageRules)).toMatchObject({ category: 'security', priority: 'P1' });
+  });
+
+  it('raises VIP senders by address or domain, never above P1', () => {
+    const vipRules = triageRulesSchema.parse({ vip: { addresses: ['ceo@northwind.example'], domains: ['board.northwind.example'] } });
+    expect(triage(mail('My monitor flickers.', { sender: 'CEO@northwind.example' }), vipRules).priority).toBe('P2');
+    expect(triage(mail('My monitor flickers.', { sender: 'chair@eu.board.northwind.example' }), vipRules).priority).toBe('P2');
+    expect(triage(mail('My monitor flickers.', { sender: 'someone@northwind.example' }), vipRules).priority).toBe('P3');
+    expect(triage(mail('We have been hit by ransomware.', { sender: 'ceo@northwind.example' }), vipRules).priority).toBe('P1');
+  });
+
+  it('falls back to "other" when no category scores enough', () => {
+    const result = triage(mail('Please call me back.', { subject: 'Call me' }), defaultTriageRules);
+    expect(result.category).toBe('other');
+    expect(result.reasons[0]).toBe('category other: no category scored 2 or more');
+  });
+});
+
+describe('escalate', () => {
+  it.each(replyLabels.map((label) => [label.file, label] as const))('%s', async (_file, label) => {
+    const raised = escalate(label.current, await triageInputOf(label.file), rules);
+    expect(raised?.priority ?? label.current, label.note).toBe(label.priority);
+  });
+
+  it('raises on "now the whole floor is down" and says why', async () => {
+    const raised = escalate('P3', await triageInputOf('triage/r02-outlook-ios-reply-whole-floor-down.eml'), rules);
+    expect(raised).toEqual({ priority: 'P1', reason: 'P1: raised from P3 by a reply: outage affecting many people ("whole floor is down")' });
+  });
+
+  it('never lowers: "never mind" and "no rush" leave every priority as it is', async () => {
+    const input = await triageInputOf('triage/r03-iphone-reply-never-mind.eml');
+    for (const current of ['P1', 'P2', 'P3', 'P4'] as const) expect(escalate(current, input, rules)).toBeNull();
+  });
+
+  it('does not move a P4 ticket to the default on a reply without signals', () => {
+    expect(escalate('P4', mail('Thanks, here is the screenshot you asked for.'), defaultTriageRules)).toBeNull();
+  });
+
+  it('returns null when the reply asks for no more than the ticket has', () => {
+    expect(escalate('P1', mail('Now the whole floor is down.'), defaultTriageRules)).toBeNull();
+    expect(escalate('P2', mail('This is urgent, please.'), defaultTriageRules)).toBeNull();
+  });
+
+  it("reads the reply's text, not the subject it repeats", () => {
+    const input = mail('Any news?', { subject: 'RE: [TKT-4] URGENT: printer jam' });
+    expect(escalate('P3', input, defaultTriageRules)).toBeNull();
+  });
+});
+
+describe('triage rules schema', () => {
+  const problems = (input: unknown) => triageRulesSchema.safeParse(input).error?.issues.map((i) => i.message) ?? [];
+
+  it('parses {} to the built-in defaults', () => {
+    expect(triageRulesSchema.parse({})).toEqual(defaultTriageRules);
+    expect(parseConfig({}).triage).toEqual(defaultTriageRules);
+  });
+
+  it('keeps the other defaults when a user file overrides one part', () => {
+    const parsed = triageRulesSchema.parse({ vip: { addresses: ['CFO@Northwind.example'] } });
+    expect(parsed.vip).toEqual({ addresses: ['cfo@northwind.example'], domains: [], raiseBy: 1 });
+    expect(parsed.categories).toEqual(defaultTriageRules.categories);
+    expect(parsed.signals).toEqual(defaultTriageRules.signals);
+    expect(parsed.defaultPriority).toBe('P3');
+  });
+
+  it('rejects a pattern that is not a regular expression, naming the rule', () => {
+    const bad = { signals: [{ id: 'board-meeting', priority: 'P2', label: 'board meeting', patterns: ['board (meeting'] }] };
+    expect(() => parseConfig({ triage: bad })).toThrow(ConfigError);
+    expect(() => parseConfig({ triage: bad })).toThrow(
+      /triage\.signals\.0\.patterns\.0: signal "board-meeting": pattern "board \(meeting" is not a valid regular expression/,
+    );
+    const badKeyword = { categories: [{ name: 'facilities', keywords: { 'desk[': 2 } }] };
+    expect(problems(badKeyword)).toEqual([expect.stringMatching(/^category "facilities": pattern "desk\[" is not a valid regular expression/)]);
+  });
+
+  it('rejects unknown keys, so a typo does not silently do nothing', () => {
+    expect(() => parseConfig({ triage: { vips: { addresses: [] } } })).toThrow(/unknown key "vips" in triage/);
+    expect(() => triageRulesSchema.parse({ vip: { adresses: ['a@b.example'] } })).toThrow();
+  });
+
+  it('rejects a priority that does not exist and a category listed twice', () => {
+    expect(() => triageRulesSchema.parse({ defaultPriority: 'P5' })).toThrow();
+    expect(problems({ categories: [{ name: 'x', keywords: {} }, { name: 'x', keywords: {} }] })).toEqual(['category "x" is listed twice']);
+  });
+});
