@@ -27,6 +27,19 @@
  * forwarding a bounce) are never read.
  */
 
+/** MIME parts of a bounce whose first bytes name the message it is about (our copy, its headers). */
+export const EMBEDDED_HEADER_TYPES: ReadonlySet<string> = new Set([
+  'message/rfc822',
+  'text/rfc822-headers',
+  'message/rfc822-headers',
+  'message/global-headers',
+  'message/global',
+  'message/delivery-status',
+  'message/global-delivery-status',
+]);
+/** The headers and report fields sit at the start: this much of each such part is kept. */
+export const EMBEDDED_SNIFF_BYTES = 64 * 1024;
+
 export interface FailedRecipient {
   /** Lower-cased mailbox address. */
   address: string;

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { chooseRequester, isStaffAddress, isSupportAddress, visibleParticipants, type AddressBook } from '../domain/addresses.js';
 import { classifyMachineMail, type MachineVerdict } from '../domain/machine-mail.js';
 import { authentication, quarantineVerdict, verdictsFromHeaders, type Receipt } from '../domain/receipt.js';
-import { deliveryReport } from '../domain/bounce.js';
+import { deliveryReport, EMBEDDED_HEADER_TYPES, EMBEDDED_SNIFF_BYTES } from '../domain/bounce.js';
 import { missingDetails, stillMissing } from '../domain/missing-info.js';
 import { fingerprint, percent, similarity, type Similarity } from '../domain/similarity.js';
 import { escalate, triage } from '../domain/triage.js';
@@ -43,17 +43,6 @@ export class RawMailMissingError extends Error {
   override name = 'RawMailMissingError';
 }
 
-/** Header-block types whose first bytes name the message a bounce is about. */
-const EMBEDDED_HEADER_TYPES = [
-  'message/rfc822',
-  'text/rfc822-headers',
-  'message/rfc822-headers',
-  'message/global-headers',
-  'message/global',
-  'message/delivery-status',
-  'message/global-delivery-status',
-];
-const EMBEDDED_SNIFF_BYTES = 64 * 1024;
 
 export function addressBook(config: Config): AddressBook {
   return {
@@ -99,7 +88,7 @@ function attachmentSink(blobs: BlobStore, rawKey: string, embedded: string[]): A
       // Not under the inbound prefix: our own writes must never look like newly arrived mail.
       const blobKey = `attachments/${rawKey}/${index}-${safe(filename)}`;
       const upload = new PassThrough();
-      if (EMBEDDED_HEADER_TYPES.includes(contentType.toLowerCase())) {
+      if (EMBEDDED_HEADER_TYPES.has(contentType.toLowerCase())) {
         let seen = 0;
         const chunks: Buffer[] = [];
         upload.on('data', (c: Buffer) => {

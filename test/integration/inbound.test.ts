@@ -63,7 +63,7 @@ describe.each<DynamoBackend>(['dynalite', 'dynamodb-local'])('inbound pipeline o
     expect(quarantined.length).toBe(expected.filter((e) => e.outcome === 'quarantined').length);
   });
 
-  it('stores a new ticket in 3 DynamoDB round trips, answers it in 2 more, and drops a re-delivery in 1', async () => {
+  it('stores and answers a new ticket in 5 DynamoDB round trips (4 before the send), and drops a re-delivery in 1', async () => {
     const { deps } = await pipelineOn(fx);
     const counter = countRoundTrips(fx.clients.dynamo);
     // The ticket is durable before anything is sent: note the count when the send starts.
@@ -87,12 +87,13 @@ describe.each<DynamoBackend>(['dynalite', 'dynamodb-local'])('inbound pipeline o
     expect(again?.outcome).toBe('redelivered');
     expect(again?.replies).toEqual([]);
     expect(again?.ticket).toBe(first?.ticket);
-    // Lookup → ticket number → ticket writes; then reply claim ‖ rate limits, and the sent record.
-    expect(beforeSend).toBe(3);
+    // Lookup → ticket number → ticket writes, then the reply claim ‖ hourly limits before the
+    // send, and the record of what was sent after it.
+    expect(beforeSend).toBe(4);
     expect(created.roundTrips).toBe(5);
     expect(redelivery.roundTrips).toBe(1);
     console.info(
-      `[${backend}] new ticket: ${beforeSend} round trips to store it, ${created.roundTrips} with its ${first?.replies[0]?.kind} (${created.operations.join(', ')}); re-delivery: ${redelivery.roundTrips} (${redelivery.operations.join(', ')})`,
+      `[${backend}] new ticket with its ${first?.replies[0]?.kind}: ${created.roundTrips} round trips, ${beforeSend} before the send (${created.operations.join(', ')}); re-delivery: ${redelivery.roundTrips} (${redelivery.operations.join(', ')})`,
     );
   });
 
