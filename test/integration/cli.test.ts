@@ -99,5 +99,8 @@ describe('ticketing CLI', () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('Tickets now:');
     expect(second.stdout).toBe(first.stdout);
+    const story: { file: string; outcome: string; ticket: string | null }[] = JSON.parse(readFileSync(join(root, 'fixtures/demo/expected.json'), 'utf8'));
+    for (const e of story) expect(first.stdout).toContain(`${e.file}\n  → ${e.outcome}${e.ticket ? ` ${e.ticket}` : ''}`);
+    expect(first.stdout).toMatch(/14-outlook-ios-reply-whole-floor-down\.eml\n.*awaiting-info → open; P1: raised from P3 by a reply/);
   }, 60_000);
 });
