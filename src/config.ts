@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { domainSchema as domain, emailSchema as email } from './domain/addresses.js';
 import { missingInfoRulesSchema } from './domain/missing-info.js';
 import { triageRulesSchema } from './domain/triage.js';
 
-const email = z.string().trim().toLowerCase().pipe(z.email());
-const domain = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected a domain name such as example.com');
 
 /** The one configuration schema. Every key has a default, so `{}` is a working local config. */
 export const configSchema = z

@@ -1,4 +1,13 @@
+import { z } from 'zod';
 import type { InboundMessage, Mailbox } from '../mail/types.js';
+
+/** An address in the config, lower-cased as every comparison here expects. */
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email());
+export const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected a domain name such as example.com');
 
 /** What we know about the organisation's addresses, from the config. */
 export interface AddressBook {

@@ -9,7 +9,7 @@
  * Patterns follow the triage rules' conventions (case-insensitive, whole words).
  */
 import { z } from 'zod';
-import { checkPatterns, matchesOf, normaliseText } from './triage.js';
+import { checkPatterns, matchesOf, normaliseText } from './patterns.js';
 
 const detailRuleSchema = z
   .object({

@@ -7,78 +7,12 @@
  * sentence at a time) raise it, the strongest wins; only when nothing raises it may a lowering
  * signal ("no rush") apply. A VIP sender then gets `raiseBy` levels, never above P1.
  *
- * Patterns are strings compiled to case-insensitive Unicode RegExps that match whole words: a
- * match never starts or ends inside a word ("print" matches neither "blueprint" nor "printer";
- * write "print(er|ers|ing)?"). An edge written in a script without spaces, such as Japanese,
- * has no such limit, so "ログイン" is found inside a sentence.
+ * Patterns match whole words, case-insensitively (src/domain/patterns.ts).
  */
 import { z } from 'zod';
+import { emailSchema, domainSchema } from './addresses.js';
+import { checkPatterns, matchesOf, normaliseText, type PatternMatch } from './patterns.js';
 import type { Priority } from './ticket.js';
-
-// ---------------------------------------------------------------------------------------------
-// Patterns
-
-/** A letter of a script written without spaces between words, where word edges mean nothing. */
-const UNSPACED_LETTER = /^[^\p{Script=Latin}\P{L}]/u;
-const compiled = new Map<string, RegExp>();
-
-/** The RegExp of a rule pattern (cached: rules are read once and matched on every mail). */
-function compilePattern(source: string): RegExp {
-  let re = compiled.get(source);
-  if (!re) {
-    new RegExp(source, 'u'); // throws on its own syntax errors, before the word edges are added
-    const before = UNSPACED_LETTER.test(source) ? '' : '(?<![\\p{Script=Latin}\\p{N}_])';
-    const after = UNSPACED_LETTER.test(source.at(-1) ?? '') ? '' : '(?![\\p{Script=Latin}\\p{N}_])';
-    re = new RegExp(`${before}(?:${source})${after}`, 'giu');
-    compiled.set(source, re);
-  }
-  re.lastIndex = 0;
-  return re;
-}
-
-/** Why a pattern does not compile, or null when it does. */
-function patternProblem(source: string): string | null {
-  try {
-    compilePattern(source);
-    return null;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
-/** Adds one clear issue per pattern that is not a valid regular expression, naming the rule. */
-export function checkPatterns(
-  ctx: { addIssue: (issue: { code: 'custom'; message: string; path: (string | number)[] }) => void },
-  rule: string,
-  patterns: readonly string[],
-  path: (string | number)[],
-  expand: (pattern: string) => string = (pattern) => pattern,
-): void {
-  patterns.forEach((pattern, index) => {
-    const problem = patternProblem(expand(pattern));
-    if (problem) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [...path, index],
-        message: `${rule}: pattern "${pattern}" is not a valid regular expression (${problem})`,
-      });
-    }
-  });
-}
-
-/** Curly quotes and apostrophes become straight ones, so patterns can write "can't" once. */
-export function normaliseText(text: string): string {
-  return text.normalize('NFKC').replace(/[\u2018\u2019\u201B\u2032]/g, "'").replace(/[\u201C\u201D\u201E\u201F\u00AB\u00BB]/g, '"');
-}
-
-export interface PatternMatch {
-  text: string;
-  index: number;
-}
-
-export function matchesOf(pattern: string, text: string): PatternMatch[] {
-  return [...text.matchAll(compilePattern(pattern))].map((m) => ({ text: m[0], index: m.index ?? 0 }));
-}
 
 const MONTHS = ['jan(uary)?', 'feb(ruary)?', 'mar(ch)?', 'apr(il)?', 'may', 'june?', 'july?', 'aug(ust)?', 'sep(t|tember)?', 'oct(ober)?', 'nov(ember)?', 'dec(ember)?'];
 
@@ -131,18 +65,12 @@ const signalRuleSchema = z
     checkPatterns(ctx, name, rule.unlessSameSentence, ['unlessSameSentence']);
   });
 
-const email = z.string().trim().toLowerCase().pipe(z.email());
-const domain = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/, 'expected a domain name such as example.com');
 
 const vipSchema = z
   .object({
-    addresses: z.array(email).default([]),
+    addresses: z.array(emailSchema).default([]),
     /** Every sender at these domains (and their subdomains). */
-    domains: z.array(domain).default([]),
+    domains: z.array(domainSchema).default([]),
     raiseBy: z.number().int().min(0).max(3).default(1),
   })
   .strict();
