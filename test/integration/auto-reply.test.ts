@@ -81,6 +81,19 @@ describe('auto-replies on the local stack', () => {
     expect([b?.outcome, b?.ticket]).toEqual(['appended', 'TKT-1']);
   });
 
+  it('cleans a reply that pastes our acknowledgement back without quote marks', async () => {
+    const { deps, store } = await pipelineOn(fx);
+    const [ack] = await sentDuring(() => deliverAsSes(fixtureMail('05-thunderbird-new-wifi-log.eml'), {}, deps));
+    // Thunderbird's headers, and a body as a client that drops the quote separator leaves it.
+    const reply = withHeaders(fixtureMail('25-thunderbird-plus-address-wifi.eml'), { 'Message-ID': '<pasted@northwind.example>', To: 'support+tkt-1@northwind.example' });
+    const head = reply.toString('latin1').split(/\r\n\r\n/)[0]!;
+    const body = `It happened again just now, on the 4th floor near the kitchen.\r\n\r\n${ack!.mail.text!.replace(/\r?\n/g, '\r\n')}`;
+    const [r] = await deliverAsSes(Buffer.from(`${head}\r\n\r\n${body}`, 'utf8'), {}, deps);
+    expect(r).toMatchObject({ outcome: 'appended', ticket: 'TKT-1' });
+    const stored = (await store.listMessages((await store.getTicketById(1))!.key)).find((m) => m.messageId === 'pasted@northwind.example')!;
+    expect(stored.visibleText).toBe('It happened again just now, on the 4th floor near the kitchen.');
+  });
+
   it('records an out-of-office on the thread without answering it or changing the ticket', async () => {
     const { deps, store } = await pipelineOn(fx);
     await deliverAsSes(fixtureMail('07-apple-mail-new-inline-screenshot.eml'), {}, deps);
