@@ -48,6 +48,8 @@ function readLabels<T>(name: string): T[] {
 }
 
 export const triageLabels: TriageLabel[] = [...readLabels<TriageLabel>('expected-existing.json'), ...readLabels<TriageLabel>('expected.json')];
+/** Labelled blind to the rules and never used to tune them: measured, not asserted. */
+export const holdoutLabels: TriageLabel[] = readLabels<TriageLabel>('holdout/expected.json');
 export const replyLabels: ReplyLabel[] = readLabels<ReplyLabel>('expected-replies.json');
 
 /** What the pipeline feeds triage for a fixture: subject, visible text, sender, sent date. */
@@ -68,9 +70,9 @@ export interface TriageOutcome {
   asked: string[];
 }
 
-export async function triageOutcomes(config: Config = northwind): Promise<TriageOutcome[]> {
+export async function triageOutcomes(config: Config = northwind, labels: TriageLabel[] = triageLabels): Promise<TriageOutcome[]> {
   return Promise.all(
-    triageLabels.map(async (label) => {
+    labels.map(async (label) => {
       const input = await triageInputOf(label.file);
       const result = triage(input, config.triage);
       const asked = missingDetails(label.category, [input.subject, input.text], config.missingInfo).map((d) => d.id);
@@ -135,13 +137,12 @@ export function askScores(outcomes: TriageOutcome[]) {
 
 const percent = (rate: number) => `${Math.round(rate * 100)}%`;
 
-export async function reportTriage(): Promise<void> {
-  const outcomes = await triageOutcomes();
+function reportOutcomes(title: string, outcomes: TriageOutcome[]): void {
   const categories = northwind.triage.categories.map((c) => c.name).concat(northwind.triage.fallbackCategory);
   const byCategory = outcomes.map((o) => ({ expected: o.label.category, actual: o.result.category }));
   const byPriority = outcomes.map((o) => ({ expected: o.label.priority, actual: o.result.priority }));
 
-  console.log(`\nTriage on ${outcomes.length} labelled mails (fixtures/triage/expected*.json)\n`);
+  console.log(`\nTriage on ${title}\n`);
   console.log('Category (rows expected, columns actual)\n');
   console.log(confusionMatrix(byCategory, categories));
   const cat = accuracy(byCategory);
@@ -164,6 +165,11 @@ export async function reportTriage(): Promise<void> {
   console.log(`asks ${asks.rightAsks + asks.falseAsks.length}, right ${asks.rightAsks}; precision ${percent(asks.precision)}, recall ${percent(asks.recall)}`);
   console.log(`false asks (asked, but the mail gives it): ${asks.falseAsks.length}${asks.falseAsks.map((f) => `\n  ${f}`).join('')}`);
   console.log(`missed asks (missing, but not asked): ${asks.missedAsks.length}${asks.missedAsks.map((f) => `\n  ${f}`).join('')}`);
+}
+
+export async function reportTriage(): Promise<void> {
+  reportOutcomes(`${triageLabels.length} labelled mails the rules were tuned on (fixtures/triage/expected*.json)`, await triageOutcomes());
+  reportOutcomes(`${holdoutLabels.length} held-out mails, labelled blind to the rules (fixtures/triage/holdout/)`, await triageOutcomes(northwind, holdoutLabels));
 
   const replies = await replyOutcomes();
   console.log(`\nReplies (escalation and still-missing details)\n`);
