@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import type { Ticket, ThreadMessage } from './domain/ticket.js';
+import type { TicketEvent } from './domain/lifecycle.js';
 import type { OutboxEntry } from './local/ses-endpoint.js';
 import type { ReceiptRecord } from './pipeline/ports.js';
 
@@ -63,12 +64,15 @@ export function renderTicketTable(tickets: Ticket[], quarantine: ReceiptRecord[]
   return parts.join('\n');
 }
 
-export function renderTicket(t: Ticket, messages: ThreadMessage[]): string {
+export function renderTicket(t: Ticket, messages: ThreadMessage[], events: TicketEvent[]): string {
   const head = [
     `${t.id}  ${t.subject}`,
     `Status ${t.status} · priority ${t.priority ?? '-'} · category ${t.category ?? '-'}${t.stale ? ' · STALE' : ''}`,
     t.triageReasons.length ? `Triage: ${t.triageReasons.join('; ')}` : null,
     t.missing.length ? `Waiting for the requester to tell us: ${t.missing.join(', ')}` : null,
+    t.assignee ? `Assigned to ${t.assignee}` : null,
+    t.duplicateOf ? `Merged into ${t.duplicateOf}` : null,
+    t.linkedTo ? `Follows up ${t.linkedTo}` : null,
     `Requester ${t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester}`,
     t.participants.length ? `Also on the ticket: ${t.participants.join(', ')}` : null,
     `Opened ${shortTime(t.createdAt)} · last activity ${shortTime(t.lastActivityAt)} · ${messages.length} message(s), ${t.mergedKeys.length} duplicate(s) merged`,
@@ -79,7 +83,8 @@ export function renderTicket(t: Ticket, messages: ThreadMessage[]): string {
     const warnings = m.parseWarnings?.length ? `\n  parse warnings: ${m.parseWarnings.join('; ')}` : '';
     return `--- ${shortTime(m.receivedAt)} ${m.direction} from ${m.from || '(unknown)'} [${m.role}]\n  why: ${m.reason}${attachments}${warnings}\n${body}`;
   });
-  return [...head, '', ...thread].join('\n');
+  const history = events.map((e) => `  ${shortTime(e.at)}  ${e.kind}${e.from || e.to ? ` ${e.from ?? '-'} → ${e.to ?? '-'}` : ''}  by ${e.actor}: ${e.why}`);
+  return [...head, '', 'History:', ...(history.length ? history : ['  (none)']), '', ...thread].join('\n');
 }
 
 export async function renderOutbox(entries: OutboxEntry[], json: boolean): Promise<string> {

@@ -153,8 +153,8 @@ async function showTicket(ref: string | undefined, opts: Options, print: (line: 
       print(`No ticket ${opts.config.ticketPrefix}-${number} in ${opts.data}.`);
       return 1;
     }
-    const messages = await deps.store.listMessages(ticket.key);
-    print(opts.json ? JSON.stringify({ ...ticketRow(ticket), ticket, messages }, null, 2) : renderTicket(ticket, messages));
+    const [messages, events] = await Promise.all([deps.store.listMessages(ticket.key), deps.store.listEvents(ticket.key)]);
+    print(opts.json ? JSON.stringify({ ...ticketRow(ticket), ticket, messages, events }, null, 2) : renderTicket(ticket, messages, events));
     return 0;
   });
 }

@@ -36,6 +36,24 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    lifecycle: z
+      .object({
+        /** A requester's reply to a ticket resolved at most this long ago reopens it; later, a new linked ticket. */
+        reopenWithinDays: z.number().int().min(0).max(365).default(14),
+      })
+      .strict()
+      .prefault({}),
+    /** Ticket events for chat or paging: published to this SNS topic when set. */
+    events: z
+      .object({
+        snsTopicArn: z
+          .string()
+          .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}$/, 'expected an SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:tickets')
+          .nullable()
+          .default(null),
+      })
+      .strict()
+      .prefault({}),
     /** Category and priority rules; every part has built-in defaults, a user file overrides a part. */
     triage: triageRulesSchema.prefault({}),
     /** Details each category needs before work can start, and how to ask for them. */
@@ -55,9 +73,14 @@ export const configSchema = z
         maxMessageBytes: z.number().int().positive().default(40 * 1024 * 1024),
         /** More header lines than this is a malformed or hostile message. */
         maxHeaderLines: z.number().int().positive().default(2000),
+        /**
+         * Whose Authentication-Results header to trust when no SES receipt came with the mail
+         * (IMAP, local ingest): the authserv-id your receiving mail server writes.
+         */
+        trustedAuthservId: z.string().trim().toLowerCase().min(1).default('amazonses.com'),
       })
       .strict()
-      .default({ maxMessageBytes: 40 * 1024 * 1024, maxHeaderLines: 2000 }),
+      .prefault({}),
     aws: z
       .object({
         region: z.string().min(1).default('eu-west-1'),

@@ -9,8 +9,10 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { isOpen, type RequesterProfile, type Ticket, type ThreadMessage } from '../domain/ticket.js';
+import type { TicketEvent } from '../domain/lifecycle.js';
 import type {
   AppendWrite,
+  MergeWrite,
   OutboundWrite,
   ReplyAllowance,
   InboundLookup,
@@ -36,7 +38,9 @@ export const keys = {
   receipt: (id: string) => ({ pk: `R#${id}`, sk: 'R' }),
   requester: (address: string) => ({ pk: `U#${address}`, sk: 'U' }),
   counter: { pk: 'C#ticket', sk: 'C' },
-  replyClaim: (inboundKey: string) => ({ pk: `O#${inboundKey}`, sk: 'O' }),
+  replyClaim: (inboundKey: string, kind: string) => ({ pk: `O#${inboundKey}#${kind}`, sk: 'O' }),
+  /** Keyed by the message that caused it, so a replay rewrites the same items. */
+  event: (ticketKey: string, causeKey: string, index: number) => ({ pk: `T#${ticketKey}`, sk: `E#${causeKey}#${index}` }),
   rateLimit: (scope: string, hour: string) => ({ pk: `L#${scope}#${hour}`, sk: 'L' }),
 };
 
@@ -95,6 +99,8 @@ function itemToTicket(item: Item): Ticket {
     originMessageId: item.originMessageId as string,
     outboundTexts: (item.outboundTexts as string[]) ?? [],
     followUpAsks: (item.followUpAsks as number) ?? 0,
+    resolvedAt: (item.resolvedAt as string | null) ?? null,
+    linkedTo: (item.linkedTo as string | null) ?? null,
   };
 }
 
@@ -114,6 +120,10 @@ function isConditionFailure(err: unknown): boolean {
 
 function messageToItem(m: ThreadMessage): Item {
   return { ...keys.message(m.ticketKey, m.key), type: 'message', ...m };
+}
+
+function eventItems(ticketKey: string, causeKey: string, events: TicketEvent[]): Item[] {
+  return events.map((e, i) => ({ ...keys.event(ticketKey, causeKey, i), type: 'event', ...e }));
 }
 
 function itemToMessage(item: Item): ThreadMessage {
@@ -170,6 +180,7 @@ export class DynamoTicketStore implements TicketStore {
     const result: InboundLookupResult = {
       receipts: [],
       threadKeyHits: new Map(),
+      threadKeyRoles: new Map(),
       tickets: new Map(),
       messagesFound: new Set(),
       ticketByNumber: null,
@@ -180,7 +191,10 @@ export class DynamoTicketStore implements TicketStore {
     for (const item of items) {
       const pk = item.pk as string;
       if (pk.startsWith('R#')) result.receipts.push(itemToReceipt(item));
-      else if (pk.startsWith('K#')) result.threadKeyHits.set(pk.slice(2), item.ticketKey as string);
+      else if (pk.startsWith('K#')) {
+        result.threadKeyHits.set(pk.slice(2), item.ticketKey as string);
+        if (item.role) result.threadKeyRoles.set(pk.slice(2), item.role as string);
+      }
       else if (pk.startsWith('T#') && item.sk === 'T') result.tickets.set(item.key as string, itemToTicket(item));
       else if (pk.startsWith('T#')) result.messagesFound.add(`${item.ticketKey}/${item.key}`);
       else if (pk.startsWith('N#')) aliasKey = item.ticketKey as string;
@@ -233,6 +247,7 @@ export class DynamoTicketStore implements TicketStore {
         { ...keys.alias(w.ticket.number), type: 'alias', ticketKey: w.ticket.key },
         ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
         messageToItem(w.message),
+        ...eventItems(w.ticket.key, w.message.key, w.events),
         ...w.receipts.map(receiptToItem),
       ]),
       this.touchRequester(w.ticket),
@@ -244,35 +259,46 @@ export class DynamoTicketStore implements TicketStore {
     const names: Record<string, string> = { '#mk': 'messageKeys' };
     const values: Record<string, unknown> = { ':mk': new Set([w.message.key]) };
     const sets: string[] = [];
+    const removes: string[] = [];
     const adds = ['#mk :mk'];
-    if (w.activityAt && w.activityAt > w.ticket.lastActivityAt) {
-      sets.push('lastActivityAt = :t', '#g1s = :t', '#g2s = :t');
-      names['#g1s'] = TABLE_KEYS.byRequester.sk;
-      names['#g2s'] = TABLE_KEYS.openByActivity.sk;
-      values[':t'] = w.activityAt;
-    }
-    if (w.newParticipants.length) {
-      adds.push('#pa :pa');
-      names['#pa'] = 'participants';
-      values[':pa'] = new Set(w.newParticipants);
-    }
     const changes = w.changes ?? {};
     for (const [field, value] of Object.entries(changes)) {
       sets.push(`#c_${field} = :c_${field}`);
       names[`#c_${field}`] = field;
       values[`:c_${field}`] = value;
     }
-    if (changes.priority && changes.priority !== w.ticket.priority && isOpen(changes.status ?? w.ticket.status)) {
-      sets.push('#g2p = :g2p');
-      names['#g2p'] = TABLE_KEYS.openByActivity.pk;
-      values[':g2p'] = openTicketsPartition(changes.priority);
+    const activityAt = w.activityAt && w.activityAt > w.ticket.lastActivityAt ? w.activityAt : null;
+    if (activityAt) {
+      sets.push('lastActivityAt = :t');
+      values[':t'] = activityAt;
+    }
+    // The GSIs hold open tickets only: keep their keys in step with the status after this write.
+    const after = { ...w.ticket, ...changes, lastActivityAt: activityAt ?? w.ticket.lastActivityAt };
+    if (activityAt || changes.status !== undefined || changes.priority !== undefined) {
+      const gsi = { g1p: TABLE_KEYS.byRequester.pk, g1s: TABLE_KEYS.byRequester.sk, g2p: TABLE_KEYS.openByActivity.pk, g2s: TABLE_KEYS.openByActivity.sk };
+      for (const [alias, name] of Object.entries(gsi)) names[`#${alias}`] = name;
+      if (isOpen(after.status)) {
+        sets.push('#g1p = :g1p', '#g1s = :gs', '#g2p = :g2p', '#g2s = :gs');
+        values[':g1p'] = `REQ#${after.requester}`;
+        values[':g2p'] = openTicketsPartition(after.priority);
+        values[':gs'] = after.lastActivityAt;
+      } else {
+        removes.push('#g1p', '#g1s', '#g2p', '#g2s');
+      }
+    }
+    if (w.newParticipants.length) {
+      adds.push('#pa :pa');
+      names['#pa'] = 'participants';
+      values[':pa'] = new Set(w.newParticipants);
     }
     if (w.merged) {
       adds.push('#mg :mg');
       names['#mg'] = 'mergedKeys';
       values[':mg'] = new Set([w.message.key]);
     }
-    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', `ADD ${adds.join(', ')}`].filter(Boolean).join(' ');
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '', `ADD ${adds.join(', ')}`]
+      .filter(Boolean)
+      .join(' ');
     await Promise.all([
       this.doc.send(
         new UpdateCommand({
@@ -287,9 +313,35 @@ export class DynamoTicketStore implements TicketStore {
       this.batchWrite([
         ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
         messageToItem(w.message),
+        ...eventItems(w.ticket.key, w.message.key, w.events ?? []),
       ]),
     ]);
     await this.batchWrite(w.receipts.map(receiptToItem));
+  }
+
+  async recordMerge(w: MergeWrite): Promise<void> {
+    await Promise.all([
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.ticket(w.target.key),
+          UpdateExpression: 'ADD mergedKeys :mk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':mk': new Set(w.source.messageKeys.length ? w.source.messageKeys : [w.source.key]) },
+        }),
+      ),
+      this.batchWrite(eventItems(w.target.key, `merge-${w.source.key}`, [w.event])),
+    ]);
+  }
+
+  async listEvents(ticketKey: string): Promise<TicketEvent[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':pk': keys.ticket(ticketKey).pk, ':e': 'E#' },
+    });
+    return items
+      .map(({ at, actor, kind, from, to, why }) => ({ at, actor, kind, from, to, why }) as TicketEvent)
+      .sort((a, b) => a.at.localeCompare(b.at));
   }
 
   async recordReceipts(receipts: ReceiptRecord[]): Promise<void> {
@@ -326,7 +378,7 @@ export class DynamoTicketStore implements TicketStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.replyClaim(inboundKey), type: 'reply-claim', kind },
+          Item: { ...keys.replyClaim(inboundKey, kind), type: 'reply-claim', kind },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -338,18 +390,19 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async recordOutbound(w: OutboundWrite): Promise<void> {
+    const texts = w.outboundTexts ? { set: 'SET outboundTexts = :texts ', values: { ':texts': w.outboundTexts } } : { set: '', values: {} };
     await Promise.all([
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.ticket(w.ticket.key),
-          UpdateExpression: 'SET outboundTexts = :texts ADD messageKeys :mk',
+          UpdateExpression: `${texts.set}ADD messageKeys :mk`,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':texts': w.outboundTexts, ':mk': new Set([w.message.key]) },
+          ExpressionAttributeValues: { ...texts.values, ':mk': new Set([w.message.key]) },
         }),
       ),
       this.batchWrite([
-        ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
+        ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key, role: w.message.role })),
         messageToItem(w.message),
       ]),
     ]);

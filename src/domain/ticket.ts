@@ -35,6 +35,10 @@ export interface Ticket {
   outboundTexts: string[];
   /** Follow-up requests for missing details sent so far: capped, so an answering machine cannot keep one going. */
   followUpAsks: number;
+  /** When the ticket was last resolved: a requester reply within the reopen window reopens it. */
+  resolvedAt: string | null;
+  /** The earlier ticket this one follows up (a reply to a closed ticket opens a new, linked one). */
+  linkedTo: string | null;
 }
 
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
@@ -49,7 +53,9 @@ export interface RequesterProfile {
 }
 
 /** What a new mail may change on its ticket. */
-export type TicketChanges = Partial<Pick<Ticket, 'status' | 'priority' | 'missing' | 'triageReasons' | 'followUpAsks'>>;
+export type TicketChanges = Partial<
+  Pick<Ticket, 'status' | 'priority' | 'category' | 'assignee' | 'missing' | 'triageReasons' | 'followUpAsks' | 'resolvedAt' | 'duplicateOf'>
+>;
 
 export type MessageDirection = 'inbound' | 'outbound';
 

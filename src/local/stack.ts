@@ -1,5 +1,5 @@
 /**
- * The embedded local stack: DynamoDB (dynalite), S3 (s3rver) and SES (our endpoint) in this
+ * The embedded local stack: DynamoDB (dynalite), S3 (s3rver), SES and SNS (our endpoints) in this
  * process on free loopback ports, persisted under one data directory, so the app runs with the
  * real AWS SDK clients and no AWS account.
  */
@@ -17,14 +17,17 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { createTableInput } from '../aws/table.js';
 import type { Config } from '../config.js';
 import { startSesEndpoint, type SesEndpoint } from './ses-endpoint.js';
+import { startSnsEndpoint, type SnsEndpoint } from './sns-endpoint.js';
 
 export interface LocalEndpoints {
   dynamodb: string;
   s3: string;
   ses: string;
+  sns: string;
 }
 
 export interface LocalClientConfig {
@@ -54,6 +57,7 @@ export interface AwsClients {
   doc: DynamoDBDocumentClient;
   s3: S3Client;
   ses: SESClient;
+  sns: SNSClient;
   /** Closes the clients' sockets. */
   destroy(): void;
 }
@@ -135,11 +139,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => ses.close());
 
+    // Published ticket events; readPublished(`<data>/sns`) reads them back.
+    const sns: SnsEndpoint = await startSnsEndpoint({
+      dir: join(dataDir, 'sns'),
+      port: options.ports?.sns ?? 0,
+      region,
+    });
+    closers.push(() => sns.close());
+
     const stack: LocalStack = {
       endpoints: {
         dynamodb: `http://127.0.0.1:${dynamoPort}`,
         s3: `http://127.0.0.1:${s3Address.port}`,
         ses: ses.url,
+        sns: sns.url,
       },
       clientConfig: { region, credentials: { ...LOCAL_CREDENTIALS } },
       dataDir,
@@ -172,15 +185,18 @@ export function createAwsClients(target: AwsClientTarget): AwsClients {
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const s3 = new S3Client({ ...clientConfig, endpoint: endpoints.s3, forcePathStyle: true });
   const ses = new SESClient({ ...clientConfig, endpoint: endpoints.ses });
+  const sns = new SNSClient({ ...clientConfig, endpoint: endpoints.sns });
   return {
     dynamo,
     doc,
     s3,
     ses,
+    sns,
     destroy() {
       dynamo.destroy();
       s3.destroy();
       ses.destroy();
+      sns.destroy();
     },
   };
 }

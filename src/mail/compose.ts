@@ -22,6 +22,12 @@ export interface OutboundMail {
   text: string;
   html: string;
   date: Date;
+  /**
+   * How the mail marks itself (RFC 3834): `auto-replied` answers a mail automatically,
+   * `auto-generated` is a notice nobody wrote (staff notifications), `null` a person's words
+   * (a relayed staff reply, which the requester should answer like any mail). Default `auto-replied`.
+   */
+  automatic?: 'auto-replied' | 'auto-generated' | null;
 }
 
 export class ComposeError extends Error {
@@ -52,10 +58,9 @@ export const MAX_REFERENCES = 10;
  *   answers is caught on our side: the inbound rules treat auto-replies as machine mail (never
  *   a ticket) and outbound replies are rate-limited per sender and per ticket.
  */
-const AUTO_REPLY_HEADERS: Record<string, string> = {
-  'Auto-Submitted': 'auto-replied',
-  'X-Auto-Response-Suppress': 'All',
-};
+function automaticHeaders(kind: 'auto-replied' | 'auto-generated' | null): Record<string, string> {
+  return kind ? { 'Auto-Submitted': kind, 'X-Auto-Response-Suppress': 'All' } : {};
+}
 
 /** A msg-id without its brackets: no whitespace, no brackets, one @ with text either side. */
 const MSG_ID = /^[^\s<>@]+@[^\s<>@]+$/;
@@ -80,7 +85,7 @@ export async function composeMail(mail: OutboundMail): Promise<Buffer> {
     // Explicit charset so the parts never depend on the composer's guess.
     text: { content: mail.text, contentType: 'text/plain; charset=utf-8' },
     html: { content: mail.html, contentType: 'text/html; charset=utf-8' },
-    headers: { ...AUTO_REPLY_HEADERS },
+    headers: automaticHeaders(mail.automatic === undefined ? 'auto-replied' : mail.automatic),
     // Encoded words in base64: shorter than Q for CJK and emoji subjects and names.
     textEncoding: 'B',
     // Content is always the strings above: no reading files or fetching URLs, ever.

@@ -88,6 +88,84 @@ export const templates = {
   },
 };
 
+/** What staff mails show about a ticket. */
+export interface StaffTicketFacts {
+  requester: string;
+  status: string;
+  priority: string | null;
+  category: string | null;
+  assignee: string | null;
+  triageReasons: string[];
+  missing: string[];
+}
+
+export const staffTemplates = {
+  /** To the staff list (or the assignee): a ticket needs a look, and why; Reply reaches the requester. */
+  notification(ctx: TicketContext & { headline: string; facts: StaffTicketFacts; from: string; text: string; attachments: string[]; staffList: string }): RenderedMail {
+    const f = ctx.facts;
+    const facts = [
+      `Requester: ${f.requester}`,
+      `Status: ${f.status}${f.missing.length ? ` (waiting for: ${f.missing.join(', ')})` : ''}`,
+      `Priority: ${f.priority ?? '-'} · category: ${f.category ?? '-'}${f.assignee ? ` · assigned to ${f.assignee}` : ''}`,
+      ...(f.triageReasons.length ? [`Why: ${f.triageReasons.join('; ')}`] : []),
+      ...(ctx.attachments.length ? [`Attachments: ${ctx.attachments.join(', ')}`] : []),
+    ];
+    return render(ctx, {
+      preview: p`${ctx.headline}`,
+      heading: p`${ctx.headline}`,
+      blocks: [
+        quote(ctx.subject),
+        list(facts),
+        p`${ctx.from} wrote:`,
+        message(ctx.text || '(no text)'),
+        p`Reply to this email to answer ${ctx.requesterName || f.requester}: your text goes to them from ${ctx.supportAddress}. Commands on the first lines steer the ticket: #status pending|resolved|closed|open, #priority P1-P4, #category name, #assign me|address, #merge ${`${ctx.ticketId.replace(/-\d+$/, '')}-n`}, #note (keeps your mail internal).`,
+      ],
+      signOff: [],
+      footer: p`You're getting this as a member of ${ctx.staffList}.`,
+    });
+  },
+
+  /** A staff member's answer, relayed to the requester and the people in Cc. */
+  relay(ctx: TicketContext & { staffName: string; text: string }): RenderedMail {
+    return render(ctx, {
+      preview: p`${firstLine(ctx.text)}`,
+      heading: p`${ctx.staffName || ctx.teamName} replied to your request`,
+      blocks: [message(ctx.text), p`To answer, just reply to this email. Please keep ${strong(`[${ctx.ticketId}]`)} in the subject.`],
+      signOff: [p`${ctx.staffName ? `${ctx.staffName}, ` : ''}${ctx.teamName}`],
+    });
+  },
+
+  /** What a staff member's commands did, to that staff member only. */
+  commandResult(ctx: TicketContext & { applied: string[]; rejected: string[]; staffList: string }): RenderedMail {
+    return render(ctx, {
+      preview: ctx.rejected.length ? p`Some commands on ${ctx.ticketId} were not applied.` : p`Done: your commands on ${ctx.ticketId} are applied.`,
+      heading: ctx.rejected.length ? p`Not everything was applied` : p`Done`,
+      blocks: [
+        quote(ctx.subject),
+        ...(ctx.applied.length ? [p`Applied:`, list(ctx.applied)] : []),
+        ...(ctx.rejected.length ? [p`Not applied (nothing of these changed the ticket):`, list(ctx.rejected)] : []),
+      ],
+      signOff: [p`${ctx.teamName} ticketing`],
+      footer: p`Only you get this; the requester does not.`,
+    });
+  },
+
+  /** An internal note, to the staff list; replies to it stay internal too. */
+  note(ctx: TicketContext & { author: string; text: string; staffList: string }): RenderedMail {
+    return render(ctx, {
+      preview: p`Internal note on ${ctx.ticketId} from ${ctx.author}`,
+      heading: p`Internal note on ${ctx.ticketId}`,
+      blocks: [quote(ctx.subject), p`${ctx.author} wrote (not sent to the requester):`, message(ctx.text), p`Replies to this email stay internal too.`],
+      signOff: [],
+      footer: p`You're getting this as a member of ${ctx.staffList}.`,
+    });
+  },
+};
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim()) ?? '';
+}
+
 function greeting(ctx: TicketContext): Paragraph {
   const name = ctx.requesterName.trim();
   return name ? p`Hi ${name},` : p`Hi there,`;
@@ -118,7 +196,12 @@ interface List {
   kind: 'list';
   items: string[];
 }
-type Block = Paragraph | Quote | List;
+/** A person's message as they wrote it: paragraphs and line breaks kept. */
+interface Message {
+  kind: 'message';
+  text: string;
+}
+type Block = Paragraph | Quote | List | Message;
 
 interface MailParts {
   preview: Paragraph;
@@ -127,6 +210,8 @@ interface MailParts {
   signOff: Paragraph[];
   /** The ticket shown in the header badge; defaults to the context's. */
   ticketId?: string;
+  /** Why the reader gets this mail; defaults to "because you emailed" the support address. */
+  footer?: Paragraph;
 }
 
 /** Tagged template: literals are our words, interpolations received text. */
@@ -154,6 +239,19 @@ function list(items: string[]): List {
   return { kind: 'list', items };
 }
 
+function message(text: string): Message {
+  return { kind: 'message', text };
+}
+
+/** Paragraphs of a received message, each a list of lines, control characters removed. */
+function messageParagraphs(text: string): string[][] {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((para) => para.split('\n').map((line) => oneLine(received(line))).filter(Boolean))
+    .filter((lines) => lines.length > 0);
+}
+
 /** Wrap width of the text version: comfortable in every client, under RFC 5322's 78. */
 const TEXT_WIDTH = 72;
 
@@ -168,10 +266,11 @@ function renderText(ctx: TicketContext, mail: MailParts): string {
   for (const block of mail.blocks) {
     if (block.kind === 'p') out.push(wrap(inlineText(block.parts), TEXT_WIDTH));
     else if (block.kind === 'quote') out.push(wrap(oneLine(received(block.text)), TEXT_WIDTH, '    ', '    '));
+    else if (block.kind === 'message') out.push(messageParagraphs(block.text).map((lines) => lines.map((l) => wrap(isolate(l), TEXT_WIDTH)).join('\n')).join('\n\n'));
     else out.push(block.items.map((item) => wrap(oneLine(received(item)), TEXT_WIDTH, '  - ', '    ')).join('\n'));
   }
-  out.push(mail.signOff.map((line) => inlineText(line.parts)).join('\n'));
-  out.push(`-- \n${wrap(inlineText(footer(ctx).parts), TEXT_WIDTH)}`);
+  if (mail.signOff.length) out.push(mail.signOff.map((line) => inlineText(line.parts)).join('\n'));
+  out.push(`-- \n${wrap(inlineText((mail.footer ?? footer(ctx)).parts), TEXT_WIDTH)}`);
   return `${out.join('\n\n')}\n`;
 }
 
@@ -249,11 +348,11 @@ function renderHtml(ctx: TicketContext, mail: MailParts): string {
 </td></tr>
 <tr><td style="padding:16px 24px 8px 24px;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};">
 ${body}
-<p style="margin:0 0 16px 0;">${signOff}</p>
+${signOff ? `<p style="margin:0 0 16px 0;">${signOff}</p>` : ''}
 </td></tr>
 </table>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px;">
-<tr><td style="padding:16px 24px;font-family:${FONT};font-size:12px;line-height:18px;color:${COLORS.muted};text-align:center;${BREAK_ANYWHERE}">${inlineHtml(footer(ctx).parts)}</td></tr>
+<tr><td style="padding:16px 24px;font-family:${FONT};font-size:12px;line-height:18px;color:${COLORS.muted};text-align:center;${BREAK_ANYWHERE}">${inlineHtml((mail.footer ?? footer(ctx)).parts)}</td></tr>
 </table>
 </td></tr>
 </table>
@@ -266,6 +365,10 @@ function blockHtml(block: Block): string {
   if (block.kind === 'p') return `<p style="margin:0 0 16px 0;${BREAK_ANYWHERE}">${inlineHtml(block.parts)}</p>`;
   if (block.kind === 'quote') {
     return `<div style="margin:0 0 16px 0;padding:12px 16px;background-color:${COLORS.quoteBg};border-left:4px solid ${COLORS.accent};border-radius:4px;color:${COLORS.heading};font-weight:600;${BREAK_ANYWHERE}">${receivedHtml(oneLine(block.text))}</div>`;
+  }
+  if (block.kind === 'message') {
+    const paragraphs = messageParagraphs(block.text).map((lines) => `<p style="margin:0 0 12px 0;${BREAK_ANYWHERE}">${lines.map(receivedHtml).join('<br>')}</p>`);
+    return `<div style="margin:0 0 16px 0;padding:12px 16px;border-left:4px solid ${COLORS.border};">${paragraphs.join('\n')}</div>`;
   }
   const items = block.items
     .map((item) => `<li style="margin:0 0 8px 0;${BREAK_ANYWHERE}">${receivedHtml(oneLine(item))}</li>`)

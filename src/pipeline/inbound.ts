@@ -13,7 +13,10 @@ import { formatTicketId, isOpen, type Priority, type Ticket, type TicketChanges,
 import { MalformedMailError, parseMail, type AttachmentSink } from '../mail/parse.js';
 import type { InboundMessage, Mailbox } from '../mail/types.js';
 import { extractVisibleText } from '../mail/visible-text.js';
-import { sendAutoReply, type ReplyPlan, type SentReply } from './auto-reply.js';
+import { requesterReplyEffect, type RequesterReplyEffect, type TicketEvent } from '../domain/lifecycle.js';
+import { sendAutoReply, type ReplyPlan } from './auto-reply.js';
+import type { Cause, SentReply } from './outbound.js';
+import { notifyStaff, staffEffect, staffMails, type Shared } from './staff.js';
 import { MailSendError, type Mailer } from './mailer.js';
 import type { BlobStore, Clock, InboundLookupResult, ReceiptRecord, TicketStore } from './ports.js';
 
@@ -129,7 +132,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     if (!(err instanceof MalformedMailError)) throw err;
     return quarantine(store, receipt, null, `cannot be parsed: ${err.message}`);
   }
-  const verdicts = receipt.verdicts ?? verdictsFromHeaders(msg.headers);
+  const verdicts = receipt.verdicts ?? verdictsFromHeaders(msg.headers, config.mail.trustedAuthservId);
   const verdictProblem = quarantineVerdict(verdicts);
   if (verdictProblem) return quarantine(store, receipt, msg, verdictProblem);
 
@@ -194,10 +197,18 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
 
   const ctx: Handling = { msg, receipt, now, ownKey, notes, found, isStaff: standing.isStaff, bounce, ports, config, book };
 
+  let linkedTo: Ticket | null = null;
   if (decision.kind === 'existing') {
     const ticket = found.tickets.get(decision.ticketKey) ?? (await store.getTickets([decision.ticketKey])).get(decision.ticketKey);
     if (!ticket) throw new Error(`thread key points at ticket ${decision.ticketKey}, which is missing from the store`);
-    return appendToTicket(ticket, machine, decision.reason, ctx);
+    if (machine) return appendMachineMail(ticket, machine, ctx);
+    // A staff member who is this ticket's requester writes as the requester.
+    if (standing.isStaff && sender !== ticket.requester) return appendStaffMessage(ticket, decision.reason, ctx);
+    const visible = extractVisibleText(msg.text, { subject: msg.subject, priorTexts: ticket.outboundTexts }).text;
+    const effect = requesterReplyEffect(ticket, visible, now, config.lifecycle.reopenWithinDays);
+    if (effect.kind !== 'new-linked') return appendRequesterReply(ticket, decision.reason, visible, effect, ctx);
+    linkedTo = ticket;
+    notes.unshift(`${decision.reason}, but ${effect.why}: a new ticket linked to ${ticket.id}`);
   }
 
   if (machine) {
@@ -208,11 +219,12 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
 
   const visible = extractVisibleText(msg.text, { subject: msg.subject }).text;
   const print = fingerprint(msg.subject, visible);
-  const duplicate = resumedTicket || interruptedNumber ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
+  const duplicate = resumedTicket || interruptedNumber || linkedTo ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
   if (duplicate) return mergeDuplicate(duplicate, visible, ctx);
   const number =
     resumedTicket?.number ?? (interruptedNumber ? Number(interruptedNumber.slice(config.ticketPrefix.length + 1)) : await store.nextTicketNumber());
-  return openTicket(resumedTicket ?? newTicket(number, choice!.requester, visible, print, ctx), decision.reason, visible, ctx);
+  const why = linkedTo ? notes.shift()! : decision.reason;
+  return openTicket(resumedTicket ?? newTicket(number, choice!.requester, visible, print, linkedTo, ctx), why, visible, ctx);
 }
 
 /** Everything the branches below share about the mail being handled. */
@@ -230,7 +242,7 @@ interface Handling {
   book: AddressBook;
 }
 
-function newTicket(number: number, requester: Mailbox, visible: string, print: string, h: Handling): Ticket {
+function newTicket(number: number, requester: Mailbox, visible: string, print: string, linkedTo: Ticket | null, h: Handling): Ticket {
   const { msg, config, book, now } = h;
   const triaged = triage({ subject: msg.subject, text: visible, sender: requester.address, sentAt: msg.date ? new Date(msg.date) : now }, config.triage);
   const missing = missingDetails(triaged.category, [msg.subject, visible], config.missingInfo);
@@ -259,6 +271,8 @@ function newTicket(number: number, requester: Mailbox, visible: string, print: s
     originMessageId: msg.messageId,
     outboundTexts: [],
     followUpAsks: 0,
+    resolvedAt: null,
+    linkedTo: linkedTo?.id ?? null,
   };
 }
 
@@ -266,7 +280,13 @@ async function openTicket(ticket: Ticket, why: string, visible: string, h: Handl
   const { msg, receipt, now, ports, config } = h;
   const reason = [why, ...h.notes].join('; ');
   const message = threadMessage(msg, ticket.key, receipt, now, visible, reason, 'request');
-  const created = await ports.store.createTicket({ ticket, message, threadKeys: [msg.messageId], receipts: doneReceipts(msg, receipt, now, 'created', ticket, reason) });
+  const created = await ports.store.createTicket({
+    ticket,
+    message,
+    threadKeys: [msg.messageId],
+    receipts: doneReceipts(msg, receipt, now, 'created', ticket, reason),
+    events: [{ at: now.toISOString(), actor: ticket.requester, kind: 'created', from: ticket.linkedTo, to: ticket.status, why }],
+  });
   if (!created && ticket.messageKeys.length === 1 && !h.found.tickets.has(ticket.key)) {
     // A concurrent delivery of the same mail won the race: report its ticket, not our number.
     const winner = (await ports.store.getTickets([ticket.key])).get(ticket.key)!;
@@ -275,7 +295,19 @@ async function openTicket(ticket: Ticket, why: string, visible: string, h: Handl
   }
   const asks = askFor(ticket.missing, ticket.category, config);
   const plan: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };
-  return withReply(result('created', reason, msg, ticket), plan, ticket, h);
+  const headline = [`New ticket ${ticket.id}`, ticket.linkedTo ? `follows up ${ticket.linkedTo}` : null, ticket.priority === 'P1' ? 'P1' : null]
+    .filter(Boolean)
+    .join(', ');
+  // The answer to the requester and the notice to staff go out together: one wait, not two.
+  const base = result('created', reason, msg, ticket);
+  const [answered, noticed] = await Promise.all([withReply(base, plan, ticket, h), withStaffNotice(base, ticket, headline, visible, h)]);
+  return combine(base, answered, noticed);
+}
+
+/** Two sends that started from the same result: their replies and their reasons, together. */
+function combine(base: InboundResult, ...outs: InboundResult[]): InboundResult {
+  const extra = outs.map((o) => o.reason.slice(base.reason.length)).join('');
+  return { ...base, reason: base.reason + extra, replies: outs.flatMap((o) => o.replies) };
 }
 
 async function mergeDuplicate(duplicate: { ticket: Ticket; sim: Similarity }, visible: string, h: Handling): Promise<InboundResult> {
@@ -299,39 +331,119 @@ async function mergeDuplicate(duplicate: { ticket: Ticket; sim: Similarity }, vi
   return withReply(out, { kind: 'duplicate-notice', duplicateOfId: ticket.id }, ticket, h);
 }
 
-async function appendToTicket(ticket: Ticket, machine: MachineVerdict | null, why: string, h: Handling): Promise<InboundResult> {
-  const { msg, receipt, now, ports, book } = h;
+/** Machine mail on a thread (an out-of-office, a bounce) is recorded and changes nothing. */
+async function appendMachineMail(ticket: Ticket, machine: MachineVerdict, h: Handling): Promise<InboundResult> {
+  const { msg, receipt, now, ports } = h;
   const visible = extractVisibleText(msg.text, { subject: msg.subject, priorTexts: ticket.outboundTexts }).text;
-  // Machine mail is recorded but changes nothing: no activity, no status, no priority.
-  const update = machine || h.isStaff ? null : replyChanges(ticket, visible, h);
-  const reason = [machine ? `${machine.reason}; recorded on ${ticket.id} without changing it` : why, ...(update?.reasons ?? []), ...h.notes].join('; ');
-  const changed: Ticket = { ...ticket, ...update?.changes };
+  const reason = [`${machine.reason}; recorded on ${ticket.id} without changing it`, ...h.notes].join('; ');
   await Promise.all([
     ports.store.appendMessage({
       ticket,
-      message: threadMessage(msg, ticket.key, receipt, now, visible, reason, machine?.kind ?? (h.isStaff ? 'staff-reply' : 'reply')),
+      message: threadMessage(msg, ticket.key, receipt, now, visible, reason, machine.kind),
       threadKeys: [msg.messageId],
-      receipts: doneReceipts(msg, receipt, now, 'appended', changed, reason),
-      newParticipants: machine ? [] : newParticipants(msg, ticket, book),
-      activityAt: machine ? null : now.toISOString(),
+      receipts: doneReceipts(msg, receipt, now, 'appended', ticket, reason),
+      newParticipants: [],
+      activityAt: null,
       merged: false,
-      changes: update?.changes,
     }),
     recordBounce(h),
   ]);
-  const out = result('appended', reason, msg, changed);
-  if (!update?.plan) return out;
-  return withReply(out, update.plan, changed, h);
+  return result('appended', reason, msg, ticket);
 }
+
+/** The requester (or someone in Cc) wrote on the thread: status, missing details, priority. */
+async function appendRequesterReply(ticket: Ticket, why: string, visible: string, effect: RequesterReplyEffect, h: Handling): Promise<InboundResult> {
+  const { msg, receipt, now, ports, book } = h;
+  const update = replyChanges(ticket, visible, h);
+  const events: TicketEvent[] = [...update.events];
+  const at = now.toISOString();
+  const actor = msg.from?.address ?? ticket.requester;
+  if (effect.kind === 'status' && update.changes.status === undefined) {
+    update.changes.status = effect.to;
+    events.push({ at, actor, kind: 'status', from: ticket.status, to: effect.to, why: effect.why });
+    update.reasons.push(effect.why);
+  } else if (effect.kind === 'record-only') {
+    update.reasons.push(effect.why);
+  }
+  const reason = [why, ...update.reasons, ...h.notes].join('; ');
+  const changed: Ticket = { ...ticket, ...update.changes };
+  await ports.store.appendMessage({
+    ticket,
+    message: threadMessage(msg, ticket.key, receipt, now, visible, reason, 'reply'),
+    threadKeys: [msg.messageId],
+    receipts: doneReceipts(msg, receipt, now, 'appended', changed, reason),
+    newParticipants: newParticipants(msg, ticket, book),
+    activityAt: at,
+    merged: false,
+    changes: update.changes,
+    events,
+  });
+  let out = result('appended', reason, msg, changed);
+  if (update.plan) out = await withReply(out, update.plan, changed, h);
+  // Staff hear of a reply that needs them: back to open, reopened, or now P1.
+  const backToOpen = changed.status === 'open' && ticket.status !== 'open';
+  const nowP1 = changed.priority === 'P1' && ticket.priority !== 'P1';
+  if (!backToOpen && !nowP1) return out;
+  const who = msg.from?.name || msg.from?.address || 'The requester';
+  const headline = [
+    ticket.status === 'resolved' ? `${who} reopened ${ticket.id}` : backToOpen ? `${who} replied on ${ticket.id}: back to open` : `${who} wrote on ${ticket.id}`,
+    nowP1 ? `now P1` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return withStaffNotice(out, changed, headline, visible, h);
+}
+
+/** A staff member wrote on the thread: commands applied, the answer relayed or kept internal. */
+async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Promise<InboundResult> {
+  const { msg, receipt, now, ports, config, book, found } = h;
+  const visible = extractVisibleText(msg.text, { subject: msg.subject }).text;
+  const repliesToNote = msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
+  const effect = await staffEffect(ticket, visible, msg, repliesToNote, now, ports.store, config, book);
+  const said = [
+    effect.applied.length ? `applied: ${effect.applied.join('; ')}` : null,
+    effect.rejected.length ? `rejected: ${effect.rejected.join('; ')}` : null,
+    effect.internal ? (repliesToNote ? 'a reply to an internal note: kept internal' : 'internal note: not sent to the requester') : null,
+  ].filter(Boolean) as string[];
+  const reason = [why, ...said, ...h.notes].join('; ');
+  const changed: Ticket = { ...ticket, ...effect.changes };
+  await ports.store.appendMessage({
+    ticket,
+    message: threadMessage(msg, ticket.key, receipt, now, effect.text, reason, effect.internal ? 'note' : 'staff-reply'),
+    threadKeys: [msg.messageId],
+    receipts: doneReceipts(msg, receipt, now, 'appended', changed, reason),
+    newParticipants: [],
+    activityAt: now.toISOString(),
+    merged: false,
+    changes: effect.changes,
+    events: effect.events,
+  });
+  if (effect.mergeTarget) {
+    const event: TicketEvent = { at: now.toISOString(), actor: msg.from!.address, kind: 'merged', from: ticket.id, to: effect.mergeTarget.id, why: `${ticket.id} merged in by ${msg.from!.address}` };
+    await ports.store.recordMerge({ target: effect.mergeTarget, source: ticket, event });
+  }
+  const mails = await sendingAll(() => staffMails(changed, effect, cause(changed, h), shared(h)));
+  const out = result('appended', reason, msg, changed);
+  return {
+    ...out,
+    replies: mails.sent,
+    reason: mails.notSent.length ? `${out.reason}; not sent: ${mails.notSent.join('; ')}` : out.reason,
+  };
+}
+
+/** Roles of our mails whose replies stay internal. */
+const NOTE_ROLES = new Set(['note-notification']);
 
 /**
  * What a person's reply changes: missing details supplied (back to open, or ask only for what is
  * still missing) and an urgency that raises the priority. Never lowers anything.
  */
-function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: TicketChanges; reasons: string[]; plan: ReplyPlan | null } {
+function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: TicketChanges; events: TicketEvent[]; reasons: string[]; plan: ReplyPlan | null } {
   const { msg, config, now } = h;
   const changes: TicketChanges = {};
+  const events: TicketEvent[] = [];
   const reasons: string[] = [];
+  const at = now.toISOString();
   let plan: ReplyPlan | null = null;
   const sender = msg.from?.address ?? ticket.requester;
   if (ticket.status === 'awaiting-info' && ticket.missing.length) {
@@ -340,6 +452,7 @@ function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: 
       changes.status = 'open';
       changes.missing = [];
       reasons.push('the reply supplies the missing details: status awaiting-info → open');
+      events.push({ at, actor: sender, kind: 'status', from: ticket.status, to: 'open', why: 'the requester supplied the missing details' });
     } else {
       const supplied = ticket.missing.filter((id) => !still.some((m) => m.id === id));
       changes.missing = still.map((m) => m.id);
@@ -348,11 +461,17 @@ function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: 
         // Asking forever helps no one (and feeds any answering machine): a person takes over.
         changes.status = 'open';
         reasons.push(`already asked ${ticket.followUpAsks + 1} times: status awaiting-info → open for IT to follow up, not asked again`);
+        events.push({ at, actor: 'system', kind: 'status', from: ticket.status, to: 'open', why: `details still missing after ${ticket.followUpAsks + 1} requests: over to IT` });
       } else {
         changes.followUpAsks = ticket.followUpAsks + 1;
         plan = { kind: 'missing-info', asks: still.map((m) => m.ask), followUp: true };
       }
     }
+  }
+  if (ticket.status !== 'awaiting-info' && ticket.missing.length) {
+    // Staff have taken the conversation over: no more asking, but what is given is crossed off.
+    const still = stillMissing(ticket.missing, visible, ticket.category ?? 'other', config.missingInfo).map((m) => m.id);
+    if (still.length < ticket.missing.length) changes.missing = still;
   }
   const raised = ticket.priority
     ? escalate(ticket.priority as Priority, { subject: msg.subject, text: visible, sender, sentAt: msg.date ? new Date(msg.date) : now }, config.triage)
@@ -361,8 +480,9 @@ function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: 
     changes.priority = raised.priority;
     changes.triageReasons = [...ticket.triageReasons, raised.reason];
     reasons.push(raised.reason);
+    events.push({ at, actor: sender, kind: 'priority', from: ticket.priority, to: raised.priority, why: raised.reason });
   }
-  return { changes, reasons, plan };
+  return { changes, events, reasons, plan };
 }
 
 function askFor(missingIds: string[], category: string | null, config: Config): string[] {
@@ -373,23 +493,43 @@ function askFor(missingIds: string[], category: string | null, config: Config): 
 
 async function withReply(out: InboundResult, plan: ReplyPlan, ticket: Ticket, h: Handling): Promise<InboundResult> {
   const { ports, config, book, msg, now } = h;
-  let reply;
+  const reply = await sendingAll(async () => {
+    const r = await sendAutoReply({ plan, ticket, inbound: msg, inboundKey: h.ownKey, profile: h.found.profile, now }, ports, config, book, messageKey);
+    return { sent: r.sent ? [r.sent] : [], notSent: r.suppressed ? [r.suppressed] : [] };
+  });
+  if (reply.sent.length) return { ...out, replies: [...out.replies, ...reply.sent] };
+  return { ...out, reason: `${out.reason}; no ${plan.kind} sent: ${reply.notSent.join('; ')}` };
+}
+
+/** Tells staff about the ticket (the assignee, else the staff list). */
+async function withStaffNotice(out: InboundResult, ticket: Ticket, headline: string, visible: string, h: Handling): Promise<InboundResult> {
+  const notice = await sendingAll(async () => {
+    const r = await notifyStaff(ticket, headline, visible, cause(ticket, h), shared(h));
+    return { sent: r.sent ? [r.sent] : [], notSent: r.suppressed ? [r.suppressed] : [] };
+  });
+  if (notice.sent.length) return { ...out, replies: [...out.replies, ...notice.sent] };
+  return { ...out, reason: `${out.reason}; staff not notified: ${notice.notSent.join('; ')}` };
+}
+
+/**
+ * The ticket is safely stored and its receipt written when we send: a failed send must not fail
+ * the delivery (a retry would only find the receipt). What was not sent, and why, is said.
+ */
+async function sendingAll(send: () => Promise<{ sent: SentReply[]; notSent: string[] }>): Promise<{ sent: SentReply[]; notSent: string[] }> {
   try {
-    reply = await sendAutoReply(
-      { plan, ticket, inbound: msg, inboundKey: h.ownKey, profile: h.found.profile, now },
-      { store: ports.store, mailer: ports.mailer },
-      config,
-      book,
-      messageKey,
-    );
+    return await send();
   } catch (err) {
-    // The ticket is safely stored and its receipt written: a failed send must not fail the
-    // delivery (a retry would only find the receipt). The reason says what was not sent, and why.
     if (!(err instanceof MailSendError)) throw err;
-    return { ...out, reason: `${out.reason}; no ${plan.kind} sent: ${err.message}` };
+    return { sent: [], notSent: [err.message] };
   }
-  if (reply.sent) return { ...out, replies: [...out.replies, reply.sent] };
-  return { ...out, reason: `${out.reason}; no ${plan.kind} sent: ${reply.suppressed}` };
+}
+
+function cause(ticket: Ticket, h: Handling): Cause {
+  return { ticket, inbound: h.msg, inboundKey: h.ownKey, now: h.now };
+}
+
+function shared(h: Handling): Shared {
+  return { config: h.config, book: h.book, ports: h.ports, messageKey };
 }
 
 /** A bounce marks the addresses it reports as failed, so nothing more is sent to them. */

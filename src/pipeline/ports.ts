@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { TicketEvent } from '../domain/lifecycle.js';
 import type { RequesterProfile, Ticket, TicketChanges, ThreadMessage } from '../domain/ticket.js';
 
 /** What the store remembers about one inbound delivery (idempotency and quarantine). */
@@ -35,6 +36,8 @@ export interface InboundLookup {
 export interface InboundLookupResult {
   receipts: ReceiptRecord[];
   threadKeyHits: Map<string, string>;
+  /** What the mail behind a thread key was, where we sent it (e.g. `note-notification`). */
+  threadKeyRoles: Map<string, string>;
   tickets: Map<string, Ticket>;
   /** `ticketKey/messageKey` of the requested message items that exist. */
   messagesFound: Set<string>;
@@ -48,6 +51,7 @@ export interface NewTicketWrite {
   message: ThreadMessage;
   threadKeys: string[];
   receipts: ReceiptRecord[];
+  events: TicketEvent[];
 }
 
 export interface AppendWrite {
@@ -60,6 +64,8 @@ export interface AppendWrite {
   activityAt: string | null;
   merged: boolean;
   changes?: TicketChanges;
+  /** What changed, who did it and why: kept on the ticket as its history. */
+  events?: TicketEvent[];
 }
 
 export interface OutboundWrite {
@@ -67,7 +73,15 @@ export interface OutboundWrite {
   message: ThreadMessage;
   /** Every Message-ID the mail may be quoted by: ours and the one SES put on it. */
   threadKeys: string[];
-  outboundTexts: string[];
+  /** Texts we sent to the requester, kept to clean replies that paste them back; null: unchanged. */
+  outboundTexts: string[] | null;
+}
+
+export interface MergeWrite {
+  /** The ticket the merged one now lives on. */
+  target: Ticket;
+  source: Ticket;
+  event: TicketEvent;
 }
 
 export interface ReplyAllowance {
@@ -102,6 +116,9 @@ export interface TicketStore {
   claimReply(inboundKey: string, kind: string): Promise<boolean>;
   recordOutbound(write: OutboundWrite): Promise<void>;
   markBouncing(address: string, detail: string, at: string): Promise<void>;
+  /** Records on the target that another ticket was merged into it (the source's own update is an append). */
+  recordMerge(write: MergeWrite): Promise<void>;
+  listEvents(ticketKey: string): Promise<TicketEvent[]>;
   getTicketById(number: number): Promise<Ticket | null>;
   listTickets(): Promise<Ticket[]>;
   listMessages(ticketKey: string): Promise<ThreadMessage[]>;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { deliverAsSes } from '../../src/local/ingest.js';
 import { withLocalStack, type DynamoBackend, type StackFixture } from '../support/stack-fixture.js';
-import { fixturesDir, northwindConfig, pipelineOn } from '../support/pipeline.js';
+import { fixturesDir, northwindConfig, pipelineOn, toRequester } from '../support/pipeline.js';
 import { withHeaders } from '../support/rewrite.js';
 import { join } from 'node:path';
 
@@ -41,9 +41,9 @@ describe.each<DynamoBackend>(['dynalite', 'dynamodb-local'])('loop protection on
     // Each round: deliver the responder's mail, then answer our latest reply to it, as it would.
     for (; round < 20; round++) {
       const [r] = await deliverAsSes(raw, {}, deps);
-      outcomes.push(`${r!.outcome}:${r!.replies.length}`);
+      outcomes.push(`${r!.outcome}:${toRequester(r!).length}`);
       lastReason = r!.reason;
-      if (!r!.replies.length) break;
+      if (!toRequester(r!).length) break;
       const ours = (await sentTo(fx, from)).at(-1)!;
       raw = withHeaders(template, {
         'Message-ID': `<auto-${round}.${Date.now()}@responder.example>`,
@@ -88,7 +88,7 @@ describe.each<DynamoBackend>(['dynalite', 'dynamodb-local'])('loop protection on
       withHeaders(template, { 'Message-ID': `<burst-${i}@northwind.example>`, Subject: `${topic} (${i})` }),
     );
     const results = (await Promise.all(mails.map((m) => deliverAsSes(m, {}, deps)))).flat();
-    const sent = results.reduce((n, r) => n + r.replies.length, 0);
+    const sent = results.reduce((n, r) => n + toRequester(r).length, 0);
     expect(sent).toBe(config.autoReplies.maxPerSenderPerHour);
     expect(results.filter((r) => /auto-reply limit reached: 3 per (sender|ticket) per hour/.test(r.reason))).toHaveLength(results.length - sent);
   });

@@ -48,3 +48,8 @@ export async function pipelineOn(fx: StackFixture, clock = manualClock('2026-11-
   };
   return { deps, store, clock, config: cfg };
 }
+
+/** The mails a result sent to the requester's side (not the notices to staff). */
+export function toRequester(r: { replies: { kind: string }[] }): string[] {
+  return r.replies.map((x) => x.kind).filter((k) => !['staff-notification', 'note-notification', 'command-result'].includes(k));
+}

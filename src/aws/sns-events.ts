@@ -1,0 +1,94 @@
+/**
+ * The TicketEventPublisher port on an Amazon SNS topic. The Message is the event as JSON;
+ * `type`, `priority` and `category` also go out as String message attributes, so a
+ * subscription's filter policy can pick e.g. only urgent tickets for paging.
+ */
+import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import { EventPublishError, type TicketEventMessage, type TicketEventPublisher } from '../pipeline/ticket-events.js';
+import { redactAddresses } from './redact.js';
+
+export { EventPublishError };
+
+// The SNS API reference: "Subjects must be UTF-8 text with no line breaks or control
+// characters, and less than 100 characters long"; email subscribers see it as the mail subject.
+const MAX_SUBJECT_CHARS = 99;
+
+export class SnsTicketEvents implements TicketEventPublisher {
+  constructor(
+    private readonly sns: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async publish(event: TicketEventMessage): Promise<void> {
+    try {
+      await this.sns.send(
+        new PublishCommand({
+          TopicArn: this.topicArn,
+          Message: JSON.stringify(event),
+          Subject: snsSubject(event),
+          MessageAttributes: messageAttributes(event),
+        }),
+      );
+    } catch (err) {
+      throw publishError(err, event, this.topicArn);
+    }
+  }
+}
+
+/**
+ * `[TKT-42] ticket.created: VPN down`, as plain printable ASCII (accents dropped, other
+ * characters `?`, whitespace runs one space) and cut to fit SNS's subject limit.
+ */
+export function snsSubject(event: Pick<TicketEventMessage, 'ticketId' | 'type' | 'subject'>): string {
+  const head = `[${toPrintableAscii(event.ticketId)}] ${event.type}`;
+  const title = toPrintableAscii(event.subject);
+  const full = title ? `${head}: ${title}` : head;
+  if (full.length <= MAX_SUBJECT_CHARS) return full;
+  return `${full.slice(0, MAX_SUBJECT_CHARS - 3).trimEnd()}...`;
+}
+
+function messageAttributes(event: TicketEventMessage): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, MessageAttributeValue> = {
+    type: { DataType: 'String', StringValue: event.type },
+  };
+  // SNS refuses an attribute with an empty value, so unset ones are left out.
+  if (event.priority) attributes.priority = { DataType: 'String', StringValue: event.priority };
+  if (event.category) attributes.category = { DataType: 'String', StringValue: event.category };
+  return attributes;
+}
+
+const TYPOGRAPHY: Record<string, string> = {
+  '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"',
+  '\u2013': '-', '\u2014': '-', '\u2212': '-', '\u2026': '...', '\u00a0': ' ',
+};
+
+function toPrintableAscii(text: string): string {
+  let out = '';
+  for (const char of text.normalize('NFKD')) {
+    if (/^[\x20-\x7e]$/.test(char)) out += char;
+    else if (/^\p{M}$/u.test(char)) continue; // the accent of a decomposed letter
+    else if (/^[\s\p{Cc}]$/u.test(char)) out += ' ';
+    else out += TYPOGRAPHY[char] ?? '?';
+  }
+  return out.replace(/ {2,}/g, ' ').trim();
+}
+
+function publishError(err: unknown, event: TicketEventMessage, topicArn: string): EventPublishError {
+  const e = err as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $fault?: 'client' | 'server';
+    $retryable?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  // An answer from SNS has a fault side and an HTTP status; a network error (which the SDK
+  // also decorates with $metadata) has neither.
+  const fromSns = e.$fault !== undefined || typeof e.$metadata?.httpStatusCode === 'number';
+  const code = fromSns ? (e.name ?? 'Error') : (e.code ?? e.name ?? 'Error');
+  const retryable = Boolean(e.$retryable) || e.$fault === 'server' || /Throttl/i.test(code) || !fromSns;
+  const what = `${event.type} event for ${event.ticketId} to topic ${topicArn}`;
+  const detail = redactAddresses(e.message ?? String(err));
+  const message = fromSns ? `SNS rejected the ${what}: ${code}: ${detail}` : `could not reach SNS to publish the ${what}: ${code}: ${detail}`;
+  return new EventPublishError(message, code, retryable, { cause: err });
+}

@@ -1,0 +1,334 @@
+/**
+ * A small local stand-in for Amazon SNS (`Publish` and `CreateTopic` over the AWS Query
+ * protocol, which @aws-sdk/client-sns speaks), so the real `SNSClient` can publish ticket
+ * events with no AWS account. It checks what SNS checks where our code could get it wrong:
+ * the topic ARN (format and region), an empty or oversized message, the subject's limits and
+ * message attribute values. It does not track topics: any well-formed ARN in its region is
+ * accepted, so a configured ARN works locally without CreateTopic; CreateTopic (idempotent, as
+ * in SNS) just hands out `arn:aws:sns:<region>:000000000000:<name>`. Nothing is delivered.
+ *
+ * Published messages are kept durably in `dir/index.jsonl`, one JSON line each, synced before
+ * SNS's answer goes out; `readPublished(dir)` reads them back.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export interface SnsEndpointOptions {
+  /** Where published messages are stored (created if missing). */
+  dir: string;
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** The one region this endpoint serves, like an SNS regional endpoint; defaults to eu-west-1. */
+  region?: string;
+}
+
+export interface SnsEndpoint {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A message attribute as SNS hands it to subscribers (`{"Type":"String","Value":"…"}`). */
+export interface PublishedAttribute {
+  Type: string;
+  /** Binary values are base64, as SNS delivers them. */
+  Value: string;
+}
+
+/** One line of index.jsonl. */
+export interface PublishedMessage {
+  seq: number;
+  messageId: string;
+  topicArn: string;
+  subject: string | null;
+  message: string;
+  attributes: Record<string, PublishedAttribute>;
+  /** ISO 8601. */
+  publishedAt: string;
+}
+
+export class SnsEndpointError extends Error {
+  override name = 'SnsEndpointError';
+}
+
+/** An error SNS would answer with; becomes the Query-protocol XML error body. */
+class SnsApiError extends Error {
+  override name = 'SnsApiError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+const INDEX_FILE = 'index.jsonl';
+const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+// SNS: message plus attributes at most 256 KiB; form-encoding can triple that, plus headroom.
+const MAX_PAYLOAD_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 4 * MAX_PAYLOAD_BYTES;
+const MAX_ATTRIBUTES = 10;
+const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):(\d{12}):([^:]+)$/;
+const LOCAL_ACCOUNT = '000000000000';
+
+export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<SnsEndpoint> {
+  const dir = resolve(options.dir);
+  const region = options.region ?? 'eu-west-1';
+  await mkdir(dir, { recursive: true });
+  let nextSeq = (await prepareIndex(dir)) + 1;
+  // Publishes are stored one at a time so sequence numbers and index lines stay in order.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function publish(params: URLSearchParams): Promise<string> {
+    const topicArn = params.get('TopicArn');
+    if (!topicArn) {
+      const other = params.has('TargetArn') ? 'TargetArn' : params.has('PhoneNumber') ? 'PhoneNumber' : null;
+      throw new SnsApiError(
+        'InvalidParameter',
+        other
+          ? `Invalid parameter: ${other} (this local SNS endpoint publishes to topics only)`
+          : 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
+      );
+    }
+    checkTopicArn(topicArn, region);
+    const message = params.get('Message');
+    if (message === null) {
+      throw new SnsApiError('ValidationError', "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null");
+    }
+    if (message === '') throw new SnsApiError('InvalidParameter', 'Invalid parameter: Empty message');
+    const subject = params.get('Subject');
+    if (subject !== null) checkSubject(subject);
+    const attributes = readAttributes(params);
+    const size =
+      Buffer.byteLength(message) +
+      Object.entries(attributes).reduce((n, [name, a]) => n + Buffer.byteLength(name) + Buffer.byteLength(a.Type) + Buffer.byteLength(a.Value), 0);
+    if (size > MAX_PAYLOAD_BYTES) {
+      throw new SnsApiError('InvalidParameter', `Invalid parameter: Message too long (${size} bytes with attributes; the limit is ${MAX_PAYLOAD_BYTES})`);
+    }
+    if (params.get('MessageStructure') === 'json') checkJsonStructure(message);
+
+    const record: PublishedMessage = {
+      seq: nextSeq++,
+      messageId: randomUUID(),
+      topicArn,
+      subject,
+      message,
+      attributes,
+      publishedAt: new Date().toISOString(),
+    };
+    await appendDurably(join(dir, INDEX_FILE), `${JSON.stringify(record)}\n`);
+    return record.messageId;
+  }
+
+  function createTopic(params: URLSearchParams): string {
+    const name = params.get('Name') ?? '';
+    if (!TOPIC_NAME.test(name)) {
+      throw new SnsApiError(
+        'InvalidParameter',
+        'Invalid parameter: Topic Name (1-256 letters, digits, hyphens and underscores; a FIFO topic ends in .fifo)',
+      );
+    }
+    return `arn:aws:sns:${region}:${LOCAL_ACCOUNT}:${name}`;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'GET' && path === '/messages') {
+      return send(res, 200, 'application/json', JSON.stringify(await readPublished(dir)));
+    }
+    if (req.method !== 'POST' || path !== '/') {
+      return send(res, 404, 'text/plain', 'not found\n');
+    }
+    const requestId = randomUUID();
+    try {
+      const params = new URLSearchParams((await readBody(req)).toString('utf8'));
+      const action = params.get('Action');
+      let result: string;
+      if (action === 'Publish') {
+        const run = queue.then(() => publish(params));
+        queue = run.catch(() => undefined);
+        result = `<PublishResult><MessageId>${await run}</MessageId></PublishResult>`;
+      } else if (action === 'CreateTopic') {
+        result = `<CreateTopicResult><TopicArn>${escapeXml(createTopic(params))}</TopicArn></CreateTopicResult>`;
+      } else {
+        throw new SnsApiError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
+      }
+      send(
+        res,
+        200,
+        'text/xml',
+        `<${action}Response xmlns="${SNS_XMLNS}">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+      );
+    } catch (err) {
+      const apiError =
+        err instanceof SnsApiError ? err : new SnsApiError('InternalError', (err as Error).message, 500);
+      if (!(err instanceof SnsApiError)) console.error('sns-endpoint: failed to store a message', err);
+      const type = apiError.status >= 500 ? 'Receiver' : 'Sender';
+      send(
+        res,
+        apiError.status,
+        'text/xml',
+        `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>${type}</Type><Code>${apiError.code}</Code><Message>${escapeXml(apiError.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      );
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error('sns-endpoint: request failed', err);
+      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', (err) =>
+      fail(new SnsEndpointError(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${err.message}`, { cause: err })),
+    );
+    server.listen(options.port ?? 0, '127.0.0.1', () => done());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((done, fail) => {
+        server.close((err) => (err ? fail(err) : done()));
+        // Idle keep-alive sockets from SDK clients must not hold the process open.
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** The messages published to the endpoint stored in `dir`, oldest first. A torn line (crash) is skipped. */
+export async function readPublished(dir: string): Promise<PublishedMessage[]> {
+  const abs = resolve(dir);
+  let text: string;
+  try {
+    text = await readFile(join(abs, INDEX_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new SnsEndpointError(`cannot read the published-message index in ${abs}`, { cause: err });
+  }
+  const messages: PublishedMessage[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      messages.push(JSON.parse(line) as PublishedMessage);
+    } catch {
+      continue;
+    }
+  }
+  return messages;
+}
+
+function checkTopicArn(topicArn: string, region: string): void {
+  const match = TOPIC_ARN.exec(topicArn);
+  if (!match || !TOPIC_NAME.test(match[3]!)) {
+    throw new SnsApiError('InvalidParameter', 'Invalid parameter: TopicArn');
+  }
+  if (match[1] !== region) {
+    // A regional endpoint only knows its own region's topics.
+    throw new SnsApiError('InvalidParameter', `Invalid parameter: TopicArn (the topic is in ${match[1]}; this endpoint serves ${region})`);
+  }
+}
+
+function checkSubject(subject: string): void {
+  if (subject === '' || [...subject].length >= 100 || /\p{Cc}/u.test(subject)) {
+    throw new SnsApiError('InvalidParameter', 'Invalid parameter: Subject');
+  }
+}
+
+function checkJsonStructure(message: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    parsed = null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { default?: unknown }).default !== 'string') {
+    throw new SnsApiError('InvalidParameter', 'Invalid parameter: Message Structure - No default entry in JSON message body');
+  }
+}
+
+/** `MessageAttributes.entry.N.Name` / `.Value.DataType` / `.Value.StringValue|BinaryValue`. */
+function readAttributes(params: URLSearchParams): Record<string, PublishedAttribute> {
+  const attributes: Record<string, PublishedAttribute> = {};
+  for (let i = 1; params.has(`MessageAttributes.entry.${i}.Name`); i++) {
+    const prefix = `MessageAttributes.entry.${i}`;
+    const name = params.get(`${prefix}.Name`)!;
+    const type = params.get(`${prefix}.Value.DataType`) ?? '';
+    const value = params.get(`${prefix}.Value.StringValue`) ?? params.get(`${prefix}.Value.BinaryValue`) ?? '';
+    if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name) || /^(aws|amazon)\./i.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
+      throw new SnsApiError('ParameterValueInvalid', `The message attribute name '${name}' is not valid.`);
+    }
+    const base = /^(String|Number|Binary|String\.Array)(\..+)?$/.exec(type)?.[1];
+    if (!base) {
+      throw new SnsApiError('ParameterValueInvalid', `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+    }
+    if (value === '') {
+      throw new SnsApiError('ParameterValueInvalid', `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${base}'.`);
+    }
+    if (base === 'Number' && !/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value)) {
+      throw new SnsApiError('ParameterValueInvalid', `The message attribute '${name}' with type 'Number' must use a valid number string.`);
+    }
+    attributes[name] = { Type: type, Value: value };
+  }
+  if (Object.keys(attributes).length > MAX_ATTRIBUTES) {
+    throw new SnsApiError('ParameterValueInvalid', `Number of message attributes [${Object.keys(attributes).length}] exceeds the allowed maximum [${MAX_ATTRIBUTES}].`);
+  }
+  return attributes;
+}
+
+/**
+ * Highest sequence number in the index, so a restart continues the numbering. A torn last
+ * line (crash mid-append) is closed off with a newline so the next append starts clean.
+ */
+async function prepareIndex(dir: string): Promise<number> {
+  const file = join(dir, INDEX_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw new SnsEndpointError(`cannot read the published-message index in ${dir}`, { cause: err });
+  }
+  if (text && !text.endsWith('\n')) await appendDurably(file, '\n');
+  let max = 0;
+  for (const message of await readPublished(dir)) if (typeof message.seq === 'number') max = Math.max(max, message.seq);
+  return max;
+}
+
+async function appendDurably(file: string, line: string): Promise<void> {
+  const handle = await open(file, 'a');
+  try {
+    await handle.appendFile(line);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new SnsApiError('InvalidParameter', 'Invalid parameter: Message too long');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,251 @@
+/**
+ * IT staff work from their mail client: they are told about tickets, and what they write on a
+ * ticket's thread is relayed to the requester, or kept internal, and its commands applied.
+ */
+import type { Config } from '../config.js';
+import { isStaffAddress, type AddressBook } from '../domain/addresses.js';
+import { parseCommands, type StaffCommand } from '../domain/commands.js';
+import { transition, type Actor, type TicketEvent } from '../domain/lifecycle.js';
+import type { Ticket, TicketChanges } from '../domain/ticket.js';
+import { staffTemplates, type StaffTicketFacts } from '../mail/templates.js';
+import type { InboundMessage } from '../mail/types.js';
+import { receivingAddress, sendTicketMail, ticketSubject, type Cause, type MailPorts, type SentReply } from './outbound.js';
+import type { TicketStore } from './ports.js';
+
+/** `[TKT-42] [P2 network] VPN down`: what staff sort and filter their inbox by. */
+export function staffSubject(ticket: Ticket): string {
+  const label = [ticket.priority, ticket.category].filter(Boolean).join(' ');
+  return `[${ticket.id}]${label ? ` [${label}]` : ''} ${ticket.subject}`;
+}
+
+export function factsOf(ticket: Ticket): StaffTicketFacts {
+  return {
+    requester: ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester,
+    status: ticket.status,
+    priority: ticket.priority,
+    category: ticket.category,
+    assignee: ticket.assignee,
+    triageReasons: ticket.triageReasons,
+    missing: ticket.missing,
+  };
+}
+
+export interface Shared {
+  config: Config;
+  book: AddressBook;
+  ports: MailPorts;
+  messageKey: (messageId: string) => string;
+}
+
+/** Tells the assignee (else the staff list) that the ticket needs a look, with what was written. */
+export async function notifyStaff(ticket: Ticket, headline: string, text: string, cause: Cause, s: Shared): Promise<{ sent: SentReply | null; suppressed: string | null }> {
+  const to = ticket.assignee ?? s.config.staffList;
+  const from = cause.inbound.from;
+  const body = staffTemplates.notification({
+    ticketId: ticket.id,
+    subject: ticket.subject,
+    requesterName: ticket.requesterName,
+    supportAddress: receivingAddress(cause.inbound, s.book),
+    teamName: s.config.teamName,
+    headline,
+    facts: factsOf(ticket),
+    from: from ? (from.name ? `${from.name} <${from.address}>` : from.address) : ticket.requester,
+    text,
+    attachments: cause.inbound.attachments.map((a) => a.filename),
+    staffList: s.config.staffList,
+  });
+  return sendTicketMail(
+    { kind: 'staff-notification', to: [to], cc: [], fromName: s.config.teamName, subject: staffSubject(ticket), body, automatic: 'auto-generated', limitFor: null, toRequester: false },
+    cause,
+    s.ports,
+    s.config,
+    s.book,
+    s.messageKey,
+  );
+}
+
+/** What a staff message does to its ticket: the changes, their history, and what to tell whom. */
+export interface StaffEffect {
+  changes: TicketChanges;
+  events: TicketEvent[];
+  applied: string[];
+  rejected: string[];
+  /** Kept internal: a #note, or a reply to a note's notification. */
+  internal: boolean;
+  /** What the staff member wrote, command lines removed. */
+  text: string;
+  /** The text to relay to the requester, or null when nothing goes out. */
+  relayText: string | null;
+  /** A #merge that was accepted: the ticket this one now lives on. */
+  mergeTarget: Ticket | null;
+}
+
+/**
+ * Applies a staff member's commands to the ticket as one change set (one conditional update),
+ * and decides what is relayed. Every command is checked first; a rejected one changes nothing.
+ */
+export async function staffEffect(
+  ticket: Ticket,
+  visibleText: string,
+  msg: InboundMessage,
+  repliesToNote: boolean,
+  now: Date,
+  store: TicketStore,
+  config: Config,
+  book: AddressBook,
+): Promise<StaffEffect> {
+  const sender = msg.from!.address;
+  const actor: Actor = { kind: 'staff', address: sender };
+  const at = now.toISOString();
+  const parsed = parseCommands(visibleText, {
+    sender,
+    ticketPrefix: config.ticketPrefix,
+    ticketNumber: ticket.number,
+    categories: [...config.triage.categories.map((c) => c.name), config.triage.fallbackCategory],
+    isStaff: (address) => isStaffAddress(address, book),
+  });
+  const effect: StaffEffect = {
+    changes: {},
+    events: [],
+    applied: [],
+    rejected: parsed.rejected.map((r) => r.error),
+    internal: repliesToNote || parsed.commands.some((c) => c.kind === 'note'),
+    text: parsed.text.trim(),
+    relayText: null,
+    mergeTarget: null,
+  };
+  let status = ticket.status;
+  const moveTo = (to: Ticket['status'], why: string, line: string) => {
+    const step = transition(status, to, actor, why, at);
+    if (!step.ok) {
+      effect.rejected.push(`${line.trim()}: ${step.error}`);
+      return;
+    }
+    if (step.event) {
+      effect.events.push(step.event);
+      effect.applied.push(`status ${status} → ${to}`);
+      status = to;
+      effect.changes.status = to;
+      if (to === 'resolved') effect.changes.resolvedAt = at;
+    } else {
+      effect.applied.push(`status is already ${to}`);
+    }
+  };
+  const field = (kind: TicketEvent['kind'], from: string | null, to: string, line: string, apply: () => void) => {
+    if (from === to) {
+      effect.applied.push(`${kind} is already ${to}`);
+      return;
+    }
+    apply();
+    effect.events.push({ at, actor: sender, kind, from, to, why: `${line.trim()} from ${sender}` });
+    effect.applied.push(`${kind} ${from ?? '-'} → ${to}`);
+  };
+
+  for (const cmd of parsed.commands as StaffCommand[]) {
+    switch (cmd.kind) {
+      case 'status':
+        moveTo(cmd.status, `${cmd.line.trim()} from ${sender}`, cmd.line);
+        break;
+      case 'priority':
+        field('priority', ticket.priority, cmd.priority, cmd.line, () => (effect.changes.priority = cmd.priority));
+        break;
+      case 'category':
+        field('category', ticket.category, cmd.category, cmd.line, () => (effect.changes.category = cmd.category));
+        break;
+      case 'assign':
+        field('assignee', ticket.assignee, cmd.assignee, cmd.line, () => (effect.changes.assignee = cmd.assignee));
+        break;
+      case 'note':
+        effect.applied.push('kept as an internal note: not sent to the requester');
+        break;
+      case 'merge': {
+        const target = await store.getTicketById(cmd.ticketNumber);
+        if (!target) effect.rejected.push(`${cmd.line.trim()}: there is no ticket ${cmd.ticketId}`);
+        else if (target.status === 'closed') effect.rejected.push(`${cmd.line.trim()}: ${cmd.ticketId} is closed; reopen it first or merge the other way`);
+        else {
+          const before = status;
+          moveTo('closed', `merged into ${target.id} by ${sender}`, cmd.line);
+          if (status === 'closed' && before !== 'closed') {
+            effect.mergeTarget = target;
+            effect.changes.duplicateOf = target.id;
+            effect.events.push({ at, actor: sender, kind: 'merged-into', from: ticket.id, to: target.id, why: `${cmd.line.trim()} from ${sender}` });
+            effect.applied[effect.applied.length - 1] = `merged into ${target.id}; ${ticket.id} is closed`;
+          }
+        }
+        break;
+      }
+    }
+  }
+  if (!effect.internal && !effect.mergeTarget && effect.text) {
+    effect.relayText = effect.text;
+    // An answer to the requester waits for them, unless a command said otherwise.
+    if (effect.changes.status === undefined && (status === 'open' || status === 'awaiting-info')) {
+      const step = transition(status, 'waiting-on-requester', actor, `${sender} answered the requester`, at);
+      if (step.ok && step.event) {
+        effect.events.push(step.event);
+        effect.changes.status = 'waiting-on-requester';
+      }
+    }
+  }
+  return effect;
+}
+
+/** Sends what a staff message causes: the relay to the requester, the note to staff, the result to its author. */
+export async function staffMails(ticket: Ticket, effect: StaffEffect, cause: Cause, s: Shared): Promise<{ sent: SentReply[]; notSent: string[] }> {
+  const { inbound } = cause;
+  const author = inbound.from!;
+  const support = receivingAddress(inbound, s.book);
+  const ctx = { ticketId: ticket.id, subject: ticket.subject, requesterName: ticket.requesterName, supportAddress: support, teamName: s.config.teamName };
+  const sends: Array<Promise<{ sent: SentReply | null; suppressed: string | null }>> = [];
+  const send = (mail: Parameters<typeof sendTicketMail>[0]) => sends.push(sendTicketMail(mail, cause, s.ports, s.config, s.book, s.messageKey));
+  const notes: string[] = [];
+  // Whoever the staff member wrote to directly (reply-all) has the mail already: no second copy.
+  const direct = new Set([...inbound.to, ...inbound.cc].map((m) => m.address));
+  const people = [ticket.requester, ...ticket.participants.filter((a) => a !== ticket.requester && !isStaffAddress(a, s.book))];
+  const [to, ...cc] = people.filter((a) => !direct.has(a));
+  if (effect.relayText && !to) notes.push('the requester was written to directly, so nothing to relay');
+  if (effect.relayText && to) {
+    send({
+      kind: 'relay',
+      to: [to],
+      cc,
+      fromName: author.name ? `${author.name} (${s.config.teamName})` : s.config.teamName,
+      subject: ticketSubject(s.config, ticket),
+      body: staffTemplates.relay({ ...ctx, staffName: author.name, text: effect.relayText }),
+      automatic: null,
+      limitFor: null,
+      toRequester: true,
+    });
+  }
+  if (effect.applied.some((a) => a.startsWith('kept as an internal note'))) {
+    send({
+      kind: 'note-notification',
+      to: [s.config.staffList],
+      cc: [],
+      fromName: s.config.teamName,
+      subject: staffSubject(ticket),
+      body: staffTemplates.note({ ...ctx, author: author.name || author.address, text: effect.text, staffList: s.config.staffList }),
+      automatic: 'auto-generated',
+      limitFor: null,
+      toRequester: false,
+    });
+  }
+  if (effect.applied.length || effect.rejected.length) {
+    const informative = effect.applied.filter((a) => !a.startsWith('kept as an internal note'));
+    if (informative.length || effect.rejected.length) {
+      send({
+        kind: 'command-result',
+        to: [author.address],
+        cc: [],
+        fromName: s.config.teamName,
+        subject: `Re: ${staffSubject(ticket)}`,
+        body: staffTemplates.commandResult({ ...ctx, applied: informative, rejected: effect.rejected, staffList: s.config.staffList }),
+        automatic: 'auto-replied',
+        limitFor: null,
+        toRequester: false,
+      });
+    }
+  }
+  const results = await Promise.all(sends);
+  return { sent: results.flatMap((r) => (r.sent ? [r.sent] : [])), notSent: [...notes, ...results.flatMap((r) => (r.suppressed ? [r.suppressed] : []))] };
+}
