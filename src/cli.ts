@@ -6,6 +6,7 @@ import { DynamoTicketStore } from './aws/dynamo-store.js';
 import type { InboundDeps } from './aws/inbound-handler.js';
 import { S3Blobs } from './aws/s3-blobs.js';
 import { SesMailer } from './aws/ses-mailer.js';
+import { SnsTicketEvents } from './aws/sns-events.js';
 import { UnknownEventError } from './aws/events.js';
 import { parseTicketId } from './domain/ticket.js';
 import { createAwsClients, startLocalStack, type LocalStack } from './local/stack.js';
@@ -103,6 +104,7 @@ async function withStack<T>(opts: Options, run: (stack: LocalStack, deps: Inboun
       blobsFor: (bucket: string) => new S3Blobs(clients.s3, bucket),
       clock,
       mailer: new SesMailer(clients.ses, opts.config.aws.region),
+      events: opts.config.events.snsTopicArn ? new SnsTicketEvents(clients.sns, opts.config.events.snsTopicArn) : null,
     };
     return await run(stack, deps);
   } finally {

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { processInbound, type InboundResult } from '../pipeline/inbound.js';
 import type { Mailer } from '../pipeline/mailer.js';
+import type { TicketEventPublisher } from '../pipeline/ticket-events.js';
 import type { BlobStore, Clock, TicketStore } from '../pipeline/ports.js';
 import { classifyEvent, s3EventSchema, s3ObjectKey, sesReceipt, UnknownEventError, type S3Record } from './events.js';
 import type { Receipt } from '../domain/receipt.js';
@@ -12,6 +13,7 @@ export interface InboundDeps {
   blobsFor(bucket: string): BlobStore;
   clock: Clock;
   mailer: Mailer;
+  events: TicketEventPublisher | null;
 }
 
 export interface HandledEvent {

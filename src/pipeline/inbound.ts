@@ -16,6 +16,7 @@ import { extractVisibleText } from '../mail/visible-text.js';
 import { requesterReplyEffect, type RequesterReplyEffect, type TicketEvent } from '../domain/lifecycle.js';
 import { sendAutoReply, type ReplyPlan } from './auto-reply.js';
 import type { Cause, SentReply } from './outbound.js';
+import { EventPublishError, type TicketEventPublisher, type TicketEventType } from './ticket-events.js';
 import { notifyStaff, staffEffect, staffMails, type Shared } from './staff.js';
 import { MailSendError, type Mailer } from './mailer.js';
 import type { BlobStore, Clock, InboundLookupResult, ReceiptRecord, TicketStore } from './ports.js';
@@ -40,6 +41,8 @@ export interface InboundPorts {
   blobs: BlobStore;
   clock: Clock;
   mailer: Mailer;
+  /** Ticket events for subscribers (SNS); null when no topic is configured. */
+  events: TicketEventPublisher | null;
 }
 
 export class RawMailMissingError extends Error {
@@ -205,6 +208,8 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     // A staff member who is this ticket's requester writes as the requester.
     if (standing.isStaff && sender !== ticket.requester) return appendStaffMessage(ticket, decision.reason, ctx);
     const visible = extractVisibleText(msg.text, { subject: msg.subject, priorTexts: ticket.outboundTexts }).text;
+    // Knowing a Message-ID puts a mail on the thread; changing the ticket takes being on it.
+    if (sender !== ticket.requester && !ticket.participants.includes(sender ?? '')) return appendOutsiderMessage(ticket, decision.reason, visible, ctx);
     const effect = requesterReplyEffect(ticket, visible, now, config.lifecycle.reopenWithinDays);
     if (effect.kind !== 'new-linked') return appendRequesterReply(ticket, decision.reason, visible, effect, ctx);
     linkedTo = ticket;
@@ -300,8 +305,12 @@ async function openTicket(ticket: Ticket, why: string, visible: string, h: Handl
     .join(', ');
   // The answer to the requester and the notice to staff go out together: one wait, not two.
   const base = result('created', reason, msg, ticket);
-  const [answered, noticed] = await Promise.all([withReply(base, plan, ticket, h), withStaffNotice(base, ticket, headline, visible, h)]);
-  return combine(base, answered, noticed);
+  const [answered, noticed, published] = await Promise.all([
+    withReply(base, plan, ticket, h),
+    withStaffNotice(base, ticket, headline, visible, h),
+    withEvent(base, 'ticket.created', ticket, why, h),
+  ]);
+  return combine(base, answered, noticed, published);
 }
 
 /** Two sends that started from the same result: their replies and their reasons, together. */
@@ -351,6 +360,22 @@ async function appendMachineMail(ticket: Ticket, machine: MachineVerdict, h: Han
   return result('appended', reason, msg, ticket);
 }
 
+/** Someone neither requester nor participant wrote on the thread: kept, and changes nothing. */
+async function appendOutsiderMessage(ticket: Ticket, why: string, visible: string, h: Handling): Promise<InboundResult> {
+  const { msg, receipt, now, ports } = h;
+  const reason = [why, `${msg.from?.address ?? 'the sender'} is neither the requester nor a participant of ${ticket.id}: recorded without changing it`, ...h.notes].join('; ');
+  await ports.store.appendMessage({
+    ticket,
+    message: threadMessage(msg, ticket.key, receipt, now, visible, reason, 'outsider'),
+    threadKeys: [msg.messageId],
+    receipts: doneReceipts(msg, receipt, now, 'appended', ticket, reason),
+    newParticipants: [],
+    activityAt: null,
+    merged: false,
+  });
+  return result('appended', reason, msg, ticket);
+}
+
 /** The requester (or someone in Cc) wrote on the thread: status, missing details, priority. */
 async function appendRequesterReply(ticket: Ticket, why: string, visible: string, effect: RequesterReplyEffect, h: Handling): Promise<InboundResult> {
   const { msg, receipt, now, ports, book } = h;
@@ -379,6 +404,7 @@ async function appendRequesterReply(ticket: Ticket, why: string, visible: string
     events,
   });
   let out = result('appended', reason, msg, changed);
+  if (events.length) out = await withEvent(out, 'ticket.updated', changed, events.map((e) => e.why).join('; '), h);
   if (update.plan) out = await withReply(out, update.plan, changed, h);
   // Staff hear of a reply that needs them: back to open, reopened, or now P1.
   const backToOpen = changed.status === 'open' && ticket.status !== 'open';
@@ -400,8 +426,9 @@ async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Pro
   const visible = extractVisibleText(msg.text, { subject: msg.subject }).text;
   const repliesToNote = msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
   const effect = await staffEffect(ticket, visible, msg, repliesToNote, now, ports.store, config, book);
+  const applied = effect.applied.filter((a) => !a.startsWith('kept as an internal note'));
   const said = [
-    effect.applied.length ? `applied: ${effect.applied.join('; ')}` : null,
+    applied.length ? `applied: ${applied.join('; ')}` : null,
     effect.rejected.length ? `rejected: ${effect.rejected.join('; ')}` : null,
     effect.internal ? (repliesToNote ? 'a reply to an internal note: kept internal' : 'internal note: not sent to the requester') : null,
   ].filter(Boolean) as string[];
@@ -423,7 +450,8 @@ async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Pro
     await ports.store.recordMerge({ target: effect.mergeTarget, source: ticket, event });
   }
   const mails = await sendingAll(() => staffMails(changed, effect, cause(changed, h), shared(h)));
-  const out = result('appended', reason, msg, changed);
+  let out = result('appended', reason, msg, changed);
+  if (effect.events.length) out = await withEvent(out, 'ticket.updated', changed, effect.events.map((e) => e.why).join('; '), h);
   return {
     ...out,
     replies: mails.sent,
@@ -521,6 +549,29 @@ async function sendingAll(send: () => Promise<{ sent: SentReply[]; notSent: stri
   } catch (err) {
     if (!(err instanceof MailSendError)) throw err;
     return { sent: [], notSent: [err.message] };
+  }
+}
+
+/** Publishes the ticket event; a failure is said in the reason and does not fail the delivery. */
+async function withEvent(out: InboundResult, type: TicketEventType, ticket: Ticket, why: string, h: Handling): Promise<InboundResult> {
+  if (!h.ports.events) return out;
+  try {
+    await h.ports.events.publish({
+      type,
+      ticketId: ticket.id,
+      subject: ticket.subject,
+      status: ticket.status,
+      priority: ticket.priority,
+      category: ticket.category,
+      requester: ticket.requester,
+      assignee: ticket.assignee,
+      why,
+      at: h.now.toISOString(),
+    });
+    return out;
+  } catch (err) {
+    if (!(err instanceof EventPublishError)) throw err;
+    return { ...out, reason: `${out.reason}; ${type} event not published: ${err.message}` };
   }
 }
 

@@ -40,6 +40,8 @@ export interface TicketMail {
   limitFor: string | null;
   /** The requester sees this text, so a reply that pastes it back is cleaned with it. */
   toRequester: boolean;
+  /** Threading, when it is not the mail that caused the send (a relay threads on the request). */
+  thread?: { inReplyTo: string; references: string[] };
 }
 
 /** The mail that caused the send: what we answer, and whose key makes the send happen once. */
@@ -107,8 +109,8 @@ export async function sendTicketMail(
     replyTo: ticketAddress(support, config.ticketPrefix, ticket.number),
     subject: mail.subject,
     messageId: ourId,
-    inReplyTo: inbound.messageId,
-    references: [...inbound.references, inbound.messageId],
+    inReplyTo: mail.thread?.inReplyTo ?? inbound.messageId,
+    references: mail.thread?.references ?? [...inbound.references, inbound.messageId],
     text: mail.body.text,
     html: mail.body.html,
     date: now,

@@ -215,6 +215,8 @@ export async function staffMails(ticket: Ticket, effect: StaffEffect, cause: Cau
       automatic: null,
       limitFor: null,
       toRequester: true,
+      // On the requester's own thread: the staff member's mail answered our internal notice.
+      thread: { inReplyTo: ticket.originMessageId, references: [ticket.originMessageId] },
     });
   }
   if (effect.applied.some((a) => a.startsWith('kept as an internal note'))) {

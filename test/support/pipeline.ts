@@ -3,6 +3,7 @@ import { DynamoTicketStore } from '../../src/aws/dynamo-store.js';
 import type { InboundDeps } from '../../src/aws/inbound-handler.js';
 import { S3Blobs } from '../../src/aws/s3-blobs.js';
 import { SesMailer } from '../../src/aws/ses-mailer.js';
+import { SnsTicketEvents } from '../../src/aws/sns-events.js';
 import { loadConfigFile, type Config } from '../../src/config.js';
 import { ensureTable } from '../../src/local/stack.js';
 import { receiptSidecarSchema, type ReceiptSidecar } from '../../src/local/ingest.js';
@@ -45,6 +46,7 @@ export async function pipelineOn(fx: StackFixture, clock = manualClock('2026-11-
     blobsFor: (bucket) => new S3Blobs(fx.clients.s3, bucket),
     clock,
     mailer: new SesMailer(fx.clients.ses, cfg.aws.region),
+    events: cfg.events.snsTopicArn ? new SnsTicketEvents(fx.clients.sns, cfg.events.snsTopicArn) : null,
   };
   return { deps, store, clock, config: cfg };
 }

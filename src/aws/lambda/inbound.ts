@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
 import { DynamoTicketStore } from '../dynamo-store.js';
@@ -14,6 +15,7 @@ import { handleInboundEvent, type InboundDeps } from '../inbound-handler.js';
 import { redactAddresses } from '../redact.js';
 import { S3Blobs } from '../s3-blobs.js';
 import { SesMailer } from '../ses-mailer.js';
+import { SnsTicketEvents } from '../sns-events.js';
 
 const logger = new Logger({ serviceName: 'ticketing-inbound' });
 // Bad configuration fails the cold start, loudly, before any mail is touched.
@@ -29,6 +31,7 @@ const deps: InboundDeps = {
   blobsFor: (bucket) => new S3Blobs(s3, bucket),
   clock: { now: () => new Date() },
   mailer: new SesMailer(ses, config.aws.region),
+  events: config.events.snsTopicArn ? new SnsTicketEvents(new SNSClient({ region: config.aws.region }), config.events.snsTopicArn) : null,
 };
 
 export async function handler(event: unknown, context: Context) {
