@@ -213,7 +213,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     const effect = requesterReplyEffect(ticket, visible, now, config.lifecycle.reopenWithinDays);
     if (effect.kind !== 'new-linked') return appendRequesterReply(ticket, decision.reason, visible, effect, ctx);
     linkedTo = ticket;
-    notes.unshift(`${decision.reason}, but ${effect.why}: a new ticket linked to ${ticket.id}`);
+    notes.unshift(`${decision.reason} (${ticket.id}), but ${effect.why.replace(/linked to it$/, `linked to ${ticket.id}`)}`);
   }
 
   if (machine) {
@@ -250,7 +250,8 @@ interface Handling {
 function newTicket(number: number, requester: Mailbox, visible: string, print: string, linkedTo: Ticket | null, h: Handling): Ticket {
   const { msg, config, book, now } = h;
   const triaged = triage({ subject: msg.subject, text: visible, sender: requester.address, sentAt: msg.date ? new Date(msg.date) : now }, config.triage);
-  const missing = missingDetails(triaged.category, [msg.subject, visible], config.missingInfo);
+  // A follow-up of an earlier ticket does not ask again for what that ticket already had.
+  const missing = missingDetails(triaged.category, [msg.subject, visible], config.missingInfo).filter((m) => !linkedTo || linkedTo.missing.includes(m.id));
   const createdAt = now.toISOString();
   return {
     key: h.ownKey,

@@ -203,7 +203,7 @@ export async function staffMails(ticket: Ticket, effect: StaffEffect, cause: Cau
   const direct = new Set([...inbound.to, ...inbound.cc].map((m) => m.address));
   const people = [ticket.requester, ...ticket.participants.filter((a) => a !== ticket.requester && !isStaffAddress(a, s.book))];
   const [to, ...cc] = people.filter((a) => !direct.has(a));
-  if (effect.relayText && !to) notes.push('the requester was written to directly, so nothing to relay');
+  if (effect.relayText && !to) notes.push('relay (the staff member wrote to the requester directly, so there is nothing to pass on)');
   if (effect.relayText && to) {
     send({
       kind: 'relay',
