@@ -14,6 +14,7 @@
  */
 import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import { MailSendError, type Mailer, type SentMail } from '../pipeline/mailer.js';
+import { sdkFailure } from './sdk-error.js';
 
 export { MailSendError };
 
@@ -74,24 +75,11 @@ export function readMessageId(raw: Buffer): string | null {
 }
 
 function sendError(err: unknown, to: string[]): MailSendError {
-  const e = err as {
-    name?: string;
-    code?: string;
-    message?: string;
-    $fault?: 'client' | 'server';
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  // An answer from SES has a fault side and an HTTP status; a network error (which the SDK
-  // also decorates with $metadata) has neither.
-  const fromSes = e.$fault !== undefined || typeof e.$metadata?.httpStatusCode === 'number';
-  const code = fromSes ? (e.name ?? 'Error') : (e.code ?? e.name ?? 'Error');
-  const retryable =
-    Boolean(e.$retryable) || e.$fault === 'server' || /Throttl/i.test(code) || !fromSes;
+  const f = sdkFailure(err);
   // SES error messages can quote the recipient's address; keep only domains in ours.
-  const detail = maskAddresses(e.message ?? String(err));
-  const what = fromSes ? `SES rejected the mail to ${domainsOf(to)}` : `could not reach SES to send the mail to ${domainsOf(to)}`;
-  return new MailSendError(`${what}: ${code}: ${detail}`, code, retryable, { cause: err });
+  const detail = maskAddresses(f.message);
+  const what = f.answered ? `SES rejected the mail to ${domainsOf(to)}` : `could not reach SES to send the mail to ${domainsOf(to)}`;
+  return new MailSendError(`${what}: ${f.code}: ${detail}`, f.code, f.retryable, { cause: err });
 }
 
 function domainsOf(addresses: string[]): string {

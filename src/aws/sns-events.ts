@@ -5,6 +5,7 @@
  */
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 import { EventPublishError, type TicketEventMessage, type TicketEventPublisher } from '../pipeline/ticket-events.js';
+import { sdkFailure } from './sdk-error.js';
 import { redactAddresses } from './redact.js';
 
 export { EventPublishError };
@@ -74,21 +75,9 @@ function toPrintableAscii(text: string): string {
 }
 
 function publishError(err: unknown, event: TicketEventMessage, topicArn: string): EventPublishError {
-  const e = err as {
-    name?: string;
-    code?: string;
-    message?: string;
-    $fault?: 'client' | 'server';
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  // An answer from SNS has a fault side and an HTTP status; a network error (which the SDK
-  // also decorates with $metadata) has neither.
-  const fromSns = e.$fault !== undefined || typeof e.$metadata?.httpStatusCode === 'number';
-  const code = fromSns ? (e.name ?? 'Error') : (e.code ?? e.name ?? 'Error');
-  const retryable = Boolean(e.$retryable) || e.$fault === 'server' || /Throttl/i.test(code) || !fromSns;
+  const f = sdkFailure(err);
   const what = `${event.type} event for ${event.ticketId} to topic ${topicArn}`;
-  const detail = redactAddresses(e.message ?? String(err));
-  const message = fromSns ? `SNS rejected the ${what}: ${code}: ${detail}` : `could not reach SNS to publish the ${what}: ${code}: ${detail}`;
-  return new EventPublishError(message, code, retryable, { cause: err });
+  const detail = redactAddresses(f.message);
+  const message = f.answered ? `SNS rejected the ${what}: ${f.code}: ${detail}` : `could not reach SNS to publish the ${what}: ${f.code}: ${detail}`;
+  return new EventPublishError(message, f.code, f.retryable, { cause: err });
 }

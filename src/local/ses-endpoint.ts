@@ -9,9 +9,10 @@
  * the index line is the commit point; an .eml without one is a crash leftover).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sesMessageIdDomain } from '../aws/ses-mailer.js';
+import { listenOnLoopback, queryErrorXml, readIndex, send } from './query-server.js';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export interface SesEndpointOptions {
@@ -86,7 +87,7 @@ export async function startSesEndpoint(options: SesEndpointOptions): Promise<Ses
     if (raw.length === 0) throw new SesApiError('InvalidParameterValue', 'RawMessage.Data must not be empty.');
 
     const sesMessageId = newSesMessageId();
-    const messageIdHeader = `<${sesMessageId}@${messageIdDomain(region)}>`;
+    const messageIdHeader = `<${sesMessageId}@${sesMessageIdDomain(region)}>`;
     const rewritten = replaceMessageId(raw, messageIdHeader);
     const headers = readHeaders(rewritten);
     const source = params.get('Source') ?? headers.get('from') ?? null;
@@ -147,64 +148,17 @@ export async function startSesEndpoint(options: SesEndpointOptions): Promise<Ses
       const apiError =
         err instanceof SesApiError ? err : new SesApiError('InternalFailure', (err as Error).message, 500);
       if (!(err instanceof SesApiError)) console.error('ses-endpoint: failed to store mail', err);
-      const type = apiError.status >= 500 ? 'Receiver' : 'Sender';
-      send(
-        res,
-        apiError.status,
-        'text/xml',
-        `<ErrorResponse xmlns="${SES_XMLNS}"><Error><Type>${type}</Type><Code>${apiError.code}</Code><Message>${escapeXml(apiError.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-      );
+      send(res, apiError.status, 'text/xml', queryErrorXml(SES_XMLNS, apiError.code, apiError.message, apiError.status, requestId));
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      console.error('ses-endpoint: request failed', err);
-      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((done, fail) => {
-    server.once('error', (err) =>
-      fail(new SesEndpointError(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${err.message}`, { cause: err })),
-    );
-    server.listen(options.port ?? 0, '127.0.0.1', () => done());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((done, fail) => {
-        server.close((err) => (err ? fail(err) : done()));
-        // Idle keep-alive sockets from SDK clients must not hold the process open.
-        server.closeIdleConnections();
-      }),
-  };
+  return listenOnLoopback('ses-endpoint', options.port, handle, (message, cause) => new SesEndpointError(message, { cause }));
 }
 
 /** The sent mail recorded in `dir`, oldest first. A torn last index line (crash) is skipped. */
 export async function readOutbox(dir: string): Promise<OutboxEntry[]> {
-  const abs = resolve(dir);
-  let text: string;
-  try {
-    text = await readFile(join(abs, INDEX_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new SesEndpointError(`cannot read outbox index in ${abs}`, { cause: err });
-  }
-  const entries: OutboxEntry[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let record: OutboxRecord;
-    try {
-      record = JSON.parse(line) as OutboxRecord;
-    } catch {
-      continue;
-    }
-    entries.push({ ...record, rawPath: join(abs, emlName(record.seq, record.sesMessageId)) });
-  }
-  return entries;
+  const index = await readIndex<OutboxRecord>(dir, (message, cause) => new SesEndpointError(message, { cause }), 'outbox');
+  return index.records.map((record) => ({ ...record, rawPath: join(index.dir, emlName(record.seq, record.sesMessageId)) }));
 }
 
 function emlName(seq: number, sesMessageId: string): string {
@@ -323,10 +277,6 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
 
 async function renderHtml(dir: string): Promise<string> {
   const entries = await readOutbox(dir);
@@ -373,6 +323,4 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function escapeXml(text: string): string {
-  return escapeHtml(text);
-}
+

@@ -11,9 +11,10 @@
  * SNS's answer goes out; `readPublished(dir)` reads them back.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { escapeHtml } from '../mail/templates.js';
+import { listenOnLoopback, queryErrorXml, readIndex, send } from './query-server.js';
 import { mkdir, open, readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export interface SnsEndpointOptions {
@@ -154,7 +155,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
         queue = run.catch(() => undefined);
         result = `<PublishResult><MessageId>${await run}</MessageId></PublishResult>`;
       } else if (action === 'CreateTopic') {
-        result = `<CreateTopicResult><TopicArn>${escapeXml(createTopic(params))}</TopicArn></CreateTopicResult>`;
+        result = `<CreateTopicResult><TopicArn>${escapeHtml(createTopic(params))}</TopicArn></CreateTopicResult>`;
       } else {
         throw new SnsApiError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
       }
@@ -168,62 +169,16 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
       const apiError =
         err instanceof SnsApiError ? err : new SnsApiError('InternalError', (err as Error).message, 500);
       if (!(err instanceof SnsApiError)) console.error('sns-endpoint: failed to store a message', err);
-      const type = apiError.status >= 500 ? 'Receiver' : 'Sender';
-      send(
-        res,
-        apiError.status,
-        'text/xml',
-        `<ErrorResponse xmlns="${SNS_XMLNS}"><Error><Type>${type}</Type><Code>${apiError.code}</Code><Message>${escapeXml(apiError.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-      );
+      send(res, apiError.status, 'text/xml', queryErrorXml(SNS_XMLNS, apiError.code, apiError.message, apiError.status, requestId));
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      console.error('sns-endpoint: request failed', err);
-      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((done, fail) => {
-    server.once('error', (err) =>
-      fail(new SnsEndpointError(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${err.message}`, { cause: err })),
-    );
-    server.listen(options.port ?? 0, '127.0.0.1', () => done());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((done, fail) => {
-        server.close((err) => (err ? fail(err) : done()));
-        // Idle keep-alive sockets from SDK clients must not hold the process open.
-        server.closeIdleConnections();
-      }),
-  };
+  return listenOnLoopback('sns-endpoint', options.port, handle, (message, cause) => new SnsEndpointError(message, { cause }));
 }
 
 /** The messages published to the endpoint stored in `dir`, oldest first. A torn line (crash) is skipped. */
 export async function readPublished(dir: string): Promise<PublishedMessage[]> {
-  const abs = resolve(dir);
-  let text: string;
-  try {
-    text = await readFile(join(abs, INDEX_FILE), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new SnsEndpointError(`cannot read the published-message index in ${abs}`, { cause: err });
-  }
-  const messages: PublishedMessage[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      messages.push(JSON.parse(line) as PublishedMessage);
-    } catch {
-      continue;
-    }
-  }
-  return messages;
+  return (await readIndex<PublishedMessage>(dir, (message, cause) => new SnsEndpointError(message, { cause }), 'published-message')).records;
 }
 
 function checkTopicArn(topicArn: string, region: string): void {
@@ -324,11 +279,4 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

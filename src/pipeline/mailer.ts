@@ -1,5 +1,7 @@
 /** The outbound mail port: sends raw RFC 5322 bytes (built by src/mail/compose.ts). */
 
+import { DeliveryError } from './delivery-error.js';
+
 export interface SentMail {
   /** The provider's id for the send (SES: the MessageId it returned). */
   providerMessageId: string;
@@ -17,16 +19,6 @@ export interface Mailer {
 }
 
 /** A send that failed; adapters say whether trying again later could help. */
-export class MailSendError extends Error {
+export class MailSendError extends DeliveryError {
   override name = 'MailSendError';
-  constructor(
-    message: string,
-    /** The SES error code (e.g. MessageRejected, Throttling), or the network error's name. */
-    readonly code: string,
-    /** Worth trying again later (throttling, SES server faults, network trouble). */
-    readonly retryable: boolean,
-    options: { cause: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -4,6 +4,8 @@
  * read, so fields are only ever added.
  */
 
+import { DeliveryError } from './delivery-error.js';
+
 export type TicketEventType = 'ticket.created' | 'ticket.updated';
 
 export interface TicketEventMessage {
@@ -29,16 +31,6 @@ export interface TicketEventPublisher {
 }
 
 /** A publish that failed; adapters say whether trying again later could help. */
-export class EventPublishError extends Error {
+export class EventPublishError extends DeliveryError {
   override name = 'EventPublishError';
-  constructor(
-    message: string,
-    /** The provider's error code (e.g. InvalidParameterException, Throttling), or the network error's name. */
-    readonly code: string,
-    /** Worth trying again later (throttling, provider server faults, network trouble). */
-    readonly retryable: boolean,
-    options: { cause: unknown },
-  ) {
-    super(message, options);
-  }
 }
