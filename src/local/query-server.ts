@@ -8,6 +8,18 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { escapeHtml } from '../mail/templates.js';
 
+/** An error the service would answer with; becomes the Query-protocol XML error body. */
+export class QueryApiError extends Error {
+  override name = 'QueryApiError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
 export interface LoopbackServer {
   url: string;
   port: number;

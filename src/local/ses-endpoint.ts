@@ -11,7 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sesMessageIdDomain } from '../aws/ses-mailer.js';
-import { listenOnLoopback, queryErrorXml, readIndex, send } from './query-server.js';
+import { listenOnLoopback, QueryApiError, queryErrorXml, readIndex, send } from './query-server.js';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -51,17 +51,6 @@ export class SesEndpointError extends Error {
   override name = 'SesEndpointError';
 }
 
-/** An error SES would answer with; becomes the Query-protocol XML error body. */
-class SesApiError extends Error {
-  override name = 'SesApiError';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 const INDEX_FILE = 'index.jsonl';
 const SES_XMLNS = 'http://ses.amazonaws.com/doc/2010-12-01/';
@@ -78,13 +67,13 @@ export async function startSesEndpoint(options: SesEndpointOptions): Promise<Ses
 
   async function sendRawEmail(params: URLSearchParams): Promise<string> {
     const data = params.get('RawMessage.Data');
-    if (!data) throw new SesApiError('InvalidParameterValue', 'RawMessage.Data is required and must not be empty.');
+    if (!data) throw new QueryApiError('InvalidParameterValue', 'RawMessage.Data is required and must not be empty.');
     const compact = data.replace(/\s+/g, '');
     if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
-      throw new SesApiError('InvalidParameterValue', 'RawMessage.Data is not valid base64.');
+      throw new QueryApiError('InvalidParameterValue', 'RawMessage.Data is not valid base64.');
     }
     const raw = Buffer.from(compact, 'base64');
-    if (raw.length === 0) throw new SesApiError('InvalidParameterValue', 'RawMessage.Data must not be empty.');
+    if (raw.length === 0) throw new QueryApiError('InvalidParameterValue', 'RawMessage.Data must not be empty.');
 
     const sesMessageId = newSesMessageId();
     const messageIdHeader = `<${sesMessageId}@${sesMessageIdDomain(region)}>`;
@@ -99,7 +88,7 @@ export async function startSesEndpoint(options: SesEndpointOptions): Promise<Ses
         : ['to', 'cc', 'bcc'].flatMap((name) => extractAddresses(headers.get(name) ?? '')),
     };
     if (record.destinations.length === 0) {
-      throw new SesApiError('InvalidParameterValue', 'Missing final destination: no Destinations and no To/Cc/Bcc header.');
+      throw new QueryApiError('InvalidParameterValue', 'Missing final destination: no Destinations and no To/Cc/Bcc header.');
     }
 
     const seq = nextSeq++;
@@ -133,7 +122,7 @@ export async function startSesEndpoint(options: SesEndpointOptions): Promise<Ses
       const params = new URLSearchParams((await readBody(req)).toString('utf8'));
       const action = params.get('Action');
       if (action !== 'SendRawEmail') {
-        throw new SesApiError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
+        throw new QueryApiError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
       }
       const run = queue.then(() => sendRawEmail(params));
       queue = run.catch(() => undefined);
@@ -146,8 +135,8 @@ export async function startSesEndpoint(options: SesEndpointOptions): Promise<Ses
       );
     } catch (err) {
       const apiError =
-        err instanceof SesApiError ? err : new SesApiError('InternalFailure', (err as Error).message, 500);
-      if (!(err instanceof SesApiError)) console.error('ses-endpoint: failed to store mail', err);
+        err instanceof QueryApiError ? err : new QueryApiError('InternalFailure', (err as Error).message, 500);
+      if (!(err instanceof QueryApiError)) console.error('ses-endpoint: failed to store mail', err);
       send(res, apiError.status, 'text/xml', queryErrorXml(SES_XMLNS, apiError.code, apiError.message, apiError.status, requestId));
     }
   }
@@ -271,7 +260,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new SesApiError('InvalidParameterValue', 'Message length exceeds the limit.');
+    if (size > MAX_BODY_BYTES) throw new QueryApiError('InvalidParameterValue', 'Message length exceeds the limit.');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../mail/templates.js';
-import { listenOnLoopback, queryErrorXml, readIndex, send } from './query-server.js';
+import { listenOnLoopback, QueryApiError, queryErrorXml, readIndex, send } from './query-server.js';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -55,17 +55,6 @@ export class SnsEndpointError extends Error {
   override name = 'SnsEndpointError';
 }
 
-/** An error SNS would answer with; becomes the Query-protocol XML error body. */
-class SnsApiError extends Error {
-  override name = 'SnsApiError';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 const INDEX_FILE = 'index.jsonl';
 const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
@@ -89,7 +78,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
     const topicArn = params.get('TopicArn');
     if (!topicArn) {
       const other = params.has('TargetArn') ? 'TargetArn' : params.has('PhoneNumber') ? 'PhoneNumber' : null;
-      throw new SnsApiError(
+      throw new QueryApiError(
         'InvalidParameter',
         other
           ? `Invalid parameter: ${other} (this local SNS endpoint publishes to topics only)`
@@ -99,9 +88,9 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
     checkTopicArn(topicArn, region);
     const message = params.get('Message');
     if (message === null) {
-      throw new SnsApiError('ValidationError', "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null");
+      throw new QueryApiError('ValidationError', "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null");
     }
-    if (message === '') throw new SnsApiError('InvalidParameter', 'Invalid parameter: Empty message');
+    if (message === '') throw new QueryApiError('InvalidParameter', 'Invalid parameter: Empty message');
     const subject = params.get('Subject');
     if (subject !== null) checkSubject(subject);
     const attributes = readAttributes(params);
@@ -109,7 +98,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
       Buffer.byteLength(message) +
       Object.entries(attributes).reduce((n, [name, a]) => n + Buffer.byteLength(name) + Buffer.byteLength(a.Type) + Buffer.byteLength(a.Value), 0);
     if (size > MAX_PAYLOAD_BYTES) {
-      throw new SnsApiError('InvalidParameter', `Invalid parameter: Message too long (${size} bytes with attributes; the limit is ${MAX_PAYLOAD_BYTES})`);
+      throw new QueryApiError('InvalidParameter', `Invalid parameter: Message too long (${size} bytes with attributes; the limit is ${MAX_PAYLOAD_BYTES})`);
     }
     if (params.get('MessageStructure') === 'json') checkJsonStructure(message);
 
@@ -129,7 +118,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
   function createTopic(params: URLSearchParams): string {
     const name = params.get('Name') ?? '';
     if (!TOPIC_NAME.test(name)) {
-      throw new SnsApiError(
+      throw new QueryApiError(
         'InvalidParameter',
         'Invalid parameter: Topic Name (1-256 letters, digits, hyphens and underscores; a FIFO topic ends in .fifo)',
       );
@@ -157,7 +146,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
       } else if (action === 'CreateTopic') {
         result = `<CreateTopicResult><TopicArn>${escapeHtml(createTopic(params))}</TopicArn></CreateTopicResult>`;
       } else {
-        throw new SnsApiError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
+        throw new QueryApiError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
       }
       send(
         res,
@@ -167,8 +156,8 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
       );
     } catch (err) {
       const apiError =
-        err instanceof SnsApiError ? err : new SnsApiError('InternalError', (err as Error).message, 500);
-      if (!(err instanceof SnsApiError)) console.error('sns-endpoint: failed to store a message', err);
+        err instanceof QueryApiError ? err : new QueryApiError('InternalError', (err as Error).message, 500);
+      if (!(err instanceof QueryApiError)) console.error('sns-endpoint: failed to store a message', err);
       send(res, apiError.status, 'text/xml', queryErrorXml(SNS_XMLNS, apiError.code, apiError.message, apiError.status, requestId));
     }
   }
@@ -184,17 +173,17 @@ export async function readPublished(dir: string): Promise<PublishedMessage[]> {
 function checkTopicArn(topicArn: string, region: string): void {
   const match = TOPIC_ARN.exec(topicArn);
   if (!match || !TOPIC_NAME.test(match[3]!)) {
-    throw new SnsApiError('InvalidParameter', 'Invalid parameter: TopicArn');
+    throw new QueryApiError('InvalidParameter', 'Invalid parameter: TopicArn');
   }
   if (match[1] !== region) {
     // A regional endpoint only knows its own region's topics.
-    throw new SnsApiError('InvalidParameter', `Invalid parameter: TopicArn (the topic is in ${match[1]}; this endpoint serves ${region})`);
+    throw new QueryApiError('InvalidParameter', `Invalid parameter: TopicArn (the topic is in ${match[1]}; this endpoint serves ${region})`);
   }
 }
 
 function checkSubject(subject: string): void {
   if (subject === '' || [...subject].length >= 100 || /\p{Cc}/u.test(subject)) {
-    throw new SnsApiError('InvalidParameter', 'Invalid parameter: Subject');
+    throw new QueryApiError('InvalidParameter', 'Invalid parameter: Subject');
   }
 }
 
@@ -206,7 +195,7 @@ function checkJsonStructure(message: string): void {
     parsed = null;
   }
   if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { default?: unknown }).default !== 'string') {
-    throw new SnsApiError('InvalidParameter', 'Invalid parameter: Message Structure - No default entry in JSON message body');
+    throw new QueryApiError('InvalidParameter', 'Invalid parameter: Message Structure - No default entry in JSON message body');
   }
 }
 
@@ -219,22 +208,22 @@ function readAttributes(params: URLSearchParams): Record<string, PublishedAttrib
     const type = params.get(`${prefix}.Value.DataType`) ?? '';
     const value = params.get(`${prefix}.Value.StringValue`) ?? params.get(`${prefix}.Value.BinaryValue`) ?? '';
     if (!/^[A-Za-z0-9_.-]{1,256}$/.test(name) || /^(aws|amazon)\./i.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
-      throw new SnsApiError('ParameterValueInvalid', `The message attribute name '${name}' is not valid.`);
+      throw new QueryApiError('ParameterValueInvalid', `The message attribute name '${name}' is not valid.`);
     }
     const base = /^(String|Number|Binary|String\.Array)(\..+)?$/.exec(type)?.[1];
     if (!base) {
-      throw new SnsApiError('ParameterValueInvalid', `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+      throw new QueryApiError('ParameterValueInvalid', `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
     }
     if (value === '') {
-      throw new SnsApiError('ParameterValueInvalid', `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${base}'.`);
+      throw new QueryApiError('ParameterValueInvalid', `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${base}'.`);
     }
     if (base === 'Number' && !/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value)) {
-      throw new SnsApiError('ParameterValueInvalid', `The message attribute '${name}' with type 'Number' must use a valid number string.`);
+      throw new QueryApiError('ParameterValueInvalid', `The message attribute '${name}' with type 'Number' must use a valid number string.`);
     }
     attributes[name] = { Type: type, Value: value };
   }
   if (Object.keys(attributes).length > MAX_ATTRIBUTES) {
-    throw new SnsApiError('ParameterValueInvalid', `Number of message attributes [${Object.keys(attributes).length}] exceeds the allowed maximum [${MAX_ATTRIBUTES}].`);
+    throw new QueryApiError('ParameterValueInvalid', `Number of message attributes [${Object.keys(attributes).length}] exceeds the allowed maximum [${MAX_ATTRIBUTES}].`);
   }
   return attributes;
 }
@@ -273,7 +262,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new SnsApiError('InvalidParameter', 'Invalid parameter: Message too long');
+    if (size > MAX_BODY_BYTES) throw new QueryApiError('InvalidParameter', 'Invalid parameter: Message too long');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
