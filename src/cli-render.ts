@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
 import type { Ticket, ThreadMessage } from './domain/ticket.js';
 import type { TicketEvent } from './domain/lifecycle.js';
+import type { StaleJobResult } from './pipeline/stale-job.js';
 import type { OutboxEntry } from './local/ses-endpoint.js';
 import type { ReceiptRecord } from './pipeline/ports.js';
 
@@ -127,4 +128,19 @@ export async function renderOutbox(entries: OutboxEntry[], json: boolean): Promi
       ].join('\n'),
     )
     .join('\n\n');
+}
+
+/** `ticketing stale` for people: what the run did, in a few lines. */
+export function renderStaleResult(r: StaleJobResult, htmlFile: string | null): string {
+  if (r.alreadyRan) return `Stale job: ${r.problems.join('; ')}.`;
+  const list = (ids: string[]) => (ids.length ? ids.join(', ') : 'none');
+  return [
+    `Stale job for the ${r.slot} slot:`,
+    `  newly stale: ${list(r.flagged)}`,
+    `  no longer stale: ${list(r.cleared)}`,
+    `  requesters reminded: ${list(r.nudged)}`,
+    `  closed after no answer: ${list(r.closed)}`,
+    r.digest ? `  digest to ${r.digest.to}: "${r.digest.subject}" (${r.digest.tickets.length} tickets)${htmlFile ? `; HTML in ${htmlFile}` : ''}` : '  no digest: nothing is stale',
+    ...r.problems.map((p) => `  problem: ${p}`),
+  ].join('\n');
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile, type Config } from './config.js';
@@ -14,7 +14,9 @@ import { readOutbox } from './local/ses-endpoint.js';
 import { deliverAsSes, receiptSidecarSchema, type ReceiptSidecar } from './local/ingest.js';
 import type { InboundResult } from './pipeline/inbound.js';
 import type { Clock } from './pipeline/ports.js';
-import { renderOutbox, renderTicket, renderTicketTable, ticketRow } from './cli-render.js';
+import { renderOutbox, renderStaleResult, renderTicket, renderTicketTable, ticketRow } from './cli-render.js';
+import { addressBook, messageKey } from './pipeline/inbound.js';
+import { runStaleJob } from './pipeline/stale-job.js';
 
 const USAGE = `ticketing — email-in ticketing for IT teams (local mode: an embedded AWS stack under --data)
 
@@ -24,6 +26,9 @@ Usage:
   ticketing tickets [--json]        list tickets (and quarantined mail)
   ticketing show TICKET [--json]    one ticket with its thread, e.g. ticketing show TKT-3
   ticketing outbox [--json]         mail sent through the local SES endpoint
+  ticketing stale [--json] [--html FILE]
+                                    run the stale-ticket job once (as the schedule does):
+                                    flag, clear, remind, close, mail the IT digest
   ticketing demo                    ingest the demo inbox into a fresh data directory
 
 Options:
@@ -44,6 +49,8 @@ interface Options {
   /** Demo: each mail arrives at the time in its Date header, so the story's clock is the mails'. */
   arriveAtDateHeader?: boolean;
   json: boolean;
+  /** `stale --html FILE`: where the digest's HTML goes. */
+  html?: string;
 }
 
 function parseNow(value: string | undefined): Date | null {
@@ -161,6 +168,19 @@ async function showTicket(ref: string | undefined, opts: Options, print: (line: 
   });
 }
 
+/** One run of the scheduled job, on the --now clock: the JSON contract, or a few plain lines. */
+async function staleJob(opts: Options, print: (line: string) => void): Promise<number> {
+  return withStack(opts, async (_stack, deps) => {
+    const { result, digestHtml } = await runStaleJob({ store: deps.store, mailer: deps.mailer, clock: deps.clock }, opts.config, addressBook(opts.config), messageKey);
+    if (opts.html && digestHtml) writeFileSync(opts.html, digestHtml);
+    if (opts.json) {
+      const { flagged, cleared, digest, nudged, closed, slot, alreadyRan, problems } = result;
+      print(JSON.stringify({ flagged, cleared, digest, nudged, closed, slot, alreadyRan, problems }));
+    } else print(renderStaleResult(result, opts.html && digestHtml ? opts.html : null));
+    return 0;
+  });
+}
+
 async function showOutbox(opts: Options, print: (line: string) => void): Promise<number> {
   const entries = await readOutbox(join(opts.data, 'outbox'));
   print(await renderOutbox(entries, opts.json));
@@ -205,6 +225,7 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
         config: { type: 'string' },
         now: { type: 'string' },
         json: { type: 'boolean', default: false },
+        html: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -213,7 +234,7 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
       print(USAGE);
       return command || values.help ? 0 : 2;
     }
-    const opts: Options = { data: values.data!, config: loadConfigFile(values.config), now: parseNow(values.now), json: values.json! };
+    const opts: Options = { data: values.data!, config: loadConfigFile(values.config), now: parseNow(values.now), json: values.json!, html: values.html };
     switch (command) {
       case 'ingest':
         return await ingestFiles(rest, opts, print);
@@ -223,6 +244,8 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
         return await showTicket(rest[0], opts, print);
       case 'outbox':
         return await showOutbox(opts, print);
+      case 'stale':
+        return await staleJob(opts, print);
       case 'demo':
         return await demo(opts, print);
       default:

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { domainSchema as domain, emailSchema as email } from './domain/addresses.js';
 import { missingInfoRulesSchema } from './domain/missing-info.js';
+import { staleRulesSchema } from './domain/stale.js';
 import { triageRulesSchema } from './domain/triage.js';
 
 
@@ -43,6 +44,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** When tickets go stale, reminders to quiet requesters, and the daily digest to IT. */
+    stale: staleRulesSchema.prefault({}),
     /** Ticket events for chat or paging: published to this SNS topic when set. */
     events: z
       .object({

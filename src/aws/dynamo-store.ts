@@ -8,11 +8,13 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { isOpen, type RequesterProfile, type Ticket, type ThreadMessage } from '../domain/ticket.js';
+import { isOpen, type RequesterProfile, type Ticket, type TicketChanges, type ThreadMessage } from '../domain/ticket.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
 import type {
   AppendWrite,
   MergeWrite,
+  StaleRun,
+  TicketChangeWrite,
   OutboundWrite,
   ReplyAllowance,
   InboundLookup,
@@ -38,6 +40,7 @@ export const keys = {
   receipt: (id: string) => ({ pk: `R#${id}`, sk: 'R' }),
   requester: (address: string) => ({ pk: `U#${address}`, sk: 'U' }),
   counter: { pk: 'C#ticket', sk: 'C' },
+  staleRun: (slot: string) => ({ pk: `J#stale#${slot}`, sk: 'J' }),
   replyClaim: (inboundKey: string, kind: string) => ({ pk: `O#${inboundKey}#${kind}`, sk: 'O' }),
   /** Keyed by the message that caused it, so a replay rewrites the same items. */
   event: (ticketKey: string, causeKey: string, index: number) => ({ pk: `T#${ticketKey}`, sk: `E#${causeKey}#${index}` }),
@@ -53,7 +56,7 @@ export function openTicketsPartition(priority: string | null): string {
   return `OPEN#${priority ?? 'NONE'}`;
 }
 
-function ticketToItem(t: Ticket): Item {
+export function ticketToItem(t: Ticket): Item {
   const { participants, messageKeys, mergedKeys, ...rest } = t;
   const item: Item = { ...keys.ticket(t.key), type: 'ticket', ...rest };
   // String sets may not be empty in DynamoDB: omit what has no members.
@@ -101,6 +104,9 @@ function itemToTicket(item: Item): Ticket {
     followUpAsks: (item.followUpAsks as number) ?? 0,
     resolvedAt: (item.resolvedAt as string | null) ?? null,
     linkedTo: (item.linkedTo as string | null) ?? null,
+    staleSince: (item.staleSince as string | null) ?? null,
+    nudgedAt: (item.nudgedAt as string | null) ?? null,
+    lastExcerpt: (item.lastExcerpt as string) ?? '',
   };
 }
 
@@ -120,6 +126,47 @@ function isConditionFailure(err: unknown): boolean {
 
 function messageToItem(m: ThreadMessage): Item {
   return { ...keys.message(m.ticketKey, m.key), type: 'message', ...m };
+}
+
+interface TicketUpdate {
+  sets: string[];
+  removes: string[];
+  adds: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/**
+ * The update of a ticket item for these changes (and new activity): the GSIs hold open tickets
+ * only, so their keys follow the status and priority after the write.
+ */
+function ticketUpdate(ticket: Ticket, changes: TicketChanges & { stale?: boolean; staleSince?: string | null; nudgedAt?: string }, activityAt: string | null): TicketUpdate {
+  const u: TicketUpdate = { sets: [], removes: [], adds: [], names: {}, values: {} };
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    u.names[`#c_${field}`] = field;
+    u.sets.push(`#c_${field} = :c_${field}`);
+    u.values[`:c_${field}`] = value;
+  }
+  const moved = activityAt && activityAt > ticket.lastActivityAt ? activityAt : null;
+  if (moved) {
+    u.sets.push('lastActivityAt = :t');
+    u.values[':t'] = moved;
+  }
+  const after = { ...ticket, ...changes, lastActivityAt: moved ?? ticket.lastActivityAt };
+  if (moved || changes.status !== undefined || changes.priority !== undefined) {
+    const gsi = { g1p: TABLE_KEYS.byRequester.pk, g1s: TABLE_KEYS.byRequester.sk, g2p: TABLE_KEYS.openByActivity.pk, g2s: TABLE_KEYS.openByActivity.sk };
+    for (const [alias, name] of Object.entries(gsi)) u.names[`#${alias}`] = name;
+    if (isOpen(after.status)) {
+      u.sets.push('#g1p = :g1p', '#g1s = :gs', '#g2p = :g2p', '#g2s = :gs');
+      u.values[':g1p'] = `REQ#${after.requester}`;
+      u.values[':g2p'] = openTicketsPartition(after.priority);
+      u.values[':gs'] = after.lastActivityAt;
+    } else {
+      u.removes.push('#g1p', '#g1s', '#g2p', '#g2s');
+    }
+  }
+  return u;
 }
 
 function eventItems(ticketKey: string, causeKey: string, events: TicketEvent[]): Item[] {
@@ -256,60 +303,22 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async appendMessage(w: AppendWrite): Promise<void> {
-    const names: Record<string, string> = { '#mk': 'messageKeys' };
-    const values: Record<string, unknown> = { ':mk': new Set([w.message.key]) };
-    const sets: string[] = [];
-    const removes: string[] = [];
-    const adds = ['#mk :mk'];
-    const changes = w.changes ?? {};
-    for (const [field, value] of Object.entries(changes)) {
-      sets.push(`#c_${field} = :c_${field}`);
-      names[`#c_${field}`] = field;
-      values[`:c_${field}`] = value;
-    }
-    const activityAt = w.activityAt && w.activityAt > w.ticket.lastActivityAt ? w.activityAt : null;
-    if (activityAt) {
-      sets.push('lastActivityAt = :t');
-      values[':t'] = activityAt;
-    }
-    // The GSIs hold open tickets only: keep their keys in step with the status after this write.
-    const after = { ...w.ticket, ...changes, lastActivityAt: activityAt ?? w.ticket.lastActivityAt };
-    if (activityAt || changes.status !== undefined || changes.priority !== undefined) {
-      const gsi = { g1p: TABLE_KEYS.byRequester.pk, g1s: TABLE_KEYS.byRequester.sk, g2p: TABLE_KEYS.openByActivity.pk, g2s: TABLE_KEYS.openByActivity.sk };
-      for (const [alias, name] of Object.entries(gsi)) names[`#${alias}`] = name;
-      if (isOpen(after.status)) {
-        sets.push('#g1p = :g1p', '#g1s = :gs', '#g2p = :g2p', '#g2s = :gs');
-        values[':g1p'] = `REQ#${after.requester}`;
-        values[':g2p'] = openTicketsPartition(after.priority);
-        values[':gs'] = after.lastActivityAt;
-      } else {
-        removes.push('#g1p', '#g1s', '#g2p', '#g2s');
-      }
-    }
+    const update = ticketUpdate(w.ticket, w.changes ?? {}, w.activityAt);
+    update.names['#mk'] = 'messageKeys';
+    update.values[':mk'] = new Set([w.message.key]);
+    update.adds.push('#mk :mk');
     if (w.newParticipants.length) {
-      adds.push('#pa :pa');
-      names['#pa'] = 'participants';
-      values[':pa'] = new Set(w.newParticipants);
+      update.adds.push('#pa :pa');
+      update.names['#pa'] = 'participants';
+      update.values[':pa'] = new Set(w.newParticipants);
     }
     if (w.merged) {
-      adds.push('#mg :mg');
-      names['#mg'] = 'mergedKeys';
-      values[':mg'] = new Set([w.message.key]);
+      update.adds.push('#mg :mg');
+      update.names['#mg'] = 'mergedKeys';
+      update.values[':mg'] = new Set([w.message.key]);
     }
-    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '', `ADD ${adds.join(', ')}`]
-      .filter(Boolean)
-      .join(' ');
     await Promise.all([
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.ticket(w.ticket.key),
-          UpdateExpression: expression,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      ),
+      this.updateTicket(w.ticket.key, update),
       this.batchWrite([
         ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
         messageToItem(w.message),
@@ -317,6 +326,79 @@ export class DynamoTicketStore implements TicketStore {
       ]),
     ]);
     await this.batchWrite(w.receipts.map(receiptToItem));
+  }
+
+  async changeTicket(w: TicketChangeWrite): Promise<void> {
+    await Promise.all([
+      this.updateTicket(w.ticket.key, ticketUpdate(w.ticket, w.changes, null)),
+      this.batchWrite(eventItems(w.ticket.key, w.causeKey, w.events)),
+    ]);
+  }
+
+  async staleCandidates(priority: string | null, idleSince: string): Promise<Ticket[]> {
+    const items = await this.queryAll({
+      IndexName: TABLE_KEYS.openByActivity.name,
+      KeyConditionExpression: '#p = :p AND #s <= :idle',
+      ExpressionAttributeNames: { '#p': TABLE_KEYS.openByActivity.pk, '#s': TABLE_KEYS.openByActivity.sk },
+      ExpressionAttributeValues: { ':p': openTicketsPartition(priority), ':idle': idleSince },
+    });
+    return items.map(itemToTicket);
+  }
+
+  async setStale(ticket: Ticket, staleSince: string | null): Promise<void> {
+    await this.updateTicket(ticket.key, ticketUpdate(ticket, { stale: staleSince !== null, staleSince }, null));
+  }
+
+  async claimStaleRun(slot: string, at: string): Promise<StaleRun | null> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.staleRun(slot), type: 'stale-run', slot, startedAt: at, finishedAt: null, result: null, flaggedKeys: [] },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return null;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const [item] = await this.batchGet([keys.staleRun(slot)]);
+      return item as unknown as StaleRun;
+    }
+  }
+
+  async finishStaleRun(run: StaleRun): Promise<void> {
+    const item = { type: 'stale-run', ...run };
+    await this.batchWrite([
+      { ...keys.staleRun(run.slot), ...item },
+      { ...keys.staleRun('last'), ...item },
+    ]);
+  }
+
+  async lastStaleRun(): Promise<StaleRun | null> {
+    const [item] = await this.batchGet([keys.staleRun('last')]);
+    return (item as unknown as StaleRun | undefined) ?? null;
+  }
+
+  async getProfiles(addresses: string[]): Promise<Map<string, RequesterProfile>> {
+    const items = await this.batchGet([...new Set(addresses)].map(keys.requester));
+    return new Map(items.map((item) => [itemToProfile(item).address, itemToProfile(item)]));
+  }
+
+  private async updateTicket(ticketKey: string, u: TicketUpdate): Promise<void> {
+    const expression = [u.sets.length ? `SET ${u.sets.join(', ')}` : '', u.removes.length ? `REMOVE ${u.removes.join(', ')}` : '', u.adds.length ? `ADD ${u.adds.join(', ')}` : '']
+      .filter(Boolean)
+      .join(' ');
+    if (!expression) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.ticket(ticketKey),
+        UpdateExpression: expression,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: u.names,
+        ...(Object.keys(u.values).length ? { ExpressionAttributeValues: u.values } : {}),
+      }),
+    );
   }
 
   async recordMerge(w: MergeWrite): Promise<void> {

@@ -39,6 +39,12 @@ export interface Ticket {
   resolvedAt: string | null;
   /** The earlier ticket this one follows up (a reply to a closed ticket opens a new, linked one). */
   linkedTo: string | null;
+  /** Since when the stale job has flagged it (null: not stale). */
+  staleSince: string | null;
+  /** When the quiet requester was last reminded. */
+  nudgedAt: string | null;
+  /** The start of the last message someone wrote on it, for the digest. */
+  lastExcerpt: string;
 }
 
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
@@ -54,7 +60,7 @@ export interface RequesterProfile {
 
 /** What a new mail may change on its ticket. */
 export type TicketChanges = Partial<
-  Pick<Ticket, 'status' | 'priority' | 'category' | 'assignee' | 'missing' | 'triageReasons' | 'followUpAsks' | 'resolvedAt' | 'duplicateOf'>
+  Pick<Ticket, 'status' | 'priority' | 'category' | 'assignee' | 'missing' | 'triageReasons' | 'followUpAsks' | 'resolvedAt' | 'duplicateOf' | 'lastExcerpt'>
 >;
 
 export type MessageDirection = 'inbound' | 'outbound';

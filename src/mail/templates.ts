@@ -8,6 +8,9 @@
  * Inside `p\`…\``, the literal text is ours and every `${value}` is treated as text we received
  * (subject, names, asks): HTML-escaped and bidi-isolated, so a right-to-left name cannot flip
  * the sentence around it. `strong(x)` makes a value bold in HTML (and stays plain in text).
+ *
+ * The staff digest (`digest.ts`) has its own layout but the same machinery, exported below:
+ * `p`, `paragraphText`, `paragraphHtml`, `htmlDocument`. Escaping stays in this file.
  */
 
 export interface TicketContext {
@@ -86,7 +89,54 @@ export const templates = {
       ticketId: ctx.duplicateOfId,
     });
   },
+
+  /**
+   * A reminder to a requester who has gone quiet on a ticket that waits on them: what is still
+   * missing, that a reply keeps it open, and that it closes otherwise. `closesInDays`, when
+   * known, says when.
+   */
+  nudge(ctx: TicketContext & { waitingFor: string[]; days: number; closesInDays?: number }): RenderedMail {
+    const waitingFor = ctx.waitingFor.filter((ask) => ask.trim() !== '');
+    const closesInDays = ctx.closesInDays && ctx.closesInDays > 0 ? Math.ceil(ctx.closesInDays) : null;
+    return render(ctx, {
+      preview: p`A quick reminder: ${ctx.ticketId} is waiting for your reply.`,
+      heading: p`We're still waiting to hear from you`,
+      blocks: [
+        greeting(ctx),
+        p`Just a friendly reminder: your ticket ${strong(ctx.ticketId)} is waiting for your reply, and we haven't heard from you for ${dayCount(ctx.days)}:`,
+        quote(ctx.subject),
+        ...(waitingFor.length
+          ? [waitingFor.length === 1 ? p`We are still waiting for one thing:` : p`We are still waiting for:`, list(waitingFor)]
+          : [p`We are still waiting for your answer to our last email.`]),
+        p`Just reply to this email and it goes straight onto your ticket. Replying keeps the ticket open, even if you only have part of the answer for now.`,
+        closesInDays
+          ? p`If we don't hear from you, we'll close the ticket in ${dayCount(closesInDays)}. If the problem has gone away, there is nothing you need to do.`
+          : p`If we don't hear from you, we'll close the ticket in a few days. If the problem has gone away, there is nothing you need to do.`,
+      ],
+      signOff: signOff(ctx),
+    });
+  },
+
+  /** The ticket waited on the requester for `days` days without an answer and was closed. */
+  autoClosed(ctx: TicketContext & { days: number }): RenderedMail {
+    return render(ctx, {
+      preview: p`We've closed ${ctx.ticketId} as we haven't heard back. Reply if you still need help.`,
+      heading: p`We've closed your request`,
+      blocks: [
+        greeting(ctx),
+        p`We haven't heard back from you about ${strong(ctx.ticketId)} for ${dayCount(ctx.days)}, so we've closed it:`,
+        quote(ctx.subject),
+        p`Still need help? Just reply to this email. We'll pick it up again as a new ticket linked to this one, so you won't have to explain everything again.`,
+        p`For anything else, write to ${ctx.supportAddress} as usual.`,
+      ],
+      signOff: signOff(ctx),
+    });
+  },
 };
+
+function dayCount(days: number): string {
+  return days === 1 ? '1 day' : `${days} days`;
+}
 
 /** What staff mails show about a ticket. */
 export interface StaffTicketFacts {
@@ -183,8 +233,8 @@ function footer(ctx: TicketContext): Paragraph {
 // Rendering: the parts above become text and HTML. Wording does not live below this line.
 
 /** Inline text: ours (a plain string), received (escaped, isolated), or bold. */
-type Inline = string | { value: string; strong: boolean };
-interface Paragraph {
+export type Inline = string | { value: string; strong: boolean };
+export interface Paragraph {
   kind: 'p';
   parts: Inline[];
 }
@@ -215,7 +265,7 @@ interface MailParts {
 }
 
 /** Tagged template: literals are our words, interpolations received text. */
-function p(literals: TemplateStringsArray, ...values: Array<string | { value: string; strong: boolean }>): Paragraph {
+export function p(literals: TemplateStringsArray, ...values: Array<string | { value: string; strong: boolean }>): Paragraph {
   const parts: Inline[] = [];
   literals.forEach((literal, i) => {
     if (literal) parts.push(literal);
@@ -227,7 +277,7 @@ function p(literals: TemplateStringsArray, ...values: Array<string | { value: st
   return { kind: 'p', parts };
 }
 
-function strong(value: string): { value: string; strong: boolean } {
+export function strong(value: string): { value: string; strong: boolean } {
   return { value, strong: true };
 }
 
@@ -253,7 +303,7 @@ function messageParagraphs(text: string): string[][] {
 }
 
 /** Wrap width of the text version: comfortable in every client, under RFC 5322's 78. */
-const TEXT_WIDTH = 72;
+export const TEXT_WIDTH = 72;
 
 function render(ctx: TicketContext, mail: MailParts): RenderedMail {
   return { text: renderText(ctx, mail), html: renderHtml(ctx, mail) };
@@ -272,6 +322,11 @@ function renderText(ctx: TicketContext, mail: MailParts): string {
   if (mail.signOff.length) out.push(mail.signOff.map((line) => inlineText(line.parts)).join('\n'));
   out.push(`-- \n${wrap(inlineText((mail.footer ?? footer(ctx)).parts), TEXT_WIDTH)}`);
   return `${out.join('\n\n')}\n`;
+}
+
+/** A paragraph as one line of the text version (wrap it to taste): received values isolated. */
+export function paragraphText(paragraph: Paragraph): string {
+  return inlineText(paragraph.parts);
 }
 
 function inlineText(parts: Inline[]): string {
@@ -302,8 +357,8 @@ export function wrap(text: string, width: number, firstIndent = '', indent = '')
 
 // --- HTML ------------------------------------------------------------------------------------
 
-const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
-const COLORS = {
+export const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+export const COLORS = {
   page: '#f3f4f6',
   card: '#ffffff',
   border: '#e5e7eb',
@@ -316,12 +371,26 @@ const COLORS = {
   quoteBg: '#f8fafc',
 };
 /** Long unbroken received text (a 500-character subject) must wrap, not widen the layout. */
-const BREAK_ANYWHERE = 'overflow-wrap:anywhere;word-break:break-word;';
+export const BREAK_ANYWHERE = 'overflow-wrap:anywhere;word-break:break-word;';
 
 function renderHtml(ctx: TicketContext, mail: MailParts): string {
   const ticketId = mail.ticketId ?? ctx.ticketId;
   const body = mail.blocks.map(blockHtml).join('\n');
   const signOff = mail.signOff.map((line) => inlineHtml(line.parts)).join('<br>');
+  return htmlDocument({
+    title: `${ticketId}: ${oneLine(received(ctx.subject))}`,
+    preview: mail.preview,
+    teamName: ctx.teamName,
+    badge: ticketId,
+    heading: mail.heading,
+    body: `${body}
+${signOff ? `<p style="margin:0 0 16px 0;">${signOff}</p>` : ''}`,
+    footer: mail.footer ?? footer(ctx),
+  });
+}
+
+/** The page every mail shares: team and badge, a heading, the body (HTML), a footer line. */
+export function htmlDocument(page: { title: string; preview: Paragraph; teamName: string; badge: string; heading: Paragraph; body: string; footer: Paragraph }): string {
   return `<!doctype html>
 <html lang="en" dir="ltr">
 <head>
@@ -330,29 +399,28 @@ function renderHtml(ctx: TicketContext, mail: MailParts): string {
 <meta name="x-apple-disable-message-reformatting">
 <meta name="color-scheme" content="light">
 <meta name="supported-color-schemes" content="light">
-<title>${escapeHtml(`${ticketId}: ${oneLine(received(ctx.subject))}`)}</title>
+<title>${escapeHtml(page.title)}</title>
 </head>
 <body style="margin:0;padding:0;background-color:${COLORS.page};-webkit-text-size-adjust:100%;">
-<div style="display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all;">${inlineHtml(mail.preview.parts, false)}</div>
+<div style="display:none;max-height:0;max-width:0;overflow:hidden;opacity:0;mso-hide:all;">${inlineHtml(page.preview.parts, false)}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background-color:${COLORS.page};">
 <tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px;background-color:${COLORS.card};border:1px solid ${COLORS.border};border-radius:12px;border-collapse:separate;">
 <tr><td style="padding:20px 24px 0 24px;font-family:${FONT};">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>
-<td style="font-family:${FONT};font-size:14px;line-height:20px;color:${COLORS.muted};font-weight:600;${BREAK_ANYWHERE}">${escapeHtml(oneLine(received(ctx.teamName)))}</td>
-<td align="right" style="font-family:${FONT};white-space:nowrap;padding-left:12px;"><span style="display:inline-block;padding:2px 10px;border-radius:999px;background-color:${COLORS.badgeBg};color:${COLORS.badgeText};font-size:13px;line-height:20px;font-weight:600;">${escapeHtml(ticketId)}</span></td>
+<td style="font-family:${FONT};font-size:14px;line-height:20px;color:${COLORS.muted};font-weight:600;${BREAK_ANYWHERE}">${escapeHtml(oneLine(received(page.teamName)))}</td>
+<td align="right" style="font-family:${FONT};white-space:nowrap;padding-left:12px;"><span style="display:inline-block;padding:2px 10px;border-radius:999px;background-color:${COLORS.badgeBg};color:${COLORS.badgeText};font-size:13px;line-height:20px;font-weight:600;">${escapeHtml(page.badge)}</span></td>
 </tr></table>
 </td></tr>
 <tr><td style="padding:12px 24px 0 24px;font-family:${FONT};">
-<h1 style="margin:0;font-size:22px;line-height:28px;font-weight:700;color:${COLORS.heading};">${inlineHtml(mail.heading.parts)}</h1>
+<h1 style="margin:0;font-size:22px;line-height:28px;font-weight:700;color:${COLORS.heading};">${inlineHtml(page.heading.parts)}</h1>
 </td></tr>
 <tr><td style="padding:16px 24px 8px 24px;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};">
-${body}
-${signOff ? `<p style="margin:0 0 16px 0;">${signOff}</p>` : ''}
+${page.body}
 </td></tr>
 </table>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px;">
-<tr><td style="padding:16px 24px;font-family:${FONT};font-size:12px;line-height:18px;color:${COLORS.muted};text-align:center;${BREAK_ANYWHERE}">${inlineHtml((mail.footer ?? footer(ctx)).parts)}</td></tr>
+<tr><td style="padding:16px 24px;font-family:${FONT};font-size:12px;line-height:18px;color:${COLORS.muted};text-align:center;${BREAK_ANYWHERE}">${inlineHtml(page.footer.parts)}</td></tr>
 </table>
 </td></tr>
 </table>
@@ -374,6 +442,11 @@ function blockHtml(block: Block): string {
     .map((item) => `<li style="margin:0 0 8px 0;${BREAK_ANYWHERE}">${receivedHtml(oneLine(item))}</li>`)
     .join('');
   return `<ul style="margin:0 0 16px 0;padding:0 0 0 24px;">${items}</ul>`;
+}
+
+/** A paragraph as inline HTML: our words escaped, received values escaped and bidi-isolated. */
+export function paragraphHtml(paragraph: Paragraph): string {
+  return inlineHtml(paragraph.parts);
 }
 
 function inlineHtml(parts: Inline[], isolated = true): string {
@@ -414,6 +487,11 @@ function isolate(text: string): string {
   return /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200F\u061C]|\uD802[\uDD00-\uDFFF]|\uD83A/.test(text)
     ? `\u2068${text}\u2069`
     : text;
+}
+
+/** Received text for a header or a title: one line, bidi controls dropped, not escaped. */
+export function receivedLine(text: string): string {
+  return oneLine(received(text));
 }
 
 /** Line breaks, tabs and other control characters become single spaces. */

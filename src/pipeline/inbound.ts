@@ -279,6 +279,9 @@ function newTicket(number: number, requester: Mailbox, visible: string, print: s
     followUpAsks: 0,
     resolvedAt: null,
     linkedTo: linkedTo?.id ?? null,
+    staleSince: null,
+    nudgedAt: null,
+    lastExcerpt: excerpt(visible),
   };
 }
 
@@ -391,6 +394,7 @@ async function appendRequesterReply(ticket: Ticket, why: string, visible: string
   } else if (effect.kind === 'record-only') {
     update.reasons.push(effect.why);
   }
+  update.changes.lastExcerpt = excerpt(visible);
   const reason = [why, ...update.reasons, ...h.notes].join('; ');
   const changed: Ticket = { ...ticket, ...update.changes };
   await ports.store.appendMessage({
@@ -433,6 +437,7 @@ async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Pro
     effect.rejected.length ? `rejected: ${effect.rejected.join('; ')}` : null,
     effect.internal ? (repliesToNote ? 'a reply to an internal note: kept internal' : 'internal note: not sent to the requester') : null,
   ].filter(Boolean) as string[];
+  if (effect.relayText) effect.changes.lastExcerpt = excerpt(effect.relayText);
   const reason = [why, ...said, ...h.notes].join('; ');
   const changed: Ticket = { ...ticket, ...effect.changes };
   await ports.store.appendMessage({
@@ -574,6 +579,12 @@ async function withEvent(out: InboundResult, type: TicketEventType, ticket: Tick
     if (!(err instanceof EventPublishError)) throw err;
     return { ...out, reason: `${out.reason}; ${type} event not published: ${err.message}` };
   }
+}
+
+/** The start of what someone wrote, on one line: what the digest shows of a ticket's last message. */
+function excerpt(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= 200 ? line : `${line.slice(0, 199)}…`;
 }
 
 function cause(ticket: Ticket, h: Handling): Cause {

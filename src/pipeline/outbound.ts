@@ -15,7 +15,9 @@ export type OutboundKind =
   | 'staff-notification'
   | 'note-notification'
   | 'relay'
-  | 'command-result';
+  | 'command-result'
+  | 'nudge'
+  | 'auto-closed';
 
 export interface SentReply {
   kind: OutboundKind;
@@ -44,10 +46,13 @@ export interface TicketMail {
   thread?: { inReplyTo: string; references: string[] };
 }
 
+/** What of the causing mail a send needs (the stale job's sends stand in the ticket's request). */
+export type CauseMail = Pick<InboundMessage, 'messageId' | 'references' | 'to' | 'cc' | 'from' | 'attachments'>;
+
 /** The mail that caused the send: what we answer, and whose key makes the send happen once. */
 export interface Cause {
   ticket: Ticket;
-  inbound: InboundMessage;
+  inbound: CauseMail;
   inboundKey: string;
   now: Date;
 }
@@ -58,7 +63,7 @@ export interface MailPorts {
 }
 
 /** The support address the mail came in on (plus-tags removed), else our first. */
-export function receivingAddress(msg: InboundMessage, book: AddressBook): string {
+export function receivingAddress(msg: Pick<InboundMessage, 'to' | 'cc'>, book: AddressBook): string {
   const ours = [...msg.to, ...msg.cc].map((m) => withoutPlus(m.address)).find((a) => book.supportAddresses.includes(a));
   return ours ?? book.supportAddresses[0]!;
 }
@@ -83,7 +88,7 @@ export async function sendTicketMail(
   config: Config,
   book: AddressBook,
   messageKey: (messageId: string) => string,
-): Promise<{ sent: SentReply | null; suppressed: string | null }> {
+): Promise<{ sent: SentReply | null; suppressed: string | null; alreadySent?: boolean }> {
   const { ticket, inbound, inboundKey, now } = cause;
   const [claimed, limited] = await Promise.all([
     ports.store.claimReply(inboundKey, mail.kind),
@@ -97,7 +102,7 @@ export async function sendTicketMail(
         })
       : null,
   ]);
-  if (!claimed) return { sent: null, suppressed: 'this mail was already answered (delivered again)' };
+  if (!claimed) return { sent: null, suppressed: 'this mail was already answered (delivered again)', alreadySent: true };
   if (limited) return { sent: null, suppressed: limited };
 
   const support = receivingAddress(inbound, book);

@@ -77,6 +77,26 @@ export interface OutboundWrite {
   outboundTexts: string[] | null;
 }
 
+/** A change with no message behind it (the stale job's reminders and closings). */
+export interface TicketChangeWrite {
+  ticket: Ticket;
+  changes: TicketChanges & { nudgedAt?: string };
+  events: TicketEvent[];
+  /** Keys the events, so a repeated run rewrites the same items. */
+  causeKey: string;
+}
+
+/** One run of the stale job, recorded so a retried or doubled invocation does nothing twice. */
+export interface StaleRun {
+  slot: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** What the run did (the `ticketing stale` JSON). */
+  result: unknown;
+  /** Keys of the tickets it left flagged: the next run clears those that moved on. */
+  flaggedKeys: string[];
+}
+
 export interface MergeWrite {
   /** The ticket the merged one now lives on. */
   target: Ticket;
@@ -119,6 +139,15 @@ export interface TicketStore {
   /** Records on the target that another ticket was merged into it (the source's own update is an append). */
   recordMerge(write: MergeWrite): Promise<void>;
   listEvents(ticketKey: string): Promise<TicketEvent[]>;
+  changeTicket(write: TicketChangeWrite): Promise<void>;
+  /** Open tickets of one priority idle since at least `idleSince`: a Query on the sparse index, never a Scan. */
+  staleCandidates(priority: string | null, idleSince: string): Promise<Ticket[]>;
+  setStale(ticket: Ticket, staleSince: string | null): Promise<void>;
+  /** Null when this call claimed the slot; else the run that already has it. */
+  claimStaleRun(slot: string, at: string): Promise<StaleRun | null>;
+  finishStaleRun(run: StaleRun): Promise<void>;
+  lastStaleRun(): Promise<StaleRun | null>;
+  getProfiles(addresses: string[]): Promise<Map<string, RequesterProfile>>;
   getTicketById(number: number): Promise<Ticket | null>;
   listTickets(): Promise<Ticket[]>;
   listMessages(ticketKey: string): Promise<ThreadMessage[]>;

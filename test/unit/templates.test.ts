@@ -35,6 +35,8 @@ const renders: Record<string, Render> = {
   missingInfo: (ctx) => templates.missingInfo({ ...ctx, asks: ASKS, followUp: false }),
   missingInfoFollowUp: (ctx) => templates.missingInfo({ ...ctx, asks: ASKS, followUp: true }),
   duplicateNotice: (ctx) => templates.duplicateNotice({ ...ctx, duplicateOfId: 'TKT-17' }),
+  nudge: (ctx) => templates.nudge({ ...ctx, waitingFor: ASKS, days: 3 }),
+  autoClosed: (ctx) => templates.autoClosed({ ...ctx, days: 10 }),
 };
 
 /** The tags and attributes our layout uses; anything else came from received text. */
@@ -81,7 +83,7 @@ describe.each(Object.entries(renders))('%s', (_name, render) => {
 
     it('shows every received piece in the HTML, escaped, and in the text as written', () => {
       const pieces = [ctx.subject, ctx.requesterName, ctx.teamName];
-      if (_name.startsWith('missingInfo')) pieces.push(...ASKS);
+      if (_name.startsWith('missingInfo') || _name === 'nudge') pieces.push(...ASKS);
       for (const piece of pieces) {
         expect(html).toContain(escapeHtml(piece));
         expect(visible(html)).toContain(squash(piece));
@@ -132,6 +134,37 @@ describe('wording', () => {
     const { text, html } = templates.duplicateNotice({ ...base, ticketId: 'TKT-42', duplicateOfId: 'TKT-17' });
     expect(squash(text)).toContain('the same request as TKT-17');
     expect(html).toContain('TKT-17</span></strong>');
+  });
+
+  it('nudge: a friendly reminder, what is still missing, replying keeps it open, closes otherwise', () => {
+    const asks = ['The asset tag on the bottom of your laptop', 'When it last worked'];
+    const { text, html } = templates.nudge({ ...base, waitingFor: [...asks, '  '], days: 3 });
+    expect(text).toMatch(/^Hi Dana Whitfield,/);
+    expect(squash(text)).toContain("your ticket TKT-42 is waiting for your reply, and we haven't heard from you for 3 days:");
+    expect(text).toContain('    VPN down\n');
+    expect(text).toContain('We are still waiting for:\n\n  - The asset tag on the bottom of your laptop\n  - When it last worked\n');
+    expect(html.match(/<li /g)).toHaveLength(2);
+    expect(squash(text)).toContain('Replying keeps the ticket open');
+    expect(squash(text)).toContain("If we don't hear from you, we'll close the ticket in a few days.");
+  });
+
+  it('nudge: one thing, nothing listed, a known closing day, one day', () => {
+    expect(templates.nudge({ ...base, waitingFor: ['When it last worked'], days: 3 }).text).toContain('We are still waiting for one thing:\n\n  - When it last worked\n');
+    const none = templates.nudge({ ...base, waitingFor: [' '], days: 1, closesInDays: 7 });
+    expect(none.text).toContain('We are still waiting for your answer to our last email.');
+    expect(none.html).not.toContain('<ul');
+    expect(squash(none.text)).toContain("haven't heard from you for 1 day:");
+    expect(squash(none.text)).toContain("we'll close the ticket in 7 days.");
+  });
+
+  it('autoClosed: closed after N quiet days, politely; replying picks it up again', () => {
+    const { text } = templates.autoClosed({ ...base, days: 10 });
+    expect(text).toMatch(/^Hi Dana Whitfield,/);
+    expect(squash(text)).toContain("We haven't heard back from you about TKT-42 for 10 days, so we've closed it:");
+    expect(text).toContain('    VPN down\n');
+    expect(squash(text)).toContain('Still need help? Just reply to this email.');
+    expect(squash(text)).toContain('as a new ticket linked to this one');
+    expect(squash(text)).toContain('write to support@northwind.example as usual');
   });
 
   it('welcomes replies and never says "do not reply"', () => {

@@ -1,0 +1,41 @@
+/**
+ * Lambda entry for the EventBridge schedule: the stale-ticket job and the IT digest.
+ * Configuration comes from TICKETING_CONFIG, like the inbound Lambda's.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import type { Context } from 'aws-lambda';
+import { loadConfigFromEnv } from '../../config.js';
+import { addressBook, messageKey } from '../../pipeline/inbound.js';
+import { DynamoTicketStore } from '../dynamo-store.js';
+import { SesMailer } from '../ses-mailer.js';
+import { handleScheduledEvent } from '../stale-handler.js';
+
+const logger = new Logger({ serviceName: 'ticketing-stale' });
+// Bad configuration fails the cold start, loudly.
+const config = loadConfigFromEnv();
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.aws.region }), { marshallOptions: { removeUndefinedValues: true } });
+const ports = {
+  store: new DynamoTicketStore(doc, config.aws.tableName),
+  mailer: new SesMailer(new SESClient({ region: config.aws.region }), config.aws.region),
+};
+
+export async function handler(event: unknown, context: Context) {
+  logger.addContext(context);
+  const { result } = await handleScheduledEvent(event, ports, config, addressBook(config), messageKey);
+  // Ticket ids and counts only: no subjects, no addresses.
+  logger.info('stale job', {
+    slot: result.slot,
+    alreadyRan: result.alreadyRan,
+    flagged: result.flagged,
+    cleared: result.cleared,
+    digestTickets: result.digest?.tickets.length ?? 0,
+    nudged: result.nudged,
+    closed: result.closed,
+    problems: result.problems.length,
+  });
+  for (const p of result.problems) logger.warn('stale job problem', { problem: p.replace(/[^\s<>,;:"'()[\]]+@/g, '…@') });
+  return result;
+}

@@ -1,0 +1,383 @@
+/**
+ * The daily stale-ticket digest to the IT staff list, made to be read on a phone: counts
+ * first, then the tickets IT must act on by priority (P1 first) and age (oldest first), then
+ * the tickets whose requester cannot be reached, then what the job did on its own.
+ *
+ * Wording lives here; escaping and bidi isolation do not: every received value (subject,
+ * names, excerpt, even the team name) goes through templates.ts's `p` and its text and HTML
+ * renderers, the same as in every other mail.
+ */
+import {
+  BREAK_ANYWHERE,
+  COLORS,
+  FONT,
+  TEXT_WIDTH,
+  escapeHtml,
+  htmlDocument,
+  p,
+  paragraphHtml,
+  paragraphText,
+  receivedLine,
+  wrap,
+  type Paragraph,
+} from './templates.js';
+
+export interface DigestTicket {
+  id: string;
+  subject: string;
+  requester: string;
+  category: string | null;
+  priority: string | null;
+  status: string;
+  /** hours since last activity */
+  idleHours: number;
+  /** last message, a short excerpt (received text) */
+  excerpt: string;
+  /** the ticket's reply-able address, e.g. support+tkt-42@northwind.example */
+  replyAddress: string;
+  assignee: string | null;
+}
+
+export interface DigestInput {
+  teamName: string;
+  staffList: string;
+  supportAddress: string;
+  now: Date;
+  /** IT must act: grouped by priority (P1 first, no priority last) then by age (oldest first). */
+  stale: DigestTicket[];
+  /** The requester's address bounces: listed under "Cannot reach the requester". */
+  unreachable: DigestTicket[];
+  /** Ticket ids the job reminded / auto-closed this run (a short line each). */
+  nudged: string[];
+  closed: string[];
+  /** Whether the "all clear" mail is wanted when stale and unreachable are empty (see digestIsDue). */
+  allClear: boolean;
+  /** IANA zone for the date in the subject and the check time; UTC when absent. */
+  timeZone?: string;
+}
+
+export interface RenderedDigest {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Whether there is a digest to send: something to list, or an all-clear that was asked for. */
+export function digestIsDue(d: Pick<DigestInput, 'stale' | 'unreachable' | 'allClear'>): boolean {
+  return d.stale.length > 0 || d.unreachable.length > 0 || d.allClear;
+}
+
+/** A long subject is clipped in the digest (the ticket has it whole); wrapping does the rest. */
+const SUBJECT_MAX = 200;
+/** The start of the last message, two lines of the text version at most: enough to recall the ticket. */
+const EXCERPT_MAX = 110;
+
+/**
+ * The digest mail. With nothing stale or unreachable it is the all-clear mail; whether to send
+ * that is the caller's choice (`digestIsDue`).
+ */
+export function renderDigest(d: DigestInput): RenderedDigest {
+  const digest = plan(d);
+  return { subject: digest.subject, text: renderText(digest), html: renderHtml(digest) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the digest says: the parts below become both text and HTML.
+
+interface Section {
+  heading: Paragraph;
+  /** Why the section is there and what to do, for sections that need it. */
+  note: Paragraph | null;
+  tickets: DigestTicket[];
+}
+
+interface Summary {
+  /** Stale tickets per priority, in group order: labels in HTML, "1 P1, 2 P2" in text. */
+  byPriority: Array<{ priority: string | null; count: number }>;
+  noPriority: string;
+  /** "5 stale tickets: 1 P1, 2 P2, 2 P3", or null when none is. */
+  stale: Paragraph | null;
+  /** Unreachable, reminded, closed: a line each, when there are any. */
+  others: SummaryLine[];
+}
+
+/** A summary line, maybe ending in ticket ids (kept whole in HTML: "TKT-" never ends a line). */
+interface SummaryLine {
+  words: Paragraph;
+  ids: string[];
+}
+
+interface Digest {
+  input: DigestInput;
+  subject: string;
+  /** The text version's first line. */
+  title: Paragraph;
+  date: string;
+  heading: Paragraph;
+  preview: Paragraph;
+  summary: Summary;
+  /** How to act on a ticket from the mail; only when tickets are listed. */
+  howTo: Paragraph | null;
+  /** The all-clear sentence, when nothing is listed. */
+  allClear: Paragraph | null;
+  sections: Section[];
+  footer: Paragraph;
+}
+
+function plan(d: DigestInput): Digest {
+  const timeZone = d.timeZone ?? 'UTC';
+  const date = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone }).format(d.now);
+  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(d.now);
+  const groups = byPriority(d.stale);
+  const unreachable = [...d.unreachable].sort(oldestFirst);
+  const byPriorityCounts = groups.map((g) => ({ priority: g.priority, count: g.tickets.length }));
+  const breakdown = byPriorityCounts.map((g) => `${g.count} ${g.priority === null ? 'without priority' : receivedLine(g.priority)}`).join(', ');
+  const people = unreachableRequesters(unreachable);
+  const team = `[${receivedLine(d.teamName)}]`;
+  const title = p`${d.teamName} stale-ticket digest, ${date}`;
+
+  const what = d.stale.length
+    ? `${count(d.stale.length, 'stale ticket')}: ${breakdown}${people ? `; ${count(people, 'unreachable requester')}` : ''}`
+    : people
+      ? `No stale tickets; ${count(people, 'unreachable requester')}`
+      : 'All clear: no stale tickets';
+  const subject = `${team} ${what} (${date})`;
+
+  const staleLine = d.stale.length ? p`${count(d.stale.length, 'stale ticket')}: ${breakdown}` : null;
+  const others: SummaryLine[] = [];
+  if (unreachable.length) others.push({ words: unreachable.length === 1 ? p`1 ticket whose requester we cannot reach` : p`${String(unreachable.length)} tickets whose requester we cannot reach`, ids: [] });
+  if (d.nudged.length) others.push({ words: p`Reminded ${count(d.nudged.length, 'quiet requester')}:`, ids: d.nudged });
+  if (d.closed.length) others.push({ words: p`Closed ${count(d.closed.length, 'ticket')} nobody answered:`, ids: d.closed });
+
+  const sections: Section[] = groups.map((g) => ({
+    heading: g.priority === null ? p`No priority · ${count(g.tickets.length, 'ticket')}` : p`${g.priority} · ${count(g.tickets.length, 'ticket')}`,
+    note: null,
+    tickets: g.tickets,
+  }));
+  if (unreachable.length) {
+    sections.push({
+      heading: p`Cannot reach the requester · ${count(unreachable.length, 'ticket')}`,
+      note: p`Mail to these requesters bounces, so they get no reminders and their tickets are not closed on their own. Try another way (phone, chat, their manager), or close the ticket.`,
+      tickets: unreachable,
+    });
+  }
+  const first = sections[0]?.tickets[0];
+  const listed = d.stale.length + unreachable.length;
+
+  return {
+    input: d,
+    subject,
+    title,
+    date,
+    heading: d.stale.length ? p`${count(d.stale.length, 'stale ticket')}` : unreachable.length ? p`Cannot reach ${count(people, 'requester')}` : p`All clear`,
+    preview: first ? join([...(staleLine ? [staleLine] : []), ...others.map(summaryParagraph), p`First: ${first.id}, ${clip(first.subject, 60)}`], ' · ') : p`No ticket has waited longer than it should.`,
+    summary: { byPriority: byPriorityCounts, noPriority: 'No priority', stale: staleLine, others },
+    howTo: listed
+      ? p`To answer a requester, write to the ticket's address: your text goes to them from ${d.supportAddress}. Commands on the first lines steer the ticket, as in any staff reply: #status, #priority, #assign, #note.`
+      : null,
+    allClear: listed ? null : p`No ticket has waited longer than its priority allows, and every requester we are waiting for can be reached.`,
+    sections,
+    footer: p`You're getting this as a member of ${d.staffList}: once a day, the tickets that have waited too long. Checked ${date}, ${time}.`,
+  };
+}
+
+/** The parts of one ticket, in reading order. */
+function ticketParts(t: DigestTicket, d: DigestInput) {
+  const facts = join([t.category === null ? p`no category` : p`${t.category}`, p`${t.status.replace(/-/g, ' ')}`, t.assignee ? p`assigned to ${t.assignee}` : p`unassigned`], ' · ');
+  const excerpt = clip(t.excerpt, EXCERPT_MAX);
+  return {
+    id: t.id,
+    priority: t.priority,
+    idle: idleLabel(t.idleHours),
+    subject: p`${clip(t.subject, SUBJECT_MAX) || '(no subject)'}`,
+    requester: p`${t.requester}`,
+    facts,
+    excerpt: excerpt ? p`Last message: “${excerpt}”` : null,
+    reply: replyLine(t, d),
+  };
+}
+
+/**
+ * "Reply to support+tkt-42@…", all of it a link in HTML. Only our own addresses become links:
+ * the support address or a plus-address of it. A reply address that is not ours (a bug
+ * upstream) is not shown; the ticket tag in a mail to the support address reaches the ticket.
+ */
+function replyLine(t: DigestTicket, d: DigestInput): { lead: string; address: string | null; tail: string; wholeLink: boolean } {
+  if (isOurAddress(t.replyAddress, d.supportAddress)) return { lead: 'Reply to ', address: t.replyAddress.trim(), tail: '', wholeLink: true };
+  const tail = ` with [${t.id}] in the subject`;
+  return isOurAddress(d.supportAddress, d.supportAddress)
+    ? { lead: 'Write to ', address: d.supportAddress.trim(), tail, wholeLink: false }
+    : { lead: 'Write to us', address: null, tail, wholeLink: false };
+}
+
+/** "idle 5 h" under two days, "idle 3 days" from then on. */
+export function idleLabel(hours: number): string {
+  if (!(hours >= 1)) return 'idle under 1 h';
+  if (hours < 48) return `idle ${Math.floor(hours)} h`;
+  return `idle ${Math.floor(hours / 24)} days`;
+}
+
+const PRIORITY_ORDER = ['P1', 'P2', 'P3', 'P4'];
+
+/** Known priorities in order, then any other value by name, then no priority; oldest first within. */
+function byPriority(tickets: DigestTicket[]): Array<{ priority: string | null; tickets: DigestTicket[] }> {
+  const groups = new Map<string | null, DigestTicket[]>();
+  for (const t of tickets) groups.set(t.priority, [...(groups.get(t.priority) ?? []), t]);
+  return [...groups.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b) || String(a).localeCompare(String(b)))
+    .map(([priority, list]) => ({ priority, tickets: list.sort(oldestFirst) }));
+}
+
+function rank(priority: string | null): number {
+  if (priority === null) return PRIORITY_ORDER.length + 1;
+  const i = PRIORITY_ORDER.indexOf(priority);
+  return i === -1 ? PRIORITY_ORDER.length : i;
+}
+
+function oldestFirst(a: DigestTicket, b: DigestTicket): number {
+  return b.idleHours - a.idleHours || ticketNumber(a.id) - ticketNumber(b.id) || a.id.localeCompare(b.id);
+}
+
+function ticketNumber(id: string): number {
+  return Number(/(\d+)$/.exec(id)?.[1] ?? 0);
+}
+
+/** Distinct people behind the unreachable tickets: one bouncing requester may have several. */
+function unreachableRequesters(tickets: DigestTicket[]): number {
+  return new Set(tickets.map((t) => (/<([^<>]+)>\s*$/.exec(t.requester)?.[1] ?? t.requester).trim().toLowerCase())).size;
+}
+
+function summaryParagraph(line: SummaryLine): Paragraph {
+  return line.ids.length ? join([line.words, p`${line.ids.join(', ')}`], ' ') : line.words;
+}
+
+/** Paragraphs one after another on a line, with our separator between them. */
+function join(paragraphs: Paragraph[], separator: string): Paragraph {
+  return { kind: 'p', parts: paragraphs.flatMap((paragraph, i) => (i ? [separator, ...paragraph.parts] : paragraph.parts)) };
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Whitespace collapsed, at most `max` characters as people count them (an emoji is one). */
+function clip(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  const graphemes = [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(line)].map((s) => s.segment);
+  return graphemes.length <= max ? line : `${graphemes.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+const SIMPLE_ADDRESS = /^([A-Za-z0-9._-]+)(?:\+[A-Za-z0-9._-]+)?@([A-Za-z0-9.-]+)$/;
+
+function isOurAddress(address: string, support: string): boolean {
+  const ours = SIMPLE_ADDRESS.exec(support.trim());
+  const candidate = SIMPLE_ADDRESS.exec(address.trim());
+  return !!ours && !!candidate && candidate[1]!.toLowerCase() === ours[1]!.toLowerCase() && candidate[2]!.toLowerCase() === ours[2]!.toLowerCase();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering. Wording does not live below this line.
+
+// --- text ------------------------------------------------------------------------------------
+
+function renderText(g: Digest): string {
+  const out: string[] = [];
+  out.push(wrap(paragraphText(g.title), TEXT_WIDTH));
+  if (g.allClear) out.push(wrap(paragraphText(g.allClear), TEXT_WIDTH));
+  const summary = [...(g.summary.stale ? [g.summary.stale] : []), ...g.summary.others.map(summaryParagraph)];
+  out.push(summary.map((line) => wrap(paragraphText(line), TEXT_WIDTH, '', '  ')).join('\n'));
+  if (g.howTo) out.push(wrap(paragraphText(g.howTo), TEXT_WIDTH));
+  for (const section of g.sections) {
+    const heading = paragraphText(section.heading);
+    const parts = [`\n${heading}\n${'='.repeat(Math.min([...heading].length, TEXT_WIDTH))}`];
+    if (section.note) parts.push(wrap(paragraphText(section.note), TEXT_WIDTH));
+    parts.push(...section.tickets.map((t) => ticketText(t, g.input)));
+    out.push(parts.join('\n\n'));
+  }
+  out.push(`-- \n${wrap(paragraphText(g.footer), TEXT_WIDTH)}`);
+  return `${out.filter(Boolean).join('\n\n')}\n`;
+}
+
+function ticketText(t: DigestTicket, d: DigestInput): string {
+  const parts = ticketParts(t, d);
+  const indent = '  ';
+  const line = (paragraph: Paragraph) => wrap(paragraphText(paragraph), TEXT_WIDTH, indent, indent);
+  const head = [parts.id, parts.priority === null ? null : paragraphText(p`[${parts.priority}]`), parts.idle].filter(Boolean).join('  ');
+  const reply = `${parts.reply.lead}${parts.reply.address ?? ''}${parts.reply.tail}`;
+  return [head, line(parts.subject), line(parts.requester), line(parts.facts), ...(parts.excerpt ? [line(parts.excerpt)] : []), wrap(reply, TEXT_WIDTH, indent, indent)].join('\n');
+}
+
+// --- HTML ------------------------------------------------------------------------------------
+
+const PRIORITY_COLORS: Record<string, { bg: string; text: string; edge: string }> = {
+  P1: { bg: '#fee2e2', text: '#991b1b', edge: '#dc2626' },
+  P2: { bg: '#ffedd5', text: '#9a3412', edge: '#ea580c' },
+  P3: { bg: COLORS.badgeBg, text: COLORS.badgeText, edge: COLORS.accent },
+  P4: { bg: '#f3f4f6', text: '#374151', edge: '#9ca3af' },
+};
+const OTHER_PRIORITY = { bg: '#f3f4f6', text: '#374151', edge: COLORS.border };
+
+function priorityColors(priority: string | null) {
+  return priority !== null && Object.hasOwn(PRIORITY_COLORS, priority) ? PRIORITY_COLORS[priority]! : OTHER_PRIORITY;
+}
+
+function label(priority: string): string {
+  const c = priorityColors(priority);
+  return `<span style="display:inline-block;padding:0 6px;border-radius:4px;background-color:${c.bg};color:${c.text};font-size:12px;line-height:18px;font-weight:700;white-space:normal;${BREAK_ANYWHERE}">${paragraphHtml(p`${priority}`)}</span>`;
+}
+
+function renderHtml(g: Digest): string {
+  const body: string[] = [];
+  const counts = g.summary.byPriority
+    .map(({ priority, count: n }) => `<span style="display:inline-block;max-width:100%;margin:0 14px 6px 0;white-space:nowrap;">${priority === null ? `<span style="font-size:13px;color:${COLORS.muted};">${escapeHtml(g.summary.noPriority)}</span>` : label(priority)} <strong style="font-weight:700;">${n}</strong></span>`)
+    .join(' ');
+  if (counts) body.push(`<div style="margin:0 0 6px 0;font-size:15px;line-height:22px;">${counts}</div>`);
+  if (g.allClear) body.push(`<p style="margin:0 0 16px 0;${BREAK_ANYWHERE}">${paragraphHtml(g.allClear)}</p>`);
+  if (g.summary.others.length) body.push(`<ul style="margin:0 0 16px 0;padding:0 0 0 20px;font-size:15px;line-height:22px;">${g.summary.others.map((l) => `<li style="margin:0 0 4px 0;${BREAK_ANYWHERE}">${summaryHtml(l)}</li>`).join('')}</ul>`);
+  if (g.howTo) body.push(`<p style="margin:0 0 8px 0;font-size:13px;line-height:19px;color:${COLORS.muted};${BREAK_ANYWHERE}">${paragraphHtml(g.howTo)}</p>`);
+  for (const section of g.sections) {
+    body.push(`<h2 style="margin:20px 0 10px 0;font-size:17px;line-height:24px;font-weight:700;color:${COLORS.heading};${BREAK_ANYWHERE}">${paragraphHtml(section.heading)}</h2>`);
+    if (section.note) body.push(`<p style="margin:0 0 12px 0;font-size:14px;line-height:20px;${BREAK_ANYWHERE}">${paragraphHtml(section.note)}</p>`);
+    body.push(...section.tickets.map((t) => ticketHtml(t, g.input)));
+  }
+  return htmlDocument({
+    title: g.subject,
+    preview: g.preview,
+    teamName: g.input.teamName,
+    badge: g.date,
+    heading: g.heading,
+    body: `${body.join('\n')}\n<div style="height:8px;line-height:8px;font-size:8px;">&nbsp;</div>`,
+    footer: g.footer,
+  });
+}
+
+function summaryHtml(line: SummaryLine): string {
+  const ids = line.ids.map((id) => `<span style="white-space:nowrap;">${escapeHtml(id)}</span>`).join(', ');
+  return `${paragraphHtml(line.words)}${ids ? ` ${ids}` : ''}`;
+}
+
+function ticketHtml(t: DigestTicket, d: DigestInput): string {
+  const parts = ticketParts(t, d);
+  const small = `font-size:14px;line-height:20px;${BREAK_ANYWHERE}`;
+  const head = [
+    parts.priority === null ? '' : `${label(parts.priority)} `,
+    `<strong style="font-weight:700;color:${COLORS.heading};">${escapeHtml(parts.id)}</strong>`,
+    `<span style="color:${COLORS.muted};"> · ${escapeHtml(parts.idle)}</span>`,
+  ].join('');
+  // The address moves to a line of its own rather than breaking at "tkt-" (and still wraps when longer than a line).
+  const address = (a: string) => `<span style="display:inline-block;max-width:100%;">${escapeHtml(a)}</span>`;
+  const link = (to: string, html: string) => `<a href="mailto:${escapeHtml(to)}?subject=${escapeHtml(encodeURIComponent(`[${t.id}]`))}" style="color:${COLORS.accent};text-decoration:underline;">${html}</a>`;
+  const { lead, address: to, tail, wholeLink } = parts.reply;
+  const reply = !to
+    ? escapeHtml(lead + tail)
+    : wholeLink
+      ? `${link(to, `${escapeHtml(lead)}${address(to)}`)}${escapeHtml(tail)}`
+      : `${escapeHtml(lead)}${link(to, address(to))}${escapeHtml(tail)}`;
+  return `<div style="margin:0 0 12px 0;padding:10px 12px;border:1px solid ${COLORS.border};border-left:4px solid ${priorityColors(t.priority).edge};border-radius:8px;font-family:${FONT};">
+<div style="${small}">${head}</div>
+<div style="margin:4px 0 0 0;font-size:16px;line-height:22px;font-weight:600;color:${COLORS.heading};${BREAK_ANYWHERE}">${paragraphHtml(parts.subject)}</div>
+<div style="margin:4px 0 0 0;${small}color:${COLORS.text};">${paragraphHtml(parts.requester)}</div>
+<div style="margin:2px 0 0 0;${small}color:${COLORS.muted};">${paragraphHtml(parts.facts)}</div>
+${parts.excerpt ? `<div style="margin:8px 0 0 0;padding:0 0 0 8px;border-left:2px solid ${COLORS.border};${small}color:${COLORS.text};">${paragraphHtml(parts.excerpt)}</div>\n` : ''}<div style="margin:8px 0 0 0;${small}">${reply}</div>
+</div>`;
+}
