@@ -260,11 +260,17 @@ function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** Whitespace collapsed, at most `max` characters as people count them (an emoji is one). */
+/**
+ * Whitespace collapsed, at most `max` characters as people count them (an emoji is one), cut
+ * after a whole word when one ends near the limit.
+ */
 function clip(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ').trim();
   const graphemes = [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(line)].map((s) => s.segment);
-  return graphemes.length <= max ? line : `${graphemes.slice(0, max - 1).join('').trimEnd()}…`;
+  if (graphemes.length <= max) return line;
+  const kept = graphemes.slice(0, max - 1);
+  const space = kept.lastIndexOf(' ');
+  return `${(space >= max - 20 ? kept.slice(0, space) : kept).join('').trimEnd()}…`;
 }
 
 const SIMPLE_ADDRESS = /^([A-Za-z0-9._-]+)(?:\+[A-Za-z0-9._-]+)?@([A-Za-z0-9.-]+)$/;
@@ -365,7 +371,7 @@ function ticketHtml(t: DigestTicket, d: DigestInput): string {
     `<span style="color:${COLORS.muted};"> · ${escapeHtml(parts.idle)}</span>`,
   ].join('');
   // The address moves to a line of its own rather than breaking at "tkt-" (and still wraps when longer than a line).
-  const address = (a: string) => `<span style="display:inline-block;max-width:100%;">${escapeHtml(a)}</span>`;
+  const address = (a: string) => `<span style="display:inline-block;max-width:100%;text-decoration:underline;">${escapeHtml(a)}</span>`;
   const link = (to: string, html: string) => `<a href="mailto:${escapeHtml(to)}?subject=${escapeHtml(encodeURIComponent(`[${t.id}]`))}" style="color:${COLORS.accent};text-decoration:underline;">${html}</a>`;
   const { lead, address: to, tail, wholeLink } = parts.reply;
   const reply = !to

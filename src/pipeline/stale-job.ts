@@ -91,7 +91,12 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   });
 
   async function nudge(ticket: Ticket, days: number): Promise<void> {
-    const sent = await sendToRequester(ticket, 'nudge', templates.nudge({ ...context(ticket), waitingFor: asksFor(ticket, config), days }));
+    const sent = await sendToRequester(ticket, 'nudge', templates.nudge({
+        ...context(ticket),
+        waitingFor: asksFor(ticket, config),
+        days,
+        ...(rules.autoCloseAfterDays > days ? { closesInDays: rules.autoCloseAfterDays - days } : {}),
+      }));
     if (!sent) return;
     const event: TicketEvent = { at, actor: 'system', kind: 'note', from: null, to: null, why: `reminded ${ticket.requester} after ${days} quiet days` };
     await store.changeTicket({ ticket, changes: { nudgedAt: at }, events: [event], causeKey: `nudge-${slot}` });
