@@ -3,7 +3,7 @@
  * server, the XML error answer the SDK clients parse, and the durable index.jsonl they keep.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { escapeHtml } from '../mail/templates.js';
@@ -88,4 +88,27 @@ export async function readIndex<T>(dir: string, readError: (message: string, cau
     }
   }
   return { dir: abs, records };
+}
+
+/** Appends a line and waits for it to be on disk: the index line is each record's commit point. */
+export async function appendDurably(file: string, line: string): Promise<void> {
+  const handle = await open(file, 'a');
+  try {
+    await handle.appendFile(line);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The request body, refused with `tooLarge` past `maxBytes` (a stand-in never buffers without bound). */
+export async function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }

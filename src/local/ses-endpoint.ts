@@ -11,7 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sesMessageIdDomain } from '../aws/ses-mailer.js';
-import { listenOnLoopback, QueryApiError, queryErrorXml, readIndex, send } from './query-server.js';
+import { appendDurably, listenOnLoopback, QueryApiError, queryErrorXml, readBody, readIndex, send } from './query-server.js';
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -119,7 +119,7 @@ export async function startSesEndpoint(options: SesEndpointOptions): Promise<Ses
     }
     const requestId = randomUUID();
     try {
-      const params = new URLSearchParams((await readBody(req)).toString('utf8'));
+      const params = new URLSearchParams((await readBody(req, MAX_BODY_BYTES, () => new QueryApiError('InvalidParameterValue', 'Message length exceeds the limit.'))).toString('utf8'));
       const action = params.get('Action');
       if (action !== 'SendRawEmail') {
         throw new QueryApiError('InvalidAction', `The action ${action ?? '(none)'} is not valid for this web service.`);
@@ -245,26 +245,7 @@ async function writeDurably(file: string, data: Buffer): Promise<void> {
   await rename(tmp, file);
 }
 
-async function appendDurably(file: string, line: string): Promise<void> {
-  const handle = await open(file, 'a');
-  try {
-    await handle.appendFile(line);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new QueryApiError('InvalidParameterValue', 'Message length exceeds the limit.');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 
 async function renderHtml(dir: string): Promise<string> {

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../mail/templates.js';
-import { listenOnLoopback, QueryApiError, queryErrorXml, readIndex, send } from './query-server.js';
+import { appendDurably, listenOnLoopback, QueryApiError, queryErrorXml, readBody, readIndex, send } from './query-server.js';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -136,7 +136,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
     }
     const requestId = randomUUID();
     try {
-      const params = new URLSearchParams((await readBody(req)).toString('utf8'));
+      const params = new URLSearchParams((await readBody(req, MAX_BODY_BYTES, () => new QueryApiError('InvalidParameter', 'Invalid parameter: Message too long'))).toString('utf8'));
       const action = params.get('Action');
       let result: string;
       if (action === 'Publish') {
@@ -247,25 +247,6 @@ async function prepareIndex(dir: string): Promise<number> {
   return max;
 }
 
-async function appendDurably(file: string, line: string): Promise<void> {
-  const handle = await open(file, 'a');
-  try {
-    await handle.appendFile(line);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new QueryApiError('InvalidParameter', 'Invalid parameter: Message too long');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 
