@@ -3,6 +3,7 @@
  * Clients and config are made once per container; the work is in handleInboundEvent.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -12,12 +13,14 @@ import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
 import { DynamoTicketStore } from '../dynamo-store.js';
 import { handleInboundEvent, type InboundDeps } from '../inbound-handler.js';
+import { inboundCounts, METRICS_NAMESPACE } from '../lambda-metrics.js';
 import { redactAddresses } from '../redact.js';
 import { S3Blobs } from '../s3-blobs.js';
 import { SesMailer } from '../ses-mailer.js';
 import { SnsTicketEvents } from '../sns-events.js';
 
 const logger = new Logger({ serviceName: 'ticketing-inbound' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ticketing-inbound' });
 // Bad configuration fails the cold start, loudly, before any mail is touched.
 const config = loadConfigFromEnv();
 const dynamo = new DynamoDBClient({ region: config.aws.region });
@@ -43,5 +46,8 @@ export async function handler(event: unknown, context: Context) {
   }
   for (const s of handled.skipped) logger.info('record skipped', s);
   for (const f of handled.failures) logger.error('record failed; SQS will deliver it again', { id: f.id, error: redactAddresses(f.error) });
+  for (const [name, n] of Object.entries(inboundCounts(handled.results))) metrics.addMetric(name, MetricUnit.Count, n);
+  if (handled.failures.length) metrics.addMetric('RecordsFailed', MetricUnit.Count, handled.failures.length);
+  metrics.publishStoredMetrics();
   return handled.kind === 'sqs' ? { batchItemFailures: handled.batchItemFailures } : undefined;
 }

@@ -3,6 +3,7 @@
  * Configuration comes from TICKETING_CONFIG, like the inbound Lambda's.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -10,10 +11,12 @@ import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
 import { addressBook, messageKey } from '../../pipeline/inbound.js';
 import { DynamoTicketStore } from '../dynamo-store.js';
+import { METRICS_NAMESPACE, staleCounts } from '../lambda-metrics.js';
 import { SesMailer } from '../ses-mailer.js';
 import { handleScheduledEvent } from '../stale-handler.js';
 
 const logger = new Logger({ serviceName: 'ticketing-stale' });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ticketing-stale' });
 // Bad configuration fails the cold start, loudly.
 const config = loadConfigFromEnv();
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.aws.region }), { marshallOptions: { removeUndefinedValues: true } });
@@ -37,5 +40,7 @@ export async function handler(event: unknown, context: Context) {
     problems: result.problems.length,
   });
   for (const p of result.problems) logger.warn('stale job problem', { problem: p.replace(/[^\s<>,;:"'()[\]]+@/g, '…@') });
+  for (const [name, n] of Object.entries(staleCounts(result))) metrics.addMetric(name, MetricUnit.Count, n);
+  metrics.publishStoredMetrics();
   return result;
 }
