@@ -32,10 +32,12 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
+import encodingJapaneseModule from 'encoding-japanese';
 import { convert, type HtmlToTextOptions } from 'html-to-text';
+import iconvModule from 'iconv-lite';
+import libmimeModule from 'libmime';
 import { MailParser, type AttachmentStream, type HeaderLines, type MessageText } from 'mailparser';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { AttachmentMeta, InboundMessage, Mailbox } from './types.js';
@@ -98,10 +100,11 @@ interface EncodingJapanese {
   convert(data: Buffer, options: { to: string; from: string; type: 'string' }): unknown;
 }
 
-const requireFromMailparser = createRequire(createRequire(import.meta.url).resolve('mailparser'));
-const libmime = requireFromMailparser('libmime') as Libmime;
-const iconv = requireFromMailparser('iconv-lite') as IconvLite;
-const encodingJapanese = requireFromMailparser('encoding-japanese') as EncodingJapanese;
+// The same packages (pinned to mailparser's versions) that mailparser decodes with, imported
+// plainly so a bundler follows them: our charset checks must agree with mailparser's decoding.
+const libmime = libmimeModule as unknown as Libmime;
+const iconv = iconvModule as unknown as IconvLite;
+const encodingJapanese = encodingJapaneseModule as unknown as EncodingJapanese;
 
 const JAPANESE_CHARSET = /^jis|^iso-?2022-?jp/i;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Config } from '../config.js';
-import { chooseRequester, isStaffAddress, isSupportAddress, visibleParticipants, type AddressBook } from '../domain/addresses.js';
+import { chooseRequester, isStaffAddress, isSupportAddress, visibleParticipants, withoutPlus, type AddressBook } from '../domain/addresses.js';
 import { classifyMachineMail, type MachineVerdict } from '../domain/machine-mail.js';
 import { authentication, quarantineVerdict, verdictsFromHeaders, type Receipt } from '../domain/receipt.js';
 import { deliveryReport, EMBEDDED_HEADER_TYPES, EMBEDDED_SNIFF_BYTES } from '../domain/bounce.js';
@@ -114,6 +114,16 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
   const { store, blobs, clock } = ports;
   const book = addressBook(config);
   const now = clock.now();
+
+  // The receipt rule receives for the whole domain (so plus-addresses match): mail for other
+  // mailboxes there is not ours. Decided on the envelope, before the raw mail is even read.
+  if (receipt.recipients.length && !receipt.recipients.some((r) => book.supportAddresses.includes(withoutPlus(r.toLowerCase())))) {
+    const reason = `addressed to ${receipt.recipients.join(', ')}, none of them a support address (${book.supportAddresses.join(', ')}): not a support mail, left alone; raw mail kept at ${receipt.rawKey}`;
+    await store.recordReceipts([
+      { id: `raw:${receipt.rawKey}`, state: 'done', outcome: 'ignored', ticketKey: null, ticketId: null, reason, rawKey: receipt.rawKey, at: now.toISOString(), messageId: null },
+    ]);
+    return { ...result('ignored', reason, null, null) };
+  }
 
   let raw: Readable;
   try {

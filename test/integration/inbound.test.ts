@@ -157,6 +157,19 @@ describe('inbound handler events (dynalite)', () => {
     );
   });
 
+  it('leaves mail for other mailboxes on the domain alone, and takes plus-addressed ticket replies', async () => {
+    const { deps, store } = await pipelineOn(fx);
+    const blobs = deps.blobsFor('ticketing-mail');
+    await blobs.put('inbound/for-payroll', fixtureMail(firstCreated.file));
+    await blobs.put('inbound/for-plus', fixtureMail(firstCreated.file));
+    const [other] = (await handleInboundEvent(sesEventFor('for-payroll', new Date(), ['payroll@northwind.example'], {}), deps)).results;
+    expect(other).toMatchObject({ outcome: 'ignored', ticket: null, replies: [] });
+    expect(other!.reason).toMatch(/^addressed to payroll@northwind\.example, none of them a support address .*: not a support mail, left alone; raw mail kept at inbound\/for-payroll$/);
+    expect(await store.listTickets()).toEqual([]);
+    const [plus] = (await handleInboundEvent(sesEventFor('for-plus', new Date(), ['Support+TKT-9@northwind.example'], {}), deps)).results;
+    expect(plus!.outcome).toBe('created');
+  });
+
   it('answers an SQS batch with the failed records only, and skips the S3 test event visibly', async () => {
     const { deps } = await pipelineOn(fx);
     const blobs = deps.blobsFor('ticketing-mail');

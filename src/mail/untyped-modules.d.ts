@@ -1,0 +1,2 @@
+// libmime ships no types; parse.ts describes the few functions it uses (interface Libmime).
+declare module 'libmime';
