@@ -342,6 +342,7 @@ export class TicketingStack extends Stack {
     identity.dkimRecords.forEach((record, i) =>
       new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}`, description: 'Easy DKIM CNAME record' }),
     );
+    new CfnOutput(this, 'InboundLogGroup', { value: this.inboundFunction.logGroup.logGroupName, description: 'aws logs tail <this> --follow' });
     new CfnOutput(this, 'MailBucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'TicketEventsTopicArn', { value: this.eventsTopic.topicArn });
