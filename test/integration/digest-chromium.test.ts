@@ -10,6 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderDigest, type DigestInput, type DigestTicket } from '../../src/mail/digest.js';
 import { DESKTOP, PHONE, inspect, readAsBytes, screenshot, squash, useChromium, widthAt, type Loaded } from '../support/chromium.js';
+import { digestTicket } from '../support/message.js';
 
 const SCRIPT = '<script>alert(1)</script>';
 const IMG = '<img src=x onerror=alert(1)>';
@@ -23,21 +24,7 @@ const LONG = `Printer-on-floor-3-${'keeps-jamming-on-double-sided-pages-'.repeat
 const HOSTILE_TAGS = ['script', 'img', 'b', 'a'];
 const SUPPORT = 'support@northwind.example';
 
-function ticket(n: number, over: Partial<DigestTicket>): DigestTicket {
-  return {
-    id: `TKT-${n}`,
-    subject: `Ticket ${n}`,
-    requester: `Requester ${n} <user${n}@northwind.example>`,
-    category: 'hardware',
-    priority: 'P3',
-    status: 'open',
-    idleHours: 24 * 8,
-    excerpt: 'Still happening this morning, same error as before.',
-    replyAddress: `support+tkt-${n}@northwind.example`,
-    assignee: null,
-    ...over,
-  };
-}
+const ticket = digestTicket;
 
 const stale: DigestTicket[] = [
   ticket(1, { priority: 'P1', idleHours: 5.2, subject: `VPN down for the whole office ${SCRIPT}`, assignee: 'alex.kim@northwind.example' }),

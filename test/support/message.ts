@@ -1,5 +1,6 @@
 import type { InboundMessage, Mailbox } from '../../src/mail/types.js';
 import type { AddressBook } from '../../src/domain/addresses.js';
+import type { DigestTicket } from '../../src/mail/digest.js';
 
 export const northwind: AddressBook = {
   supportAddresses: ['support@northwind.example', 'helpdesk@northwind.example'],
@@ -33,5 +34,22 @@ export function message(overrides: Partial<InboundMessage> = {}): InboundMessage
     contentType: 'text/plain',
     parseWarnings: [],
     ...overrides,
+  };
+}
+
+/** One ticket line of the digest, for digest tests: TKT-n, P3, idle 8 days. */
+export function digestTicket(n: number, over: Partial<DigestTicket> = {}): DigestTicket {
+  return {
+    id: `TKT-${n}`,
+    subject: `Ticket ${n}`,
+    requester: `Requester ${n} <user${n}@northwind.example>`,
+    category: 'hardware',
+    priority: 'P3',
+    status: 'open',
+    idleHours: 24 * 8,
+    excerpt: 'Still happening this morning, same error as before.',
+    replyAddress: `support+tkt-${n}@northwind.example`,
+    assignee: null,
+    ...over,
   };
 }

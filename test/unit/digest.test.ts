@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { digestIsDue, idleLabel, renderDigest, type DigestInput, type DigestTicket } from '../../src/mail/digest.js';
 import { escapeHtml } from '../../src/mail/templates.js';
+import { digestTicket } from '../support/message.js';
 
 const SCRIPT = '<script>window.__xss = 1; alert(1)</script>';
 const BREAKOUT = '"><img src=x onerror="window.__xss=2;alert(1)">';
@@ -13,21 +14,7 @@ const ARABIC = 'الطابعة لا تعمل';
 const EMOJI = '🔥💻😭 👩‍💻';
 const LONG = `Printer on floor 3 ${'x'.repeat(120)} ${'keeps jamming whenever anyone prints double-sided pages '.repeat(10)}`.slice(0, 600);
 
-function ticket(n: number, over: Partial<DigestTicket> = {}): DigestTicket {
-  return {
-    id: `TKT-${n}`,
-    subject: `Ticket ${n}`,
-    requester: `Requester ${n} <user${n}@northwind.example>`,
-    category: 'hardware',
-    priority: 'P3',
-    status: 'open',
-    idleHours: 24 * 8,
-    excerpt: 'Still happening this morning.',
-    replyAddress: `support+tkt-${n}@northwind.example`,
-    assignee: null,
-    ...over,
-  };
-}
+const ticket = digestTicket;
 
 const base: DigestInput = {
   teamName: 'Northwind IT',
@@ -123,7 +110,7 @@ describe('grouping and order', () => {
         '  Ticket 4',
         '  Requester 4 <user4@northwind.example>',
         '  hardware · waiting on requester · unassigned',
-        '  Last message: “Still happening this morning.”',
+        '  Last message: “Still happening this morning, same error as before.”',
         '  Reply to support+tkt-4@northwind.example',
         '',
         '',
