@@ -44,6 +44,31 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** A support mailbox that is not on SES (Microsoft 365, Google Workspace, Dovecot): polled over IMAP. */
+    imap: z
+      .object({
+        host: z.string().trim().min(1),
+        port: z.number().int().min(1).max(65535).default(993),
+        /** true: implicit TLS (993); false: STARTTLS, required unless plain is allowed on loopback. */
+        secure: z.boolean().default(true),
+        user: z.string().trim().min(1),
+        password: z.string().min(1).optional(),
+        /** The password kept in AWS Secrets Manager (the secret's string value). */
+        passwordSecretArn: z.string().regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'expected a Secrets Manager secret ARN').optional(),
+        /** An OAuth2 access token (XOAUTH2), e.g. for Microsoft 365 or Google Workspace. */
+        accessToken: z.string().min(1).optional(),
+        folder: z.string().min(1).default('INBOX'),
+        processedFolder: z.string().min(1).default('Processed'),
+        /** Plain-text IMAP only to 127.0.0.1/::1, and only when this says so (local Dovecot, tests). */
+        allowPlainOnLoopback: z.boolean().default(false),
+        /** At most this many messages per run: a poll stays inside its Lambda's time. */
+        batchSize: z.number().int().min(1).max(500).default(50),
+      })
+      .strict()
+      .refine((i) => [i.password, i.passwordSecretArn, i.accessToken].filter((x) => x !== undefined).length === 1, {
+        message: 'give exactly one of password, passwordSecretArn or accessToken',
+      })
+      .optional(),
     /** When tickets go stale, reminders to quiet requesters, and the daily digest to IT. */
     stale: staleRulesSchema.prefault({}),
     /** Ticket events for chat or paging: published to this SNS topic when set. */
