@@ -11,6 +11,8 @@ import { UnknownEventError } from './aws/events.js';
 import { parseTicketId } from './domain/ticket.js';
 import { createAwsClients, startLocalStack, type LocalStack } from './local/stack.js';
 import { readOutbox } from './local/ses-endpoint.js';
+import { serve } from './local/serve.js';
+import { SmtpGatewayError } from './local/smtp-gateway.js';
 import { deliverAsSes, receiptSidecarSchema, type ReceiptSidecar } from './local/ingest.js';
 import type { InboundResult } from './pipeline/inbound.js';
 import type { Clock } from './pipeline/ports.js';
@@ -30,6 +32,8 @@ Usage:
                                     run the stale-ticket job once (as the schedule does):
                                     flag, clear, remind, close, mail the IT digest
   ticketing demo                    ingest the demo inbox into a fresh data directory
+  ticketing serve [--smtp-port N]   an SMTP gateway on 127.0.0.1 (default port 2525) in front of
+                                    the pipeline, the stale job on its schedule; Ctrl-C stops it
 
 Options:
   --data DIR       local data directory (default .data)
@@ -168,6 +172,26 @@ async function showTicket(ref: string | undefined, opts: Options, print: (line: 
   });
 }
 
+/** `ticketing serve`: the embedded stack behind an SMTP gateway, until Ctrl-C (or SIGTERM). */
+async function serveUntilStopped(portOption: string | undefined, opts: Options, print: (line: string) => void): Promise<number> {
+  const smtpPort = portOption === undefined ? 2525 : Number(portOption);
+  if (!Number.isInteger(smtpPort) || smtpPort < 0 || smtpPort > 65535) throw new UsageError(`--smtp-port expects a port number, got "${portOption}"`);
+  const serving = await serve({ data: resolve(opts.data), config: opts.config, smtpPort, now: opts.now, print });
+  await new Promise<void>((stopped) => {
+    // `once`: a second Ctrl-C falls back to Node's default and ends the process at once.
+    const stop = (): void => {
+      print('\nStopping…');
+      serving.close().then(stopped, (err: unknown) => {
+        console.error(`ticketing: stopping failed: ${(err as Error).message}`);
+        stopped();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
 /** One run of the scheduled job, on the --now clock: the JSON contract, or a few plain lines. */
 async function staleJob(opts: Options, print: (line: string) => void): Promise<number> {
   return withStack(opts, async (_stack, deps) => {
@@ -226,6 +250,7 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
         now: { type: 'string' },
         json: { type: 'boolean', default: false },
         html: { type: 'string' },
+        'smtp-port': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -248,11 +273,19 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
         return await staleJob(opts, print);
       case 'demo':
         return await demo(opts, print);
+      case 'serve':
+        return await serveUntilStopped(values['smtp-port'], opts, print);
       default:
         throw new UsageError(`unknown command "${command}"; run ticketing --help for the list`);
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof UnknownEventError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      err instanceof UsageError ||
+      err instanceof ConfigError ||
+      err instanceof UnknownEventError ||
+      err instanceof SmtpGatewayError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       console.error(`ticketing: ${(err as Error).message}`);
       return 2;
     }

@@ -92,6 +92,26 @@ describe('ticketing CLI', () => {
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
   });
 
+  it('serve takes mail from an SMTP client and stops cleanly on Ctrl-C', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createTransport } = await import('nodemailer');
+    const child = spawn(process.execPath, [bin, 'serve', '--smtp-port', '0', '--data', join(data, 'serve'), '--config', config], { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    for (let i = 0; i < 100 && !/port (\d+)/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    const port = Number(/SMTP host 127\.0\.0\.1, port (\d+)/.exec(out)![1]);
+    const sent = await createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true }).sendMail({
+      envelope: { from: 'lars.nilsson@northwind.example', to: ['support@northwind.example'] },
+      raw: readFileSync(mail('05-thunderbird-new-wifi-log.eml')),
+    });
+    expect(sent.response).toMatch(/^250 .*TKT-1 created/);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(out).toContain('→ TKT-1 created');
+    expect(out).toContain('Stopping…');
+  }, 60_000);
+
   it('npm start (the demo) runs end to end and exits 0', async () => {
     const demoData = join(data, 'demo');
     const first = await ticketing(['demo', '--data', demoData]);

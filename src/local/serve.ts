@@ -1,0 +1,167 @@
+/**
+ * `ticketing serve`: the local stack kept running with an SMTP gateway in front of it and the
+ * stale job on its schedule, so the product can be tried with a real mail client.
+ */
+import { DynamoTicketStore } from '../aws/dynamo-store.js';
+import { handleInboundEvent, type InboundDeps } from '../aws/inbound-handler.js';
+import { S3Blobs } from '../aws/s3-blobs.js';
+import { SesMailer } from '../aws/ses-mailer.js';
+import { SnsTicketEvents } from '../aws/sns-events.js';
+import type { Config } from '../config.js';
+import { addressBook, messageKey, type InboundResult } from '../pipeline/inbound.js';
+import type { Clock, TicketStore } from '../pipeline/ports.js';
+import { runStaleJob } from '../pipeline/stale-job.js';
+import { sesEventFor, sesLikeId } from './ingest.js';
+import { startSmtpGateway, type SmtpEnvelope } from './smtp-gateway.js';
+import { createAwsClients, startLocalStack } from './stack.js';
+
+export interface ServeOptions {
+  /** The local data directory, as --data. */
+  data: string;
+  config: Config;
+  /** 0 picks a free port (tests); the running one is returned. */
+  smtpPort?: number;
+  /** A fixed port for the local SES endpoint's web view of sent mail; 0 or absent picks a free one. */
+  sesPort?: number;
+  /** Where the clock starts (--now); it then runs with the system clock. Absent: the system clock. */
+  now?: Date | null;
+  print(line: string): void;
+}
+
+export interface Serving {
+  smtpPort: number;
+  /** The local SES endpoint's page listing the mail we sent. */
+  sesWebUrl: string;
+  /** The running stack's ticket store, to look at what arrived. */
+  store: TicketStore;
+  /** Stops the stale schedule, the gateway (after mail in flight) and the stack. */
+  close(): Promise<void>;
+}
+
+/**
+ * Does what SES inbound does for one SMTP transaction: the S3 action stores the raw mail, then
+ * the Lambda action runs with the envelope's real recipients, so the handler's "addressed to a
+ * support address" rule judges what the client actually sent to.
+ */
+export async function deliverAsSesTo(raw: Buffer, recipients: string[], deps: InboundDeps): Promise<InboundResult[]> {
+  const { config } = deps;
+  const id = sesLikeId();
+  await deps.blobsFor(config.aws.bucket).put(`${config.aws.inboundPrefix}${id}`, raw, 'message/rfc822');
+  // Verdicts PASS: nothing scans mail on loopback.
+  const event = sesEventFor(id, deps.clock.now(), recipients, {});
+  return (await handleInboundEvent(event, deps)).results;
+}
+
+/** The system clock, or one that starts at `start` and runs at the system clock's pace. */
+function runningClock(start: Date | null | undefined): Clock {
+  if (!start) return { now: () => new Date() };
+  const offset = start.getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
+export function mailLine(envelope: SmtpEnvelope, r: InboundResult): string {
+  const head = r.ticket ? `${r.ticket} ${r.outcome}` : r.outcome;
+  const replies = r.replies.map((reply) => `\n    ✉ ${reply.kind} to ${reply.to}: ${reply.subject}`).join('');
+  return `← mail from ${envelope.from ?? '<>'} to ${envelope.to.join(', ')}\n  → ${head}: ${r.reason}${replies}`;
+}
+
+export async function serve(options: ServeOptions): Promise<Serving> {
+  const { config, print } = options;
+  const stack = await startLocalStack({ dataDir: options.data, config, ports: { ses: options.sesPort ?? 0 } });
+  const clients = createAwsClients(stack);
+  const clock = runningClock(options.now);
+  const deps: InboundDeps = {
+    config,
+    store: new DynamoTicketStore(clients.doc, config.aws.tableName),
+    blobsFor: (bucket: string) => new S3Blobs(clients.s3, bucket),
+    clock,
+    mailer: new SesMailer(clients.ses, config.aws.region),
+    events: config.events.snsTopicArn ? new SnsTicketEvents(clients.sns, config.events.snsTopicArn) : null,
+  };
+  // Work that must finish before the clients and the stack go away.
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  };
+
+  const stopStack = async (): Promise<void> => {
+    clients.destroy();
+    await stack.close();
+  };
+
+  let gateway;
+  try {
+    gateway = await startSmtpGateway({
+      port: options.smtpPort ?? 2525,
+      config,
+      log: (line) => print(`smtp: ${line}`),
+      deliver: (raw, envelope) =>
+        track(
+          deliverAsSesTo(raw, envelope.to, deps).then((results) => {
+            for (const r of results) print(mailLine(envelope, r));
+            return results;
+          }),
+        ),
+    });
+  } catch (err) {
+    await stopStack().catch(() => undefined);
+    throw err;
+  }
+
+  // The schedule's job, on its slot; a run still going when the next is due is not doubled up.
+  let staleRun: Promise<unknown> | null = null;
+  const runStale = (): void => {
+    if (staleRun) return;
+    staleRun = track(
+      runStaleJob({ store: deps.store, mailer: deps.mailer, clock }, config, addressBook(config), messageKey)
+        .then(({ result }) => {
+          const { flagged, cleared, digest, nudged, closed, slot, alreadyRan, problems } = result;
+          print(`stale job: ${JSON.stringify({ flagged, cleared, digest, nudged, closed, slot, alreadyRan, problems })}`);
+        })
+        .catch((err: unknown) => print(`stale job failed (it runs again next slot): ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`))
+        .finally(() => {
+          staleRun = null;
+        }),
+    );
+  };
+  const timer = setInterval(runStale, config.stale.slotMinutes * 60_000);
+
+  const sesWebUrl = `${stack.endpoints.ses}/`;
+  const support = config.supportAddresses;
+  print(
+    [
+      `ticketing is serving ${stack.dataDir}`,
+      ``,
+      `  Send mail with any client to SMTP host 127.0.0.1, port ${gateway.port} (no login, no TLS).`,
+      `  It accepts mail for ${support.join(', ')} and their plus-addresses (e.g. ${plusExample(support[0]!, config.ticketPrefix)}).`,
+      `  Mail we send (acks, replies, digests): ${sesWebUrl}  or  ticketing outbox --data ${options.data}`,
+      `  The stale job runs every ${config.stale.slotMinutes} min.`,
+      ``,
+      `Press Ctrl-C to stop.`,
+    ].join('\n'),
+  );
+
+  let closing: Promise<void> | undefined;
+  const smtp = gateway;
+  return {
+    smtpPort: smtp.port,
+    sesWebUrl,
+    store: deps.store,
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer);
+        await smtp.close();
+        await Promise.allSettled([...inFlight]);
+        await stopStack();
+      })();
+      return closing;
+    },
+  };
+}
+
+function plusExample(address: string, prefix: string): string {
+  const at = address.lastIndexOf('@');
+  return `${address.slice(0, at)}+${prefix.toLowerCase()}-1${address.slice(at)}`;
+}
