@@ -9,7 +9,9 @@ import { SesMailer } from './aws/ses-mailer.js';
 import { SnsTicketEvents } from './aws/sns-events.js';
 import { UnknownEventError } from './aws/events.js';
 import { parseTicketId } from './domain/ticket.js';
-import { createAwsClients, startLocalStack, type LocalStack } from './local/stack.js';
+import { createAwsClients, startLocalStack, type AwsClients, type LocalStack } from './local/stack.js';
+import { ImapConfigError, ImapConnectionError, ImapLoginError, pollMailbox } from './imap/poller.js';
+import { MailboxLockedError } from './imap/checkpoint.js';
 import { readOutbox } from './local/ses-endpoint.js';
 import { serve } from './local/serve.js';
 import { SmtpGatewayError } from './local/smtp-gateway.js';
@@ -32,6 +34,8 @@ Usage:
                                     run the stale-ticket job once (as the schedule does):
                                     flag, clear, remind, close, mail the IT digest
   ticketing demo                    ingest the demo inbox into a fresh data directory
+  ticketing imap-poll [--once]      poll the configured IMAP mailbox into the pipeline (every
+                                    minute until Ctrl-C; --once: one poll); a JSON line per message
   ticketing serve [--smtp-port N]   an SMTP gateway on 127.0.0.1 (default port 2525) in front of
                                     the pipeline, the stale job on its schedule; Ctrl-C stops it
 
@@ -104,7 +108,10 @@ function readSidecar(file: string): ReceiptSidecar {
   return parsed.data;
 }
 
-async function withStack<T>(opts: Options, run: (stack: LocalStack, deps: InboundDeps & { clock: ReturnType<typeof steppingClock> }) => Promise<T>): Promise<T> {
+async function withStack<T>(
+  opts: Options,
+  run: (stack: LocalStack, deps: InboundDeps & { clock: ReturnType<typeof steppingClock> }, clients: AwsClients) => Promise<T>,
+): Promise<T> {
   const stack = await startLocalStack({ dataDir: opts.data, config: opts.config });
   try {
     const clients = createAwsClients(stack);
@@ -117,7 +124,7 @@ async function withStack<T>(opts: Options, run: (stack: LocalStack, deps: Inboun
       mailer: new SesMailer(clients.ses, opts.config.aws.region),
       events: opts.config.events.snsTopicArn ? new SnsTicketEvents(clients.sns, opts.config.events.snsTopicArn) : null,
     };
-    return await run(stack, deps);
+    return await run(stack, deps, clients);
   } finally {
     await stack.close();
   }
@@ -168,6 +175,37 @@ async function showTicket(ref: string | undefined, opts: Options, print: (line: 
     }
     const [messages, events] = await Promise.all([deps.store.listMessages(ticket.key), deps.store.listEvents(ticket.key)]);
     print(opts.json ? JSON.stringify({ ...ticketRow(ticket), ticket, messages, events }, null, 2) : renderTicket(ticket, messages, events));
+    return 0;
+  });
+}
+
+/**
+ * `ticketing imap-poll`: the configured mailbox into the pipeline, one JSON line per message.
+ * `--once` polls once (exit 1 when a message failed); otherwise every minute until Ctrl-C.
+ */
+async function imapPoll(once: boolean, opts: Options, print: (line: string) => void): Promise<number> {
+  if (!opts.config.imap) throw new UsageError('imap-poll needs an "imap" block in the config (host, user, and a password, passwordSecretArn or accessToken)');
+  return withStack(opts, async (_stack, deps, clients) => {
+    const pollDeps = { ...deps, blobs: deps.blobsFor(opts.config.aws.bucket), doc: clients.doc, tableName: opts.config.aws.tableName };
+    const pollOnce = async (): Promise<boolean> => {
+      try {
+        const results = await pollMailbox(pollDeps, opts.config, { onResult: (r) => print(JSON.stringify(r)) });
+        return !results.some((r) => r.outcome === 'error');
+      } catch (err) {
+        if (!(err instanceof MailboxLockedError)) throw err;
+        console.error(`ticketing: ${err.message}; skipped this poll`);
+        return true;
+      }
+    };
+    if (once) return (await pollOnce()) ? 0 : 1;
+    let stopped = false;
+    const stop = () => (stopped = true);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    while (!stopped) {
+      await pollOnce();
+      for (let waited = 0; waited < 60_000 && !stopped; waited += 500) await new Promise((r) => setTimeout(r, 500));
+    }
     return 0;
   });
 }
@@ -251,6 +289,7 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
         json: { type: 'boolean', default: false },
         html: { type: 'string' },
         'smtp-port': { type: 'string' },
+        once: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -275,6 +314,8 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
         return await demo(opts, print);
       case 'serve':
         return await serveUntilStopped(values['smtp-port'], opts, print);
+      case 'imap-poll':
+        return await imapPoll(values.once!, opts, print);
       default:
         throw new UsageError(`unknown command "${command}"; run ticketing --help for the list`);
     }
@@ -284,6 +325,9 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
       err instanceof ConfigError ||
       err instanceof UnknownEventError ||
       err instanceof SmtpGatewayError ||
+      err instanceof ImapConfigError ||
+      err instanceof ImapLoginError ||
+      err instanceof ImapConnectionError ||
       (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
       console.error(`ticketing: ${(err as Error).message}`);
