@@ -55,6 +55,8 @@ export class TicketingStack extends Stack {
   readonly table: dynamodb.Table;
   readonly inboundFunction: NodejsFunction;
   readonly staleFunction: NodejsFunction;
+  /** Only when the config has an `imap` block: a support mailbox that is not on SES. */
+  readonly imapFunction: NodejsFunction | null;
   readonly failedInvocations: sqs.Queue;
   readonly alarmTopic: sns.Topic;
   readonly eventsTopic: sns.Topic;
@@ -190,7 +192,26 @@ export class TicketingStack extends Stack {
       removalPolicy: stage.removalPolicy,
     });
 
-    for (const fn of [this.inboundFunction, this.staleFunction]) {
+    const imap = props.ticketingConfig?.imap as { passwordSecretArn?: string } | undefined;
+    this.imapFunction = imap
+      ? this.ticketingFunction('ImapPoller', {
+          entry: 'src/imap/lambda.ts',
+          description: 'Polls the support mailbox over IMAP into the pipeline (every minute)',
+          // One batch (config imap.batchSize, default 50) of parses like the inbound function's;
+          // one poller at a time per mailbox (the store's lock enforces it too).
+          memorySize: 1024,
+          timeout: Duration.minutes(5),
+          reservedConcurrentExecutions: 1,
+          configJson,
+          logRetention: stage.logRetention,
+          removalPolicy: stage.removalPolicy,
+        })
+      : null;
+    if (this.imapFunction && imap?.passwordSecretArn) {
+      this.imapFunction.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadImapPassword', actions: ['secretsmanager:GetSecretValue'], resources: [imap.passwordSecretArn] }));
+    }
+
+    for (const fn of this.ticketingFunctions()) {
       fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.failedInvocations) });
       this.table.grantReadWriteData(fn);
       // Only our own address, only through our verified domain.
@@ -206,17 +227,17 @@ export class TicketingStack extends Stack {
     // Explicit object actions, not bucket.grantReadWrite: that grant adds wildcard actions
     // (s3:GetObject*, s3:DeleteObject*, s3:Abort*) and the pipeline never deletes mail.
     // ListBucket turns a missing key into NoSuchKey (which S3Blobs handles) instead of AccessDenied.
-    this.inboundFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadWriteMailObjects',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [this.bucket.arnForObjects('*')],
-      }),
-    );
-    this.inboundFunction.addToRolePolicy(
-      new iam.PolicyStatement({ sid: 'ListMailBucket', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
-    );
-    this.eventsTopic.grantPublish(this.inboundFunction);
+    for (const fn of [this.inboundFunction, ...(this.imapFunction ? [this.imapFunction] : [])]) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadWriteMailObjects',
+          actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+          resources: [this.bucket.arnForObjects('*')],
+        }),
+      );
+      fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ListMailBucket', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
+      this.eventsTopic.grantPublish(fn);
+    }
 
     // ---------------------------------------------------------------- inbound
     const ruleSetName = `${this.stackName}-inbound`;
@@ -280,6 +301,14 @@ export class TicketingStack extends Stack {
     activeRuleSet.node.addDependency(rule);
 
     // --------------------------------------------------------------- schedule
+    if (this.imapFunction) {
+      new scheduler.Schedule(this, 'ImapPollSchedule', {
+        description: 'IMAP poll of the support mailbox, every minute',
+        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
+        // A missed minute is made up by the next poll: no retries, no pile-up behind the lock.
+        target: new schedulerTargets.LambdaInvoke(this.imapFunction, { retryAttempts: 0, deadLetterQueue: this.failedInvocations }),
+      });
+    }
     new scheduler.Schedule(this, 'StaleJobSchedule', {
       description: `Stale tickets and IT digest, daily at ${settings.scheduleHour}:00 ${settings.timeZone}`,
       schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: String(settings.scheduleHour), timeZone: TimeZone.of(settings.timeZone) }),
@@ -409,7 +438,7 @@ export class TicketingStack extends Stack {
     const basicExecution = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
     const basicExecutionReason =
       'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs streams; it is the AWS-maintained minimum for that.';
-    for (const fn of [this.inboundFunction, this.staleFunction]) {
+    for (const fn of this.ticketingFunctions()) {
       Validations.of(fn).acknowledge(
         { id: basicExecution, reason: basicExecutionReason },
         {
@@ -423,7 +452,7 @@ export class TicketingStack extends Stack {
         },
       );
     }
-    Validations.of(this.inboundFunction).acknowledge(
+    for (const fn of [this.inboundFunction, ...(this.imapFunction ? [this.imapFunction] : [])]) Validations.of(fn).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${lid(this.bucket)}.Arn>/*]`,
         reason: 'Raw mail object keys (inbound/<SES message id>, quarantine, attachments) are not known in advance; actions are explicit (GetObject, PutObject, AbortMultipartUpload).',
@@ -442,12 +471,17 @@ export class TicketingStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ses:SetActiveReceiptRuleSet supports no resource-level permissions; "*" is the only valid resource, and it is the only action granted.',
     });
-    const schedulerRole = this.node.children.find((c) => c.node.id.startsWith('SchedulerRoleForTarget'));
-    if (schedulerRole) {
-      Validations.of(schedulerRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${lid(this.staleFunction)}.Arn>:*]`,
-        reason: 'The Scheduler target role may invoke the stale function and its versions/aliases (<arn>:*); it can invoke nothing else.',
-      });
+    for (const schedulerRole of this.node.children.filter((c) => c.node.id.startsWith('SchedulerRoleForTarget'))) {
+      for (const fn of [this.staleFunction, ...(this.imapFunction ? [this.imapFunction] : [])]) {
+        Validations.of(schedulerRole).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${lid(fn)}.Arn>:*]`,
+          reason: 'The Scheduler target role may invoke its scheduled function and that function\'s versions/aliases (<arn>:*); it can invoke nothing else.',
+        });
+      }
     }
+  }
+
+  private ticketingFunctions(): NodejsFunction[] {
+    return [this.inboundFunction, this.staleFunction, ...(this.imapFunction ? [this.imapFunction] : [])];
   }
 }

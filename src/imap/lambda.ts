@@ -1,6 +1,7 @@
 /**
  * Lambda entry for an EventBridge schedule: one IMAP poll of config.imap.folder.
- * Configuration comes from TICKETING_CONFIG, like the other Lambdas'. Not wired into the stack yet.
+ * Configuration comes from TICKETING_CONFIG, like the other Lambdas'. The CDK app adds it, with a
+ * one-minute schedule, when the config has an imap block.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

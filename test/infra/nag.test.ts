@@ -20,10 +20,15 @@ const BASE = { domain: 'northwind.example', supportAddress: 'support@northwind.e
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function stackFor(stage: 'dev' | 'prod') {
+/** An IMAP mailbox in the config adds the poller function, its schedule and its secret. */
+const IMAP_CONFIG = {
+  imap: { host: 'outlook.office365.com', user: 'support@northwind.example', passwordSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imap-support-AbCdEf' },
+};
+
+function stackFor(stage: 'dev' | 'prod', ticketingConfig?: Record<string, unknown>) {
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
   const settings = readSettings(app.node, { ...BASE, stage, alarmEmail: 'oncall@northwind.example' });
-  const stack = new TicketingStack(app, `Ticketing-${stage}`, { settings, env: { region: settings.region } });
+  const stack = new TicketingStack(app, `Ticketing-${stage}`, { settings, env: { region: settings.region }, ...(ticketingConfig ? { ticketingConfig } : {}) });
   return { app, stack };
 }
 
@@ -31,8 +36,12 @@ const describeViolations = (violations: PolicyViolation[]) =>
   violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => (r as { constructPath?: string }).constructPath ?? r.resourceLogicalId).join(', ')}`);
 
 describe('cdk-nag AwsSolutions', () => {
-  it.each(['dev', 'prod'] as const)('%s: no unacknowledged errors or warnings', (stage) => {
-    const { app, stack } = stackFor(stage);
+  it.each([
+    ['dev', undefined],
+    ['prod', undefined],
+    ['prod', IMAP_CONFIG],
+  ] as const)('%s (imap: %o): no unacknowledged errors or warnings', (stage, extra) => {
+    const { app, stack } = stackFor(stage, extra);
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
     const errors = report.violations.filter((v) => v.severity === 'error');
     const warnings = report.violations.filter((v) => v.severity !== 'error');

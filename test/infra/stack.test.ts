@@ -13,10 +13,10 @@ import { TicketingStack } from '../../infra/ticketing-stack.js';
 
 const BASE = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example' };
 
-function synth(overrides: Partial<TicketingSettings> = {}, context: Record<string, unknown> = {}) {
+function synth(overrides: Partial<TicketingSettings> = {}, context: Record<string, unknown> = {}, ticketingConfig?: Record<string, unknown>) {
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [], ...context } });
   const settings = readSettings(app.node, { ...BASE, ...overrides });
-  const stack = new TicketingStack(app, `Ticketing-${settings.stage}`, { settings, env: { region: settings.region } });
+  const stack = new TicketingStack(app, `Ticketing-${settings.stage}`, { settings, env: { region: settings.region }, ...(ticketingConfig ? { ticketingConfig } : {}) });
   return { stack, template: Template.fromStack(stack) };
 }
 
@@ -310,5 +310,25 @@ describe('context', () => {
     const { template } = synth({ inboundConcurrency: 0 });
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { MemorySize: 1024 } });
     expect(Object.values(fns)[0]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+});
+
+describe('TicketingStack with an IMAP mailbox', () => {
+  const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imap-support-AbCdEf';
+  it('adds no poller without an imap block', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(1);
+  });
+
+  it('adds the poller: every minute, one at a time, allowed to read its password secret', () => {
+    const { template } = synth({}, {}, { imap: { host: 'outlook.office365.com', user: 'support@northwind.example', passwordSecretArn: secret } });
+    const fns = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('IMAP') } });
+    const [, poller] = Object.entries(fns)[0]!;
+    expect(poller.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 300, ReservedConcurrentExecutions: 1 });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)' });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadImapPassword', Action: 'secretsmanager:GetSecretValue', Resource: secret })]) },
+    });
   });
 });
