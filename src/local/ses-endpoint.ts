@@ -170,10 +170,6 @@ function newSesMessageId(): string {
   return `0102${time}-${randomUUID()}-000000`;
 }
 
-function messageIdDomain(region: string): string {
-  // us-east-1 is SES's oldest region and keeps the historical host name.
-  return region === 'us-east-1' ? 'email.amazonses.com' : `${region}.amazonses.com`;
-}
 
 /**
  * Drops every Message-ID header (with its folded continuation lines) and puts SES's in its

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../mail/templates.js';
 import { appendDurably, listenOnLoopback, QueryApiError, queryErrorXml, readBody, readIndex, send } from './query-server.js';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 export interface SnsEndpointOptions {

@@ -7,8 +7,6 @@ import { receivingAddress, sendTicketMail, ticketSubject, type MailPorts, type S
 
 export type { SentReply };
 
-export type AutoReplyKind = 'ack' | 'missing-info' | 'duplicate-notice';
-
 export type ReplyPlan =
   | { kind: 'ack' }
   | { kind: 'missing-info'; asks: string[]; followUp: boolean }

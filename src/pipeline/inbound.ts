@@ -208,7 +208,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
           config.ticketPrefix,
         );
 
-  const ctx: Handling = { msg, receipt, now, ownKey, notes, found, isStaff: standing.isStaff, bounce, ports, config, book };
+  const ctx: Handling = { msg, receipt, now, ownKey, notes, found, bounce, ports, config, book };
 
   let linkedTo: Ticket | null = null;
   if (decision.kind === 'existing') {
@@ -250,7 +250,6 @@ interface Handling {
   ownKey: string;
   notes: string[];
   found: InboundLookupResult;
-  isStaff: boolean;
   bounce: ReturnType<typeof deliveryReport> | null;
   ports: InboundPorts;
   config: Config;
@@ -318,57 +317,53 @@ async function openTicket(ticket: Ticket, why: string, visible: string, h: Handl
     .filter(Boolean)
     .join(', ');
   // The answer to the requester and the notice to staff go out together: one wait, not two.
-  const base = result('created', reason, msg, ticket);
-  const [answered, noticed, published] = await Promise.all([
-    withReply(base, plan, ticket, h),
-    withStaffNotice(base, ticket, headline, visible, h),
-    withEvent(base, 'ticket.created', ticket, why, h),
+  return withEffects(result('created', reason, msg, ticket), [
+    autoReply(plan, ticket, h),
+    staffNotice(ticket, headline, visible, h),
+    publish('ticket.created', ticket, why, h),
   ]);
-  return combine(base, answered, noticed, published);
 }
 
-/** Two sends that started from the same result: their replies and their reasons, together. */
-function combine(base: InboundResult, ...outs: InboundResult[]): InboundResult {
-  const extra = outs.map((o) => o.reason.slice(base.reason.length)).join('');
-  return { ...base, reason: base.reason + extra, replies: outs.flatMap((o) => o.replies) };
+/** What was written on a ticket's thread, with its receipts: the one way an inbound mail is appended. */
+async function recordOnTicket(
+  ticket: Ticket,
+  h: Handling,
+  w: { visible: string; reason: string; role: string; outcome: Outcome; after?: Ticket; participants: boolean; activity: boolean; merged?: boolean; changes?: TicketChanges; events?: TicketEvent[] },
+): Promise<void> {
+  const { msg, receipt, now, ports, book } = h;
+  await ports.store.appendMessage({
+    ticket,
+    message: threadMessage(msg, ticket.key, receipt, now, w.visible, w.reason, w.role),
+    threadKeys: [msg.messageId],
+    receipts: doneReceipts(msg, receipt, now, w.outcome, w.after ?? ticket, w.reason),
+    newParticipants: w.participants ? newParticipants(msg, ticket, book) : [],
+    activityAt: w.activity ? now.toISOString() : null,
+    merged: w.merged ?? false,
+    ...(w.changes ? { changes: w.changes } : {}),
+    ...(w.events ? { events: w.events } : {}),
+  });
 }
 
 async function mergeDuplicate(duplicate: { ticket: Ticket; sim: Similarity }, visible: string, h: Handling): Promise<InboundResult> {
-  const { msg, receipt, now, ports, config, book } = h;
+  const { msg, config } = h;
   const { ticket, sim } = duplicate;
   const reason = [
     `same requester's open ${ticket.id} is near-identical (subject ${percent(sim.subject)}, body ${percent(sim.body)}, score ${percent(sim.score)} ≥ ${percent(config.duplicates.threshold)}); merged as a duplicate`,
     ...h.notes,
   ].join('; ');
-  await ports.store.appendMessage({
-    ticket,
-    message: threadMessage(msg, ticket.key, receipt, now, visible, reason, 'duplicate'),
-    threadKeys: [msg.messageId],
-    receipts: doneReceipts(msg, receipt, now, 'merged', ticket, reason),
-    newParticipants: newParticipants(msg, ticket, book),
-    activityAt: now.toISOString(),
-    merged: true,
-  });
+  await recordOnTicket(ticket, h, { visible, reason, role: 'duplicate', outcome: 'merged', participants: true, activity: true, merged: true });
   const out = result('merged', reason, msg, ticket);
   if (!config.autoReplies.duplicateNotice) return { ...out, reason: `${reason}; no notice sent (duplicate notices are off)` };
-  return withReply(out, { kind: 'duplicate-notice', duplicateOfId: ticket.id }, ticket, h);
+  return withEffects(out, [autoReply({ kind: 'duplicate-notice', duplicateOfId: ticket.id }, ticket, h)]);
 }
 
 /** Machine mail on a thread (an out-of-office, a bounce) is recorded and changes nothing. */
 async function appendMachineMail(ticket: Ticket, machine: MachineVerdict, h: Handling): Promise<InboundResult> {
-  const { msg, receipt, now, ports } = h;
+  const { msg } = h;
   const visible = extractVisibleText(msg.text, { subject: msg.subject, priorTexts: ticket.outboundTexts }).text;
   const reason = [`${machine.reason}; recorded on ${ticket.id} without changing it`, ...h.notes].join('; ');
   await Promise.all([
-    ports.store.appendMessage({
-      ticket,
-      message: threadMessage(msg, ticket.key, receipt, now, visible, reason, machine.kind),
-      threadKeys: [msg.messageId],
-      receipts: doneReceipts(msg, receipt, now, 'appended', ticket, reason),
-      newParticipants: [],
-      activityAt: null,
-      merged: false,
-    }),
+    recordOnTicket(ticket, h, { visible, reason, role: machine.kind, outcome: 'appended', participants: false, activity: false }),
     recordBounce(h),
   ]);
   return result('appended', reason, msg, ticket);
@@ -376,30 +371,21 @@ async function appendMachineMail(ticket: Ticket, machine: MachineVerdict, h: Han
 
 /** Someone neither requester nor participant wrote on the thread: kept, and changes nothing. */
 async function appendOutsiderMessage(ticket: Ticket, why: string, visible: string, h: Handling): Promise<InboundResult> {
-  const { msg, receipt, now, ports } = h;
+  const { msg } = h;
   const reason = [why, `${msg.from?.address ?? 'the sender'} is neither the requester nor a participant of ${ticket.id}: recorded without changing it`, ...h.notes].join('; ');
-  await ports.store.appendMessage({
-    ticket,
-    message: threadMessage(msg, ticket.key, receipt, now, visible, reason, 'outsider'),
-    threadKeys: [msg.messageId],
-    receipts: doneReceipts(msg, receipt, now, 'appended', ticket, reason),
-    newParticipants: [],
-    activityAt: null,
-    merged: false,
-  });
+  await recordOnTicket(ticket, h, { visible, reason, role: 'outsider', outcome: 'appended', participants: false, activity: false });
   return result('appended', reason, msg, ticket);
 }
 
 /** The requester (or someone in Cc) wrote on the thread: status, missing details, priority. */
 async function appendRequesterReply(ticket: Ticket, why: string, visible: string, effect: RequesterReplyEffect, h: Handling): Promise<InboundResult> {
-  const { msg, receipt, now, ports, book } = h;
+  const { msg, now } = h;
   const update = replyChanges(ticket, visible, h);
   const events: TicketEvent[] = [...update.events];
-  const at = now.toISOString();
   const actor = msg.from?.address ?? ticket.requester;
   if (effect.kind === 'status' && update.changes.status === undefined) {
     update.changes.status = effect.to;
-    events.push({ at, actor, kind: 'status', from: ticket.status, to: effect.to, why: effect.why });
+    events.push({ at: now.toISOString(), actor, kind: 'status', from: ticket.status, to: effect.to, why: effect.why });
     update.reasons.push(effect.why);
   } else if (effect.kind === 'record-only') {
     update.reasons.push(effect.why);
@@ -407,24 +393,10 @@ async function appendRequesterReply(ticket: Ticket, why: string, visible: string
   update.changes.lastExcerpt = excerpt(visible);
   const reason = [why, ...update.reasons, ...h.notes].join('; ');
   const changed: Ticket = { ...ticket, ...update.changes };
-  await ports.store.appendMessage({
-    ticket,
-    message: threadMessage(msg, ticket.key, receipt, now, visible, reason, 'reply'),
-    threadKeys: [msg.messageId],
-    receipts: doneReceipts(msg, receipt, now, 'appended', changed, reason),
-    newParticipants: newParticipants(msg, ticket, book),
-    activityAt: at,
-    merged: false,
-    changes: update.changes,
-    events,
-  });
-  let out = result('appended', reason, msg, changed);
-  if (events.length) out = await withEvent(out, 'ticket.updated', changed, events.map((e) => e.why).join('; '), h);
-  if (update.plan) out = await withReply(out, update.plan, changed, h);
+  await recordOnTicket(ticket, h, { visible, reason, role: 'reply', outcome: 'appended', after: changed, participants: true, activity: true, changes: update.changes, events });
   // Staff hear of a reply that needs them: back to open, reopened, or now P1.
   const backToOpen = changed.status === 'open' && ticket.status !== 'open';
   const nowP1 = changed.priority === 'P1' && ticket.priority !== 'P1';
-  if (!backToOpen && !nowP1) return out;
   const who = msg.from?.name || msg.from?.address || 'The requester';
   const headline = [
     ticket.status === 'resolved' ? `${who} reopened ${ticket.id}` : backToOpen ? `${who} replied on ${ticket.id}: back to open` : `${who} wrote on ${ticket.id}`,
@@ -432,12 +404,16 @@ async function appendRequesterReply(ticket: Ticket, why: string, visible: string
   ]
     .filter(Boolean)
     .join(', ');
-  return withStaffNotice(out, changed, headline, visible, h);
+  return withEffects(result('appended', reason, msg, changed), [
+    update.plan ? autoReply(update.plan, changed, h) : null,
+    backToOpen || nowP1 ? staffNotice(changed, headline, visible, h) : null,
+    events.length ? publish('ticket.updated', changed, events.map((e) => e.why).join('; '), h) : null,
+  ]);
 }
 
 /** A staff member wrote on the thread: commands applied, the answer relayed or kept internal. */
 async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Promise<InboundResult> {
-  const { msg, receipt, now, ports, config, book, found } = h;
+  const { msg, now, ports, config, book, found } = h;
   const visible = extractVisibleText(msg.text, { subject: msg.subject }).text;
   const repliesToNote = msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
   const effect = await staffEffect(ticket, visible, msg, repliesToNote, now, ports.store, config, book);
@@ -450,14 +426,14 @@ async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Pro
   if (effect.relayText) effect.changes.lastExcerpt = excerpt(effect.relayText);
   const reason = [why, ...said, ...h.notes].join('; ');
   const changed: Ticket = { ...ticket, ...effect.changes };
-  await ports.store.appendMessage({
-    ticket,
-    message: threadMessage(msg, ticket.key, receipt, now, effect.text, reason, effect.internal ? 'note' : 'staff-reply'),
-    threadKeys: [msg.messageId],
-    receipts: doneReceipts(msg, receipt, now, 'appended', changed, reason),
-    newParticipants: [],
-    activityAt: now.toISOString(),
-    merged: false,
+  await recordOnTicket(ticket, h, {
+    visible: effect.text,
+    reason,
+    role: effect.internal ? 'note' : 'staff-reply',
+    outcome: 'appended',
+    after: changed,
+    participants: false,
+    activity: true,
     changes: effect.changes,
     events: effect.events,
   });
@@ -465,14 +441,10 @@ async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Pro
     const event: TicketEvent = { at: now.toISOString(), actor: msg.from!.address, kind: 'merged', from: ticket.id, to: effect.mergeTarget.id, why: `${ticket.id} merged in by ${msg.from!.address}` };
     await ports.store.recordMerge({ target: effect.mergeTarget, source: ticket, event });
   }
-  const mails = await sendingAll(() => staffMails(changed, effect, cause(changed, h), shared(h)));
-  let out = result('appended', reason, msg, changed);
-  if (effect.events.length) out = await withEvent(out, 'ticket.updated', changed, effect.events.map((e) => e.why).join('; '), h);
-  return {
-    ...out,
-    replies: mails.sent,
-    reason: mails.notSent.length ? `${out.reason}; not sent: ${mails.notSent.join('; ')}` : out.reason,
-  };
+  return withEffects(result('appended', reason, msg, changed), [
+    sending('not sent', () => staffMails(changed, effect, cause(changed, h), shared(h))),
+    effect.events.length ? publish('ticket.updated', changed, effect.events.map((e) => e.why).join('; '), h) : null,
+  ]);
 }
 
 /** Roles of our mails whose replies stay internal. */
@@ -535,42 +507,54 @@ function askFor(missingIds: string[], category: string | null, config: Config): 
   return missingIds.map((id) => all.find((m) => m.id === id)?.ask ?? id);
 }
 
-async function withReply(out: InboundResult, plan: ReplyPlan, ticket: Ticket, h: Handling): Promise<InboundResult> {
-  const { ports, config, book, msg, now } = h;
-  const reply = await sendingAll(async () => {
-    const r = await sendAutoReply({ plan, ticket, inbound: msg, inboundKey: h.ownKey, profile: h.found.profile, now }, ports, config, book, messageKey);
-    return { sent: r.sent ? [r.sent] : [], notSent: r.suppressed ? [r.suppressed] : [] };
-  });
-  if (reply.sent.length) return { ...out, replies: [...out.replies, ...reply.sent] };
-  return { ...out, reason: `${out.reason}; no ${plan.kind} sent: ${reply.notSent.join('; ')}` };
+/** What the sends and publishes after a write did: mail that went out, and what did not, in words. */
+interface Effects {
+  replies: SentReply[];
+  notes: string[];
 }
 
-/** Tells staff about the ticket (the assignee, else the staff list). */
-async function withStaffNotice(out: InboundResult, ticket: Ticket, headline: string, visible: string, h: Handling): Promise<InboundResult> {
-  const notice = await sendingAll(async () => {
-    const r = await notifyStaff(ticket, headline, visible, cause(ticket, h), shared(h));
-    return { sent: r.sent ? [r.sent] : [], notSent: r.suppressed ? [r.suppressed] : [] };
-  });
-  if (notice.sent.length) return { ...out, replies: [...out.replies, ...notice.sent] };
-  return { ...out, reason: `${out.reason}; staff not notified: ${notice.notSent.join('; ')}` };
+/**
+ * Runs the effects together (one wait, not one each) and adds them to the result: replies in
+ * the order given, and every "not sent" said in the reason.
+ */
+async function withEffects(out: InboundResult, effects: Array<Promise<Effects> | null>): Promise<InboundResult> {
+  const done = await Promise.all(effects.filter((e): e is Promise<Effects> => e !== null));
+  const notes = done.flatMap((e) => e.notes);
+  return { ...out, replies: [...out.replies, ...done.flatMap((e) => e.replies)], reason: [out.reason, ...notes].join('; ') };
 }
 
 /**
  * The ticket is safely stored and its receipt written when we send: a failed send must not fail
  * the delivery (a retry would only find the receipt). What was not sent, and why, is said.
  */
-async function sendingAll(send: () => Promise<{ sent: SentReply[]; notSent: string[] }>): Promise<{ sent: SentReply[]; notSent: string[] }> {
+async function sending(label: string, send: () => Promise<{ sent: SentReply[]; notSent: string[] }>): Promise<Effects> {
+  let r: { sent: SentReply[]; notSent: string[] };
   try {
-    return await send();
+    r = await send();
   } catch (err) {
     if (!(err instanceof MailSendError)) throw err;
-    return { sent: [], notSent: [err.message] };
+    r = { sent: [], notSent: [err.message] };
   }
+  return { replies: r.sent, notes: r.notSent.length ? [`${label}: ${r.notSent.join('; ')}`] : [] };
+}
+
+const one = (r: { sent: SentReply | null; suppressed: string | null }) => ({ sent: r.sent ? [r.sent] : [], notSent: r.suppressed ? [r.suppressed] : [] });
+
+function autoReply(plan: ReplyPlan, ticket: Ticket, h: Handling): Promise<Effects> {
+  const { ports, config, book, msg, now } = h;
+  return sending(`no ${plan.kind} sent`, async () =>
+    one(await sendAutoReply({ plan, ticket, inbound: msg, inboundKey: h.ownKey, profile: h.found.profile, now }, ports, config, book, messageKey)),
+  );
+}
+
+/** Tells staff about the ticket (the assignee, else the staff list). */
+function staffNotice(ticket: Ticket, headline: string, visible: string, h: Handling): Promise<Effects> {
+  return sending('staff not notified', async () => one(await notifyStaff(ticket, headline, visible, cause(ticket, h), shared(h))));
 }
 
 /** Publishes the ticket event; a failure is said in the reason and does not fail the delivery. */
-async function withEvent(out: InboundResult, type: TicketEventType, ticket: Ticket, why: string, h: Handling): Promise<InboundResult> {
-  if (!h.ports.events) return out;
+async function publish(type: TicketEventType, ticket: Ticket, why: string, h: Handling): Promise<Effects> {
+  if (!h.ports.events) return { replies: [], notes: [] };
   try {
     await h.ports.events.publish({
       type,
@@ -584,10 +568,10 @@ async function withEvent(out: InboundResult, type: TicketEventType, ticket: Tick
       why,
       at: h.now.toISOString(),
     });
-    return out;
+    return { replies: [], notes: [] };
   } catch (err) {
     if (!(err instanceof EventPublishError)) throw err;
-    return { ...out, reason: `${out.reason}; ${type} event not published: ${err.message}` };
+    return { replies: [], notes: [`${type} event not published: ${err.message}`] };
   }
 }
 
