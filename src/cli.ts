@@ -19,7 +19,7 @@ import { deliverAsSes, receiptSidecarSchema, type ReceiptSidecar } from './local
 import type { InboundResult } from './pipeline/inbound.js';
 import type { Clock } from './pipeline/ports.js';
 import { renderOutbox, renderStaleResult, renderTicket, renderTicketTable, ticketRow } from './cli-render.js';
-import { addressBook, messageKey } from './pipeline/inbound.js';
+import { addressBook } from './pipeline/inbound.js';
 import { runStaleJob } from './pipeline/stale-job.js';
 
 const USAGE = `ticketing — email-in ticketing for IT teams (local mode: an embedded AWS stack under --data)
@@ -233,7 +233,7 @@ async function serveUntilStopped(portOption: string | undefined, opts: Options, 
 /** One run of the scheduled job, on the --now clock: the JSON contract, or a few plain lines. */
 async function staleJob(opts: Options, print: (line: string) => void): Promise<number> {
   return withStack(opts, async (_stack, deps) => {
-    const { result, digestHtml } = await runStaleJob({ store: deps.store, mailer: deps.mailer, clock: deps.clock }, opts.config, addressBook(opts.config), messageKey);
+    const { result, digestHtml } = await runStaleJob({ store: deps.store, mailer: deps.mailer, events: deps.events, clock: deps.clock }, opts.config, addressBook(opts.config));
     if (opts.html && digestHtml) writeFileSync(opts.html, digestHtml);
     if (opts.json) {
       const { flagged, cleared, digest, nudged, closed, slot, alreadyRan, problems } = result;

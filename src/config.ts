@@ -37,6 +37,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    limits: z
+      .object({
+        /**
+         * New tickets one requester may open per clock hour; past it their mail is quarantined
+         * with the reason (`ticketing replay` brings it in) and staff are told once.
+         */
+        newTicketsPerSenderPerHour: z.number().int().min(1).max(1000).default(10),
+      })
+      .strict()
+      .prefault({}),
     lifecycle: z
       .object({
         /** A requester's reply to a ticket resolved at most this long ago reopens it; later, a new linked ticket. */
@@ -63,6 +73,13 @@ export const configSchema = z
         allowPlainOnLoopback: z.boolean().default(false),
         /** At most this many messages per run: a poll stays inside its Lambda's time. */
         batchSize: z.number().int().min(1).max(500).default(50),
+        /**
+         * The authserv-id of the Authentication-Results header this mailbox's own server writes
+         * on top of every incoming mail: `mx.google.com` (Gmail, Google Workspace), `""` for
+         * Microsoft 365 (its header names none), your MTA's name for Postfix with OpenDMARC.
+         * Unset: headers grant nothing, so no mail from this mailbox has staff powers.
+         */
+        authservId: z.string().trim().toLowerCase().max(255).optional(),
       })
       .strict()
       .refine((i) => [i.password, i.passwordSecretArn, i.accessToken].filter((x) => x !== undefined).length === 1, {
@@ -101,11 +118,6 @@ export const configSchema = z
         maxMessageBytes: z.number().int().positive().default(40 * 1024 * 1024),
         /** More header lines than this is a malformed or hostile message. */
         maxHeaderLines: z.number().int().positive().default(2000),
-        /**
-         * Whose Authentication-Results header to trust when no SES receipt came with the mail
-         * (IMAP, local ingest): the authserv-id your receiving mail server writes.
-         */
-        trustedAuthservId: z.string().trim().toLowerCase().min(1).default('amazonses.com'),
       })
       .strict()
       .prefault({}),

@@ -1,50 +1,42 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  PutCommand,
-  QueryCommand,
-  ScanCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isOpen, type RequesterProfile, type Ticket, type TicketChanges, type ThreadMessage } from '../domain/ticket.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
+import type { EffectPlan } from '../pipeline/effects.js';
 import type {
   AppendWrite,
-  MergeWrite,
-  StaleRun,
-  TicketChangeWrite,
-  OutboundWrite,
-  ReplyAllowance,
+  EffectSettlement,
   InboundLookup,
   InboundLookupResult,
+  LimitSlot,
+  MergeWrite,
   NewTicketWrite,
+  OutboundWrite,
   ReceiptRecord,
+  StaleRun,
+  TicketChangeWrite,
   TicketStore,
+  UndeliveredMail,
 } from '../pipeline/ports.js';
+import { DynamoPlans, itemToPlan, planKeys } from './dynamo-plans.js';
+import { assertItemSize, conditional, keyPart, Table, type Item } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
 
-type Item = Record<string, unknown>;
+export { StoreError, ItemTooLargeError } from './dynamo-table.js';
 
-const BATCH_GET_LIMIT = 100;
-const BATCH_WRITE_LIMIT = 25;
-const MAX_BATCH_RETRIES = 8;
-
-/** Item keys of the single-table design (see DESIGN.md). */
+/** Item keys of the single-table design (see DESIGN.md). Message-IDs and addresses go through keyPart: a huge one is hashed. */
 export const keys = {
   ticket: (ticketKey: string) => ({ pk: `T#${ticketKey}`, sk: 'T' }),
   message: (ticketKey: string, messageKey: string) => ({ pk: `T#${ticketKey}`, sk: `M#${messageKey}` }),
   alias: (number: number) => ({ pk: `N#${number}`, sk: 'N' }),
-  threadKey: (messageId: string) => ({ pk: `K#${messageId}`, sk: 'K' }),
-  receipt: (id: string) => ({ pk: `R#${id}`, sk: 'R' }),
-  requester: (address: string) => ({ pk: `U#${address}`, sk: 'U' }),
+  threadKey: (messageId: string) => ({ pk: `K#${keyPart(messageId)}`, sk: 'K' }),
+  receipt: (id: string) => ({ pk: `R#${keyPart(id)}`, sk: 'R' }),
+  requester: (address: string) => ({ pk: `U#${keyPart(address)}`, sk: 'U' }),
   counter: { pk: 'C#ticket', sk: 'C' },
   staleRun: (slot: string) => ({ pk: `J#stale#${slot}`, sk: 'J' }),
-  replyClaim: (inboundKey: string, kind: string) => ({ pk: `O#${inboundKey}#${kind}`, sk: 'O' }),
   /** Keyed by the message that caused it, so a replay rewrites the same items. */
   event: (ticketKey: string, causeKey: string, index: number) => ({ pk: `T#${ticketKey}`, sk: `E#${causeKey}#${index}` }),
-  rateLimit: (scope: string, hour: string) => ({ pk: `L#${scope}#${hour}`, sk: 'L' }),
+  limit: (scope: string, hour: string) => ({ pk: `L#${keyPart(scope)}#${hour}`, sk: 'L' }),
+  ...planKeys,
 };
 
 /** Rate-limit counters outlive their hour a little, then DynamoDB's TTL deletes them. */
@@ -57,13 +49,15 @@ export function openTicketsPartition(priority: string | null): string {
 }
 
 export function ticketToItem(t: Ticket): Item {
-  const { participants, messageKeys, mergedKeys, ...rest } = t;
+  const { participants, messageKeys, mergedKeys, number, id, ...rest } = t;
   const item: Item = { ...keys.ticket(t.key), type: 'ticket', ...rest };
   // String sets may not be empty in DynamoDB: omit what has no members.
   if (participants.length) item.participants = new Set(participants);
   if (messageKeys.length) item.messageKeys = new Set(messageKeys);
   if (mergedKeys.length) item.mergedKeys = new Set(mergedKeys);
-  if (isOpen(t.status)) {
+  // A ticket gets its number after its first write (numberTicket); until then no index sees it.
+  if (number) Object.assign(item, { number, id });
+  if (number && isOpen(t.status)) {
     item[TABLE_KEYS.byRequester.pk] = `REQ#${t.requester}`;
     item[TABLE_KEYS.byRequester.sk] = t.lastActivityAt;
     item[TABLE_KEYS.openByActivity.pk] = openTicketsPartition(t.priority);
@@ -80,8 +74,8 @@ function setToArray(value: unknown): string[] {
 function itemToTicket(item: Item): Ticket {
   return {
     key: item.key as string,
-    number: item.number as number,
-    id: item.id as string,
+    number: (item.number as number | undefined) ?? 0,
+    id: (item.id as string | undefined) ?? '',
     subject: item.subject as string,
     requester: item.requester as string,
     requesterName: (item.requesterName as string) ?? '',
@@ -120,8 +114,12 @@ function itemToProfile(item: Item): RequesterProfile {
   };
 }
 
-function isConditionFailure(err: unknown): boolean {
-  return err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException';
+/** A thread key: the Message-ID kept whole in the item (its key part may be a hash). */
+function threadKeyItem(messageId: string, ticketKey: string, extra: { role?: string; sentTo?: string[] } = {}): Item {
+  const item: Item = { ...keys.threadKey(messageId), type: 'thread-key', messageId, ticketKey };
+  if (extra.role) item.role = extra.role;
+  if (extra.sentTo?.length) item.sentTo = new Set(extra.sentTo);
+  return item;
 }
 
 function messageToItem(m: ThreadMessage): Item {
@@ -192,24 +190,47 @@ function itemToReceipt(item: Item): ReceiptRecord {
   return rest as unknown as ReceiptRecord;
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
-
 /** The ticket store on one DynamoDB table, through the document client. */
 export class DynamoTicketStore implements TicketStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  private readonly table: Table;
+  private readonly plans: DynamoPlans;
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(doc: DynamoDBDocumentClient, tableName: string) {
+    this.table = new Table(doc, tableName);
+    this.plans = new DynamoPlans(this.table);
+    this.doc = doc;
+    this.tableName = tableName;
+  }
+
+  putPlan(plan: EffectPlan): Promise<EffectPlan> {
+    return this.plans.putPlan(plan);
+  }
+
+  getPlan(key: string): Promise<EffectPlan | null> {
+    return this.plans.getPlan(key);
+  }
+
+  claimEffects(planKey: string, ids: string[], at: string): Promise<Set<string>> {
+    return this.plans.claimEffects(planKey, ids, at);
+  }
+
+  releaseEffects(planKey: string, ids: string[], at: string): Promise<void> {
+    return this.plans.releaseEffects(planKey, ids, at);
+  }
+
+  settleEffects(planKey: string, settlements: EffectSettlement[], settled: boolean, undelivered: UndeliveredMail[]): Promise<void> {
+    return this.plans.settleEffects(planKey, settlements, settled, undelivered);
+  }
+
+  openPlans(before: string): Promise<EffectPlan[]> {
+    return this.plans.openPlans(before);
+  }
+
+  undeliveredSince(since: string): Promise<UndeliveredMail[]> {
+    return this.plans.undeliveredSince(since);
+  }
 
   async lookUpInbound(q: InboundLookup): Promise<InboundLookupResult> {
     const wanted = [
@@ -219,9 +240,10 @@ export class DynamoTicketStore implements TicketStore {
       ...q.messageItems.map((m) => keys.message(m.ticketKey, m.messageKey)),
       ...(q.ticketNumber !== null ? [keys.alias(q.ticketNumber)] : []),
       ...(q.profile ? [keys.requester(q.profile)] : []),
+      keys.plan(q.planKey),
     ];
     const [items, openTickets] = await Promise.all([
-      this.batchGet(wanted),
+      this.table.batchGet(wanted),
       q.requester ? this.openTicketsOf(q.requester.address, q.requester.since) : Promise.resolve([]),
     ]);
     const result: InboundLookupResult = {
@@ -233,15 +255,20 @@ export class DynamoTicketStore implements TicketStore {
       ticketByNumber: null,
       openTicketsOfRequester: openTickets,
       profile: null,
+      plan: null,
+      sentTo: new Map(),
     };
     let aliasKey: string | null = null;
     for (const item of items) {
       const pk = item.pk as string;
       if (pk.startsWith('R#')) result.receipts.push(itemToReceipt(item));
       else if (pk.startsWith('K#')) {
-        result.threadKeyHits.set(pk.slice(2), item.ticketKey as string);
-        if (item.role) result.threadKeyRoles.set(pk.slice(2), item.role as string);
+        const id = item.messageId as string;
+        result.threadKeyHits.set(id, item.ticketKey as string);
+        if (item.role) result.threadKeyRoles.set(id, item.role as string);
+        if (item.sentTo) result.sentTo.set(id, setToArray(item.sentTo));
       }
+      else if (pk.startsWith('O#')) result.plan = itemToPlan(item);
       else if (pk.startsWith('T#') && item.sk === 'T') result.tickets.set(item.key as string, itemToTicket(item));
       else if (pk.startsWith('T#')) result.messagesFound.add(`${item.ticketKey}/${item.key}`);
       else if (pk.startsWith('N#')) aliasKey = item.ticketKey as string;
@@ -256,7 +283,7 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async getTickets(ticketKeys: string[]): Promise<Map<string, Ticket>> {
-    const items = await this.batchGet([...new Set(ticketKeys)].map(keys.ticket));
+    const items = await this.table.batchGet([...new Set(ticketKeys)].map(keys.ticket));
     return new Map(items.map((item) => [item.key as string, itemToTicket(item)]));
   }
 
@@ -275,34 +302,52 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async createTicket(w: NewTicketWrite): Promise<boolean> {
-    const putTicket = this.doc
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: ticketToItem(w.ticket),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .then(() => true)
-      .catch((err: unknown) => {
-        if (isConditionFailure(err)) return false;
-        throw err;
-      });
+    const item = ticketToItem(w.ticket);
+    assertItemSize(item);
     const [created] = await Promise.all([
-      putTicket,
-      this.batchWrite([
-        { ...keys.alias(w.ticket.number), type: 'alias', ticketKey: w.ticket.key },
-        ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
+      conditional(this.doc.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }))),
+      this.table.batchWrite([
+        ...w.threadKeys.map((id) => threadKeyItem(id, w.ticket.key)),
         messageToItem(w.message),
         ...eventItems(w.ticket.key, w.message.key, w.events),
-        ...w.receipts.map(receiptToItem),
       ]),
       this.touchRequester(w.ticket),
     ]);
     return created;
   }
 
-  async appendMessage(w: AppendWrite): Promise<void> {
+  async numberTicket(ticket: Ticket): Promise<Ticket> {
+    const open = isOpen(ticket.status);
+    const numbered = await conditional(
+      Promise.all([
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.ticket(ticket.key),
+            UpdateExpression: `SET #n = :n, #id = :id${open ? ', #g1p = :g1p, #g1s = :gs, #g2p = :g2p, #g2s = :gs' : ''}`,
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#n) OR #n = :n)',
+            ExpressionAttributeNames: {
+              '#n': 'number',
+              '#id': 'id',
+              ...(open ? { '#g1p': TABLE_KEYS.byRequester.pk, '#g1s': TABLE_KEYS.byRequester.sk, '#g2p': TABLE_KEYS.openByActivity.pk, '#g2s': TABLE_KEYS.openByActivity.sk } : {}),
+            },
+            ExpressionAttributeValues: {
+              ':n': ticket.number,
+              ':id': ticket.id,
+              ...(open ? { ':g1p': `REQ#${ticket.requester}`, ':g2p': openTicketsPartition(ticket.priority), ':gs': ticket.lastActivityAt } : {}),
+            },
+          }),
+        ),
+        // An alias whose ticket took another number is never followed: getTicketById checks the number.
+        this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.alias(ticket.number), type: 'alias', ticketKey: ticket.key } })),
+      ]),
+    );
+    if (numbered) return ticket;
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.ticket(ticket.key), ConsistentRead: true }));
+    return itemToTicket(out.Item!);
+  }
+
+  async appendMessage(w: AppendWrite): Promise<EffectPlan | null> {
     const update = ticketUpdate(w.ticket, w.changes ?? {}, w.activityAt);
     update.names['#mk'] = 'messageKeys';
     update.values[':mk'] = new Set([w.message.key]);
@@ -317,26 +362,28 @@ export class DynamoTicketStore implements TicketStore {
       update.names['#mg'] = 'mergedKeys';
       update.values[':mg'] = new Set([w.message.key]);
     }
-    await Promise.all([
+    const [, , plan] = await Promise.all([
       this.updateTicket(w.ticket.key, update),
-      this.batchWrite([
-        ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key })),
+      this.table.batchWrite([
+        ...w.threadKeys.map((id) => threadKeyItem(id, w.ticket.key, w.sentTo ? { sentTo: w.sentTo } : {})),
         messageToItem(w.message),
         ...eventItems(w.ticket.key, w.message.key, w.events ?? []),
       ]),
+      w.plan ? this.plans.putPlan(w.plan) : null,
     ]);
-    await this.batchWrite(w.receipts.map(receiptToItem));
+    await this.table.batchWrite(w.receipts.map(receiptToItem));
+    return plan;
   }
 
   async changeTicket(w: TicketChangeWrite): Promise<void> {
     await Promise.all([
       this.updateTicket(w.ticket.key, ticketUpdate(w.ticket, w.changes, null)),
-      this.batchWrite(eventItems(w.ticket.key, w.causeKey, w.events)),
+      this.table.batchWrite(eventItems(w.ticket.key, w.causeKey, w.events)),
     ]);
   }
 
   async staleCandidates(priority: string | null, idleSince: string): Promise<Ticket[]> {
-    const items = await this.queryAll({
+    const items = await this.table.queryAll({
       IndexName: TABLE_KEYS.openByActivity.name,
       KeyConditionExpression: '#p = :p AND #s <= :idle',
       ExpressionAttributeNames: { '#p': TABLE_KEYS.openByActivity.pk, '#s': TABLE_KEYS.openByActivity.sk },
@@ -350,37 +397,35 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async claimStaleRun(slot: string, at: string): Promise<StaleRun | null> {
-    try {
-      await this.doc.send(
+    const claimed = await conditional(
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...keys.staleRun(slot), type: 'stale-run', slot, startedAt: at, finishedAt: null, result: null, flaggedKeys: [] },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return null;
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      const [item] = await this.batchGet([keys.staleRun(slot)]);
-      return item as unknown as StaleRun;
-    }
+      ),
+    );
+    if (claimed) return null;
+    const [item] = await this.table.batchGet([keys.staleRun(slot)]);
+    return item as unknown as StaleRun;
   }
 
   async finishStaleRun(run: StaleRun): Promise<void> {
     const item = { type: 'stale-run', ...run };
-    await this.batchWrite([
+    await this.table.batchWrite([
       { ...keys.staleRun(run.slot), ...item },
       { ...keys.staleRun('last'), ...item },
     ]);
   }
 
   async lastStaleRun(): Promise<StaleRun | null> {
-    const [item] = await this.batchGet([keys.staleRun('last')]);
+    const [item] = await this.table.batchGet([keys.staleRun('last')]);
     return (item as unknown as StaleRun | undefined) ?? null;
   }
 
   async getProfiles(addresses: string[]): Promise<Map<string, RequesterProfile>> {
-    const items = await this.batchGet([...new Set(addresses)].map(keys.requester));
+    const items = await this.table.batchGet([...new Set(addresses)].map(keys.requester));
     return new Map(items.map((item) => [itemToProfile(item).address, itemToProfile(item)]));
   }
 
@@ -412,12 +457,12 @@ export class DynamoTicketStore implements TicketStore {
           ExpressionAttributeValues: { ':mk': new Set(w.source.messageKeys.length ? w.source.messageKeys : [w.source.key]) },
         }),
       ),
-      this.batchWrite(eventItems(w.target.key, `merge-${w.source.key}`, [w.event])),
+      this.table.batchWrite(eventItems(w.target.key, `merge-${w.source.key}`, [w.event])),
     ]);
   }
 
   async listEvents(ticketKey: string): Promise<TicketEvent[]> {
-    const items = await this.queryAll({
+    const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
       ExpressionAttributeValues: { ':pk': keys.ticket(ticketKey).pk, ':e': 'E#' },
     });
@@ -426,68 +471,56 @@ export class DynamoTicketStore implements TicketStore {
       .sort((a, b) => a.at.localeCompare(b.at));
   }
 
+  async getReceipts(ids: string[]): Promise<ReceiptRecord[]> {
+    return (await this.table.batchGet(ids.map(keys.receipt))).map(itemToReceipt);
+  }
+
   async recordReceipts(receipts: ReceiptRecord[]): Promise<void> {
-    await this.batchWrite(receipts.map(receiptToItem));
+    await this.table.batchWrite(receipts.map(receiptToItem));
   }
 
-  async takeReplySlot(a: ReplyAllowance): Promise<string | null> {
-    const expiresAt = Math.floor(new Date(`${a.hour}:00:00Z`).getTime() / 1000) + RATE_LIMIT_TTL_SECONDS;
-    const take = (scope: string, max: number) =>
-      this.doc
-        .send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.rateLimit(scope, a.hour),
-            UpdateExpression: 'ADD #n :one SET #ttl = :ttl',
-            ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
-            ExpressionAttributeNames: { '#n': 'n', '#ttl': TABLE_KEYS.ttl },
-            ExpressionAttributeValues: { ':one': 1, ':max': max, ':ttl': expiresAt },
-          }),
-        )
-        .then(() => true)
-        .catch((err: unknown) => {
-          if (isConditionFailure(err)) return false;
-          throw err;
-        });
-    const [senderOk, ticketOk] = await Promise.all([take(`sender#${a.sender}`, a.maxPerSender), take(`ticket#${a.ticketKey}`, a.maxPerTicket)]);
-    if (!senderOk) return `auto-reply limit reached: ${a.maxPerSender} per sender per hour`;
-    if (!ticketOk) return `auto-reply limit reached: ${a.maxPerTicket} per ticket per hour`;
-    return null;
-  }
-
-  async claimReply(inboundKey: string, kind: string): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
+  async takeSlot(slot: LimitSlot): Promise<boolean> {
+    const expiresAt = Math.floor(new Date(`${slot.hour}:00:00Z`).getTime() / 1000) + RATE_LIMIT_TTL_SECONDS;
+    return conditional(
+      this.doc.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: { ...keys.replyClaim(inboundKey, kind), type: 'reply-claim', kind },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Key: keys.limit(slot.scope, slot.hour),
+          UpdateExpression: 'ADD #m :m SET #ttl = :ttl',
+          // A set, not a counter: the member a replay brings again is already in it.
+          ConditionExpression: 'attribute_not_exists(#m) OR size(#m) < :max OR contains(#m, :member)',
+          ExpressionAttributeNames: { '#m': 'members', '#ttl': TABLE_KEYS.ttl },
+          ExpressionAttributeValues: { ':m': new Set([slot.member]), ':member': slot.member, ':max': slot.max, ':ttl': expiresAt },
         }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+      ),
+    );
   }
 
   async recordOutbound(w: OutboundWrite): Promise<void> {
     const texts = w.outboundTexts ? { set: 'SET outboundTexts = :texts ', values: { ':texts': w.outboundTexts } } : { set: '', values: {} };
+    const ties = new Set(w.sentTo.keys);
     await Promise.all([
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.ticket(w.ticket.key),
+          Key: keys.ticket(w.ticketKey),
           UpdateExpression: `${texts.set}ADD messageKeys :mk`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ...texts.values, ':mk': new Set([w.message.key]) },
         }),
       ),
-      this.batchWrite([
-        ...w.threadKeys.map((id) => ({ ...keys.threadKey(id), type: 'thread-key', ticketKey: w.ticket.key, role: w.message.role })),
+      this.table.batchWrite([
+        ...[...new Set([...w.threadKeys, ...w.sentTo.keys])].map((id) =>
+          threadKeyItem(id, w.ticketKey, { role: w.message.role, ...(ties.has(id) && w.sentTo.recipients.length ? { sentTo: w.sentTo.recipients } : {}) }),
+        ),
         messageToItem(w.message),
       ]),
     ]);
+  }
+
+  async outboundRecorded(messages: { ticketKey: string; messageKey: string }[]): Promise<Set<string>> {
+    const items = await this.table.batchGet(messages.map((m) => keys.message(m.ticketKey, m.messageKey)));
+    return new Set(items.map((item) => `${item.ticketKey as string}/${item.key as string}`));
   }
 
   async markBouncing(address: string, detail: string, at: string): Promise<void> {
@@ -502,8 +535,20 @@ export class DynamoTicketStore implements TicketStore {
     );
   }
 
+  async clearBouncing(address: string): Promise<void> {
+    await conditional(this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.requester(address),
+        UpdateExpression: 'SET bouncing = :no REMOVE bounceDetail',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':no': false },
+      }),
+    ));
+  }
+
   async getTicketById(number: number): Promise<Ticket | null> {
-    const [alias] = await this.batchGet([keys.alias(number)]);
+    const [alias] = await this.table.batchGet([keys.alias(number)]);
     if (!alias) return null;
     const ticket = (await this.getTickets([alias.ticketKey as string])).get(alias.ticketKey as string);
     return ticket && ticket.number === number ? ticket : null;
@@ -511,12 +556,13 @@ export class DynamoTicketStore implements TicketStore {
 
   /** Every ticket, for the CLI listing. An operator's view, not a hot path: Scan is fine here. */
   async listTickets(): Promise<Ticket[]> {
-    const items = await this.scanAll('begins_with(pk, :t) AND sk = :s', { ':t': 'T#', ':s': 'T' });
-    return items.map(itemToTicket).sort((a, b) => a.number - b.number);
+    const items = await this.table.scanAll('begins_with(pk, :t) AND sk = :s', { ':t': 'T#', ':s': 'T' });
+    // A ticket without its number is still being created (or its delivery will be retried).
+    return items.map(itemToTicket).filter((t) => t.number > 0).sort((a, b) => a.number - b.number);
   }
 
   async listMessages(ticketKey: string): Promise<ThreadMessage[]> {
-    const items = await this.queryAll({
+    const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
       ExpressionAttributeValues: { ':pk': keys.ticket(ticketKey).pk, ':m': 'M#' },
     });
@@ -528,7 +574,7 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async listQuarantine(): Promise<ReceiptRecord[]> {
-    const items = await this.queryAll({
+    const items = await this.table.queryAll({
       IndexName: TABLE_KEYS.openByActivity.name,
       KeyConditionExpression: '#p = :q',
       ExpressionAttributeNames: { '#p': TABLE_KEYS.openByActivity.pk },
@@ -542,7 +588,7 @@ export class DynamoTicketStore implements TicketStore {
 
   private openTicketsOf(address: string, since: string): Promise<Ticket[]> {
     const { name, pk, sk } = TABLE_KEYS.byRequester;
-    return this.queryAll({
+    return this.table.queryAll({
       IndexName: name,
       KeyConditionExpression: '#pk = :pk AND #sk >= :since',
       ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
@@ -561,62 +607,5 @@ export class DynamoTicketStore implements TicketStore {
         ExpressionAttributeValues: { ':t': t.createdAt, ':name': t.requesterName, ':type': 'requester', ':k': new Set([t.key]) },
       }),
     );
-  }
-
-  private async batchGet(wanted: { pk: string; sk: string }[]): Promise<Item[]> {
-    const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-    const results: Item[] = [];
-    for (const part of chunk(unique, BATCH_GET_LIMIT)) {
-      let request: Record<string, { Keys: Item[] }> | undefined = { [this.tableName]: { Keys: part } };
-      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-        if (attempt > MAX_BATCH_RETRIES) throw new StoreError(`BatchGet still throttled after ${MAX_BATCH_RETRIES} retries`);
-        if (attempt) await backoff(attempt);
-        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
-        results.push(...(out.Responses?.[this.tableName] ?? []));
-        request = out.UnprocessedKeys as typeof request;
-      }
-    }
-    return results;
-  }
-
-  private async batchWrite(items: Item[]): Promise<void> {
-    const unique = [...new Map(items.map((i) => [`${i.pk}|${i.sk}`, i])).values()];
-    await Promise.all(
-      chunk(unique, BATCH_WRITE_LIMIT).map(async (part) => {
-        let request: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
-          [this.tableName]: part.map((Item) => ({ PutRequest: { Item } })),
-        };
-        for (let attempt = 0; request && Object.keys(request).length; attempt++) {
-          if (attempt > MAX_BATCH_RETRIES) throw new StoreError(`BatchWrite still throttled after ${MAX_BATCH_RETRIES} retries`);
-          if (attempt) await backoff(attempt);
-          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
-          request = out.UnprocessedItems as typeof request;
-        }
-      }),
-    );
-  }
-
-  private async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
-  private async scanAll(filter: string, values: Item): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.doc.send(
-        new ScanCommand({ TableName: this.tableName, FilterExpression: filter, ExpressionAttributeValues: values, ExclusiveStartKey: start }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
   }
 }

@@ -23,7 +23,7 @@ export function inboundCounts(results: InboundResult[]): Record<string, number> 
   for (const r of results) {
     add(OUTCOME_METRIC[r.outcome]);
     add('MailSent', r.replies.length);
-    // Every held-back mail is said in the reason as "no <kind> sent: <why>" (src/pipeline/inbound.ts).
+    // Every held-back auto-reply is said in the reason as "no <kind> sent: <why>" (outcomeNote in src/pipeline/effects.ts).
     add('AutoRepliesSuppressed', r.reason.match(/\bno (ack|missing-info|duplicate-notice) sent: /g)?.length ?? 0);
   }
   return counts;

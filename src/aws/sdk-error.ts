@@ -4,8 +4,17 @@ export interface SdkFailure {
   answered: boolean;
   code: string;
   retryable: boolean;
+  /**
+   * The request may have reached the service and been acted on, though we never saw the answer
+   * (a dropped connection, a timeout). False when the service answered, or the connection was
+   * never made.
+   */
+  uncertain: boolean;
   message: string;
 }
+
+/** Network errors that mean the request never left: nothing can have been sent. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CredentialsProviderError']);
 
 export function sdkFailure(err: unknown): SdkFailure {
   const e = err as {
@@ -21,5 +30,5 @@ export function sdkFailure(err: unknown): SdkFailure {
   const answered = e.$fault !== undefined || typeof e.$metadata?.httpStatusCode === 'number';
   const code = answered ? (e.name ?? 'Error') : (e.code ?? e.name ?? 'Error');
   const retryable = Boolean(e.$retryable) || e.$fault === 'server' || /Throttl/i.test(code) || !answered;
-  return { answered, code, retryable, message: e.message ?? String(err) };
+  return { answered, code, retryable, uncertain: !answered && !NEVER_SENT.has(code), message: e.message ?? String(err) };
 }

@@ -78,8 +78,12 @@ function sendError(err: unknown, to: string[]): MailSendError {
   const f = sdkFailure(err);
   // SES error messages can quote the recipient's address; keep only domains in ours.
   const detail = maskAddresses(f.message);
-  const what = f.answered ? `SES rejected the mail to ${domainsOf(to)}` : `could not reach SES to send the mail to ${domainsOf(to)}`;
-  return new MailSendError(`${what}: ${f.code}: ${detail}`, f.code, f.retryable, { cause: err });
+  const what = f.answered
+    ? `SES rejected the mail to ${domainsOf(to)}`
+    : f.uncertain
+      ? `SES's answer about the mail to ${domainsOf(to)} was lost (it may have been sent)`
+      : `could not reach SES to send the mail to ${domainsOf(to)}`;
+  return new MailSendError(`${what}: ${f.code}: ${detail}`, f.code, f.retryable, { cause: err, uncertain: f.uncertain });
 }
 
 function domainsOf(addresses: string[]): string {

@@ -78,6 +78,10 @@ function publishError(err: unknown, event: TicketEventMessage, topicArn: string)
   const f = sdkFailure(err);
   const what = `${event.type} event for ${event.ticketId} to topic ${topicArn}`;
   const detail = redactAddresses(f.message);
-  const message = f.answered ? `SNS rejected the ${what}: ${f.code}: ${detail}` : `could not reach SNS to publish the ${what}: ${f.code}: ${detail}`;
-  return new EventPublishError(message, f.code, f.retryable, { cause: err });
+  const message = f.answered
+    ? `SNS rejected the ${what}: ${f.code}: ${detail}`
+    : f.uncertain
+      ? `SNS's answer about the ${what} was lost (it may have been published): ${f.code}: ${detail}`
+      : `could not reach SNS to publish the ${what}: ${f.code}: ${detail}`;
+  return new EventPublishError(message, f.code, f.retryable, { cause: err, uncertain: f.uncertain });
 }

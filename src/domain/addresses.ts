@@ -55,12 +55,17 @@ export interface RequesterChoice {
 
 /**
  * Who the ticket is for. A single Reply-To that is not ours names the person to answer
- * (contact forms send From a no-reply address); otherwise the From address.
+ * (contact forms send From a no-reply address), when the From domain vouches for the mail
+ * (`authenticated`): otherwise anyone could send answers meant for the From person elsewhere.
+ * Else the From address.
  */
-export function chooseRequester(msg: InboundMessage, book: AddressBook): RequesterChoice | null {
+export function chooseRequester(msg: InboundMessage, book: AddressBook, authenticated: boolean): RequesterChoice | null {
   const from = msg.from;
   const replyTo = msg.replyTo.filter((m) => !isSupportAddress(m.address, book));
   const single = replyTo.length === 1 ? replyTo[0] : undefined;
+  if (single && from && single.address !== from.address && !authenticated) {
+    return { requester: from, reason: `Reply-To ${single.address} not used: the mail is not authenticated, so answers go to From ${from.address}` };
+  }
   if (single && single.address !== from?.address) {
     const why = from
       ? looksNoReply(from.address)

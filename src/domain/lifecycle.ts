@@ -109,7 +109,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * A resolved ticket without a (readable) resolvedAt is reopened: its context is worth more than a fresh start.
  */
 export function requesterReplyEffect(
-  ticket: { status: TicketStatus; resolvedAt: string | null },
+  ticket: { id: string; status: TicketStatus; resolvedAt: string | null },
   visibleText: string,
   now: Date,
   reopenWithinDays: number,
@@ -123,7 +123,7 @@ export function requesterReplyEffect(
     case 'closed': {
       const thanks = thanksVerdict(visibleText);
       if (thanks.onlyThanks) return { kind: 'record-only', why: `${thanks.reason}: recorded on the closed ticket` };
-      return { kind: 'new-linked', why: `the ticket is closed and the reply is more than thanks (${thanks.reason}): a new ticket linked to it` };
+      return { kind: 'new-linked', why: `the ticket is closed and the reply is more than thanks (${thanks.reason}): a new ticket linked to ${ticket.id}` };
     }
     case 'resolved': {
       const thanks = thanksVerdict(visibleText);
@@ -136,7 +136,7 @@ export function requesterReplyEffect(
       if (now.getTime() - resolvedMs > reopenWithinDays * DAY_MS) {
         return {
           kind: 'new-linked',
-          why: `the ticket was resolved at ${ticket.resolvedAt}, more than ${window} ago, and the reply is more than thanks (${thanks.reason}): a new ticket linked to it`,
+          why: `the ticket was resolved at ${ticket.resolvedAt}, more than ${window} ago, and the reply is more than thanks (${thanks.reason}): a new ticket linked to ${ticket.id}`,
         };
       }
       return {

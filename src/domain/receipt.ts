@@ -14,7 +14,8 @@ export const ALL_PASS: Verdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dk
 
 /** Where a raw mail came from and what the receiving side said about it. */
 export interface Receipt {
-  source: 'ses' | 's3' | 'imap' | 'smtp';
+  /** `replay`: an operator re-ran quarantined mail (`ticketing replay`); the limits for new mail do not apply. */
+  source: 'ses' | 's3' | 'imap' | 'smtp' | 'replay';
   /** Blob key of the raw message (kept before and after processing). */
   rawKey: string;
   receivedAt: string;
@@ -24,14 +25,6 @@ export interface Receipt {
   verdicts: Verdicts | null;
 }
 
-/** Staff power needs DKIM or SPF to pass and DMARC not to fail. */
-export function authentication(verdicts: Verdicts): { passed: boolean; detail: string } {
-  const aligned = verdicts.dkim === 'PASS' || verdicts.spf === 'PASS';
-  if (verdicts.dmarc === 'FAIL') return { passed: false, detail: 'DMARC failed' };
-  if (!aligned) return { passed: false, detail: `neither DKIM (${verdicts.dkim}) nor SPF (${verdicts.spf}) passed` };
-  return { passed: true, detail: `${verdicts.dkim === 'PASS' ? 'DKIM' : 'SPF'} passed` };
-}
-
 /** Mail we must not turn into a ticket at all; it is kept in quarantine for a person to look at. */
 export function quarantineVerdict(verdicts: Verdicts): string | null {
   if (verdicts.virus === 'FAIL') return 'SES virus scan: FAIL (held so no one opens the attachment)';
@@ -39,35 +32,15 @@ export function quarantineVerdict(verdicts: Verdicts): string | null {
   return null;
 }
 
-const VERDICT_WORDS: Record<string, VerdictStatus> = {
-  pass: 'PASS',
-  fail: 'FAIL',
-  softfail: 'FAIL',
-  none: 'GRAY',
-  neutral: 'GRAY',
-  temperror: 'PROCESSING_FAILED',
-  permerror: 'PROCESSING_FAILED',
-};
-
 /**
- * Verdicts from the headers SES writes into stored mail (X-SES-*-Verdict and its own
- * Authentication-Results), for deliveries that arrive as plain S3 events without a receipt.
+ * The spam and virus verdicts SES writes into the mail it stores (X-SES-Spam-Verdict,
+ * X-SES-Virus-Verdict), for S3-triggered deliveries that come without a receipt. Sender
+ * authentication is read from SES's own Authentication-Results header (sender-trust.ts).
  */
-export function verdictsFromHeaders(headers: Record<string, string[]>, authservId = 'amazonses.com'): Verdicts {
+export function sesVerdictsFromHeaders(headers: Record<string, string[]>): Verdicts {
   const ses = (name: string): VerdictStatus => {
     const value = headers[name]?.[0]?.trim().toUpperCase();
     return value === 'PASS' || value === 'FAIL' || value === 'GRAY' || value === 'PROCESSING_FAILED' ? value : 'GRAY';
   };
-  const results = (headers['authentication-results'] ?? []).find((h) => h.trim().toLowerCase().startsWith(authservId));
-  const method = (name: string): VerdictStatus => {
-    const word = results ? new RegExp(`\\b${name}=([a-z]+)`, 'i').exec(results)?.[1]?.toLowerCase() : undefined;
-    return (word && VERDICT_WORDS[word]) || 'GRAY';
-  };
-  return {
-    spam: ses('x-ses-spam-verdict'),
-    virus: ses('x-ses-virus-verdict'),
-    spf: method('spf'),
-    dkim: method('dkim'),
-    dmarc: method('dmarc'),
-  };
+  return { spam: ses('x-ses-spam-verdict'), virus: ses('x-ses-virus-verdict'), spf: 'GRAY', dkim: 'GRAY', dmarc: 'GRAY' };
 }

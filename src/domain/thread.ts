@@ -1,5 +1,6 @@
 import type { InboundMessage } from '../mail/types.js';
 import { isStaffAddress, isSupportAddress, localPart, type AddressBook } from './addresses.js';
+import { authenticationWords, isAuthenticated, type SenderAuthentication } from './sender-trust.js';
 
 /** How many References ids we look up: long threads carry dozens, the newest matter most. */
 const MAX_REFERENCE_LOOKUPS = 40;
@@ -89,13 +90,19 @@ function newReason(msg: InboundMessage): string {
   return 'a new conversation: no In-Reply-To, References or ticket tag';
 }
 
-/** Staff status needs the address AND passing authentication; the reason says which failed. */
+/**
+ * Staff status needs a staff address as the one From AND a From domain that vouches for the
+ * mail (DMARC pass, or DKIM aligned with it); the note says which failed.
+ */
 export function staffStanding(
   sender: string | null,
+  fromCount: number,
   book: AddressBook,
-  auth: { passed: boolean; detail: string },
+  auth: SenderAuthentication,
 ): { isStaff: boolean; note: string | null } {
   if (!sender || !isStaffAddress(sender, book)) return { isStaff: false, note: null };
-  if (auth.passed) return { isStaff: true, note: null };
-  return { isStaff: false, note: `${sender} looks like staff but ${auth.detail}, so it is treated as a stranger` };
+  if (fromCount > 1) return { isStaff: false, note: `${sender} looks like staff but From names ${fromCount} addresses, so it is treated as a stranger` };
+  if (isAuthenticated(auth)) return { isStaff: true, note: null };
+  const why = auth.dmarc === 'FAIL' ? 'DMARC failed' : authenticationWords(auth);
+  return { isStaff: false, note: `${sender} looks like staff but ${why}, so it is treated as a stranger` };
 }

@@ -1,4 +1,5 @@
 /** The ticket model and its naming. No I/O. */
+import { createHash } from 'node:crypto';
 
 export type TicketStatus = 'open' | 'awaiting-info' | 'waiting-on-requester' | 'resolved' | 'closed';
 
@@ -77,7 +78,10 @@ export interface ThreadMessage {
   subject: string;
   date: string | null;
   receivedAt: string;
+  /** What the person wrote, without quotes and signatures; at most an excerpt when `textBlobKey` is set. */
   visibleText: string;
+  /** Where the whole visible text is kept when it is too long for the item (a pasted log). */
+  textBlobKey?: string;
   rawBlobKey: string;
   attachments: { filename: string; contentType: string; size: number; blobKey?: string }[];
   /** Why this message is on this ticket, in words. */
@@ -99,4 +103,9 @@ export function parseTicketId(prefix: string, id: string): number | null {
 
 export function isOpen(status: TicketStatus): boolean {
   return !CLOSED_STATUSES.includes(status);
+}
+
+/** Stable short key for a Message-ID: ticket and message items are keyed by it, so replays converge. */
+export function messageKey(messageId: string): string {
+  return createHash('sha256').update(messageId).digest('hex').slice(0, 24);
 }

@@ -8,7 +8,7 @@ import { S3Blobs } from '../aws/s3-blobs.js';
 import { SesMailer } from '../aws/ses-mailer.js';
 import { SnsTicketEvents } from '../aws/sns-events.js';
 import type { Config } from '../config.js';
-import { addressBook, messageKey, type InboundResult } from '../pipeline/inbound.js';
+import { addressBook, type InboundResult } from '../pipeline/inbound.js';
 import type { Clock, TicketStore } from '../pipeline/ports.js';
 import { runStaleJob } from '../pipeline/stale-job.js';
 import { sesEventFor, sesLikeId } from './ingest.js';
@@ -115,7 +115,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   const runStale = (): void => {
     if (staleRun) return;
     staleRun = track(
-      runStaleJob({ store: deps.store, mailer: deps.mailer, clock }, config, addressBook(config), messageKey)
+      runStaleJob({ store: deps.store, mailer: deps.mailer, events: deps.events, clock }, config, addressBook(config))
         .then(({ result }) => {
           const { flagged, cleared, digest, nudged, closed, slot, alreadyRan, problems } = result;
           print(`stale job: ${JSON.stringify({ flagged, cleared, digest, nudged, closed, slot, alreadyRan, problems })}`);

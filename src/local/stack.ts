@@ -184,8 +184,9 @@ export function createAwsClients(target: AwsClientTarget): AwsClients {
   const dynamo = new DynamoDBClient({ ...clientConfig, endpoint: endpoints.dynamodb });
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const s3 = new S3Client({ ...clientConfig, endpoint: endpoints.s3, forcePathStyle: true });
-  const ses = new SESClient({ ...clientConfig, endpoint: endpoints.ses });
-  const sns = new SNSClient({ ...clientConfig, endpoint: endpoints.sns });
+  // One attempt per send: SES and SNS calls are not idempotent, so the effect runner decides what to retry.
+  const ses = new SESClient({ ...clientConfig, endpoint: endpoints.ses, maxAttempts: 1 });
+  const sns = new SNSClient({ ...clientConfig, endpoint: endpoints.sns, maxAttempts: 1 });
   return {
     dynamo,
     doc,

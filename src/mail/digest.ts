@@ -50,10 +50,23 @@ export interface DigestInput {
   /** Ticket ids the job reminded / auto-closed this run (a short line each). */
   nudged: string[];
   closed: string[];
+  /** Mail of ours that failed, or may not have gone out, since the last digest: a person should look. */
+  undelivered?: UndeliveredLine[];
+  /** Stale and unreachable tickets left out of the lists (a digest lists a bounded number). */
+  omitted?: { stale: number; unreachable: number };
   /** Whether the "all clear" mail is wanted when stale and unreachable are empty (see digestIsDue). */
   allClear: boolean;
   /** IANA zone for the date in the subject and the check time; UTC when absent. */
   timeZone?: string;
+}
+
+export interface UndeliveredLine {
+  ticketId: string | null;
+  kind: string;
+  to: string;
+  /** failed: the provider refused it; unconfirmed: sent or not, nobody heard back. */
+  state: 'failed' | 'unconfirmed';
+  detail: string;
 }
 
 export interface RenderedDigest {
@@ -63,8 +76,8 @@ export interface RenderedDigest {
 }
 
 /** Whether there is a digest to send: something to list, or an all-clear that was asked for. */
-export function digestIsDue(d: Pick<DigestInput, 'stale' | 'unreachable' | 'allClear'>): boolean {
-  return d.stale.length > 0 || d.unreachable.length > 0 || d.allClear;
+export function digestIsDue(d: Pick<DigestInput, 'stale' | 'unreachable' | 'allClear' | 'undelivered'>): boolean {
+  return d.stale.length > 0 || d.unreachable.length > 0 || (d.undelivered?.length ?? 0) > 0 || d.allClear;
 }
 
 /** A long subject is clipped in the digest (the ticket has it whole); wrapping does the rest. */
@@ -89,6 +102,8 @@ interface Section {
   /** Why the section is there and what to do, for sections that need it. */
   note: Paragraph | null;
   tickets: DigestTicket[];
+  /** Lines that are not tickets (mail that did not go out). */
+  lines?: Paragraph[];
 }
 
 interface Summary {
@@ -136,11 +151,15 @@ function plan(d: DigestInput): Digest {
   const team = `[${receivedLine(d.teamName)}]`;
   const title = p`${d.teamName} stale-ticket digest, ${date}`;
 
+  const undelivered = d.undelivered ?? [];
+  const omitted = (d.omitted?.stale ?? 0) + (d.omitted?.unreachable ?? 0);
   const what = d.stale.length
-    ? `${count(d.stale.length, 'stale ticket')}: ${breakdown}${people ? `; ${count(people, 'unreachable requester')}` : ''}`
+    ? `${count(d.stale.length + (d.omitted?.stale ?? 0), 'stale ticket')}: ${breakdown}${people ? `; ${count(people, 'unreachable requester')}` : ''}`
     : people
       ? `No stale tickets; ${count(people, 'unreachable requester')}`
-      : 'All clear: no stale tickets';
+      : undelivered.length
+        ? `No stale tickets; ${count(undelivered.length, 'mail')} did not go out`
+        : 'All clear: no stale tickets';
   const subject = `${team} ${what} (${date})`;
 
   const staleLine = d.stale.length ? p`${count(d.stale.length, 'stale ticket')}: ${breakdown}` : null;
@@ -148,6 +167,8 @@ function plan(d: DigestInput): Digest {
   if (unreachable.length) others.push({ words: unreachable.length === 1 ? p`1 ticket whose requester we cannot reach` : p`${String(unreachable.length)} tickets whose requester we cannot reach`, ids: [] });
   if (d.nudged.length) others.push({ words: p`Reminded ${count(d.nudged.length, 'quiet requester')}:`, ids: d.nudged });
   if (d.closed.length) others.push({ words: p`Closed ${count(d.closed.length, 'ticket')} nobody answered:`, ids: d.closed });
+  if (omitted) others.push({ words: p`${count(omitted, 'more ticket')} not listed here (the digest lists the oldest); ticketing tickets lists them all`, ids: [] });
+  if (undelivered.length) others.push({ words: p`${count(undelivered.length, 'mail')} of ours did not go out, or may not have (listed last)`, ids: [] });
 
   const sections: Section[] = groups.map((g) => ({
     heading: g.priority === null ? p`No priority · ${count(g.tickets.length, 'ticket')}` : p`${g.priority} · ${count(g.tickets.length, 'ticket')}`,
@@ -161,15 +182,33 @@ function plan(d: DigestInput): Digest {
       tickets: unreachable,
     });
   }
+  if (undelivered.length) {
+    sections.push({
+      heading: p`Mail that did not go out · ${count(undelivered.length, 'mail')}`,
+      note: p`"May not have gone out" means the mail service's answer was lost, so we do not send it again (that could deliver it twice): check with the person, and answer them from your mail client if they did not get it.`,
+      tickets: [],
+      lines: undelivered.map((u) =>
+        u.state === 'unconfirmed'
+          ? p`${u.ticketId ?? 'No ticket'} · ${u.kind} to ${u.to}: may not have gone out (${clip(u.detail, 160)})`
+          : p`${u.ticketId ?? 'No ticket'} · ${u.kind} to ${u.to}: could not be sent (${clip(u.detail, 160)})`,
+      ),
+    });
+  }
   const first = sections[0]?.tickets[0];
-  const listed = d.stale.length + unreachable.length;
+  const listed = d.stale.length + unreachable.length + undelivered.length;
 
   return {
     input: d,
     subject,
     title,
     date,
-    heading: d.stale.length ? p`${count(d.stale.length, 'stale ticket')}` : unreachable.length ? p`Cannot reach ${count(people, 'requester')}` : p`All clear`,
+    heading: d.stale.length
+      ? p`${count(d.stale.length + (d.omitted?.stale ?? 0), 'stale ticket')}`
+      : unreachable.length
+        ? p`Cannot reach ${count(people, 'requester')}`
+        : undelivered.length
+          ? p`${count(undelivered.length, 'mail')} did not go out`
+          : p`All clear`,
     preview: first ? join([...(staleLine ? [staleLine] : []), ...others.map(summaryParagraph), p`First: ${first.id}, ${clip(first.subject, 60)}`], ' · ') : p`No ticket has waited longer than it should.`,
     summary: { byPriority: byPriorityCounts, noPriority: 'No priority', stale: staleLine, others },
     howTo: listed
@@ -298,6 +337,7 @@ function renderText(g: Digest): string {
     const parts = [`\n${heading}\n${'='.repeat(Math.min([...heading].length, TEXT_WIDTH))}`];
     if (section.note) parts.push(wrap(paragraphText(section.note), TEXT_WIDTH));
     parts.push(...section.tickets.map((t) => ticketText(t, g.input)));
+    if (section.lines) parts.push(section.lines.map((line) => wrap(paragraphText(line), TEXT_WIDTH, '  - ', '    ')).join('\n'));
     out.push(parts.join('\n\n'));
   }
   out.push(`-- \n${wrap(paragraphText(g.footer), TEXT_WIDTH)}`);
@@ -345,6 +385,7 @@ function renderHtml(g: Digest): string {
     body.push(`<h2 style="margin:20px 0 10px 0;font-size:17px;line-height:24px;font-weight:700;color:${COLORS.heading};${BREAK_ANYWHERE}">${paragraphHtml(section.heading)}</h2>`);
     if (section.note) body.push(`<p style="margin:0 0 12px 0;font-size:14px;line-height:20px;${BREAK_ANYWHERE}">${paragraphHtml(section.note)}</p>`);
     body.push(...section.tickets.map((t) => ticketHtml(t, g.input)));
+    if (section.lines) body.push(`<ul style="margin:0 0 16px 0;padding:0 0 0 20px;font-size:14px;line-height:20px;">${section.lines.map((line) => `<li style="margin:0 0 6px 0;${BREAK_ANYWHERE}">${paragraphHtml(line)}</li>`).join('')}</ul>`);
   }
   return htmlDocument({
     title: g.subject,

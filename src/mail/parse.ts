@@ -795,6 +795,7 @@ export async function parseMail(
 
   const addresses = (name: string) => parseAddressList(table.raw.get(name) ?? []);
   const fromHeader = table.raw.get('from')?.[0];
+  const fromMailboxes = parseAddressList(table.raw.get('from') ?? []);
 
   return {
     messageId,
@@ -802,6 +803,7 @@ export async function parseMail(
     rawSha256,
     rawSize: meter.bytes,
     from: fromHeader !== undefined ? (parseAddressList([fromHeader])[0] ?? null) : null,
+    fromMailboxes,
     to: addresses('to'),
     cc: addresses('cc'),
     replyTo: addresses('reply-to'),

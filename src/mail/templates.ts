@@ -200,6 +200,23 @@ export const staffTemplates = {
     });
   },
 
+  /** To the staff list, at most once an hour per address: that address's new requests are being held. */
+  limitNotice(ctx: { teamName: string; supportAddress: string; staffList: string; requester: string; max: number; hour: string; heldSubject: string }): RenderedMail {
+    const about: TicketContext = { ticketId: 'On hold', subject: `New requests from ${ctx.requester}`, requesterName: '', supportAddress: ctx.supportAddress, teamName: ctx.teamName };
+    return render(about, {
+      preview: p`${ctx.requester} has opened ${String(ctx.max)} tickets this hour; further new requests are held.`,
+      heading: p`New requests from ${ctx.requester} are on hold`,
+      blocks: [
+        p`${ctx.requester} has opened ${String(ctx.max)} tickets in the hour from ${ctx.hour}:00 UTC, the most one address may open in an hour (limits.newTicketsPerSenderPerHour in the configuration).`,
+        p`Their further new requests this hour are kept in quarantine, not lost. The first one held is:`,
+        quote(ctx.heldSubject || '(no subject)'),
+        p`Replies on their existing tickets still arrive as usual. If the requests are genuine, bring them in with ${strong('ticketing replay --quarantined')}.`,
+      ],
+      signOff: [p`${ctx.teamName} ticketing`],
+      footer: p`You're getting this as a member of ${ctx.staffList}, at most once an hour for each address.`,
+    });
+  },
+
   /** An internal note, to the staff list; replies to it stay internal too. */
   note(ctx: TicketContext & { author: string; text: string; staffList: string }): RenderedMail {
     return render(ctx, {

@@ -24,7 +24,10 @@ export interface InboundMessage {
   /** sha256 of the raw bytes, hex. */
   rawSha256: string;
   rawSize: number;
+  /** The first mailbox of the first From header. */
   from: Mailbox | null;
+  /** Every mailbox of every From header: a mail From two people speaks for neither. */
+  fromMailboxes: Mailbox[];
   to: Mailbox[];
   cc: Mailbox[];
   replyTo: Mailbox[];

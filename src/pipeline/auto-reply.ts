@@ -3,7 +3,8 @@ import { isSupportAddress, looksNoReply, type AddressBook } from '../domain/addr
 import type { RequesterProfile, Ticket } from '../domain/ticket.js';
 import { templates, type TicketContext } from '../mail/templates.js';
 import type { InboundMessage } from '../mail/types.js';
-import { receivingAddress, sendTicketMail, ticketSubject, type MailPorts, type SentReply } from './outbound.js';
+import { planned, suppressedEffect, type PlannedEffect } from './effects.js';
+import { planTicketMail, receivingAddress, ticketSubject, type SentReply } from './outbound.js';
 
 export type { SentReply };
 
@@ -11,7 +12,6 @@ export type ReplyPlan =
   | { kind: 'ack' }
   | { kind: 'missing-info'; asks: string[]; followUp: boolean }
   | { kind: 'duplicate-notice'; duplicateOfId: string };
-
 
 /**
  * Why no auto-reply may go to this requester, or null. Machine mail never gets here; these are
@@ -24,8 +24,6 @@ export function replySuppression(requester: string, profile: RequesterProfile | 
   if (profile?.bouncing) return `mail to ${requester} bounces (${profile.bounceDetail ?? 'bounce recorded'}), so nothing is sent`;
   return null;
 }
-
-
 
 function render(plan: ReplyPlan, ctx: TicketContext) {
   switch (plan.kind) {
@@ -47,26 +45,14 @@ export interface AutoReplyInput {
   now: Date;
 }
 
-export interface AutoReplyOutcome {
-  sent: SentReply | null;
-  suppressed: string | null;
-}
-
 /**
- * Sends one auto-reply for one inbound mail to the ticket's requester, unless a person-level
- * rule holds it back; at most once, and within the hourly limits (src/pipeline/outbound.ts).
+ * One auto-reply for one inbound mail to the ticket's requester, planned; held back (with the
+ * reason kept in the plan) when a person-level rule says so. The hourly limits are taken when
+ * it is sent (src/pipeline/effect-runner.ts).
  */
-export async function sendAutoReply(
-  input: AutoReplyInput,
-  ports: MailPorts,
-  config: Config,
-  book: AddressBook,
-  messageKey: (messageId: string) => string,
-): Promise<AutoReplyOutcome> {
+export function planAutoReply(input: AutoReplyInput, config: Config, book: AddressBook): PlannedEffect {
   const { plan, ticket, inbound } = input;
   const to = ticket.requester;
-  const suppressed = replySuppression(to, input.profile, config, book);
-  if (suppressed) return { sent: null, suppressed };
   const ctx: TicketContext = {
     ticketId: ticket.id,
     subject: ticket.subject,
@@ -74,7 +60,7 @@ export async function sendAutoReply(
     supportAddress: receivingAddress(inbound, book),
     teamName: config.teamName,
   };
-  return sendTicketMail(
+  const mail = planTicketMail(
     {
       kind: plan.kind,
       to: [to],
@@ -86,10 +72,10 @@ export async function sendAutoReply(
       limitFor: to,
       toRequester: true,
     },
-    input,
-    ports,
+    { ticket, inbound, inboundKey: input.inboundKey, now: input.now },
     config,
     book,
-    messageKey,
   );
+  const suppressed = replySuppression(to, input.profile, config, book);
+  return suppressed ? suppressedEffect(plan.kind, { type: 'mail', mail }, suppressed) : planned(plan.kind, { type: 'mail', mail });
 }

@@ -7,8 +7,15 @@ export class DeliveryError extends Error {
     readonly code: string,
     /** Worth trying again later (throttling, provider server faults, network trouble). */
     readonly retryable: boolean,
-    options: { cause: unknown },
+    options: { cause: unknown; uncertain?: boolean },
   ) {
-    super(message, options);
+    super(message, { cause: options.cause });
+    this.uncertain = options.uncertain ?? false;
   }
+
+  /**
+   * The provider may have taken it although we never heard back (the connection dropped after
+   * the request went out, a timeout): sending again could deliver it twice.
+   */
+  readonly uncertain: boolean;
 }

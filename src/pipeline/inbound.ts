@@ -1,25 +1,32 @@
-import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Config } from '../config.js';
-import { chooseRequester, isStaffAddress, isSupportAddress, visibleParticipants, withoutPlus, type AddressBook } from '../domain/addresses.js';
+import { chooseRequester, domainOf, isStaffAddress, isSupportAddress, visibleParticipants, withoutPlus, type AddressBook } from '../domain/addresses.js';
+import { deliveryReport, EMBEDDED_HEADER_TYPES, EMBEDDED_SNIFF_BYTES, type DeliveryReport } from '../domain/bounce.js';
+import { requesterReplyEffect, type RequesterReplyEffect, type TicketEvent } from '../domain/lifecycle.js';
 import { classifyMachineMail, type MachineVerdict } from '../domain/machine-mail.js';
-import { authentication, quarantineVerdict, verdictsFromHeaders, type Receipt } from '../domain/receipt.js';
-import { deliveryReport, EMBEDDED_HEADER_TYPES, EMBEDDED_SNIFF_BYTES } from '../domain/bounce.js';
 import { missingDetails, stillMissing } from '../domain/missing-info.js';
+import { quarantineVerdict, sesVerdictsFromHeaders, type Receipt } from '../domain/receipt.js';
+import { authenticationWords, isAuthenticated, isForged, senderAuthentication, type SenderAuthentication } from '../domain/sender-trust.js';
 import { fingerprint, percent, similarity, type Similarity } from '../domain/similarity.js';
-import { escalate, triage } from '../domain/triage.js';
 import { decideThread, findTicketTag, staffStanding, threadKeysToLookUp } from '../domain/thread.js';
-import { formatTicketId, isOpen, type Priority, type Ticket, type TicketChanges, type ThreadMessage } from '../domain/ticket.js';
+import { escalate, triage } from '../domain/triage.js';
+import { formatTicketId, isOpen, messageKey, type Priority, type RequesterProfile, type Ticket, type TicketChanges, type ThreadMessage } from '../domain/ticket.js';
 import { MalformedMailError, parseMail, type AttachmentSink } from '../mail/parse.js';
 import type { InboundMessage, Mailbox } from '../mail/types.js';
 import { extractVisibleText } from '../mail/visible-text.js';
-import { requesterReplyEffect, type RequesterReplyEffect, type TicketEvent } from '../domain/lifecycle.js';
-import { sendAutoReply, type ReplyPlan } from './auto-reply.js';
-import type { Cause, SentReply } from './outbound.js';
-import { EventPublishError, type TicketEventPublisher, type TicketEventType } from './ticket-events.js';
-import { notifyStaff, staffEffect, staffMails, type Shared } from './staff.js';
-import { MailSendError, type Mailer } from './mailer.js';
+import { planAutoReply, type ReplyPlan } from './auto-reply.js';
+import { ANALYSED_TEXT_CHARS, boundedLine, boundedList, boundedText, MAX_REASON_CHARS, MAX_SUBJECT_CHARS, STORED_TEXT_BYTES } from './bounds.js';
+import { runPlan } from './effect-runner.js';
+import { isSettled, outcomeNote, planned, sentMails, type EffectOutcome, type EffectPlan, type PlannedEffect } from './effects.js';
+import type { Mailer } from './mailer.js';
+import { returnPathIn, sentReply, type Cause, type SentReply } from './outbound.js';
 import type { BlobStore, Clock, InboundLookupResult, ReceiptRecord, TicketStore } from './ports.js';
+import { planStaffMails, planStaffNotice, staffEffect, type Shared } from './staff.js';
+import type { TicketEventPublisher, TicketEventType } from './ticket-events.js';
+import { overTicketLimit, planLimitNotice, type OverLimit } from './ticket-limit.js';
+import { isPermanentStoreError } from './store-errors.js';
+
+export { messageKey };
 
 export type Outcome = 'created' | 'appended' | 'merged' | 'redelivered' | 'ignored' | 'quarantined';
 
@@ -49,7 +56,6 @@ export class RawMailMissingError extends Error {
   override name = 'RawMailMissingError';
 }
 
-
 export function addressBook(config: Config): AddressBook {
   return {
     supportAddresses: config.supportAddresses,
@@ -60,13 +66,13 @@ export function addressBook(config: Config): AddressBook {
   };
 }
 
-/** Stable short key for a Message-ID: ticket and message items are keyed by it, so replays converge. */
-export function messageKey(messageId: string): string {
-  return createHash('sha256').update(messageId).digest('hex').slice(0, 24);
-}
-
 function receiptIds(msg: Pick<InboundMessage, 'messageId' | 'rawSha256'>): string[] {
   return [`mid:${msg.messageId}`, `sha:${msg.rawSha256}`];
+}
+
+/** The plan of what one inbound mail causes. */
+export function deliveryPlanKey(inboundKey: string): string {
+  return `mail:${inboundKey}`;
 }
 
 function result(outcome: Outcome, reason: string, msg: { messageId: string } | null, ticket: Ticket | null): InboundResult {
@@ -110,6 +116,20 @@ function attachmentSink(blobs: BlobStore, rawKey: string, embedded: string[]): A
   };
 }
 
+/** The authserv-ids whose Authentication-Results our border writes on mail from this source. */
+function trustedAuthservIds(receipt: Receipt, config: Config): string[] {
+  switch (receipt.source) {
+    case 'ses':
+    case 's3':
+      // The raw object was written by SES's receipt rule: its own header is the topmost.
+      return ['amazonses.com'];
+    case 'imap':
+      return config.imap?.authservId !== undefined ? [config.imap.authservId] : [];
+    default:
+      return [];
+  }
+}
+
 export async function processInbound(receipt: Receipt, ports: InboundPorts, config: Config): Promise<InboundResult> {
   const { store, blobs, clock } = ports;
   const book = addressBook(config);
@@ -145,22 +165,34 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     if (!(err instanceof MalformedMailError)) throw err;
     return quarantine(store, receipt, null, `cannot be parsed: ${err.message}`);
   }
-  const verdicts = receipt.verdicts ?? verdictsFromHeaders(msg.headers, config.mail.trustedAuthservId);
-  const verdictProblem = quarantineVerdict(verdicts);
+  const verdicts = receipt.verdicts ?? (receipt.source === 's3' ? sesVerdictsFromHeaders(msg.headers) : null);
+  const verdictProblem = verdicts ? quarantineVerdict(verdicts) : null;
   if (verdictProblem) return quarantine(store, receipt, msg, verdictProblem);
 
+  const auth = senderAuthentication({
+    verdicts: receipt.verdicts,
+    authResults: msg.headers['authentication-results'] ?? [],
+    trustedIds: trustedAuthservIds(receipt, config),
+    fromDomain: msg.from ? domainOf(msg.from.address) : null,
+  });
   const machine = classifyMachineMail(msg, book);
-  const choice = chooseRequester(msg, book);
+  const choice = chooseRequester(msg, book, isAuthenticated(auth));
   if (!choice && !machine) return quarantine(store, receipt, msg, 'no From or Reply-To address: there is no one to answer');
 
   const sender = msg.from?.address ?? null;
   const tag = findTicketTag(msg, book);
   const bounce = machine?.kind === 'bounce' ? deliveryReport([msg.text, ...embedded]) : null;
   const boundIds = bounce?.originalMessageIds ?? [];
+  const returnPath = bounce ? returnPathIn([...receipt.recipients, ...msg.to.map((m) => m.address), ...deliveredTo(msg)], book) : null;
   const ownKey = messageKey(msg.messageId);
+  // A mail that can only open a ticket takes its place under the new-ticket limit while the
+  // lookup runs (no extra round trip); the slot is keyed by the mail, so a re-delivery costs nothing.
+  const looksNew = choice !== null && !machine && !tag && !msg.inReplyTo.length && !msg.references.length && receipt.source !== 'replay';
+  const newTicketSlot = looksNew ? overTicketLimit(choice.requester.address, { msg, now, ownKey, ports, config, book }) : null;
+  newTicketSlot?.catch(() => undefined); // awaited below when it matters; never an unhandled rejection
   const found = await store.lookUpInbound({
     receiptIds: receiptIds(msg),
-    threadKeys: [...threadKeysToLookUp(msg), ...boundIds, msg.messageId],
+    threadKeys: [...threadKeysToLookUp(msg), ...boundIds, ...(returnPath ? [returnPath] : []), msg.messageId],
     ticketKeys: [ownKey],
     messageItems: [{ ticketKey: ownKey, messageKey: ownKey }],
     ticketNumber: tag?.number ?? null,
@@ -169,77 +201,27 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
         ? { address: choice.requester.address, since: new Date(now.getTime() - config.duplicates.windowHours * 3600_000).toISOString() }
         : null,
     profile: choice && !machine ? choice.requester.address : null,
+    planKey: deliveryPlanKey(ownKey),
   });
 
   // Only finished deliveries count: a quarantined one is looked at afresh when it comes again,
-  // and a "created" receipt only once its ticket and first message are there too (they are
-  // written in the same parallel round trip, so a crash can leave the receipt alone).
-  const createdIntact = found.tickets.has(ownKey) && found.messagesFound.has(`${ownKey}/${ownKey}`);
+  // and a "created" receipt only once its numbered ticket, first message and plan are there too
+  // (the receipts are written beside the plan, so a crash can leave them alone).
+  const own = found.tickets.get(ownKey);
+  const createdIntact = own !== undefined && own.number > 0 && found.messagesFound.has(`${ownKey}/${ownKey}`) && found.plan !== null;
   const previous = found.receipts
     .filter((r) => r.state === 'done' && (r.outcome !== 'created' || r.ticketKey !== ownKey || createdIntact))
     .sort((a, b) => a.id.localeCompare(b.id))[0]; // mid: before sha:, the clearer reason
-  if (previous) return redelivered(previous, msg, found);
+  const ctx: Handling = { msg, receipt, now, ownKey, notes: [], found, auth, bounce, returnPath, newTicketSlot, ports, config, book };
+  if (previous) return redelivered(previous, ctx);
 
-  // A crashed earlier attempt left part of its writes: finish them instead of starting over.
-  const resumedTicket = found.tickets.get(ownKey);
-  const interruptedNumber = found.receipts.find((r) => r.outcome === 'created' && r.ticketKey === ownKey)?.ticketId;
-  const resumedAppend = found.threadKeyHits.get(msg.messageId);
-
-  const standing = staffStanding(sender, book, authentication(verdicts));
-  const notes = [
-    standing.note,
-    choice && choice.requester.address !== sender ? choice.reason : null,
-    msg.parseWarnings.length ? `parsed with warnings: ${msg.parseWarnings.join('; ')}` : null,
-  ].filter(Boolean) as string[];
-
-  const decision = resumedTicket || interruptedNumber
-    ? ({ kind: 'new', reason: 'resumed an interrupted delivery' } as const)
-    : resumedAppend && resumedAppend !== ownKey
-      ? ({ kind: 'existing', ticketKey: resumedAppend, reason: 'resumed an interrupted delivery' } as const)
-      : decideThread(
-          { ...msg, inReplyTo: msg.inReplyTo, references: [...msg.references, ...boundIds] },
-          {
-            keyHits: found.threadKeyHits,
-            tag,
-            taggedTicket: found.ticketByNumber,
-            sender,
-            senderIsStaff: standing.isStaff,
-          },
-          config.ticketPrefix,
-        );
-
-  const ctx: Handling = { msg, receipt, now, ownKey, notes, found, bounce, ports, config, book };
-
-  let linkedTo: Ticket | null = null;
-  if (decision.kind === 'existing') {
-    const ticket = found.tickets.get(decision.ticketKey) ?? (await store.getTickets([decision.ticketKey])).get(decision.ticketKey);
-    if (!ticket) throw new Error(`thread key points at ticket ${decision.ticketKey}, which is missing from the store`);
-    if (machine) return appendMachineMail(ticket, machine, ctx);
-    // A staff member who is this ticket's requester writes as the requester.
-    if (standing.isStaff && sender !== ticket.requester) return appendStaffMessage(ticket, decision.reason, ctx);
-    const visible = extractVisibleText(msg.text, { subject: msg.subject, priorTexts: ticket.outboundTexts }).text;
-    // Knowing a Message-ID puts a mail on the thread; changing the ticket takes being on it.
-    if (sender !== ticket.requester && !ticket.participants.includes(sender ?? '')) return appendOutsiderMessage(ticket, decision.reason, visible, ctx);
-    const effect = requesterReplyEffect(ticket, visible, now, config.lifecycle.reopenWithinDays);
-    if (effect.kind !== 'new-linked') return appendRequesterReply(ticket, decision.reason, visible, effect, ctx);
-    linkedTo = ticket;
-    notes.unshift(`${decision.reason} (${ticket.id}), but ${effect.why.replace(/linked to it$/, `linked to ${ticket.id}`)}`);
+  try {
+    return await decide(ctx, { sender, tag, machine, choice });
+  } catch (err) {
+    // A write DynamoDB refuses for good (an item too large for it): quarantined, not retried for ever.
+    if (!isPermanentStoreError(err)) throw err;
+    return quarantine(store, receipt, msg, `cannot be stored: ${(err as Error).message}`);
   }
-
-  if (machine) {
-    const reason = `${machine.reason}, not on any ticket: no ticket opened, nothing sent`;
-    await Promise.all([store.recordReceipts(doneReceipts(msg, receipt, now, 'ignored', null, reason)), recordBounce(ctx)]);
-    return result('ignored', reason, msg, null);
-  }
-
-  const visible = extractVisibleText(msg.text, { subject: msg.subject }).text;
-  const print = fingerprint(msg.subject, visible);
-  const duplicate = resumedTicket || interruptedNumber || linkedTo ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
-  if (duplicate) return mergeDuplicate(duplicate, visible, ctx);
-  const number =
-    resumedTicket?.number ?? (interruptedNumber ? Number(interruptedNumber.slice(config.ticketPrefix.length + 1)) : await store.nextTicketNumber());
-  const why = linkedTo ? notes.shift()! : decision.reason;
-  return openTicket(resumedTicket ?? newTicket(number, choice!.requester, visible, print, linkedTo, ctx), why, visible, ctx);
 }
 
 /** Everything the branches below share about the mail being handled. */
@@ -248,32 +230,130 @@ interface Handling {
   receipt: Receipt;
   now: Date;
   ownKey: string;
+  /** What the result's reason adds after the decision (why the requester is who it is, parse warnings). */
   notes: string[];
   found: InboundLookupResult;
-  bounce: ReturnType<typeof deliveryReport> | null;
+  auth: SenderAuthentication;
+  bounce: DeliveryReport | null;
+  /** One of our return paths among the bounce's recipients: the strongest tie to a mail we sent. */
+  returnPath: string | null;
+  /** The new-ticket limit, taken during the lookup for a mail that looked new. */
+  newTicketSlot: Promise<OverLimit | null> | null;
   ports: InboundPorts;
   config: Config;
   book: AddressBook;
 }
 
-function newTicket(number: number, requester: Mailbox, visible: string, print: string, linkedTo: Ticket | null, h: Handling): Ticket {
-  const { msg, config, book, now } = h;
-  const triaged = triage({ subject: msg.subject, text: visible, sender: requester.address, sentAt: msg.date ? new Date(msg.date) : now }, config.triage);
+interface Decided {
+  sender: string | null;
+  tag: ReturnType<typeof findTicketTag>;
+  machine: MachineVerdict | null;
+  choice: ReturnType<typeof chooseRequester>;
+}
+
+async function decide(h: Handling, d: Decided): Promise<InboundResult> {
+  const { msg, found, config, book, auth, ownKey, notes } = h;
+  const { sender, tag, machine, choice } = d;
+  // A crashed earlier attempt left part of its writes: finish them instead of starting over.
+  const resumedTicket = found.tickets.get(ownKey);
+  const resumedAppend = found.threadKeyHits.get(msg.messageId);
+
+  const standing = staffStanding(sender, msg.fromMailboxes.length, book, auth);
+  notes.push(
+    ...([
+      standing.note,
+      choice?.reason && choice.requester.address !== sender ? choice.reason : null,
+      msg.parseWarnings.length ? `parsed with warnings: ${msg.parseWarnings.slice(0, 5).join('; ')}${msg.parseWarnings.length > 5 ? ` (and ${msg.parseWarnings.length - 5} more)` : ''}` : null,
+    ].filter(Boolean) as string[]),
+  );
+
+  const decision = resumedTicket
+    ? ({ kind: 'new', reason: 'resumed an interrupted delivery' } as const)
+    : resumedAppend && resumedAppend !== ownKey
+      ? ({ kind: 'existing', ticketKey: resumedAppend, reason: 'resumed an interrupted delivery' } as const)
+      : decideThread(
+          { ...msg, inReplyTo: msg.inReplyTo, references: [...msg.references, ...(h.bounce?.originalMessageIds ?? [])] },
+          { keyHits: found.threadKeyHits, tag, taggedTicket: found.ticketByNumber, sender, senderIsStaff: standing.isStaff },
+          config.ticketPrefix,
+        );
+
+  let linkedTo: Ticket | null = null;
+  let linkWhy: string | null = null;
+  if (decision.kind === 'existing') {
+    const ticket = found.tickets.get(decision.ticketKey) ?? (await h.ports.store.getTickets([decision.ticketKey])).get(decision.ticketKey);
+    if (!ticket) throw new Error(`thread key points at ticket ${decision.ticketKey}, which is missing from the store`);
+    if (!ticket.number) throw new Error(`ticket ${decision.ticketKey} is still being created by another delivery; this mail will be tried again`);
+    if (machine) return appendMachineMail(ticket, machine, h);
+    // A staff member who is this ticket's requester writes as the requester.
+    if (standing.isStaff && sender !== ticket.requester) return appendStaffMessage(ticket, decision.reason, h);
+    const visible = visibleTextOf(msg, ticket.outboundTexts);
+    // Knowing a Message-ID puts a mail on the thread; changing the ticket takes being on it.
+    if (sender !== ticket.requester && !ticket.participants.includes(sender ?? '')) {
+      return appendOutsiderMessage(ticket, decision.reason, visible, `${sender ?? 'the sender'} is neither the requester nor a participant of ${ticket.id}`, h);
+    }
+    // The From domain says this mail is not from the person it names: it speaks for no one.
+    if (isForged(auth)) return appendOutsiderMessage(ticket, decision.reason, visible, `${sender} is on ${ticket.id}, but ${authenticationWords(auth)}: the mail is not from them`, h);
+    const effect = requesterReplyEffect(ticket, visible, h.now, config.lifecycle.reopenWithinDays);
+    if (effect.kind !== 'new-linked') return appendRequesterReply(ticket, decision.reason, visible, effect, h);
+    linkedTo = ticket;
+    linkWhy = `${decision.reason} (${ticket.id}), but ${effect.why}`;
+  }
+
+  if (machine) {
+    const marks = await recordBounce(h);
+    const reason = [`${machine.reason}, not on any ticket: no ticket opened, nothing sent`, ...marks].join('; ');
+    await h.ports.store.recordReceipts(doneReceipts(h, 'ignored', null, reason));
+    return result('ignored', reason, msg, null);
+  }
+
+  const visible = visibleTextOf(msg, []);
+  const print = fingerprint(boundedLine(msg.subject, MAX_SUBJECT_CHARS), visible.slice(0, ANALYSED_TEXT_CHARS));
+  const duplicate = resumedTicket || linkedTo ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
+  if (duplicate) return mergeDuplicate(duplicate, visible, h);
+  if (!resumedTicket && h.receipt.source !== 'replay') {
+    const over = await (h.newTicketSlot ?? overTicketLimit(choice!.requester.address, h));
+    if (over) {
+      const notice = await planLimitNotice(choice!.requester.address, over, h);
+      const out = await quarantine(h.ports.store, h.receipt, msg, over.reason);
+      return { ...out, reason: [out.reason, ...notice].join('; ') };
+    }
+  }
+  return openTicket(resumedTicket ?? newTicket(choice!.requester, visible, print, linkedTo, h), linkWhy ?? decision.reason, visible, h);
+}
+
+/** The Delivered-To and X-Original-To headers: where a receiving server says a bounce was addressed. */
+function deliveredTo(msg: InboundMessage): string[] {
+  return [...(msg.headers['delivered-to'] ?? []), ...(msg.headers['x-original-to'] ?? [])].map((v) => v.trim().toLowerCase().replace(/^<|>$/g, ''));
+}
+
+/** What the person wrote, bounded for analysis; the stored copy is bounded again (storedText). */
+function visibleTextOf(msg: InboundMessage, priorTexts: string[]): string {
+  return extractVisibleText(msg.text.length > 4 * ANALYSED_TEXT_CHARS ? msg.text.slice(0, 4 * ANALYSED_TEXT_CHARS) : msg.text, { subject: msg.subject, priorTexts }).text;
+}
+
+function newTicket(requester: Mailbox, visible: string, print: string, linkedTo: Ticket | null, h: Handling): Ticket {
+  const { msg, config, book, now, auth } = h;
+  const subject = boundedLine(msg.subject.trim(), MAX_SUBJECT_CHARS) || '(no subject)';
+  const analysed = visible.slice(0, ANALYSED_TEXT_CHARS);
+  const triaged = triage({ subject, text: analysed, sender: requester.address, sentAt: msg.date ? new Date(msg.date) : now }, config.triage);
   // A follow-up of an earlier ticket does not ask again for what that ticket already had.
-  const missing = missingDetails(triaged.category, [msg.subject, visible], config.missingInfo).filter((m) => !linkedTo || linkedTo.missing.includes(m.id));
+  const missing = missingDetails(triaged.category, [subject, analysed], config.missingInfo).filter((m) => !linkedTo || linkedTo.missing.includes(m.id));
   const createdAt = now.toISOString();
+  // Only a mail whose From domain vouches for it may bring others onto the ticket.
+  const others = visibleParticipants(msg, h.book).filter((a) => a !== requester.address && !isStaffAddress(a, book));
+  if (others.length && !isAuthenticated(auth)) h.notes.push(participantsRefused(others, auth));
   return {
     key: h.ownKey,
-    number,
-    id: formatTicketId(config.ticketPrefix, number),
-    subject: msg.subject.trim() || '(no subject)',
+    number: 0,
+    id: '',
+    subject,
     requester: requester.address,
-    requesterName: requester.name,
-    participants: visibleParticipants(msg, book).filter((a) => a !== requester.address && !isStaffAddress(a, book)),
+    requesterName: boundedLine(requester.name, 200),
+    participants: isAuthenticated(auth) ? boundedList(others) : [],
     status: missing.length ? 'awaiting-info' : 'open',
     category: triaged.category,
     priority: triaged.priority,
-    triageReasons: triaged.reasons,
+    triageReasons: triaged.reasons.map((r) => boundedLine(r, 500)),
     missing: missing.map((m) => m.id),
     assignee: null,
     duplicateOf: null,
@@ -294,85 +374,144 @@ function newTicket(number: number, requester: Mailbox, visible: string, print: s
   };
 }
 
-async function openTicket(ticket: Ticket, why: string, visible: string, h: Handling): Promise<InboundResult> {
-  const { msg, receipt, now, ports, config } = h;
-  const reason = [why, ...h.notes].join('; ');
-  const message = threadMessage(msg, ticket.key, receipt, now, visible, reason, 'request');
-  const created = await ports.store.createTicket({
-    ticket,
-    message,
-    threadKeys: [msg.messageId],
-    receipts: doneReceipts(msg, receipt, now, 'created', ticket, reason),
-    events: [{ at: now.toISOString(), actor: ticket.requester, kind: 'created', from: ticket.linkedTo, to: ticket.status, why }],
-  });
-  if (!created && ticket.messageKeys.length === 1 && !h.found.tickets.has(ticket.key)) {
-    // A concurrent delivery of the same mail won the race: report its ticket, not our number.
-    const winner = (await ports.store.getTickets([ticket.key])).get(ticket.key)!;
-    await ports.store.recordReceipts(doneReceipts(msg, receipt, now, 'created', winner, reason));
-    return result('redelivered', `delivered twice at once; ${winner.id} was created by the other delivery`, msg, winner);
+function participantsRefused(addresses: string[], auth: SenderAuthentication): string {
+  const list = addresses.length > 3 ? `${addresses.slice(0, 3).join(', ')} and ${addresses.length - 3} more` : addresses.join(', ');
+  return `${list} not added to the ticket: only authenticated mail may change who hears it (${authenticationWords(auth)})`;
+}
+
+/** How long a delivery that lost the race for a new ticket waits for the winner to number it. */
+const NUMBER_WAIT_MS = 5000;
+
+async function openTicket(draft: Ticket, why: string, visible: string, h: Handling): Promise<InboundResult> {
+  const { msg, now, ports, config } = h;
+  const { store } = ports;
+  const reason = joinReason([why, ...h.notes]);
+  const message = await threadMessage(draft.key, visible, reason, 'request', h);
+  const events: TicketEvent[] = [{ at: now.toISOString(), actor: draft.requester, kind: 'created', from: draft.linkedTo, to: draft.status, why }];
+  // Only the delivery whose write made the ticket takes a number: a copy delivered at the same
+  // moment waits for it, so numbers are never burnt and every answer names a ticket that exists.
+  const won = await store.createTicket({ ticket: draft, message, threadKeys: [msg.messageId], events });
+  let ticket = draft.number ? draft : null;
+  let concurrent = false;
+  if (!ticket && !won) {
+    const seenBefore = h.found.tickets.has(draft.key);
+    ticket = await waitForNumber(store, draft.key, seenBefore ? 0 : NUMBER_WAIT_MS);
+    concurrent = ticket !== null && !seenBefore;
+  }
+  if (!ticket) {
+    const number = await store.nextTicketNumber();
+    ticket = await store.numberTicket({ ...draft, number, id: formatTicketId(config.ticketPrefix, number) });
   }
   const asks = askFor(ticket.missing, ticket.category, config);
-  const plan: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };
+  const reply: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };
   const headline = [`New ticket ${ticket.id}`, ticket.linkedTo ? `follows up ${ticket.linkedTo}` : null, ticket.priority === 'P1' ? 'P1' : null]
     .filter(Boolean)
     .join(', ');
-  // The answer to the requester and the notice to staff go out together: one wait, not two.
-  return withEffects(result('created', reason, msg, ticket), [
-    autoReply(plan, ticket, h),
-    staffNotice(ticket, headline, visible, h),
-    publish('ticket.created', ticket, why, h),
+  const plan = deliveryPlan(h, [
+    planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: h.ownKey, profile: profileNow(h), now }, config, h.book),
+    planStaffNotice(ticket, headline, visible, cause(ticket, h), shared(h)),
+    eventEffect('ticket.created', ticket, why, h),
   ]);
+  const [stored] = await Promise.all([store.putPlan(plan), store.recordReceipts(doneReceipts(h, 'created', ticket, reason)), clearBouncing(h)]);
+  if (concurrent) {
+    const out = result('redelivered', `delivered twice at once; ${ticket.id} was created by the other delivery`, msg, ticket);
+    return withOutcomes(out, await runPlan(stored, ports, config));
+  }
+  return withOutcomes(result('created', reason, msg, ticket), await runPlan(stored, ports, config, { fresh: stored === plan }));
 }
 
-/** What was written on a ticket's thread, with its receipts: the one way an inbound mail is appended. */
+/** Polls until the ticket has its number, for at most `ms`; null when it has none by then. */
+async function waitForNumber(store: TicketStore, ticketKey: string, ms: number): Promise<Ticket | null> {
+  const until = Date.now() + ms;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+    const ticket = (await store.getTickets([ticketKey])).get(ticketKey);
+    if (ticket?.number) return ticket;
+    if (Date.now() >= until) return null;
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
+
+/** What was written on a ticket's thread, with its receipts and plan: the one way an inbound mail is appended. */
 async function recordOnTicket(
   ticket: Ticket,
   h: Handling,
-  w: { visible: string; reason: string; role: string; outcome: Outcome; after?: Ticket; participants: boolean; activity: boolean; merged?: boolean; changes?: TicketChanges; events?: TicketEvent[] },
-): Promise<void> {
-  const { msg, receipt, now, ports, book } = h;
-  await ports.store.appendMessage({
-    ticket,
-    message: threadMessage(msg, ticket.key, receipt, now, w.visible, w.reason, w.role),
-    threadKeys: [msg.messageId],
-    receipts: doneReceipts(msg, receipt, now, w.outcome, w.after ?? ticket, w.reason),
-    newParticipants: w.participants ? newParticipants(msg, ticket, book) : [],
-    activityAt: w.activity ? now.toISOString() : null,
-    merged: w.merged ?? false,
-    ...(w.changes ? { changes: w.changes } : {}),
-    ...(w.events ? { events: w.events } : {}),
-  });
+  w: {
+    visible: string;
+    reason: string;
+    role: string;
+    outcome: Outcome;
+    after?: Ticket;
+    participants: boolean;
+    activity: boolean;
+    merged?: boolean;
+    changes?: TicketChanges;
+    events?: TicketEvent[];
+    effects?: PlannedEffect[];
+    sentTo?: string[];
+  },
+): Promise<EffectPlan | null> {
+  const { msg, now, ports, book } = h;
+  const added = w.participants ? newParticipants(msg, ticket, book) : [];
+  if (added.length && !isAuthenticated(h.auth)) h.notes.push(participantsRefused(added, h.auth));
+  const reason = joinReason([w.reason, ...(added.length && !isAuthenticated(h.auth) ? [participantsRefused(added, h.auth)] : [])]);
+  const [, plan] = await Promise.all([
+    clearBouncing(h),
+    ports.store.appendMessage({
+      ticket,
+      message: await threadMessage(ticket.key, w.visible, reason, w.role, h),
+      threadKeys: [msg.messageId],
+      receipts: doneReceipts(h, w.outcome, w.after ?? ticket, reason),
+      plan: w.effects?.length ? deliveryPlan(h, w.effects) : null,
+      newParticipants: isAuthenticated(h.auth) ? boundedList(added) : [],
+      activityAt: w.activity ? now.toISOString() : null,
+      merged: w.merged ?? false,
+      ...(w.sentTo ? { sentTo: w.sentTo } : {}),
+      ...(w.changes ? { changes: w.changes } : {}),
+      ...(w.events ? { events: w.events } : {}),
+    }),
+  ]);
+  return plan;
+}
+
+/** Runs what the append planned and folds how it went into the result. */
+async function appended(out: InboundResult, plan: EffectPlan | null, h: Handling, planWritten: EffectPlan | null): Promise<InboundResult> {
+  if (!plan) return out;
+  return withOutcomes(out, await runPlan(plan, h.ports, h.config, { fresh: plan === planWritten || plan.createdAt === h.now.toISOString() }));
 }
 
 async function mergeDuplicate(duplicate: { ticket: Ticket; sim: Similarity }, visible: string, h: Handling): Promise<InboundResult> {
   const { msg, config } = h;
   const { ticket, sim } = duplicate;
-  const reason = [
+  const reason = joinReason([
     `same requester's open ${ticket.id} is near-identical (subject ${percent(sim.subject)}, body ${percent(sim.body)}, score ${percent(sim.score)} ≥ ${percent(config.duplicates.threshold)}); merged as a duplicate`,
     ...h.notes,
-  ].join('; ');
-  await recordOnTicket(ticket, h, { visible, reason, role: 'duplicate', outcome: 'merged', participants: true, activity: true, merged: true });
+  ]);
+  const effects = config.autoReplies.duplicateNotice
+    ? [planAutoReply({ plan: { kind: 'duplicate-notice', duplicateOfId: ticket.id }, ticket, inbound: msg, inboundKey: h.ownKey, profile: profileNow(h), now: h.now }, config, h.book)]
+    : [];
+  const plan = await recordOnTicket(ticket, h, { visible, reason, role: 'duplicate', outcome: 'merged', participants: true, activity: true, merged: true, effects });
   const out = result('merged', reason, msg, ticket);
   if (!config.autoReplies.duplicateNotice) return { ...out, reason: `${reason}; no notice sent (duplicate notices are off)` };
-  return withEffects(out, [autoReply({ kind: 'duplicate-notice', duplicateOfId: ticket.id }, ticket, h)]);
+  return appended(out, plan, h, null);
 }
 
 /** Machine mail on a thread (an out-of-office, a bounce) is recorded and changes nothing. */
 async function appendMachineMail(ticket: Ticket, machine: MachineVerdict, h: Handling): Promise<InboundResult> {
-  const { msg } = h;
-  const visible = extractVisibleText(msg.text, { subject: msg.subject, priorTexts: ticket.outboundTexts }).text;
-  const reason = [`${machine.reason}; recorded on ${ticket.id} without changing it`, ...h.notes].join('; ');
-  await Promise.all([
-    recordOnTicket(ticket, h, { visible, reason, role: machine.kind, outcome: 'appended', participants: false, activity: false }),
-    recordBounce(h),
-  ]);
+  const { msg, book } = h;
+  const visible = visibleTextOf(msg, ticket.outboundTexts);
+  // Bounces are marked before the receipt: a replay of a finished delivery marks nothing.
+  const marks = await recordBounce(h);
+  const reason = joinReason([`${machine.reason}; recorded on ${ticket.id} without changing it`, ...marks, ...h.notes]);
+  // A staff member's send-as copy (our address, authenticated): a bounce of it may quote its id.
+  const inOurName = machine.kind === 'own-mail' && isAuthenticated(h.auth) ? [...msg.to, ...msg.cc].map((m) => m.address).filter((a) => !isSupportAddress(a, book)) : undefined;
+  await recordOnTicket(ticket, h, { visible, reason, role: machine.kind, outcome: 'appended', participants: false, activity: false, ...(inOurName ? { sentTo: inOurName } : {}) });
   return result('appended', reason, msg, ticket);
 }
 
-/** Someone neither requester nor participant wrote on the thread: kept, and changes nothing. */
-async function appendOutsiderMessage(ticket: Ticket, why: string, visible: string, h: Handling): Promise<InboundResult> {
+/** Someone who may not change the ticket wrote on its thread: kept, and changes nothing. */
+async function appendOutsiderMessage(ticket: Ticket, why: string, visible: string, who: string, h: Handling): Promise<InboundResult> {
   const { msg } = h;
-  const reason = [why, `${msg.from?.address ?? 'the sender'} is neither the requester nor a participant of ${ticket.id}: recorded without changing it`, ...h.notes].join('; ');
+  const reason = joinReason([why, `${who}: recorded without changing it`, ...h.notes]);
   await recordOnTicket(ticket, h, { visible, reason, role: 'outsider', outcome: 'appended', participants: false, activity: false });
   return result('appended', reason, msg, ticket);
 }
@@ -391,9 +530,8 @@ async function appendRequesterReply(ticket: Ticket, why: string, visible: string
     update.reasons.push(effect.why);
   }
   update.changes.lastExcerpt = excerpt(visible);
-  const reason = [why, ...update.reasons, ...h.notes].join('; ');
+  const reason = joinReason([why, ...update.reasons, ...h.notes]);
   const changed: Ticket = { ...ticket, ...update.changes };
-  await recordOnTicket(ticket, h, { visible, reason, role: 'reply', outcome: 'appended', after: changed, participants: true, activity: true, changes: update.changes, events });
   // Staff hear of a reply that needs them: back to open, reopened, or now P1.
   const backToOpen = changed.status === 'open' && ticket.status !== 'open';
   const nowP1 = changed.priority === 'P1' && ticket.priority !== 'P1';
@@ -404,29 +542,37 @@ async function appendRequesterReply(ticket: Ticket, why: string, visible: string
   ]
     .filter(Boolean)
     .join(', ');
-  return withEffects(result('appended', reason, msg, changed), [
-    update.plan ? autoReply(update.plan, changed, h) : null,
-    backToOpen || nowP1 ? staffNotice(changed, headline, visible, h) : null,
-    events.length ? publish('ticket.updated', changed, events.map((e) => e.why).join('; '), h) : null,
-  ]);
+  const effects = [
+    update.plan ? planAutoReply({ plan: update.plan, ticket: changed, inbound: msg, inboundKey: h.ownKey, profile: profileNow(h), now }, h.config, h.book) : null,
+    backToOpen || nowP1 ? planStaffNotice(changed, headline, visible, cause(changed, h), shared(h)) : null,
+    events.length ? eventEffect('ticket.updated', changed, events.map((e) => e.why).join('; '), h) : null,
+  ].filter((e): e is PlannedEffect => e !== null);
+  const plan = await recordOnTicket(ticket, h, { visible, reason, role: 'reply', outcome: 'appended', after: changed, participants: true, activity: true, changes: update.changes, events, effects });
+  return appended(result('appended', joinReason([reason, ...h.notes.filter((n) => !reason.includes(n))]), msg, changed), plan, h, null);
 }
 
 /** A staff member wrote on the thread: commands applied, the answer relayed or kept internal. */
 async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Promise<InboundResult> {
   const { msg, now, ports, config, book, found } = h;
-  const visible = extractVisibleText(msg.text, { subject: msg.subject }).text;
+  const visible = visibleTextOf(msg, []);
   const repliesToNote = msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
   const effect = await staffEffect(ticket, visible, msg, repliesToNote, now, ports.store, config, book);
-  const applied = effect.applied.filter((a) => !a.startsWith('kept as an internal note'));
   const said = [
-    applied.length ? `applied: ${applied.join('; ')}` : null,
+    effect.applied.length ? `applied: ${effect.applied.join('; ')}` : null,
     effect.rejected.length ? `rejected: ${effect.rejected.join('; ')}` : null,
     effect.internal ? (repliesToNote ? 'a reply to an internal note: kept internal' : 'internal note: not sent to the requester') : null,
   ].filter(Boolean) as string[];
   if (effect.relayText) effect.changes.lastExcerpt = excerpt(effect.relayText);
-  const reason = [why, ...said, ...h.notes].join('; ');
   const changed: Ticket = { ...ticket, ...effect.changes };
-  await recordOnTicket(ticket, h, {
+  const mails = planStaffMails(changed, effect, cause(changed, h), shared(h));
+  const reason = joinReason([why, ...said, ...h.notes, ...mails.notes]);
+  if (effect.mergeTarget) {
+    // Before the append: the append's receipt ends the delivery, and a replay would not merge again.
+    const event: TicketEvent = { at: now.toISOString(), actor: msg.from!.address, kind: 'merged', from: ticket.id, to: effect.mergeTarget.id, why: `${ticket.id} merged in by ${msg.from!.address}` };
+    await ports.store.recordMerge({ target: effect.mergeTarget, source: ticket, event });
+  }
+  const effects = [...mails.effects, ...(effect.events.length ? [eventEffect('ticket.updated', changed, effect.events.map((e) => e.why).join('; '), h)] : [])];
+  const plan = await recordOnTicket(ticket, h, {
     visible: effect.text,
     reason,
     role: effect.internal ? 'note' : 'staff-reply',
@@ -436,15 +582,9 @@ async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Pro
     activity: true,
     changes: effect.changes,
     events: effect.events,
+    effects,
   });
-  if (effect.mergeTarget) {
-    const event: TicketEvent = { at: now.toISOString(), actor: msg.from!.address, kind: 'merged', from: ticket.id, to: effect.mergeTarget.id, why: `${ticket.id} merged in by ${msg.from!.address}` };
-    await ports.store.recordMerge({ target: effect.mergeTarget, source: ticket, event });
-  }
-  return withEffects(result('appended', reason, msg, changed), [
-    sending('not sent', () => staffMails(changed, effect, cause(changed, h), shared(h))),
-    effect.events.length ? publish('ticket.updated', changed, effect.events.map((e) => e.why).join('; '), h) : null,
-  ]);
+  return appended(result('appended', reason, msg, changed), plan, h, null);
 }
 
 /** Roles of our mails whose replies stay internal. */
@@ -456,6 +596,7 @@ const NOTE_ROLES = new Set(['note-notification']);
  */
 function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: TicketChanges; events: TicketEvent[]; reasons: string[]; plan: ReplyPlan | null } {
   const { msg, config, now } = h;
+  const text = visible.slice(0, ANALYSED_TEXT_CHARS);
   const changes: TicketChanges = {};
   const events: TicketEvent[] = [];
   const reasons: string[] = [];
@@ -463,7 +604,7 @@ function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: 
   let plan: ReplyPlan | null = null;
   const sender = msg.from?.address ?? ticket.requester;
   if (ticket.status === 'awaiting-info' && ticket.missing.length) {
-    const still = stillMissing(ticket.missing, visible, ticket.category ?? 'other', config.missingInfo);
+    const still = stillMissing(ticket.missing, text, ticket.category ?? 'other', config.missingInfo);
     if (!still.length) {
       changes.status = 'open';
       changes.missing = [];
@@ -486,15 +627,15 @@ function replyChanges(ticket: Ticket, visible: string, h: Handling): { changes: 
   }
   if (ticket.status !== 'awaiting-info' && ticket.missing.length) {
     // Staff have taken the conversation over: no more asking, but what is given is crossed off.
-    const still = stillMissing(ticket.missing, visible, ticket.category ?? 'other', config.missingInfo).map((m) => m.id);
+    const still = stillMissing(ticket.missing, text, ticket.category ?? 'other', config.missingInfo).map((m) => m.id);
     if (still.length < ticket.missing.length) changes.missing = still;
   }
   const raised = ticket.priority
-    ? escalate(ticket.priority as Priority, { subject: msg.subject, text: visible, sender, sentAt: msg.date ? new Date(msg.date) : now }, config.triage)
+    ? escalate(ticket.priority as Priority, { subject: msg.subject, text, sender, sentAt: msg.date ? new Date(msg.date) : now }, config.triage)
     : null;
   if (raised) {
     changes.priority = raised.priority;
-    changes.triageReasons = [...ticket.triageReasons, raised.reason];
+    changes.triageReasons = [...ticket.triageReasons, boundedLine(raised.reason, 500)].slice(-20);
     reasons.push(raised.reason);
     events.push({ at, actor: sender, kind: 'priority', from: ticket.priority, to: raised.priority, why: raised.reason });
   }
@@ -507,56 +648,16 @@ function askFor(missingIds: string[], category: string | null, config: Config): 
   return missingIds.map((id) => all.find((m) => m.id === id)?.ask ?? id);
 }
 
-/** What the sends and publishes after a write did: mail that went out, and what did not, in words. */
-interface Effects {
-  replies: SentReply[];
-  notes: string[];
+/** The plan of what this mail causes. */
+function deliveryPlan(h: Handling, effects: PlannedEffect[]): EffectPlan {
+  return { key: deliveryPlanKey(h.ownKey), createdAt: h.now.toISOString(), receiptIds: receiptIds(h.msg), effects };
 }
 
-/**
- * Runs the effects together (one wait, not one each) and adds them to the result: replies in
- * the order given, and every "not sent" said in the reason.
- */
-async function withEffects(out: InboundResult, effects: Array<Promise<Effects> | null>): Promise<InboundResult> {
-  const done = await Promise.all(effects.filter((e): e is Promise<Effects> => e !== null));
-  const notes = done.flatMap((e) => e.notes);
-  return { ...out, replies: [...out.replies, ...done.flatMap((e) => e.replies)], reason: [out.reason, ...notes].join('; ') };
-}
-
-/**
- * The ticket is safely stored and its receipt written when we send: a failed send must not fail
- * the delivery (a retry would only find the receipt). What was not sent, and why, is said.
- */
-async function sending(label: string, send: () => Promise<{ sent: SentReply[]; notSent: string[] }>): Promise<Effects> {
-  let r: { sent: SentReply[]; notSent: string[] };
-  try {
-    r = await send();
-  } catch (err) {
-    if (!(err instanceof MailSendError)) throw err;
-    r = { sent: [], notSent: [err.message] };
-  }
-  return { replies: r.sent, notes: r.notSent.length ? [`${label}: ${r.notSent.join('; ')}`] : [] };
-}
-
-const one = (r: { sent: SentReply | null; suppressed: string | null }) => ({ sent: r.sent ? [r.sent] : [], notSent: r.suppressed ? [r.suppressed] : [] });
-
-function autoReply(plan: ReplyPlan, ticket: Ticket, h: Handling): Promise<Effects> {
-  const { ports, config, book, msg, now } = h;
-  return sending(`no ${plan.kind} sent`, async () =>
-    one(await sendAutoReply({ plan, ticket, inbound: msg, inboundKey: h.ownKey, profile: h.found.profile, now }, ports, config, book, messageKey)),
-  );
-}
-
-/** Tells staff about the ticket (the assignee, else the staff list). */
-function staffNotice(ticket: Ticket, headline: string, visible: string, h: Handling): Promise<Effects> {
-  return sending('staff not notified', async () => one(await notifyStaff(ticket, headline, visible, cause(ticket, h), shared(h))));
-}
-
-/** Publishes the ticket event; a failure is said in the reason and does not fail the delivery. */
-async function publish(type: TicketEventType, ticket: Ticket, why: string, h: Handling): Promise<Effects> {
-  if (!h.ports.events) return { replies: [], notes: [] };
-  try {
-    await h.ports.events.publish({
+function eventEffect(type: TicketEventType, ticket: Ticket, why: string, h: Handling): PlannedEffect {
+  return planned('event', {
+    type: 'event',
+    event: {
+      id: `${deliveryPlanKey(h.ownKey)}/event`,
       type,
       ticketId: ticket.id,
       subject: ticket.subject,
@@ -565,20 +666,26 @@ async function publish(type: TicketEventType, ticket: Ticket, why: string, h: Ha
       category: ticket.category,
       requester: ticket.requester,
       assignee: ticket.assignee,
-      why,
+      why: boundedLine(why, 1000),
       at: h.now.toISOString(),
-    });
-    return { replies: [], notes: [] };
-  } catch (err) {
-    if (!(err instanceof EventPublishError)) throw err;
-    return { replies: [], notes: [`${type} event not published: ${err.message}`] };
-  }
+    },
+  });
+}
+
+/** Adds what the plan's run sent (replies) and what it did not (said in the reason) to the result. */
+function withOutcomes(out: InboundResult, outcomes: EffectOutcome[]): InboundResult {
+  const notes = outcomes.map(outcomeNote).filter((n): n is string => n !== null);
+  return { ...out, replies: [...out.replies, ...sentMails(outcomes).map(sentReply)], reason: [out.reason, ...notes].join('; ') };
 }
 
 /** The start of what someone wrote, on one line: what the digest shows of a ticket's last message. */
 function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const line = text.slice(0, 1000).replace(/\s+/g, ' ').trim();
   return line.length <= 200 ? line : `${line.slice(0, 199)}…`;
+}
+
+function joinReason(parts: string[]): string {
+  return boundedLine(parts.filter(Boolean).join('; '), MAX_REASON_CHARS);
 }
 
 function cause(ticket: Ticket, h: Handling): Cause {
@@ -586,24 +693,47 @@ function cause(ticket: Ticket, h: Handling): Cause {
 }
 
 function shared(h: Handling): Shared {
-  return { config: h.config, book: h.book, ports: h.ports, messageKey };
+  return { config: h.config, book: h.book };
 }
 
-/** A bounce marks the addresses it reports as failed, so nothing more is sent to them. */
-async function recordBounce(h: Handling): Promise<void> {
-  if (!h.bounce) return;
+/** The requester's profile as it stands after this mail: someone who writes to us is not bouncing. */
+function profileNow(h: Handling): RequesterProfile | null {
+  const p = h.found.profile;
+  return p && p.bouncing && p.address === h.msg.from?.address ? { ...p, bouncing: false, bounceDetail: null } : p;
+}
+
+async function clearBouncing(h: Handling): Promise<void> {
+  const p = h.found.profile;
+  if (p?.bouncing && p.address === h.msg.from?.address) await h.ports.store.clearBouncing(p.address);
+}
+
+/**
+ * A bounce marks the addresses it reports as failed, only where it reports a mail we sent to
+ * that address: tied by our return path, or by quoting the Message-ID of mail sent in our name.
+ * Anyone can write a bounce; only the recipient's mail system saw those.
+ */
+async function recordBounce(h: Handling): Promise<string[]> {
+  if (!h.bounce) return [];
+  const ties = [...(h.returnPath ? [h.returnPath] : []), ...h.bounce.originalMessageIds].filter((k) => h.found.sentTo.has(k));
+  const reached = new Set(ties.flatMap((k) => h.found.sentTo.get(k)!));
+  const failed = h.bounce.failedRecipients.filter((r) => !isSupportAddress(r.address, h.book));
+  const marked = failed.filter((r) => reached.has(r.address));
+  const unproven = failed.filter((r) => !reached.has(r.address));
   const at = h.now.toISOString();
-  await Promise.all(
-    h.bounce.failedRecipients
-      .filter((r) => !isSupportAddress(r.address, h.book))
-      .map((r) => h.ports.store.markBouncing(r.address, [r.status, r.diagnostic].filter(Boolean).join(' ') || 'delivery failed', at)),
-  );
+  await Promise.all(marked.map((r) => h.ports.store.markBouncing(r.address, boundedLine([r.status, r.diagnostic].filter(Boolean).join(' ') || 'delivery failed', 300), at)));
+  const how = h.returnPath && ties.includes(h.returnPath) ? 'our return path' : 'the Message-ID of our mail';
+  return [
+    marked.length ? `${marked.map((r) => r.address).join(', ')} marked as bouncing: the bounce reports our mail to ${marked.length === 1 ? 'it' : 'them'} failed (tied by ${how})` : null,
+    unproven.length
+      ? `${unproven.map((r) => r.address).slice(0, 5).join(', ')} not marked as bouncing: the bounce names no mail we sent to ${unproven.length === 1 ? 'that address' : 'those addresses'}, and anyone can write a bounce`
+      : null,
+  ].filter((n): n is string => n !== null);
 }
 
 function findDuplicate(found: InboundLookupResult, print: string, ownKey: string, threshold: number) {
   let best: { ticket: Ticket; sim: ReturnType<typeof similarity> } | null = null;
   for (const ticket of found.openTicketsOfRequester) {
-    if (ticket.key === ownKey || !isOpen(ticket.status)) continue;
+    if (ticket.key === ownKey || !isOpen(ticket.status) || !ticket.number) continue;
     const sim = similarity(print, ticket.fingerprint);
     if (sim.score >= threshold && (!best || sim.score > best.sim.score)) best = { ticket, sim };
   }
@@ -616,70 +746,80 @@ function newParticipants(msg: InboundMessage, ticket: Ticket, book: AddressBook)
   );
 }
 
-function threadMessage(
-  msg: InboundMessage,
-  ticketKey: string,
-  receipt: Receipt,
-  now: Date,
-  visibleText: string,
-  reason: string,
-  role: string,
-): ThreadMessage {
+/** The message item: bounded, with the whole visible text in S3 beside the raw mail when it is long. */
+async function threadMessage(ticketKey: string, visibleText: string, reason: string, role: string, h: Handling): Promise<ThreadMessage> {
+  const { msg, receipt, now } = h;
+  let textBlobKey: string | undefined;
+  let stored = visibleText;
+  if (Buffer.byteLength(visibleText) > STORED_TEXT_BYTES) {
+    textBlobKey = `text/${receipt.rawKey}.txt`;
+    await h.ports.blobs.put(textBlobKey, Buffer.from(visibleText), 'text/plain; charset=utf-8');
+    stored = boundedText(visibleText, STORED_TEXT_BYTES, `\n… (${Math.round(Buffer.byteLength(visibleText) / 1024)} KB in all: the whole text is kept at ${textBlobKey})`);
+  }
+  const attachments = msg.attachments.map(({ filename, contentType, size, blobKey }) => ({ filename: boundedLine(filename, 200), contentType: boundedLine(contentType, 100), size, ...(blobKey ? { blobKey } : {}) }));
   return {
     ticketKey,
     key: messageKey(msg.messageId),
     direction: 'inbound',
     messageId: msg.messageId,
     from: msg.from?.address ?? '',
-    to: msg.to.map((m) => m.address),
-    cc: msg.cc.map((m) => m.address),
-    subject: msg.subject,
+    to: boundedList(msg.to.map((m) => m.address)),
+    cc: boundedList(msg.cc.map((m) => m.address)),
+    subject: boundedLine(msg.subject, MAX_SUBJECT_CHARS),
     date: msg.date,
     receivedAt: now.toISOString(),
-    visibleText,
+    visibleText: stored,
+    ...(textBlobKey ? { textBlobKey } : {}),
     rawBlobKey: receipt.rawKey,
-    attachments: msg.attachments.map(({ filename, contentType, size, blobKey }) => ({ filename, contentType, size, blobKey })),
+    attachments: boundedList(attachments),
     reason,
     role,
-    parseWarnings: msg.parseWarnings,
+    parseWarnings: boundedList(msg.parseWarnings, 20).map((w) => boundedLine(w, 300)),
   };
 }
 
-function doneReceipts(msg: InboundMessage, receipt: Receipt, now: Date, outcome: Outcome, ticket: Ticket | null, reason: string): ReceiptRecord[] {
-  return receiptIds(msg).map((id) => ({
+function doneReceipts(h: Handling, outcome: Outcome, ticket: Ticket | null, reason: string): ReceiptRecord[] {
+  return receiptIds(h.msg).map((id) => ({
     id,
     state: 'done',
     outcome,
     ticketKey: ticket?.key ?? null,
     ticketId: ticket?.id ?? null,
-    reason,
-    rawKey: receipt.rawKey,
-    at: now.toISOString(),
-    messageId: msg.messageId,
+    reason: boundedLine(reason, MAX_REASON_CHARS),
+    rawKey: h.receipt.rawKey,
+    at: h.now.toISOString(),
+    messageId: h.msg.messageId,
   }));
 }
 
-function redelivered(previous: ReceiptRecord, msg: InboundMessage, found: InboundLookupResult): InboundResult {
+/** A finished delivery of this mail: nothing decided again; what its plan left pending is done now. */
+async function redelivered(previous: ReceiptRecord, h: Handling): Promise<InboundResult> {
+  const { msg, found } = h;
   const how = previous.id.startsWith('mid:') ? `same Message-ID <${msg.messageId}>` : 'byte-identical raw message';
   const what = `was processed (${previous.outcome}${previous.ticketId ? ` ${previous.ticketId}` : ''})`;
   const ticket = previous.ticketKey ? found.tickets.get(previous.ticketKey) ?? null : null;
-  const out = result('redelivered', `${how} ${what} at ${previous.at}: no second effect`, msg, ticket);
-  return { ...out, ticket: previous.ticketId };
+  const out = { ...result('redelivered', `${how} ${what} at ${previous.at}: no second effect`, msg, ticket), ticket: previous.ticketId };
+  if (!found.plan || isSettled(found.plan)) return out;
+  const outcomes = await runPlan(found.plan, h.ports, h.config);
+  const finished = outcomes.filter((o) => o.status === 'sent' || o.status === 'done').length;
+  const done = finished ? `${finished} planned ${finished === 1 ? 'effect was' : 'effects were'} still pending and ${finished === 1 ? 'is' : 'are'} done now` : null;
+  return withOutcomes({ ...out, reason: [out.reason, done].filter(Boolean).join('; ') }, outcomes);
 }
 
-async function quarantine(store: TicketStore, receipt: Receipt, msg: InboundMessage | null, why: string): Promise<InboundResult> {
+export async function quarantine(store: TicketStore, receipt: Receipt, msg: InboundMessage | null, why: string): Promise<InboundResult> {
   const record: ReceiptRecord = {
     id: msg ? `sha:${msg.rawSha256}` : `raw:${receipt.rawKey}`,
     state: 'quarantined',
     outcome: 'quarantined',
     ticketKey: null,
     ticketId: null,
-    reason: why,
+    reason: boundedLine(why, MAX_REASON_CHARS),
     rawKey: receipt.rawKey,
     at: receipt.receivedAt,
-    messageId: msg?.messageId ?? null,
-    subject: msg?.subject,
-    from: msg?.from?.address,
+    messageId: msg ? boundedLine(msg.messageId, 500) : null,
+    ...(msg ? { subject: boundedLine(msg.subject, MAX_SUBJECT_CHARS) } : {}),
+    ...(msg?.from ? { from: boundedLine(msg.from.address, 300) } : {}),
+    arrival: { source: receipt.source, recipients: boundedList(receipt.recipients), verdicts: receipt.verdicts },
   };
   await store.recordReceipts([record]);
   return { ...result('quarantined', `${why}; raw mail kept at ${receipt.rawKey}`, null, null), messageId: msg?.messageId ?? null };

@@ -1,11 +1,16 @@
+/**
+ * Mail we send on a ticket, planned as data (src/pipeline/effects.ts): who it goes to, how it
+ * threads, what it says. Nothing here sends; the effect runner does, at most once per plan.
+ */
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { domainOf, localPart, withoutPlus, type AddressBook } from '../domain/addresses.js';
-import type { Ticket, ThreadMessage } from '../domain/ticket.js';
-import { composeMail, replySubject } from '../mail/compose.js';
+import type { Ticket } from '../domain/ticket.js';
+import { replySubject } from '../mail/compose.js';
 import type { RenderedMail } from '../mail/templates.js';
 import type { InboundMessage } from '../mail/types.js';
-import type { Mailer } from './mailer.js';
-import type { TicketStore } from './ports.js';
+import { boundedText, KEPT_TEXT_BYTES } from './bounds.js';
+import type { PlannedMail } from './effects.js';
 
 /** Every kind of mail we send on a ticket (`replies[].kind` in results). */
 export type OutboundKind =
@@ -17,7 +22,9 @@ export type OutboundKind =
   | 'relay'
   | 'command-result'
   | 'nudge'
-  | 'auto-closed';
+  | 'auto-closed'
+  | 'digest'
+  | 'limit-notice';
 
 export interface SentReply {
   kind: OutboundKind;
@@ -43,23 +50,19 @@ export interface TicketMail {
   /** The requester sees this text, so a reply that pastes it back is cleaned with it. */
   toRequester: boolean;
   /** Threading, when it is not the mail that caused the send (a relay threads on the request). */
-  thread?: { inReplyTo: string; references: string[] };
+  thread?: { inReplyTo: string | null; references: string[] };
 }
 
 /** What of the causing mail a send needs (the stale job's sends stand in the ticket's request). */
 export type CauseMail = Pick<InboundMessage, 'messageId' | 'references' | 'to' | 'cc' | 'from' | 'attachments'>;
 
-/** The mail that caused the send: what we answer, and whose key makes the send happen once. */
+/** The mail that caused the send: what we answer, and whose key names our Message-ID. */
 export interface Cause {
-  ticket: Ticket;
+  /** The ticket the mail is about; null for mail about no one ticket (the digest). */
+  ticket: Ticket | null;
   inbound: CauseMail;
   inboundKey: string;
   now: Date;
-}
-
-export interface MailPorts {
-  store: TicketStore;
-  mailer: Mailer;
 }
 
 /** The support address the mail came in on (plus-tags removed), else our first. */
@@ -72,79 +75,55 @@ export function ticketAddress(supportAddress: string, prefix: string, number: nu
   return `${localPart(supportAddress)}+${prefix.toLowerCase()}-${number}@${domainOf(supportAddress)}`;
 }
 
+/** The envelope sender of one mail: bounces come back to it, and its random token ties them to that mail. */
+export function returnPathFor(supportAddress: string): string {
+  return `${localPart(supportAddress)}+b-${randomBytes(10).toString('hex')}@${domainOf(supportAddress)}`;
+}
+
+/** The token of one of our return paths among these addresses (a bounce's envelope or To), if any. */
+export function returnPathIn(addresses: string[], book: AddressBook): string | null {
+  for (const address of addresses) {
+    const base = withoutPlus(address);
+    if (base !== address && book.supportAddresses.includes(base) && /\+b-[0-9a-f]{20}@/.test(address)) return address;
+  }
+  return null;
+}
+
 export function ticketSubject(config: Config, ticket: Ticket): string {
   return replySubject(config.ticketPrefix, ticket.number, ticket.subject);
 }
 
 /**
- * Sends one mail on a ticket, at most once per cause and kind (a claim keyed by the inbound
- * mail), within the hourly limits when it answers a requester automatically; records it on the
- * ticket with both Message-IDs (ours and the one SES puts on it) as thread keys.
+ * One mail on a ticket, planned: from the support address the cause came in on, replying to
+ * the cause (or to `mail.thread`), with our Message-ID named by the cause and the kind (so a
+ * replay plans the same id) and a fresh return path.
  */
-export async function sendTicketMail(
-  mail: TicketMail,
-  cause: Cause,
-  ports: MailPorts,
-  config: Config,
-  book: AddressBook,
-  messageKey: (messageId: string) => string,
-): Promise<{ sent: SentReply | null; suppressed: string | null; alreadySent?: boolean }> {
+export function planTicketMail(mail: TicketMail, cause: Cause, config: Config, book: AddressBook): PlannedMail {
   const { ticket, inbound, inboundKey, now } = cause;
-  const [claimed, limited] = await Promise.all([
-    ports.store.claimReply(inboundKey, mail.kind),
-    mail.limitFor
-      ? ports.store.takeReplySlot({
-          sender: mail.limitFor,
-          ticketKey: ticket.key,
-          hour: now.toISOString().slice(0, 13),
-          maxPerSender: config.autoReplies.maxPerSenderPerHour,
-          maxPerTicket: config.autoReplies.maxPerTicketPerHour,
-        })
-      : null,
-  ]);
-  if (!claimed) return { sent: null, suppressed: 'this mail was already answered (delivered again)', alreadySent: true };
-  if (limited) return { sent: null, suppressed: limited };
-
   const support = receivingAddress(inbound, book);
-  const ourId = `${mail.kind}.${inboundKey}@${domainOf(support)}`;
-  const raw = await composeMail({
+  const kept = boundedText(mail.body.text, KEPT_TEXT_BYTES);
+  return {
+    kind: mail.kind,
+    ticket: ticket ? { key: ticket.key, id: ticket.id } : null,
     from: { name: mail.fromName, address: support },
+    returnPath: returnPathFor(support),
     to: mail.to,
     cc: mail.cc,
-    replyTo: ticketAddress(support, config.ticketPrefix, ticket.number),
+    replyTo: ticket ? ticketAddress(support, config.ticketPrefix, ticket.number) : support,
     subject: mail.subject,
-    messageId: ourId,
-    inReplyTo: mail.thread?.inReplyTo ?? inbound.messageId,
+    messageId: `${mail.kind}.${inboundKey}@${domainOf(support)}`,
+    inReplyTo: mail.thread ? mail.thread.inReplyTo : inbound.messageId,
     references: mail.thread?.references ?? [...inbound.references, inbound.messageId],
+    date: now.toISOString(),
+    automatic: mail.automatic,
     text: mail.body.text,
     html: mail.body.html,
-    date: now,
-    automatic: mail.automatic,
-  });
-  const sent = await ports.mailer.send(raw, { from: support, to: [...mail.to, ...mail.cc] });
-  const message: ThreadMessage = {
-    ticketKey: ticket.key,
-    key: messageKey(ourId),
-    direction: 'outbound',
-    messageId: ourId,
-    from: support,
-    to: mail.to,
-    cc: mail.cc,
-    subject: mail.subject,
-    date: now.toISOString(),
-    receivedAt: now.toISOString(),
-    visibleText: mail.body.text,
-    rawBlobKey: '',
-    attachments: [],
-    reason: `${mail.kind} for <${inbound.messageId}>; sent as ${sent.providerMessageId}`,
-    role: mail.kind,
-    parseWarnings: [],
+    limitFor: mail.limitFor,
+    keptTexts: mail.toRequester && ticket ? [...ticket.outboundTexts, kept].slice(-KEPT_OUTBOUND_TEXTS) : null,
+    causeMessageId: inbound.messageId,
   };
-  await ports.store.recordOutbound({
-    ticket,
-    message,
-    threadKeys: [...new Set([ourId, ...sent.messageIdHeaders])],
-    outboundTexts: mail.toRequester ? [...ticket.outboundTexts, mail.body.text].slice(-KEPT_OUTBOUND_TEXTS) : null,
-  });
-  return { sent: { kind: mail.kind, to: mail.to.join(', '), subject: mail.subject }, suppressed: null };
+}
+
+export function sentReply(mail: PlannedMail): SentReply {
+  return { kind: mail.kind, to: mail.to.join(', '), subject: mail.subject };
 }

@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { TicketEvent } from '../domain/lifecycle.js';
+import type { Receipt } from '../domain/receipt.js';
 import type { RequesterProfile, Ticket, TicketChanges, ThreadMessage } from '../domain/ticket.js';
+import type { EffectPlan, EffectState } from './effects.js';
 
 /** What the store remembers about one inbound delivery (idempotency and quarantine). */
 export interface ReceiptRecord {
@@ -16,6 +18,8 @@ export interface ReceiptRecord {
   messageId: string | null;
   subject?: string;
   from?: string;
+  /** What the receiving side said (SES verdicts, envelope recipients), so a replay judges the mail as it arrived. */
+  arrival?: Pick<Receipt, 'source' | 'recipients' | 'verdicts'>;
 }
 
 export interface InboundLookup {
@@ -31,6 +35,8 @@ export interface InboundLookup {
   requester: { address: string; since: string } | null;
   /** Requester profile to read (bouncing flag), in the same batch. */
   profile: string | null;
+  /** The effect plan an earlier delivery of this mail may have written. */
+  planKey: string;
 }
 
 export interface InboundLookupResult {
@@ -44,13 +50,20 @@ export interface InboundLookupResult {
   ticketByNumber: Ticket | null;
   openTicketsOfRequester: Ticket[];
   profile: RequesterProfile | null;
+  plan: EffectPlan | null;
+  /**
+   * Thread keys of mail sent in our name (by us through SES, or by staff as the support address),
+   * with its recipients: the only mail a bounce may report a failure of.
+   */
+  sentTo: Map<string, string[]>;
 }
 
+/** A new ticket's first writes: the ticket without its number yet, its first message and thread key. */
 export interface NewTicketWrite {
+  /** `number` 0 and `id` '' until numberTicket: only the delivery that wrote it takes a number. */
   ticket: Ticket;
   message: ThreadMessage;
   threadKeys: string[];
-  receipts: ReceiptRecord[];
   events: TicketEvent[];
 }
 
@@ -59,6 +72,10 @@ export interface AppendWrite {
   message: ThreadMessage;
   threadKeys: string[];
   receipts: ReceiptRecord[];
+  /** What the mail will cause, written before the receipts so a replay finds it. */
+  plan: EffectPlan | null;
+  /** Mail sent in our name (a staff member's send-as copy): its recipients, kept on its thread key for bounces. */
+  sentTo?: string[];
   newParticipants: string[];
   /** Human activity moves lastActivityAt; an out-of-office does not. */
   activityAt: string | null;
@@ -69,10 +86,12 @@ export interface AppendWrite {
 }
 
 export interface OutboundWrite {
-  ticket: Ticket;
+  ticketKey: string;
   message: ThreadMessage;
   /** Every Message-ID the mail may be quoted by: ours and the one SES put on it. */
   threadKeys: string[];
+  /** Keys a bounce of this mail may quote (SES's Message-ID, our return path), with the recipients. */
+  sentTo: { keys: string[]; recipients: string[] };
   /** Texts we sent to the requester, kept to clean replies that paste them back; null: unchanged. */
   outboundTexts: string[] | null;
 }
@@ -97,6 +116,55 @@ export interface StaleRun {
   flaggedKeys: string[];
 }
 
+/** One hour's slot of a limit, taken by a member (an effect, a mail): taking it again costs nothing. */
+export interface LimitSlot {
+  /** e.g. `sender#a@b.example`, `ticket#<key>`, `new-tickets#a@b.example`. */
+  scope: string;
+  /** Hour bucket, e.g. 2026-11-23T08. */
+  hour: string;
+  max: number;
+  member: string;
+}
+
+/** How one effect ended, written back to its plan. */
+export interface EffectSettlement {
+  id: string;
+  state: EffectState;
+  detail: string | null;
+  providerId: string | null;
+  attempts: number;
+}
+
+/** A mail that did not go out (failed or unconfirmed), kept for the digest. */
+export interface UndeliveredMail {
+  planKey: string;
+  effectId: string;
+  state: 'failed' | 'unconfirmed';
+  kind: string;
+  ticketId: string | null;
+  to: string[];
+  subject: string;
+  detail: string;
+  at: string;
+}
+
+/** Durable effect plans (src/pipeline/effects.ts): written with a delivery, finished by the runner. */
+export interface PlanStore {
+  /** Writes the plan unless one with its key exists; resolves to the stored plan either way. */
+  putPlan(plan: EffectPlan): Promise<EffectPlan>;
+  getPlan(key: string): Promise<EffectPlan | null>;
+  /** Moves each effect from pending to sending, conditionally; resolves to the ids this call claimed. */
+  claimEffects(planKey: string, ids: string[], at: string): Promise<Set<string>>;
+  /** Puts claims of this runner (taken at `at`) back to pending: their sends were never attempted. */
+  releaseEffects(planKey: string, ids: string[], at: string): Promise<void>;
+  /** Records how effects ended; `settled` takes the plan off the open-plans index. */
+  settleEffects(planKey: string, settlements: EffectSettlement[], settled: boolean, undelivered: UndeliveredMail[]): Promise<void>;
+  /** Plans not yet settled that were written before `before`, oldest first: what the sweeper finishes. */
+  openPlans(before: string): Promise<EffectPlan[]>;
+  /** Mail that failed or is unconfirmed, settled since `since`. */
+  undeliveredSince(since: string): Promise<UndeliveredMail[]>;
+}
+
 export interface MergeWrite {
   /** The ticket the merged one now lives on. */
   target: Ticket;
@@ -104,38 +172,37 @@ export interface MergeWrite {
   event: TicketEvent;
 }
 
-export interface ReplyAllowance {
-  sender: string;
-  ticketKey: string;
-  /** Hour bucket, e.g. 2026-11-23T08. */
-  hour: string;
-  maxPerSender: number;
-  maxPerTicket: number;
-}
-
-export interface TicketStore {
+export interface TicketStore extends PlanStore {
   /** One round trip: every read the inbound decision needs, batched. */
   lookUpInbound(q: InboundLookup): Promise<InboundLookupResult>;
   /** Tickets by key, batched (thread-key hits resolved to tickets). */
   getTickets(keys: string[]): Promise<Map<string, Ticket>>;
   nextTicketNumber(): Promise<number>;
   /**
-   * One round trip of parallel, idempotent writes (receipts included: a replay checks the
-   * ticket and its first message exist before trusting them). False when the ticket existed.
+   * One round trip of parallel, idempotent writes: the ticket (conditionally, without its
+   * number), its first message and thread key. False when the ticket existed already.
    */
   createTicket(write: NewTicketWrite): Promise<boolean>;
-  /** Message, thread key and ticket update first; the receipts only once those are durable. */
-  appendMessage(write: AppendWrite): Promise<void>;
-  recordReceipts(receipts: ReceiptRecord[], quarantined?: boolean): Promise<void>;
   /**
-   * Takes one auto-reply slot per sender and per ticket for this hour, with conditional counters
-   * so the limit holds across concurrent Lambdas. Null when allowed, else why not.
+   * Gives the ticket its number (and its alias `N#n`), unless it has one: resolves to the ticket
+   * as stored, whose number may be another delivery's.
    */
-  takeReplySlot(a: ReplyAllowance): Promise<string | null>;
-  /** At most one auto-reply per inbound mail, whatever replays happen. False when already claimed. */
-  claimReply(inboundKey: string, kind: string): Promise<boolean>;
+  numberTicket(ticket: Ticket): Promise<Ticket>;
+  /** Message, thread key, ticket update and plan first; the receipts only once those are durable. Resolves to the stored plan. */
+  appendMessage(write: AppendWrite): Promise<EffectPlan | null>;
+  recordReceipts(receipts: ReceiptRecord[], quarantined?: boolean): Promise<void>;
+  getReceipts(ids: string[]): Promise<ReceiptRecord[]>;
+  /**
+   * Takes the member's slot in this hour's limit, with a conditional set so the limit holds
+   * across concurrent Lambdas and a replay of the same member takes nothing more. False when full.
+   */
+  takeSlot(slot: LimitSlot): Promise<boolean>;
   recordOutbound(write: OutboundWrite): Promise<void>;
+  /** Whether each outbound message item exists: proof that a claimed send went out and was recorded. */
+  outboundRecorded(messages: { ticketKey: string; messageKey: string }[]): Promise<Set<string>>;
   markBouncing(address: string, detail: string, at: string): Promise<void>;
+  /** The address wrote to us again: it is not bouncing (any more). */
+  clearBouncing(address: string): Promise<void>;
   /** Records on the target that another ticket was merged into it (the source's own update is an append). */
   recordMerge(write: MergeWrite): Promise<void>;
   listEvents(ticketKey: string): Promise<TicketEvent[]>;

@@ -9,7 +9,9 @@ import { transition, type Actor, type TicketEvent } from '../domain/lifecycle.js
 import type { Ticket, TicketChanges } from '../domain/ticket.js';
 import { staffTemplates, type StaffTicketFacts } from '../mail/templates.js';
 import type { InboundMessage } from '../mail/types.js';
-import { receivingAddress, sendTicketMail, ticketSubject, type Cause, type MailPorts, type SentReply } from './outbound.js';
+import { boundedText, NOTICE_TEXT_BYTES, RELAY_TEXT_BYTES } from './bounds.js';
+import { planned, type PlannedEffect } from './effects.js';
+import { planTicketMail, receivingAddress, ticketSubject, type Cause, type TicketMail } from './outbound.js';
 import type { TicketStore } from './ports.js';
 
 /** `[TKT-42] [P2 network] VPN down`: what staff sort and filter their inbox by. */
@@ -33,12 +35,10 @@ export function factsOf(ticket: Ticket): StaffTicketFacts {
 export interface Shared {
   config: Config;
   book: AddressBook;
-  ports: MailPorts;
-  messageKey: (messageId: string) => string;
 }
 
 /** Tells the assignee (else the staff list) that the ticket needs a look, with what was written. */
-export async function notifyStaff(ticket: Ticket, headline: string, text: string, cause: Cause, s: Shared): Promise<{ sent: SentReply | null; suppressed: string | null }> {
+export function planStaffNotice(ticket: Ticket, headline: string, text: string, cause: Cause, s: Shared): PlannedEffect {
   const to = ticket.assignee ?? s.config.staffList;
   const from = cause.inbound.from;
   const body = staffTemplates.notification({
@@ -50,18 +50,17 @@ export async function notifyStaff(ticket: Ticket, headline: string, text: string
     headline,
     facts: factsOf(ticket),
     from: from ? (from.name ? `${from.name} <${from.address}>` : from.address) : ticket.requester,
-    text,
+    text: boundedText(text, NOTICE_TEXT_BYTES, '\n… (the whole text is on the ticket)'),
     attachments: cause.inbound.attachments.map((a) => a.filename),
     staffList: s.config.staffList,
   });
-  return sendTicketMail(
+  const mail = planTicketMail(
     { kind: 'staff-notification', to: [to], cc: [], fromName: s.config.teamName, subject: staffSubject(ticket), body, automatic: 'auto-generated', limitFor: null, toRequester: false },
     cause,
-    s.ports,
     s.config,
     s.book,
-    s.messageKey,
   );
+  return planned('staff-notification', { type: 'mail', mail });
 }
 
 /** What a staff message does to its ticket: the changes, their history, and what to tell whom. */
@@ -72,6 +71,8 @@ export interface StaffEffect {
   rejected: string[];
   /** Kept internal: a #note, or a reply to a note's notification. */
   internal: boolean;
+  /** A `#note` command made it internal: the staff list hears of the note. */
+  notedByCommand: boolean;
   /** What the staff member wrote, command lines removed. */
   text: string;
   /** The text to relay to the requester, or null when nothing goes out. */
@@ -110,6 +111,7 @@ export async function staffEffect(
     applied: [],
     rejected: parsed.rejected.map((r) => r.error),
     internal: repliesToNote || parsed.commands.some((c) => c.kind === 'note'),
+    notedByCommand: false,
     text: parsed.text.trim(),
     relayText: null,
     mergeTarget: null,
@@ -156,7 +158,7 @@ export async function staffEffect(
         field('assignee', ticket.assignee, cmd.assignee, cmd.line, () => (effect.changes.assignee = cmd.assignee));
         break;
       case 'note':
-        effect.applied.push('kept as an internal note: not sent to the requester');
+        effect.notedByCommand = true;
         break;
       case 'merge': {
         const target = await store.getTicketById(cmd.ticketNumber);
@@ -190,28 +192,28 @@ export async function staffEffect(
   return effect;
 }
 
-/** Sends what a staff message causes: the relay to the requester, the note to staff, the result to its author. */
-export async function staffMails(ticket: Ticket, effect: StaffEffect, cause: Cause, s: Shared): Promise<{ sent: SentReply[]; notSent: string[] }> {
+/** What a staff message causes: the relay to the requester, the note to staff, the result to its author. */
+export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause, s: Shared): { effects: PlannedEffect[]; notes: string[] } {
   const { inbound } = cause;
   const author = inbound.from!;
   const support = receivingAddress(inbound, s.book);
   const ctx = { ticketId: ticket.id, subject: ticket.subject, requesterName: ticket.requesterName, supportAddress: support, teamName: s.config.teamName };
-  const sends: Array<Promise<{ sent: SentReply | null; suppressed: string | null }>> = [];
-  const send = (mail: Parameters<typeof sendTicketMail>[0]) => sends.push(sendTicketMail(mail, cause, s.ports, s.config, s.book, s.messageKey));
+  const effects: PlannedEffect[] = [];
+  const plan = (mail: TicketMail) => effects.push(planned(mail.kind, { type: 'mail', mail: planTicketMail(mail, cause, s.config, s.book) }));
   const notes: string[] = [];
   // Whoever the staff member wrote to directly (reply-all) has the mail already: no second copy.
   const direct = new Set([...inbound.to, ...inbound.cc].map((m) => m.address));
   const people = [ticket.requester, ...ticket.participants.filter((a) => a !== ticket.requester && !isStaffAddress(a, s.book))];
   const [to, ...cc] = people.filter((a) => !direct.has(a));
-  if (effect.relayText && !to) notes.push('relay (the staff member wrote to the requester directly, so there is nothing to pass on)');
+  if (effect.relayText && !to) notes.push('not sent: relay (the staff member wrote to the requester directly, so there is nothing to pass on)');
   if (effect.relayText && to) {
-    send({
+    plan({
       kind: 'relay',
       to: [to],
       cc,
       fromName: author.name ? `${author.name} (${s.config.teamName})` : s.config.teamName,
       subject: ticketSubject(s.config, ticket),
-      body: staffTemplates.relay({ ...ctx, staffName: author.name, text: effect.relayText }),
+      body: staffTemplates.relay({ ...ctx, staffName: author.name, text: boundedText(effect.relayText, RELAY_TEXT_BYTES, '\n… (shortened: the full answer is kept on the ticket)') }),
       automatic: null,
       limitFor: null,
       toRequester: true,
@@ -219,35 +221,31 @@ export async function staffMails(ticket: Ticket, effect: StaffEffect, cause: Cau
       thread: { inReplyTo: ticket.originMessageId, references: [ticket.originMessageId] },
     });
   }
-  if (effect.applied.some((a) => a.startsWith('kept as an internal note'))) {
-    send({
+  if (effect.notedByCommand) {
+    plan({
       kind: 'note-notification',
       to: [s.config.staffList],
       cc: [],
       fromName: s.config.teamName,
       subject: staffSubject(ticket),
-      body: staffTemplates.note({ ...ctx, author: author.name || author.address, text: effect.text, staffList: s.config.staffList }),
+      body: staffTemplates.note({ ...ctx, author: author.name || author.address, text: boundedText(effect.text, NOTICE_TEXT_BYTES), staffList: s.config.staffList }),
       automatic: 'auto-generated',
       limitFor: null,
       toRequester: false,
     });
   }
   if (effect.applied.length || effect.rejected.length) {
-    const informative = effect.applied.filter((a) => !a.startsWith('kept as an internal note'));
-    if (informative.length || effect.rejected.length) {
-      send({
-        kind: 'command-result',
-        to: [author.address],
-        cc: [],
-        fromName: s.config.teamName,
-        subject: `Re: ${staffSubject(ticket)}`,
-        body: staffTemplates.commandResult({ ...ctx, applied: informative, rejected: effect.rejected, staffList: s.config.staffList }),
-        automatic: 'auto-replied',
-        limitFor: null,
-        toRequester: false,
-      });
-    }
+    plan({
+      kind: 'command-result',
+      to: [author.address],
+      cc: [],
+      fromName: s.config.teamName,
+      subject: `Re: ${staffSubject(ticket)}`,
+      body: staffTemplates.commandResult({ ...ctx, applied: effect.applied, rejected: effect.rejected, staffList: s.config.staffList }),
+      automatic: 'auto-replied',
+      limitFor: null,
+      toRequester: false,
+    });
   }
-  const results = await Promise.all(sends);
-  return { sent: results.flatMap((r) => (r.sent ? [r.sent] : [])), notSent: [...notes, ...results.flatMap((r) => (r.suppressed ? [r.suppressed] : []))] };
+  return { effects, notes };
 }

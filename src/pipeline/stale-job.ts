@@ -2,7 +2,9 @@
  * The scheduled stale-ticket job: flags tickets idle past their threshold, clears the flag of
  * those that moved on, reminds quiet requesters and closes their tickets in time, and mails IT
  * one digest. Reads follow the candidates (a Query per priority on the sparse open-tickets
- * index), never the table; one run per schedule slot, whatever retries happen.
+ * index), never the table. One run per schedule slot: every reminder, closing and the digest
+ * is an effect plan keyed by the slot (and ticket), so a run that stopped half-way is finished
+ * by its retry and nothing is sent twice. It also sweeps effect plans left unfinished.
  */
 import type { Config } from '../config.js';
 import { domainOf, type AddressBook } from '../domain/addresses.js';
@@ -10,13 +12,13 @@ import type { TicketEvent } from '../domain/lifecycle.js';
 import { missingDetails } from '../domain/missing-info.js';
 import { candidateCutoff, idleHours, isStale, isWaitingOnRequester, quietAction, slotOf } from '../domain/stale.js';
 import type { Ticket } from '../domain/ticket.js';
-import { composeMail } from '../mail/compose.js';
 import { renderDigest, type DigestTicket } from '../mail/digest.js';
 import { templates } from '../mail/templates.js';
-import type { Mailer } from './mailer.js';
-import { MailSendError } from './mailer.js';
-import { sendTicketMail, ticketAddress, ticketSubject, type CauseMail } from './outbound.js';
-import type { Clock, TicketStore } from './ports.js';
+import { runPlan, type EffectPorts } from './effect-runner.js';
+import { outcomeNote, planned, type EffectOutcome, type EffectPlan, type PlannedEffect } from './effects.js';
+import { planTicketMail, ticketAddress, ticketSubject, type CauseMail } from './outbound.js';
+import type { UndeliveredMail } from './ports.js';
+import { sweepPlans, type SweepResult } from './sweep.js';
 
 export interface StaleJobResult {
   /** The schedule slot this run had, e.g. 2026-11-23T08:00. */
@@ -30,13 +32,11 @@ export interface StaleJobResult {
   closed: string[];
   /** What could not be done, in words (a send SES refused); the rest went ahead. */
   problems: string[];
+  /** Effect plans of earlier deliveries this run finished. */
+  swept: SweepResult | null;
 }
 
-export interface StaleJobPorts {
-  store: TicketStore;
-  mailer: Mailer;
-  clock: Clock;
-}
+export type StaleJobPorts = EffectPorts;
 
 export interface StaleJobOutput {
   result: StaleJobResult;
@@ -45,20 +45,48 @@ export interface StaleJobOutput {
 }
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4', null] as const;
+/** A digest lists this many tickets of each kind; the rest are counted. */
+const DIGEST_STALE_LISTED = 100;
+const DIGEST_UNREACHABLE_LISTED = 50;
+const DIGEST_UNDELIVERED_LISTED = 50;
 
-export async function runStaleJob(ports: StaleJobPorts, config: Config, book: AddressBook, messageKey: (id: string) => string): Promise<StaleJobOutput> {
+export async function runStaleJob(ports: StaleJobPorts, config: Config, book: AddressBook): Promise<StaleJobOutput> {
   const { store } = ports;
   const rules = config.stale;
   const now = ports.clock.now();
   const at = now.toISOString();
   const slot = slotOf(now, rules);
   const earlier = await store.claimStaleRun(slot, at);
-  if (earlier) {
+  if (earlier?.finishedAt) {
     const previous = (earlier.result ?? {}) as Partial<StaleJobResult>;
     return {
-      result: { slot, alreadyRan: true, flagged: [], cleared: [], digest: null, nudged: [], closed: [], problems: [`the ${slot} slot already ran at ${earlier.startedAt}${previous.digest ? ` and sent "${previous.digest.subject}"` : ''}: nothing done again`] },
+      result: {
+        slot,
+        alreadyRan: true,
+        flagged: [],
+        cleared: [],
+        digest: null,
+        nudged: [],
+        closed: [],
+        problems: [`the ${slot} slot already ran at ${earlier.startedAt}${previous.digest ? ` and sent "${previous.digest.subject}"` : ''}: nothing done again`],
+        swept: null,
+      },
       digestHtml: null,
     };
+  }
+  const result: StaleJobResult = { slot, alreadyRan: false, flagged: [], cleared: [], digest: null, nudged: [], closed: [], problems: [], swept: null };
+  const planPrefix = `stale:${slot}:`;
+  const outcomesOf = (plan: EffectPlan, outcomes: EffectOutcome[]) => {
+    for (const note of outcomes.map(outcomeNote)) if (note) result.problems.push(`${plan.key.slice(planPrefix.length)}: ${note}`);
+    return outcomes;
+  };
+  const run = async (plan: EffectPlan): Promise<EffectOutcome[]> => {
+    const stored = await store.putPlan(plan);
+    return outcomesOf(stored, await runPlan(stored, ports, config, { fresh: stored === plan }));
+  };
+  if (earlier) {
+    // A run of this slot stopped part-way: finish what it planned for tickets it already changed.
+    for (const plan of (await store.openPlans(at)).filter((p) => p.key.startsWith(planPrefix))) outcomesOf(plan, await runPlan(plan, ports, config));
   }
 
   const [candidateLists, last] = await Promise.all([
@@ -74,71 +102,59 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
     store.getProfiles(candidates.filter((t) => isWaitingOnRequester(t.status)).map((t) => t.requester)),
   ]);
 
-  const result: StaleJobResult = { slot, alreadyRan: false, flagged: [], cleared: [], digest: null, nudged: [], closed: [], problems: [] };
   const unreachable: Ticket[] = [];
-  const stale: Ticket[] = [];
   const support = config.supportAddresses[0]!;
-  const quiet = candidates.map(async (ticket) => {
+  const quiet = candidates.map(async (ticket): Promise<Ticket> => {
     const bouncing = profiles.get(ticket.requester)?.bouncing ?? false;
     const action = quietAction(ticket, now, rules);
     if (action && bouncing) {
       unreachable.push(ticket);
       return ticket;
     }
-    if (action?.kind === 'close') return closeQuietTicket(ticket, action.days);
-    if (action?.kind === 'nudge') await nudge(ticket, action.days);
-    return ticket;
-  });
-
-  async function nudge(ticket: Ticket, days: number): Promise<void> {
-    const sent = await sendToRequester(ticket, 'nudge', templates.nudge({
+    if (action?.kind === 'close') {
+      const event: TicketEvent = { at, actor: 'system', kind: 'status', from: ticket.status, to: 'closed', why: `no answer from ${ticket.requester} for ${action.days} days: closed with a notice` };
+      const outcomes = await run(ticketPlan(`${planPrefix}close:${ticket.key}`, ticket, { status: 'closed' }, event, 'auto-closed', templates.autoClosed({ ...context(ticket), days: action.days })));
+      if (outcomes[0]?.status === 'done' || outcomes[0]?.status === 'earlier') result.closed.push(ticket.id);
+      return { ...ticket, status: 'closed' };
+    }
+    if (action?.kind === 'nudge') {
+      const event: TicketEvent = { at, actor: 'system', kind: 'note', from: null, to: null, why: `reminded ${ticket.requester} after ${action.days} quiet days` };
+      const body = templates.nudge({
         ...context(ticket),
         waitingFor: asksFor(ticket, config),
-        days,
-        ...(rules.autoCloseAfterDays > days ? { closesInDays: rules.autoCloseAfterDays - days } : {}),
-      }));
-    if (!sent) return;
-    const event: TicketEvent = { at, actor: 'system', kind: 'note', from: null, to: null, why: `reminded ${ticket.requester} after ${days} quiet days` };
-    await store.changeTicket({ ticket, changes: { nudgedAt: at }, events: [event], causeKey: `nudge-${slot}` });
-    result.nudged.push(ticket.id);
-  }
-
-  async function closeQuietTicket(ticket: Ticket, days: number): Promise<Ticket> {
-    const event: TicketEvent = { at, actor: 'system', kind: 'status', from: ticket.status, to: 'closed', why: `no answer from ${ticket.requester} for ${days} days: closed with a notice` };
-    await store.changeTicket({ ticket, changes: { status: 'closed' }, events: [event], causeKey: `close-${slot}` });
-    result.closed.push(ticket.id);
-    await sendToRequester(ticket, 'auto-closed', templates.autoClosed({ ...context(ticket), days }));
-    return { ...ticket, status: 'closed' };
-  }
+        days: action.days,
+        ...(rules.autoCloseAfterDays > action.days ? { closesInDays: rules.autoCloseAfterDays - action.days } : {}),
+      });
+      const outcomes = await run(ticketPlan(`${planPrefix}nudge:${ticket.key}`, ticket, { nudgedAt: at }, event, 'nudge', body));
+      if (outcomes[1]?.status === 'sent' || outcomes[1]?.status === 'earlier') result.nudged.push(ticket.id);
+    }
+    return ticket;
+  });
 
   function context(ticket: Ticket) {
     return { ticketId: ticket.id, subject: ticket.subject, requesterName: ticket.requesterName, supportAddress: support, teamName: config.teamName };
   }
 
-  /** A reminder or a closing notice, once per quiet spell: the claim is keyed by the last activity. */
-  async function sendToRequester(ticket: Ticket, kind: 'nudge' | 'auto-closed', body: { text: string; html: string }): Promise<boolean> {
+  /** A reminder or a closing: the ticket's change and the mail to its requester, as one plan. */
+  function ticketPlan(key: string, ticket: Ticket, changes: { status?: 'closed'; nudgedAt?: string }, event: TicketEvent, kind: 'nudge' | 'auto-closed', body: { text: string; html: string }): EffectPlan {
     const request: CauseMail = { messageId: ticket.originMessageId, references: [], to: [{ address: support, name: '' }], cc: [], from: null, attachments: [] };
-    try {
-      const out = await sendTicketMail(
-        { kind, to: [ticket.requester], cc: [], fromName: config.teamName, subject: ticketSubject(config, ticket), body, automatic: 'auto-generated', limitFor: null, toRequester: true },
-        { ticket, inbound: request, inboundKey: messageKey(`${kind} ${ticket.key} ${ticket.lastActivityAt}`), now },
-        { store, mailer: ports.mailer },
-        config,
-        book,
-        messageKey,
-      );
-      // Sent by an earlier, interrupted run: it counts, or the reminder would never be recorded.
-      return out.sent !== null || out.alreadySent === true;
-    } catch (err) {
-      if (!(err instanceof MailSendError)) throw err;
-      result.problems.push(`${kind} for ${ticket.id} not sent: ${err.message}`);
-      return false;
-    }
+    const mail = planTicketMail(
+      { kind, to: [ticket.requester], cc: [], fromName: config.teamName, subject: ticketSubject(config, ticket), body, automatic: 'auto-generated', limitFor: null, toRequester: true },
+      { ticket, inbound: request, inboundKey: `${kind}-${slot.replace(/[^\dT]/g, '')}-${ticket.key}`, now },
+      config,
+      book,
+    );
+    const effects: PlannedEffect[] = [
+      planned('change', { type: 'ticket-change', change: { ticket: { key: ticket.key, id: ticket.id }, changes, events: [event], causeKey: `${kind === 'nudge' ? 'nudge' : 'close'}-${slot}` } }),
+      planned(kind, { type: 'mail', mail }),
+    ];
+    return { key, createdAt: at, receiptIds: [], effects };
   }
 
+  const stale: Ticket[] = [];
   for (const ticket of await Promise.all(quiet)) if (isStale(ticket, now, rules) && !unreachable.includes(ticket)) stale.push(ticket);
 
-  // Flags: set on the newly stale, cleared on those that moved on; both conditional-free and idempotent.
+  // Flags: set on the newly stale, cleared on those that moved on; both idempotent.
   const staleKeys = new Set(stale.map((t) => t.key));
   const toClear = [...candidates.filter((t) => t.stale && !staleKeys.has(t.key)), ...[...goneTickets.values()].filter((t) => t.stale)];
   const toFlag = stale.filter((t) => !t.stale);
@@ -146,44 +162,48 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   result.flagged = toFlag.map((t) => t.id).sort(byNumber);
   result.cleared = toClear.map((t) => t.id).sort(byNumber);
 
+  result.swept = await sweepPlans(ports, config);
+  result.problems.push(...result.swept.problems);
+  const undelivered = (await store.undeliveredSince(last?.startedAt ?? new Date(now.getTime() - 24 * 3600_000).toISOString())).slice(0, DIGEST_UNDELIVERED_LISTED);
+
   let digestHtml: string | null = null;
-  if (stale.length || unreachable.length || rules.allClear) {
+  if (stale.length || unreachable.length || undelivered.length || rules.allClear) {
+    const listedStale = [...stale].sort(mostUrgent).slice(0, DIGEST_STALE_LISTED);
+    const listedUnreachable = unreachable.slice(0, DIGEST_UNREACHABLE_LISTED);
     const digest = renderDigest({
       teamName: config.teamName,
       staffList: config.staffList,
       supportAddress: support,
       now,
-      stale: stale.map((t) => digestTicket(t, now, support, config)),
-      unreachable: unreachable.map((t) => digestTicket(t, now, support, config)),
-      nudged: result.nudged,
-      closed: result.closed,
+      stale: listedStale.map((t) => digestTicket(t, now, support, config)),
+      unreachable: listedUnreachable.map((t) => digestTicket(t, now, support, config)),
+      nudged: result.nudged.sort(byNumber),
+      closed: result.closed.sort(byNumber),
+      undelivered: undelivered.map(undeliveredLine),
+      omitted: { stale: stale.length - listedStale.length, unreachable: unreachable.length - listedUnreachable.length },
       allClear: rules.allClear,
     });
-    const raw = await composeMail({
-      from: { name: config.teamName, address: support },
-      to: [config.staffList],
-      cc: [],
-      replyTo: support,
-      subject: digest.subject,
-      messageId: `digest.${slot.replace(/[^\dT]/g, '')}@${domainOf(support)}`,
-      inReplyTo: null,
-      references: [],
-      text: digest.text,
-      html: digest.html,
-      date: now,
-      automatic: 'auto-generated',
-    });
-    try {
-      await ports.mailer.send(raw, { from: support, to: [config.staffList] });
-      result.digest = { to: config.staffList, subject: digest.subject, tickets: [...stale, ...unreachable].map((t) => t.id) };
-      digestHtml = digest.html;
-    } catch (err) {
-      if (!(err instanceof MailSendError)) throw err;
-      result.problems.push(`digest not sent: ${err.message}`);
+    const request: CauseMail = { messageId: `digest.${slot.replace(/[^\dT]/g, '')}@${domainOf(support)}`, references: [], to: [{ address: support, name: '' }], cc: [], from: null, attachments: [] };
+    const mail = planTicketMail(
+      { kind: 'digest', to: [config.staffList], cc: [], fromName: config.teamName, subject: digest.subject, body: digest, automatic: 'auto-generated', limitFor: null, toRequester: false, thread: { inReplyTo: null, references: [] } },
+      { ticket: null, inbound: request, inboundKey: slot.replace(/[^\dT]/g, ''), now },
+      config,
+      book,
+    );
+    const [outcome] = await run({ key: `${planPrefix}digest`, createdAt: at, receiptIds: [], effects: [planned('digest', { type: 'mail', mail })] });
+    if ((outcome?.status === 'sent' || outcome?.status === 'earlier') && outcome.effect.spec.type === 'mail') {
+      // A retried run sends what the first one planned: report that digest, not a new one.
+      const sent = outcome.effect.spec.mail;
+      result.digest = { to: config.staffList, subject: sent.subject, tickets: [...stale, ...unreachable].map((t) => t.id) };
+      digestHtml = sent.html;
     }
   }
   await store.finishStaleRun({ slot, startedAt: at, finishedAt: ports.clock.now().toISOString(), result, flaggedKeys: [...staleKeys] });
   return { result, digestHtml };
+}
+
+function undeliveredLine(u: UndeliveredMail) {
+  return { ticketId: u.ticketId, kind: u.kind, to: u.to.join(', '), state: u.state, detail: u.detail };
 }
 
 function digestTicket(t: Ticket, now: Date, support: string, config: Config): DigestTicket {
@@ -206,6 +226,11 @@ function asksFor(ticket: Ticket, config: Config): string[] {
   return missingDetails(ticket.category ?? config.triage.fallbackCategory, [], config.missingInfo)
     .filter((d) => ticket.missing.includes(d.id))
     .map((d) => d.ask);
+}
+
+/** P1 first, then the longest idle: what a digest lists when it cannot list everything. */
+function mostUrgent(a: Ticket, b: Ticket): number {
+  return (a.priority ?? 'P9').localeCompare(b.priority ?? 'P9') || a.lastActivityAt.localeCompare(b.lastActivityAt);
 }
 
 function byNumber(a: string, b: string): number {

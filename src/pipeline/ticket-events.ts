@@ -9,6 +9,8 @@ import { DeliveryError } from './delivery-error.js';
 export type TicketEventType = 'ticket.created' | 'ticket.updated';
 
 export interface TicketEventMessage {
+  /** Unique per event, the same on a retried publish: subscribers drop an id they have seen. */
+  id: string;
   type: TicketEventType;
   /** The ticket's display id, e.g. `TKT-42`. */
   ticketId: string;

@@ -114,29 +114,38 @@ describe('auto-replies on the local stack', () => {
     expect((result! as { reason: string }).reason).toMatch(/out of office|automatic reply/i);
   });
 
-  it('marks a bouncing requester and sends nothing more to that address', async () => {
+  it('marks a bouncing address only for a mail sent in our name, sends nothing more to it, and clears it when the person writes again', async () => {
     const { deps, store } = await pipelineOn(fx);
     for (const f of ['08-iphone-new-contractor-portal.eml', '12-outlook-sendas-support-reply-portal.eml']) await deliverAsSes(fixtureMail(f), fixtureSidecar(f), deps);
     const [bounce] = await deliverAsSes(fixtureMail('13-postfix-dsn-bounce-portal.eml'), fixtureSidecar('13-postfix-dsn-bounce-portal.eml'), deps);
     expect(bounce).toMatchObject({ outcome: 'appended', ticket: 'TKT-1', replies: [] });
     const thread = await store.listMessages((await store.getTicketById(1))!.key);
     expect(thread.some((m) => m.role === 'bounce')).toBe(true);
-    // The DSN reports marco.rossi@ (a Cc on our reply) as failed: his next mail opens a ticket, unanswered.
+    // The DSN reports marco.rossi@ (a Cc on our send-as reply, whose Message-ID it quotes) as failed.
     const bounced = 'marco.rossi@fabrikam.example';
-    const again = withHeaders(fixtureMail('08-iphone-new-contractor-portal.eml'), {
-      From: `Marco Rossi <${bounced}>`,
-      'Message-ID': '<later@fabrikam.example>',
+    expect((await store.getProfiles([bounced])).get(bounced)?.bouncing).toBe(true);
+    expect(bounce!.reason).toContain(`${bounced} marked as bouncing: the bounce reports our mail to it failed`);
+    // A colleague's contact-form style mail that names him as the person to answer: no mail to him.
+    const forHim = withHeaders(fixtureMail('08-iphone-new-contractor-portal.eml'), {
+      From: 'Site office <no-reply@fabrikam.example>',
+      'Reply-To': `Marco Rossi <${bounced}>`,
+      'Message-ID': '<form-1@fabrikam.example>',
       Subject: 'Printer in the site office is offline',
     });
     let result;
     const sent = await sentDuring(async () => {
-      [result] = await deliverAsSes(again, {}, deps);
+      [result] = await deliverAsSes(forHim, {}, deps);
     });
     const recipients = sent.flatMap((m) => [m.mail.to, m.mail.cc].flatMap((a) => (Array.isArray(a) ? a : a ? [a] : [])).flatMap((a) => a.value.map((v) => v.address)));
     expect(recipients).not.toContain(bounced);
     expect(result!).toMatchObject({ outcome: 'created' });
     expect(toRequester(result!)).toEqual([]);
     expect((result! as { reason: string }).reason).toContain(`mail to ${bounced} bounces`);
+    // He writes himself: his address works after all, and he gets his acknowledgement.
+    const fromHim = withHeaders(forHim, { From: `Marco Rossi <${bounced}>`, 'Reply-To': null, 'Message-ID': '<later@fabrikam.example>', Subject: 'Scanner on the 2nd floor jams' });
+    const [own] = await deliverAsSes(fromHim, {}, deps);
+    expect(toRequester(own!)).toEqual(['duplicate-notice']); // the same request as the colleague's, and it reaches him
+    expect((await store.getProfiles([bounced])).get(bounced)?.bouncing).toBe(false);
   });
 
   it('tells a requester their re-sent mail is already a ticket, unless duplicate notices are off', async () => {

@@ -16,6 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function ticketEvent(overrides: Partial<TicketEventMessage> = {}): TicketEventMessage {
   return {
+    id: 'mail:7f3a/event',
     type: 'ticket.created',
     ticketId: 'TKT-42',
     subject: 'VPN down',

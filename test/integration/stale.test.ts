@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketToItem } from '../../src/aws/dynamo-store.js';
 import { deliverAsSes } from '../../src/local/ingest.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
-import { addressBook, messageKey } from '../../src/pipeline/inbound.js';
+import { addressBook } from '../../src/pipeline/inbound.js';
 import { runStaleJob } from '../../src/pipeline/stale-job.js';
 import type { Ticket } from '../../src/domain/ticket.js';
 import { fixturesDir, manualClock, northwindConfig, pipelineOn } from '../support/pipeline.js';
@@ -39,7 +39,7 @@ describe('the stale job on the embedded stack (dynalite)', () => {
   it('flags by priority and status, clears on activity, reminds, closes, and runs once per slot', async () => {
     const clock = manualClock(T0);
     const { deps, store, config } = await pipelineOn(fx, clock);
-    const run = () => runStaleJob({ store, mailer: deps.mailer, clock }, config, book, messageKey);
+    const run = () => runStaleJob({ store, mailer: deps.mailer, events: null, clock }, config, book);
     const outbox = join(fx.dataDir, 'outbox');
     for (const f of [
       '02-iphone-clicked-phishing-link.eml', // TKT-1 P1
@@ -103,10 +103,10 @@ describe('the stale job on the embedded stack (dynalite)', () => {
     await deliverAsSes(triageMail('21-outlook-distribution-list.eml'), {}, deps);
     clock.advance(HOUR);
     const before = (await readOutbox(join(fx.dataDir, 'outbox'))).length;
-    const { result } = await runStaleJob({ store, mailer: deps.mailer, clock }, config, book, messageKey);
+    const { result } = await runStaleJob({ store, mailer: deps.mailer, events: null, clock }, config, book);
     expect(result).toMatchObject({ flagged: [], cleared: [], digest: null, nudged: [], closed: [] });
     expect((await readOutbox(join(fx.dataDir, 'outbox'))).length).toBe(before);
-    const allClear = await runStaleJob({ store, mailer: deps.mailer, clock: manualClock('2026-11-02T10:00:00Z') }, { ...config, stale: { ...config.stale, allClear: true } }, book, messageKey);
+    const allClear = await runStaleJob({ store, mailer: deps.mailer, events: null, clock: manualClock('2026-11-02T10:00:00Z') }, { ...config, stale: { ...config.stale, allClear: true } }, book);
     expect(allClear.result.digest).toMatchObject({ tickets: [] });
     expect(allClear.result.digest!.subject).toMatch(/all clear/i);
   });
@@ -126,7 +126,7 @@ describe('the stale job on the embedded stack (dynalite)', () => {
       await fx.clients.doc.send(new BatchWriteCommand({ RequestItems: { [config.aws.tableName]: tickets.slice(i, i + 25).map((t) => ({ PutRequest: { Item: ticketToItem(t) } })) } }));
     }
     const reads = countReads(fx);
-    const { result } = await runStaleJob({ store, mailer: deps.mailer, clock: manualClock(now.toISOString()) }, config, book, messageKey);
+    const { result } = await runStaleJob({ store, mailer: deps.mailer, events: null, clock: manualClock(now.toISOString()) }, config, book);
     const counted = reads.stop();
     expect(result.flagged).toHaveLength(20);
     expect(result.digest!.tickets).toHaveLength(20);

@@ -14,12 +14,14 @@ export const box = (address: string, name = ''): Mailbox => ({ address, name });
 
 /** A plain value of the parser's output, for domain tests that need no MIME. */
 export function message(overrides: Partial<InboundMessage> = {}): InboundMessage {
+  const from = overrides.from === undefined ? box('maria.garcia@northwind.example', 'Maria Garcia') : overrides.from;
   return {
     messageId: 'm1@mail.example',
     messageIdSynthesised: false,
     rawSha256: 'a'.repeat(64),
     rawSize: 1000,
-    from: box('maria.garcia@northwind.example', 'Maria Garcia'),
+    from,
+    fromMailboxes: from ? [from] : [],
     to: [box('support@northwind.example')],
     cc: [],
     replyTo: [],

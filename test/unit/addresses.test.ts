@@ -4,23 +4,30 @@ import { box, message, northwind } from '../support/message.js';
 
 describe('chooseRequester', () => {
   it('uses From for ordinary mail', () => {
-    expect(chooseRequester(message(), northwind)?.requester.address).toBe('maria.garcia@northwind.example');
+    expect(chooseRequester(message(), northwind, true)?.requester.address).toBe('maria.garcia@northwind.example');
   });
 
   it('takes the person from Reply-To when a contact form sends from no-reply', () => {
     const msg = message({ from: box('no-reply@forms.northwind.example'), replyTo: [box('sam@fabrikam.example', 'Sam Okafor')] });
-    const choice = chooseRequester(msg, northwind)!;
+    const choice = chooseRequester(msg, northwind, true)!;
     expect(choice.requester).toEqual({ address: 'sam@fabrikam.example', name: 'Sam Okafor' });
     expect(choice.reason).toBe('requester sam@fabrikam.example taken from Reply-To (From no-reply@forms.northwind.example is a no-reply address)');
   });
 
   it('ignores a Reply-To that points back at us', () => {
     const msg = message({ replyTo: [box('support@northwind.example')] });
-    expect(chooseRequester(msg, northwind)?.requester.address).toBe('maria.garcia@northwind.example');
+    expect(chooseRequester(msg, northwind, true)?.requester.address).toBe('maria.garcia@northwind.example');
+  });
+
+  it('answers From, not a different Reply-To, when the mail is not authenticated', () => {
+    const msg = message({ replyTo: [box('mallory@evil.test')] });
+    const choice = chooseRequester(msg, northwind, false)!;
+    expect(choice.requester.address).toBe('maria.garcia@northwind.example');
+    expect(choice.reason).toContain('Reply-To mallory@evil.test not used: the mail is not authenticated');
   });
 
   it('returns null when there is no one to answer', () => {
-    expect(chooseRequester(message({ from: null }), northwind)).toBeNull();
+    expect(chooseRequester(message({ from: null }), northwind, true)).toBeNull();
   });
 });
 

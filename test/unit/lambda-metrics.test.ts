@@ -29,7 +29,7 @@ describe('Lambda metrics', () => {
   });
 
   it('counts what the stale job did, and nothing for a repeated slot', () => {
-    const base = { slot: '2026-11-23T08:00', alreadyRan: false, flagged: ['TKT-1'], cleared: [], digest: { to: 'it@x.example', subject: 's', tickets: ['TKT-1', 'TKT-2'] }, nudged: ['TKT-3'], closed: [], problems: [] };
+    const base = { slot: '2026-11-23T08:00', alreadyRan: false, flagged: ['TKT-1'], cleared: [], digest: { to: 'it@x.example', subject: 's', tickets: ['TKT-1', 'TKT-2'] }, nudged: ['TKT-3'], closed: [], problems: [], swept: null };
     expect(staleCounts(base)).toEqual({ StaleTickets: 2, NewlyStale: 1, RequestersReminded: 1, TicketsAutoClosed: 0, StaleJobProblems: 0 });
     expect(staleCounts({ ...base, alreadyRan: true, flagged: [], digest: null, nudged: [], problems: ['already ran'] })).toEqual({
       StaleTickets: 0, NewlyStale: 0, RequestersReminded: 0, TicketsAutoClosed: 0, StaleJobProblems: 0,

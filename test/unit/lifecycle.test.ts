@@ -104,22 +104,22 @@ describe('requesterReplyEffect', () => {
   const problem = 'It stopped working again this morning.';
 
   it('leaves open and awaiting-info tickets as they are', () => {
-    expect(requesterReplyEffect({ status: 'open', resolvedAt: null }, problem, after(0), 14)).toEqual({ kind: 'none' });
-    expect(requesterReplyEffect({ status: 'awaiting-info', resolvedAt: null }, 'Asset tag NW-1234', after(0), 14)).toEqual({ kind: 'none' });
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'open', resolvedAt: null }, problem, after(0), 14)).toEqual({ kind: 'none' });
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'awaiting-info', resolvedAt: null }, 'Asset tag NW-1234', after(0), 14)).toEqual({ kind: 'none' });
   });
 
   it('brings a ticket waiting on the requester back to IT, thanks or not', () => {
     const effect = { kind: 'status', to: 'open', why: 'the requester replied: status waiting-on-requester → open' };
-    expect(requesterReplyEffect({ status: 'waiting-on-requester', resolvedAt: null }, 'Here is the screenshot.', after(0), 14)).toEqual(effect);
-    expect(requesterReplyEffect({ status: 'waiting-on-requester', resolvedAt: null }, 'Thanks, works now!', after(0), 14)).toEqual(effect);
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'waiting-on-requester', resolvedAt: null }, 'Here is the screenshot.', after(0), 14)).toEqual(effect);
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'waiting-on-requester', resolvedAt: null }, 'Thanks, works now!', after(0), 14)).toEqual(effect);
   });
 
   it('reopens a resolved ticket within the window, its last millisecond included', () => {
     for (const ms of [0, DAY, 14 * DAY - 1, 14 * DAY]) {
-      const effect = requesterReplyEffect({ status: 'resolved', resolvedAt }, problem, after(ms), 14);
+      const effect = requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt }, problem, after(ms), 14);
       expect(effect).toMatchObject({ kind: 'status', to: 'open' });
     }
-    expect(requesterReplyEffect({ status: 'resolved', resolvedAt }, problem, after(DAY), 14)).toEqual({
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt }, problem, after(DAY), 14)).toEqual({
       kind: 'status',
       to: 'open',
       why: 'the requester replied within 14 days of the resolution ("stopped" is more than thanks): status resolved → open (reopened)',
@@ -127,25 +127,25 @@ describe('requesterReplyEffect', () => {
   });
 
   it('opens a new linked ticket once the window has passed', () => {
-    expect(requesterReplyEffect({ status: 'resolved', resolvedAt }, problem, after(14 * DAY + 1), 14)).toEqual({
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt }, problem, after(14 * DAY + 1), 14)).toEqual({
       kind: 'new-linked',
-      why: 'the ticket was resolved at 2024-05-01T12:00:00.000Z, more than 14 days ago, and the reply is more than thanks ("stopped" is more than thanks): a new ticket linked to it',
+      why: 'the ticket was resolved at 2024-05-01T12:00:00.000Z, more than 14 days ago, and the reply is more than thanks ("stopped" is more than thanks): a new ticket linked to TKT-7',
     });
-    expect(requesterReplyEffect({ status: 'resolved', resolvedAt }, problem, after(DAY + 1), 1)).toMatchObject({ kind: 'new-linked', why: expect.stringContaining('more than 1 day ago') });
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt }, problem, after(DAY + 1), 1)).toMatchObject({ kind: 'new-linked', why: expect.stringContaining('more than 1 day ago') });
   });
 
   it('with a window of 0 days reopens only at the very moment of resolution', () => {
-    expect(requesterReplyEffect({ status: 'resolved', resolvedAt }, problem, after(0), 0).kind).toBe('status');
-    expect(requesterReplyEffect({ status: 'resolved', resolvedAt }, problem, after(1), 0).kind).toBe('new-linked');
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt }, problem, after(0), 0).kind).toBe('status');
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt }, problem, after(1), 0).kind).toBe('new-linked');
   });
 
   it('reopens when the resolution is dated after now (clock skew)', () => {
-    expect(requesterReplyEffect({ status: 'resolved', resolvedAt }, problem, after(-DAY), 14).kind).toBe('status');
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt }, problem, after(-DAY), 14).kind).toBe('status');
   });
 
   it('reopens a resolved ticket whose resolution time is unknown', () => {
     for (const unknown of [null, 'not a date']) {
-      expect(requesterReplyEffect({ status: 'resolved', resolvedAt: unknown }, problem, after(400 * DAY), 14)).toMatchObject({
+      expect(requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt: unknown }, problem, after(400 * DAY), 14)).toMatchObject({
         kind: 'status',
         to: 'open',
         why: expect.stringContaining('whose resolution time is unknown'),
@@ -155,7 +155,7 @@ describe('requesterReplyEffect', () => {
 
   it('records thanks on a resolved ticket, however late', () => {
     for (const ms of [DAY, 400 * DAY]) {
-      expect(requesterReplyEffect({ status: 'resolved', resolvedAt }, 'Thanks Alex, works now!\n\nMaria', after(ms), 14)).toEqual({
+      expect(requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt }, 'Thanks Alex, works now!\n\nMaria', after(ms), 14)).toEqual({
         kind: 'record-only',
         why: 'only thanks or an acknowledgement ("Thanks", "works"): recorded, status stays resolved',
       });
@@ -163,17 +163,17 @@ describe('requesterReplyEffect', () => {
   });
 
   it('reopens on thanks with a new problem', () => {
-    expect(requesterReplyEffect({ status: 'resolved', resolvedAt }, 'Thanks, but it broke again', after(DAY), 14)).toMatchObject({ kind: 'status', to: 'open' });
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'resolved', resolvedAt }, 'Thanks, but it broke again', after(DAY), 14)).toMatchObject({ kind: 'status', to: 'open' });
   });
 
   it('records thanks on a closed ticket and opens a new linked ticket for anything else', () => {
-    expect(requesterReplyEffect({ status: 'closed', resolvedAt }, 'Danke!', after(DAY), 14)).toEqual({
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'closed', resolvedAt }, 'Danke!', after(DAY), 14)).toEqual({
       kind: 'record-only',
       why: 'only thanks or an acknowledgement ("Danke"): recorded on the closed ticket',
     });
-    expect(requesterReplyEffect({ status: 'closed', resolvedAt }, problem, after(DAY), 14)).toEqual({
+    expect(requesterReplyEffect({ id: 'TKT-7', status: 'closed', resolvedAt }, problem, after(DAY), 14)).toEqual({
       kind: 'new-linked',
-      why: 'the ticket is closed and the reply is more than thanks ("stopped" is more than thanks): a new ticket linked to it',
+      why: 'the ticket is closed and the reply is more than thanks ("stopped" is more than thanks): a new ticket linked to TKT-7',
     });
   });
 });

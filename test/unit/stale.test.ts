@@ -64,7 +64,7 @@ describe('the scheduled event', () => {
     expect(scheduledEventSchema.safeParse(JSON.parse(readFileSync(new URL(file, dir), 'utf8'))).success).toBe(true);
     const cfg = parseConfig({});
     const noPorts = {} as never; // never reached: the event is rejected first
-    await expect(handleScheduledEvent({ Records: [] }, noPorts, cfg, {} as never, (s) => s)).rejects.toThrow(
+    await expect(handleScheduledEvent({ Records: [] }, noPorts, cfg, {} as never)).rejects.toThrow(
       /the stale job expects an EventBridge scheduled event \(detail-type "Scheduled Event", source "aws.events"\); got keys Records/,
     );
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideThread, findTicketTag, staffStanding, threadKeysToLookUp, type ThreadEvidence } from '../../src/domain/thread.js';
+import type { SenderAuthentication } from '../../src/domain/sender-trust.js';
 import { box, message, northwind } from '../support/message.js';
 
 const ticket3 = {
@@ -80,11 +81,30 @@ describe('decideThread', () => {
 });
 
 describe('staffStanding', () => {
-  it('needs the address and passing authentication', () => {
-    expect(staffStanding('alex.kim@northwind.example', northwind, { passed: true, detail: '' }).isStaff).toBe(true);
-    expect(staffStanding('ops@it.northwind.example', northwind, { passed: true, detail: '' }).isStaff).toBe(true);
-    const spoof = staffStanding('alex.kim@northwind.example', northwind, { passed: false, detail: 'DMARC failed' });
+  const auth = (over: Partial<SenderAuthentication>): SenderAuthentication => ({ source: 'receipt', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS', dkimAlignedDomain: null, evidence: 'the SES receipt', ...over });
+
+  it('needs the address and a From domain that vouches for the mail', () => {
+    expect(staffStanding('alex.kim@northwind.example', 1, northwind, auth({})).isStaff).toBe(true);
+    expect(staffStanding('ops@it.northwind.example', 1, northwind, auth({})).isStaff).toBe(true);
+    const spoof = staffStanding('alex.kim@northwind.example', 1, northwind, auth({ dmarc: 'FAIL', spf: 'FAIL', dkim: 'FAIL' }));
     expect(spoof).toEqual({ isStaff: false, note: 'alex.kim@northwind.example looks like staff but DMARC failed, so it is treated as a stranger' });
-    expect(staffStanding('maria.garcia@northwind.example', northwind, { passed: true, detail: '' }).isStaff).toBe(false);
+    expect(staffStanding('maria.garcia@northwind.example', 1, northwind, auth({})).isStaff).toBe(false);
+  });
+
+  it('never takes SPF alone: it checks a domain the sender chooses', () => {
+    const spfOnly = staffStanding('alex.kim@northwind.example', 1, northwind, auth({ spf: 'PASS', dkim: 'FAIL', dmarc: 'GRAY' }));
+    expect(spfOnly.isStaff).toBe(false);
+    expect(spfOnly.note).toContain('SPF pass does not count');
+  });
+
+  it('takes DKIM only when it is aligned with the From domain', () => {
+    expect(staffStanding('alex.kim@northwind.example', 1, northwind, auth({ dmarc: 'GRAY', dkimAlignedDomain: 'northwind.example' })).isStaff).toBe(true);
+    expect(staffStanding('alex.kim@northwind.example', 1, northwind, auth({ dmarc: 'GRAY', dkim: 'PASS' })).note).toContain('not aligned with From');
+  });
+
+  it('never gives staff powers to a mail From two addresses', () => {
+    expect(staffStanding('alex.kim@northwind.example', 2, northwind, auth({})).note).toBe(
+      'alex.kim@northwind.example looks like staff but From names 2 addresses, so it is treated as a stranger',
+    );
   });
 });

@@ -26,7 +26,8 @@ const config = loadConfigFromEnv();
 const dynamo = new DynamoDBClient({ region: config.aws.region });
 const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
 const s3 = new S3Client({ region: config.aws.region });
-const ses = new SESClient({ region: config.aws.region });
+// One attempt per send: SES and SNS calls are not idempotent, so the effect runner decides what to retry.
+const ses = new SESClient({ region: config.aws.region, maxAttempts: 1 });
 
 const deps: InboundDeps = {
   config,
@@ -34,7 +35,7 @@ const deps: InboundDeps = {
   blobsFor: (bucket) => new S3Blobs(s3, bucket),
   clock: { now: () => new Date() },
   mailer: new SesMailer(ses, config.aws.region),
-  events: config.events.snsTopicArn ? new SnsTicketEvents(new SNSClient({ region: config.aws.region }), config.events.snsTopicArn) : null,
+  events: config.events.snsTopicArn ? new SnsTicketEvents(new SNSClient({ region: config.aws.region, maxAttempts: 1 }), config.events.snsTopicArn) : null,
 };
 
 export async function handler(event: unknown, context: Context) {

@@ -7,27 +7,38 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
-import { addressBook, messageKey } from '../../pipeline/inbound.js';
+import { addressBook } from '../../pipeline/inbound.js';
 import { DynamoTicketStore } from '../dynamo-store.js';
 import { METRICS_NAMESPACE, staleCounts } from '../lambda-metrics.js';
+import { redactAddresses } from '../redact.js';
 import { SesMailer } from '../ses-mailer.js';
 import { handleScheduledEvent } from '../stale-handler.js';
+import { SnsTicketEvents } from '../sns-events.js';
 
 const logger = new Logger({ serviceName: 'ticketing-stale' });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ticketing-stale' });
 // Bad configuration fails the cold start, loudly.
 const config = loadConfigFromEnv();
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.aws.region }), { marshallOptions: { removeUndefinedValues: true } });
+// One attempt per send: SES and SNS calls are not idempotent, so the effect runner decides what to retry.
 const ports = {
   store: new DynamoTicketStore(doc, config.aws.tableName),
-  mailer: new SesMailer(new SESClient({ region: config.aws.region }), config.aws.region),
+  mailer: new SesMailer(new SESClient({ region: config.aws.region, maxAttempts: 1 }), config.aws.region),
+  events: config.events.snsTopicArn ? new SnsTicketEvents(new SNSClient({ region: config.aws.region, maxAttempts: 1 }), config.events.snsTopicArn) : null,
 };
 
 export async function handler(event: unknown, context: Context) {
   logger.addContext(context);
-  const { result } = await handleScheduledEvent(event, ports, config, addressBook(config), messageKey);
+  const out = await handleScheduledEvent(event, ports, config, addressBook(config));
+  if (out.job === 'sweep') {
+    logger.info('sweep', { plans: out.swept.plans, completed: out.swept.completed, waiting: out.swept.waiting, problems: out.swept.problems.length });
+    for (const p of out.swept.problems) logger.warn('sweep problem', { problem: redactAddresses(p) });
+    return out.swept;
+  }
+  const { result } = out;
   // Ticket ids and counts only: no subjects, no addresses.
   logger.info('stale job', {
     slot: result.slot,
@@ -39,7 +50,7 @@ export async function handler(event: unknown, context: Context) {
     closed: result.closed,
     problems: result.problems.length,
   });
-  for (const p of result.problems) logger.warn('stale job problem', { problem: p.replace(/[^\s<>,;:"'()[\]]+@/g, '…@') });
+  for (const p of result.problems) logger.warn('stale job problem', { problem: redactAddresses(p) });
   for (const [name, n] of Object.entries(staleCounts(result))) metrics.addMetric(name, MetricUnit.Count, n);
   metrics.publishStoredMetrics();
   return result;

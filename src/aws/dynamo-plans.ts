@@ -1,0 +1,177 @@
+/**
+ * Effect plans on the table (src/pipeline/effects.ts). One item per plan, `O#<plan key>` / `O`:
+ * the effects as a map keyed by effect id, so each can be claimed and settled by a conditional
+ * update of its own path. An unsettled plan sits in the sparse `openByActivity` index under
+ * `PLANS#open` (sorted by creation) for the sweeper; settling takes it out. Mail that did not go
+ * out leaves a small `X#…` item under `UNDELIVERED` for the digest, deleted by TTL after 30 days.
+ */
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { EffectPlan, PlannedEffect } from '../pipeline/effects.js';
+import type { EffectSettlement, PlanStore, UndeliveredMail } from '../pipeline/ports.js';
+import { assertItemSize, conditional, keyPart, type Item, type Table } from './dynamo-table.js';
+import { TABLE_KEYS } from './table.js';
+
+const OPEN_PLANS = 'PLANS#open';
+const UNDELIVERED = 'UNDELIVERED';
+const UNDELIVERED_TTL_SECONDS = 30 * 24 * 3600;
+
+export const planKeys = {
+  plan: (planKey: string) => ({ pk: `O#${keyPart(planKey)}`, sk: 'O' }),
+  undelivered: (planKey: string, effectId: string) => ({ pk: `X#${keyPart(planKey)}#${effectId}`, sk: 'X' }),
+};
+
+export function planToItem(plan: EffectPlan, open: boolean): Item {
+  const item: Item = {
+    ...planKeys.plan(plan.key),
+    type: 'plan',
+    key: plan.key,
+    createdAt: plan.createdAt,
+    receiptIds: plan.receiptIds,
+    order: plan.effects.map((e) => e.id),
+    fx: Object.fromEntries(plan.effects.map((e) => [e.id, e])),
+  };
+  if (open) {
+    item[TABLE_KEYS.openByActivity.pk] = OPEN_PLANS;
+    item[TABLE_KEYS.openByActivity.sk] = plan.createdAt;
+  }
+  return item;
+}
+
+export function itemToPlan(item: Item): EffectPlan {
+  const fx = item.fx as Record<string, PlannedEffect>;
+  return {
+    key: item.key as string,
+    createdAt: item.createdAt as string,
+    receiptIds: (item.receiptIds as string[]) ?? [],
+    effects: (item.order as string[]).map((id) => fx[id]!),
+  };
+}
+
+export class DynamoPlans implements PlanStore {
+  constructor(private readonly table: Table) {}
+
+  async putPlan(plan: EffectPlan): Promise<EffectPlan> {
+    const open = plan.effects.some((e) => e.state === 'pending');
+    const item = planToItem(plan, open);
+    assertItemSize(item);
+    const written = await conditional(
+      this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+    if (written) return plan;
+    return (await this.getPlan(plan.key))!;
+  }
+
+  async getPlan(key: string): Promise<EffectPlan | null> {
+    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: planKeys.plan(key), ConsistentRead: true }));
+    return out.Item ? itemToPlan(out.Item) : null;
+  }
+
+  async claimEffects(planKey: string, ids: string[], at: string): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    // Usually every due effect is pending: one update claims them all.
+    if (await this.claim(planKey, ids, at)) return new Set(ids);
+    if (ids.length === 1) return new Set();
+    const each = await Promise.all(ids.map(async (id) => ((await this.claim(planKey, [id], at)) ? id : null)));
+    return new Set(each.filter((id): id is string => id !== null));
+  }
+
+  private claim(planKey: string, ids: string[], at: string): Promise<boolean> {
+    const names: Record<string, string> = { '#s': 'state', '#c': 'claimedAt' };
+    ids.forEach((id, i) => (names[`#e${i}`] = id));
+    return conditional(
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: planKeys.plan(planKey),
+          UpdateExpression: `SET ${ids.map((_, i) => `fx.#e${i}.#s = :sending, fx.#e${i}.#c = :at`).join(', ')}`,
+          ConditionExpression: ids.map((_, i) => `fx.#e${i}.#s = :pending`).join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+        }),
+      ),
+    );
+  }
+
+  async releaseEffects(planKey: string, ids: string[], at: string): Promise<void> {
+    await Promise.all(
+      ids.map((id) =>
+        conditional(
+          this.table.doc.send(
+            new UpdateCommand({
+              TableName: this.table.name,
+              Key: planKeys.plan(planKey),
+              UpdateExpression: 'SET fx.#e.#s = :pending',
+              ConditionExpression: 'fx.#e.#s = :sending AND fx.#e.#c = :at',
+              ExpressionAttributeNames: { '#e': id, '#s': 'state', '#c': 'claimedAt' },
+              ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async settleEffects(planKey: string, settlements: EffectSettlement[], settled: boolean, undelivered: UndeliveredMail[]): Promise<void> {
+    const names: Record<string, string> = { '#s': 'state', '#d': 'detail', '#p': 'providerId', '#a': 'attempts' };
+    const values: Record<string, unknown> = {};
+    const sets = settlements.flatMap((s, i) => {
+      names[`#e${i}`] = s.id;
+      values[`:s${i}`] = s.state;
+      values[`:d${i}`] = s.detail;
+      values[`:p${i}`] = s.providerId;
+      values[`:a${i}`] = s.attempts;
+      return [`fx.#e${i}.#s = :s${i}`, `fx.#e${i}.#d = :d${i}`, `fx.#e${i}.#p = :p${i}`, `fx.#e${i}.#a = :a${i}`];
+    });
+    if (settled) {
+      names['#gp'] = TABLE_KEYS.openByActivity.pk;
+      names['#gs'] = TABLE_KEYS.openByActivity.sk;
+    }
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', settled ? 'REMOVE #gp, #gs' : ''].filter(Boolean).join(' ');
+    await Promise.all([
+      expression
+        ? this.table.doc.send(
+            new UpdateCommand({
+              TableName: this.table.name,
+              Key: planKeys.plan(planKey),
+              UpdateExpression: expression,
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: names,
+              ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+            }),
+          )
+        : null,
+      undelivered.length
+        ? this.table.batchWrite(
+            undelivered.map((u) => ({
+              ...planKeys.undelivered(u.planKey, u.effectId),
+              type: 'undelivered',
+              ...u,
+              [TABLE_KEYS.openByActivity.pk]: UNDELIVERED,
+              [TABLE_KEYS.openByActivity.sk]: u.at,
+              [TABLE_KEYS.ttl]: Math.floor(new Date(u.at).getTime() / 1000) + UNDELIVERED_TTL_SECONDS,
+            })),
+          )
+        : null,
+    ]);
+  }
+
+  async openPlans(before: string): Promise<EffectPlan[]> {
+    const items = await this.table.queryAll({
+      IndexName: TABLE_KEYS.openByActivity.name,
+      KeyConditionExpression: '#p = :p AND #s < :before',
+      ExpressionAttributeNames: { '#p': TABLE_KEYS.openByActivity.pk, '#s': TABLE_KEYS.openByActivity.sk },
+      ExpressionAttributeValues: { ':p': OPEN_PLANS, ':before': before },
+    });
+    return items.map(itemToPlan);
+  }
+
+  async undeliveredSince(since: string): Promise<UndeliveredMail[]> {
+    const items = await this.table.queryAll({
+      IndexName: TABLE_KEYS.openByActivity.name,
+      KeyConditionExpression: '#p = :p AND #s >= :since',
+      ExpressionAttributeNames: { '#p': TABLE_KEYS.openByActivity.pk, '#s': TABLE_KEYS.openByActivity.sk },
+      ExpressionAttributeValues: { ':p': UNDELIVERED, ':since': since },
+    });
+    return items.map(({ planKey, effectId, state, kind, ticketId, to, subject, detail, at }) => ({ planKey, effectId, state, kind, ticketId, to, subject, detail, at }) as UndeliveredMail);
+  }
+}

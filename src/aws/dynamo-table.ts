@@ -1,0 +1,157 @@
+/**
+ * The single DynamoDB table, seen through the document client: batched reads and writes with
+ * retries of unprocessed items, paged queries, conditional-write failures as `false`, and a
+ * size check before every write so an item that would break DynamoDB's 400 KB limit is refused
+ * here, whole and before anything is written, with an error that says which item and why.
+ */
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+
+export type Item = Record<string, unknown>;
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+const MAX_BATCH_RETRIES = 8;
+/** DynamoDB refuses items over 400 KB; we stop well before, so a bound we missed shows as our error. */
+export const MAX_ITEM_BYTES = 350 * 1024;
+/** Partition keys may be 2048 bytes; a key part longer than this is stored by its hash. */
+const MAX_KEY_PART = 400;
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+/** A write we refuse because an item is too large: permanent, so the mail behind it is quarantined. */
+export class ItemTooLargeError extends StoreError {
+  override name = 'ItemTooLargeError';
+}
+
+/** A key part (a Message-ID, an address) as it goes into a key: long ones by their sha256. */
+export function keyPart(value: string): string {
+  return Buffer.byteLength(value) <= MAX_KEY_PART ? value : `sha256:${createHash('sha256').update(value).digest('hex')}`;
+}
+
+/** DynamoDB's size of an item: attribute names plus values (UTF-8 strings, ~21 bytes a number, 3 bytes a list or map). */
+export function itemSize(value: unknown): number {
+  if (value === null || value === undefined || typeof value === 'boolean') return 1;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return 21;
+  if (value instanceof Set) return [...value].reduce((n: number, v) => n + itemSize(v), 3);
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + 1 + itemSize(v), 3);
+  if (Buffer.isBuffer(value)) return value.length;
+  return Object.entries(value as Item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + 1 + itemSize(v), 3);
+}
+
+export function assertItemSize(item: Item): void {
+  const size = itemSize(item);
+  if (size > MAX_ITEM_BYTES) {
+    const biggest = Object.entries(item)
+      .map(([k, v]) => [k, itemSize(v)] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, n]) => `${k} ${Math.round(n / 1024)} KB`)
+      .join(', ');
+    throw new ItemTooLargeError(`the ${String(item.type ?? 'item')} item ${String(item.pk).slice(0, 80)} would be ${Math.round(size / 1024)} KB (limit ${MAX_ITEM_BYTES / 1024} KB; largest: ${biggest})`);
+  }
+}
+
+export function isConditionFailure(err: unknown): boolean {
+  return err instanceof ConditionalCheckFailedException || (err as { name?: string }).name === 'ConditionalCheckFailedException';
+}
+
+/** Resolves to false when the write's condition failed; every other error propagates. */
+export function conditional(write: Promise<unknown>): Promise<boolean> {
+  return write.then(
+    () => true,
+    (err: unknown) => {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    },
+  );
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+
+export class Table {
+  constructor(
+    readonly doc: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
+
+  async batchGet(wanted: ItemKey[]): Promise<Item[]> {
+    const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+    const results: Item[] = [];
+    for (const part of chunk(unique, BATCH_GET_LIMIT)) {
+      // Strongly consistent: a replay must see what the delivery before it wrote.
+      let request: Record<string, { Keys: Item[]; ConsistentRead?: boolean }> | undefined = { [this.name]: { Keys: part as unknown as Item[], ConsistentRead: true } };
+      for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+        if (attempt > MAX_BATCH_RETRIES) throw new StoreError(`BatchGet still throttled after ${MAX_BATCH_RETRIES} retries`);
+        if (attempt) await backoff(attempt);
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        results.push(...(out.Responses?.[this.name] ?? []));
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return results;
+  }
+
+  /** Puts, last one per key wins; every item is size-checked before any is sent. */
+  async batchWrite(items: Item[]): Promise<void> {
+    const unique = [...new Map(items.map((i) => [`${i.pk}|${i.sk}`, i])).values()];
+    unique.forEach(assertItemSize);
+    await Promise.all(
+      chunk(unique, BATCH_WRITE_LIMIT).map(async (part) => {
+        let request: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
+          [this.name]: part.map((Item) => ({ PutRequest: { Item } })),
+        };
+        for (let attempt = 0; request && Object.keys(request).length; attempt++) {
+          if (attempt > MAX_BATCH_RETRIES) throw new StoreError(`BatchWrite still throttled after ${MAX_BATCH_RETRIES} retries`);
+          if (attempt) await backoff(attempt);
+          const out = await this.doc.send(new BatchWriteCommand({ RequestItems: request }));
+          request = out.UnprocessedItems as typeof request;
+        }
+      }),
+    );
+  }
+
+  async queryAll(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.name, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async scanAll(filter: string, values: Item): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new ScanCommand({ TableName: this.name, FilterExpression: filter, ExpressionAttributeValues: values, ExclusiveStartKey: start }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

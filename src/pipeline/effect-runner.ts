@@ -1,0 +1,288 @@
+/**
+ * Carries out an effect plan (src/pipeline/effects.ts), at most once per effect whatever
+ * replays, retries and concurrent deliveries happen:
+ *
+ * 1. Mails are composed first (no I/O), so nothing but the provider call sits between a claim
+ *    and its send.
+ * 2. Every pending effect is claimed (pending → sending, conditionally), together with the
+ *    hourly auto-reply slots, which are sets keyed by the effect: a replay takes nothing twice.
+ * 3. Each claimed effect runs; how it ended is settled in one write per plan, beside the sent
+ *    mail's record on its ticket.
+ *
+ * A claim whose send never started (the claim write itself failed) is put back. A claim whose
+ * runner died is resolved by the sweeper once its lease is over: a mail whose record on the
+ * ticket exists was sent; otherwise it is `unconfirmed` and listed for a person, never resent.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import { messageKey, type ThreadMessage } from '../domain/ticket.js';
+import { composeMail } from '../mail/compose.js';
+import { boundedText, STORED_TEXT_BYTES } from './bounds.js';
+import { DeliveryError } from './delivery-error.js';
+import { FINAL_STATES, type EffectOutcome, type EffectPlan, type EffectState, type PlannedEffect, type PlannedMail } from './effects.js';
+import type { Mailer, SentMail } from './mailer.js';
+import type { Clock, EffectSettlement, OutboundWrite, TicketStore, UndeliveredMail } from './ports.js';
+import type { TicketEventPublisher } from './ticket-events.js';
+
+export interface EffectPorts {
+  store: TicketStore;
+  mailer: Mailer;
+  /** Ticket events for subscribers (SNS); null when no topic is configured. */
+  events: TicketEventPublisher | null;
+  clock: Clock;
+}
+
+export interface RunOptions {
+  /** The plan was written by this caller just now: report what it held back as its own news. */
+  fresh?: boolean;
+  /** The sweeper: a claim older than this belongs to a runner that stopped; resolve it. */
+  leaseMs?: number;
+}
+
+/** Provider calls per effect before a retryable failure counts as failed. */
+export const MAX_ATTEMPTS = 5;
+/** Immediate retries of a failure that certainly sent nothing (throttling, refused connection). */
+const IMMEDIATE_RETRIES = 2;
+
+export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Config, options: RunOptions = {}): Promise<EffectOutcome[]> {
+  const now = ports.clock.now();
+  const claimStamp = `${now.toISOString()}/${randomBytes(6).toString('hex')}`;
+  const outcomes = new Map<string, EffectOutcome>();
+  const due: PlannedEffect[] = [];
+  const abandoned: PlannedEffect[] = [];
+  for (const effect of plan.effects) {
+    if (effect.state === 'pending') due.push(effect);
+    else if (effect.state === 'sending') {
+      if (options.leaseMs !== undefined && now.getTime() - claimTime(effect) >= options.leaseMs) abandoned.push(effect);
+      else outcomes.set(effect.id, { effect, status: 'elsewhere' });
+    } else outcomes.set(effect.id, settledBefore(effect, options.fresh === true));
+  }
+
+  const composed = new Map(await Promise.all(due.filter(isMail).map(async (e) => [e.id, await composeMail(mailOf(e))] as const)));
+  let claimed: Set<string>;
+  let slots: Map<string, string | null>;
+  try {
+    [claimed, slots] = await Promise.all([
+      ports.store.claimEffects(plan.key, due.map((e) => e.id), claimStamp),
+      takeReplySlots(plan, due, ports.store, config, now),
+    ]);
+  } catch (err) {
+    // Whatever the claim wrote, no send has started: put it back for the replay.
+    await ports.store.releaseEffects(plan.key, due.map((e) => e.id), claimStamp).catch(() => undefined);
+    throw err;
+  }
+
+  const settlements: EffectSettlement[] = [];
+  const records: OutboundWrite[] = [];
+  let unexpected: unknown = null;
+  const run = due.map(async (effect) => {
+    if (!claimed.has(effect.id)) {
+      outcomes.set(effect.id, { effect, status: 'elsewhere' });
+      return;
+    }
+    try {
+      const result = await execute(effect, composed.get(effect.id), slots.get(effect.id) ?? null, ports);
+      outcomes.set(effect.id, result.outcome);
+      settlements.push(settlement(effect, result.outcome, result.attempts));
+      if (result.record) records.push(result.record);
+    } catch (err) {
+      // Not a provider's answer (a bug, a crash of ours): we cannot know what happened.
+      const outcome: EffectOutcome = { effect, status: 'unconfirmed', why: `stopped with ${(err as Error).name}: ${(err as Error).message}` };
+      outcomes.set(effect.id, outcome);
+      settlements.push(settlement(effect, outcome, effect.attempts + 1));
+      unexpected ??= err;
+    }
+  });
+  const resolving = abandoned.map(async (effect) => {
+    const outcome = await resolveAbandoned(effect, ports);
+    outcomes.set(effect.id, outcome);
+    settlements.push(settlement(effect, outcome, effect.attempts));
+  });
+  await Promise.all([...run, ...resolving]);
+
+  if (settlements.length) {
+    const states = new Map<string, EffectState>(plan.effects.map((e) => [e.id, e.state]));
+    for (const s of settlements) states.set(s.id, s.state);
+    const settled = [...states.values()].every((s) => FINAL_STATES.has(s));
+    await Promise.all([
+      ports.store.settleEffects(plan.key, settlements, settled, undeliveredOf(plan, outcomes, now)),
+      ...records.map((r) => ports.store.recordOutbound(r)),
+    ]);
+  }
+  if (unexpected) throw unexpected;
+  return plan.effects.map((e) => outcomes.get(e.id)!);
+}
+
+function isMail(effect: PlannedEffect): boolean {
+  return effect.spec.type === 'mail';
+}
+
+function mailOf(effect: PlannedEffect) {
+  const mail = (effect.spec as { mail: PlannedMail }).mail;
+  return {
+    from: mail.from,
+    to: mail.to,
+    cc: mail.cc,
+    replyTo: mail.replyTo,
+    subject: mail.subject,
+    messageId: mail.messageId,
+    inReplyTo: mail.inReplyTo,
+    references: mail.references,
+    text: mail.text,
+    html: mail.html,
+    date: new Date(mail.date),
+    automatic: mail.automatic,
+  };
+}
+
+function claimTime(effect: PlannedEffect): number {
+  return effect.claimedAt ? Date.parse(effect.claimedAt.split('/')[0]!) : 0;
+}
+
+function settledBefore(effect: PlannedEffect, fresh: boolean): EffectOutcome {
+  if (fresh && effect.state === 'suppressed') return { effect, status: 'suppressed', why: effect.detail ?? 'held back' };
+  return { effect, status: 'earlier' };
+}
+
+/** The hourly auto-reply limits (per requester, per ticket), taken for each due auto-reply. Null: allowed. */
+async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: TicketStore, config: Config, now: Date): Promise<Map<string, string | null>> {
+  const hour = now.toISOString().slice(0, 13);
+  const limited = due.filter((e) => e.spec.type === 'mail' && e.spec.mail.limitFor && e.spec.mail.ticket);
+  const verdicts = await Promise.all(
+    limited.map(async (e) => {
+      const mail = (e.spec as { mail: PlannedMail }).mail;
+      const member = `${plan.key}/${e.id}`;
+      const { maxPerSenderPerHour: perSender, maxPerTicketPerHour: perTicket } = config.autoReplies;
+      const [senderOk, ticketOk] = await Promise.all([
+        store.takeSlot({ scope: `sender#${mail.limitFor}`, hour, max: perSender, member }),
+        store.takeSlot({ scope: `ticket#${mail.ticket!.key}`, hour, max: perTicket, member }),
+      ]);
+      const why = !senderOk
+        ? `auto-reply limit reached: ${perSender} per sender per hour`
+        : !ticketOk
+          ? `auto-reply limit reached: ${perTicket} per ticket per hour`
+          : null;
+      return [e.id, why] as const;
+    }),
+  );
+  return new Map(verdicts);
+}
+
+interface Executed {
+  outcome: EffectOutcome;
+  attempts: number;
+  record?: OutboundWrite;
+}
+
+async function execute(effect: PlannedEffect, raw: Buffer | undefined, limited: string | null, ports: EffectPorts): Promise<Executed> {
+  const spec = effect.spec;
+  if (spec.type === 'ticket-change') {
+    await applyChange(effect, ports.store);
+    return { outcome: { effect, status: 'done' }, attempts: effect.attempts + 1 };
+  }
+  if (spec.type === 'mail' && limited) return { outcome: { effect, status: 'suppressed', why: limited }, attempts: effect.attempts };
+  if (spec.type === 'event' && !ports.events) return { outcome: { effect, status: 'suppressed', why: 'no topic for ticket events is configured' }, attempts: effect.attempts };
+  let attempts = effect.attempts;
+  for (let retry = 0; ; retry++) {
+    attempts++;
+    try {
+      if (spec.type === 'event') {
+        await ports.events!.publish(spec.event);
+        return { outcome: { effect, status: 'sent', providerId: null, threadKeys: [] }, attempts };
+      }
+      const sent = await ports.mailer.send(raw!, { from: spec.mail.returnPath, to: [...spec.mail.to, ...spec.mail.cc] });
+      return {
+        outcome: { effect, status: 'sent', providerId: sent.providerMessageId, threadKeys: sent.messageIdHeaders },
+        attempts,
+        ...(spec.mail.ticket ? { record: outboundRecord(spec.mail, sent) } : {}),
+      };
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      if (err.uncertain) return { outcome: { effect, status: 'unconfirmed', why: err.message }, attempts };
+      if (!err.retryable) return { outcome: { effect, status: 'failed', why: err.message }, attempts };
+      if (retry < IMMEDIATE_RETRIES) {
+        await new Promise((r) => setTimeout(r, 100 * 2 ** retry));
+        continue;
+      }
+      if (attempts >= MAX_ATTEMPTS) return { outcome: { effect, status: 'failed', why: `${err.message} (gave up after ${attempts} tries)` }, attempts };
+      return { outcome: { effect, status: 'retrying', why: err.message }, attempts };
+    }
+  }
+}
+
+async function applyChange(effect: PlannedEffect, store: TicketStore): Promise<void> {
+  const { change } = effect.spec as Extract<PlannedEffect['spec'], { type: 'ticket-change' }>;
+  const ticket = (await store.getTickets([change.ticket.key])).get(change.ticket.key);
+  if (!ticket) return;
+  await Promise.all([
+    store.changeTicket({ ticket, changes: change.changes, events: change.events, causeKey: change.causeKey }),
+    change.staleSince !== undefined ? store.setStale(ticket, change.staleSince) : null,
+  ]);
+}
+
+/** A claim whose runner stopped: the mail's record on its ticket proves it went out; else no one can say. */
+async function resolveAbandoned(effect: PlannedEffect, ports: EffectPorts): Promise<EffectOutcome> {
+  const spec = effect.spec;
+  if (spec.type === 'ticket-change') {
+    await applyChange(effect, ports.store);
+    return { effect, status: 'done' };
+  }
+  if (spec.type === 'mail' && spec.mail.ticket) {
+    const ref = { ticketKey: spec.mail.ticket.key, messageKey: messageKey(spec.mail.messageId) };
+    const recorded = await ports.store.outboundRecorded([ref]);
+    if (recorded.has(`${ref.ticketKey}/${ref.messageKey}`)) return { effect, status: 'sent', providerId: null, threadKeys: [] };
+  }
+  return { effect, status: 'unconfirmed', why: 'the run that was sending it stopped before it heard back' };
+}
+
+function outboundRecord(mail: PlannedMail, sent: SentMail): OutboundWrite {
+  const message: ThreadMessage = {
+    ticketKey: mail.ticket!.key,
+    key: messageKey(mail.messageId),
+    direction: 'outbound',
+    messageId: mail.messageId,
+    from: mail.from.address,
+    to: mail.to,
+    cc: mail.cc,
+    subject: mail.subject,
+    date: mail.date,
+    receivedAt: mail.date,
+    visibleText: boundedText(mail.text, STORED_TEXT_BYTES),
+    rawBlobKey: '',
+    attachments: [],
+    reason: `${mail.kind} for <${mail.causeMessageId}>; sent as ${sent.providerMessageId}`,
+    role: mail.kind,
+    parseWarnings: [],
+  };
+  const providerIds = sent.messageIdHeaders.filter((id) => id !== mail.messageId);
+  return {
+    ticketKey: mail.ticket!.key,
+    message,
+    threadKeys: [...new Set([mail.messageId, ...sent.messageIdHeaders])],
+    // What a bounce of this mail can quote: the id its recipients saw, and our return path.
+    sentTo: { keys: [...providerIds, mail.returnPath], recipients: [...mail.to, ...mail.cc] },
+    outboundTexts: mail.keptTexts,
+  };
+}
+
+function settlement(effect: PlannedEffect, outcome: EffectOutcome, attempts: number): EffectSettlement {
+  const state: EffectState =
+    outcome.status === 'sent' || outcome.status === 'done'
+      ? 'sent'
+      : outcome.status === 'retrying'
+        ? 'pending'
+        : outcome.status === 'suppressed' || outcome.status === 'failed' || outcome.status === 'unconfirmed'
+          ? outcome.status
+          : effect.state;
+  const detail = 'why' in outcome ? outcome.why : null;
+  const providerId = outcome.status === 'sent' ? outcome.providerId : null;
+  return { id: effect.id, state, detail, providerId, attempts };
+}
+
+function undeliveredOf(plan: EffectPlan, outcomes: Map<string, EffectOutcome>, now: Date): UndeliveredMail[] {
+  return [...outcomes.values()].flatMap((o) => {
+    if ((o.status !== 'failed' && o.status !== 'unconfirmed') || o.effect.spec.type !== 'mail') return [];
+    const mail = o.effect.spec.mail;
+    return [{ planKey: plan.key, effectId: o.effect.id, state: o.status, kind: mail.kind, ticketId: mail.ticket?.id ?? null, to: mail.to, subject: mail.subject, detail: o.why, at: now.toISOString() }];
+  });
+}
