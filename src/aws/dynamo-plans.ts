@@ -29,6 +29,7 @@ export function planToItem(plan: EffectPlan, open: boolean): Item {
     receiptIds: plan.receiptIds,
     order: plan.effects.map((e) => e.id),
     fx: Object.fromEntries(plan.effects.map((e) => [e.id, e])),
+    ...(plan.decision ? { decision: plan.decision } : {}),
   };
   if (open) {
     item[TABLE_KEYS.openByActivity.pk] = OPEN_PLANS;
@@ -44,6 +45,7 @@ export function itemToPlan(item: Item): EffectPlan {
     createdAt: item.createdAt as string,
     receiptIds: (item.receiptIds as string[]) ?? [],
     effects: (item.order as string[]).map((id) => fx[id]!),
+    ...(item.decision ? { decision: item.decision as EffectPlan['decision'] } : {}),
   };
 }
 

@@ -18,7 +18,7 @@ import type {
   UndeliveredMail,
 } from '../pipeline/ports.js';
 import { DynamoPlans, itemToPlan, planKeys } from './dynamo-plans.js';
-import { assertItemSize, conditional, keyPart, Table, type Item } from './dynamo-table.js';
+import { assertItemSize, conditional, isConditionFailure, keyPart, Table, type Item } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
 
 export { StoreError, ItemTooLargeError } from './dynamo-table.js';
@@ -287,18 +287,35 @@ export class DynamoTicketStore implements TicketStore {
     return new Map(items.map((item) => [item.key as string, itemToTicket(item)]));
   }
 
-  async nextTicketNumber(): Promise<number> {
-    const out = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.counter,
-        UpdateExpression: 'ADD #n :one',
-        ExpressionAttributeNames: { '#n': 'n' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
+  async nextTicketNumber(ticketKey: string): Promise<number> {
+    // The number is remembered on the counter under the ticket's key until the ticket holds it,
+    // so a delivery that stops between the two takes the same number again, never a second one.
+    const pending = `p_${ticketKey}`;
+    const out = await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.counter,
+          UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, #p = if_not_exists(#n, :zero) + :one',
+          ConditionExpression: 'attribute_not_exists(#p)',
+          ExpressionAttributeNames: { '#n': 'n', '#p': pending },
+          ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      )
+      .catch((err: unknown) => {
+        if (!isConditionFailure(err)) throw err;
+        return null;
+      });
+    if (out) return out.Attributes?.[pending] as number;
+    const counter = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.counter, ConsistentRead: true }));
+    return counter.Item![pending] as number;
+  }
+
+  async forgetTicketNumber(ticketKey: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({ TableName: this.tableName, Key: keys.counter, UpdateExpression: 'REMOVE #p', ExpressionAttributeNames: { '#p': `p_${ticketKey}` } }),
     );
-    return out.Attributes?.n as number;
   }
 
   async createTicket(w: NewTicketWrite): Promise<boolean> {
@@ -347,7 +364,7 @@ export class DynamoTicketStore implements TicketStore {
     return itemToTicket(out.Item!);
   }
 
-  async appendMessage(w: AppendWrite): Promise<EffectPlan | null> {
+  async appendMessage(w: AppendWrite): Promise<void> {
     const update = ticketUpdate(w.ticket, w.changes ?? {}, w.activityAt);
     update.names['#mk'] = 'messageKeys';
     update.values[':mk'] = new Set([w.message.key]);
@@ -362,17 +379,15 @@ export class DynamoTicketStore implements TicketStore {
       update.names['#mg'] = 'mergedKeys';
       update.values[':mg'] = new Set([w.message.key]);
     }
-    const [, , plan] = await Promise.all([
+    await Promise.all([
       this.updateTicket(w.ticket.key, update),
       this.table.batchWrite([
         ...w.threadKeys.map((id) => threadKeyItem(id, w.ticket.key, w.sentTo ? { sentTo: w.sentTo } : {})),
         messageToItem(w.message),
         ...eventItems(w.ticket.key, w.message.key, w.events ?? []),
       ]),
-      w.plan ? this.plans.putPlan(w.plan) : null,
     ]);
     await this.table.batchWrite(w.receipts.map(receiptToItem));
-    return plan;
   }
 
   async changeTicket(w: TicketChangeWrite): Promise<void> {

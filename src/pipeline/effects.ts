@@ -17,6 +17,7 @@
 import type { TicketChanges } from '../domain/ticket.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
 import type { OutboundKind } from './outbound.js';
+import type { AppendDecision } from './ports.js';
 import type { TicketEventMessage } from './ticket-events.js';
 
 export type EffectState = 'pending' | 'sending' | 'sent' | 'failed' | 'unconfirmed' | 'suppressed';
@@ -93,6 +94,8 @@ export interface EffectPlan {
    */
   receiptIds: string[];
   effects: PlannedEffect[];
+  /** An appended mail's decision (what it writes on its ticket), for a replay to repeat. */
+  decision?: AppendDecision;
 }
 
 export const FINAL_STATES: ReadonlySet<EffectState> = new Set(['sent', 'failed', 'unconfirmed', 'suppressed']);
@@ -106,6 +109,7 @@ export function suppressedEffect(id: string, spec: EffectSpec, why: string): Pla
   return { ...planned(id, spec), state: 'suppressed', detail: why };
 }
 
+/** Nothing left to do: every effect final (a plan that only keeps a decision counts as settled). */
 export function isSettled(plan: EffectPlan): boolean {
   return plan.effects.every((e) => FINAL_STATES.has(e.state));
 }

@@ -20,7 +20,7 @@ import { runPlan } from './effect-runner.js';
 import { isSettled, outcomeNote, planned, sentMails, type EffectOutcome, type EffectPlan, type PlannedEffect } from './effects.js';
 import type { Mailer } from './mailer.js';
 import { returnPathIn, sentReply, type Cause, type SentReply } from './outbound.js';
-import type { BlobStore, Clock, InboundLookupResult, ReceiptRecord, TicketStore } from './ports.js';
+import type { AppendDecision, AppendWrite, BlobStore, Clock, InboundLookupResult, ReceiptRecord, TicketStore } from './ports.js';
 import { planStaffMails, planStaffNotice, staffEffect, type Shared } from './staff.js';
 import type { TicketEventPublisher, TicketEventType } from './ticket-events.js';
 import { overTicketLimit, planLimitNotice, type OverLimit } from './ticket-limit.js';
@@ -214,6 +214,8 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     .sort((a, b) => a.id.localeCompare(b.id))[0]; // mid: before sha:, the clearer reason
   const ctx: Handling = { msg, receipt, now, ownKey, notes: [], found, auth, bounce, returnPath, newTicketSlot, ports, config, book };
   if (previous) return redelivered(previous, ctx);
+  // An earlier attempt decided and stopped before its receipts: repeat its decision, decide nothing anew.
+  if (found.plan?.decision) return finishDecision(found.plan, ctx, false);
 
   try {
     return await decide(ctx, { sender, tag, machine, choice });
@@ -399,7 +401,7 @@ async function openTicket(draft: Ticket, why: string, visible: string, h: Handli
     concurrent = ticket !== null && !seenBefore;
   }
   if (!ticket) {
-    const number = await store.nextTicketNumber();
+    const number = await store.nextTicketNumber(draft.key);
     ticket = await store.numberTicket({ ...draft, number, id: formatTicketId(config.ticketPrefix, number) });
   }
   const asks = askFor(ticket.missing, ticket.category, config);
@@ -412,7 +414,12 @@ async function openTicket(draft: Ticket, why: string, visible: string, h: Handli
     planStaffNotice(ticket, headline, visible, cause(ticket, h), shared(h)),
     eventEffect('ticket.created', ticket, why, h),
   ]);
-  const [stored] = await Promise.all([store.putPlan(plan), store.recordReceipts(doneReceipts(h, 'created', ticket, reason)), clearBouncing(h)]);
+  const [stored] = await Promise.all([
+    store.putPlan(plan),
+    store.recordReceipts(doneReceipts(h, 'created', ticket, reason)),
+    store.forgetTicketNumber(ticket.key),
+    clearBouncing(h),
+  ]);
   if (concurrent) {
     const out = result('redelivered', `delivered twice at once; ${ticket.id} was created by the other delivery`, msg, ticket);
     return withOutcomes(out, await runPlan(stored, ports, config));
@@ -431,16 +438,19 @@ async function waitForNumber(store: TicketStore, ticketKey: string, ms: number):
   }
 }
 
-/** What was written on a ticket's thread, with its receipts and plan: the one way an inbound mail is appended. */
+/**
+ * The one way an inbound mail is appended to a ticket. When the mail changes anything (the
+ * ticket, its audience, or what we send), the decision goes into the mail's plan first and a
+ * replay repeats that decision; then the message, thread key and ticket update; the receipts
+ * last; then the plan's effects run.
+ */
 async function recordOnTicket(
   ticket: Ticket,
   h: Handling,
   w: {
+    out: InboundResult;
     visible: string;
-    reason: string;
     role: string;
-    outcome: Outcome;
-    after?: Ticket;
     participants: boolean;
     activity: boolean;
     merged?: boolean;
@@ -449,34 +459,42 @@ async function recordOnTicket(
     effects?: PlannedEffect[];
     sentTo?: string[];
   },
-): Promise<EffectPlan | null> {
+): Promise<InboundResult> {
   const { msg, now, ports, book } = h;
   const added = w.participants ? newParticipants(msg, ticket, book) : [];
-  if (added.length && !isAuthenticated(h.auth)) h.notes.push(participantsRefused(added, h.auth));
-  const reason = joinReason([w.reason, ...(added.length && !isAuthenticated(h.auth) ? [participantsRefused(added, h.auth)] : [])]);
-  const [, plan] = await Promise.all([
-    clearBouncing(h),
-    ports.store.appendMessage({
-      ticket,
-      message: await threadMessage(ticket.key, w.visible, reason, w.role, h),
-      threadKeys: [msg.messageId],
-      receipts: doneReceipts(h, w.outcome, w.after ?? ticket, reason),
-      plan: w.effects?.length ? deliveryPlan(h, w.effects) : null,
-      newParticipants: isAuthenticated(h.auth) ? boundedList(added) : [],
-      activityAt: w.activity ? now.toISOString() : null,
-      merged: w.merged ?? false,
-      ...(w.sentTo ? { sentTo: w.sentTo } : {}),
-      ...(w.changes ? { changes: w.changes } : {}),
-      ...(w.events ? { events: w.events } : {}),
-    }),
-  ]);
-  return plan;
+  const refused = added.length && !isAuthenticated(h.auth) ? participantsRefused(added, h.auth) : null;
+  const reason = joinReason([w.out.reason, ...(refused ? [refused] : [])]);
+  const after = w.out.ticket === ticket.id ? { ...ticket, ...(w.changes ?? {}) } : ticket;
+  const write: AppendWrite = {
+    ticket,
+    message: await threadMessage(ticket.key, w.visible, reason, w.role, h),
+    threadKeys: [msg.messageId],
+    receipts: doneReceipts(h, w.out.outcome, after, reason),
+    newParticipants: refused ? [] : boundedList(added),
+    activityAt: w.activity ? now.toISOString() : null,
+    merged: w.merged ?? false,
+    ...(w.sentTo ? { sentTo: w.sentTo } : {}),
+    ...(w.changes ? { changes: w.changes } : {}),
+    ...(w.events ? { events: w.events } : {}),
+  };
+  const { replies: _none, ...decided } = { ...w.out, reason };
+  const changesSomething = w.effects?.length || write.newParticipants.length || write.merged || Object.keys(w.changes ?? {}).length || w.events?.length;
+  if (!changesSomething) {
+    await Promise.all([ports.store.appendMessage(write), clearBouncing(h)]);
+    return { ...w.out, reason };
+  }
+  const plan = deliveryPlan(h, w.effects ?? [], { write, result: decided });
+  const stored = await ports.store.putPlan(plan);
+  return finishDecision(stored, h, stored === plan);
 }
 
-/** Runs what the append planned and folds how it went into the result. */
-async function appended(out: InboundResult, plan: EffectPlan | null, h: Handling, planWritten: EffectPlan | null): Promise<InboundResult> {
-  if (!plan) return out;
-  return withOutcomes(out, await runPlan(plan, h.ports, h.config, { fresh: plan === planWritten || plan.createdAt === h.now.toISOString() }));
+/** Writes a plan's decision (again, after a crash: every write is idempotent), then runs its effects. */
+async function finishDecision(plan: EffectPlan, h: Handling, fresh: boolean): Promise<InboundResult> {
+  const decision = plan.decision!;
+  await Promise.all([h.ports.store.appendMessage(decision.write), clearBouncing(h)]);
+  const out: InboundResult = { ...decision.result, outcome: decision.result.outcome as Outcome, messageId: h.msg.messageId, replies: [] };
+  const resumed = fresh ? out : { ...out, reason: `${out.reason}; finished an interrupted delivery` };
+  return withOutcomes(resumed, await runPlan(plan, h.ports, h.config, { fresh }));
 }
 
 async function mergeDuplicate(duplicate: { ticket: Ticket; sim: Similarity }, visible: string, h: Handling): Promise<InboundResult> {
@@ -489,10 +507,8 @@ async function mergeDuplicate(duplicate: { ticket: Ticket; sim: Similarity }, vi
   const effects = config.autoReplies.duplicateNotice
     ? [planAutoReply({ plan: { kind: 'duplicate-notice', duplicateOfId: ticket.id }, ticket, inbound: msg, inboundKey: h.ownKey, profile: profileNow(h), now: h.now }, config, h.book)]
     : [];
-  const plan = await recordOnTicket(ticket, h, { visible, reason, role: 'duplicate', outcome: 'merged', participants: true, activity: true, merged: true, effects });
-  const out = result('merged', reason, msg, ticket);
-  if (!config.autoReplies.duplicateNotice) return { ...out, reason: `${reason}; no notice sent (duplicate notices are off)` };
-  return appended(out, plan, h, null);
+  const out = result('merged', config.autoReplies.duplicateNotice ? reason : `${reason}; no notice sent (duplicate notices are off)`, msg, ticket);
+  return recordOnTicket(ticket, h, { out, visible, role: 'duplicate', participants: true, activity: true, merged: true, effects });
 }
 
 /** Machine mail on a thread (an out-of-office, a bounce) is recorded and changes nothing. */
@@ -504,16 +520,14 @@ async function appendMachineMail(ticket: Ticket, machine: MachineVerdict, h: Han
   const reason = joinReason([`${machine.reason}; recorded on ${ticket.id} without changing it`, ...marks, ...h.notes]);
   // A staff member's send-as copy (our address, authenticated): a bounce of it may quote its id.
   const inOurName = machine.kind === 'own-mail' && isAuthenticated(h.auth) ? [...msg.to, ...msg.cc].map((m) => m.address).filter((a) => !isSupportAddress(a, book)) : undefined;
-  await recordOnTicket(ticket, h, { visible, reason, role: machine.kind, outcome: 'appended', participants: false, activity: false, ...(inOurName ? { sentTo: inOurName } : {}) });
-  return result('appended', reason, msg, ticket);
+  return recordOnTicket(ticket, h, { out: result('appended', reason, msg, ticket), visible, role: machine.kind, participants: false, activity: false, ...(inOurName ? { sentTo: inOurName } : {}) });
 }
 
 /** Someone who may not change the ticket wrote on its thread: kept, and changes nothing. */
 async function appendOutsiderMessage(ticket: Ticket, why: string, visible: string, who: string, h: Handling): Promise<InboundResult> {
   const { msg } = h;
   const reason = joinReason([why, `${who}: recorded without changing it`, ...h.notes]);
-  await recordOnTicket(ticket, h, { visible, reason, role: 'outsider', outcome: 'appended', participants: false, activity: false });
-  return result('appended', reason, msg, ticket);
+  return recordOnTicket(ticket, h, { out: result('appended', reason, msg, ticket), visible, role: 'outsider', participants: false, activity: false });
 }
 
 /** The requester (or someone in Cc) wrote on the thread: status, missing details, priority. */
@@ -547,8 +561,7 @@ async function appendRequesterReply(ticket: Ticket, why: string, visible: string
     backToOpen || nowP1 ? planStaffNotice(changed, headline, visible, cause(changed, h), shared(h)) : null,
     events.length ? eventEffect('ticket.updated', changed, events.map((e) => e.why).join('; '), h) : null,
   ].filter((e): e is PlannedEffect => e !== null);
-  const plan = await recordOnTicket(ticket, h, { visible, reason, role: 'reply', outcome: 'appended', after: changed, participants: true, activity: true, changes: update.changes, events, effects });
-  return appended(result('appended', joinReason([reason, ...h.notes.filter((n) => !reason.includes(n))]), msg, changed), plan, h, null);
+  return recordOnTicket(ticket, h, { out: result('appended', reason, msg, changed), visible, role: 'reply', participants: true, activity: true, changes: update.changes, events, effects });
 }
 
 /** A staff member wrote on the thread: commands applied, the answer relayed or kept internal. */
@@ -572,19 +585,16 @@ async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Pro
     await ports.store.recordMerge({ target: effect.mergeTarget, source: ticket, event });
   }
   const effects = [...mails.effects, ...(effect.events.length ? [eventEffect('ticket.updated', changed, effect.events.map((e) => e.why).join('; '), h)] : [])];
-  const plan = await recordOnTicket(ticket, h, {
+  return recordOnTicket(ticket, h, {
+    out: result('appended', reason, msg, changed),
     visible: effect.text,
-    reason,
     role: effect.internal ? 'note' : 'staff-reply',
-    outcome: 'appended',
-    after: changed,
     participants: false,
     activity: true,
     changes: effect.changes,
     events: effect.events,
     effects,
   });
-  return appended(result('appended', reason, msg, changed), plan, h, null);
 }
 
 /** Roles of our mails whose replies stay internal. */
@@ -648,9 +658,9 @@ function askFor(missingIds: string[], category: string | null, config: Config): 
   return missingIds.map((id) => all.find((m) => m.id === id)?.ask ?? id);
 }
 
-/** The plan of what this mail causes. */
-function deliveryPlan(h: Handling, effects: PlannedEffect[]): EffectPlan {
-  return { key: deliveryPlanKey(h.ownKey), createdAt: h.now.toISOString(), receiptIds: receiptIds(h.msg), effects };
+/** The plan of what this mail causes (and, for an append, what it decided). */
+function deliveryPlan(h: Handling, effects: PlannedEffect[], decision?: AppendDecision): EffectPlan {
+  return { key: deliveryPlanKey(h.ownKey), createdAt: h.now.toISOString(), receiptIds: receiptIds(h.msg), effects, ...(decision ? { decision } : {}) };
 }
 
 function eventEffect(type: TicketEventType, ticket: Ticket, why: string, h: Handling): PlannedEffect {

@@ -72,8 +72,6 @@ export interface AppendWrite {
   message: ThreadMessage;
   threadKeys: string[];
   receipts: ReceiptRecord[];
-  /** What the mail will cause, written before the receipts so a replay finds it. */
-  plan: EffectPlan | null;
   /** Mail sent in our name (a staff member's send-as copy): its recipients, kept on its thread key for bounces. */
   sentTo?: string[];
   newParticipants: string[];
@@ -94,6 +92,27 @@ export interface OutboundWrite {
   sentTo: { keys: string[]; recipients: string[] };
   /** Texts we sent to the requester, kept to clean replies that paste them back; null: unchanged. */
   outboundTexts: string[] | null;
+}
+
+/** What an append decided, as its result line says it (replies are added when its plan runs). */
+export interface DecidedResult {
+  outcome: string;
+  ticket: string | null;
+  reason: string;
+  status: string | null;
+  category: string | null;
+  priority: string | null;
+  missing: string[];
+}
+
+/**
+ * An append's decision, kept in its effect plan and written before anything changes: a replay
+ * after a crash repeats exactly these writes, never a decision made again on a ticket the first
+ * attempt may already have changed.
+ */
+export interface AppendDecision {
+  write: AppendWrite;
+  result: DecidedResult;
 }
 
 /** A change with no message behind it (the stale job's reminders and closings). */
@@ -177,7 +196,10 @@ export interface TicketStore extends PlanStore {
   lookUpInbound(q: InboundLookup): Promise<InboundLookupResult>;
   /** Tickets by key, batched (thread-key hits resolved to tickets). */
   getTickets(keys: string[]): Promise<Map<string, Ticket>>;
-  nextTicketNumber(): Promise<number>;
+  /** The next ticket number, for this ticket: asked again for the same ticket, the same number. */
+  nextTicketNumber(ticketKey: string): Promise<number>;
+  /** The ticket holds its number now: the counter no longer needs to remember it. */
+  forgetTicketNumber(ticketKey: string): Promise<void>;
   /**
    * One round trip of parallel, idempotent writes: the ticket (conditionally, without its
    * number), its first message and thread key. False when the ticket existed already.
@@ -188,8 +210,8 @@ export interface TicketStore extends PlanStore {
    * as stored, whose number may be another delivery's.
    */
   numberTicket(ticket: Ticket): Promise<Ticket>;
-  /** Message, thread key, ticket update and plan first; the receipts only once those are durable. Resolves to the stored plan. */
-  appendMessage(write: AppendWrite): Promise<EffectPlan | null>;
+  /** Message, thread key and ticket update first; the receipts only once those are durable. */
+  appendMessage(write: AppendWrite): Promise<void>;
   recordReceipts(receipts: ReceiptRecord[], quarantined?: boolean): Promise<void>;
   getReceipts(ids: string[]): Promise<ReceiptRecord[]>;
   /**
