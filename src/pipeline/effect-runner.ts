@@ -198,7 +198,10 @@ async function execute(effect: PlannedEffect, raw: Buffer | undefined, limited: 
       };
     } catch (err) {
       if (!(err instanceof DeliveryError)) throw err;
-      if (err.uncertain) return { outcome: { effect, status: 'unconfirmed', why: err.message }, attempts };
+      if (err.uncertain) {
+        // On the thread all the same (it most likely went out), marked as not confirmed.
+        return { outcome: { effect, status: 'unconfirmed', why: err.message }, attempts, ...(spec.type === 'mail' && spec.mail.ticket ? { record: outboundRecord(spec.mail, null) } : {}) };
+      }
       if (!err.retryable) return { outcome: { effect, status: 'failed', why: err.message }, attempts };
       if (retry < IMMEDIATE_RETRIES) {
         await new Promise((r) => setTimeout(r, 100 * 2 ** retry));
@@ -235,7 +238,8 @@ async function resolveAbandoned(effect: PlannedEffect, ports: EffectPorts): Prom
   return { effect, status: 'unconfirmed', why: 'the run that was sending it stopped before it heard back' };
 }
 
-function outboundRecord(mail: PlannedMail, sent: SentMail): OutboundWrite {
+/** The sent mail's record on its ticket; `sent` null: the provider's answer was lost. */
+function outboundRecord(mail: PlannedMail, sent: SentMail | null): OutboundWrite {
   const message: ThreadMessage = {
     ticketKey: mail.ticket!.key,
     key: messageKey(mail.messageId),
@@ -250,15 +254,17 @@ function outboundRecord(mail: PlannedMail, sent: SentMail): OutboundWrite {
     visibleText: boundedText(mail.text, STORED_TEXT_BYTES),
     rawBlobKey: '',
     attachments: [],
-    reason: `${mail.kind} for <${mail.causeMessageId}>; sent as ${sent.providerMessageId}`,
+    reason: sent
+      ? `${mail.kind} for <${mail.causeMessageId}>; sent as ${sent.providerMessageId}`
+      : `${mail.kind} for <${mail.causeMessageId}>; may not have gone out: the mail service's answer was lost`,
     role: mail.kind,
     parseWarnings: [],
   };
-  const providerIds = sent.messageIdHeaders.filter((id) => id !== mail.messageId);
+  const providerIds = (sent?.messageIdHeaders ?? []).filter((id) => id !== mail.messageId);
   return {
     ticketKey: mail.ticket!.key,
     message,
-    threadKeys: [...new Set([mail.messageId, ...sent.messageIdHeaders])],
+    threadKeys: [...new Set([mail.messageId, ...providerIds])],
     // What a bounce of this mail can quote: the id its recipients saw, and our return path.
     sentTo: { keys: [...providerIds, mail.returnPath], recipients: [...mail.to, ...mail.cc] },
     outboundTexts: mail.keptTexts,
