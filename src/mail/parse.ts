@@ -18,6 +18,8 @@
  *   References echo them verbatim); only angle brackets and whitespace are removed.
  * - Mailbox entries without an `@` in the address are dropped (a group name, a bare
  *   "undisclosed-recipients", a display name with no address).
+ * - Warnings quote at most 100 characters of what the mail said, and there are at most 10 of
+ *   them (then "and N more warnings"): a hostile mail cannot make its own reason huge.
  * - `text` is the text/plain parts (and message/delivery-status parts, as mailparser does).
  *   When that is blank and there is HTML, the HTML is converted to text. An HTML part that
  *   sits beside a text/plain part outside multipart/alternative adds nothing to `text` (it is
@@ -78,6 +80,29 @@ export class MessageTooLargeError extends MalformedMailError {
         : `message is more than ${size} bytes, over the limit of ${limit}`,
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Warnings: what the mail said is quoted, never in full
+
+/** Characters of a value a warning quotes at most. */
+const QUOTED_CHARS = 100;
+/** Warnings kept at most; the rest are counted. */
+const MAX_WARNINGS = 10;
+
+/** At most QUOTED_CHARS of a value the mail chose, control characters shown as \xNN. */
+function clip(value: string): string {
+  const start = value.length > QUOTED_CHARS ? `${value.slice(0, QUOTED_CHARS)}…` : value;
+  return start.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function quote(value: string): string {
+  return `"${clip(value)}"`;
+}
+
+function boundedWarnings(warnings: Set<string>): string[] {
+  const all = [...warnings];
+  return all.length <= MAX_WARNINGS ? all : [...all.slice(0, MAX_WARNINGS), `and ${all.length - MAX_WARNINGS} more warnings`];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,16 +193,16 @@ function charsetDecoderClass(warnings: Set<string>) {
           const out = encodingJapanese.convert(input, { to: 'UNICODE', from: this.name, type: 'string' });
           this.push(typeof out === 'string' ? Buffer.from(out, 'utf8') : input);
         } catch {
-          warnings.add(`body part in charset "${this.declared}" could not be decoded; kept as UTF-8`);
+          warnings.add(`body part in charset ${quote(this.declared)} could not be decoded; kept as UTF-8`);
           this.push(input);
         }
         return done();
       }
       if (isUtf8(input)) {
-        warnings.add(`body part declares unknown charset "${this.declared}"; decoded as UTF-8`);
+        warnings.add(`body part declares unknown charset ${quote(this.declared)}; decoded as UTF-8`);
         this.push(input);
       } else {
-        warnings.add(`body part declares unknown charset "${this.declared}"; decoded as Windows-1252`);
+        warnings.add(`body part declares unknown charset ${quote(this.declared)}; decoded as Windows-1252`);
         this.push(Buffer.from(iconv.decode(input, 'windows-1252'), 'utf8'));
       }
       done();
@@ -433,7 +458,7 @@ function readHeaders(lines: HeaderLines, warnings: Set<string>): HeaderTable {
       text = bytes.toString('utf8');
     } else {
       text = line;
-      warnings.add(`header "${name}" has 8-bit bytes that are not UTF-8; read as Latin-1`);
+      warnings.add(`header ${quote(name)} has 8-bit bytes that are not UTF-8; read as Latin-1`);
     }
     const colon = text.indexOf(':');
     const unfolded = text
@@ -446,7 +471,7 @@ function readHeaders(lines: HeaderLines, warnings: Set<string>): HeaderTable {
     else raw.set(name, [unfolded]);
     for (const m of unfolded.matchAll(/=\?([^?\s]+)\?[bBqQ]\?/g)) {
       const charset = (m[1] as string).split('*')[0] as string;
-      if (!charsetKnown(charset)) warnings.add(`header "${name}" has an encoded word in unknown charset "${charset}"; decoded as UTF-8`);
+      if (!charsetKnown(charset)) warnings.add(`header ${quote(name)} has an encoded word in unknown charset ${quote(charset)}; decoded as UTF-8`);
     }
     addValue(values, name, ADDRESS_FIELDS.has(name) ? unfolded : decodeWordsSafe(unfolded));
   }
@@ -759,9 +784,9 @@ export async function parseMail(
     const boundary = parsedType?.params.boundary;
     const splitter = (parser as unknown as { splitter?: SplitterInternals }).splitter;
     if (!boundary) {
-      warnings.add(`${contentType} has no boundary parameter: its parts cannot be found`);
+      warnings.add(`${clip(contentType)} has no boundary parameter: its parts cannot be found`);
     } else if (splitter?.node && !(splitter.node.root === true && splitter.inEpilogue === true)) {
-      warnings.add(`${contentType} ends before its closing boundary ("--${boundary}--"): the message is truncated or malformed; parsed the parts that were there`);
+      warnings.add(`${clip(contentType)} ends before its closing boundary (${quote(`--${boundary}--`)}): the message is truncated or malformed; parsed the parts that were there`);
     }
   }
 
@@ -814,6 +839,6 @@ export async function parseMail(
     attachments: metas,
     headers: table.values,
     contentType,
-    parseWarnings: [...warnings],
+    parseWarnings: boundedWarnings(warnings),
   };
 }

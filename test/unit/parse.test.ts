@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
@@ -644,5 +645,27 @@ describe('parseMail: robustness', () => {
     expect(fromStream).toEqual(fromBuffer);
     expect(fromBuffer.rawSize).toBe(raw.length);
     expect(fromBuffer.rawSha256).toBe(sha256(raw));
+  });
+});
+
+/** A mail of fixtures/hostile/: a hostile input that once broke the parser or a header we compose. */
+function hostileFixture(name: string): Buffer {
+  return readFileSync(new URL(`../../fixtures/hostile/${name}`, import.meta.url));
+}
+
+describe('parseMail: hostile fixtures', () => {
+  it('quotes at most a short start of a value in a warning (a 10 KB charset name)', async () => {
+    const msg = await parseMail(hostileFixture('05-charset-name-10kb.eml'), { limits });
+    expect(msg.text).toContain('badge reader at door 4');
+    const start = 'x-contoso-legacy-'.repeat(6).slice(0, 100);
+    expect(msg.parseWarnings).toEqual([`body part declares unknown charset "${start}…"; decoded as UTF-8`]);
+  });
+
+  it('keeps at most 10 warnings and counts the rest (300 encoded words in unknown charsets)', async () => {
+    const msg = await parseMail(hostileFixture('06-300-encoded-words-in-unknown-charsets.eml'), { limits });
+    expect(msg.parseWarnings).toHaveLength(11);
+    expect(msg.parseWarnings[0]).toBe('header "x-contoso-label-0" has an encoded word in unknown charset "x-contoso-0"; decoded as UTF-8');
+    expect(msg.parseWarnings[10]).toBe('and 290 more warnings');
+    expect(msg.headers['x-contoso-label-299']).toEqual(['label 299']);
   });
 });
