@@ -17,7 +17,10 @@
  * - Message-IDs keep their case (RFC 5322 ids are compared byte for byte by every client, and
  *   References echo them verbatim); only angle brackets and whitespace are removed.
  * - Mailbox entries without an `@` in the address are dropped (a group name, a bare
- *   "undisclosed-recipients", a display name with no address).
+ *   "undisclosed-recipients", a display name with no address), and so, with a warning, is an
+ *   "address" that is not one addr-spec SMTP can carry (two addresses in one pair of angle
+ *   brackets, specials outside quotes, more than 254 octets): the composer would write it
+ *   as something else, e.g. two recipients.
  * - Warnings quote at most 100 characters of what the mail said, and there are at most 10 of
  *   them (then "and N more warnings"): a hostile mail cannot make its own reason huge.
  * - `text` is the text/plain parts (and message/delivery-status parts, as mailparser does).
@@ -513,19 +516,39 @@ export function extractMessageIds(value: string): string[] {
 
 const ENCODED_WORDS_ONLY = /^(=\?[^?]+\?[Bb]\?[^?]*\?=)(\s*=\?[^?]+\?[Bb]\?[^?]*\?=)*$/;
 
+/** RFC 5321 §4.5.3.1.3: a path is at most 256 octets, angle brackets included. */
+const MAX_ADDRESS_BYTES = 254;
+/**
+ * One addr-spec: a dot-atom or quoted-string local part, one `@`, a domain or a domain literal.
+ * Lenient where real mail is (dots anywhere, UTF-8 per RFC 6531); strict on what would change
+ * the meaning in a header we write: specials outside quotes, a second `@`, whitespace.
+ */
+const ADDR_SPEC = /^(?:"(?:[^"\\\r\n]|\\.)*"|[^\s"(),:;<>@[\\\]\u0000-\u001f\u007f]+)@(?:[^\s"(),:;<>@[\\\]\u0000-\u001f\u007f]+|\[[^\s[\\\]]*\])$/;
+
+/** Whether a (whitespace-free, lower-cased) address is one mailbox SMTP can carry. */
+function isMailboxAddress(address: string): boolean {
+  return ADDR_SPEC.test(address) && Buffer.byteLength(address, 'utf8') <= MAX_ADDRESS_BYTES;
+}
+
 /**
  * Mailboxes from address header values (raw, unfolded): groups flattened, names decoded,
  * addresses trimmed and lower-cased, entries without an address (no `@`) dropped, duplicates
- * (same address) dropped. Mirrors mailparser's decoding, including its refusal to take an
- * address out of an encoded word unless it is in angle brackets.
+ * (same address) dropped. An address with an `@` that is not one mailbox address (see
+ * `isMailboxAddress`) is dropped too, and handed to `onRejected`. Mirrors mailparser's
+ * decoding, including its refusal to take an address out of an encoded word unless it is in
+ * angle brackets.
  */
-export function parseAddressList(values: string[]): Mailbox[] {
+export function parseAddressList(values: string[], onRejected?: (address: string) => void): Mailbox[] {
   const out: Mailbox[] = [];
   const seen = new Set<string>();
   const add = (name: string, address: string) => {
     // obsolete syntax allows spaces (and comments, removed by addressparser) around the dots
     const addr = address.replace(/\s+/g, '').toLowerCase();
     if (!addr.includes('@') || seen.has(addr)) return;
+    if (!isMailboxAddress(addr)) {
+      onRejected?.(address.trim());
+      return;
+    }
     seen.add(addr);
     out.push({ name: name.trim(), address: addr });
   };
@@ -818,18 +841,21 @@ export async function parseMail(
   const messageId = messageIdSynthesised ? `${rawSha256}@synthesised.invalid` : declaredId;
   const idsOf = (name: string) => extractMessageIds((Object.hasOwn(table.values, name) ? (table.values[name] as string[]) : []).join(' '));
 
-  const addresses = (name: string) => parseAddressList(table.raw.get(name) ?? []);
+  const addressesIn = (name: string, field: string, values = table.raw.get(name) ?? []) =>
+    parseAddressList(values, (address) => warnings.add(`${field} address ${quote(address)} is not one mailbox address: dropped`));
   const fromHeader = table.raw.get('from')?.[0];
+  const from = fromHeader !== undefined ? (addressesIn('from', 'From', [fromHeader])[0] ?? null) : null;
+  const [to, cc, replyTo] = [addressesIn('to', 'To'), addressesIn('cc', 'Cc'), addressesIn('reply-to', 'Reply-To')];
 
   return {
     messageId,
     messageIdSynthesised,
     rawSha256,
     rawSize: meter.bytes,
-    from: fromHeader !== undefined ? (parseAddressList([fromHeader])[0] ?? null) : null,
-    to: addresses('to'),
-    cc: addresses('cc'),
-    replyTo: addresses('reply-to'),
+    from,
+    to,
+    cc,
+    replyTo,
     subject: (first(table, 'subject') ?? '').trim(),
     inReplyTo: idsOf('in-reply-to'),
     references: idsOf('references'),

@@ -654,6 +654,33 @@ function hostileFixture(name: string): Buffer {
 }
 
 describe('parseMail: hostile fixtures', () => {
+  it('drops an "address" that is two addresses in one pair of angle brackets', async () => {
+    // the composer would write it as two recipients: the reply would go to mallory too
+    const msg = await parseMail(hostileFixture('01-from-two-addresses-in-one-bracket.eml'), { limits });
+    expect(msg.from).toBeNull();
+    expect(msg.parseWarnings).toEqual(['From address "dana.whitfield@contoso.example,mallory@evil.example" is not one mailbox address: dropped']);
+    expect(parseAddressList(['<mallory@evil.example,victim@contoso.example>'])).toEqual([]);
+    expect(parseAddressList(['<dana@contoso.example;bcc:mallory@evil.example>'])).toEqual([]);
+    const rejected: string[] = [];
+    expect(parseAddressList(['Dana <dana@contoso.example>, <a@b@evil.example>'], (a) => rejected.push(a))).toEqual([
+      { name: 'Dana', address: 'dana@contoso.example' },
+    ]);
+    expect(rejected).toEqual(['a@b@evil.example']);
+    // what real mail holds stays: quoted local parts, plus tags, IDN and UTF-8 (RFC 6531), domain literals
+    for (const address of ['"dana.whitfield"@contoso.example', '"a,b"@contoso.example', 'dana+vpn@contoso.example', "o'brien@contoso.example", 'jörg@bücher.example', 'dana@[192.0.2.7]']) {
+      expect(parseAddressList([`<${address}>`]).map((m) => m.address), address).toEqual([address]);
+    }
+  });
+
+  it('drops an address longer than SMTP can carry (RFC 5321: 254 octets)', async () => {
+    const msg = await parseMail(hostileFixture('02-from-address-2000-character-local-part.eml'), { limits });
+    expect(msg.from).toBeNull();
+    expect(msg.parseWarnings).toEqual([`From address "${'dana.whitfield.'.repeat(7).slice(0, 100)}…" is not one mailbox address: dropped`]);
+    const longest = `${'d'.repeat(64)}@${'c'.repeat(181)}.example`; // 254 octets
+    expect(parseAddressList([longest]).map((m) => m.address)).toEqual([longest]);
+    expect(parseAddressList([`x${longest}`])).toEqual([]);
+  });
+
   it('quotes at most a short start of a value in a warning (a 10 KB charset name)', async () => {
     const msg = await parseMail(hostileFixture('05-charset-name-10kb.eml'), { limits });
     expect(msg.text).toContain('badge reader at door 4');
