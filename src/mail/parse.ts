@@ -21,6 +21,8 @@
  *   "address" that is not one addr-spec SMTP can carry (two addresses in one pair of angle
  *   brackets, specials outside quotes, more than 254 octets): the composer would write it
  *   as something else, e.g. two recipients.
+ * - A Message-ID, In-Reply-To or References id over 900 bytes is not an identity anyone threads
+ *   on and cannot be echoed on a header line: dropped with a warning (Message-ID: synthesised).
  * - Warnings quote at most 100 characters of what the mail said, and there are at most 10 of
  *   them (then "and N more warnings"): a hostile mail cannot make its own reason huge.
  * - `text` is the text/plain parts (and message/delivery-status parts, as mailparser does).
@@ -487,6 +489,15 @@ function first(table: HeaderTable, name: string): string | undefined {
 }
 
 /**
+ * Bytes a Message-ID (or a thread id) may have. RFC 5322 sets none beyond the 998-character
+ * line; real clients write at most a few hundred. A longer one cannot be echoed on a header
+ * line (In-Reply-To, References) and is not an identity anyone threads on.
+ */
+export const MAX_MESSAGE_ID_BYTES = 900;
+
+const idTooLong = (id: string) => Buffer.byteLength(id, 'utf8') > MAX_MESSAGE_ID_BYTES;
+
+/**
  * A Message-ID (or one In-Reply-To value) as stored: the first `<...>` token's content, or the
  * first whitespace-separated token without brackets; whitespace removed; case kept as is.
  * Returns '' when nothing is left.
@@ -836,16 +847,26 @@ export async function parseMail(
 
   // Identity and threading
   const rawSha256 = meter.sha256;
-  const declaredId = normaliseMessageId(first(table, 'message-id') ?? '');
+  let declaredId = normaliseMessageId(first(table, 'message-id') ?? '');
+  if (idTooLong(declaredId)) {
+    warnings.add(`Message-ID is ${Buffer.byteLength(declaredId, 'utf8')} bytes long, over the limit of ${MAX_MESSAGE_ID_BYTES}: ignored (one was made from the raw bytes)`);
+    declaredId = '';
+  }
   const messageIdSynthesised = declaredId === '';
   const messageId = messageIdSynthesised ? `${rawSha256}@synthesised.invalid` : declaredId;
-  const idsOf = (name: string) => extractMessageIds((Object.hasOwn(table.values, name) ? (table.values[name] as string[]) : []).join(' '));
+  const idsOf = (name: string, field: string) => {
+    const ids = extractMessageIds((Object.hasOwn(table.values, name) ? (table.values[name] as string[]) : []).join(' '));
+    const tooLong = ids.filter(idTooLong).length;
+    if (tooLong) warnings.add(`${field} has ${tooLong} id${tooLong > 1 ? 's' : ''} over ${MAX_MESSAGE_ID_BYTES} bytes long: dropped`);
+    return tooLong ? ids.filter((id) => !idTooLong(id)) : ids;
+  };
 
   const addressesIn = (name: string, field: string, values = table.raw.get(name) ?? []) =>
     parseAddressList(values, (address) => warnings.add(`${field} address ${quote(address)} is not one mailbox address: dropped`));
   const fromHeader = table.raw.get('from')?.[0];
   const from = fromHeader !== undefined ? (addressesIn('from', 'From', [fromHeader])[0] ?? null) : null;
   const [to, cc, replyTo] = [addressesIn('to', 'To'), addressesIn('cc', 'Cc'), addressesIn('reply-to', 'Reply-To')];
+  const [inReplyTo, references] = [idsOf('in-reply-to', 'In-Reply-To'), idsOf('references', 'References')];
 
   return {
     messageId,
@@ -857,8 +878,8 @@ export async function parseMail(
     cc,
     replyTo,
     subject: (first(table, 'subject') ?? '').trim(),
-    inReplyTo: idsOf('in-reply-to'),
-    references: idsOf('references'),
+    inReplyTo,
+    references,
     date: parseDate(first(table, 'date'), warnings),
     text,
     html,

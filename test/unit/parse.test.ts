@@ -681,6 +681,24 @@ describe('parseMail: hostile fixtures', () => {
     expect(parseAddressList([`x${longest}`])).toEqual([]);
   });
 
+  it('does not take a Message-ID too long to be echoed on a header line: synthesises one, with a warning', async () => {
+    const raw = hostileFixture('03-message-id-5000-characters.eml');
+    const msg = await parseMail(raw, { limits });
+    expect(msg.messageIdSynthesised).toBe(true);
+    expect(msg.messageId).toBe(`${sha256(raw)}@synthesised.invalid`);
+    expect(msg.parseWarnings).toEqual(['Message-ID is 5023 bytes long, over the limit of 900: ignored (one was made from the raw bytes)']);
+  });
+
+  it('drops thread ids too long to be echoed on a header line, with a warning', async () => {
+    const msg = await parseMail(hostileFixture('04-references-3000-character-id.eml'), { limits });
+    expect(msg.inReplyTo).toEqual([]);
+    expect(msg.references).toEqual(['20261120101500.aa01@mta.contoso.example']);
+    expect(msg.parseWarnings).toEqual([
+      'In-Reply-To has 1 id over 900 bytes long: dropped',
+      'References has 1 id over 900 bytes long: dropped',
+    ]);
+  });
+
   it('quotes at most a short start of a value in a warning (a 10 KB charset name)', async () => {
     const msg = await parseMail(hostileFixture('05-charset-name-10kb.eml'), { limits });
     expect(msg.text).toContain('badge reader at door 4');
