@@ -4,6 +4,7 @@
  * auto-reply markers that keep mail loops from starting.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { encodeWord } from 'nodemailer/lib/mime-funcs';
 
 export interface OutboundMail {
   /** The support address. */
@@ -62,6 +63,21 @@ function automaticHeaders(kind: 'auto-replied' | 'auto-generated' | null): Recor
   return kind ? { 'Auto-Submitted': kind, 'X-Auto-Response-Suppress': 'All' } : {};
 }
 
+/**
+ * RFC 5322 §2.1.1: a header line is at most 998 characters (SES refuses longer ones). The
+ * composer folds only at whitespace, so a subject word longer than "Subject: " and the rest of
+ * a line (a pasted token or URL) would make a longer line: such a subject goes out as encoded
+ * words, which fold anywhere and decode to the same text.
+ */
+const LONGEST_SUBJECT_WORD = 998 - 'Subject: '.length;
+const TOO_LONG_FOR_A_LINE = new RegExp(`\\S{${LONGEST_SUBJECT_WORD + 1}}`);
+
+function subjectValue(subject: string): string {
+  if (!TOO_LONG_FOR_A_LINE.test(subject)) return subject;
+  // line breaks become spaces, as the composer does for any unstructured header
+  return encodeWord(subject.replace(/\r?\n|\r/g, ' '), 'B', 52);
+}
+
 /** A msg-id without its brackets: no whitespace, no brackets, one @ with text either side. */
 const MSG_ID = /^[^\s<>@]+@[^\s<>@]+$/;
 
@@ -77,7 +93,7 @@ export async function composeMail(mail: OutboundMail): Promise<Buffer> {
     to: mail.to,
     cc: mail.cc.length ? mail.cc : undefined,
     replyTo: mail.replyTo,
-    subject: mail.subject,
+    subject: subjectValue(mail.subject),
     messageId: `<${messageId}>`,
     date: mail.date,
     inReplyTo: inReplyTo ? `<${inReplyTo}>` : undefined,
