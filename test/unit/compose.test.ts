@@ -230,4 +230,22 @@ describe('composeMail: what hostile inbound mail hands it', () => {
     const { raw } = await roundTrip(mail({ subject: `Re: [TKT-7] ${'word '.repeat(300).trim()}` }));
     expect(header(raw)).not.toContain('=?');
   });
+
+  it('leaves out thread ids that cannot be written in a header: UTF-8, control characters, too long for a line', async () => {
+    const inbound = await hostileInbound('08-eai-utf8-message-id.eml');
+    expect(inbound.messageId).toBe('20261123080639.jörg@mäil.contoso.example');
+    const { raw, parsed } = await roundTrip(mail({ inReplyTo: inbound.messageId, references: [...inbound.references, inbound.messageId] }));
+    expect(header(raw)).toMatch(/^[\x20-\x7e\r\n\t]*$/);
+    expect(parsed.inReplyTo).toBeUndefined();
+    expect(refs(parsed)).toEqual([]);
+
+    const longest = `${'x'.repeat(983 - '@contoso.example'.length)}@contoso.example`; // "In-Reply-To: <id>" is 998
+    expect(referencesChain(['ok@contoso.example', 'a\u0000b@contoso.example', 'tab\tin@contoso.example', `x${longest}`, longest], 'c\u007f@contoso.example')).toEqual([
+      'ok@contoso.example',
+      longest,
+    ]);
+    const { raw: withLongest, parsed: longestParsed } = await roundTrip(mail({ inReplyTo: longest, references: [] }));
+    expect(longestParsed.inReplyTo).toBe(`<${longest}>`);
+    expect(longestLine(header(withLongest))).toBeLessThanOrEqual(998);
+  });
 });
