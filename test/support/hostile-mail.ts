@@ -307,7 +307,10 @@ export function* hostileMail(seed = DEFAULT_SEED): Generator<HostileCase> {
       yield make('truncation', `${short}-${what}-at-${at}`, raw.slice(0, at));
     }
   }
-  yield make('truncation', 'synthetic-inside-encoded-word', synth({ subject: '=?utf-8?q?VPN_f=C3=A4llt_st=C3=A4ndig_a' }).split('VPN error')[0] ?? '');
+  yield make('truncation', 'synthetic-inside-encoded-word', (() => {
+    const raw = synth({ subject: '=?utf-8?q?VPN_f=C3=A4llt_st=C3=A4ndig_aus?=' });
+    return raw.slice(0, raw.indexOf('st=C3') + 4); // ends in "=C", half an escape
+  })());
   yield make('truncation', 'synthetic-after-boundary-param', mixed([attachment('filename="vpn.log"')]).replace(/(boundary=")[\s\S]*$/, '$1'));
   yield make('truncation', 'synthetic-inside-crlf', (() => {
     const raw = synth();
