@@ -4,6 +4,7 @@
  * auto-reply markers that keep mail loops from starting.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
+import { encodeWord } from 'nodemailer/lib/mime-funcs';
 
 export interface OutboundMail {
   /** The support address. */
@@ -62,12 +63,36 @@ function automaticHeaders(kind: 'auto-replied' | 'auto-generated' | null): Recor
   return kind ? { 'Auto-Submitted': kind, 'X-Auto-Response-Suppress': 'All' } : {};
 }
 
-/** A msg-id without its brackets: no whitespace, no brackets, one @ with text either side. */
-const MSG_ID = /^[^\s<>@]+@[^\s<>@]+$/;
+/**
+ * RFC 5322 §2.1.1: a header line is at most 998 characters (SES refuses longer ones). The
+ * composer folds only at whitespace, so a subject word longer than "Subject: " and the rest of
+ * a line (a pasted token or URL) would make a longer line: such a subject goes out as encoded
+ * words, which fold anywhere and decode to the same text.
+ */
+const LONGEST_SUBJECT_WORD = 998 - 'Subject: '.length;
+const TOO_LONG_FOR_A_LINE = new RegExp(`\\S{${LONGEST_SUBJECT_WORD + 1}}`);
+
+function subjectValue(subject: string): string {
+  if (!TOO_LONG_FOR_A_LINE.test(subject)) return subject;
+  // line breaks become spaces, as the composer does for any unstructured header
+  return encodeWord(subject.replace(/\r?\n|\r/g, ' '), 'B', 52);
+}
+
+/**
+ * A msg-id without its brackets, as a header can carry it: printable US-ASCII (RFC 5322 §3.6.4;
+ * a UTF-8 id needs SMTPUTF8, which SES does not offer), no brackets, one @ with text either side,
+ * and short enough that "In-Reply-To: <id>" fits on a 998-character line.
+ */
+const MSG_ID = /^[!-;=?A-~]+@[!-;=?A-~]+$/;
+const LONGEST_MSG_ID = 998 - 'In-Reply-To: <>'.length;
+
+function isMsgId(id: string): boolean {
+  return id.length <= LONGEST_MSG_ID && MSG_ID.test(id);
+}
 
 export async function composeMail(mail: OutboundMail): Promise<Buffer> {
   const messageId = stripBrackets(mail.messageId);
-  if (!MSG_ID.test(messageId)) throw new ComposeError(`invalid Message-ID "${mail.messageId}": expected local@domain without <>`);
+  if (!isMsgId(messageId)) throw new ComposeError(`invalid Message-ID "${mail.messageId}": expected local@domain without <>`);
   if (mail.to.length === 0 && mail.cc.length === 0) throw new ComposeError('no recipients: To and Cc are both empty');
   const inReplyTo = mail.inReplyTo === null ? null : cleanId(mail.inReplyTo);
   const references = referencesChain(mail.references, inReplyTo, messageId);
@@ -77,7 +102,7 @@ export async function composeMail(mail: OutboundMail): Promise<Buffer> {
     to: mail.to,
     cc: mail.cc.length ? mail.cc : undefined,
     replyTo: mail.replyTo,
-    subject: mail.subject,
+    subject: subjectValue(mail.subject),
     messageId: `<${messageId}>`,
     date: mail.date,
     inReplyTo: inReplyTo ? `<${inReplyTo}>` : undefined,
@@ -99,7 +124,8 @@ export async function composeMail(mail: OutboundMail): Promise<Buffer> {
 /**
  * The References chain: ids cleaned and de-duplicated (oldest occurrence kept), our own id
  * left out, the In-Reply-To id last, and at most MAX_REFERENCES ids (the first plus the most
- * recent). Malformed ids from inbound mail are dropped rather than breaking the header.
+ * recent). Ids from inbound mail that a header cannot carry (see `isMsgId`) are dropped rather
+ * than breaking the header.
  */
 export function referencesChain(references: string[], inReplyTo: string | null, ownId?: string): string[] {
   const seen = new Set<string>();
@@ -122,7 +148,7 @@ function stripBrackets(id: string): string {
 
 function cleanId(id: string): string | null {
   const bare = stripBrackets(id);
-  return MSG_ID.test(bare) ? bare : null;
+  return isMsgId(bare) ? bare : null;
 }
 
 /** Reply and forward prefixes in the languages our users' clients write them in. */

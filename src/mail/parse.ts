@@ -17,7 +17,14 @@
  * - Message-IDs keep their case (RFC 5322 ids are compared byte for byte by every client, and
  *   References echo them verbatim); only angle brackets and whitespace are removed.
  * - Mailbox entries without an `@` in the address are dropped (a group name, a bare
- *   "undisclosed-recipients", a display name with no address).
+ *   "undisclosed-recipients", a display name with no address), and so, with a warning, is an
+ *   "address" that is not one addr-spec SMTP can carry (two addresses in one pair of angle
+ *   brackets, specials outside quotes, more than 254 octets): the composer would write it
+ *   as something else, e.g. two recipients.
+ * - A Message-ID, In-Reply-To or References id over 900 bytes is not an identity anyone threads
+ *   on and cannot be echoed on a header line: dropped with a warning (Message-ID: synthesised).
+ * - Warnings quote at most 100 characters of what the mail said, and there are at most 10 of
+ *   them (then "and N more warnings"): a hostile mail cannot make its own reason huge.
  * - `text` is the text/plain parts (and message/delivery-status parts, as mailparser does).
  *   When that is blank and there is HTML, the HTML is converted to text. An HTML part that
  *   sits beside a text/plain part outside multipart/alternative adds nothing to `text` (it is
@@ -78,6 +85,29 @@ export class MessageTooLargeError extends MalformedMailError {
         : `message is more than ${size} bytes, over the limit of ${limit}`,
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Warnings: what the mail said is quoted, never in full
+
+/** Characters of a value a warning quotes at most. */
+const QUOTED_CHARS = 100;
+/** Warnings kept at most; the rest are counted. */
+const MAX_WARNINGS = 10;
+
+/** At most QUOTED_CHARS of a value the mail chose, control characters shown as \xNN. */
+function clip(value: string): string {
+  const start = value.length > QUOTED_CHARS ? `${value.slice(0, QUOTED_CHARS)}…` : value;
+  return start.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function quote(value: string): string {
+  return `"${clip(value)}"`;
+}
+
+function boundedWarnings(warnings: Set<string>): string[] {
+  const all = [...warnings];
+  return all.length <= MAX_WARNINGS ? all : [...all.slice(0, MAX_WARNINGS), `and ${all.length - MAX_WARNINGS} more warnings`];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,16 +198,16 @@ function charsetDecoderClass(warnings: Set<string>) {
           const out = encodingJapanese.convert(input, { to: 'UNICODE', from: this.name, type: 'string' });
           this.push(typeof out === 'string' ? Buffer.from(out, 'utf8') : input);
         } catch {
-          warnings.add(`body part in charset "${this.declared}" could not be decoded; kept as UTF-8`);
+          warnings.add(`body part in charset ${quote(this.declared)} could not be decoded; kept as UTF-8`);
           this.push(input);
         }
         return done();
       }
       if (isUtf8(input)) {
-        warnings.add(`body part declares unknown charset "${this.declared}"; decoded as UTF-8`);
+        warnings.add(`body part declares unknown charset ${quote(this.declared)}; decoded as UTF-8`);
         this.push(input);
       } else {
-        warnings.add(`body part declares unknown charset "${this.declared}"; decoded as Windows-1252`);
+        warnings.add(`body part declares unknown charset ${quote(this.declared)}; decoded as Windows-1252`);
         this.push(Buffer.from(iconv.decode(input, 'windows-1252'), 'utf8'));
       }
       done();
@@ -433,7 +463,7 @@ function readHeaders(lines: HeaderLines, warnings: Set<string>): HeaderTable {
       text = bytes.toString('utf8');
     } else {
       text = line;
-      warnings.add(`header "${name}" has 8-bit bytes that are not UTF-8; read as Latin-1`);
+      warnings.add(`header ${quote(name)} has 8-bit bytes that are not UTF-8; read as Latin-1`);
     }
     const colon = text.indexOf(':');
     const unfolded = text
@@ -446,7 +476,7 @@ function readHeaders(lines: HeaderLines, warnings: Set<string>): HeaderTable {
     else raw.set(name, [unfolded]);
     for (const m of unfolded.matchAll(/=\?([^?\s]+)\?[bBqQ]\?/g)) {
       const charset = (m[1] as string).split('*')[0] as string;
-      if (!charsetKnown(charset)) warnings.add(`header "${name}" has an encoded word in unknown charset "${charset}"; decoded as UTF-8`);
+      if (!charsetKnown(charset)) warnings.add(`header ${quote(name)} has an encoded word in unknown charset ${quote(charset)}; decoded as UTF-8`);
     }
     addValue(values, name, ADDRESS_FIELDS.has(name) ? unfolded : decodeWordsSafe(unfolded));
   }
@@ -457,6 +487,15 @@ function readHeaders(lines: HeaderLines, warnings: Set<string>): HeaderTable {
 function first(table: HeaderTable, name: string): string | undefined {
   return Object.hasOwn(table.values, name) ? table.values[name]?.[0] : undefined;
 }
+
+/**
+ * Bytes a Message-ID (or a thread id) may have. RFC 5322 sets none beyond the 998-character
+ * line; real clients write at most a few hundred. A longer one cannot be echoed on a header
+ * line (In-Reply-To, References) and is not an identity anyone threads on.
+ */
+export const MAX_MESSAGE_ID_BYTES = 900;
+
+const idTooLong = (id: string) => Buffer.byteLength(id, 'utf8') > MAX_MESSAGE_ID_BYTES;
 
 /**
  * A Message-ID (or one In-Reply-To value) as stored: the first `<...>` token's content, or the
@@ -488,19 +527,39 @@ export function extractMessageIds(value: string): string[] {
 
 const ENCODED_WORDS_ONLY = /^(=\?[^?]+\?[Bb]\?[^?]*\?=)(\s*=\?[^?]+\?[Bb]\?[^?]*\?=)*$/;
 
+/** RFC 5321 §4.5.3.1.3: a path is at most 256 octets, angle brackets included. */
+const MAX_ADDRESS_BYTES = 254;
+/**
+ * One addr-spec: a dot-atom or quoted-string local part, one `@`, a domain or a domain literal.
+ * Lenient where real mail is (dots anywhere, UTF-8 per RFC 6531); strict on what would change
+ * the meaning in a header we write: specials outside quotes, a second `@`, whitespace.
+ */
+const ADDR_SPEC = /^(?:"(?:[^"\\\r\n]|\\.)*"|[^\s"(),:;<>@[\\\]\u0000-\u001f\u007f]+)@(?:[^\s"(),:;<>@[\\\]\u0000-\u001f\u007f]+|\[[^\s[\\\]]*\])$/;
+
+/** Whether a (whitespace-free, lower-cased) address is one mailbox SMTP can carry. */
+function isMailboxAddress(address: string): boolean {
+  return ADDR_SPEC.test(address) && Buffer.byteLength(address, 'utf8') <= MAX_ADDRESS_BYTES;
+}
+
 /**
  * Mailboxes from address header values (raw, unfolded): groups flattened, names decoded,
  * addresses trimmed and lower-cased, entries without an address (no `@`) dropped, duplicates
- * (same address) dropped. Mirrors mailparser's decoding, including its refusal to take an
- * address out of an encoded word unless it is in angle brackets.
+ * (same address) dropped. An address with an `@` that is not one mailbox address (see
+ * `isMailboxAddress`) is dropped too, and handed to `onRejected`. Mirrors mailparser's
+ * decoding, including its refusal to take an address out of an encoded word unless it is in
+ * angle brackets.
  */
-export function parseAddressList(values: string[]): Mailbox[] {
+export function parseAddressList(values: string[], onRejected?: (address: string) => void): Mailbox[] {
   const out: Mailbox[] = [];
   const seen = new Set<string>();
   const add = (name: string, address: string) => {
     // obsolete syntax allows spaces (and comments, removed by addressparser) around the dots
     const addr = address.replace(/\s+/g, '').toLowerCase();
     if (!addr.includes('@') || seen.has(addr)) return;
+    if (!isMailboxAddress(addr)) {
+      onRejected?.(address.trim());
+      return;
+    }
     seen.add(addr);
     out.push({ name: name.trim(), address: addr });
   };
@@ -759,9 +818,9 @@ export async function parseMail(
     const boundary = parsedType?.params.boundary;
     const splitter = (parser as unknown as { splitter?: SplitterInternals }).splitter;
     if (!boundary) {
-      warnings.add(`${contentType} has no boundary parameter: its parts cannot be found`);
+      warnings.add(`${clip(contentType)} has no boundary parameter: its parts cannot be found`);
     } else if (splitter?.node && !(splitter.node.root === true && splitter.inEpilogue === true)) {
-      warnings.add(`${contentType} ends before its closing boundary ("--${boundary}--"): the message is truncated or malformed; parsed the parts that were there`);
+      warnings.add(`${clip(contentType)} ends before its closing boundary (${quote(`--${boundary}--`)}): the message is truncated or malformed; parsed the parts that were there`);
     }
   }
 
@@ -788,34 +847,47 @@ export async function parseMail(
 
   // Identity and threading
   const rawSha256 = meter.sha256;
-  const declaredId = normaliseMessageId(first(table, 'message-id') ?? '');
+  let declaredId = normaliseMessageId(first(table, 'message-id') ?? '');
+  if (idTooLong(declaredId)) {
+    warnings.add(`Message-ID is ${Buffer.byteLength(declaredId, 'utf8')} bytes long, over the limit of ${MAX_MESSAGE_ID_BYTES}: ignored (one was made from the raw bytes)`);
+    declaredId = '';
+  }
   const messageIdSynthesised = declaredId === '';
   const messageId = messageIdSynthesised ? `${rawSha256}@synthesised.invalid` : declaredId;
-  const idsOf = (name: string) => extractMessageIds((Object.hasOwn(table.values, name) ? (table.values[name] as string[]) : []).join(' '));
+  const idsOf = (name: string, field: string) => {
+    const ids = extractMessageIds((Object.hasOwn(table.values, name) ? (table.values[name] as string[]) : []).join(' '));
+    const tooLong = ids.filter(idTooLong).length;
+    if (tooLong) warnings.add(`${field} has ${tooLong} id${tooLong > 1 ? 's' : ''} over ${MAX_MESSAGE_ID_BYTES} bytes long: dropped`);
+    return tooLong ? ids.filter((id) => !idTooLong(id)) : ids;
+  };
 
-  const addresses = (name: string) => parseAddressList(table.raw.get(name) ?? []);
+  const addressesIn = (name: string, field: string, values = table.raw.get(name) ?? []) =>
+    parseAddressList(values, (address) => warnings.add(`${field} address ${quote(address)} is not one mailbox address: dropped`));
   const fromHeader = table.raw.get('from')?.[0];
-  const fromMailboxes = parseAddressList(table.raw.get('from') ?? []);
+  const from = fromHeader !== undefined ? (addressesIn('from', 'From', [fromHeader])[0] ?? null) : null;
+  const fromMailboxes = addressesIn('from', 'From');
+  const [to, cc, replyTo] = [addressesIn('to', 'To'), addressesIn('cc', 'Cc'), addressesIn('reply-to', 'Reply-To')];
+  const [inReplyTo, references] = [idsOf('in-reply-to', 'In-Reply-To'), idsOf('references', 'References')];
 
   return {
     messageId,
     messageIdSynthesised,
     rawSha256,
     rawSize: meter.bytes,
-    from: fromHeader !== undefined ? (parseAddressList([fromHeader])[0] ?? null) : null,
+    from,
     fromMailboxes,
-    to: addresses('to'),
-    cc: addresses('cc'),
-    replyTo: addresses('reply-to'),
+    to,
+    cc,
+    replyTo,
     subject: (first(table, 'subject') ?? '').trim(),
-    inReplyTo: idsOf('in-reply-to'),
-    references: idsOf('references'),
+    inReplyTo,
+    references,
     date: parseDate(first(table, 'date'), warnings),
     text,
     html,
     attachments: metas,
     headers: table.values,
     contentType,
-    parseWarnings: [...warnings],
+    parseWarnings: boundedWarnings(warnings),
   };
 }

@@ -2,9 +2,11 @@
  * composeMail builds what a mail client must understand: parsed back with mailparser, every
  * header, both parts and UTF-8 names and subjects come out as we put them in.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { composeMail, ComposeError, MAX_REFERENCES, referencesChain, replySubject, type OutboundMail } from '../../src/mail/compose.js';
+import { parseMail } from '../../src/mail/parse.js';
 
 function mail(overrides: Partial<OutboundMail> = {}): OutboundMail {
   return {
@@ -201,5 +203,49 @@ describe('replySubject', () => {
   it('works with any prefix, also one with regex characters', () => {
     expect(replySubject('IT.HELP', 3, 'Re: [IT.HELP-3] x')).toBe('Re: [IT.HELP-3] x');
     expect(replySubject('IT.HELP', 3, 'Re: [ITxHELP-3] x')).toBe('Re: [IT.HELP-3] [ITxHELP-3] x');
+  });
+});
+
+/** A mail of fixtures/hostile/, parsed as the pipeline parses it. */
+async function hostileInbound(name: string) {
+  const raw = readFileSync(new URL(`../../fixtures/hostile/${name}`, import.meta.url));
+  return parseMail(raw, { limits: { maxMessageBytes: 40 * 1024 * 1024, maxHeaderLines: 2000 } });
+}
+
+/** RFC 5322 §2.1.1: at most 998 characters a line (SES refuses longer ones). */
+function longestLine(text: string): number {
+  return Math.max(...text.split('\r\n').map((line) => line.length));
+}
+
+describe('composeMail: what hostile inbound mail hands it', () => {
+  it('writes a subject with one 5,000-character word in lines of at most 998, and gets it back whole', async () => {
+    const inbound = await hostileInbound('07-subject-one-5000-character-word.eml');
+    expect(inbound.subject).toMatch(/^https:\/\/portal\.contoso\.example\/\S{4900,}$/);
+    for (const subject of [replySubject('TKT', 7, inbound.subject), `[TKT-7] [P3 access] ${inbound.subject}`, inbound.subject]) {
+      const { raw, parsed } = await roundTrip(mail({ subject }));
+      expect(longestLine(header(raw))).toBeLessThanOrEqual(998);
+      expect(parsed.subject).toBe(subject);
+    }
+    // an ordinary long subject is still written as it is, folded at its spaces
+    const { raw } = await roundTrip(mail({ subject: `Re: [TKT-7] ${'word '.repeat(300).trim()}` }));
+    expect(header(raw)).not.toContain('=?');
+  });
+
+  it('leaves out thread ids that cannot be written in a header: UTF-8, control characters, too long for a line', async () => {
+    const inbound = await hostileInbound('08-eai-utf8-message-id.eml');
+    expect(inbound.messageId).toBe('20261123080639.jörg@mäil.contoso.example');
+    const { raw, parsed } = await roundTrip(mail({ inReplyTo: inbound.messageId, references: [...inbound.references, inbound.messageId] }));
+    expect(header(raw)).toMatch(/^[\x20-\x7e\r\n\t]*$/);
+    expect(parsed.inReplyTo).toBeUndefined();
+    expect(refs(parsed)).toEqual([]);
+
+    const longest = `${'x'.repeat(983 - '@contoso.example'.length)}@contoso.example`; // "In-Reply-To: <id>" is 998
+    expect(referencesChain(['ok@contoso.example', 'a\u0000b@contoso.example', 'tab\tin@contoso.example', `x${longest}`, longest], 'c\u007f@contoso.example')).toEqual([
+      'ok@contoso.example',
+      longest,
+    ]);
+    const { raw: withLongest, parsed: longestParsed } = await roundTrip(mail({ inReplyTo: longest, references: [] }));
+    expect(longestParsed.inReplyTo).toBe(`<${longest}>`);
+    expect(longestLine(header(withLongest))).toBeLessThanOrEqual(998);
   });
 });

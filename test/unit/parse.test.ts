@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, it } from 'vitest';
@@ -644,5 +645,72 @@ describe('parseMail: robustness', () => {
     expect(fromStream).toEqual(fromBuffer);
     expect(fromBuffer.rawSize).toBe(raw.length);
     expect(fromBuffer.rawSha256).toBe(sha256(raw));
+  });
+});
+
+/** A mail of fixtures/hostile/: a hostile input that once broke the parser or a header we compose. */
+function hostileFixture(name: string): Buffer {
+  return readFileSync(new URL(`../../fixtures/hostile/${name}`, import.meta.url));
+}
+
+describe('parseMail: hostile fixtures', () => {
+  it('drops an "address" that is two addresses in one pair of angle brackets', async () => {
+    // the composer would write it as two recipients: the reply would go to mallory too
+    const msg = await parseMail(hostileFixture('01-from-two-addresses-in-one-bracket.eml'), { limits });
+    expect(msg.from).toBeNull();
+    expect(msg.parseWarnings).toEqual(['From address "dana.whitfield@contoso.example,mallory@evil.example" is not one mailbox address: dropped']);
+    expect(parseAddressList(['<mallory@evil.example,victim@contoso.example>'])).toEqual([]);
+    expect(parseAddressList(['<dana@contoso.example;bcc:mallory@evil.example>'])).toEqual([]);
+    const rejected: string[] = [];
+    expect(parseAddressList(['Dana <dana@contoso.example>, <a@b@evil.example>'], (a) => rejected.push(a))).toEqual([
+      { name: 'Dana', address: 'dana@contoso.example' },
+    ]);
+    expect(rejected).toEqual(['a@b@evil.example']);
+    // what real mail holds stays: quoted local parts, plus tags, IDN and UTF-8 (RFC 6531), domain literals
+    for (const address of ['"dana.whitfield"@contoso.example', '"a,b"@contoso.example', 'dana+vpn@contoso.example', "o'brien@contoso.example", 'jörg@bücher.example', 'dana@[192.0.2.7]']) {
+      expect(parseAddressList([`<${address}>`]).map((m) => m.address), address).toEqual([address]);
+    }
+  });
+
+  it('drops an address longer than SMTP can carry (RFC 5321: 254 octets)', async () => {
+    const msg = await parseMail(hostileFixture('02-from-address-2000-character-local-part.eml'), { limits });
+    expect(msg.from).toBeNull();
+    expect(msg.parseWarnings).toEqual([`From address "${'dana.whitfield.'.repeat(7).slice(0, 100)}…" is not one mailbox address: dropped`]);
+    const longest = `${'d'.repeat(64)}@${'c'.repeat(181)}.example`; // 254 octets
+    expect(parseAddressList([longest]).map((m) => m.address)).toEqual([longest]);
+    expect(parseAddressList([`x${longest}`])).toEqual([]);
+  });
+
+  it('does not take a Message-ID too long to be echoed on a header line: synthesises one, with a warning', async () => {
+    const raw = hostileFixture('03-message-id-5000-characters.eml');
+    const msg = await parseMail(raw, { limits });
+    expect(msg.messageIdSynthesised).toBe(true);
+    expect(msg.messageId).toBe(`${sha256(raw)}@synthesised.invalid`);
+    expect(msg.parseWarnings).toEqual(['Message-ID is 5023 bytes long, over the limit of 900: ignored (one was made from the raw bytes)']);
+  });
+
+  it('drops thread ids too long to be echoed on a header line, with a warning', async () => {
+    const msg = await parseMail(hostileFixture('04-references-3000-character-id.eml'), { limits });
+    expect(msg.inReplyTo).toEqual([]);
+    expect(msg.references).toEqual(['20261120101500.aa01@mta.contoso.example']);
+    expect(msg.parseWarnings).toEqual([
+      'In-Reply-To has 1 id over 900 bytes long: dropped',
+      'References has 1 id over 900 bytes long: dropped',
+    ]);
+  });
+
+  it('quotes at most a short start of a value in a warning (a 10 KB charset name)', async () => {
+    const msg = await parseMail(hostileFixture('05-charset-name-10kb.eml'), { limits });
+    expect(msg.text).toContain('badge reader at door 4');
+    const start = 'x-contoso-legacy-'.repeat(6).slice(0, 100);
+    expect(msg.parseWarnings).toEqual([`body part declares unknown charset "${start}…"; decoded as UTF-8`]);
+  });
+
+  it('keeps at most 10 warnings and counts the rest (300 encoded words in unknown charsets)', async () => {
+    const msg = await parseMail(hostileFixture('06-300-encoded-words-in-unknown-charsets.eml'), { limits });
+    expect(msg.parseWarnings).toHaveLength(11);
+    expect(msg.parseWarnings[0]).toBe('header "x-contoso-label-0" has an encoded word in unknown charset "x-contoso-0"; decoded as UTF-8');
+    expect(msg.parseWarnings[10]).toBe('and 290 more warnings');
+    expect(msg.headers['x-contoso-label-299']).toEqual(['label 299']);
   });
 });
