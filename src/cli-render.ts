@@ -4,7 +4,7 @@ import type { Ticket, ThreadMessage } from './domain/ticket.js';
 import type { TicketEvent } from './domain/lifecycle.js';
 import type { StaleJobResult } from './pipeline/stale-job.js';
 import type { OutboxEntry } from './local/ses-endpoint.js';
-import type { ReceiptRecord } from './pipeline/ports.js';
+import type { ReceiptRecord, UndeliveredMail } from './pipeline/ports.js';
 
 /** The `tickets --json` row: what a script needs about a ticket. */
 export function ticketRow(t: Ticket) {
@@ -35,7 +35,7 @@ function table(rows: string[][]): string {
 
 const shortTime = (iso: string) => iso.replace('T', ' ').slice(0, 16);
 
-export function renderTicketTable(tickets: Ticket[], quarantine: ReceiptRecord[]): string {
+export function renderTicketTable(tickets: Ticket[], quarantine: ReceiptRecord[], undelivered: UndeliveredMail[] = []): string {
   const parts: string[] = [];
   if (!tickets.length) parts.push('No tickets yet.');
   else {
@@ -60,6 +60,13 @@ export function renderTicketTable(tickets: Ticket[], quarantine: ReceiptRecord[]
     parts.push(`\nQuarantined (${quarantine.length}): kept unprocessed, with the reason`);
     const rows = [['RECEIVED', 'RAW OBJECT', 'FROM', 'REASON']];
     for (const q of quarantine) rows.push([shortTime(q.at), q.rawKey, q.from ?? '-', clip(q.reason, 90)]);
+    parts.push(table(rows));
+    parts.push('Bring them in once they should be: ticketing replay --quarantined');
+  }
+  if (undelivered.length) {
+    parts.push(`\nMail that did not go out in the last 30 days (${undelivered.length}): not sent again on its own`);
+    const rows = [['WHEN', 'TICKET', 'MAIL', 'TO', 'WHAT HAPPENED']];
+    for (const u of undelivered) rows.push([shortTime(u.at), u.ticketId ?? '-', u.kind, clip(u.to.join(', '), 40), clip(`${u.state === 'unconfirmed' ? 'may not have gone out' : 'could not be sent'}: ${u.detail}`, 90)]);
     parts.push(table(rows));
   }
   return parts.join('\n');

@@ -10,6 +10,9 @@ import { SnsTicketEvents } from './aws/sns-events.js';
 import { UnknownEventError } from './aws/events.js';
 import { parseTicketId } from './domain/ticket.js';
 import { createAwsClients, startLocalStack, type AwsClients, type LocalStack } from './local/stack.js';
+import { createCloudClients } from './aws/clients.js';
+import { replayQuarantined, replayRawKeys, type Replayed } from './pipeline/replay.js';
+import { sweepPlans } from './pipeline/sweep.js';
 import { ImapConfigError, ImapConnectionError, ImapLoginError, pollMailbox } from './imap/poller.js';
 import { MailboxLockedError } from './imap/checkpoint.js';
 import { readOutbox } from './local/ses-endpoint.js';
@@ -38,13 +41,23 @@ Usage:
                                     minute until Ctrl-C; --once: one poll); a JSON line per message
   ticketing serve [--smtp-port N]   an SMTP gateway on 127.0.0.1 (default port 2525) in front of
                                     the pipeline, the stale job on its schedule; Ctrl-C stops it
+  ticketing replay --quarantined    run the quarantined mail through the pipeline again
+  ticketing replay RAWKEY...        run these raw objects (e.g. inbound/<SES message id>) again;
+                                    a JSON line per mail
+  ticketing sweep [--json]          finish what deliveries planned and did not finish (mail to
+                                    retry, runs that stopped), as the schedule does
 
 Options:
   --data DIR       local data directory (default .data)
   --config FILE    JSON configuration (defaults built in)
   --now ISO-8601   the clock, e.g. 2026-11-23T09:00:00Z (default: the system clock)
   --json           machine-readable output
+  --aws            tickets, show, stale, sweep and replay against the deployed stack named by the
+                   config's aws block (default credentials; AWS_ENDPOINT_URL for an emulator)
   -h, --help       this help`;
+
+/** What may run against a deployed stack (`--aws`): the rest needs the embedded one. */
+const AWS_COMMANDS = new Set(['tickets', 'show', 'stale', 'sweep', 'replay']);
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -52,6 +65,8 @@ class UsageError extends Error {
 
 interface Options {
   data: string;
+  /** Operate the deployed stack (the config's aws block) instead of the embedded one. */
+  aws?: boolean;
   config: Config;
   now: Date | null;
   /** Demo: each mail arrives at the time in its Date header, so the story's clock is the mails'. */
@@ -110,11 +125,11 @@ function readSidecar(file: string): ReceiptSidecar {
 
 async function withStack<T>(
   opts: Options,
-  run: (stack: LocalStack, deps: InboundDeps & { clock: ReturnType<typeof steppingClock> }, clients: AwsClients) => Promise<T>,
+  run: (stack: LocalStack | null, deps: InboundDeps & { clock: ReturnType<typeof steppingClock> }, clients: AwsClients) => Promise<T>,
 ): Promise<T> {
-  const stack = await startLocalStack({ dataDir: opts.data, config: opts.config });
+  const stack = opts.aws ? null : await startLocalStack({ dataDir: opts.data, config: opts.config });
+  const clients = stack ? createAwsClients(stack) : createCloudClients(opts.config.aws.region);
   try {
-    const clients = createAwsClients(stack);
     const clock = steppingClock(opts.now);
     const deps = {
       config: opts.config,
@@ -126,7 +141,8 @@ async function withStack<T>(
     };
     return await run(stack, deps, clients);
   } finally {
-    await stack.close();
+    clients.destroy();
+    await stack?.close();
   }
 }
 
@@ -156,9 +172,10 @@ export async function ingestFiles(files: string[], opts: Options, print: (line: 
 
 async function listTickets(opts: Options, print: (line: string) => void): Promise<number> {
   await withStack(opts, async (_stack, deps) => {
-    const [tickets, quarantine] = await Promise.all([deps.store.listTickets(), deps.store.listQuarantine()]);
+    const monthAgo = new Date(deps.clock.now().getTime() - 30 * 24 * 3600_000).toISOString();
+    const [tickets, quarantine, undelivered] = await Promise.all([deps.store.listTickets(), deps.store.listQuarantine(), deps.store.undeliveredSince(monthAgo)]);
     if (opts.json) print(JSON.stringify(tickets.map(ticketRow), null, 2));
-    else print(renderTicketTable(tickets, quarantine));
+    else print(renderTicketTable(tickets, quarantine, undelivered));
   });
   return 0;
 }
@@ -230,6 +247,31 @@ async function serveUntilStopped(portOption: string | undefined, opts: Options, 
   return 0;
 }
 
+/** `ticketing replay`: quarantined mail, or the raw objects named, through the pipeline again. */
+async function replay(rawKeys: string[], quarantined: boolean, opts: Options, print: (line: string) => void): Promise<number> {
+  if (quarantined === rawKeys.length > 0) throw new UsageError('replay takes either --quarantined or raw object keys (e.g. inbound/<SES message id>), not both and not neither');
+  return withStack(opts, async (_stack, deps) => {
+    const ports = { ...deps, blobs: deps.blobsFor(opts.config.aws.bucket) };
+    const printLine = (r: Replayed) => print(JSON.stringify(r));
+    const results = quarantined ? await replayQuarantined(ports, opts.config, printLine) : await replayRawKeys(rawKeys, ports, opts.config, printLine);
+    if (!results.length) print(quarantined ? 'Nothing is quarantined.' : 'Nothing to replay.');
+    return 0;
+  });
+}
+
+/** `ticketing sweep`: what deliveries planned and did not finish, finished now. */
+async function sweep(opts: Options, print: (line: string) => void): Promise<number> {
+  return withStack(opts, async (_stack, deps) => {
+    const swept = await sweepPlans({ store: deps.store, mailer: deps.mailer, events: deps.events, clock: deps.clock }, opts.config);
+    if (opts.json) print(JSON.stringify(swept));
+    else {
+      print(`${swept.plans} unfinished plan(s): ${swept.completed} effect(s) done now, ${swept.waiting} left to deliveries still in progress.`);
+      for (const p of swept.problems) print(`  ! ${p}`);
+    }
+    return swept.problems.length ? 1 : 0;
+  });
+}
+
 /** One run of the scheduled job, on the --now clock: the JSON contract, or a few plain lines. */
 async function staleJob(opts: Options, print: (line: string) => void): Promise<number> {
   return withStack(opts, async (_stack, deps) => {
@@ -290,6 +332,8 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
         html: { type: 'string' },
         'smtp-port': { type: 'string' },
         once: { type: 'boolean', default: false },
+        quarantined: { type: 'boolean', default: false },
+        aws: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -298,7 +342,8 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
       print(USAGE);
       return command || values.help ? 0 : 2;
     }
-    const opts: Options = { data: values.data!, config: loadConfigFile(values.config), now: parseNow(values.now), json: values.json!, html: values.html };
+    const opts: Options = { data: values.data!, config: loadConfigFile(values.config), now: parseNow(values.now), json: values.json!, html: values.html, aws: values.aws! };
+    if (opts.aws && !AWS_COMMANDS.has(command)) throw new UsageError(`${command} works on the embedded stack only; --aws takes ${[...AWS_COMMANDS].join(', ')}`);
     switch (command) {
       case 'ingest':
         return await ingestFiles(rest, opts, print);
@@ -316,6 +361,10 @@ export async function main(argv: string[], print: (line: string) => void = (l) =
         return await serveUntilStopped(values['smtp-port'], opts, print);
       case 'imap-poll':
         return await imapPoll(values.once!, opts, print);
+      case 'replay':
+        return await replay(rest, values.quarantined!, opts, print);
+      case 'sweep':
+        return await sweep(opts, print);
       default:
         throw new UsageError(`unknown command "${command}"; run ticketing --help for the list`);
     }

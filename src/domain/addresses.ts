@@ -50,6 +50,8 @@ export function looksNoReply(address: string): boolean {
 
 export interface RequesterChoice {
   requester: Mailbox;
+  /** Where the requester came from: worth saying in the reason unless it is plainly From. */
+  source: 'from' | 'reply-to' | 'from-not-reply-to';
   reason: string;
 }
 
@@ -64,7 +66,7 @@ export function chooseRequester(msg: InboundMessage, book: AddressBook, authenti
   const replyTo = msg.replyTo.filter((m) => !isSupportAddress(m.address, book));
   const single = replyTo.length === 1 ? replyTo[0] : undefined;
   if (single && from && single.address !== from.address && !authenticated) {
-    return { requester: from, reason: `Reply-To ${single.address} not used: the mail is not authenticated, so answers go to From ${from.address}` };
+    return { requester: from, source: 'from-not-reply-to', reason: `Reply-To ${single.address} not used: the mail is not authenticated, so answers go to From ${from.address}` };
   }
   if (single && single.address !== from?.address) {
     const why = from
@@ -72,10 +74,10 @@ export function chooseRequester(msg: InboundMessage, book: AddressBook, authenti
         ? `From ${from.address} is a no-reply address`
         : `Reply-To differs from From ${from.address}`
       : 'there is no From header';
-    return { requester: single, reason: `requester ${single.address} taken from Reply-To (${why})` };
+    return { requester: single, source: 'reply-to', reason: `requester ${single.address} taken from Reply-To (${why})` };
   }
   if (!from) return null;
-  return { requester: from, reason: `requester ${from.address} from the From header` };
+  return { requester: from, source: 'from', reason: `requester ${from.address} from the From header` };
 }
 
 /** Everyone visible on the mail who is not us: requester, From, To and Cc. */

@@ -14,8 +14,7 @@ export const ALL_PASS: Verdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dk
 
 /** Where a raw mail came from and what the receiving side said about it. */
 export interface Receipt {
-  /** `replay`: an operator re-ran quarantined mail (`ticketing replay`); the limits for new mail do not apply. */
-  source: 'ses' | 's3' | 'imap' | 'smtp' | 'replay';
+  source: 'ses' | 's3' | 'imap' | 'smtp';
   /** Blob key of the raw message (kept before and after processing). */
   rawKey: string;
   receivedAt: string;
@@ -23,6 +22,8 @@ export interface Receipt {
   recipients: string[];
   /** null: read them from the headers SES wrote into the stored mail. */
   verdicts: Verdicts | null;
+  /** An operator re-ran this mail (`ticketing replay`): the limits for new mail do not apply. */
+  replayed?: boolean;
 }
 
 /** Mail we must not turn into a ticket at all; it is kept in quarantine for a person to look at. */

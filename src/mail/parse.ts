@@ -794,7 +794,7 @@ export async function parseMail(
     if (cause === sourceError) throw cause;
     if ((cause as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') throw cause;
     const message = cause instanceof Error ? cause.message : String(cause);
-    throw new MalformedMailError(`mail cannot be parsed: ${message}`, { cause });
+    throw new MalformedMailError(`the MIME structure is broken: ${message}`, { cause });
   }
 
   if (!headerLines.some((line) => line.key.trim() !== '')) {

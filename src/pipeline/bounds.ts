@@ -13,6 +13,8 @@ export const RELAY_TEXT_BYTES = 48 * 1024;
 export const KEPT_TEXT_BYTES = 8 * 1024;
 /** Triage, missing-information and duplicate detection read this much of a mail: a request states its problem early. */
 export const ANALYSED_TEXT_CHARS = 64 * 1024;
+/** Quotes and signatures are looked for in this much of a body; a longer one (a pasted log) is kept whole as it came. */
+export const VISIBLE_TEXT_INPUT_CHARS = 4 * ANALYSED_TEXT_CHARS;
 export const MAX_SUBJECT_CHARS = 400;
 /** People and attachments listed on one ticket or message item. */
 export const MAX_LISTED = 100;

@@ -94,9 +94,10 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
     }
   });
   const resolving = abandoned.map(async (effect) => {
-    const outcome = await resolveAbandoned(effect, ports);
-    outcomes.set(effect.id, outcome);
-    settlements.push(settlement(effect, outcome, effect.attempts));
+    const result = await resolveAbandoned(effect, ports);
+    outcomes.set(effect.id, result.outcome);
+    settlements.push(settlement(effect, result.outcome, effect.attempts));
+    if (result.record) records.push(result.record);
   });
   await Promise.all([...run, ...resolving]);
 
@@ -224,18 +225,20 @@ async function applyChange(effect: PlannedEffect, store: TicketStore): Promise<v
 }
 
 /** A claim whose runner stopped: the mail's record on its ticket proves it went out; else no one can say. */
-async function resolveAbandoned(effect: PlannedEffect, ports: EffectPorts): Promise<EffectOutcome> {
+async function resolveAbandoned(effect: PlannedEffect, ports: EffectPorts): Promise<Pick<Executed, 'outcome' | 'record'>> {
   const spec = effect.spec;
   if (spec.type === 'ticket-change') {
     await applyChange(effect, ports.store);
-    return { effect, status: 'done' };
+    return { outcome: { effect, status: 'done' } };
   }
+  const why = 'the run that was sending it stopped before it heard back';
   if (spec.type === 'mail' && spec.mail.ticket) {
     const ref = { ticketKey: spec.mail.ticket.key, messageKey: messageKey(spec.mail.messageId) };
     const recorded = await ports.store.outboundRecorded([ref]);
-    if (recorded.has(`${ref.ticketKey}/${ref.messageKey}`)) return { effect, status: 'sent', providerId: null, threadKeys: [] };
+    if (recorded.has(`${ref.ticketKey}/${ref.messageKey}`)) return { outcome: { effect, status: 'sent', providerId: null, threadKeys: [] } };
+    return { outcome: { effect, status: 'unconfirmed', why }, record: outboundRecord(spec.mail, null) };
   }
-  return { effect, status: 'unconfirmed', why: 'the run that was sending it stopped before it heard back' };
+  return { outcome: { effect, status: 'unconfirmed', why } };
 }
 
 /** The sent mail's record on its ticket; `sent` null: the provider's answer was lost. */

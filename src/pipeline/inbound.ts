@@ -15,7 +15,7 @@ import { MalformedMailError, parseMail, type AttachmentSink } from '../mail/pars
 import type { InboundMessage, Mailbox } from '../mail/types.js';
 import { extractVisibleText } from '../mail/visible-text.js';
 import { planAutoReply, type ReplyPlan } from './auto-reply.js';
-import { ANALYSED_TEXT_CHARS, boundedLine, boundedList, boundedText, MAX_REASON_CHARS, MAX_SUBJECT_CHARS, STORED_TEXT_BYTES } from './bounds.js';
+import { ANALYSED_TEXT_CHARS, boundedLine, boundedList, boundedText, MAX_REASON_CHARS, MAX_SUBJECT_CHARS, STORED_TEXT_BYTES, VISIBLE_TEXT_INPUT_CHARS } from './bounds.js';
 import { runPlan } from './effect-runner.js';
 import { isSettled, outcomeNote, planned, sentMails, type EffectOutcome, type EffectPlan, type PlannedEffect } from './effects.js';
 import type { Mailer } from './mailer.js';
@@ -177,7 +177,10 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
   });
   const machine = classifyMachineMail(msg, book);
   const choice = chooseRequester(msg, book, isAuthenticated(auth));
-  if (!choice && !machine) return quarantine(store, receipt, msg, 'no From or Reply-To address: there is no one to answer');
+  if (!choice && !machine) {
+    const why = msg.parseWarnings.length ? ` (${msg.parseWarnings.slice(0, 3).join('; ')})` : '';
+    return quarantine(store, receipt, msg, `no From or Reply-To address: there is no one to answer${why}`);
+  }
 
   const sender = msg.from?.address ?? null;
   const tag = findTicketTag(msg, book);
@@ -187,7 +190,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
   const ownKey = messageKey(msg.messageId);
   // A mail that can only open a ticket takes its place under the new-ticket limit while the
   // lookup runs (no extra round trip); the slot is keyed by the mail, so a re-delivery costs nothing.
-  const looksNew = choice !== null && !machine && !tag && !msg.inReplyTo.length && !msg.references.length && receipt.source !== 'replay';
+  const looksNew = choice !== null && !machine && !tag && !msg.inReplyTo.length && !msg.references.length && !receipt.replayed;
   const newTicketSlot = looksNew ? overTicketLimit(choice.requester.address, { msg, now, ownKey, ports, config, book }) : null;
   newTicketSlot?.catch(() => undefined); // awaited below when it matters; never an unhandled rejection
   const found = await store.lookUpInbound({
@@ -264,7 +267,7 @@ async function decide(h: Handling, d: Decided): Promise<InboundResult> {
   notes.push(
     ...([
       standing.note,
-      choice?.reason && choice.requester.address !== sender ? choice.reason : null,
+      choice && choice.source !== 'from' ? choice.reason : null,
       msg.parseWarnings.length ? `parsed with warnings: ${msg.parseWarnings.slice(0, 5).join('; ')}${msg.parseWarnings.length > 5 ? ` (and ${msg.parseWarnings.length - 5} more)` : ''}` : null,
     ].filter(Boolean) as string[]),
   );
@@ -312,7 +315,7 @@ async function decide(h: Handling, d: Decided): Promise<InboundResult> {
   const print = fingerprint(boundedLine(msg.subject, MAX_SUBJECT_CHARS), visible.slice(0, ANALYSED_TEXT_CHARS));
   const duplicate = resumedTicket || linkedTo ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
   if (duplicate) return mergeDuplicate(duplicate, visible, h);
-  if (!resumedTicket && h.receipt.source !== 'replay') {
+  if (!resumedTicket && !h.receipt.replayed) {
     const over = await (h.newTicketSlot ?? overTicketLimit(choice!.requester.address, h));
     if (over) {
       const notice = await planLimitNotice(choice!.requester.address, over, h);
@@ -330,7 +333,7 @@ function deliveredTo(msg: InboundMessage): string[] {
 
 /** What the person wrote, bounded for analysis; the stored copy is bounded again (storedText). */
 function visibleTextOf(msg: InboundMessage, priorTexts: string[]): string {
-  return extractVisibleText(msg.text.length > 4 * ANALYSED_TEXT_CHARS ? msg.text.slice(0, 4 * ANALYSED_TEXT_CHARS) : msg.text, { subject: msg.subject, priorTexts }).text;
+  return extractVisibleText(msg.text.length > VISIBLE_TEXT_INPUT_CHARS ? msg.text.slice(0, VISIBLE_TEXT_INPUT_CHARS) : msg.text, { subject: msg.subject, priorTexts }).text;
 }
 
 function newTicket(requester: Mailbox, visible: string, print: string, linkedTo: Ticket | null, h: Handling): Ticket {
@@ -394,12 +397,12 @@ async function openTicket(draft: Ticket, why: string, visible: string, h: Handli
   // moment waits for it, so numbers are never burnt and every answer names a ticket that exists.
   const won = await store.createTicket({ ticket: draft, message, threadKeys: [msg.messageId], events });
   let ticket = draft.number ? draft : null;
-  let concurrent = false;
   if (!ticket && !won) {
     const seenBefore = h.found.tickets.has(draft.key);
     ticket = await waitForNumber(store, draft.key, seenBefore ? 0 : NUMBER_WAIT_MS);
-    concurrent = ticket !== null && !seenBefore;
   }
+  // Whoever numbers the ticket created it; a copy that found it numbered reports that ticket.
+  const numberedHere = !ticket;
   if (!ticket) {
     const number = await store.nextTicketNumber(draft.key);
     ticket = await store.numberTicket({ ...draft, number, id: formatTicketId(config.ticketPrefix, number) });
@@ -420,9 +423,9 @@ async function openTicket(draft: Ticket, why: string, visible: string, h: Handli
     store.forgetTicketNumber(ticket.key),
     clearBouncing(h),
   ]);
-  if (concurrent) {
-    const out = result('redelivered', `delivered twice at once; ${ticket.id} was created by the other delivery`, msg, ticket);
-    return withOutcomes(out, await runPlan(stored, ports, config));
+  if (!numberedHere) {
+    const by = h.found.tickets.has(draft.key) ? 'an earlier delivery of this mail, which stopped before it finished (finished now)' : 'another delivery of this mail, at the same moment';
+    return withOutcomes(result('redelivered', `${ticket.id} was created by ${by}`, msg, ticket), await runPlan(stored, ports, config, { fresh: stored === plan }));
   }
   return withOutcomes(result('created', reason, msg, ticket), await runPlan(stored, ports, config, { fresh: stored === plan }));
 }
@@ -761,10 +764,12 @@ async function threadMessage(ticketKey: string, visibleText: string, reason: str
   const { msg, receipt, now } = h;
   let textBlobKey: string | undefined;
   let stored = visibleText;
-  if (Buffer.byteLength(visibleText) > STORED_TEXT_BYTES) {
+  // A body too long to look for quotes in is kept whole, as it came.
+  const whole = msg.text.length > VISIBLE_TEXT_INPUT_CHARS ? msg.text : visibleText;
+  if (Buffer.byteLength(whole) > STORED_TEXT_BYTES) {
     textBlobKey = `text/${receipt.rawKey}.txt`;
-    await h.ports.blobs.put(textBlobKey, Buffer.from(visibleText), 'text/plain; charset=utf-8');
-    stored = boundedText(visibleText, STORED_TEXT_BYTES, `\n… (${Math.round(Buffer.byteLength(visibleText) / 1024)} KB in all: the whole text is kept at ${textBlobKey})`);
+    await h.ports.blobs.put(textBlobKey, Buffer.from(whole), 'text/plain; charset=utf-8');
+    stored = boundedText(visibleText, STORED_TEXT_BYTES, `\n… (${Math.round(Buffer.byteLength(whole) / 1024)} KB in all: the whole text is kept at ${textBlobKey})`);
   }
   const attachments = msg.attachments.map(({ filename, contentType, size, blobKey }) => ({ filename: boundedLine(filename, 200), contentType: boundedLine(contentType, 100), size, ...(blobKey ? { blobKey } : {}) }));
   return {
@@ -789,7 +794,9 @@ async function threadMessage(ticketKey: string, visibleText: string, reason: str
 }
 
 function doneReceipts(h: Handling, outcome: Outcome, ticket: Ticket | null, reason: string): ReceiptRecord[] {
-  return receiptIds(h.msg).map((id) => ({
+  // A replayed mail that could not even be parsed before was quarantined under its raw key.
+  const ids = h.receipt.replayed ? [...receiptIds(h.msg), `raw:${h.receipt.rawKey}`] : receiptIds(h.msg);
+  return ids.map((id) => ({
     id,
     state: 'done',
     outcome,

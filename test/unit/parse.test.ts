@@ -611,7 +611,7 @@ describe('parseMail: robustness', () => {
     const raw = eml('From: a@example.com', `X-Huge: ${'a'.repeat(1_100_000)}`, '', 'x');
     const err = await rejection(parseMail(raw, { limits }));
     expect(err).toBeInstanceOf(MalformedMailError);
-    expect(err.message).toBe('mail cannot be parsed: Max header size for a MIME node exceeded');
+    expect(err.message).toBe('the MIME structure is broken: Max header size for a MIME node exceeded');
     expect((err.cause as Error).message).toBe('Max header size for a MIME node exceeded');
   });
 
