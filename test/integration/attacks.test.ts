@@ -109,9 +109,11 @@ const FLOOD_SUBJECTS = [
 /** The i-th mail of the flood: its own Message-ID, subject and line of random words. */
 function floodCopy(raw: Buffer, i: number): Buffer {
   const rnd = seeded(1000 + i);
-  const words = Array.from({ length: 26 }, () => FLOOD_WORDS[Math.floor(rnd() * FLOOD_WORDS.length)]);
-  const salad = [words.slice(0, 10), words.slice(10, 20), words.slice(20)].map((w) => w.join(' ')).join('\r\n');
-  const text = raw.toString('latin1').replace(/it blocks my work\.\r\n\r\n[\s\S]*?\r\n\r\nEve\r\n/, `it blocks my work.\r\n\r\n${salad}\r\n\r\nEve\r\n`);
+  const picked = Array.from({ length: 26 }, () => FLOOD_WORDS[Math.floor(rnd() * FLOOD_WORDS.length)]);
+  const salad = [picked.slice(0, 10), picked.slice(10, 20), picked.slice(20)].map((w) => w.join(' ')).join('\r\n');
+  const words = /it blocks my work\.\r\n\r\n[\s\S]*?\r\n\r\nEve\r\n/;
+  if (!words.test(raw.toString('latin1'))) throw new Error('the flood fixture no longer has its line of random words');
+  const text = raw.toString('latin1').replace(words, `it blocks my work.\r\n\r\n${salad}\r\n\r\nEve\r\n`);
   const ref = `7Q2K-${String(i + 1).padStart(4, '0')}`;
   return withHeaders(Buffer.from(text, 'latin1'), {
     Subject: `${FLOOD_SUBJECTS[i % FLOOD_SUBJECTS.length]} (ref ${ref})`,
@@ -250,7 +252,7 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('defects fixed, on %s', (
     expect(sent).toEqual([]);
   }
 
-  /** What an auto-reply to Maria's next new request looks like: the mail system answers her again. */
+  /** Maria's next new request is acknowledged, and she is not flagged as bouncing. */
   async function expectMariaAnsweredAgain(v: Victim, ticketId: string) {
     const { result, sent } = await deliverRaw(v, fixtureMail(MARIAS_NEXT_REQUEST));
     expect(result).toMatchObject({ outcome: 'created', ticket: ticketId });
