@@ -287,7 +287,7 @@ export class DynamoTicketStore implements TicketStore {
     return new Map(items.map((item) => [item.key as string, itemToTicket(item)]));
   }
 
-  async nextTicketNumber(ticketKey: string): Promise<number> {
+  async nextTicketNumber(ticketKey: string): Promise<{ number: number; ours: boolean }> {
     // The number is remembered on the counter under the ticket's key until the ticket holds it,
     // so a delivery that stops between the two takes the same number again, never a second one.
     const pending = `p_${ticketKey}`;
@@ -307,9 +307,13 @@ export class DynamoTicketStore implements TicketStore {
         if (!isConditionFailure(err)) throw err;
         return null;
       });
-    if (out) return out.Attributes?.[pending] as number;
+    if (out) return { number: out.Attributes?.[pending] as number, ours: true };
     const counter = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.counter, ConsistentRead: true }));
-    return counter.Item![pending] as number;
+    const taken = counter.Item?.[pending] as number | undefined;
+    if (taken !== undefined) return { number: taken, ours: false };
+    // Forgotten in between: the ticket holds its number by now.
+    const ticket = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: keys.ticket(ticketKey), ConsistentRead: true }));
+    return { number: ticket.Item!.number as number, ours: false };
   }
 
   async forgetTicketNumber(ticketKey: string): Promise<void> {

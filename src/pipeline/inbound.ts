@@ -401,11 +401,12 @@ async function openTicket(draft: Ticket, why: string, visible: string, h: Handli
     const seenBefore = h.found.tickets.has(draft.key);
     ticket = await waitForNumber(store, draft.key, seenBefore ? 0 : NUMBER_WAIT_MS);
   }
-  // Whoever numbers the ticket created it; a copy that found it numbered reports that ticket.
-  const numberedHere = !ticket;
+  // Whoever takes the ticket's number created it; a copy that found it taken reports that ticket.
+  let numberedHere = false;
   if (!ticket) {
-    const number = await store.nextTicketNumber(draft.key);
+    const { number, ours } = await store.nextTicketNumber(draft.key);
     ticket = await store.numberTicket({ ...draft, number, id: formatTicketId(config.ticketPrefix, number) });
+    numberedHere = ours && ticket.number === number;
   }
   const asks = askFor(ticket.missing, ticket.category, config);
   const reply: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };

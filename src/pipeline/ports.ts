@@ -196,8 +196,11 @@ export interface TicketStore extends PlanStore {
   lookUpInbound(q: InboundLookup): Promise<InboundLookupResult>;
   /** Tickets by key, batched (thread-key hits resolved to tickets). */
   getTickets(keys: string[]): Promise<Map<string, Ticket>>;
-  /** The next ticket number, for this ticket: asked again for the same ticket, the same number. */
-  nextTicketNumber(ticketKey: string): Promise<number>;
+  /**
+   * The next ticket number, for this ticket: asked again for the same ticket, the same number
+   * (`ours` false: an earlier or concurrent delivery of the same mail took it).
+   */
+  nextTicketNumber(ticketKey: string): Promise<{ number: number; ours: boolean }>;
   /** The ticket holds its number now: the counter no longer needs to remember it. */
   forgetTicketNumber(ticketKey: string): Promise<void>;
   /**
