@@ -73,8 +73,11 @@ export class DynamoPlans implements PlanStore {
     // Usually every due effect is pending: one update claims them all.
     if (await this.claim(planKey, ids, at)) return new Set(ids);
     if (ids.length === 1) return new Set();
-    const each = await Promise.all(ids.map(async (id) => ((await this.claim(planKey, [id], at)) ? id : null)));
-    return new Set(each.filter((id): id is string => id !== null));
+    // Every claim settles before a failure is reported: the caller puts back what was claimed.
+    const each = await Promise.allSettled(ids.map(async (id) => ((await this.claim(planKey, [id], at)) ? id : null)));
+    const failed = each.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return new Set(each.flatMap((r) => (r.status === 'fulfilled' && r.value !== null ? [r.value] : [])));
   }
 
   private claim(planKey: string, ids: string[], at: string): Promise<boolean> {

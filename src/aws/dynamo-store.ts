@@ -316,6 +316,21 @@ export class DynamoTicketStore implements TicketStore {
     return { number: ticket.Item!.number as number, ours: false };
   }
 
+  async returnTicketNumber(ticketKey: string, number: number): Promise<boolean> {
+    return conditional(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.counter,
+          UpdateExpression: 'SET #n = :before REMOVE #p',
+          ConditionExpression: '#n = :number AND #p = :number',
+          ExpressionAttributeNames: { '#n': 'n', '#p': `p_${ticketKey}` },
+          ExpressionAttributeValues: { ':number': number, ':before': number - 1 },
+        }),
+      ),
+    );
+  }
+
   async forgetTicketNumber(ticketKey: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({ TableName: this.tableName, Key: keys.counter, UpdateExpression: 'REMOVE #p', ExpressionAttributeNames: { '#p': `p_${ticketKey}` } }),

@@ -59,18 +59,18 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
   }
 
   const composed = new Map(await Promise.all(due.filter(isMail).map(async (e) => [e.id, await composeMail(mailOf(e))] as const)));
-  let claimed: Set<string>;
-  let slots: Map<string, string | null>;
-  try {
-    [claimed, slots] = await Promise.all([
-      ports.store.claimEffects(plan.key, due.map((e) => e.id), claimStamp),
-      takeReplySlots(plan, due, ports.store, config, now),
-    ]);
-  } catch (err) {
+  // Settled, not raced: a claim still in flight when a slot fails must land before it is put back.
+  const [claiming, limiting] = await Promise.allSettled([
+    ports.store.claimEffects(plan.key, due.map((e) => e.id), claimStamp),
+    takeReplySlots(plan, due, ports.store, config, now),
+  ]);
+  if (claiming.status === 'rejected' || limiting.status === 'rejected') {
     // Whatever the claim wrote, no send has started: put it back for the replay.
     await ports.store.releaseEffects(plan.key, due.map((e) => e.id), claimStamp).catch(() => undefined);
-    throw err;
+    throw claiming.status === 'rejected' ? claiming.reason : (limiting as PromiseRejectedResult).reason;
   }
+  const claimed = claiming.value;
+  const slots = limiting.value;
 
   const settlements: EffectSettlement[] = [];
   const records: OutboundWrite[] = [];
@@ -86,8 +86,10 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
       settlements.push(settlement(effect, result.outcome, result.attempts));
       if (result.record) records.push(result.record);
     } catch (err) {
-      // Not a provider's answer (a bug, a crash of ours): we cannot know what happened.
-      const outcome: EffectOutcome = { effect, status: 'unconfirmed', why: `stopped with ${(err as Error).name}: ${(err as Error).message}` };
+      // A ticket change is idempotent: tried again. Anything else that is not a provider's answer
+      // (a bug, a crash of ours) leaves us unable to know whether it went out.
+      const why = `stopped with ${(err as Error).name}: ${(err as Error).message}`;
+      const outcome: EffectOutcome = effect.spec.type === 'ticket-change' ? { effect, status: 'retrying', why } : { effect, status: 'unconfirmed', why };
       outcomes.set(effect.id, outcome);
       settlements.push(settlement(effect, outcome, effect.attempts + 1));
       unexpected ??= err;

@@ -407,6 +407,8 @@ async function openTicket(draft: Ticket, why: string, visible: string, h: Handli
     const { number, ours } = await store.nextTicketNumber(draft.key);
     ticket = await store.numberTicket({ ...draft, number, id: formatTicketId(config.ticketPrefix, number) });
     numberedHere = ours && ticket.number === number;
+    // Another copy numbered it between our look and our take: give ours back unless already passed on.
+    if (ours && ticket.number !== number) await store.returnTicketNumber(draft.key, number);
   }
   const asks = askFor(ticket.missing, ticket.category, config);
   const reply: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };

@@ -201,6 +201,11 @@ export interface TicketStore extends PlanStore {
    * (`ours` false: an earlier or concurrent delivery of the same mail took it).
    */
   nextTicketNumber(ticketKey: string): Promise<{ number: number; ours: boolean }>;
+  /**
+   * A number taken for a ticket that another delivery numbered first: back to the counter, when
+   * no later number was taken since. False when one was (the number is then a gap).
+   */
+  returnTicketNumber(ticketKey: string, number: number): Promise<boolean>;
   /** The ticket holds its number now: the counter no longer needs to remember it. */
   forgetTicketNumber(ticketKey: string): Promise<void>;
   /**

@@ -86,7 +86,8 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   };
   if (earlier) {
     // A run of this slot stopped part-way: finish what it planned for tickets it already changed.
-    for (const plan of (await store.openPlans(at)).filter((p) => p.key.startsWith(planPrefix))) outcomesOf(plan, await runPlan(plan, ports, config));
+    const upToNow = new Date(now.getTime() + 1).toISOString();
+    for (const plan of (await store.openPlans(upToNow)).filter((p) => p.key.startsWith(planPrefix))) outcomesOf(plan, await runPlan(plan, ports, config));
   }
 
   const [candidateLists, last] = await Promise.all([
