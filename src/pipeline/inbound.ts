@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import { chooseRequester, domainOf, isStaffAddress, isSupportAddress, visibleParticipants, withoutPlus, type AddressBook } from '../domain/addresses.js';
@@ -163,7 +164,8 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     });
   } catch (err) {
     if (!(err instanceof MalformedMailError)) throw err;
-    return quarantine(store, receipt, null, `cannot be parsed: ${err.message}`);
+    // Held under the hash of its bytes, so the same broken mail delivered again is one entry.
+    return quarantine(store, receipt, null, `cannot be parsed: ${err.message}`, await sha256Of(await blobs.get(receipt.rawKey)));
   }
   const verdicts = receipt.verdicts ?? (receipt.source === 's3' ? sesVerdictsFromHeaders(msg.headers) : null);
   const verdictProblem = verdicts ? quarantineVerdict(verdicts) : null;
@@ -826,9 +828,15 @@ async function redelivered(previous: ReceiptRecord, h: Handling): Promise<Inboun
   return withOutcomes({ ...out, reason: [out.reason, done].filter(Boolean).join('; ') }, outcomes);
 }
 
-export async function quarantine(store: TicketStore, receipt: Receipt, msg: InboundMessage | null, why: string): Promise<InboundResult> {
+async function sha256Of(raw: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of raw) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function quarantine(store: TicketStore, receipt: Receipt, msg: InboundMessage | null, why: string, rawSha256 = msg?.rawSha256): Promise<InboundResult> {
   const record: ReceiptRecord = {
-    id: msg ? `sha:${msg.rawSha256}` : `raw:${receipt.rawKey}`,
+    id: rawSha256 ? `sha:${rawSha256}` : `raw:${receipt.rawKey}`,
     state: 'quarantined',
     outcome: 'quarantined',
     ticketKey: null,
