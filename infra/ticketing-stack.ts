@@ -183,7 +183,7 @@ export class TicketingStack extends Stack {
     });
     this.staleFunction = this.ticketingFunction('Stale', {
       entry: 'src/aws/lambda/stale.ts',
-      description: 'Daily stale-ticket job and IT digest (EventBridge Scheduler)',
+      description: 'Daily stale-ticket job and IT digest, and the sweep of unfinished effects (EventBridge Scheduler)',
       // Walks the open-tickets index page by page and sends one digest plus reminders.
       memorySize: 512,
       timeout: Duration.minutes(5),
@@ -214,19 +214,23 @@ export class TicketingStack extends Stack {
     for (const fn of this.ticketingFunctions()) {
       fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.failedInvocations) });
       this.table.grantReadWriteData(fn);
-      // Only our own address, only through our verified domain.
+      // Only our own address, only through our verified domain. Each mail's envelope sender (the
+      // SES Source, where bounces go) is a plus-address of it with a random token, support+b-…@.
+      const [local, domain] = [settings.supportAddress.slice(0, settings.supportAddress.lastIndexOf('@')), settings.supportAddress.slice(settings.supportAddress.lastIndexOf('@') + 1)];
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           sid: 'SendAsSupportAddressOnly',
           actions: ['ses:SendRawEmail'],
           resources: [identity.emailIdentityArn],
-          conditions: { StringEquals: { 'ses:FromAddress': settings.supportAddress } },
+          conditions: { StringLike: { 'ses:FromAddress': [settings.supportAddress, `${local}+b-*@${domain}`] } },
         }),
       );
     }
     // Explicit object actions, not bucket.grantReadWrite: that grant adds wildcard actions
     // (s3:GetObject*, s3:DeleteObject*, s3:Abort*) and the pipeline never deletes mail.
     // ListBucket turns a missing key into NoSuchKey (which S3Blobs handles) instead of AccessDenied.
+    // The stale function's sweep finishes what deliveries planned: ticket events among it.
+    this.eventsTopic.grantPublish(this.staleFunction);
     for (const fn of [this.inboundFunction, ...(this.imapFunction ? [this.imapFunction] : [])]) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -324,6 +328,23 @@ export class TicketingStack extends Stack {
         }),
         retryAttempts: 2,
         maxEventAge: Duration.hours(2),
+        deadLetterQueue: this.failedInvocations,
+      }),
+    });
+
+    new scheduler.Schedule(this, 'SweepSchedule', {
+      description: 'Finishes effect plans that deliveries left unfinished (mail to retry, runs that stopped), every 10 minutes',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(10)),
+      target: new schedulerTargets.LambdaInvoke(this.staleFunction, {
+        input: scheduler.ScheduleTargetInput.fromObject({
+          'detail-type': 'Scheduled Event',
+          source: 'aws.events',
+          time: scheduler.ContextAttribute.scheduledTime,
+          resources: [scheduler.ContextAttribute.scheduleArn],
+          detail: { job: 'sweep' },
+        }),
+        // The next sweep is ten minutes away: a failed one is not worth a retry queue.
+        retryAttempts: 0,
         deadLetterQueue: this.failedInvocations,
       }),
     });
@@ -462,6 +483,10 @@ export class TicketingStack extends Stack {
         reason: 'Publishing to the KMS-encrypted ticket-events topic needs a data key; grantPublish scopes it to the one topic key.',
       },
     );
+    Validations.of(this.staleFunction).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason: 'The sweep publishes ticket events a delivery planned to the KMS-encrypted topic; grantPublish scopes the data key to the one topic key.',
+    });
     // The AwsCustomResource singleton provider that activates the receipt rule set.
     const provider = this.node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
     if (provider) {

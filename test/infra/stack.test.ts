@@ -196,7 +196,7 @@ describe('TicketingStack (dev)', () => {
       State: 'ENABLED',
       Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [stale.id, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 7200 } }),
     });
-    const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+    const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule', { Properties: { ScheduleExpression: 'cron(0 8 * * ? *)' } }));
     // What src/aws/stale-handler.ts validates, with the scheduled time as the job's clock.
     expect(JSON.parse(schedule!.Properties.Target.Input)).toEqual({
       'detail-type': 'Scheduled Event',
@@ -204,6 +204,13 @@ describe('TicketingStack (dev)', () => {
       time: '<aws.scheduler.scheduled-time>',
       resources: ['<aws.scheduler.schedule-arn>'],
     });
+  });
+
+  it('sweeps unfinished effect plans every 10 minutes through the stale function', () => {
+    const sweeps = Object.values(template.findResources('AWS::Scheduler::Schedule', { Properties: { ScheduleExpression: 'rate(10 minutes)' } }));
+    expect(sweeps).toHaveLength(1);
+    expect(sweeps[0]!.Properties.Target.Arn).toEqual({ 'Fn::GetAtt': [stale.id, 'Arn'] });
+    expect(JSON.parse(sweeps[0]!.Properties.Target.Input)).toMatchObject({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: { job: 'sweep' } });
   });
 
   it('verifies the domain for sending with Easy DKIM and lets the functions send only as the support address', () => {
@@ -214,7 +221,8 @@ describe('TicketingStack (dev)', () => {
     expect(send).toHaveLength(2); // inbound and stale
     for (const s of send) {
       expect(s.Action).toBe('ses:SendRawEmail');
-      expect(s.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'support@northwind.example' } });
+      // The From address, or the per-mail return path (support+b-<token>@) bounces come back to.
+      expect(s.Condition).toEqual({ StringLike: { 'ses:FromAddress': ['support@northwind.example', 'support+b-*@northwind.example'] } });
       expect(flatten(s.Resource)).toBe(`arn:aws:ses:eu-west-1:REF:AWS::AccountId:identity/REF:${identityId}`); // Ref = the domain
     }
   });
@@ -318,7 +326,7 @@ describe('TicketingStack with an IMAP mailbox', () => {
   it('adds no poller without an imap block', () => {
     const { template } = synth();
     template.resourceCountIs('AWS::Lambda::Function', 4);
-    expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(1);
+    expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(2); // the stale job and the sweep
   });
 
   it('adds the poller: every minute, one at a time, allowed to read its password secret', () => {
