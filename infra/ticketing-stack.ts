@@ -317,15 +317,7 @@ export class TicketingStack extends Stack {
       description: `Stale tickets and IT digest, daily at ${settings.scheduleHour}:00 ${settings.timeZone}`,
       schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: String(settings.scheduleHour), timeZone: TimeZone.of(settings.timeZone) }),
       target: new schedulerTargets.LambdaInvoke(this.staleFunction, {
-        // The stale handler validates an EventBridge "Scheduled Event" and uses its `time` as the
-        // job's clock (idempotent slot). Scheduler sends its input verbatim, so we shape it so;
-        // a retry of one run carries the same scheduled time and lands in the same slot.
-        input: scheduler.ScheduleTargetInput.fromObject({
-          'detail-type': 'Scheduled Event',
-          source: 'aws.events',
-          time: scheduler.ContextAttribute.scheduledTime,
-          resources: [scheduler.ContextAttribute.scheduleArn],
-        }),
+        input: scheduledEvent(),
         retryAttempts: 2,
         maxEventAge: Duration.hours(2),
         deadLetterQueue: this.failedInvocations,
@@ -336,13 +328,7 @@ export class TicketingStack extends Stack {
       description: 'Finishes effect plans that deliveries left unfinished (mail to retry, runs that stopped), every 10 minutes',
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(10)),
       target: new schedulerTargets.LambdaInvoke(this.staleFunction, {
-        input: scheduler.ScheduleTargetInput.fromObject({
-          'detail-type': 'Scheduled Event',
-          source: 'aws.events',
-          time: scheduler.ContextAttribute.scheduledTime,
-          resources: [scheduler.ContextAttribute.scheduleArn],
-          detail: { job: 'sweep' },
-        }),
+        input: scheduledEvent({ job: 'sweep' }),
         // The next sweep is ten minutes away: a failed one is not worth a retry queue.
         retryAttempts: 0,
         deadLetterQueue: this.failedInvocations,
@@ -509,4 +495,19 @@ export class TicketingStack extends Stack {
   private ticketingFunctions(): NodejsFunction[] {
     return [this.inboundFunction, this.staleFunction, ...(this.imapFunction ? [this.imapFunction] : [])];
   }
+}
+
+/**
+ * The input of a schedule on the stale function: an EventBridge "Scheduled Event", which
+ * src/aws/stale-handler.ts validates, with the scheduled time as the job's clock (a retry of one
+ * run carries the same time and lands in the same slot). Scheduler sends its input verbatim.
+ */
+function scheduledEvent(detail?: { job: 'sweep' }): scheduler.ScheduleTargetInput {
+  return scheduler.ScheduleTargetInput.fromObject({
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    time: scheduler.ContextAttribute.scheduledTime,
+    resources: [scheduler.ContextAttribute.scheduleArn],
+    ...(detail ? { detail } : {}),
+  });
 }

@@ -10,7 +10,7 @@ import { SnsTicketEvents } from './aws/sns-events.js';
 import { UnknownEventError } from './aws/events.js';
 import { parseTicketId } from './domain/ticket.js';
 import { createAwsClients, startLocalStack, type AwsClients, type LocalStack } from './local/stack.js';
-import { createCloudClients } from './aws/clients.js';
+import { createClients } from './aws/clients.js';
 import { replayQuarantined, replayRawKeys, type Replayed } from './pipeline/replay.js';
 import { sweepPlans } from './pipeline/sweep.js';
 import { ImapConfigError, ImapConnectionError, ImapLoginError, pollMailbox } from './imap/poller.js';
@@ -128,7 +128,7 @@ async function withStack<T>(
   run: (stack: LocalStack | null, deps: InboundDeps & { clock: ReturnType<typeof steppingClock> }, clients: AwsClients) => Promise<T>,
 ): Promise<T> {
   const stack = opts.aws ? null : await startLocalStack({ dataDir: opts.data, config: opts.config });
-  const clients = stack ? createAwsClients(stack) : createCloudClients(opts.config.aws.region);
+  const clients = stack ? createAwsClients(stack) : createClients({ region: opts.config.aws.region });
   try {
     const clock = steppingClock(opts.now);
     const deps = {

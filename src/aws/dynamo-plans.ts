@@ -161,22 +161,21 @@ export class DynamoPlans implements PlanStore {
   }
 
   async openPlans(before: string): Promise<EffectPlan[]> {
-    const items = await this.table.queryAll({
-      IndexName: TABLE_KEYS.openByActivity.name,
-      KeyConditionExpression: '#p = :p AND #s < :before',
-      ExpressionAttributeNames: { '#p': TABLE_KEYS.openByActivity.pk, '#s': TABLE_KEYS.openByActivity.sk },
-      ExpressionAttributeValues: { ':p': OPEN_PLANS, ':before': before },
-    });
-    return items.map(itemToPlan);
+    return (await this.partition(OPEN_PLANS, '<', before)).map(itemToPlan);
   }
 
   async undeliveredSince(since: string): Promise<UndeliveredMail[]> {
-    const items = await this.table.queryAll({
-      IndexName: TABLE_KEYS.openByActivity.name,
-      KeyConditionExpression: '#p = :p AND #s >= :since',
-      ExpressionAttributeNames: { '#p': TABLE_KEYS.openByActivity.pk, '#s': TABLE_KEYS.openByActivity.sk },
-      ExpressionAttributeValues: { ':p': UNDELIVERED, ':since': since },
-    });
+    const items = await this.partition(UNDELIVERED, '>=', since);
     return items.map(({ planKey, effectId, state, kind, ticketId, to, subject, detail, at }) => ({ planKey, effectId, state, kind, ticketId, to, subject, detail, at }) as UndeliveredMail);
+  }
+
+  /** One partition of the sparse index, by time. */
+  private partition(name: string, op: '<' | '>=', at: string): Promise<Item[]> {
+    return this.table.queryAll({
+      IndexName: TABLE_KEYS.openByActivity.name,
+      KeyConditionExpression: `#p = :p AND #s ${op} :at`,
+      ExpressionAttributeNames: { '#p': TABLE_KEYS.openByActivity.pk, '#s': TABLE_KEYS.openByActivity.sk },
+      ExpressionAttributeValues: { ':p': name, ':at': at },
+    });
   }
 }

@@ -4,18 +4,14 @@
  * one-minute schedule, when the config has an imap block.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESClient } from '@aws-sdk/client-ses';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { DynamoTicketStore } from '../aws/dynamo-store.js';
 import { S3Blobs } from '../aws/s3-blobs.js';
 import { SesMailer } from '../aws/ses-mailer.js';
 import { SnsTicketEvents } from '../aws/sns-events.js';
 import { loadConfigFromEnv } from '../config.js';
+import { createClients } from '../aws/clients.js';
 import { MailboxLockedError } from './checkpoint.js';
 import { pollMailbox, type PollDeps } from './poller.js';
 
@@ -23,13 +19,13 @@ const logger = new Logger({ serviceName: 'ticketing-imap' });
 // Bad configuration fails the cold start, loudly.
 const config = loadConfigFromEnv();
 if (!config.imap) throw new Error('TICKETING_CONFIG has no imap block: the IMAP poller has nothing to poll');
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.aws.region }), { marshallOptions: { removeUndefinedValues: true } });
+const { doc, s3, ses, sns } = createClients({ region: config.aws.region });
 const deps: PollDeps = {
   store: new DynamoTicketStore(doc, config.aws.tableName),
-  blobs: new S3Blobs(new S3Client({ region: config.aws.region }), config.aws.bucket),
+  blobs: new S3Blobs(s3, config.aws.bucket),
   clock: { now: () => new Date() },
-  mailer: new SesMailer(new SESClient({ region: config.aws.region, maxAttempts: 1 }), config.aws.region),
-  events: config.events.snsTopicArn ? new SnsTicketEvents(new SNSClient({ region: config.aws.region, maxAttempts: 1 }), config.events.snsTopicArn) : null,
+  mailer: new SesMailer(ses, config.aws.region),
+  events: config.events.snsTopicArn ? new SnsTicketEvents(sns, config.events.snsTopicArn) : null,
   doc,
   tableName: config.aws.tableName,
   ...(config.imap.passwordSecretArn ? { secrets: new SecretsManagerClient({ region: config.imap.passwordSecretArn.split(':')[3] }) } : {}),

@@ -14,10 +14,8 @@ import {
   DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { SESClient } from '@aws-sdk/client-ses';
-import { SNSClient } from '@aws-sdk/client-sns';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createClients, type AwsClients } from '../aws/clients.js';
 import { createTableInput } from '../aws/table.js';
 import type { Config } from '../config.js';
 import { startSesEndpoint, type SesEndpoint } from './ses-endpoint.js';
@@ -52,15 +50,7 @@ export interface LocalStackOptions {
   ports?: Partial<Record<keyof LocalEndpoints, number>>;
 }
 
-export interface AwsClients {
-  dynamo: DynamoDBClient;
-  doc: DynamoDBDocumentClient;
-  s3: S3Client;
-  ses: SESClient;
-  sns: SNSClient;
-  /** Closes the clients' sockets. */
-  destroy(): void;
-}
+export type { AwsClients };
 
 /** Either a started stack, or bare endpoints (e.g. DynamoDB Local in tests) plus a region. */
 export type AwsClientTarget =
@@ -174,32 +164,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** The one place local endpoints become SDK clients. */
+/** Local endpoints as SDK clients (the one place clients are made is src/aws/clients.ts). */
 export function createAwsClients(target: AwsClientTarget): AwsClients {
   const endpoints = 'endpoints' in target ? target.endpoints : target;
   const clientConfig =
     'clientConfig' in target
       ? target.clientConfig
       : { region: target.region ?? 'eu-west-1', credentials: { ...LOCAL_CREDENTIALS } };
-  const dynamo = new DynamoDBClient({ ...clientConfig, endpoint: endpoints.dynamodb });
-  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const s3 = new S3Client({ ...clientConfig, endpoint: endpoints.s3, forcePathStyle: true });
-  // One attempt per send: SES and SNS calls are not idempotent, so the effect runner decides what to retry.
-  const ses = new SESClient({ ...clientConfig, endpoint: endpoints.ses, maxAttempts: 1 });
-  const sns = new SNSClient({ ...clientConfig, endpoint: endpoints.sns, maxAttempts: 1 });
-  return {
-    dynamo,
-    doc,
-    s3,
-    ses,
-    sns,
-    destroy() {
-      dynamo.destroy();
-      s3.destroy();
-      ses.destroy();
-      sns.destroy();
-    },
-  };
+  return createClients({ ...clientConfig, endpoints });
 }
 
 /** Creates the table if missing and waits until it is ACTIVE. */

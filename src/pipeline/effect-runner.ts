@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { messageKey, type ThreadMessage } from '../domain/ticket.js';
-import { composeMail } from '../mail/compose.js';
+import { composeMail, type OutboundMail } from '../mail/compose.js';
 import { boundedText, STORED_TEXT_BYTES } from './bounds.js';
 import { DeliveryError } from './delivery-error.js';
 import { FINAL_STATES, type EffectOutcome, type EffectPlan, type EffectState, type PlannedEffect, type PlannedMail } from './effects.js';
@@ -120,22 +120,9 @@ function isMail(effect: PlannedEffect): boolean {
   return effect.spec.type === 'mail';
 }
 
-function mailOf(effect: PlannedEffect) {
+function mailOf(effect: PlannedEffect): OutboundMail {
   const mail = (effect.spec as { mail: PlannedMail }).mail;
-  return {
-    from: mail.from,
-    to: mail.to,
-    cc: mail.cc,
-    replyTo: mail.replyTo,
-    subject: mail.subject,
-    messageId: mail.messageId,
-    inReplyTo: mail.inReplyTo,
-    references: mail.references,
-    text: mail.text,
-    html: mail.html,
-    date: new Date(mail.date),
-    automatic: mail.automatic,
-  };
+  return { ...mail, date: new Date(mail.date) };
 }
 
 function claimTime(effect: PlannedEffect): number {

@@ -16,6 +16,7 @@
  */
 import type { TicketChanges } from '../domain/ticket.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
+import type { OutboundMail } from '../mail/compose.js';
 import type { OutboundKind } from './outbound.js';
 import type { AppendDecision } from './ports.js';
 import type { TicketEventMessage } from './ticket-events.js';
@@ -23,29 +24,18 @@ import type { TicketEventMessage } from './ticket-events.js';
 export type EffectState = 'pending' | 'sending' | 'sent' | 'failed' | 'unconfirmed' | 'suppressed';
 
 /** A mail, composed from these fields when it is sent (everything it needs is here). */
-export interface PlannedMail {
+export interface PlannedMail extends Omit<OutboundMail, 'date' | 'automatic'> {
   kind: OutboundKind;
   /** The ticket it is recorded on once sent (thread keys, outbound message); null: none (the digest). */
   ticket: { key: string; id: string } | null;
-  from: { name: string; address: string };
   /**
    * The envelope sender (SES `Source`): a return path of ours with a random token, so a bounce
    * can be tied to this mail and nobody else can forge that tie.
    */
   returnPath: string;
-  to: string[];
-  cc: string[];
-  replyTo: string;
-  subject: string;
-  /** Our Message-ID, without <>. */
-  messageId: string;
-  inReplyTo: string | null;
-  references: string[];
   /** ISO 8601: the Date header (the time the mail was planned). */
   date: string;
   automatic: 'auto-replied' | 'auto-generated' | null;
-  text: string;
-  html: string;
   /** An automatic answer to this address counts against the hourly auto-reply limits. */
   limitFor: string | null;
   /** The requester sees this text: kept on the ticket (these are the texts kept after it). */

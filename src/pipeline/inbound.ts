@@ -500,7 +500,7 @@ async function recordOnTicket(
 async function finishDecision(plan: EffectPlan, h: Handling, fresh: boolean): Promise<InboundResult> {
   const decision = plan.decision!;
   await Promise.all([h.ports.store.appendMessage(decision.write), clearBouncing(h)]);
-  const out: InboundResult = { ...decision.result, outcome: decision.result.outcome as Outcome, messageId: h.msg.messageId, replies: [] };
+  const out: InboundResult = { ...decision.result, replies: [] };
   const resumed = fresh ? out : { ...out, reason: `${out.reason}; finished an interrupted delivery` };
   return withOutcomes(resumed, await runPlan(plan, h.ports, h.config, { fresh }));
 }

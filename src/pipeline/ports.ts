@@ -3,6 +3,7 @@ import type { TicketEvent } from '../domain/lifecycle.js';
 import type { Receipt } from '../domain/receipt.js';
 import type { RequesterProfile, Ticket, TicketChanges, ThreadMessage } from '../domain/ticket.js';
 import type { EffectPlan, EffectState } from './effects.js';
+import type { InboundResult } from './inbound.js';
 
 /** What the store remembers about one inbound delivery (idempotency and quarantine). */
 export interface ReceiptRecord {
@@ -95,15 +96,7 @@ export interface OutboundWrite {
 }
 
 /** What an append decided, as its result line says it (replies are added when its plan runs). */
-export interface DecidedResult {
-  outcome: string;
-  ticket: string | null;
-  reason: string;
-  status: string | null;
-  category: string | null;
-  priority: string | null;
-  missing: string[];
-}
+export type DecidedResult = Omit<InboundResult, 'replies'>;
 
 /**
  * An append's decision, kept in its effect plan and written before anything changes: a replay

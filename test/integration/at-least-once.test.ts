@@ -7,24 +7,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverAsSes } from '../../src/local/ingest.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { readPublished } from '../../src/local/sns-endpoint.js';
 import { fixtureMail, fixtureSidecar, fixturesDir, northwindConfig, pipelineOn } from '../support/pipeline.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
+import { mulberry32 } from '../support/random.js';
+import { outboxLines, ticketLines } from '../support/state.js';
 
 const corpus: string[] = (JSON.parse(readFileSync(new URL('mail/expected.json', fixturesDir), 'utf8')) as { file: string }[]).map((e) => e.file);
 
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.each(['dynalite', 'dynamodb-local'] as const)('at-least-once delivery (%s)', (backend) => {
   let fx: StackFixture;
@@ -46,21 +39,12 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('at-least-once delivery (
       await Promise.all(batch.map((file) => deliverAsSes(fixtureMail(file), fixtureSidecar(file), deps)));
       clock.advance(60_000);
     }
-    const tickets = await store.listTickets();
-    const threads: string[] = [];
-    for (const t of tickets) {
-      const [messages, events] = await Promise.all([store.listMessages(t.key), store.listEvents(t.key)]);
-      threads.push(...messages.map((m) => `${t.id} ${m.direction} ${m.role} ${m.direction === 'inbound' ? m.messageId : m.subject}`));
-      threads.push(...events.map((e) => `${t.id} event ${e.kind} ${e.from} → ${e.to} ${e.actor}`));
-    }
-    const outbox = (await readOutbox(join(fx.dataDir, 'outbox'))).slice(mailBefore);
     const published = (await readPublished(join(fx.dataDir, 'sns'))).slice(eventsBefore);
     return {
       deliveries,
-      tickets: tickets.map((t) => [t.id, t.requester, t.status, t.priority, t.category, t.participants.join('+'), t.missing.join('+'), t.messageKeys.length, t.mergedKeys.length].join(' ')),
-      threads: threads.sort(),
+      ...(await ticketLines(store)),
       quarantined: (await store.listQuarantine()).map((q) => q.reason).sort(),
-      outbox: (await Promise.all(outbox.map(async (m) => `${[...m.destinations].sort().join(',')} ${(await simpleParser(readFileSync(m.rawPath))).subject}`))).sort(),
+      outbox: await outboxLines(fx.dataDir, mailBefore),
       events: published.map((p) => p.subject ?? '').sort(),
     };
   }

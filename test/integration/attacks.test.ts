@@ -25,6 +25,7 @@ import { messageKey, processInbound, type InboundResult } from '../../src/pipeli
 import { fixtureMail, fixturesDir, manualClock, northwindConfig, pipelineOn } from '../support/pipeline.js';
 import { withHeaders } from '../support/rewrite.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
+import { mulberry32 } from '../support/random.js';
 
 const attackMail = (name: string) => readFileSync(new URL(`attacks/${name}`, fixturesDir));
 
@@ -41,8 +42,6 @@ const PARTICIPANT = 'tom.becker@northwind.example';
 const STAFF = 'alex.kim@northwind.example';
 const EVE = 'eve@evil.test';
 const MALLORY = 'mallory@evil.test';
-/** What only Maria's own mail says. */
-const MARIAS_WORDS = ['NW-LT-0217', 'month-end close', '555 0142'];
 /** Maria's next new request (a docking-station approval): it gets an ack in the corpus. */
 const MARIAS_NEXT_REQUEST = '27-outlook-windows-1252-docking-approval.eml';
 
@@ -77,18 +76,6 @@ const FORGED_BOUNCES = [
 
 const FORGED_HEADER_KINDS = ['forged-amazonses-pass', 'authserv-id-suffix', 'envelope-from-injection'] as const;
 
-/** Small PRNG (mulberry32): the flood's random words are the same on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FLOOD_WORDS =
   'amber anchor apple arch arrow aspen atlas autumn badge bamboo barley basil beacon birch bison blossom bolt bramble breeze brook cactus canyon carbon cedar chalk cherry cinder clover cobalt comet copper coral cotton crane crystal cypress dawn delta desert dune eagle ember falcon fern fjord flint forest fossil garnet ginger glacier granite grove harbour hazel heron hollow indigo iris ivory jasper juniper kelp kestrel lagoon lantern lava lemon lichen lilac linen lotus lynx magnet maple marble meadow mesa mint mosaic moss nectar nickel oak oasis ochre olive onyx orbit orchard osprey otter paddle pebble pepper pine plume pollen prism pylon quarry quartz raven reef ridge rivet saddle saffron sage sapphire shale sierra slate sorrel spruce summit talon thistle thorn tide timber topaz tundra umber valley velvet violet walnut willow zephyr'.split(
     ' ',
@@ -108,7 +95,7 @@ const FLOOD_SUBJECTS = [
 
 /** The i-th mail of the flood: its own Message-ID, subject and line of random words. */
 function floodCopy(raw: Buffer, i: number): Buffer {
-  const rnd = seeded(1000 + i);
+  const rnd = mulberry32(1000 + i);
   const picked = Array.from({ length: 26 }, () => FLOOD_WORDS[Math.floor(rnd() * FLOOD_WORDS.length)]);
   const salad = [picked.slice(0, 10), picked.slice(10, 20), picked.slice(20)].map((w) => w.join(' ')).join('\r\n');
   const words = /it blocks my work\.\r\n\r\n[\s\S]*?\r\n\r\nEve\r\n/;

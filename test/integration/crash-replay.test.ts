@@ -10,7 +10,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverAsSes } from '../../src/local/ingest.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
@@ -18,6 +17,7 @@ import { readPublished } from '../../src/local/sns-endpoint.js';
 import { addressBook } from '../../src/pipeline/inbound.js';
 import { runStaleJob } from '../../src/pipeline/stale-job.js';
 import { injectFaults, type FaultInjector } from '../support/faults.js';
+import { outboxLines, ticketLines } from '../support/state.js';
 import { fixturesDir, manualClock, northwindConfig, pipelineOn } from '../support/pipeline.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
 
@@ -88,15 +88,8 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('crash at every step (%s)
     const steps = faults.steps();
     const crashedAfter = faults.firedAfter();
     faults.failAfter(null);
-    const outbox = (await readOutbox(outboxDir)).slice(mailBefore);
     const published = (await readPublished(snsDir)).slice(eventsBefore);
-    const tickets = await store.listTickets();
-    const threads: string[] = [];
-    for (const t of tickets) {
-      const [messages, events] = await Promise.all([store.listMessages(t.key), store.listEvents(t.key)]);
-      threads.push(...messages.map((m) => `${t.id} ${m.direction} ${m.role} ${m.direction === 'inbound' ? m.messageId : m.subject}`));
-      threads.push(...events.map((e) => `${t.id} event ${e.kind} ${e.from} → ${e.to}`));
-    }
+    const { tickets, threads } = await ticketLines(store);
     const open = await store.openPlans(new Date(clock.now().getTime() + DAY).toISOString());
     const undelivered = await store.undeliveredSince('2000-01-01T00:00:00Z');
     return {
@@ -104,9 +97,9 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('crash at every step (%s)
       replays,
       crashedAfter,
       snapshot: {
-        tickets: tickets.map((t) => [t.id, t.status, t.priority, t.category, t.assignee, t.participants.join('+'), t.missing.join('+'), t.stale, t.nudgedAt !== null].join(' ')),
-        threads: threads.sort(),
-        outbox: (await Promise.all(outbox.map(async (m) => `${[...m.destinations].sort().join(',')} ${(await simpleParser(readFileSync(m.rawPath))).subject}`))).sort(),
+        tickets,
+        threads,
+        outbox: await outboxLines(fx.dataDir, mailBefore),
         events: published.map((p) => `${(JSON.parse(p.message) as { type: string; ticketId: string }).type} ${(JSON.parse(p.message) as { ticketId: string }).ticketId}`).sort(),
         quarantined: (await store.listQuarantine()).length,
         unconfirmed: undelivered.filter((u) => u.state === 'unconfirmed').map((u) => `${u.ticketId} ${u.kind}`),

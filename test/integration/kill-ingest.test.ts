@@ -7,18 +7,18 @@
  * never sent twice, and if it did not go out, `ticketing tickets` lists it for a person.
  */
 import { execFile, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoTicketStore } from '../../src/aws/dynamo-store.js';
 import { loadConfigFile } from '../../src/config.js';
-import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { createAwsClients, startLocalStack } from '../../src/local/stack.js';
+import { mulberry32 } from '../support/random.js';
+import { outboxLines, ticketLines } from '../support/state.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,15 +36,6 @@ function ticketing(args: string[]) {
   return run(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' }, maxBuffer: 64 * 1024 * 1024 });
 }
 
-/** A seeded generator, so the kill moments are the same on every run of the test. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Starts the ingest and kills it with SIGKILL `ms` after it reported its `lines`-th mail (0: after
@@ -84,21 +75,10 @@ async function stateOf(data: string): Promise<State> {
   const clients = createAwsClients(stack);
   try {
     const store = new DynamoTicketStore(clients.doc, cfg.aws.tableName);
-    const tickets = await store.listTickets();
-    const threads: string[] = [];
-    for (const t of tickets) {
-      const [messages, events] = await Promise.all([store.listMessages(t.key), store.listEvents(t.key)]);
-      threads.push(...messages.map((m) => `${t.id} ${m.direction} ${m.role} ${m.direction === 'inbound' ? m.messageId : m.subject}`));
-      threads.push(...events.map((e) => `${t.id} event ${e.kind} ${e.from} → ${e.to}`));
-    }
-    const outbox = await Promise.all(
-      (await readOutbox(join(data, 'outbox'))).map(async (m) => `${[...m.destinations].sort().join(',')} ${(await simpleParser(readFileSync(m.rawPath))).subject}`),
-    );
     return {
-      tickets: tickets.map((t) => [t.id, t.status, t.priority, t.category, t.requester, t.participants.join('+'), t.messageKeys.length, t.mergedKeys.length].join(' ')),
-      threads: threads.sort(),
+      ...(await ticketLines(store)),
+      outbox: await outboxLines(data),
       quarantined: (await store.listQuarantine()).map((q) => q.reason).sort(),
-      outbox: outbox.sort(),
       undelivered: (await store.undeliveredSince('2000-01-01T00:00:00Z')).map((u) => `${u.ticketId} ${u.kind} ${u.state}`),
     };
   } finally {

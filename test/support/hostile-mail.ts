@@ -13,6 +13,7 @@
  * Everything is handled as latin1 strings (one char per byte), so arbitrary bytes round-trip.
  */
 import { readFileSync } from 'node:fs';
+import { mulberry32 } from './random.js';
 
 export type HostileCategory =
   | 'truncation'
@@ -45,18 +46,6 @@ export const DEFAULT_SEED = 0x5eed_2026;
 
 // ---------------------------------------------------------------------------------------------
 // PRNG
-
-/** mulberry32: 32-bit state, good enough spread for picking offsets and bytes. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   private readonly next: () => number;

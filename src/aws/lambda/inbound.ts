@@ -4,13 +4,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SESClient } from '@aws-sdk/client-ses';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
+import { createClients } from '../clients.js';
 import { DynamoTicketStore } from '../dynamo-store.js';
 import { handleInboundEvent, type InboundDeps } from '../inbound-handler.js';
 import { inboundCounts, METRICS_NAMESPACE } from '../lambda-metrics.js';
@@ -23,11 +19,7 @@ const logger = new Logger({ serviceName: 'ticketing-inbound' });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ticketing-inbound' });
 // Bad configuration fails the cold start, loudly, before any mail is touched.
 const config = loadConfigFromEnv();
-const dynamo = new DynamoDBClient({ region: config.aws.region });
-const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-const s3 = new S3Client({ region: config.aws.region });
-// One attempt per send: SES and SNS calls are not idempotent, so the effect runner decides what to retry.
-const ses = new SESClient({ region: config.aws.region, maxAttempts: 1 });
+const { doc, s3, ses, sns } = createClients({ region: config.aws.region });
 
 const deps: InboundDeps = {
   config,
@@ -35,7 +27,7 @@ const deps: InboundDeps = {
   blobsFor: (bucket) => new S3Blobs(s3, bucket),
   clock: { now: () => new Date() },
   mailer: new SesMailer(ses, config.aws.region),
-  events: config.events.snsTopicArn ? new SnsTicketEvents(new SNSClient({ region: config.aws.region, maxAttempts: 1 }), config.events.snsTopicArn) : null,
+  events: config.events.snsTopicArn ? new SnsTicketEvents(sns, config.events.snsTopicArn) : null,
 };
 
 export async function handler(event: unknown, context: Context) {

@@ -4,12 +4,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
+import { createClients } from '../clients.js';
 import { addressBook } from '../../pipeline/inbound.js';
 import { DynamoTicketStore } from '../dynamo-store.js';
 import { METRICS_NAMESPACE, staleCounts } from '../lambda-metrics.js';
@@ -22,12 +19,11 @@ const logger = new Logger({ serviceName: 'ticketing-stale' });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ticketing-stale' });
 // Bad configuration fails the cold start, loudly.
 const config = loadConfigFromEnv();
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.aws.region }), { marshallOptions: { removeUndefinedValues: true } });
-// One attempt per send: SES and SNS calls are not idempotent, so the effect runner decides what to retry.
+const { doc, ses, sns } = createClients({ region: config.aws.region });
 const ports = {
   store: new DynamoTicketStore(doc, config.aws.tableName),
-  mailer: new SesMailer(new SESClient({ region: config.aws.region, maxAttempts: 1 }), config.aws.region),
-  events: config.events.snsTopicArn ? new SnsTicketEvents(new SNSClient({ region: config.aws.region, maxAttempts: 1 }), config.events.snsTopicArn) : null,
+  mailer: new SesMailer(ses, config.aws.region),
+  events: config.events.snsTopicArn ? new SnsTicketEvents(sns, config.events.snsTopicArn) : null,
 };
 
 export async function handler(event: unknown, context: Context) {
