@@ -101,6 +101,24 @@ describe('serve: the SMTP gateway in front of the pipeline', () => {
     expect(inbound).toHaveLength(2);
   });
 
+  it('answers 20 copies of one mail sent at once with the one ticket they made, and burns no number', async () => {
+    const own = await startServing(config);
+    try {
+      const raw = await fixture('06-gmail-new-auditor-access-pdf.eml');
+      const replies = await Promise.all(Array.from({ length: 20 }, () => sendRaw(own.serving.smtpPort, 'support@northwind.example', raw)));
+      // Every answer names a ticket that exists: one made it, the others are copies of it.
+      expect(replies.filter((r) => /^250 .*TKT-1 created/.test(r))).toHaveLength(1);
+      expect(replies.filter((r) => /^250 .*TKT-1 redelivered/.test(r))).toHaveLength(19);
+      const next = await sendRaw(own.serving.smtpPort, 'support@northwind.example', await fixture('05-thunderbird-new-wifi-log.eml'));
+      expect(next).toMatch(/^250 .*TKT-2 created/);
+      const sent = await readOutbox(join(own.data, 'outbox'));
+      expect(sent.filter((m) => m.destinations.includes('j.doe@contoso.example'))).toHaveLength(1); // one acknowledgement
+    } finally {
+      await own.serving.close();
+      await rm(own.data, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a recipient that is not a support address with 550', async () => {
     const err = await sendRawFailure(main.serving.smtpPort, 'payroll@northwind.example', await fixture('01-outlook-new-vpn-down.eml'));
 
