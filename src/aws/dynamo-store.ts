@@ -277,7 +277,10 @@ export class DynamoTicketStore implements TicketStore {
     if (aliasKey) {
       // A tagged mail needs the tagged ticket's participants: one more read, only on this path.
       const ticket = result.tickets.get(aliasKey) ?? (await this.getTickets([aliasKey])).get(aliasKey);
-      if (ticket && ticket.number === q.ticketNumber) result.ticketByNumber = ticket;
+      if (ticket && ticket.number === q.ticketNumber) {
+        result.ticketByNumber = ticket;
+        result.tickets.set(ticket.key, ticket);
+      }
     }
     return result;
   }
