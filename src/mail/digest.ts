@@ -167,7 +167,7 @@ function plan(d: DigestInput): Digest {
   if (unreachable.length) others.push({ words: unreachable.length === 1 ? p`1 ticket whose requester we cannot reach` : p`${String(unreachable.length)} tickets whose requester we cannot reach`, ids: [] });
   if (d.nudged.length) others.push({ words: p`Reminded ${count(d.nudged.length, 'quiet requester')}:`, ids: d.nudged });
   if (d.closed.length) others.push({ words: p`Closed ${count(d.closed.length, 'ticket')} nobody answered:`, ids: d.closed });
-  if (omitted) others.push({ words: p`${count(omitted, 'more ticket')} not listed here (the digest lists the oldest); ticketing tickets lists them all`, ids: [] });
+  if (omitted) others.push({ words: p`${count(omitted, 'more ticket')} not listed here (the digest lists the most urgent); ticketing tickets lists them all`, ids: [] });
   if (undelivered.length) others.push({ words: p`${count(undelivered.length, 'mail')} of ours did not go out, or may not have (listed last)`, ids: [] });
 
   const sections: Section[] = groups.map((g) => ({

@@ -430,7 +430,7 @@ export function htmlDocument(page: { title: string; preview: Paragraph; teamName
 </tr></table>
 </td></tr>
 <tr><td style="padding:12px 24px 0 24px;font-family:${FONT};">
-<h1 style="margin:0;font-size:22px;line-height:28px;font-weight:700;color:${COLORS.heading};">${inlineHtml(page.heading.parts)}</h1>
+<h1 style="margin:0;font-size:22px;line-height:28px;font-weight:700;color:${COLORS.heading};${BREAK_ANYWHERE}">${inlineHtml(page.heading.parts)}</h1>
 </td></tr>
 <tr><td style="padding:16px 24px 8px 24px;font-family:${FONT};font-size:16px;line-height:24px;color:${COLORS.text};">
 ${page.body}

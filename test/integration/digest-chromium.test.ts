@@ -51,10 +51,15 @@ const input: DigestInput = {
   unreachable,
   nudged: ['TKT-20', 'TKT-21'],
   closed: ['TKT-19'],
+  undelivered: [
+    { ticketId: 'TKT-3', kind: 'relay', to: 'sara@northwind.example', state: 'unconfirmed', detail: `SES's answer about the mail was lost ${SCRIPT}` },
+    { ticketId: null, kind: 'limit-notice', to: 'it-team@northwind.example', state: 'failed', detail: `MessageRejected: ${IMG}` },
+  ],
+  omitted: { stale: 3, unreachable: 0 },
   allClear: false,
 };
 const digest = renderDigest(input);
-const allClear = renderDigest({ ...input, stale: [], unreachable: [], nudged: [], closed: ['TKT-19'], allClear: true });
+const allClear = renderDigest({ ...input, stale: [], unreachable: [], nudged: [], closed: ['TKT-19'], undelivered: [], omitted: { stale: 0, unreachable: 0 }, allClear: true });
 
 /** What each ticket shows as received text, as the digest has it (long ones clipped). */
 function shownPieces(t: DigestTicket): string[] {
@@ -83,6 +88,10 @@ describe('the digest in Chromium', () => {
       for (const piece of shownPieces(t)) expect(text).toContain(squash(piece));
     }
     for (const hostile of [SCRIPT, IMG, BREAKOUT, ARABIC, HEBREW, EMOJI]) expect(text).toContain(hostile);
+    // Mail of ours that did not go out, and the tickets left out of a long list, are said.
+    expect(text).toContain(squash(`TKT-3 · relay to sara@northwind.example: may not have gone out (SES's answer about the mail was lost ${SCRIPT})`));
+    expect(text).toContain(squash(`No ticket · limit-notice to it-team@northwind.example: could not be sent (MessageRejected: ${IMG})`));
+    expect(text).toContain('3 more tickets not listed here');
     expect(text).toContain(input.teamName);
     expect(seen.title).toBe(digest.subject);
     expect(seen.hostileElements).toEqual([]);

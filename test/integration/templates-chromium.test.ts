@@ -8,7 +8,7 @@
  * (gitignored) for a human look.
  */
 import { describe, expect, it } from 'vitest';
-import { templates, type RenderedMail, type TicketContext } from '../../src/mail/templates.js';
+import { staffTemplates, templates, type RenderedMail, type TicketContext } from '../../src/mail/templates.js';
 import { PHONE, inspect, readAsBytes, screenshot, squash, useChromium, widthAt, type Loaded } from '../support/chromium.js';
 
 const SCRIPT = '<script>alert(1)</script>';
@@ -108,6 +108,40 @@ describe.each(Object.entries(cases))('%s in Chromium', (name, { mail, ticketId, 
   it(`saves a screenshot to test-artifacts/templates/${name}.png`, async () => {
     const { page } = await mailPage();
     expect((await screenshot(page, 'templates', name)).bytes).toBeGreaterThan(1000);
+  });
+});
+
+// --- the staff's "requests on hold" mail ---------------------------------------------------
+
+describe('the limit notice in Chromium', () => {
+  const mail = staffTemplates.limitNotice({
+    teamName: ctx.teamName,
+    supportAddress: ctx.supportAddress,
+    staffList: 'it-team@northwind.example',
+    requester: `flood${IMG}@evil.test`,
+    max: 10,
+    hour: '2026-11-30T08',
+    heldSubject: `Invoice ${SCRIPT} ${NON_LATIN}`,
+  });
+  let loaded: Promise<Loaded> | undefined;
+  const notice = () => (loaded ??= chromium.load(mail.html));
+
+  it('shows the held subject and the address as written, and nothing from them runs', async () => {
+    const { page, dialogs } = await notice();
+    await page.waitForTimeout(50);
+    const seen = await inspect(page, HOSTILE_TAGS);
+    expect(squash(seen.innerText)).toContain(squash(`Invoice ${SCRIPT} ${NON_LATIN}`));
+    expect(squash(seen.innerText)).toContain(squash(`flood${IMG}@evil.test`));
+    expect(squash(seen.innerText)).toContain('ticketing replay --quarantined');
+    expect(seen.hostileElements).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('fits a phone screen, and saves a screenshot to test-artifacts/templates/limitNotice.png', async () => {
+    const { page } = await notice();
+    const { scrollWidth, clientWidth } = await widthAt(page, PHONE);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    expect((await screenshot(page, 'templates', 'limitNotice')).bytes).toBeGreaterThan(1000);
   });
 });
 
