@@ -113,6 +113,7 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('crash at every step (%s)
     expect(clean.replays).toBe(0);
     expect(clean.snapshot.pending).toEqual([]);
     expect(clean.snapshot.unconfirmed).toEqual([]);
+    expect(clean.snapshot.threads.filter((line) => line.includes('does not lead here'))).toEqual([]);
     // The clean run: 2 tickets; 9 mails (missing-info, 2 staff notices, relay, command result,
     // ack, staff notice, reminder, digest); 4 events (2 created, 2 updated).
     expect(clean.snapshot.outbox).toHaveLength(9);

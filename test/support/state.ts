@@ -15,6 +15,10 @@ export async function ticketLines(store: TicketStore): Promise<{ tickets: string
     const [messages, events] = await Promise.all([store.listMessages(t.key), store.listEvents(t.key)]);
     threads.push(...messages.map((m) => `${t.id} ${m.direction} ${m.role} ${m.direction === 'inbound' ? m.messageId : m.subject}`));
     threads.push(...events.map((e) => `${t.id} event ${e.kind} ${e.from} → ${e.to} ${e.actor}`));
+    // Every message's Message-ID is a thread key that leads back to this ticket.
+    const ids = messages.map((m) => m.messageId);
+    const found = await store.lookUpInbound({ receiptIds: [], threadKeys: ids, ticketKeys: [], messageItems: [], ticketNumber: null, requester: null, profile: null, planKey: 'none' });
+    threads.push(...ids.filter((id) => found.threadKeyHits.get(id) !== t.key).map((id) => `${t.id} thread key ${id} does not lead here`));
   }
   return {
     tickets: tickets.map((t) => [t.id, t.requester, t.status, t.priority, t.category, t.assignee, t.participants.join('+'), t.missing.join('+'), t.messageKeys.length, t.mergedKeys.length, t.stale].join(' ')),
