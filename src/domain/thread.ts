@@ -99,10 +99,20 @@ export function staffStanding(
   fromCount: number,
   book: AddressBook,
   auth: SenderAuthentication,
-): { isStaff: boolean; note: string | null } {
-  if (!sender || !isStaffAddress(sender, book)) return { isStaff: false, note: null };
-  if (fromCount > 1) return { isStaff: false, note: `${sender} looks like staff but From names ${fromCount} addresses, so it is treated as a stranger` };
-  if (isAuthenticated(auth)) return { isStaff: true, note: null };
+): StaffStanding {
+  if (!sender || !isStaffAddress(sender, book)) return { isStaff: false, note: null, refused: null };
+  if (fromCount > 1) {
+    const why = `From names ${fromCount} addresses`;
+    return { isStaff: false, note: `${sender} looks like staff but ${why}, so it is treated as a stranger`, refused: { address: sender, why } };
+  }
+  if (isAuthenticated(auth)) return { isStaff: true, note: null, refused: null };
   const why = auth.dmarc === 'FAIL' ? 'DMARC failed' : authenticationWords(auth);
-  return { isStaff: false, note: `${sender} looks like staff but ${why}, so it is treated as a stranger` };
+  return { isStaff: false, note: `${sender} looks like staff but ${why}, so it is treated as a stranger`, refused: { address: sender, why } };
+}
+
+export interface StaffStanding {
+  isStaff: boolean;
+  note: string | null;
+  /** A staff address whose mail was refused staff powers, and why: that person is told. */
+  refused: { address: string; why: string } | null;
 }

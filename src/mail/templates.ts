@@ -217,6 +217,25 @@ export const staffTemplates = {
     });
   },
 
+  /**
+   * To a staff address whose mail on a ticket was not taken as staff (it did not authenticate):
+   * nothing happened, and why. At most once an hour per address; never to anyone else.
+   */
+  staffWarning(ctx: TicketContext & { address: string; why: string }): RenderedMail {
+    return render(ctx, {
+      preview: p`Your mail about ${ctx.ticketId} was not applied: it did not pass authentication.`,
+      heading: p`Your mail was not applied`,
+      blocks: [
+        quote(ctx.subject),
+        p`A mail from ${ctx.address} about ${ctx.ticketId} reached us, but it did not pass authentication (${ctx.why}). So it was kept on the ticket as a stranger's: no command was applied and nothing was sent to the requester.`,
+        p`If you sent it: staff mail must pass DMARC for your domain, or carry a DKIM signature of your domain. Send it again from your usual mail account, or ask your mail administrator to check DKIM signing.`,
+        p`If you did not send it, someone wrote in your name. Nothing changed; you may want to tell your security team.`,
+      ],
+      signOff: [p`${ctx.teamName} ticketing`],
+      footer: p`Only you get this, at most once an hour.`,
+    });
+  },
+
   /** An internal note, to the staff list; replies to it stay internal too. */
   note(ctx: TicketContext & { author: string; text: string; staffList: string }): RenderedMail {
     return render(ctx, {

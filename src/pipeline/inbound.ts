@@ -14,15 +14,16 @@ import { escalate, triage } from '../domain/triage.js';
 import { formatTicketId, isOpen, messageKey, type Priority, type RequesterProfile, type Ticket, type TicketChanges, type ThreadMessage } from '../domain/ticket.js';
 import { MalformedMailError, parseMail, type AttachmentSink } from '../mail/parse.js';
 import type { InboundMessage, Mailbox } from '../mail/types.js';
+import { staffTemplates } from '../mail/templates.js';
 import { extractVisibleText } from '../mail/visible-text.js';
 import { planAutoReply, type ReplyPlan } from './auto-reply.js';
 import { ANALYSED_TEXT_CHARS, boundedLine, boundedList, boundedText, MAX_REASON_CHARS, MAX_SUBJECT_CHARS, STORED_TEXT_BYTES, VISIBLE_TEXT_INPUT_CHARS } from './bounds.js';
 import { runPlan } from './effect-runner.js';
 import { isSettled, outcomeNote, planned, sentMails, type EffectOutcome, type EffectPlan, type PlannedEffect } from './effects.js';
 import type { Mailer } from './mailer.js';
-import { returnPathIn, sentReply, type Cause, type SentReply } from './outbound.js';
+import { planTicketMail, receivingAddress, returnPathIn, sentReply, type Cause, type SentReply } from './outbound.js';
 import type { AppendDecision, AppendWrite, BlobStore, Clock, InboundLookupResult, ReceiptRecord, TicketStore } from './ports.js';
-import { planStaffMails, planStaffNotice, staffEffect, type Shared } from './staff.js';
+import { planStaffMails, planStaffNotice, staffEffect, staffSubject, type Shared } from './staff.js';
 import type { TicketEventPublisher, TicketEventType } from './ticket-events.js';
 import { overTicketLimit, planLimitNotice, type OverLimit } from './ticket-limit.js';
 import { isPermanentStoreError } from './store-errors.js';
@@ -217,7 +218,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
   const previous = found.receipts
     .filter((r) => r.state === 'done' && (r.outcome !== 'created' || r.ticketKey !== ownKey || createdIntact))
     .sort((a, b) => a.id.localeCompare(b.id))[0]; // mid: before sha:, the clearer reason
-  const ctx: Handling = { msg, receipt, now, ownKey, notes: [], found, auth, bounce, returnPath, newTicketSlot, ports, config, book };
+  const ctx: Handling = { msg, receipt, now, ownKey, notes: [], found, auth, bounce, returnPath, newTicketSlot, refusedStaff: null, ports, config, book };
   if (previous) return redelivered(previous, ctx);
   // An earlier attempt decided and stopped before its receipts: repeat its decision, decide nothing anew.
   if (found.plan?.decision) return finishDecision(found.plan, ctx, false);
@@ -246,6 +247,8 @@ interface Handling {
   returnPath: string | null;
   /** The new-ticket limit, taken during the lookup for a mail that looked new. */
   newTicketSlot: Promise<OverLimit | null> | null;
+  /** A staff address whose mail was refused staff powers: that person is told (set in decide). */
+  refusedStaff: { address: string; why: string } | null;
   ports: InboundPorts;
   config: Config;
   book: AddressBook;
@@ -266,6 +269,7 @@ async function decide(h: Handling, d: Decided): Promise<InboundResult> {
   const resumedAppend = found.threadKeyHits.get(msg.messageId);
 
   const standing = staffStanding(sender, msg.fromMailboxes.length, book, auth);
+  h.refusedStaff = machine ? null : standing.refused;
   notes.push(
     ...([
       standing.note,
@@ -417,10 +421,12 @@ async function openTicket(draft: Ticket, why: string, visible: string, h: Handli
   const headline = [`New ticket ${ticket.id}`, ticket.linkedTo ? `follows up ${ticket.linkedTo}` : null, ticket.priority === 'P1' ? 'P1' : null]
     .filter(Boolean)
     .join(', ');
+  const warning = await staffWarning(ticket, h);
   const plan = deliveryPlan(h, [
     planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: h.ownKey, profile: profileNow(h), now }, config, h.book),
     planStaffNotice(ticket, headline, visible, cause(ticket, h), shared(h)),
     eventEffect('ticket.created', ticket, why, h),
+    ...(warning ? [warning] : []),
   ]);
   const [stored] = await Promise.all([
     store.putPlan(plan),
@@ -535,7 +541,8 @@ async function appendMachineMail(ticket: Ticket, machine: MachineVerdict, h: Han
 async function appendOutsiderMessage(ticket: Ticket, why: string, visible: string, who: string, h: Handling): Promise<InboundResult> {
   const { msg } = h;
   const reason = joinReason([why, `${who}: recorded without changing it`, ...h.notes]);
-  return recordOnTicket(ticket, h, { out: result('appended', reason, msg, ticket), visible, role: 'outsider', participants: false, activity: false });
+  const warning = await staffWarning(ticket, h);
+  return recordOnTicket(ticket, h, { out: result('appended', reason, msg, ticket), visible, role: 'outsider', participants: false, activity: false, effects: warning ? [warning] : [] });
 }
 
 /** The requester (or someone in Cc) wrote on the thread: status, missing details, priority. */
@@ -603,6 +610,35 @@ async function appendStaffMessage(ticket: Ticket, why: string, h: Handling): Pro
     events: effect.events,
     effects,
   });
+}
+
+/**
+ * Tells a staff member whose mail was refused staff powers why nothing happened, at most once an
+ * hour per address (a slot keyed by this mail, so a replay takes nothing more). It goes only to
+ * the staff address itself: a forger learns nothing, the real person learns someone tried.
+ */
+async function staffWarning(ticket: Ticket, h: Handling): Promise<PlannedEffect | null> {
+  const refused = h.refusedStaff;
+  if (!refused) return null;
+  const hour = h.now.toISOString().slice(0, 13);
+  if (!(await h.ports.store.takeSlot({ scope: `staff-warning#${refused.address}`, hour, max: 1, member: h.ownKey }))) return null;
+  const { config, book } = h;
+  const body = staffTemplates.staffWarning({
+    ticketId: ticket.id,
+    subject: ticket.subject,
+    requesterName: '',
+    supportAddress: receivingAddress(h.msg, book),
+    teamName: config.teamName,
+    address: refused.address,
+    why: refused.why,
+  });
+  const mail = planTicketMail(
+    { kind: 'staff-warning', to: [refused.address], cc: [], fromName: config.teamName, subject: `Not applied: ${staffSubject(ticket)}`, body, automatic: 'auto-replied', limitFor: null, toRequester: false },
+    cause(ticket, h),
+    config,
+    book,
+  );
+  return planned('staff-warning', { type: 'mail', mail });
 }
 
 /** Roles of our mails whose replies stay internal. */

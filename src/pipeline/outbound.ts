@@ -24,7 +24,8 @@ export type OutboundKind =
   | 'nudge'
   | 'auto-closed'
   | 'digest'
-  | 'limit-notice';
+  | 'limit-notice'
+  | 'staff-warning';
 
 export interface SentReply {
   kind: OutboundKind;

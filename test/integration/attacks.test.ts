@@ -230,13 +230,17 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('defects fixed, on %s', (
   /** Recorded on TKT-1's thread as someone without standing there; nothing else moved and nothing went out. */
   async function expectNoStaffPower(v: Victim, delivered: { result: InboundResult; after: Ticket; sent: SentMail[] }) {
     const { result, after, sent } = delivered;
-    expect(result).toMatchObject({ outcome: 'appended', ticket: 'TKT-1', status: 'open', priority: 'P2', replies: [] });
+    // The only mail: the staff address itself is told nothing was applied, and why.
+    expect(result).toMatchObject({ outcome: 'appended', ticket: 'TKT-1', status: 'open', priority: 'P2' });
+    expect(result.replies).toEqual([expect.objectContaining({ kind: 'staff-warning', to: STAFF })]);
     expect(result.reason).toContain(STAFF);
     expect(without(after, 'messageKeys')).toEqual(without(v.before, 'messageKeys'));
     expect(after.messageKeys).toContain(messageKey(result.messageId!));
     expect(await v.store.listEvents(after.key)).toEqual(v.history);
     expect(await storedMessage(v, result)).toMatchObject({ from: STAFF, role: 'outsider' });
-    expect(sent).toEqual([]);
+    expect(sent.map((m) => m.destinations)).toEqual([[STAFF]]);
+    expect(sent[0]!.subject).toMatch(/^Not applied: \[TKT-1\]/);
+    expect(sent[0]!.text).toMatch(/did not pass authentication/);
   }
 
   /** Maria's next new request is acknowledged, and she is not flagged as bouncing. */

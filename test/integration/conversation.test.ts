@@ -84,13 +84,14 @@ describe('a whole conversation through ticketing ingest', () => {
     // Staff: notices to the list (or the assignee), command results to the one who sent them.
     for (const m of to('it-team@northwind.example')) expect(m.subject).toMatch(/^\[TKT-\d+\] \[P\d [a-z]+\] /);
     expect(to('alex.kim@northwind.example').some((m) => /Not everything was applied|#staus/.test(m.text))).toBe(true);
-    // Nothing for, or caused by, the spoofed sender.
+    // Nothing for, or caused by, the spoofed sender; Alex alone hears that a mail in his name was not applied.
     expect(outbox.some((m) => /attacker@evil\.example|password to/i.test(`${m.to} ${m.text}`))).toBe(false);
+    expect(to('alex.kim@northwind.example').filter((m) => /^Not applied: /.test(m.subject))).toHaveLength(1);
   });
 
-  it('gives the spoofed staff sender no power', () => {
+  it('gives the spoofed staff sender no power, and tells the real staff member nothing was applied', () => {
     const spoof = lines.find((l) => l.file.startsWith('c11-'))!;
-    expect(spoof.replies).toEqual([]);
+    expect(spoof.replies.map((r) => [r.kind, r.to])).toEqual([['staff-warning', 'alex.kim@northwind.example']]);
     expect(spoof.reason).toMatch(/looks like staff but .* treated as a stranger/);
     expect(spoof.reason).toMatch(/neither the requester nor a participant of TKT-1: recorded without changing it/);
   });

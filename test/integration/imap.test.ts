@@ -2,7 +2,7 @@
  * The IMAP poller against a real Dovecot on loopback, with the real pipeline on the local stack.
  * Each test polls a folder of its own (and a table of its own), so they share one Dovecot.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { ImapCheckpointStore, MailboxLockedError } from '../../src/imap/checkpoint.js';
 import { ImapConfigError, ImapConnectionError, ImapLoginError, imapAccount, pollMailbox, type ImapConfig, type PollDeps, type PollResult } from '../../src/imap/poller.js';
@@ -19,10 +19,20 @@ let fx: StackFixture;
 let dovecot: Dovecot;
 let proxy: CuttingProxy;
 
+/** Why the servers did not start (Dovecot not installed): every test fails with it, none is skipped. */
+let setupFailure: unknown;
+
 beforeAll(async () => {
-  dovecot = await startDovecot();
-  proxy = await cuttingProxy(dovecot.port);
-  fx = await withLocalStack({ config: northwindConfig });
+  try {
+    dovecot = await startDovecot();
+    proxy = await cuttingProxy(dovecot.port);
+    fx = await withLocalStack({ config: northwindConfig });
+  } catch (err) {
+    setupFailure = err;
+  }
+});
+beforeEach(() => {
+  if (setupFailure) throw setupFailure;
 });
 afterAll(async () => {
   await proxy?.close();
