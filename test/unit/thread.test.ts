@@ -87,7 +87,7 @@ describe('staffStanding', () => {
     expect(staffStanding('alex.kim@northwind.example', 1, northwind, auth({})).isStaff).toBe(true);
     expect(staffStanding('ops@it.northwind.example', 1, northwind, auth({})).isStaff).toBe(true);
     const spoof = staffStanding('alex.kim@northwind.example', 1, northwind, auth({ dmarc: 'FAIL', spf: 'FAIL', dkim: 'FAIL' }));
-    expect(spoof).toEqual({ isStaff: false, note: 'alex.kim@northwind.example looks like staff but DMARC failed, so it is treated as a stranger' });
+    expect(spoof).toEqual({ isStaff: false, note: 'alex.kim@northwind.example looks like staff but DMARC failed, so it is treated as a stranger', refused: { address: 'alex.kim@northwind.example', why: 'DMARC failed' } });
     expect(staffStanding('maria.garcia@northwind.example', 1, northwind, auth({})).isStaff).toBe(false);
   });
 
