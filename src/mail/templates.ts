@@ -227,7 +227,7 @@ export const staffTemplates = {
       heading: p`Your mail was not applied`,
       blocks: [
         quote(ctx.subject),
-        p`A mail from ${ctx.address} about ${ctx.ticketId} reached us, but it did not pass authentication (${ctx.why}). So it was kept on the ticket as a stranger's: no command was applied and nothing was sent to the requester.`,
+        p`A mail from ${ctx.address} about ${ctx.ticketId} reached us, but it did not pass authentication (${ctx.why}). So it was treated as a stranger's mail: no command was applied and nothing you wrote was sent to the requester.`,
         p`If you sent it: staff mail must pass DMARC for your domain, or carry a DKIM signature of your domain. Send it again from your usual mail account, or ask your mail administrator to check DKIM signing.`,
         p`If you did not send it, someone wrote in your name. Nothing changed; you may want to tell your security team.`,
       ],

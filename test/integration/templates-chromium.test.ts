@@ -145,6 +145,29 @@ describe('the limit notice in Chromium', () => {
   });
 });
 
+describe('the staff warning in Chromium', () => {
+  const mail = staffTemplates.staffWarning({ ...ctx, address: 'alex.kim@northwind.example', why: `DMARC failed ${SCRIPT}` });
+  let loaded: Promise<Loaded> | undefined;
+  const warning = () => (loaded ??= chromium.load(mail.html));
+
+  it('shows the subject and the reason as written, and nothing from them runs', async () => {
+    const { page, dialogs } = await warning();
+    await page.waitForTimeout(50);
+    const seen = await inspect(page, HOSTILE_TAGS);
+    expect(squash(seen.innerText)).toContain(squash(ctx.subject));
+    expect(squash(seen.innerText)).toContain(squash(`DMARC failed ${SCRIPT}`));
+    expect(seen.hostileElements).toEqual([]);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('fits a phone screen, and saves a screenshot to test-artifacts/templates/staffWarning.png', async () => {
+    const { page } = await warning();
+    const { scrollWidth, clientWidth } = await widthAt(page, PHONE);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    expect((await screenshot(page, 'templates', 'staffWarning')).bytes).toBeGreaterThan(1000);
+  });
+});
+
 // --- the checks can fail -------------------------------------------------------------------------
 
 describe('control: the same text pasted in unescaped', () => {
