@@ -134,8 +134,11 @@ async function takeMail(): Promise<SentMail[]> {
 
 const logged = (run: Invocation, message: string): LogLine[] => run.logs.filter((l) => l.message === message);
 
-function expectNoError(run: Invocation) {
-  expect(run.error, `${run.error?.stack}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`).toBeNull();
+/** The handler answered, and logged no error and no warning but the ones expected. */
+function expectNoError(run: Invocation, warnings: unknown[] = []) {
+  const output = `--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+  expect(run.error, `${run.error?.stack}\n${output}`).toBeNull();
+  expect(run.logs.filter((l) => l.level === 'ERROR' || l.level === 'WARN'), output).toEqual(warnings);
 }
 
 /** The SES receipt rule's S3 action, as the template defines it: the bucket and key prefix SES writes raw mail to. */
@@ -303,8 +306,9 @@ describe('the bundled Lambdas on moto', () => {
 
     // Scheduler's retry of the same run carries the same time: the same slot, done already.
     const again = await stale.invoke(input);
-    expectNoError(again);
-    expect(again.result).toMatchObject({ slot: run.result.slot, alreadyRan: true, flagged: [], digest: null });
+    const ranAlready = expect.stringContaining(`the ${run.result.slot} slot already ran`);
+    expectNoError(again, [expect.objectContaining({ level: 'WARN', message: 'stale job problem', problem: ranAlready })]);
+    expect(again.result).toMatchObject({ slot: run.result.slot, alreadyRan: true, flagged: [], digest: null, problems: [ranAlready] });
     expect(await takeMail()).toEqual([]);
     expect(await takeEvents()).toEqual([]);
   });
