@@ -70,12 +70,21 @@ export function synthTicketing(outdir: string, context: Record<string, unknown>)
   const artifact = assembly.getStackByName(stack.stackName);
   const template = artifact.template as CfnTemplate;
   const lid = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
-  const scheduleId = (id: string) => stack.getLogicalId(stack.node.findChild(id).node.defaultChild as CfnElement);
+  const stale = lid(stack.staleFunction);
+  // The stale function's schedules, told apart by the job their input names.
+  const scheduleOf = (job: 'stale' | 'sweep') => {
+    const ids = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule' && JSON.stringify(r.Properties!.Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [stale, 'Arn'] }))
+      .filter(([, r]) => ((JSON.parse(String(r.Properties!.Target.Input)) as { detail?: { job?: string } }).detail?.job ?? 'stale') === job)
+      .map(([id]) => id);
+    if (ids.length !== 1) throw new Error(`expected one schedule of the ${job} job on the stale function, found ${ids.length}`);
+    return ids[0]!;
+  };
   return {
     stackName: stack.stackName,
     template,
-    functions: { inbound: lid(stack.inboundFunction), stale: lid(stack.staleFunction), imap: stack.imapFunction ? lid(stack.imapFunction) : null },
-    schedules: { stale: scheduleId('StaleJobSchedule'), sweep: scheduleId('SweepSchedule') },
+    functions: { inbound: lid(stack.inboundFunction), stale, imap: stack.imapFunction ? lid(stack.imapFunction) : null },
+    schedules: { stale: scheduleOf('stale'), sweep: scheduleOf('sweep') },
     assetDir(logicalId: string) {
       const fn = template.Resources[logicalId];
       if (fn?.Type !== 'AWS::Lambda::Function') throw new Error(`${logicalId} is not a Lambda function of ${stack.stackName}`);
