@@ -470,11 +470,11 @@ describe('extractVisibleText — fallbacks and formatting', () => {
     expect(extractVisibleText(body).text).toBe(body);
   });
 
+  // No clock here (CI is a loaded 2-core machine): a regex that backtracks on these takes
+  // minutes and ends at the test's timeout; a linear one finishes in well under a second.
   it('stays linear on pathological input', () => {
     const huge = mail('Hi', '>'.repeat(1_000_000), 'a'.repeat(200_000) + ':', ...Array(20_000).fill('On 1 wrote x:'));
-    const started = performance.now();
-    extractVisibleText(huge, { priorTexts: ['On 1 wrote x: '.repeat(1000)] });
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(typeof extractVisibleText(huge, { priorTexts: ['On 1 wrote x: '.repeat(1000)] }).text).toBe('string');
   });
 
   it('does not backtrack on long runs of dashes, spaces or brackets (once took a minute)', () => {
@@ -484,8 +484,6 @@ describe('extractVisibleText — fallbacks and formatting', () => {
       ...Array(3000).fill('>' + ' '.repeat(290) + 'x:'),
       ...Array(3000).fill(('Sent from ' + '['.repeat(100) + '.'.repeat(90)).slice(0, 200)),
     ];
-    const started = performance.now();
-    extractVisibleText(lines.join('\n'));
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(typeof extractVisibleText(lines.join('\n')).text).toBe('string');
   });
 });
