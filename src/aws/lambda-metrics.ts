@@ -55,10 +55,15 @@ export function inboundCounts(results: InboundResult[]): Record<string, number> 
   return counts;
 }
 
-/** One IMAP poll: the pipeline's outcomes, and the messages it failed on (they stay in the mailbox for the next poll). */
+/**
+ * One IMAP poll: the pipeline's outcomes, and the messages it failed on (they stay in the mailbox
+ * for the next poll). Counts above zero only: the poller runs every minute, and a custom metric is
+ * billed for every hour it receives data, zeros included.
+ */
 export function imapCounts(results: Array<InboundResult | { outcome: 'error' }>): Record<string, number> {
   const delivered = results.filter((r): r is InboundResult => r.outcome !== 'error');
-  return { ...inboundCounts(delivered), ImapMessagesFailed: results.length - delivered.length };
+  const counts = { ...inboundCounts(delivered), ImapMessagesFailed: results.length - delivered.length };
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
 export function staleCounts(r: StaleJobResult): Record<string, number> {
@@ -108,11 +113,15 @@ export class UndeliveredMailTally {
     }
   }
 
-  /** The counts since the last drain (MailNotSent = failed + unconfirmed), then zero. */
-  drain(): Record<'MailNotSent' | 'MailFailed' | 'MailUnconfirmed', number> {
+  /**
+   * The counts since the last drain (MailNotSent = failed + unconfirmed), then zero. Only counts
+   * above zero: a custom metric is billed for the hours it receives data, and its alarm treats no
+   * data as no failure.
+   */
+  drain(): Partial<Record<'MailNotSent' | 'MailFailed' | 'MailUnconfirmed', number>> {
     const counts = { MailNotSent: this.failed + this.unconfirmed, MailFailed: this.failed, MailUnconfirmed: this.unconfirmed };
     this.failed = 0;
     this.unconfirmed = 0;
-    return counts;
+    return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   }
 }

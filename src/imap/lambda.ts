@@ -55,7 +55,7 @@ export async function handler(_event: unknown, context: Context) {
     // A failed poll (login, connection) is the Lambda's Errors metric, which the outage alarm watches.
     throw err;
   } finally {
-    for (const [name, n] of Object.entries(undelivered.drain())) metrics.addMetric(name, MetricUnit.Count, n);
+    for (const [name, n] of Object.entries(undelivered.drain())) metrics.addMetric(name, MetricUnit.Count, n!);
     metrics.publishStoredMetrics();
   }
 }

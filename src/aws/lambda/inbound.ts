@@ -47,7 +47,7 @@ export async function handler(event: unknown, context: Context) {
     return handled.kind === 'sqs' ? { batchItemFailures: handled.batchItemFailures } : undefined;
   } finally {
     // Mail that did not go out counts even when the invocation fails afterwards (MailNotSent alarm).
-    for (const [name, n] of Object.entries(undelivered.drain())) metrics.addMetric(name, MetricUnit.Count, n);
+    for (const [name, n] of Object.entries(undelivered.drain())) metrics.addMetric(name, MetricUnit.Count, n!);
     metrics.publishStoredMetrics();
   }
 }

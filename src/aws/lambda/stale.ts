@@ -33,7 +33,7 @@ export async function handler(event: unknown, context: Context) {
     return await run(event);
   } finally {
     // The digest, reminders and the sweep's retries send mail too: what did not go out counts here.
-    for (const [name, n] of Object.entries(undelivered.drain())) metrics.addMetric(name, MetricUnit.Count, n);
+    for (const [name, n] of Object.entries(undelivered.drain())) metrics.addMetric(name, MetricUnit.Count, n!);
     metrics.publishStoredMetrics();
   }
 }
