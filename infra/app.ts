@@ -1,11 +1,13 @@
 /**
- * The CDK app: `npx cdk deploy -c domain=… -c supportAddress=… -c staffList=…` (see infra/README.md).
- * Synthesizes offline: the stack needs no account lookup (region from context, account only if given).
+ * The CDK app: `npx cdk deploy -c domain=… -c supportAddress=… -c staffList=… -c staff=…` (see
+ * infra/README.md). Synthesizes offline: the stack needs no account lookup (region from context,
+ * account only if given).
  */
 import { pathToFileURL } from 'node:url';
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { readSettings } from './context.js';
+import { isPlaceholderDomain, readSettings } from './context.js';
+import { ControlTowerChecks } from './control-tower-checks.js';
 import { FEATURE_FLAGS } from './flags.js';
 import { TicketingStack } from './ticketing-stack.js';
 
@@ -19,15 +21,17 @@ export function buildApp(app = new App({ context: FEATURE_FLAGS })) {
     env: { region: settings.region, ...(settings.account ? { account: settings.account } : {}) },
     description: `Email-in ticketing (${settings.stage}): SES inbound for ${settings.domain}`,
   });
-  if (settings.domain.endsWith('.example')) {
+  if (isPlaceholderDomain(settings.domain)) {
     Annotations.of(stack).addWarningV2(
       'ticketing:placeholder-domain',
-      `"${settings.domain}" is the placeholder from cdk.json: deploy with -c domain=… -c supportAddress=… -c staffList=… (or edit cdk.json).`,
+      `"${settings.domain}" is a placeholder (cdk.json): deploy with -c domain=… -c supportAddress=… -c staffList=… -c staff=… (see infra/README.md).`,
     );
   }
-  // cdk-nag 3 is a policy-validation plugin (it replaced the v2 Aspect): any unacknowledged
-  // AwsSolutions finding fails `cdk synth` / `cdk deploy` with a report.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  // Policy-validation plugins: any unacknowledged finding fails `cdk synth` / `cdk deploy` with a
+  // report. cdk-nag 3 (AwsSolutions) replaced the v2 Aspect; cfn-guard runs the AWS Control Tower
+  // proactive controls over the synthesized templates (infra/control-tower-checks.ts says why it
+  // is wrapped). Acknowledgements (with reasons) are in TicketingStack.suppressFindings().
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new ControlTowerChecks());
   return { app, stack };
 }
 

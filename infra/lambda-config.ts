@@ -29,13 +29,14 @@ export interface ResourceNames {
 
 /** The config input object for one deployment; `extra` is the optional `ticketingConfig` context. */
 export function lambdaConfigInput(settings: TicketingSettings, names: ResourceNames, extra: Record<string, unknown> = {}) {
-  const { supportAddresses: _s, staffList: _l, aws: _a, events: _e, ...rest } = extra;
-  for (const [key, value] of Object.entries({ supportAddresses: _s, staffList: _l, aws: _a, events: _e })) {
+  const { supportAddresses: _s, staffList: _l, staff: _t, aws: _a, events: _e, ...rest } = extra;
+  for (const [key, value] of Object.entries({ supportAddresses: _s, staffList: _l, staff: _t, aws: _a, events: _e })) {
     if (value !== undefined) throw new Error(`context "ticketingConfig" must not set "${key}": the stack sets it from its own resources and context`);
   }
   return {
     ...rest,
     supportAddresses: [settings.supportAddress],
+    staff: { addresses: settings.staff.addresses, domains: settings.staff.domains },
     staffList: settings.staffList,
     events: { snsTopicArn: names.snsTopicArn },
     aws: { region: settings.region, tableName: names.tableName, bucket: names.bucket, inboundPrefix: 'inbound/' },

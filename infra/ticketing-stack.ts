@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, type CfnElement, Duration, RemovalPolicy, Stack, Tags, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, type CfnElement, type CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Tags, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -21,15 +21,18 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import type { Construct, IConstruct } from 'constructs';
-import { METRICS_NAMESPACE } from '../src/aws/lambda-metrics.js';
+import { METRIC_SERVICES, METRICS_NAMESPACE, STAGE_VARIABLE } from '../src/aws/lambda-metrics.js';
 import { TABLE_KEYS } from '../src/aws/table.js';
-import type { TicketingSettings } from './context.js';
+import { skippedScheduleDays, type TicketingSettings } from './context.js';
 import { lambdaConfigInput, validateLambdaConfig } from './lambda-config.js';
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const INBOUND_PREFIX = 'inbound/';
+/** Raw mail of the IMAP poller (src/imap/poller.ts: imap/<account>/<uidvalidity>/<uid>.eml). */
+export const IMAP_PREFIX = 'imap/';
+/** The cfn-guard plugin's name: acknowledgements of its findings are `cdk-validator-cfnguard::<rule>`. */
+export const GUARD_PLUGIN = 'cdk-validator-cfnguard';
 
 
 /**
@@ -57,9 +60,12 @@ export class TicketingStack extends Stack {
   readonly staleFunction: NodejsFunction;
   /** Only when the config has an `imap` block: a support mailbox that is not on SES. */
   readonly imapFunction: NodejsFunction | null;
+  /** The custom-resource Lambda that checks and switches the account's active receipt rule set. */
+  readonly ruleSetFunction: NodejsFunction;
   readonly failedInvocations: sqs.Queue;
   readonly alarmTopic: sns.Topic;
   readonly eventsTopic: sns.Topic;
+  readonly ruleSetName: string;
 
   constructor(scope: Construct, id: string, props: TicketingStackProps) {
     super(scope, id, props);
@@ -69,6 +75,40 @@ export class TicketingStack extends Stack {
     validateLambdaConfig(settings, props.ticketingConfig);
     Tags.of(this).add('app', 'ticketing');
     Tags.of(this).add('stage', settings.stage);
+    // Names that must be unique per account and region carry the stack name, and so the stage.
+    this.ruleSetName = `${this.stackName}-inbound`;
+    const ruleName = `${this.stackName}-support`;
+
+    // ------------------------------------------------------ receipt rule sets
+    // One active receipt rule set per account and region: before anything that outlives a failed
+    // deploy is created, the guard refuses when another stage's (or application's) set is active.
+    this.ruleSetFunction = this.bundledFunction('RuleSetActivation', {
+      entry: 'infra/rule-set-activation.ts',
+      description: `Activates ${this.ruleSetName} and deactivates it on delete, only while it is the active set (CloudFormation custom resource)`,
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      environment: {},
+      logRetention: stage.logRetention,
+      // A refused deploy must leave nothing behind, its log group included.
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.ruleSetFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SwitchActiveReceiptRuleSet',
+        // Neither action supports resource-level permissions: "*" is the only valid resource.
+        actions: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'],
+        resources: ['*'],
+      }),
+    );
+    const ruleSetResource = (resourceId: string, mode: 'guard' | 'activate', extra: Record<string, unknown> = {}) =>
+      new CustomResource(this, resourceId, {
+        serviceToken: this.ruleSetFunction.functionArn,
+        resourceType: mode === 'guard' ? 'Custom::ReceiptRuleSetGuard' : 'Custom::ActiveReceiptRuleSet',
+        properties: { Mode: mode, RuleSetName: this.ruleSetName, ReplaceActive: settings.replaceActiveRuleSet ?? '', ...extra },
+        // A function that never answers fails the deploy after 5 minutes, not CloudFormation's hour.
+        serviceTimeout: Duration.minutes(5),
+      });
+    const ruleSetGuard = ruleSetResource('ReceiptRuleSetGuard', 'guard');
 
     // ---------------------------------------------------------------- storage
     const accessLogs = new s3.Bucket(this, 'AccessLogs', {
@@ -85,6 +125,15 @@ export class TicketingStack extends Stack {
       reason: 'This is the server access log bucket of the mail bucket; logging it into itself would loop.',
     });
 
+    // Raw mail (inbound/ from SES, imap/ from the poller) expires with the stage's retention: it is
+    // read on arrival, for a replay or an audit. attachments/ and text/ (long bodies kept whole) are
+    // part of the tickets, which live in the table without expiry: they are kept as long.
+    const rawMail = (prefix: string): s3.LifecycleRule => ({
+      id: `raw-mail-${prefix.replace(/\/$/, '')}`,
+      prefix,
+      transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
+      expiration: Duration.days(stage.retentionDays),
+    });
     this.bucket = new s3.Bucket(this, 'MailBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -92,15 +141,7 @@ export class TicketingStack extends Stack {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'mail-bucket/',
-      lifecycleRules: [
-        {
-          // Raw mail is read once on arrival and again only for a replay or an audit.
-          id: 'raw-mail',
-          transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) }],
-          expiration: Duration.days(stage.retentionDays),
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-        },
-      ],
+      lifecycleRules: [rawMail(INBOUND_PREFIX), rawMail(IMAP_PREFIX), { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy: stage.removalPolicy,
       autoDeleteObjects: settings.stage === 'dev',
     });
@@ -111,6 +152,9 @@ export class TicketingStack extends Stack {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: TABLE_KEYS.ttl,
+      // The AWS managed key (aws/dynamodb): KMS encryption at rest with no key to pay for or to
+      // lock ourselves out of; access stays governed by IAM (Control Tower CT.DYNAMODB.PR.2).
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: settings.stage === 'prod',
       removalPolicy: stage.removalPolicy,
     });
@@ -130,17 +174,34 @@ export class TicketingStack extends Stack {
       removalPolicy: stage.removalPolicy,
       ...(settings.stage === 'dev' ? { pendingWindow: Duration.days(7) } : {}),
     });
-    // CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key; they can under ours.
+    for (const retained of [accessLogs, this.bucket, this.table, topicKey]) retained.node.addDependency(ruleSetGuard);
+    // Only our alarms, only in this account: CloudWatch → SNS as the SNS and KMS guides document
+    // it (https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html, "Allow
+    // CloudWatch alarms …", and https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html,
+    // "compatibility with AWS services": an encrypted topic needs the key grant as well).
+    const ourAlarms = `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:${this.stackName}-*`;
+    const fromOurAlarms = { StringEquals: { 'aws:SourceAccount': this.account }, ArnLike: { 'aws:SourceArn': ourAlarms } };
+    const cloudwatch_ = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'AllowCloudWatchAlarmsToPublish', principals: [cloudwatch_], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions: fromOurAlarms }),
+    );
+    // Grants only for AWS services acting for AWS resources (Control Tower CT.KMS.PR.3); SNS needs none.
     topicKey.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        sid: 'DenyGrantsExceptForAwsServices',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:CreateGrant'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
       }),
     );
-    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Ticketing alarms', masterKey: topicKey, enforceSSL: true });
+    // enforceSSL writes a topic policy, which replaces SNS's default one: without this Allow it
+    // holds only the TLS Deny, and no alarm could ever be delivered.
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `Ticketing alarms (${settings.stage})`, masterKey: topicKey, enforceSSL: true });
+    this.alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'AllowCloudWatchAlarmsToPublish', principals: [cloudwatch_], actions: ['sns:Publish'], resources: [this.alarmTopic.topicArn], conditions: fromOurAlarms }),
+    );
     if (settings.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
     this.eventsTopic = new sns.Topic(this, 'TicketEvents', { displayName: 'Ticket events', masterKey: topicKey, enforceSSL: true });
 
@@ -157,6 +218,8 @@ export class TicketingStack extends Stack {
 
     // ---------------------------------------------------------------- compute
     const identity = new ses.EmailIdentity(this, 'DomainIdentity', { identity: ses.Identity.domain(settings.domain) });
+    // A second stage on the same domain would fail here with "already exists"; the guard says why first.
+    identity.node.addDependency(ruleSetGuard);
     const configJson = this.toJsonString(
       lambdaConfigInput(
         settings,
@@ -178,6 +241,7 @@ export class TicketingStack extends Stack {
       // per-sender rate limits; SES's async invokes queue up inside Lambda instead of failing.
       ...(settings.inboundConcurrency > 0 ? { reservedConcurrentExecutions: settings.inboundConcurrency } : {}),
       configJson,
+      stage: settings.stage,
       logRetention: stage.logRetention,
       removalPolicy: stage.removalPolicy,
     });
@@ -188,6 +252,7 @@ export class TicketingStack extends Stack {
       memorySize: 512,
       timeout: Duration.minutes(5),
       configJson,
+      stage: settings.stage,
       logRetention: stage.logRetention,
       removalPolicy: stage.removalPolicy,
     });
@@ -198,24 +263,51 @@ export class TicketingStack extends Stack {
           entry: 'src/imap/lambda.ts',
           description: 'Polls the support mailbox over IMAP into the pipeline (every minute)',
           // One batch (config imap.batchSize, default 50) of parses like the inbound function's;
-          // one poller at a time per mailbox (the store's lock enforces it too).
+          // one poller at a time per mailbox (the store's lock enforces it too). 0 turns the
+          // reservation off: a new account's concurrency quota of 10 cannot spare it.
           memorySize: 1024,
           timeout: Duration.minutes(5),
-          reservedConcurrentExecutions: 1,
+          ...(settings.imapConcurrency > 0 ? { reservedConcurrentExecutions: settings.imapConcurrency } : {}),
           configJson,
+          stage: settings.stage,
           logRetention: stage.logRetention,
           removalPolicy: stage.removalPolicy,
         })
       : null;
+    if (settings.imapSecretKmsKeyArn && !imap?.passwordSecretArn) {
+      throw new Error('context "imapSecretKmsKeyArn" is set, but ticketingConfig has no imap.passwordSecretArn: there is no secret for the key to decrypt');
+    }
+    const imapSecretArns = this.imapFunction && imap?.passwordSecretArn ? secretGrantArns(imap.passwordSecretArn) : [];
     if (this.imapFunction && imap?.passwordSecretArn) {
-      this.imapFunction.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadImapPassword', actions: ['secretsmanager:GetSecretValue'], resources: [imap.passwordSecretArn] }));
+      this.imapFunction.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadImapPassword', actions: ['secretsmanager:GetSecretValue'], resources: imapSecretArns }));
+      if (settings.imapSecretKmsKeyArn) {
+        // A customer-managed key on the secret: Secrets Manager decrypts with the caller's rights.
+        const secretRegion = imap.passwordSecretArn.split(':')[3];
+        this.imapFunction.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: 'DecryptImapPassword',
+            actions: ['kms:Decrypt'],
+            resources: [settings.imapSecretKmsKeyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${secretRegion}.amazonaws.com` } },
+          }),
+        );
+      }
     }
 
     for (const fn of this.ticketingFunctions()) {
-      fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.failedInvocations) });
+      fn.configureAsyncInvoke(
+        fn === this.imapFunction
+          ? // The next poll is a minute away and the mailbox keeps the mail: a throttled or failed
+            // poll is dropped (no retry, gone after a minute) rather than queued behind the lock for
+            // hours. A failing mailbox pages once through ImapPollFailingAlarm, not per minute.
+            { retryAttempts: 0, maxEventAge: Duration.minutes(1) }
+          : { retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.failedInvocations) },
+      );
       this.table.grantReadWriteData(fn);
       // Only our own address, only through our verified domain. Each mail's envelope sender (the
       // SES Source, where bounces go) is a plus-address of it with a random token, support+b-…@.
+      // In the SES sandbox, SES also authorizes each recipient's identity, which this statement
+      // does not name: sends fail with AccessDenied until production access (MailNotSent alarm).
       const [local, domain] = [settings.supportAddress.slice(0, settings.supportAddress.lastIndexOf('@')), settings.supportAddress.slice(settings.supportAddress.lastIndexOf('@') + 1)];
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -244,9 +336,7 @@ export class TicketingStack extends Stack {
     }
 
     // ---------------------------------------------------------------- inbound
-    const ruleSetName = `${this.stackName}-inbound`;
-    const ruleName = `${this.stackName}-support`;
-    const ruleArn = `arn:${this.partition}:ses:${this.region}:${this.account}:receipt-rule-set/${ruleSetName}:receipt-rule/${ruleName}`;
+    const ruleArn = `arn:${this.partition}:ses:${this.region}:${this.account}:receipt-rule-set/${this.ruleSetName}:receipt-rule/${ruleName}`;
 
     // Only this rule may write raw mail, only under inbound/, only in this account.
     this.bucket.addToResourcePolicy(
@@ -265,15 +355,21 @@ export class TicketingStack extends Stack {
       sourceArn: ruleArn,
     });
 
-    const ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: ruleSetName });
+    const ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: this.ruleSetName });
     const rule = new ses.ReceiptRule(this, 'SupportRule', {
       ruleSet,
       receiptRuleName: ruleName,
-      // The domain, not the address: SES matches a recipient by exact address or by domain, so
-      // "support@domain" would not match the plus-addressed replies (support+tkt-42@domain) that
-      // carry the ticket tag. The inbound handler leaves mail for the domain's other addresses
-      // alone (src/pipeline/inbound.ts); the domain should still be dedicated to support mail.
-      recipients: [settings.domain],
+      // The support address, not the domain. The SES Developer Guide, "Creating receipt rules"
+      // (https://docs.aws.amazon.com/ses/latest/DeveloperGuide/receiving-email-receipt-rules.html),
+      // on a recipient condition naming an address: "This will match any form of the address
+      // with a label. Addresses that contain labels are of the form user+label@example.com".
+      // So support@ also receives every plus form we hand out: ticket replies to
+      // support+tkt-42@ and the bounces that come back to each mail's envelope sender
+      // support+b-<20 hex>@. Mail for any other address of the domain matches no rule and is
+      // rejected during the SMTP conversation (not stored, not billed: "Amazon SES will only
+      // accept incoming messages for which at least one receipt rule matches the recipient",
+      // https://aws.amazon.com/ses/faqs/).
+      recipients: [settings.supportAddress],
       scanEnabled: true,
       tlsPolicy: ses.TlsPolicy.REQUIRE,
       enabled: true,
@@ -285,23 +381,10 @@ export class TicketingStack extends Stack {
     // SES checks both permissions when the rule is created.
     rule.node.addDependency(this.bucket.policy!, this.inboundFunction.node.findChild('AllowSesInvoke'));
 
-    // An account has one active receipt rule set per region; this makes ours the active one,
-    // and on delete deactivates (no rule set active) rather than leaving a dangling reference.
-    const activate: cr.AwsSdkCall = {
-      service: 'SES',
-      action: 'setActiveReceiptRuleSet',
-      parameters: { RuleSetName: ruleSetName },
-      physicalResourceId: cr.PhysicalResourceId.of(`${ruleSetName}-active`),
-    };
-    const activeRuleSet = new cr.AwsCustomResource(this, 'ActivateRuleSet', {
-      onCreate: activate,
-      onUpdate: activate,
-      onDelete: { service: 'SES', action: 'setActiveReceiptRuleSet', parameters: {} },
-      // SetActiveReceiptRuleSet has no resource-level permissions: '*' is the only valid resource.
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['ses:SetActiveReceiptRuleSet'], resources: ['*'] })]),
-      installLatestAwsSdk: false,
-      timeout: Duration.minutes(2),
-    });
+    // Makes our set the active one (again on every update that touches the rule, so a deploy
+    // re-applies it), refusing to replace another stage's set; on delete, deactivates it only while
+    // it is still the active one. See infra/rule-set-activation.ts.
+    const activeRuleSet = ruleSetResource('ActivateRuleSet', 'activate', { RuleName: ruleName, Recipients: [settings.supportAddress] });
     activeRuleSet.node.addDependency(rule);
 
     // --------------------------------------------------------------- schedule
@@ -313,6 +396,9 @@ export class TicketingStack extends Stack {
         target: new schedulerTargets.LambdaInvoke(this.imapFunction, { retryAttempts: 0, deadLetterQueue: this.failedInvocations }),
       });
     }
+    // EventBridge Scheduler runs this at the local wall-clock hour. On the day daylight saving time
+    // starts, an hour inside the skipped interval (02:00 in Europe/Amsterdam) does not exist, so a
+    // schedule at that hour is skipped once a year: choose an hour outside it (the app warns).
     new scheduler.Schedule(this, 'StaleJobSchedule', {
       description: `Stale tickets and IT digest, daily at ${settings.scheduleHour}:00 ${settings.timeZone}`,
       schedule: scheduler.ScheduleExpression.cron({ minute: '0', hour: String(settings.scheduleHour), timeZone: TimeZone.of(settings.timeZone) }),
@@ -323,6 +409,13 @@ export class TicketingStack extends Stack {
         deadLetterQueue: this.failedInvocations,
       }),
     });
+    const skipped = skippedScheduleDays(settings.timeZone, settings.scheduleHour, new Date().getUTCFullYear());
+    if (skipped.length) {
+      Annotations.of(this).addWarningV2(
+        'ticketing:schedule-hour-in-dst-gap',
+        `scheduleHour ${settings.scheduleHour}:00 does not exist in ${settings.timeZone} on ${skipped.join(', ')} (daylight saving time starts): the stale job and digest skip that day. Choose another -c scheduleHour.`,
+      );
+    }
 
     new scheduler.Schedule(this, 'SweepSchedule', {
       description: 'Finishes effect plans that deliveries left unfinished (mail to retry, runs that stopped), every 10 minutes',
@@ -336,11 +429,13 @@ export class TicketingStack extends Stack {
     });
 
     // ---------------------------------------------------------- observability
-    const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
-      const a = new cloudwatch.Alarm(this, id, {
+    const alarm = (id: string, metric: cloudwatch.IMetric, description: string, periods: { evaluationPeriods: number; datapointsToAlarm: number } = { evaluationPeriods: 1, datapointsToAlarm: 1 }) => {
+      const a = new cloudwatch.Alarm(this, `${id}Alarm`, {
+        // The stack name prefixes every alarm name: the alarm topic lets exactly these publish.
+        alarmName: `${this.stackName}-${id}`,
         metric,
         threshold: 1,
-        evaluationPeriods: 1,
+        ...periods,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
@@ -348,29 +443,57 @@ export class TicketingStack extends Stack {
       a.addAlarmAction(new cwActions.SnsAction(this.alarmTopic));
       return a;
     };
-    // Both stages: mail that exhausted its retries, and mail kept unprocessed, need a human.
+    /** A Ticketing metric summed over the Lambdas that publish it, for this stage only. */
+    const ticketingMetric = (metricName: string, services: string[], period: Duration): cloudwatch.IMetric => {
+      const metrics = services.map(
+        (service) => new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service, stage: settings.stage }, statistic: 'Sum', period }),
+      );
+      if (metrics.length === 1) return metrics[0]!;
+      return new cloudwatch.MathExpression({
+        expression: metrics.map((_, i) => `FILL(m${i}, 0)`).join(' + '),
+        usingMetrics: Object.fromEntries(metrics.map((m, i) => [`m${i}`, m])),
+        label: metricName,
+        period,
+      });
+    };
+    const withImap = (services: string[]) => [...services, ...(this.imapFunction ? [METRIC_SERVICES.imap] : [])];
+
+    // Both stages. An alarm notifies on entering ALARM only, so a backlog metric (messages
+    // visible) would stay in ALARM after the first failure and never tell of a second. This one
+    // counts messages *arriving* in the queue per 5 minutes: a quiet period (missing data, not
+    // breaching) returns it to OK, and the next failure notifies again.
     alarm(
-      'FailedInvocationsAlarm',
-      this.failedInvocations.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      'An invocation failed all retries (inbound mail or stale job): see the FailedInvocations queue, then replay.',
+      'FailedInvocations',
+      this.failedInvocations.metricNumberOfMessagesSent({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'An invocation failed all retries (inbound mail, the stale job or a schedule): see the FailedInvocations queue, then replay.',
     );
     alarm(
-      'QuarantinedAlarm',
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'Quarantined',
-        // Powertools adds the service name as the `service` dimension.
-        dimensionsMap: { service: 'ticketing-inbound' },
-        statistic: 'Sum',
-        period: Duration.minutes(15),
-      }),
+      'Quarantined',
+      ticketingMetric('Quarantined', withImap([METRIC_SERVICES.inbound]), Duration.minutes(15)),
       'Inbound mail was quarantined (kept unprocessed with a reason): `ticketing quarantine` lists it.',
     );
+    alarm(
+      'MailNotSent',
+      ticketingMetric('MailNotSent', withImap([METRIC_SERVICES.inbound, METRIC_SERVICES.stale]), Duration.minutes(15)),
+      'Mail we sent was refused (failed) or may not have gone out (unconfirmed): `ticketing tickets` and the digest list it. ' +
+        'In the SES sandbox every mail to an unverified address is refused: request production access.',
+    );
+    if (this.imapFunction) {
+      // Once per outage: 5 failed or dropped polls within 10 minutes, not one page per minute.
+      const errors = this.imapFunction.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' });
+      const dropped = this.imapFunction.metric('AsyncEventsDropped', { period: Duration.minutes(1), statistic: 'Sum' });
+      alarm(
+        'ImapPollFailing',
+        new cloudwatch.MathExpression({ expression: 'FILL(errors, 0) + FILL(dropped, 0)', usingMetrics: { errors, dropped }, label: 'failed or dropped polls', period: Duration.minutes(1) }),
+        'The IMAP poller has been failing (or its polls dropped) for 5 of the last 10 minutes: check the mailbox login and host; mail waits in the mailbox.',
+        { evaluationPeriods: 10, datapointsToAlarm: 5 },
+      );
+    }
     // Prod only: every function error pages. In dev they are routine while iterating, and
     // whatever fails for good still reaches the FailedInvocations alarm above.
     if (stage.functionErrorAlarms) {
-      alarm('InboundErrorsAlarm', this.inboundFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'The inbound Lambda failed (it will be retried).');
-      alarm('StaleErrorsAlarm', this.staleFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'The stale-ticket job failed.');
+      alarm('InboundErrors', this.inboundFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'The inbound Lambda failed (it will be retried).');
+      alarm('StaleErrors', this.staleFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'The stale-ticket job failed.');
     }
 
     // ---------------------------------------------------------------- outputs
@@ -383,8 +506,10 @@ export class TicketingStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'TicketEventsTopicArn', { value: this.eventsTopic.topicArn });
     new CfnOutput(this, 'FailedInvocationsQueueUrl', { value: this.failedInvocations.queueUrl });
+    new CfnOutput(this, 'ReceiptRuleSetName', { value: this.ruleSetName, description: 'The active receipt rule set of this stage' });
 
-    this.suppressFindings();
+    this.giveProviderLogsRetention(stage.logRetention);
+    this.suppressFindings(settings.stage, imapSecretArns);
   }
 
   private ticketingFunction(
@@ -396,11 +521,33 @@ export class TicketingStack extends Stack {
       timeout: Duration;
       reservedConcurrentExecutions?: number;
       configJson: string;
+      stage: TicketingSettings['stage'];
       logRetention: logs.RetentionDays;
       removalPolicy: RemovalPolicy;
     },
   ): NodejsFunction {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: o.logRetention, removalPolicy: o.removalPolicy });
+    return this.bundledFunction(id, {
+      ...o,
+      // TICKETING_STAGE: the `stage` dimension of the Lambdas' metrics (src/aws/lambda-metrics.ts).
+      environment: { TICKETING_CONFIG: o.configJson, [STAGE_VARIABLE]: o.stage },
+      logRemovalPolicy: o.removalPolicy,
+    });
+  }
+
+  private bundledFunction(
+    id: string,
+    o: {
+      entry: string;
+      description: string;
+      memorySize: number;
+      timeout: Duration;
+      reservedConcurrentExecutions?: number;
+      environment: Record<string, string>;
+      logRetention: logs.RetentionDays;
+      logRemovalPolicy: RemovalPolicy;
+    },
+  ): NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: o.logRetention, removalPolicy: o.logRemovalPolicy });
     const bundling: BundlingOptions = {
       forceDockerBundling: false, // local esbuild; no Docker here or in CI
       format: OutputFormat.ESM,
@@ -427,24 +574,38 @@ export class TicketingStack extends Stack {
       timeout: o.timeout,
       ...(o.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: o.reservedConcurrentExecutions } : {}),
       logGroup,
-      environment: {
-        TICKETING_CONFIG: o.configJson,
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      environment: { ...o.environment, NODE_OPTIONS: '--enable-source-maps' },
       bundling,
     });
   }
 
   /**
-   * cdk-nag 3 acknowledgements (CDK's Validations API; cdk-nag 3 has no NagSuppressions). Each
-   * names the exact finding, `Rule[finding]`, so a new wildcard is a new, failing finding.
-   * Every one carries its reason; the nag test and `cdk synth` fail on anything unacknowledged.
+   * The S3 auto-delete provider (dev buckets) is a CDK singleton Lambda whose log group Lambda
+   * would create on first use, with no retention. Point it at one of ours that expires. (The
+   * rule-set function has its own from bundledFunction.)
    */
-  private suppressFindings() {
+  private giveProviderLogsRetention(retention: logs.RetentionDays) {
+    const provider = this.node.tryFindChild(AUTO_DELETE_PROVIDER_ID);
+    if (!provider) return;
+    const logGroup = new logs.LogGroup(this, 'AutoDeleteObjectsLogs', { retention, removalPolicy: RemovalPolicy.DESTROY });
+    (provider.node.findChild('Handler') as CfnResource).addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
+  }
+
+  /**
+   * cdk-nag 3 and cfn-guard acknowledgements (CDK's Validations API; cdk-nag 3 has no
+   * NagSuppressions). Each names the exact finding, `Rule[finding]` for cdk-nag and
+   * `cdk-validator-cfnguard::<rule>` for the Control Tower rules, on the narrowest construct, so
+   * a new finding elsewhere is a new, failing one. Every one carries its reason; the tests and
+   * `cdk synth` fail on anything unacknowledged.
+   */
+  private suppressFindings(stageName: TicketingSettings['stage'], imapSecretArns: string[]) {
     const lid = (c: IConstruct) => this.getLogicalId(c.node.defaultChild as CfnElement);
+    const guard = (scope: IConstruct, rule: string, reason: string) => Validations.of(scope).acknowledge({ id: `${GUARD_PLUGIN}::${rule}`, reason });
     const basicExecution = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
     const basicExecutionReason =
       'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs streams; it is the AWS-maintained minimum for that.';
+    const runtimeReason =
+      'Pinned to nodejs22.x on purpose (the code is built and tested for Node 20/22, engines >=20); moving to nodejs24.x is a tested change, not an automatic one.';
     for (const fn of this.ticketingFunctions()) {
       Validations.of(fn).acknowledge(
         { id: basicExecution, reason: basicExecutionReason },
@@ -452,11 +613,7 @@ export class TicketingStack extends Stack {
           id: `AwsSolutions-IAM5[Resource::<${lid(this.table)}.Arn>/index/*]`,
           reason: 'grantReadWriteData covers the table\'s two GSIs (byRequester, openByActivity) as <table>/index/*; actions are the explicit DynamoDB item actions, no wildcard action.',
         },
-        {
-          id: 'AwsSolutions-L1',
-          reason:
-            'Pinned to nodejs22.x on purpose (the code is built and tested for Node 20/22, engines >=20); moving to nodejs24.x is a tested change, not an automatic one.',
-        },
+        { id: 'AwsSolutions-L1', reason: runtimeReason },
       );
     }
     for (const fn of [this.inboundFunction, ...(this.imapFunction ? [this.imapFunction] : [])]) Validations.of(fn).acknowledge(
@@ -469,19 +626,24 @@ export class TicketingStack extends Stack {
         reason: 'Publishing to the KMS-encrypted ticket-events topic needs a data key; grantPublish scopes it to the one topic key.',
       },
     );
+    for (const arn of imapSecretArns.filter((a) => a.endsWith('-??????'))) {
+      Validations.of(this.imapFunction!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${arn}]`,
+        reason: 'The IMAP secret was given as a partial ARN (no 6-character suffix): IAM matches the secret only as <name>-??????, that is with exactly one random suffix.',
+      });
+    }
     Validations.of(this.staleFunction).acknowledge({
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
       reason: 'The sweep publishes ticket events a delivery planned to the KMS-encrypted topic; grantPublish scopes the data key to the one topic key.',
     });
-    // The AwsCustomResource singleton provider that activates the receipt rule set.
-    const provider = this.node.tryFindChild(cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '').replace(/^/, 'AWS'));
-    if (provider) {
-      Validations.of(provider).acknowledge({ id: basicExecution, reason: `${basicExecutionReason} (CDK AwsCustomResource provider)` });
-    }
-    Validations.of(this.node.findChild('ActivateRuleSet')).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ses:SetActiveReceiptRuleSet supports no resource-level permissions; "*" is the only valid resource, and it is the only action granted.',
-    });
+    Validations.of(this.ruleSetFunction).acknowledge(
+      { id: basicExecution, reason: `${basicExecutionReason} (the receipt rule set custom resource)` },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ses:DescribeActiveReceiptRuleSet and ses:SetActiveReceiptRuleSet support no resource-level permissions; "*" is the only valid resource, and they are the only actions granted.',
+      },
+      { id: 'AwsSolutions-L1', reason: runtimeReason },
+    );
     for (const schedulerRole of this.node.children.filter((c) => c.node.id.startsWith('SchedulerRoleForTarget'))) {
       for (const fn of [this.staleFunction, ...(this.imapFunction ? [this.imapFunction] : [])]) {
         Validations.of(schedulerRole).acknowledge({
@@ -490,11 +652,77 @@ export class TicketingStack extends Stack {
         });
       }
     }
+
+    // ---- cfn-guard, AWS Control Tower proactive controls
+    const autoDeleteProvider = this.node.tryFindChild(AUTO_DELETE_PROVIDER_ID);
+    const allFunctions = [...this.ticketingFunctions(), this.ruleSetFunction, ...(autoDeleteProvider ? [autoDeleteProvider] : [])];
+    for (const fn of allFunctions) {
+      guard(
+        fn,
+        'lambda_inside_vpc_check',
+        'CT.LAMBDA.PR.3: the functions call only public AWS APIs (S3, DynamoDB, SES, SNS, Secrets Manager) and, for IMAP, a public mail host; a VPC would need NAT gateways (~$32/month each) or five interface endpoints for no reachable private resource.',
+      );
+    }
+    for (const logGroup of this.node.findAll().filter((c): c is logs.LogGroup => c instanceof logs.LogGroup)) {
+      guard(
+        logGroup,
+        'cloudwatch_log_group_encrypted_check',
+        'CT.CLOUDWATCH.PR.3: CloudWatch Logs encrypts every log group at rest by default; our logs carry outcomes, ticket ids and masked addresses (src/aws/redact.ts), never bodies, so a customer-managed key ($1/month, a key policy for logs.<region>) adds cost, not protection.',
+      );
+      if (stageName === 'dev') {
+        guard(logGroup, 'cloudwatch_log_group_retention_period_check', 'CT.CLOUDWATCH.PR.2: dev keeps logs one month on purpose (debugging aid for a stage that holds test mail); prod keeps them one year.');
+      }
+    }
+    for (const bucket of [this.bucket, this.node.findChild('AccessLogs') as s3.Bucket]) {
+      guard(
+        bucket,
+        's3_bucket_default_encryption_kms_check',
+        'CT.S3.PR.10: SSE-S3 encrypts at rest; access is decided by IAM and the TLS-only bucket policy, not by a key. S3 server access logs can only be delivered to an SSE-S3 bucket, and the SES receipt rule would need a key grant to write raw mail.',
+      );
+      guard(
+        bucket,
+        's3_bucket_versioning_enabled_check',
+        'CT.S3.PR.11: objects are written once under unique keys (SES message id, content hash) and never overwritten or deleted by the pipeline; only the lifecycle expires them, and versioning would keep every expired raw mail as a noncurrent version.',
+      );
+      guard(
+        bucket,
+        's3_event_notifications_enabled_check',
+        'CT.S3.PR.4: the SES receipt rule invokes the inbound Lambda itself after storing the mail; an S3 event would deliver every mail twice.',
+      );
+      guard(
+        bucket,
+        's3_bucket_object_lock_enabled_check',
+        'CT.S3.PR.9: the stage retention must be able to expire raw mail and access logs (and a person must be able to erase a requester\'s mail); Object Lock would forbid both.',
+      );
+    }
+    guard(this.node.findChild('AccessLogs'), 's3_bucket_logging_enabled_check', 'CT.S3.PR.2: this is the access-log bucket itself; logging it into itself would loop.');
+    guard(this.failedInvocations, 'sqs_dlq_check', 'CT.SQS.PR.1: this queue is the dead-letter destination of the functions and schedules; a dead-letter queue for it would only move the same messages one hop further.');
+    guard(
+      this.inboundFunction.node.findChild('AllowSesInvoke'),
+      'lambda_function_public_access_prohibited_check',
+      'CT.LAMBDA.PR.2: the permission names SourceAccount (this account) and SourceArn (our receipt rule); the rule cannot evaluate them because both are CloudFormation intrinsics (Ref AWS::AccountId, Fn::Join), as the plugin documents.',
+    );
   }
 
   private ticketingFunctions(): NodejsFunction[] {
     return [this.inboundFunction, this.staleFunction, ...(this.imapFunction ? [this.imapFunction] : [])];
   }
+}
+
+/** The construct id of CDK's S3 auto-delete-objects provider singleton (dev buckets). */
+const AUTO_DELETE_PROVIDER_ID = 'Custom::S3AutoDeleteObjectsCustomResourceProvider';
+
+/**
+ * What to grant for a Secrets Manager secret ARN. A complete ARN ends in the 6-character random
+ * suffix Secrets Manager adds to the name (`…:secret:imap-support-AbCdEf`); a partial ARN
+ * (`…:secret:imap-support`) matches no IAM resource exactly, so it is granted as `name-??????`
+ * (https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_iam-policies.html).
+ * A partial ARN whose name itself ends in "-" and six letters or digits cannot be told apart: give
+ * the complete ARN.
+ */
+export function secretGrantArns(arn: string): string[] {
+  const name = arn.slice(arn.indexOf(':secret:') + ':secret:'.length);
+  return /-[A-Za-z0-9]{6}$/.test(name) ? [arn] : [`${arn}-??????`];
 }
 
 /**

@@ -16,9 +16,9 @@ import { ESM_BANNER, TicketingStack } from '../../infra/ticketing-stack.js';
 const outdir = mkdtempSync(path.join(tmpdir(), 'ticketing-bundle-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-it('bundles the Lambdas as loadable ESM with the SDK inside', { timeout: 180_000 }, () => {
+it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK inside', { timeout: 180_000 }, () => {
   const app = new App({ outdir, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': ['Ticketing-dev'] } });
-  const settings = readSettings(app.node, { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example' });
+  const settings = readSettings(app.node, { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example', staff: 'alex.kim@northwind.example' });
   const stack = new TicketingStack(app, 'Ticketing-dev', { settings, env: { region: settings.region } });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, any> };
@@ -30,6 +30,7 @@ it('bundles the Lambdas as loadable ESM with the SDK inside', { timeout: 180_000
   };
   const file = assetOf(1024); // inbound
   const staleFile = assetOf(512);
+  const ruleSetFile = assetOf(256); // the receipt rule set custom resource (infra/rule-set-activation.ts)
 
   const code = readFileSync(file, 'utf8');
   expect(code.startsWith(ESM_BANNER)).toBe(true);
@@ -49,7 +50,7 @@ it('bundles the Lambdas as loadable ESM with the SDK inside', { timeout: 180_000
   };
   // Everything is in the bundle: nothing ships beside index.mjs for the runtime to resolve.
   expect(existsSync(path.join(path.dirname(file), 'node_modules'))).toBe(false);
-  for (const f of [file, staleFile]) {
+  for (const f of [file, staleFile, ruleSetFile]) {
     const out = execFileSync(
       process.execPath,
       ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(f).href)}); console.log(typeof m.handler);`],

@@ -16,7 +16,7 @@ import { readSettings } from '../../infra/context.js';
 import { FEATURE_FLAGS } from '../../infra/flags.js';
 import { TicketingStack } from '../../infra/ticketing-stack.js';
 
-const BASE = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example' };
+const BASE = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example', staff: 'alex.kim@northwind.example,it.northwind.example' };
 const outdirs: string[] = [];
 afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
@@ -24,6 +24,9 @@ afterAll(() => outdirs.forEach((d) => rmSync(d, { recursive: true, force: true }
 const IMAP_CONFIG = {
   imap: { host: 'outlook.office365.com', user: 'support@northwind.example', passwordSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imap-support-AbCdEf' },
 };
+
+/** The same, with the secret given as a partial ARN (granted as name-??????). */
+const IMAP_PARTIAL_ARN = { imap: { ...IMAP_CONFIG.imap, passwordSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imap-support' } };
 
 function stackFor(stage: 'dev' | 'prod', ticketingConfig?: Record<string, unknown>) {
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
@@ -40,6 +43,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['dev', undefined],
     ['prod', undefined],
     ['prod', IMAP_CONFIG],
+    ['dev', IMAP_PARTIAL_ARN],
   ] as const)('%s (imap: %o): no unacknowledged errors or warnings', (stage, extra) => {
     const { app, stack } = stackFor(stage, extra);
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);

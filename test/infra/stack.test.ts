@@ -3,17 +3,17 @@
  * (`aws:cdk:bundling-stacks: []`); test/infra/bundle.test.ts bundles for real once.
  */
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../src/aws/table.js';
 import { parseConfig } from '../../src/config.js';
-import { ContextError, readSettings, type TicketingSettings } from '../../infra/context.js';
+import { ContextError, readSettings, skippedScheduleDays, type ContextKey } from '../../infra/context.js';
 import { FEATURE_FLAGS } from '../../infra/flags.js';
-import { TicketingStack } from '../../infra/ticketing-stack.js';
+import { secretGrantArns, TicketingStack } from '../../infra/ticketing-stack.js';
 
-const BASE = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example' };
+const BASE = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example', staff: 'alex.kim@northwind.example,it.northwind.example' };
 
-function synth(overrides: Partial<TicketingSettings> = {}, context: Record<string, unknown> = {}, ticketingConfig?: Record<string, unknown>) {
+function synth(overrides: Partial<Record<ContextKey, unknown>> = {}, context: Record<string, unknown> = {}, ticketingConfig?: Record<string, unknown>) {
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [], ...context } });
   const settings = readSettings(app.node, { ...BASE, ...overrides });
   const stack = new TicketingStack(app, `Ticketing-${settings.stage}`, { settings, env: { region: settings.region }, ...(ticketingConfig ? { ticketingConfig } : {}) });
@@ -61,14 +61,15 @@ describe('TicketingStack (dev)', () => {
     ruleArnParts = 'arn:aws:ses:eu-west-1:REF:AWS::AccountId:receipt-rule-set/Ticketing-dev-inbound:receipt-rule/Ticketing-dev-support';
   });
 
-  it('receives for the whole domain (plus-addressed replies), scans, requires TLS, stores to S3 then invokes the Lambda async', () => {
+  it('receives only for the support address (SES matches its +label forms too), scans, requires TLS, stores to S3 then invokes the Lambda async', () => {
     template.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
     template.hasResourceProperties('AWS::SES::ReceiptRuleSet', { RuleSetName: 'Ticketing-dev-inbound' });
     template.hasResourceProperties('AWS::SES::ReceiptRule', {
       Rule: {
         Name: 'Ticketing-dev-support',
         Enabled: true,
-        Recipients: ['northwind.example'],
+        // support+tkt-42@ (replies) and support+b-<token>@ (bounces) are +label forms of it.
+        Recipients: ['support@northwind.example'],
         ScanEnabled: true,
         TlsPolicy: 'Require',
         Actions: [
@@ -104,18 +105,44 @@ describe('TicketingStack (dev)', () => {
     expect(flatten(p.SourceArn)).toBe(ruleArnParts);
   });
 
-  it('activates the rule set on create/update and deactivates it on delete', () => {
-    const [cr] = Object.values(template.findResources('Custom::AWS'));
-    const create = JSON.parse(cr!.Properties.Create);
-    const update = JSON.parse(cr!.Properties.Update);
-    const del = JSON.parse(cr!.Properties.Delete);
-    expect(create).toMatchObject({ service: 'SES', action: 'setActiveReceiptRuleSet', parameters: { RuleSetName: 'Ticketing-dev-inbound' } });
-    expect(update).toEqual(create);
-    expect(del).toMatchObject({ service: 'SES', action: 'setActiveReceiptRuleSet', parameters: {} });
-    expect(cr!.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SupportRule/)]));
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'ses:SetActiveReceiptRuleSet', Effect: 'Allow', Resource: '*' }] },
+  it('activates the rule set through our own provider (check first, re-apply on update), after the rule exists', () => {
+    template.resourceCountIs('Custom::AWS', 0); // no AwsCustomResource: it cannot look before it switches
+    const provider = functionBy(template, 256);
+    expect(provider.props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 60 });
+    const [id, active] = Object.entries(template.findResources('Custom::ActiveReceiptRuleSet'))[0]!;
+    expect(active.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [provider.id, 'Arn'] },
+      ServiceTimeout: '300',
+      Mode: 'activate',
+      RuleSetName: 'Ticketing-dev-inbound',
+      ReplaceActive: '',
+      // Part of the resource's properties: a change to the rule is an update, which activates again.
+      RuleName: 'Ticketing-dev-support',
+      Recipients: ['support@northwind.example'],
     });
+    expect(active.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SupportRule/)]));
+    expect(id).toMatch(/^ActivateRuleSet/);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Sid: 'SwitchActiveReceiptRuleSet', Action: ['ses:DescribeActiveReceiptRuleSet', 'ses:SetActiveReceiptRuleSet'], Effect: 'Allow', Resource: '*' }] },
+      Roles: [{ Ref: provider.props.Role['Fn::GetAtt'][0] }],
+    });
+  });
+
+  it('refuses a second stage before creating anything that a failed deploy would leave behind', () => {
+    const [guardId, guard] = Object.entries(template.findResources('Custom::ReceiptRuleSetGuard'))[0]!;
+    expect(guard.Properties).toMatchObject({ Mode: 'guard', RuleSetName: 'Ticketing-dev-inbound', ReplaceActive: '' });
+    expect(guard.DependsOn ?? []).toEqual([]);
+    for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SES::EmailIdentity']) {
+      for (const [id, r] of Object.entries(template.findResources(type))) expect(r.DependsOn, id).toContain(guardId);
+    }
+  });
+
+  it('names what must be unique in an account and region after the stack, so after the stage', () => {
+    template.hasResourceProperties('AWS::SES::ReceiptRuleSet', { RuleSetName: 'Ticketing-dev-inbound' });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName as string);
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const name of alarms) expect(name).toMatch(/^Ticketing-dev-/);
+    for (const fn of [inbound, stale]) expect(fn.props.Environment.Variables.TICKETING_STAGE).toBe('dev');
   });
 
   it('keeps raw mail encrypted, private, TLS-only, logged, to IA after 30 days and gone after 90 in dev', () => {
@@ -124,10 +151,24 @@ describe('TicketingStack (dev)', () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'mail-bucket/' },
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 90, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] })],
+        Rules: Match.arrayWith(
+          ['inbound/', 'imap/'].map((prefix) =>
+            Match.objectLike({ Prefix: prefix, Status: 'Enabled', ExpirationInDays: 90, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }),
+          ),
+        ),
       },
     });
     template.hasResource('AWS::S3::Bucket', { Properties: { LoggingConfiguration: Match.anyValue() }, DeletionPolicy: 'Delete' });
+  });
+
+  it('expires only raw mail: attachments/ and text/ live as long as their tickets', () => {
+    const rules = template.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: Match.anyValue() } })[bucketId]!.Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
+    const expiring = rules.filter((r) => r.ExpirationInDays !== undefined || r.Transitions !== undefined);
+    expect(expiring.map((r) => r.Prefix).sort()).toEqual(['imap/', 'inbound/']);
+    for (const key of ['attachments/inbound/abc/0-log.txt', 'text/inbound/abc.txt']) {
+      expect(expiring.filter((r) => key.startsWith(String(r.Prefix)))).toEqual([]);
+    }
+    expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }));
   });
 
   it('declares the table from src/aws/table.ts: keys, both GSIs, TTL, PITR, on-demand', () => {
@@ -138,6 +179,7 @@ describe('TicketingStack (dev)', () => {
       ],
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true }, // the AWS managed KMS key
       TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttl, Enabled: true },
       GlobalSecondaryIndexes: [TABLE_KEYS.byRequester, TABLE_KEYS.openByActivity].map((i) => ({
         IndexName: i.name,
@@ -165,12 +207,14 @@ describe('TicketingStack (dev)', () => {
       const raw = JSON.parse(flatten(fn.props.Environment.Variables.TICKETING_CONFIG));
       expect(raw).toEqual({
         supportAddresses: ['support@northwind.example'],
+        staff: { addresses: ['alex.kim@northwind.example'], domains: ['it.northwind.example'] },
         staffList: 'it-team@northwind.example',
         events: { snsTopicArn: `REF:${topicId}` },
         aws: { region: 'eu-west-1', tableName: `REF:${tableId}`, bucket: `REF:${bucketId}`, inboundPrefix: 'inbound/' },
       });
       const config = parseConfig({ ...raw, events: { snsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:events' } });
       expect(config.supportAddresses).toEqual(['support@northwind.example']);
+      expect(config.staff).toEqual({ addresses: ['alex.kim@northwind.example'], domains: ['it.northwind.example'] });
     }
   });
 
@@ -238,25 +282,90 @@ describe('TicketingStack (dev)', () => {
     expect(actions.some((a) => a.startsWith('s3:Delete'))).toBe(false);
   });
 
-  it('dev alarms on the DLQ and on quarantined mail, to the encrypted alarm topic', () => {
-    const topicId = logicalId(template, 'AWS::SNS::Topic', { Properties: { DisplayName: 'Ticketing alarms' } });
-    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Ticketing alarms', KmsMasterKeyId: Match.anyValue() });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  it('dev alarms on new failed invocations, quarantined mail and mail that did not go out, to the encrypted alarm topic', () => {
+    const topicId = logicalId(template, 'AWS::SNS::Topic', { Properties: { DisplayName: 'Ticketing alarms (dev)' } });
+    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'Ticketing alarms (dev)', KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    // Messages *arriving* per 5 minutes: back to OK after a quiet period, so the next failure notifies again.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
+      AlarmName: 'Ticketing-dev-FailedInvocations',
+      Namespace: 'AWS/SQS',
+      MetricName: 'NumberOfMessagesSent',
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: topicId }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Ticketing-dev-Quarantined',
       Namespace: 'Ticketing',
       MetricName: 'Quarantined',
-      Dimensions: [{ Name: 'service', Value: 'ticketing-inbound' }],
+      // The stage dimension: dev's quarantines never page prod's alarm, nor the other way round.
+      Dimensions: [{ Name: 'service', Value: 'ticketing-inbound' }, { Name: 'stage', Value: 'dev' }],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [{ Ref: topicId }],
     });
+    const [notSent] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'Ticketing-dev-MailNotSent' } }));
+    expect(notSent!.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: topicId }] });
+    const metrics = (notSent!.Properties.Metrics as any[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+    expect(metrics).toEqual([
+      { Namespace: 'Ticketing', MetricName: 'MailNotSent', Dimensions: [{ Name: 'service', Value: 'ticketing-inbound' }, { Name: 'stage', Value: 'dev' }] },
+      { Namespace: 'Ticketing', MetricName: 'MailNotSent', Dimensions: [{ Name: 'service', Value: 'ticketing-stale' }, { Name: 'stage', Value: 'dev' }] },
+    ]);
+    expect((notSent!.Properties.Metrics as any[]).find((m) => m.Expression)).toMatchObject({ Expression: 'FILL(m0, 0) + FILL(m1, 0)', ReturnData: true });
     template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('lets CloudWatch publish our alarms to the alarm topic (and use its key), keeping the TLS deny', () => {
+    const topicId = logicalId(template, 'AWS::SNS::Topic', { Properties: { DisplayName: 'Ticketing alarms (dev)' } });
+    const [policy] = Object.values(template.findResources('AWS::SNS::TopicPolicy', { Properties: { Topics: [{ Ref: topicId }] } }));
+    const statements = policy!.Properties.PolicyDocument.Statement as any[];
+    const ourAlarms = 'arn:aws:cloudwatch:eu-west-1:REF:AWS::AccountId:alarm:Ticketing-dev-*';
+    const allow = statements.find((s) => s.Effect === 'Allow');
+    expect(allow).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: { Ref: topicId } });
+    expect(allow.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    expect(flatten(allow.Condition.ArnLike['aws:SourceArn'])).toBe(ourAlarms);
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+
+    const key = Object.values(template.findResources('AWS::KMS::Key'))[0]!.Properties.KeyPolicy.Statement as any[];
+    const keyAllow = key.find((s) => s.Sid === 'AllowCloudWatchAlarmsToPublish');
+    expect(keyAllow).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] });
+    expect(flatten(keyAllow.Condition.ArnLike['aws:SourceArn'])).toBe(ourAlarms);
+    // Grants only for AWS services acting for AWS resources (Control Tower CT.KMS.PR.3).
+    expect(key).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 'kms:CreateGrant',
+        Principal: { AWS: '*' },
+        Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+      }),
+    );
+  });
+
+  it('gives every function, the providers included, a log group that expires', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    const fns = Object.entries(template.findResources('AWS::Lambda::Function'));
+    expect(fns.length).toBe(4); // inbound, stale, the rule-set provider, the dev buckets' auto-delete provider
+    for (const [id, fn] of fns) {
+      const ref = fn.Properties.LoggingConfig?.LogGroup?.Ref as string | undefined;
+      expect(ref, id).toBeDefined();
+      expect(groups[ref!]?.Properties.RetentionInDays, id).toBe(30);
+    }
+  });
+
+  it('warns at synth when the schedule hour is skipped once a year by daylight saving time', () => {
+    const { stack } = synth({ scheduleHour: 2 });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('scheduleHour 2:00 does not exist in Europe/Amsterdam on \\d{4}-03-\\d{2}'));
+    Annotations.fromStack(synth().stack).hasNoWarning('*', Match.stringLikeRegexp('does not exist'));
+    expect(skippedScheduleDays('Europe/Amsterdam', 2, 2026)).toEqual(['2026-03-29']);
+    expect(skippedScheduleDays('America/New_York', 2, 2026)).toEqual(['2026-03-08']);
+    expect(skippedScheduleDays('Australia/Lord_Howe', 2, 2026)).toEqual(['2026-10-04']); // a 30-minute shift
+    expect(skippedScheduleDays('Europe/Amsterdam', 3, 2026)).toEqual([]);
+    expect(skippedScheduleDays('Asia/Tokyo', 2, 2026)).toEqual([]);
   });
 });
 
@@ -270,13 +379,37 @@ describe('TicketingStack (prod)', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
-      Properties: Match.objectLike({ LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 730 })] } }),
+      Properties: Match.objectLike({
+        LifecycleConfiguration: { Rules: Match.arrayWith(['inbound/', 'imap/'].map((Prefix) => Match.objectLike({ Prefix, ExpirationInDays: 730 }))) },
+      }),
     });
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
+  it('publishes and alarms apart from dev in the same account and region', () => {
+    template.hasResourceProperties('AWS::SES::ReceiptRuleSet', { RuleSetName: 'Ticketing-prod-inbound' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Ticketing-prod-Quarantined',
+      Dimensions: [{ Name: 'service', Value: 'ticketing-inbound' }, { Name: 'stage', Value: 'prod' }],
+    });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { TICKETING_CONFIG: Match.anyValue() } } } }))) {
+      expect(fn.Properties.Environment.Variables.TICKETING_STAGE).toBe('prod');
+    }
+    for (const a of Object.values(template.findResources('AWS::CloudWatch::Alarm'))) expect(a.Properties.AlarmName).toMatch(/^Ticketing-prod-/);
+    template.hasResourceProperties('Custom::ActiveReceiptRuleSet', { RuleSetName: 'Ticketing-prod-inbound' });
+  });
+
+  it('keeps function logs a year and drops the rule-set provider\'s logs with a refused or deleted stack', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    for (const [id, fn] of Object.entries(fns)) expect(groups[fn.Properties.LoggingConfig.LogGroup.Ref]!.Properties.RetentionInDays, id).toBe(365);
+    const provider = functionBy(template, 256);
+    const logs = template.toJSON().Resources[provider.props.LoggingConfig.LogGroup.Ref];
+    expect(logs.DeletionPolicy).toBe('Delete');
+  });
+
   it('alarms on function errors too, and mails the alarm address', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     const errors = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1 } });
     expect(Object.keys(errors)).toHaveLength(2);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@northwind.example' });
@@ -314,6 +447,56 @@ describe('context', () => {
     expect(() => new TicketingStack(app, 'Bad', { settings, ticketingConfig: { ticketPrefix: 'lowercase' } })).toThrow(/ticketPrefix/);
   });
 
+  it('requires the staff addresses and domains, an entry with @ being an address', () => {
+    const real = { domain: 'help.northwind.com', supportAddress: 'support@help.northwind.com', staffList: 'it-team@northwind.com' };
+    const s = readSettings(node({ ...real, staff: ' Alex.Kim@Northwind.com, it.northwind.com,alex.kim@northwind.com ' }));
+    expect(s.staff).toEqual({ addresses: ['alex.kim@northwind.com'], domains: ['it.northwind.com'] });
+    expect(readSettings(node({ ...real, staff: ['it.northwind.com'] })).staff).toEqual({ addresses: [], domains: ['it.northwind.com'] });
+    for (const staff of [undefined, '', ' , ', []]) {
+      expect(() => readSettings(node({ ...real, staff }))).toThrow(/context "staff" is required .*-c staff=alex\.kim@northwind\.com,it\.northwind\.com/);
+    }
+    expect(() => readSettings(node({ ...real, staff: 'alex@' }))).toThrow(/"alex@" is not an email address/);
+    expect(() => readSettings(node({ ...real, staff: 'northwind' }))).toThrow(/neither an address nor a domain/);
+    expect(() => readSettings(node({ ...real, staff: 'support@help.northwind.com' }))).toThrow(/support address itself/);
+    expect(() => readSettings(node({ ...real, staff: 'help.northwind.com' }))).toThrow(/is the support domain/);
+  });
+
+  it('refuses the placeholders of cdk.json next to a real domain, and allows them in the example deployment', () => {
+    const real = { domain: 'help.northwind.com', supportAddress: 'support@help.northwind.com', staffList: 'it-team@northwind.com', staff: 'it.northwind.com' };
+    expect(readSettings(node(real)).domain).toBe('help.northwind.com');
+    // cdk.json's own values, with only the domain and address changed on the command line:
+    expect(() => readSettings(node({ ...real, staffList: 'it-team@northwind.example' }))).toThrow(/context "staffList": "it-team@northwind\.example" is a placeholder .* -c staffList=/);
+    expect(() => readSettings(node({ ...real, staff: 'alex.kim@northwind.example,it.northwind.example' }))).toThrow(/context "staff": "alex\.kim@northwind\.example" is a placeholder/);
+    expect(() => readSettings(node({ ...real, staff: 'it.example.com' }))).toThrow(/context "staff": "it\.example\.com" is a placeholder/);
+    expect(() => readSettings(node({ ...real, alarmEmail: 'oncall@example.org' }))).toThrow(/context "alarmEmail"/);
+    // The example deployment (offline synth, tests) is all placeholders, and that is fine.
+    expect(readSettings(node(BASE)).staff).toEqual({ addresses: ['alex.kim@northwind.example'], domains: ['it.northwind.example'] });
+  });
+
+  it('refuses a region where SES does not receive mail, naming the regions that do', () => {
+    expect(() => readSettings(node({ ...BASE, region: 'ap-east-1' }))).toThrow(/SES does not receive mail in ap-east-1.*us-east-1, .*eu-west-1, .*docs\.aws\.amazon\.com\/general\/latest\/gr\/ses\.html/);
+    expect(readSettings(node({ ...BASE, region: 'us-east-2' })).region).toBe('us-east-2');
+  });
+
+  it('reads the IMAP knobs and the rule set a deploy may replace', () => {
+    expect(readSettings(node(BASE))).toMatchObject({ imapConcurrency: 1 });
+    expect(readSettings(node({ ...BASE, imapConcurrency: '0' })).imapConcurrency).toBe(0);
+    expect(() => readSettings(node({ ...BASE, imapConcurrency: '-1' }))).toThrow(/"imapConcurrency" must be a whole number 0-1000/);
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(readSettings(node({ ...BASE, imapSecretKmsKeyArn: key })).imapSecretKmsKeyArn).toBe(key);
+    expect(() => readSettings(node({ ...BASE, imapSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/imap' }))).toThrow(/alias ARN cannot be granted/);
+    expect(() => readSettings(node({ ...BASE, replaceActiveRuleSet: 'bad name!' }))).toThrow(/replaceActiveRuleSet/);
+    const { template } = synth({ replaceActiveRuleSet: 'legacy-forwarding' });
+    template.hasResourceProperties('Custom::ActiveReceiptRuleSet', { ReplaceActive: 'legacy-forwarding' });
+    template.hasResourceProperties('Custom::ReceiptRuleSetGuard', { ReplaceActive: 'legacy-forwarding' });
+  });
+
+  it('keeps staff in the context, not in ticketingConfig', () => {
+    const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
+    const settings = readSettings(app.node, BASE);
+    expect(() => new TicketingStack(app, 'Bad', { settings, ticketingConfig: { staff: { addresses: ['x@y.example'] } } })).toThrow(/must not set "staff"/);
+  });
+
   it('can turn the inbound reservation off (accounts with a concurrency quota of 10)', () => {
     const { template } = synth({ inboundConcurrency: 0 });
     const fns = template.findResources('AWS::Lambda::Function', { Properties: { MemorySize: 1024 } });
@@ -338,5 +521,58 @@ describe('TicketingStack with an IMAP mailbox', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadImapPassword', Action: 'secretsmanager:GetSecretValue', Resource: secret })]) },
     });
+  });
+
+  const imapConfig = (passwordSecretArn = secret) => ({ imap: { host: 'outlook.office365.com', user: 'support@northwind.example', passwordSecretArn } });
+  const poller = (template: Template) => Object.entries(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('IMAP') } }))[0]!;
+
+  it('drops a throttled or failed poll after a minute instead of retrying it for hours', () => {
+    const { template } = synth({ stage: 'prod' }, {}, imapConfig());
+    const [pollerId] = poller(template);
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    const ofPoller = configs.find((c) => c.Properties.FunctionName.Ref === pollerId)!;
+    expect(ofPoller.Properties).toEqual({ FunctionName: { Ref: pollerId }, Qualifier: '$LATEST', MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+    // The others keep their retries and the dead-letter queue.
+    for (const c of configs.filter((x) => x !== ofPoller)) expect(c.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 21600, DestinationConfig: { OnFailure: { Destination: expect.anything() } } });
+  });
+
+  it('reserves concurrency for the poller as configured: 1 by default, none with imapConcurrency=0', () => {
+    expect(poller(synth({ imapConcurrency: 3 }, {}, imapConfig()).template)[1].Properties.ReservedConcurrentExecutions).toBe(3);
+    expect(poller(synth({ imapConcurrency: 0 }, {}, imapConfig()).template)[1].Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('pages once per mailbox outage, and counts the poller\'s quarantines and unsent mail', () => {
+    const { template } = synth({ stage: 'prod' }, {}, imapConfig());
+    const [pollerId, fn] = poller(template);
+    expect(fn.Properties.Environment.Variables.TICKETING_STAGE).toBe('prod');
+    const [outage] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'Ticketing-prod-ImapPollFailing' } }));
+    expect(outage!.Properties).toMatchObject({ EvaluationPeriods: 10, DatapointsToAlarm: 5, Threshold: 1, TreatMissingData: 'notBreaching' });
+    const metrics = outage!.Properties.Metrics as any[];
+    expect(metrics.find((m) => m.Expression).Expression).toBe('FILL(errors, 0) + FILL(dropped, 0)');
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.MetricStat.Metric.MetricName, m.MetricStat.Metric.Dimensions[0].Value.Ref, m.MetricStat.Period])).toEqual([
+      ['Errors', pollerId, 60],
+      ['AsyncEventsDropped', pollerId, 60],
+    ]);
+    for (const name of ['Ticketing-prod-Quarantined', 'Ticketing-prod-MailNotSent']) {
+      const [a] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } }));
+      const services = (a!.Properties.Metrics as any[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric.Dimensions[0].Value);
+      expect(services, name).toContain('ticketing-imap');
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  });
+
+  it('grants a partial secret ARN as name-?????? and decrypts a customer-managed key only through Secrets Manager', () => {
+    const partial = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imap-support';
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const { template } = synth({ imapSecretKmsKeyArn: key }, {}, imapConfig(partial));
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
+    expect(statements.find((s) => s.Sid === 'ReadImapPassword').Resource).toBe(`${partial}-??????`);
+    expect(statements.find((s) => s.Sid === 'DecryptImapPassword')).toMatchObject({
+      Action: 'kms:Decrypt',
+      Resource: key,
+      Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
+    });
+    expect(secretGrantArns(secret)).toEqual([secret]);
+    expect(() => synth({ imapSecretKmsKeyArn: key })).toThrow(/imapSecretKmsKeyArn.*no imap\.passwordSecretArn/);
   });
 });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { inboundCounts, staleCounts } from '../../src/aws/lambda-metrics.js';
+import { imapCounts, inboundCounts, metricsStage, staleCounts, ticketingMetrics, UndeliveredMailTally } from '../../src/aws/lambda-metrics.js';
 import type { InboundResult } from '../../src/pipeline/inbound.js';
+import type { EffectSettlement, PlanStore, UndeliveredMail } from '../../src/pipeline/ports.js';
 
 const result = (over: Partial<InboundResult>): InboundResult => ({
   messageId: 'm@x.example',
@@ -34,6 +35,82 @@ describe('Lambda metrics', () => {
     expect(staleCounts({ ...base, alreadyRan: true, flagged: [], digest: null, nudged: [], problems: ['already ran'] })).toEqual({
       StaleTickets: 0, NewlyStale: 0, RequestersReminded: 0, TicketsAutoClosed: 0, StaleJobProblems: 0,
     });
+  });
+});
+
+describe('metrics per stage', () => {
+  it('puts the stage into every metric\'s dimensions (two stages in one account stay apart)', () => {
+    const metrics = ticketingMetrics('ticketing-inbound', { TICKETING_STAGE: 'prod' });
+    metrics.addMetric('Quarantined', 'Count', 1);
+    const emf = metrics.serializeMetrics();
+    expect(emf._aws.CloudWatchMetrics).toEqual([{ Namespace: 'Ticketing', Dimensions: [['service', 'stage']], Metrics: [{ Name: 'Quarantined', Unit: 'Count' }] }]);
+    expect(emf).toMatchObject({ service: 'ticketing-inbound', stage: 'prod', Quarantined: 1 });
+  });
+
+  it('reads the stage from TICKETING_STAGE, "local" without a stack, and refuses a malformed one', () => {
+    expect(metricsStage({ TICKETING_STAGE: 'dev' })).toBe('dev');
+    expect(metricsStage({})).toBe('local');
+    expect(() => metricsStage({ TICKETING_STAGE: 'Prod Stage' })).toThrow(/TICKETING_STAGE/);
+  });
+});
+
+describe('mail that did not go out', () => {
+  const undelivered = (state: UndeliveredMail['state']): UndeliveredMail => ({
+    planKey: 'mail:inbound/abc',
+    effectId: 'ack',
+    state,
+    kind: 'ack',
+    ticketId: 'TKT-1',
+    to: ['a@x.example'],
+    subject: 'Re: [TKT-1] printer',
+    detail: 'SES rejected the mail to x.example: MessageRejected: Email address is not verified.',
+    at: '2026-05-04T08:00:00.000Z',
+  });
+
+  it('counts the failed and unconfirmed mail the effect runner settles, through the store it uses', async () => {
+    // Prepare: a store whose settleEffects the runner calls with the mail that did not go out.
+    const calls: unknown[][] = [];
+    class FakeStore implements Pick<PlanStore, 'settleEffects'> {
+      #settled = 0;
+      async settleEffects(planKey: string, settlements: EffectSettlement[], settled: boolean, mails: UndeliveredMail[]) {
+        this.#settled++;
+        calls.push([planKey, settlements.length, settled, mails.length]);
+      }
+      count() {
+        return this.#settled;
+      }
+    }
+    const tally = new UndeliveredMailTally();
+    const store = tally.observe(new FakeStore());
+    // Act
+    await store.settleEffects('mail:inbound/abc', [], true, [undelivered('failed'), undelivered('failed')]);
+    await store.settleEffects('stale:2026-05-04T08:00', [], false, [undelivered('unconfirmed')]);
+    await store.settleEffects('mail:inbound/def', [], true, []);
+    // Assess: the store still works (private fields, its own methods), and the tally saw it all.
+    expect(calls).toEqual([['mail:inbound/abc', 0, true, 2], ['stale:2026-05-04T08:00', 0, false, 1], ['mail:inbound/def', 0, true, 0]]);
+    expect(store.count()).toBe(3);
+    expect(tally.drain()).toEqual({ MailNotSent: 3, MailFailed: 2, MailUnconfirmed: 1 });
+    expect(tally.drain()).toEqual({}); // nothing new: no data points (billed per hour with data)
+    tally.record([undelivered('failed')]);
+    expect(tally.drain()).toEqual({ MailNotSent: 1, MailFailed: 1 });
+  });
+
+  it('counts nothing when the settle itself fails (its replay settles and counts)', async () => {
+    const tally = new UndeliveredMailTally();
+    const failing: Pick<PlanStore, 'settleEffects'> = { settleEffects: async () => Promise.reject(new Error('ProvisionedThroughputExceededException')) };
+    const store = tally.observe(failing);
+    await expect(store.settleEffects('mail:inbound/abc', [], true, [undelivered('failed')])).rejects.toThrow(/Provisioned/);
+    expect(tally.drain()).toEqual({});
+  });
+
+  it('counts an IMAP poll\'s outcomes and the messages it failed on', () => {
+    expect(imapCounts([result({}), result({ outcome: 'quarantined', ticket: null }), { outcome: 'error' }])).toEqual({
+      TicketsCreated: 1,
+      Quarantined: 1,
+      ImapMessagesFailed: 1,
+    });
+    // An empty poll every minute publishes nothing (a custom metric is billed per hour with data).
+    expect(imapCounts([])).toEqual({});
   });
 });
 

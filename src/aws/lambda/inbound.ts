@@ -3,27 +3,29 @@
  * Clients and config are made once per container; the work is in handleInboundEvent.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
 import { createClients } from '../clients.js';
 import { DynamoTicketStore } from '../dynamo-store.js';
 import { handleInboundEvent, type InboundDeps } from '../inbound-handler.js';
-import { inboundCounts, METRICS_NAMESPACE } from '../lambda-metrics.js';
+import { inboundCounts, METRIC_SERVICES, ticketingMetrics, UndeliveredMailTally } from '../lambda-metrics.js';
 import { redactAddresses } from '../redact.js';
 import { S3Blobs } from '../s3-blobs.js';
 import { SesMailer } from '../ses-mailer.js';
 import { SnsTicketEvents } from '../sns-events.js';
 
-const logger = new Logger({ serviceName: 'ticketing-inbound' });
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ticketing-inbound' });
+const logger = new Logger({ serviceName: METRIC_SERVICES.inbound });
+// Dimensions service and stage (TICKETING_STAGE): each stage's alarms see only its own numbers.
+const metrics = ticketingMetrics(METRIC_SERVICES.inbound);
+const undelivered = new UndeliveredMailTally();
 // Bad configuration fails the cold start, loudly, before any mail is touched.
 const config = loadConfigFromEnv();
 const { doc, s3, ses, sns } = createClients({ region: config.aws.region });
 
 const deps: InboundDeps = {
   config,
-  store: new DynamoTicketStore(doc, config.aws.tableName),
+  store: undelivered.observe(new DynamoTicketStore(doc, config.aws.tableName)),
   blobsFor: (bucket) => new S3Blobs(s3, bucket),
   clock: { now: () => new Date() },
   mailer: new SesMailer(ses, config.aws.region),
@@ -32,15 +34,20 @@ const deps: InboundDeps = {
 
 export async function handler(event: unknown, context: Context) {
   logger.addContext(context);
-  const handled = await handleInboundEvent(event, deps);
-  for (const r of handled.results) {
-    // Outcome and reason, never bodies; addresses are masked.
-    logger.info('inbound mail', { outcome: r.outcome, ticket: r.ticket, messageId: r.messageId, reason: redactAddresses(r.reason) });
+  try {
+    const handled = await handleInboundEvent(event, deps);
+    for (const r of handled.results) {
+      // Outcome and reason, never bodies; addresses are masked.
+      logger.info('inbound mail', { outcome: r.outcome, ticket: r.ticket, messageId: r.messageId, reason: redactAddresses(r.reason) });
+    }
+    for (const s of handled.skipped) logger.info('record skipped', s);
+    for (const f of handled.failures) logger.error('record failed; SQS will deliver it again', { id: f.id, error: redactAddresses(f.error) });
+    for (const [name, n] of Object.entries(inboundCounts(handled.results))) metrics.addMetric(name, MetricUnit.Count, n);
+    if (handled.failures.length) metrics.addMetric('RecordsFailed', MetricUnit.Count, handled.failures.length);
+    return handled.kind === 'sqs' ? { batchItemFailures: handled.batchItemFailures } : undefined;
+  } finally {
+    // Mail that did not go out counts even when the invocation fails afterwards (MailNotSent alarm).
+    for (const [name, n] of Object.entries(undelivered.drain())) metrics.addMetric(name, MetricUnit.Count, n!);
+    metrics.publishStoredMetrics();
   }
-  for (const s of handled.skipped) logger.info('record skipped', s);
-  for (const f of handled.failures) logger.error('record failed; SQS will deliver it again', { id: f.id, error: redactAddresses(f.error) });
-  for (const [name, n] of Object.entries(inboundCounts(handled.results))) metrics.addMetric(name, MetricUnit.Count, n);
-  if (handled.failures.length) metrics.addMetric('RecordsFailed', MetricUnit.Count, handled.failures.length);
-  metrics.publishStoredMetrics();
-  return handled.kind === 'sqs' ? { batchItemFailures: handled.batchItemFailures } : undefined;
 }

@@ -3,31 +3,42 @@
  * Configuration comes from TICKETING_CONFIG, like the inbound Lambda's.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
 import { createClients } from '../clients.js';
 import { addressBook } from '../../pipeline/inbound.js';
 import { DynamoTicketStore } from '../dynamo-store.js';
-import { METRICS_NAMESPACE, staleCounts } from '../lambda-metrics.js';
+import { METRIC_SERVICES, staleCounts, ticketingMetrics, UndeliveredMailTally } from '../lambda-metrics.js';
 import { redactAddresses } from '../redact.js';
 import { SesMailer } from '../ses-mailer.js';
 import { handleScheduledEvent } from '../stale-handler.js';
 import { SnsTicketEvents } from '../sns-events.js';
 
-const logger = new Logger({ serviceName: 'ticketing-stale' });
-const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'ticketing-stale' });
+const logger = new Logger({ serviceName: METRIC_SERVICES.stale });
+const metrics = ticketingMetrics(METRIC_SERVICES.stale);
+const undelivered = new UndeliveredMailTally();
 // Bad configuration fails the cold start, loudly.
 const config = loadConfigFromEnv();
 const { doc, ses, sns } = createClients({ region: config.aws.region });
 const ports = {
-  store: new DynamoTicketStore(doc, config.aws.tableName),
+  store: undelivered.observe(new DynamoTicketStore(doc, config.aws.tableName)),
   mailer: new SesMailer(ses, config.aws.region),
   events: config.events.snsTopicArn ? new SnsTicketEvents(sns, config.events.snsTopicArn) : null,
 };
 
 export async function handler(event: unknown, context: Context) {
   logger.addContext(context);
+  try {
+    return await run(event);
+  } finally {
+    // The digest, reminders and the sweep's retries send mail too: what did not go out counts here.
+    for (const [name, n] of Object.entries(undelivered.drain())) metrics.addMetric(name, MetricUnit.Count, n!);
+    metrics.publishStoredMetrics();
+  }
+}
+
+async function run(event: unknown) {
   const out = await handleScheduledEvent(event, ports, config, addressBook(config));
   if (out.job === 'sweep') {
     logger.info('sweep', { plans: out.swept.plans, completed: out.swept.completed, waiting: out.swept.waiting, problems: out.swept.problems.length });
@@ -48,6 +59,5 @@ export async function handler(event: unknown, context: Context) {
   });
   for (const p of result.problems) logger.warn('stale job problem', { problem: redactAddresses(p) });
   for (const [name, n] of Object.entries(staleCounts(result))) metrics.addMetric(name, MetricUnit.Count, n);
-  metrics.publishStoredMetrics();
   return result;
 }
