@@ -16,7 +16,7 @@ import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToL
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
 import { lambdaHost, type EmulatedFunction, type Invocation, type LambdaHost, type LogLine } from '../support/emulator-lambda.js';
 import { createStackOnMoto, synthTicketing, type StackOnMoto, type SynthesizedStack } from '../support/emulator-stack.js';
@@ -24,7 +24,7 @@ import { startMoto, type Moto, type MotoSentMail } from '../support/moto.js';
 import { TABLE_KEYS } from '../../src/aws/table.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CONTEXT = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example' };
+const CONTEXT = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example', staff: 'alex.kim@northwind.example,it.northwind.example' };
 const DAY = 24 * 3600_000;
 
 let moto: Moto;
@@ -48,7 +48,21 @@ const awsClient = <T extends { destroy(): void }>(make: (o: { region: string; en
   return c;
 };
 
+/** Why the set-up failed (moto or Dovecot missing, a synth refused): every test fails with it, none is skipped. */
+let setupFailure: unknown;
+beforeEach(() => {
+  if (setupFailure) throw setupFailure;
+});
+
 beforeAll(async () => {
+  try {
+    await setUp();
+  } catch (err) {
+    setupFailure = err;
+  }
+}, 300_000);
+
+async function setUp(): Promise<void> {
   outdir = mkdtempSync(path.join(tmpdir(), 'ticketing-emulator-cdk-'));
   workdir = mkdtempSync(path.join(tmpdir(), 'ticketing-emulator-run-'));
   [moto, dovecot] = await Promise.all([startMoto('eu-west-1'), startDovecot()]);
@@ -77,7 +91,7 @@ beforeAll(async () => {
   probeQueueUrl = QueueUrl;
   const sns = awsClient((o) => new SNSClient(o));
   await sns.send(new SubscribeCommand({ TopicArn: eventsTopicArn(), Protocol: 'sqs', Endpoint: `arn:aws:sqs:${moto.region}:${moto.account}:ticket-events-probe` }));
-}, 300_000);
+}
 
 afterAll(async () => {
   for (const c of clients) c.destroy();
