@@ -18,7 +18,7 @@ export class DryRunError extends Error {
   override name = 'DryRunError';
 }
 
-const decodeWords = (libmime as { decodeWords(value: string): string }).decodeWords;
+const mime = libmime as { decodeWords(value: string): string };
 
 /** What the job would have sent. */
 export interface WouldSend {
@@ -113,7 +113,7 @@ function subjectOf(raw: Buffer): string {
   const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
   const value = /^Subject:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1]?.replace(/\r?\n[ \t]+/g, ' ') ?? '';
   try {
-    return decodeWords(value);
+    return mime.decodeWords(value);
   } catch {
     return value;
   }
