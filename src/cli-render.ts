@@ -213,7 +213,7 @@ function erasureLines(s: ErasureSummary, past: boolean): string[] {
     s.messagesSent ? `  messages they sent: ${s.messagesSent}, text and attachments ${verb('erased', 'erased')}` : null,
     s.messagesNaming ? `  other messages naming them (mail to them, Cc): ${s.messagesNaming}, address and name replaced` : null,
     s.historyEntries ? `  history entries naming them: ${s.historyEntries}, address and name replaced` : null,
-    s.receipts ? `  receipts of their mail: ${s.receipts}${s.quarantined ? ` (${s.quarantined} quarantined: taken out of the quarantine)` : ''}` : null,
+    s.receipts ? `  delivery records of their mail: ${s.receipts}${s.quarantined ? `, ${s.quarantined} of them quarantined (taken out of the quarantine: the raw mail is gone)` : ''}` : null,
     s.otherRecords ? `  other records (sent-mail records, effect plans, rate limits): ${s.otherRecords}` : null,
   ].filter((l): l is string => l !== null);
 }

@@ -23,7 +23,11 @@ import { DynamoTicketStore } from './dynamo-store.js';
 import type { Item } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
 
-/** Attributes that identify rather than describe: never rewritten (a Message-ID is how replies find their ticket). */
+/**
+ * Attributes that identify rather than describe (a Message-ID is how replies find their ticket):
+ * only the address itself is replaced in them, where one contains it (the limit notice's plan key
+ * does), never a name.
+ */
 const IDENTIFIERS = new Set([
   'pk',
   'sk',
@@ -85,6 +89,8 @@ interface ItemWrite {
   remove?: string[];
   /** A new item (the placeholder's profile). */
   put?: Item;
+  /** The item under a new key (its old key named them): written, then the old one deleted. */
+  moveTo?: Item;
 }
 
 export async function planErasure(doc: DynamoDBDocumentClient, tableName: string, e: PersonErasure): Promise<ErasurePlan> {
@@ -109,6 +115,7 @@ export async function planErasure(doc: DynamoDBDocumentClient, tableName: string
     }
     if (!mentions(item, e)) continue;
     const after = scrubItem(item, e) as Item;
+    const movedKey = { pk: replaceAddress(key.pk, e), sk: replaceAddress(key.sk, e) };
     switch (item.type) {
       case 'ticket': {
         const id = (item.id as string | undefined) || (item.key as string);
@@ -153,10 +160,15 @@ export async function planErasure(doc: DynamoDBDocumentClient, tableName: string
       default:
         summary.otherRecords++;
     }
+    if (movedKey.pk !== key.pk || movedKey.sk !== key.sk) {
+      writes.push({ key, moveTo: withoutUndefined({ ...after, ...movedKey }) });
+      continue;
+    }
     const write = diff(key, item, after);
     if (write) writes.push(write);
   }
 
+  for (const ids of [summary.ticketsOpened, summary.stillOpen, summary.ticketsNaming]) ids.sort(byNumber);
   // Tickets that keep the placeholder as requester: a profile marks it unreachable, so the stale
   // job lists those tickets for IT instead of writing to an address that is no one's.
   if (summary.ticketsOpened.length) {
@@ -183,6 +195,11 @@ async function write(doc: DynamoDBDocumentClient, tableName: string, w: ItemWrit
   }
   if (w.put) {
     await doc.send(new PutCommand({ TableName: tableName, Item: w.put }));
+    return;
+  }
+  if (w.moveTo) {
+    await doc.send(new PutCommand({ TableName: tableName, Item: w.moveTo }));
+    await doc.send(new DeleteCommand({ TableName: tableName, Key: w.key }));
     return;
   }
   const names: Record<string, string> = {};
@@ -235,18 +252,41 @@ async function* scanAll(doc: DynamoDBDocumentClient, tableName: string): AsyncGe
   } while (start);
 }
 
-/** Whether any describing attribute (at any depth) names them. */
+/** The address (any case) replaced by the placeholder; names left alone. */
+function replaceAddress(text: string, e: PersonErasure): string {
+  const at = text.toLowerCase().indexOf(e.address);
+  return at < 0 ? text : replaceAddress(text.slice(0, at) + e.placeholder + text.slice(at + e.address.length), e);
+}
+
+function withoutUndefined(item: Item): Item {
+  return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== undefined && !(v instanceof Set && v.size === 0)));
+}
+
+/** Whether the item names them: their address anywhere, a name of theirs in a describing attribute. */
 function mentions(value: unknown, e: PersonErasure, name?: string): boolean {
-  if (name !== undefined && IDENTIFIERS.has(name)) return false;
+  if (name !== undefined && IDENTIFIERS.has(name)) return identifierMentions(value, e);
   if (typeof value === 'string') return e.names(value);
   if (value instanceof Set || Array.isArray(value)) return [...(value as Iterable<unknown>)].some((v) => mentions(v, e));
   if (value && typeof value === 'object' && !Buffer.isBuffer(value)) return Object.entries(value).some(([k, v]) => mentions(v, e, k));
   return false;
 }
 
-/** A copy with their address and names replaced in every describing string. */
+function identifierMentions(value: unknown, e: PersonErasure): boolean {
+  if (typeof value === 'string') return value.toLowerCase().includes(e.address);
+  if (value instanceof Set || Array.isArray(value)) return [...(value as Iterable<unknown>)].some((v) => identifierMentions(v, e));
+  return false;
+}
+
+function scrubIdentifier(value: unknown, e: PersonErasure): unknown {
+  if (typeof value === 'string') return replaceAddress(value, e);
+  if (value instanceof Set) return new Set([...(value as Set<unknown>)].map((v) => scrubIdentifier(v, e)));
+  if (Array.isArray(value)) return value.map((v) => scrubIdentifier(v, e));
+  return value;
+}
+
+/** A copy with their address and names replaced in every describing string (only the address in identifiers). */
 function scrubItem(value: unknown, e: PersonErasure, name?: string, depth = 0): unknown {
-  if (name !== undefined && IDENTIFIERS.has(name)) return value;
+  if (name !== undefined && IDENTIFIERS.has(name)) return scrubIdentifier(value, e);
   if (typeof value === 'string') return e.scrub(value);
   if (value instanceof Set) return new Set([...(value as Set<unknown>)].map((v) => scrubItem(v, e, undefined, depth + 1)));
   if (Array.isArray(value)) return value.map((v) => scrubItem(v, e, undefined, depth + 1));
@@ -295,6 +335,10 @@ function suppressMailTo(plan: Item, e: PersonErasure): void {
     plan[TABLE_KEYS.openByActivity.pk] = undefined;
     plan[TABLE_KEYS.openByActivity.sk] = undefined;
   }
+}
+
+function byNumber(a: string, b: string): number {
+  return Number(a.replace(/\D/g, '')) - Number(b.replace(/\D/g, '')) || a.localeCompare(b);
 }
 
 /** The attribute-level change from `before` to `after` (undefined: removed); null when nothing changed. */
