@@ -3,7 +3,7 @@
  * object in S3 names the person; what the team needs stays; other people's records are as they
  * were; a second run finds nothing; the stale job writes to no one in their place.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -145,6 +145,28 @@ describe('ticketing forget', () => {
     const { items } = await everything(data, config);
     expect(asText(items)).toMatch(HER);
   });
+
+  it('on a terminal, shows what it found and erases nothing unless the answer is yes', async () => {
+    // util-linux `script` gives the command a terminal (Debian: bsdutils, always installed).
+    const answer = await new Promise<{ code: number | null; out: string }>((done, fail) => {
+      const command = [process.execPath, join(root, 'src/bin/ticketing.mjs'), 'forget', 'maria.garcia@northwind.example', '--data', data].join(' ');
+      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('[y/N]')) child.stdin.write('n\n');
+      });
+      child.on('error', (err) => fail(new Error(`cannot run script (util-linux; apt-get install bsdutils): ${err.message}`)));
+      child.on('exit', (code) => done({ code, out }));
+    });
+    expect(answer.code).toBe(1);
+    expect(answer.out).toContain(`In ${data}, maria.garcia@northwind.example (Maria Garcia) is named by:`);
+    expect(answer.out).toContain('  tickets they opened: TKT-1, TKT-2: requester replaced, name removed');
+    expect(answer.out).toContain('  raw mail they sent, in S3: 3, deleted with its kept text and attachments');
+    expect(answer.out).toContain('Erase all of this for good? [y/N]');
+    expect(answer.out).toContain('Nothing erased.');
+    expect(asText((await everything(data, config)).items)).toMatch(HER);
+  }, 120_000);
 
   it('erases her from every item and object, keeps the tickets, and leaves everyone else as they were', async () => {
     const before = await everything(data, config);
