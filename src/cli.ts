@@ -20,6 +20,7 @@ import {
   assertStoreOpenable,
   DataDirError,
   findServing,
+  hasStore,
   NoDataError,
   prepareDataDir,
   readManifest,
@@ -562,6 +563,7 @@ async function resolveRun(command: string, spec: CommandSpec, values: ParsedValu
   const data = values.data ?? '.data';
   if (values.region !== undefined) throw new UsageError('--region goes with --stack (a deployed stack)');
   if (access !== 'create') assertHasData(data);
+  const hadStore = hasStore(data);
   if (access !== 'read') prepareDataDir(data);
   const serving = command === 'outbox' ? null : await findServing(data);
   if (access === 'read' && !serving && command !== 'outbox') assertStoreOpenable(data);
@@ -576,9 +578,11 @@ async function resolveRun(command: string, spec: CommandSpec, values: ParsedValu
     source = `${manifest.config ? shown(manifest.config) : 'built-in defaults'}, recorded for ${shown(data)}`;
   } else {
     config = parseConfig({});
-    source = `built-in defaults${access === 'read' ? ` (none recorded for ${shown(data)}; --config FILE for another)` : ''}`;
+    source = `built-in defaults${hadStore ? ` (none recorded for ${shown(data)}; pass --config FILE once to record one)` : ''}`;
   }
-  if (!manifest && access !== 'read') {
+  // Recorded by the command that makes the store, or by the first --config given for an older
+  // store; never guessed for a store made before configs were recorded.
+  if (!manifest && access !== 'read' && (!hadStore || values.config !== undefined)) {
     writeManifest(data, { config: values.config === undefined ? null : resolve(values.config), recordedAt: new Date().toISOString() });
     source += `; now recorded for ${shown(data)}`;
   }

@@ -1,7 +1,7 @@
 /** The `ticketing` command as a user runs it: a child process, JSON lines on stdout. */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -299,6 +299,18 @@ describe('ticketing CLI: the config stays with the data', () => {
     expect(sent.at(-1)).toMatchObject({ kind: 'digest', to: 'it-team@northwind.example', sentAt: '2026-12-03T08:00:00.000Z' });
     const again = JSON.parse((await ticketing(['stale', '--dry-run', '--json', '--data', data, '--now', '2026-12-03T08:10:00Z'])).stdout);
     expect(again).toMatchObject({ dryRun: true, alreadyRan: true, mails: [] });
+  });
+
+  it('a store made before configs were recorded gets one only when --config is given', async () => {
+    const older = join(data, 'older');
+    await ticketing(['ingest', mail('05-thunderbird-new-wifi-log.eml'), '--data', older, '--config', config]);
+    rmSync(join(older, 'ticketing.json'));
+    const guessed = await ticketing(['sweep', '--data', older]);
+    expect(guessed.stderr).toBe(`ticketing: config built-in defaults (none recorded for ${older}; pass --config FILE once to record one)\n`);
+    expect(existsSync(join(older, 'ticketing.json'))).toBe(false);
+    const given = await ticketing(['sweep', '--data', older, '--config', config]);
+    expect(given.stderr).toBe(`ticketing: config fixtures/northwind.config.json; now recorded for ${older}\n`);
+    expect((await ticketing(['tickets', '--data', older])).stderr).toBe(`ticketing: config fixtures/northwind.config.json, recorded for ${older}\n`);
   });
 
   it('a relayed staff answer shows its Cc in the outbox', async () => {
