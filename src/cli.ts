@@ -76,8 +76,8 @@ Usage:
 
 Options:
   --data DIR       local data directory (default .data)
-  --config FILE    JSON configuration; default: the one recorded for --data by the first command
-                   that wrote there, else the built-in defaults
+  --config FILE    JSON configuration; default: the one recorded for --data by the command that
+                   made it (DIR/ticketing.json), else the built-in defaults
   --now ISO-8601   the clock, e.g. 2026-11-23T09:00:00Z (default: the system clock)
   --json           machine-readable output
   --stack NAME     a deployed stack (tickets, show, export, stale --dry-run, replay, sweep, forget):
