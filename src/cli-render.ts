@@ -4,7 +4,10 @@ import type { Ticket, ThreadMessage } from './domain/ticket.js';
 import type { TicketEvent } from './domain/lifecycle.js';
 import type { StaleJobResult } from './pipeline/stale-job.js';
 import type { OutboxEntry } from './local/ses-endpoint.js';
-import type { ReceiptRecord, UndeliveredMail } from './pipeline/ports.js';
+import type { ErasurePlan, ErasureSummary, ReceiptRecord, UndeliveredMail } from './pipeline/ports.js';
+import type { ForgetReport } from './pipeline/forget.js';
+import type { WouldSend } from './pipeline/dry-run.js';
+import type { OutboundKind } from './pipeline/outbound.js';
 
 /** The `tickets --json` row: what a script needs about a ticket. */
 export function ticketRow(t: Ticket) {
@@ -33,7 +36,33 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
-const shortTime = (iso: string) => iso.replace('T', ' ').slice(0, 16);
+/** A stored time (ISO 8601, UTC) for people: to the minute, the zone said, e.g. `2026-11-30 08:00 UTC`. */
+export function shortTime(iso: string): string {
+  const time = Date.parse(iso);
+  if (Number.isNaN(time)) return iso;
+  return `${new Date(time).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+}
+
+/** The kinds of mail we send; our Message-IDs start with the kind (`ack.<key>@…`, src/pipeline/outbound.ts). */
+const MAIL_KINDS: ReadonlySet<string> = new Set([
+  'ack',
+  'missing-info',
+  'duplicate-notice',
+  'staff-notification',
+  'note-notification',
+  'relay',
+  'command-result',
+  'nudge',
+  'auto-closed',
+  'digest',
+  'limit-notice',
+] satisfies OutboundKind[]);
+
+/** What kind of our mail this was, from the Message-ID we composed (SES replaces it on the way out). */
+export function mailKind(composedMessageId: string | null | undefined): string | null {
+  const prefix = composedMessageId?.split('.')[0];
+  return prefix && MAIL_KINDS.has(prefix) ? prefix : null;
+}
 
 export function renderTicketTable(tickets: Ticket[], quarantine: ReceiptRecord[], undelivered: UndeliveredMail[] = []): string {
   const parts: string[] = [];
@@ -105,8 +134,11 @@ export async function renderOutbox(entries: OutboxEntry[], json: boolean): Promi
       };
       const addresses = (v: typeof mail.to) => (Array.isArray(v) ? v : v ? [v] : []).map((a) => a.text).join(', ');
       return {
-        sentAt: e.sentAt,
+        // The time the sender put on the mail (the CLI's --now clock); the endpoint's own clock is the wall clock.
+        sentAt: e.date ?? e.sentAt,
+        kind: mailKind(e.composedMessageId),
         to: addresses(mail.to),
+        cc: addresses(mail.cc),
         from: addresses(mail.from),
         replyTo: addresses(mail.replyTo),
         subject: mail.subject ?? '',
@@ -123,9 +155,10 @@ export async function renderOutbox(entries: OutboxEntry[], json: boolean): Promi
   return mails
     .map((m) =>
       [
-        `--- ${m.sentAt}  ${m.subject}`,
+        `--- ${shortTime(m.sentAt)}  ${m.subject}${m.kind ? `  (${m.kind})` : ''}`,
         `  From: ${m.from}`,
         `  To: ${m.to}`,
+        ...(m.cc ? [`  Cc: ${m.cc}`] : []),
         `  Reply-To: ${m.replyTo || '-'}`,
         `  Message-ID: ${m.messageId ?? '-'}`,
         `  In-Reply-To: ${m.inReplyTo ?? '-'}`,
@@ -149,5 +182,59 @@ export function renderStaleResult(r: StaleJobResult, htmlFile: string | null): s
     `  closed after no answer: ${list(r.closed)}`,
     r.digest ? `  digest to ${r.digest.to}: "${r.digest.subject}" (${r.digest.tickets.length} tickets)${htmlFile ? `; HTML in ${htmlFile}` : ''}` : '  no digest: nothing is stale',
     ...r.problems.map((p) => `  problem: ${p}`),
+  ].join('\n');
+}
+
+/** `ticketing stale --dry-run` for people: what the run would do, and the mail it would send. */
+export function renderStaleDryRun(r: StaleJobResult, mails: WouldSend[], htmlFile: string | null): string {
+  if (r.alreadyRan) return `Dry run: the ${r.slot} slot already ran: ${r.problems.join('; ')}. Nothing was written or sent.`;
+  const list = (ids: string[]) => (ids.length ? ids.join(', ') : 'none');
+  return [
+    `Dry run of the stale job for the ${r.slot} slot: nothing was written or sent.`,
+    `  would flag as stale: ${list(r.flagged)}`,
+    `  would clear: ${list(r.cleared)}`,
+    `  would remind: ${list(r.nudged)}`,
+    `  would close after no answer: ${list(r.closed)}`,
+    r.digest
+      ? `  the digest to ${r.digest.to} would list ${r.digest.tickets.length ? r.digest.tickets.join(', ') : 'no ticket'}${htmlFile ? `; its HTML is in ${htmlFile}` : ''}`
+      : '  no digest: nothing is stale',
+    ...(mails.length ? [`  mail it would send (${mails.length}):`, ...mails.map((m) => `    to ${m.to.join(', ')}: ${m.subject}`)] : []),
+    ...r.problems.map((p) => `  problem: ${p}`),
+  ].join('\n');
+}
+
+function erasureLines(s: ErasureSummary, past: boolean): string[] {
+  const verb = (now: string, then: string) => (past ? then : now);
+  const open = s.stillOpen.length ? ` (still open: ${s.stillOpen.join(', ')}; no one to answer there now, the digest lists them as unreachable)` : '';
+  return [
+    s.profile ? `  requester profile: ${verb('deleted', 'deleted')}` : null,
+    s.ticketsOpened.length ? `  tickets they opened: ${s.ticketsOpened.join(', ')}: requester ${verb('replaced', 'replaced')}, name ${verb('removed', 'removed')}${open}` : null,
+    s.ticketsNaming.length ? `  other tickets naming them: ${s.ticketsNaming.join(', ')}` : null,
+    s.messagesSent ? `  messages they sent: ${s.messagesSent}, text and attachments ${verb('erased', 'erased')}` : null,
+    s.messagesNaming ? `  other messages naming them (mail to them, Cc): ${s.messagesNaming}, address and name replaced` : null,
+    s.historyEntries ? `  history entries naming them: ${s.historyEntries}, address and name replaced` : null,
+    s.receipts ? `  delivery records of their mail: ${s.receipts}${s.quarantined ? `, ${s.quarantined} of them quarantined (taken out of the quarantine: the raw mail is gone)` : ''}` : null,
+    s.otherRecords ? `  other records (sent-mail records, effect plans, rate limits): ${s.otherRecords}` : null,
+  ].filter((l): l is string => l !== null);
+}
+
+/** What `forget` is about to erase, before it asks. */
+export function renderForgetPlan(plan: ErasurePlan, where: string): string {
+  const e = plan.erasure;
+  return [
+    `In ${where}, ${e.address}${e.knownAs.length ? ` (${e.knownAs.join(', ')})` : ''} is named by:`,
+    ...erasureLines(plan.summary, false),
+    plan.rawKeys.length ? `  raw mail they sent, in S3: ${plan.rawKeys.length}, deleted with its kept text and attachments` : '  raw mail they sent, in S3: none',
+    `Kept: ticket numbers and what happened on them; subjects, with the address and name replaced by ${e.placeholder} and [erased].`,
+  ].join('\n');
+}
+
+/** What `forget` erased. */
+export function renderForgetReport(r: ForgetReport): string {
+  return [
+    `Erased ${r.address}${r.names.length ? ` (${r.names.join(', ')})` : ''}; ${r.placeholder} stands in for the address on what is kept:`,
+    ...erasureLines(r, true),
+    `  raw mail they sent: ${r.rawMails}; ${r.objectsDeleted} object(s) deleted from S3 (raw mail, kept text, attachments)`,
+    'Kept: ticket numbers, statuses, categories, priorities and times; subjects with the address and name replaced; Message-IDs; history that no longer names them.',
   ].join('\n');
 }

@@ -4,6 +4,7 @@ import { domainSchema as domain, emailSchema as email } from './domain/addresses
 import { missingInfoRulesSchema } from './domain/missing-info.js';
 import { staleRulesSchema } from './domain/stale.js';
 import { triageRulesSchema } from './domain/triage.js';
+import { closest } from './did-you-mean.js';
 
 
 /** The one configuration schema. Every key has a default, so `{}` is a working local config. */
@@ -148,11 +149,43 @@ export function parseConfig(input: unknown, source = 'config'): Config {
     const path = issue.path.length ? issue.path.join('.') : '(top level)';
     if (issue.code === 'unrecognized_keys') {
       const where = issue.path.length ? ` in ${path}` : '';
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}`;
+      const known = keysAt(configSchema, issue.path);
+      const hints = issue.keys.flatMap((k) => {
+        const near = closest(k, known);
+        return near ? [issue.keys.length > 1 ? `"${near}" for "${k}"` : `"${near}"`] : [];
+      });
+      const hint = hints.length ? ` (did you mean ${hints.join(', ')}?)` : '';
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${where}${hint}`;
     }
     return `${path}: ${issue.message}`;
   });
   return raise(`${source} is invalid: ${problems.join('; ')}`);
+}
+
+/** zod's own definition of a schema, as far as finding an object's keys needs it. */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  innerType?: { _zod: { def: SchemaDef } };
+  in?: { _zod: { def: SchemaDef } };
+  element?: { _zod: { def: SchemaDef } };
+  valueType?: { _zod: { def: SchemaDef } };
+}
+
+/** The keys the schema knows for the object at `path` (for "did you mean"); empty when it cannot tell. */
+function keysAt(schema: unknown, path: PropertyKey[]): string[] {
+  let def = (schema as { _zod: { def: SchemaDef } })._zod.def;
+  const unwrap = () => {
+    for (let next = def.innerType ?? def.in; next; next = def.innerType ?? def.in) def = next._zod.def;
+  };
+  unwrap();
+  for (const part of path) {
+    const child = def.type === 'object' ? def.shape?.[String(part)] : def.type === 'array' ? def.element : def.type === 'record' ? def.valueType : undefined;
+    if (!child) return [];
+    def = child._zod.def;
+    unwrap();
+  }
+  return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
 }
 
 function raise(message: string): never {

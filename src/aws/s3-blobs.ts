@@ -1,14 +1,14 @@
-import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
-import type { BlobStore } from '../pipeline/ports.js';
+import type { BlobEraser, BlobStore } from '../pipeline/ports.js';
 
 export class BlobNotFoundError extends Error {
   override name = 'BlobNotFoundError';
 }
 
 /** Raw mail and attachments in one S3 bucket. Streams both ways: nothing is held whole in memory. */
-export class S3Blobs implements BlobStore {
+export class S3Blobs implements BlobStore, BlobEraser {
   constructor(
     private readonly s3: S3Client,
     readonly bucket: string,
@@ -29,5 +29,22 @@ export class S3Blobs implements BlobStore {
       }
       throw err;
     }
+  }
+
+  /** Keys under a prefix, every page. */
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of out.Contents ?? []) if (object.Key) keys.push(object.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  /** Deletes the object; one that is not there is no error (S3's own rule), so erasure can be repeated. */
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }

@@ -12,6 +12,7 @@ import { addressBook, type InboundResult } from '../pipeline/inbound.js';
 import type { Clock, TicketStore } from '../pipeline/ports.js';
 import { runStaleJob } from '../pipeline/stale-job.js';
 import { sesEventFor, sesLikeId } from './ingest.js';
+import { DataDirError, findServing, removeServing, shown, writeServing } from './data-dir.js';
 import { startSmtpGateway, type SmtpEnvelope } from './smtp-gateway.js';
 import { createAwsClients, startLocalStack } from './stack.js';
 
@@ -67,6 +68,10 @@ export function mailLine(envelope: SmtpEnvelope, r: InboundResult): string {
 
 export async function serve(options: ServeOptions): Promise<Serving> {
   const { config, print } = options;
+  const running = await findServing(options.data);
+  if (running) {
+    throw new DataDirError(`ticketing serve is already running on ${shown(options.data)} (pid ${running.pid}, SMTP port ${running.smtpPort}); stop it first, or use another --data`);
+  }
   const stack = await startLocalStack({ dataDir: options.data, config, ports: { ses: options.sesPort ?? 0 } });
   const clients = createAwsClients(stack);
   const clock = runningClock(options.now);
@@ -87,6 +92,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   };
 
   const stopStack = async (): Promise<void> => {
+    removeServing(options.data);
     clients.destroy();
     await stack.close();
   };
@@ -129,6 +135,8 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   const timer = setInterval(runStale, config.stale.slotMinutes * 60_000);
 
   const sesWebUrl = `${stack.endpoints.ses}/`;
+  // Other commands on this data dir (tickets, show, ingest…) use this stack while it runs.
+  writeServing(options.data, { pid: process.pid, endpoints: stack.endpoints, region: config.aws.region, smtpPort: gateway.port, sesWebUrl, startedAt: new Date().toISOString() });
   const support = config.supportAddresses;
   print(
     [
@@ -136,7 +144,8 @@ export async function serve(options: ServeOptions): Promise<Serving> {
       ``,
       `  Send mail with any client to SMTP host 127.0.0.1, port ${gateway.port} (no login, no TLS).`,
       `  It accepts mail for ${support.join(', ')} and their plus-addresses (e.g. ${plusExample(support[0]!, config.ticketPrefix)}).`,
-      `  Mail we send (acks, replies, digests): ${sesWebUrl}  or  ticketing outbox --data ${options.data}`,
+      `  Mail we send (acks, replies, digests): ${sesWebUrl}  or  ticketing outbox --data ${shown(options.data)}`,
+      `  The tickets, while this runs: ticketing tickets --data ${shown(options.data)}  (show, export, ingest… work too)`,
       `  The stale job runs every ${config.stale.slotMinutes} min.`,
       ``,
       `Press Ctrl-C to stop.`,

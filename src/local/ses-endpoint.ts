@@ -38,8 +38,12 @@ export interface OutboxRecord {
   messageIdHeader: string;
   source: string | null;
   destinations: string[];
-  /** ISO 8601. */
+  /** ISO 8601: when this endpoint took the mail (the wall clock, as SES would). */
   sentAt: string;
+  /** The mail's own Date header, ISO 8601: the sender's clock (`--now` for the CLI); null when absent or unreadable. */
+  date?: string | null;
+  /** The Message-ID the sender composed, before SES replaced it (ours name the mail's kind: `ack.<key>@…`). */
+  composedMessageId?: string | null;
 }
 
 export interface OutboxEntry extends OutboxRecord {
@@ -77,6 +81,7 @@ export async function startSesEndpoint(options: SesEndpointOptions): Promise<Ses
 
     const sesMessageId = newSesMessageId();
     const messageIdHeader = `<${sesMessageId}@${sesMessageIdDomain(region)}>`;
+    const composed = readHeaders(raw);
     const rewritten = replaceMessageId(raw, messageIdHeader);
     const headers = readHeaders(rewritten);
     const source = params.get('Source') ?? headers.get('from') ?? null;
@@ -99,6 +104,8 @@ export async function startSesEndpoint(options: SesEndpointOptions): Promise<Ses
       source: record.source,
       destinations: record.destinations,
       sentAt: new Date().toISOString(),
+      date: isoDate(composed.get('date')),
+      composedMessageId: composed.get('message-id')?.replace(/^<|>$/g, '') || null,
     };
     const file = join(dir, emlName(seq, sesMessageId));
     await writeDurably(file, rewritten);
@@ -218,6 +225,11 @@ function readHeaders(raw: Buffer): Map<string, string> {
   return headers;
 }
 
+function isoDate(value: string | undefined): string | null {
+  const time = value ? Date.parse(value.replace(/\s*\([^)]*\)\s*$/, '')) : NaN;
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
 function extractAddresses(value: string): string[] {
   return value.match(/[^\s<>,;:"()]+@[^\s<>,;:"()]+/g) ?? [];
 }
@@ -254,7 +266,7 @@ async function renderHtml(dir: string): Promise<string> {
       } catch {
         // A missing .eml still gets its row from the index.
       }
-      return `<tr><td>${escapeHtml(entry.sentAt)}</td><td>${escapeHtml(entry.destinations.join(', '))}</td><td>${escapeHtml(subject)}</td></tr>`;
+      return `<tr><td>${escapeHtml(entry.date ?? entry.sentAt)}</td><td>${escapeHtml(entry.destinations.join(', '))}</td><td>${escapeHtml(subject)}</td></tr>`;
     }),
   );
   return `<!doctype html>

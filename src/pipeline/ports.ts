@@ -252,3 +252,76 @@ export interface BlobStore {
 export interface Clock {
   now(): Date;
 }
+
+/**
+ * One person's data to erase (`ticketing forget`, src/pipeline/forget.ts): who, what stands in
+ * for their address on the records that are kept, and how text is cleaned of them.
+ */
+export interface PersonErasure {
+  /** Lower-case. */
+  address: string;
+  /** Takes the address's place where a record must keep someone (a ticket's requester). */
+  placeholder: string;
+  /** The names they are known by, replaced along with the address. */
+  knownAs: string[];
+  /** Whether a text names them (their address, or a full name they are known by). */
+  names(text: string): boolean;
+  /** The text with their address replaced by the placeholder and their names by "[erased]". */
+  scrub(text: string): string;
+  /** ISO 8601. */
+  at: string;
+  /** Said on what is left of a record whose content went, e.g. "erased on request on 2026-12-01". */
+  note: string;
+}
+
+/** What an erasure finds, and so what it changes: counts and ticket ids, for the person who asked. */
+export interface ErasureSummary {
+  /** Their requester profile (deleted). */
+  profile: boolean;
+  /** Tickets they opened: the requester becomes the placeholder. */
+  ticketsOpened: string[];
+  /** Those still open: no one is left to answer on them. */
+  stillOpen: string[];
+  /** Other tickets naming them (a participant, a mention). */
+  ticketsNaming: string[];
+  /** Messages they sent: text, attachments and raw mail go; the message stays on its thread. */
+  messagesSent: number;
+  /** Other messages naming them (mail to them, Cc): address and name replaced. */
+  messagesNaming: number;
+  /** History entries naming them. */
+  historyEntries: number;
+  /** Delivery receipts of mail they sent (kept, so a re-delivery is still recognised). */
+  receipts: number;
+  /** Of those, quarantined mail: taken out of the quarantine (its raw mail is gone). */
+  quarantined: number;
+  /** Effect plans, sent-mail records, rate-limit slots and the like. */
+  otherRecords: number;
+}
+
+/** An erasure decided on, not yet written: what a confirmation shows, and what applying it writes. */
+export interface ErasurePlan {
+  erasure: PersonErasure;
+  summary: ErasureSummary;
+  /** Raw objects of mail they sent: deleted with their kept text and attachments before the records change. */
+  rawKeys: string[];
+  /** Objects named on their messages (whole texts, attachments), deleted with the raw mail. */
+  blobKeys: string[];
+  /** The store's own list of writes; only `applyErasure` reads it. */
+  writes: unknown;
+}
+
+/** Erasure of one person's data: read everything naming them, then write it all cleaned. */
+export interface ErasureStore {
+  /** The names this address is known by: its profile's, and those on the tickets it opened. */
+  knownNames(address: string): Promise<string[]>;
+  /** Reads every record naming them (a whole-table read: an operator's rare request). Writes nothing. */
+  planErasure(erasure: PersonErasure): Promise<ErasurePlan>;
+  /** Writes the plan; idempotent (a second plan for the same person finds nothing). */
+  applyErasure(plan: ErasurePlan): Promise<void>;
+}
+
+/** Deleting blobs (for erasure): listing a prefix, deleting a key (a missing key is no error). */
+export interface BlobEraser {
+  list(prefix: string): Promise<string[]>;
+  delete(key: string): Promise<void>;
+}
