@@ -257,7 +257,11 @@ export class TicketingStack extends Stack {
       removalPolicy: stage.removalPolicy,
     });
 
-    const imap = props.ticketingConfig?.imap as { passwordSecretArn?: string } | undefined;
+    const imap = props.ticketingConfig?.imap as { passwordSecretArn?: string; password?: string; accessToken?: string } | undefined;
+    // The deployed config is readable by whoever can read the Lambda or the stack's outputs.
+    if (imap?.password !== undefined || imap?.accessToken !== undefined) {
+      throw new Error('ticketingConfig.imap: a deployed stack takes the IMAP password from Secrets Manager (imap.passwordSecretArn), never inline (password, accessToken): the configuration is readable in the Lambda and the stack outputs');
+    }
     this.imapFunction = imap
       ? this.ticketingFunction('ImapPoller', {
           entry: 'src/imap/lambda.ts',
@@ -504,6 +508,8 @@ export class TicketingStack extends Stack {
     new CfnOutput(this, 'InboundLogGroup', { value: this.inboundFunction.logGroup.logGroupName, description: 'aws logs tail <this> --follow' });
     new CfnOutput(this, 'MailBucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    // What `ticketing --stack NAME` reads: the configuration the Lambdas run with (no secrets in it).
+    new CfnOutput(this, 'TicketingConfig', { value: configJson, description: 'The TICKETING_CONFIG of the Lambdas, for the ticketing CLI (--stack)' });
     new CfnOutput(this, 'TicketEventsTopicArn', { value: this.eventsTopic.topicArn });
     new CfnOutput(this, 'FailedInvocationsQueueUrl', { value: this.failedInvocations.queueUrl });
     new CfnOutput(this, 'ReceiptRuleSetName', { value: this.ruleSetName, description: 'The active receipt rule set of this stage' });

@@ -218,6 +218,18 @@ describe('TicketingStack (dev)', () => {
     }
   });
 
+  it('gives the CLI the same config as a stack output (ticketing --stack reads it)', () => {
+    const outputs = template.findOutputs('TicketingConfig');
+    expect(flatten(Object.values(outputs)[0]!.Value)).toBe(flatten(inbound.props.Environment.Variables.TICKETING_CONFIG));
+    for (const name of ['TableName', 'MailBucketName']) expect(Object.keys(template.findOutputs(name))).toHaveLength(1);
+  });
+
+  it('refuses an inline IMAP password or token: a deployed config is readable, the password belongs in Secrets Manager', () => {
+    for (const inline of [{ password: 'hunter2' }, { accessToken: 'ya29.token' }]) {
+      expect(() => synth({}, {}, { imap: { host: 'outlook.office365.com', user: 'support@northwind.example', ...inline } })).toThrow(/imap\.passwordSecretArn\), never inline/);
+    }
+  });
+
   it('retries async invokes twice, then parks them in the encrypted, TLS-only DLQ', () => {
     const queueId = logicalId(template, 'AWS::SQS::Queue');
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });

@@ -46,7 +46,14 @@ async function startServe(data: string): Promise<Served> {
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   for (let i = 0; i < 300 && !/Press Ctrl-C to stop/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
   const port = /SMTP host 127\.0\.0\.1, port (\d+)/.exec(out);
-  if (!port) throw new Error(`serve did not start:\n${out}`);
+  if (!port) {
+    // Never leave a half-started serve behind.
+    if (child.exitCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    throw new Error(`serve did not start:\n${out}`);
+  }
   return { child, pid: child.pid!, smtpPort: Number(port[1]), output: () => out, exited };
 }
 

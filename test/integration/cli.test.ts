@@ -150,15 +150,24 @@ describe('ticketing CLI', () => {
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    for (let i = 0; i < 100 && !/port (\d+)/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
-    const port = Number(/SMTP host 127\.0\.0\.1, port (\d+)/.exec(out)![1]);
-    const sent = await createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true }).sendMail({
-      envelope: { from: 'lars.nilsson@northwind.example', to: ['support@northwind.example'] },
-      raw: readFileSync(mail('05-thunderbird-new-wifi-log.eml')),
-    });
-    expect(sent.response).toMatch(/^250 .*TKT-1 created/);
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    try {
+      for (let i = 0; i < 300 && !/port (\d+)/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+      const port = Number(/SMTP host 127\.0\.0\.1, port (\d+)/.exec(out)?.[1]);
+      expect(port, `serve did not start:\n${out}`).toBeGreaterThan(0);
+      const sent = await createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true }).sendMail({
+        envelope: { from: 'lars.nilsson@northwind.example', to: ['support@northwind.example'] },
+        raw: readFileSync(mail('05-thunderbird-new-wifi-log.eml')),
+      });
+      expect(sent.response).toMatch(/^250 .*TKT-1 created/);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      // Whatever failed above, the serve this test started ends with it.
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
     expect(out).toContain('→ TKT-1 created');
     expect(out).toContain('Stopping…');
   }, 60_000);
