@@ -326,7 +326,8 @@ export class DynamoTicketStore implements TicketStore {
           TableName: this.tableName,
           Key: keys.counter,
           UpdateExpression: 'SET #n = :before REMOVE #p',
-          ConditionExpression: '#n = :number AND #p = :number',
+          // Only the last number taken can go back; the remembered one may already be forgotten.
+          ConditionExpression: '#n = :number',
           ExpressionAttributeNames: { '#n': 'n', '#p': `p_${ticketKey}` },
           ExpressionAttributeValues: { ':number': number, ':before': number - 1 },
         }),
