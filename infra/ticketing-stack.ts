@@ -520,17 +520,7 @@ export class TicketingStack extends Stack {
 
   private ticketingFunction(
     id: string,
-    o: {
-      entry: string;
-      description: string;
-      memorySize: number;
-      timeout: Duration;
-      reservedConcurrentExecutions?: number;
-      configJson: string;
-      stage: TicketingSettings['stage'];
-      logRetention: logs.RetentionDays;
-      removalPolicy: RemovalPolicy;
-    },
+    o: FunctionShape & { configJson: string; stage: TicketingSettings['stage']; removalPolicy: RemovalPolicy },
   ): NodejsFunction {
     return this.bundledFunction(id, {
       ...o,
@@ -540,19 +530,7 @@ export class TicketingStack extends Stack {
     });
   }
 
-  private bundledFunction(
-    id: string,
-    o: {
-      entry: string;
-      description: string;
-      memorySize: number;
-      timeout: Duration;
-      reservedConcurrentExecutions?: number;
-      environment: Record<string, string>;
-      logRetention: logs.RetentionDays;
-      logRemovalPolicy: RemovalPolicy;
-    },
-  ): NodejsFunction {
+  private bundledFunction(id: string, o: FunctionShape & { environment: Record<string, string>; logRemovalPolicy: RemovalPolicy }): NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: o.logRetention, removalPolicy: o.logRemovalPolicy });
     const bundling: BundlingOptions = {
       forceDockerBundling: false, // local esbuild; no Docker here or in CI
@@ -744,4 +722,14 @@ function scheduledEvent(detail?: { job: 'sweep' }): scheduler.ScheduleTargetInpu
     resources: [scheduler.ContextAttribute.scheduleArn],
     ...(detail ? { detail } : {}),
   });
+}
+
+/** What every bundled function of the stack is given. */
+interface FunctionShape {
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+  reservedConcurrentExecutions?: number;
+  logRetention: logs.RetentionDays;
 }
