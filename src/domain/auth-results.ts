@@ -107,14 +107,7 @@ class HeaderReader {
   /** One resinfo after its ";": `method[/version]=result [reason=…] [ptype.property=value …]`. */
   private readResinfo(): AuthResult | null {
     this.skipCfws();
-    const method = this.readKeyword().toLowerCase();
-    this.skipCfws();
-    if (method !== '' && this.peek() === '/') {
-      this.at += 1;
-      this.skipCfws();
-      this.readBare(/[^0-9]/);
-      this.skipCfws();
-    }
+    const method = this.readMethod().toLowerCase();
     // Not a methodspec: `; none` (no-result), a trailing ";", Outlook.com's stray `; hotmail.com;`.
     if (method === '' || this.peek() !== '=') return null;
     this.at += 1;
@@ -170,6 +163,13 @@ class HeaderReader {
   /** True when the value starts `keyword[/version] =`, i.e. with a methodspec and no authserv-id. */
   private startsWithMethodspec(): boolean {
     const mark = this.at;
+    const found = this.readMethod() !== '' && this.peek() === '=';
+    this.at = mark;
+    return found;
+  }
+
+  /** A method keyword and its optional `/version`, up to where its `=` should be. */
+  private readMethod(): string {
     const method = this.readKeyword();
     this.skipCfws();
     if (method !== '' && this.peek() === '/') {
@@ -178,9 +178,7 @@ class HeaderReader {
       this.readBare(/[^0-9]/);
       this.skipCfws();
     }
-    const found = method !== '' && this.peek() === '=';
-    this.at = mark;
-    return found;
+    return method;
   }
 
   private readKeyword(): string {

@@ -10,7 +10,6 @@ export interface Verdicts {
   dmarc: VerdictStatus;
 }
 
-export const ALL_PASS: Verdicts = { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' };
 
 /** Where a raw mail came from and what the receiving side said about it. */
 export interface Receipt {

@@ -438,6 +438,19 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('defects fixed, on %s', (
       expect(delivered.result.reason).toMatch(/stranger/);
     });
 
+    it('tells the staff address at most once an hour, however many mails in its name fail', async () => {
+      const v = await victimTicket();
+      const name = 'd04-outlook-spf-pass-only-staff-commands.eml';
+      const first = await deliver(v, name);
+      const again = await deliverRaw(v, withHeaders(attackMail(name), { 'Message-ID': '<second-forgery@evil.test>' }), attackSidecar(name));
+      expect(first.result.replies.map((r) => r.kind)).toEqual(['staff-warning']);
+      expect(again.result.replies).toEqual([]);
+      expect(again.sent).toEqual([]);
+      v.clock.advance(HOUR);
+      const later = await deliverRaw(v, withHeaders(attackMail(name), { 'Message-ID': '<third-forgery@evil.test>' }), attackSidecar(name));
+      expect(later.result.replies.map((r) => r.kind)).toEqual(['staff-warning']);
+    });
+
     it('d04-outlook-dkim-aligned-no-dmarc.eml: DKIM aligned with From is enough when the domain has no DMARC record', async () => {
       const v = await victimTicket();
       const { result, after, sent } = await deliver(v, 'd04-outlook-dkim-aligned-no-dmarc.eml');

@@ -1,0 +1,95 @@
+/**
+ * The sweep finishes what deliveries left: a send SES throttled is tried again later, once; a
+ * claim whose runner stopped is resolved after its lease — sent when the mail's record is on its
+ * ticket, otherwise unconfirmed, listed for a person and never sent again.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageKey } from '../../src/domain/ticket.js';
+import { deliverAsSes } from '../../src/local/ingest.js';
+import { readOutbox } from '../../src/local/ses-endpoint.js';
+import type { EffectPlan, PlannedEffect } from '../../src/pipeline/effects.js';
+import { deliveryPlanKey } from '../../src/pipeline/inbound.js';
+import { CLAIM_LEASE_MS, sweepPlans } from '../../src/pipeline/sweep.js';
+import { fixtureMail, northwindConfig, pipelineOn } from '../support/pipeline.js';
+import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
+
+const MINUTE = 60_000;
+
+describe('the sweep (dynalite)', () => {
+  let fx: StackFixture;
+  beforeAll(async () => {
+    fx = await withLocalStack({ config: northwindConfig });
+  });
+  afterAll(async () => {
+    await fx?.cleanup();
+  });
+  const sentTo = async (address: string) => (await readOutbox(join(fx.dataDir, 'outbox'))).filter((m) => m.destinations.includes(address)).length;
+
+  it('sends later, once, a mail SES throttled while the delivery ran', async () => {
+    const { deps, clock, config } = await pipelineOn(fx);
+    const name = 'throttleEverySend';
+    fx.clients.ses.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+      },
+      { step: 'initialize', name },
+    );
+    const requester = 'j.doe@contoso.example';
+    const before = await sentTo(requester);
+    let reason = '';
+    try {
+      reason = (await deliverAsSes(fixtureMail('06-gmail-new-auditor-access-pdf.eml'), {}, deps))[0]!.reason;
+    } finally {
+      fx.clients.ses.middlewareStack.remove(name);
+    }
+    // Its answer is the missing-information ask (the auditor's request lacks the account).
+    expect(reason).toMatch(/no missing-info sent yet: .*Throttling.*; it will be tried again/);
+    expect(await sentTo(requester)).toBe(before);
+
+    clock.advance(3 * MINUTE);
+    const swept = await sweepPlans(deps, config);
+    expect(swept).toMatchObject({ plans: 1, problems: [] });
+    expect(swept.completed).toBeGreaterThanOrEqual(1);
+    expect(await sentTo(requester)).toBe(before + 1);
+    // Nothing left to do: a second sweep finds nothing.
+    expect(await sweepPlans(deps, config)).toMatchObject({ plans: 0, completed: 0 });
+  });
+
+  it('resolves a claim whose runner stopped: sent when its record is on the ticket, else unconfirmed and listed', async () => {
+    const { deps, store, clock, config } = await pipelineOn(fx);
+    const [first] = await deliverAsSes(fixtureMail('01-outlook-new-vpn-down.eml'), {}, deps);
+    const ticket = (await store.getTicketById(1))!;
+    const plan = (await store.getPlan(deliveryPlanKey(messageKey(first!.messageId!))))!;
+    const ack = plan.effects.find((e) => e.id === 'ack')!;
+    const abandoned = (id: string, messageId: string): PlannedEffect => ({
+      ...ack,
+      id,
+      state: 'sending',
+      claimedAt: `${clock.now().toISOString()}/dead00`,
+      spec: ack.spec.type === 'mail' ? { type: 'mail', mail: { ...ack.spec.mail, messageId } } : ack.spec,
+    });
+    const stopped: EffectPlan = {
+      key: 'mail:stopped-runner',
+      createdAt: clock.now().toISOString(),
+      receiptIds: [],
+      // One whose send was recorded on the ticket (it went out), one with no record (nobody knows).
+      effects: [abandoned('recorded', ack.spec.type === 'mail' ? ack.spec.mail.messageId : ''), abandoned('lost', `lost.${ticket.key}@northwind.example`)],
+    };
+    await store.putPlan({ ...stopped, effects: stopped.effects.map((e) => ({ ...e, state: 'pending' as const })) }).then(() => store.claimEffects(stopped.key, ['recorded', 'lost'], stopped.effects[0]!.claimedAt!));
+    const mailBefore = (await readOutbox(join(fx.dataDir, 'outbox'))).length;
+
+    // Within the lease the claim may belong to a runner still sending: left alone.
+    clock.advance(5 * MINUTE);
+    expect(await sweepPlans(deps, config)).toMatchObject({ completed: 0, problems: [] });
+
+    clock.advance(CLAIM_LEASE_MS);
+    const swept = await sweepPlans(deps, config);
+    expect(swept.completed).toBe(1);
+    expect(swept.problems).toEqual([expect.stringMatching(/^mail:stopped-runner lost: the run that was sending it stopped before it heard back/)]);
+    expect((await readOutbox(join(fx.dataDir, 'outbox'))).length).toBe(mailBefore); // nothing sent again
+    const undelivered = await store.undeliveredSince('2000-01-01T00:00:00Z');
+    expect(undelivered).toEqual([expect.objectContaining({ planKey: 'mail:stopped-runner', effectId: 'lost', state: 'unconfirmed', ticketId: 'TKT-1' })]);
+    expect((await store.getPlan(stopped.key))!.effects.map((e) => e.state)).toEqual(['sent', 'unconfirmed']);
+  });
+});
