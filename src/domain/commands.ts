@@ -24,6 +24,7 @@
  *   Whether a #merge target exists is for the caller too: this module has no store.
  */
 import { formatTicketId, type Priority, type TicketStatus } from './ticket.js';
+import { escapeRegExp, wordCount } from './text.js';
 
 export type StaffCommand =
   | { kind: 'status'; status: TicketStatus; line: string }
@@ -209,13 +210,7 @@ function label(line: string): string {
   return line.trim().replace(/\s+/g, ' ');
 }
 
-function wordCount(text: string): number {
-  return text.split(/\s+/).filter(Boolean).length;
-}
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Levenshtein distance, for "did you mean": command words are short. */
 function editDistance(a: string, b: string): number {

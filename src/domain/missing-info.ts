@@ -226,11 +226,11 @@ function isRelevant(detail: DetailRule, text: string): boolean {
 }
 
 function isGiven(detail: DetailRule, text: string): boolean {
-  if (detail.minWords !== undefined && wordCount(text) >= detail.minWords) return true;
+  if (detail.minWords !== undefined && approximateWordCount(text) >= detail.minWords) return true;
   return detail.present.some((p) => matchesOf(p, text).length > 0);
 }
 
-function wordCount(text: string): number {
+function approximateWordCount(text: string): number {
   // CJK text has no spaces: count its characters in twos, roughly a word each.
   const spaced = text.match(/[\p{Script=Latin}\p{N}]+/gu)?.length ?? 0;
   const unspaced = text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu)?.length ?? 0;

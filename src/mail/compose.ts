@@ -5,6 +5,7 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { encodeWord } from 'nodemailer/lib/mime-funcs';
+import { escapeRegExp } from '../domain/text.js';
 
 export interface OutboundMail {
   /** The support address. */
@@ -179,6 +180,3 @@ export function replySubject(prefix: string, ticketNumber: number, originalSubje
   return subject ? `Re: ${tag} ${subject}` : `Re: ${tag}`;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -17,6 +17,8 @@
 //   already shows our message right above.
 // - When everything looks quoted, the original body is returned rather than nothing.
 
+import { escapeRegExp, wordCount } from '../domain/text.js';
+
 export interface VisibleTextOptions {
   /** Texts WE sent earlier on this ticket; blocks of the body that repeat them are removed. */
   priorTexts?: string[];
@@ -309,14 +311,7 @@ function nextNonBlank(lines: string[], from: number): number {
   return k;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
-function wordCount(text: string): number {
-  const words = text.trim().split(/\s+/);
-  return words[0] === '' ? 0 : words.length;
-}
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -18,6 +18,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { BlobEraser, Clock, ErasurePlan, ErasureStore, ErasureSummary, PersonErasure } from './ports.js';
+import { escapeRegExp } from '../domain/text.js';
 
 export class ForgetError extends Error {
   override name = 'ForgetError';
@@ -129,6 +130,3 @@ export function personErasure(address: string, names: string[], placeholder: str
   };
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
