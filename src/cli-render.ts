@@ -7,7 +7,7 @@ import type { OutboxEntry } from './local/ses-endpoint.js';
 import type { ErasurePlan, ErasureSummary, ReceiptRecord, UndeliveredMail } from './pipeline/ports.js';
 import type { ForgetReport } from './pipeline/forget.js';
 import type { WouldSend } from './pipeline/dry-run.js';
-import type { OutboundKind } from './pipeline/outbound.js';
+import { OUTBOUND_KINDS } from './pipeline/outbound-kinds.js';
 
 /** The `tickets --json` row: what a script needs about a ticket. */
 export function ticketRow(t: Ticket) {
@@ -44,19 +44,7 @@ export function shortTime(iso: string): string {
 }
 
 /** The kinds of mail we send; our Message-IDs start with the kind (`ack.<key>@…`, src/pipeline/outbound.ts). */
-const MAIL_KINDS: ReadonlySet<string> = new Set([
-  'ack',
-  'missing-info',
-  'duplicate-notice',
-  'staff-notification',
-  'note-notification',
-  'relay',
-  'command-result',
-  'nudge',
-  'auto-closed',
-  'digest',
-  'limit-notice',
-] satisfies OutboundKind[]);
+const MAIL_KINDS: ReadonlySet<string> = new Set(Object.keys(OUTBOUND_KINDS));
 
 /** What kind of our mail this was, from the Message-ID we composed (SES replaces it on the way out). */
 export function mailKind(composedMessageId: string | null | undefined): string | null {

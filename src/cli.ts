@@ -3,17 +3,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile, parseConfig, type Config } from './config.js';
-import { closest } from './did-you-mean.js';
-import { DynamoTicketStore } from './aws/dynamo-store.js';
-import { DynamoErasureStore } from './aws/dynamo-erasure.js';
-import type { InboundDeps } from './aws/inbound-handler.js';
-import { S3Blobs } from './aws/s3-blobs.js';
-import { SesMailer } from './aws/ses-mailer.js';
-import { SnsTicketEvents } from './aws/sns-events.js';
+import { closest } from './domain/did-you-mean.js';
+import { portsFor, type Ports } from './aws/ports-from-config.js';
 import { UnknownEventError } from './aws/events.js';
 import { readDeployedStack, StackOutputsError } from './aws/stack-outputs.js';
 import { parseTicketId } from './domain/ticket.js';
-import { createAwsClients, LocalStackError, startLocalStack, type AwsClients } from './local/stack.js';
+import { createAwsClients, LocalStackError, startLocalStack } from './local/stack.js';
 import { createClients } from './aws/clients.js';
 import {
   assertHasData,
@@ -30,8 +25,7 @@ import {
 } from './local/data-dir.js';
 import { replayQuarantined, replayRawKeys, type Replayed } from './pipeline/replay.js';
 import { sweepPlans } from './pipeline/sweep.js';
-import { ImapConfigError, ImapConnectionError, ImapLoginError, pollMailbox } from './imap/poller.js';
-import { MailboxLockedError } from './imap/checkpoint.js';
+import { ImapConfigError, ImapConnectionError, ImapLoginError, MailboxLockedError, pollMailbox } from './imap/poller.js';
 import { readOutbox } from './local/ses-endpoint.js';
 import { serve } from './local/serve.js';
 import { SmtpGatewayError } from './local/smtp-gateway.js';
@@ -206,10 +200,10 @@ function readSidecar(file: string): ReceiptSidecar {
   return parsed.data;
 }
 
-type Deps = InboundDeps & { clock: ReturnType<typeof steppingClock> };
+type Deps = Ports<ReturnType<typeof steppingClock>>;
 
 /** The ports on the command's target: clients made once, closed (and an embedded stack stopped) after. */
-async function withPorts<T>(opts: Options, run: (deps: Deps, clients: AwsClients) => Promise<T>): Promise<T> {
+async function withPorts<T>(opts: Options, run: (deps: Deps) => Promise<T>): Promise<T> {
   const { target, config } = opts;
   const stack = target.kind === 'local' ? await startLocalStack({ dataDir: target.data, config }) : null;
   const clients = stack
@@ -218,15 +212,7 @@ async function withPorts<T>(opts: Options, run: (deps: Deps, clients: AwsClients
       ? createAwsClients({ ...target.serving.endpoints, region: target.serving.region })
       : createClients({ region: config.aws.region });
   try {
-    const deps: Deps = {
-      config,
-      store: new DynamoTicketStore(clients.doc, config.aws.tableName),
-      blobsFor: (bucket: string) => new S3Blobs(clients.s3, bucket),
-      clock: steppingClock(opts.now),
-      mailer: new SesMailer(clients.ses, config.aws.region),
-      events: config.events.snsTopicArn ? new SnsTicketEvents(clients.sns, config.events.snsTopicArn) : null,
-    };
-    return await run(deps, clients);
+    return await run(portsFor(config, clients, { clock: steppingClock(opts.now) }));
   } finally {
     clients.destroy();
     await stack?.close();
@@ -259,7 +245,8 @@ export async function ingestFiles(files: string[], opts: Options, print: (line: 
         const sentAt = opts.arriveAtDateHeader ? dateHeader(raw) : null;
         if (sentAt) deps.clock.set(sentAt);
         const results = await deliverAsSes(raw, readSidecar(file), deps);
-        for (const r of results) {
+        // The held-back auto-replies are for the metrics; the line says them in its reason.
+        for (const { suppressed: _counted, ...r } of results) {
           print(JSON.stringify({ file: basename(file), ...r }));
         }
       } catch (err) {
@@ -340,11 +327,10 @@ async function exportAll(out: string | undefined, opts: Options, print: (line: s
  */
 async function imapPoll(once: boolean, opts: Options, print: (line: string) => void): Promise<number> {
   if (!opts.config.imap) throw new UsageError('imap-poll needs an "imap" block in the config (host, user, and a password, passwordSecretArn or accessToken)');
-  return withPorts(opts, async (deps, clients) => {
-    const pollDeps = { ...deps, blobs: deps.blobsFor(opts.config.aws.bucket), doc: clients.doc, tableName: opts.config.aws.tableName };
+  return withPorts(opts, async (deps) => {
     const pollOnce = async (): Promise<boolean> => {
       try {
-        const results = await pollMailbox(pollDeps, opts.config, { onResult: (r) => print(JSON.stringify(r)) });
+        const results = await pollMailbox(deps, opts.config, { onResult: (r) => print(JSON.stringify(r)) });
         return !results.some((r) => r.outcome === 'error');
       } catch (err) {
         if (!(err instanceof MailboxLockedError)) throw err;
@@ -389,9 +375,8 @@ async function serveUntilStopped(portOption: string | undefined, opts: Options, 
 /** `ticketing replay`: quarantined mail, or the raw objects named, through the pipeline again. */
 async function replay(rawKeys: string[], quarantined: boolean, opts: Options, print: (line: string) => void): Promise<number> {
   return withPorts(opts, async (deps) => {
-    const ports = { ...deps, blobs: deps.blobsFor(opts.config.aws.bucket) };
     const printLine = (r: Replayed) => print(JSON.stringify(r));
-    const results = quarantined ? await replayQuarantined(ports, opts.config, printLine) : await replayRawKeys(rawKeys, ports, opts.config, printLine);
+    const results = quarantined ? await replayQuarantined(deps, opts.config, printLine) : await replayRawKeys(rawKeys, deps, opts.config, printLine);
     if (!results.length) print(quarantined ? 'Nothing is quarantined.' : 'Nothing to replay.');
     return 0;
   });
@@ -437,8 +422,8 @@ async function showOutbox(opts: Options, print: (line: string) => void): Promise
 
 /** `ticketing forget ADDRESS`: what names them is found, shown, confirmed, then erased. */
 async function forget(address: string, yes: boolean, opts: Options, print: (line: string) => void): Promise<number> {
-  return withPorts(opts, async (deps, clients) => {
-    const ports = { store: new DynamoErasureStore(clients.doc, opts.config.aws.tableName), blobs: new S3Blobs(clients.s3, opts.config.aws.bucket), clock: deps.clock };
+  return withPorts(opts, async (deps) => {
+    const ports = { store: deps.erasure, blobs: deps.blobs, clock: deps.clock };
     const plan = await planForget(address, ports);
     if (isEmpty(plan)) {
       const report = reportOf(plan, 0);

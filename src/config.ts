@@ -4,7 +4,7 @@ import { domainSchema as domain, emailSchema as email } from './domain/addresses
 import { missingInfoRulesSchema } from './domain/missing-info.js';
 import { staleRulesSchema } from './domain/stale.js';
 import { triageRulesSchema } from './domain/triage.js';
-import { closest } from './did-you-mean.js';
+import { closest } from './domain/did-you-mean.js';
 
 
 /** The one configuration schema. Every key has a default, so `{}` is a working local config. */

@@ -16,11 +16,12 @@
  * - everything else (history, mail to them, plans, sent-mail records): their address and names
  *   replaced wherever they occur, identifiers (keys, Message-IDs, object keys) left as they are.
  */
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isOpen, type TicketStatus } from '../domain/ticket.js';
 import type { ErasurePlan, ErasureStore, ErasureSummary, PersonErasure } from '../pipeline/ports.js';
-import { DynamoTicketStore } from './dynamo-store.js';
-import type { Item } from './dynamo-table.js';
+import { partitions } from './dynamo-keys.js';
+import { conditional, Table, type Item } from './dynamo-table.js';
+import { DynamoTicketBook } from './dynamo-tickets.js';
 import { TABLE_KEYS } from './table.js';
 
 /**
@@ -62,22 +63,23 @@ const IDENTIFIERS = new Set([
 
 /** The erasure port on the ticket table (beside the ticket store, which the inbound path uses). */
 export class DynamoErasureStore implements ErasureStore {
-  constructor(
-    private readonly doc: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  private readonly table: Table;
+
+  constructor(doc: DynamoDBDocumentClient, tableName: string) {
+    this.table = new Table(doc, tableName);
+  }
 
   knownNames(address: string): Promise<string[]> {
-    const tickets = new DynamoTicketStore(this.doc, this.tableName);
-    return knownNames(this.doc, this.tableName, address, (ticketKeys) => tickets.getTickets(ticketKeys));
+    const tickets = new DynamoTicketBook(this.table);
+    return knownNames(this.table, address, (ticketKeys) => tickets.getTickets(ticketKeys));
   }
 
   planErasure(e: PersonErasure): Promise<ErasurePlan> {
-    return planErasure(this.doc, this.tableName, e);
+    return planErasure(this.table, e);
   }
 
   applyErasure(plan: ErasurePlan): Promise<void> {
-    return applyErasure(this.doc, this.tableName, plan);
+    return applyErasure(this.table, plan);
   }
 }
 
@@ -93,7 +95,7 @@ interface ItemWrite {
   moveTo?: Item;
 }
 
-export async function planErasure(doc: DynamoDBDocumentClient, tableName: string, e: PersonErasure): Promise<ErasurePlan> {
+async function planErasure(table: Table, e: PersonErasure): Promise<ErasurePlan> {
   const summary: ErasureSummary = { profile: false, ticketsOpened: [], stillOpen: [], ticketsNaming: [], messagesSent: 0, messagesNaming: 0, historyEntries: 0, receipts: 0, quarantined: 0, otherRecords: 0 };
   const writes: ItemWrite[] = [];
   const rawKeys = new Set<string>();
@@ -101,7 +103,7 @@ export async function planErasure(doc: DynamoDBDocumentClient, tableName: string
   const profilePk = `U#${e.address}`;
   const isThem = (value: unknown) => typeof value === 'string' && value.toLowerCase() === e.address;
 
-  for await (const item of scanAll(doc, tableName)) {
+  for await (const item of scanAll(table)) {
     const key = { pk: item.pk as string, sk: item.sk as string };
     if (key.pk === profilePk) {
       summary.profile = true;
@@ -121,7 +123,7 @@ export async function planErasure(doc: DynamoDBDocumentClient, tableName: string
         const id = (item.id as string | undefined) || (item.key as string);
         if (isThem(item.requester)) {
           Object.assign(after, { requester: e.placeholder, requesterName: '', fingerprint: '', lastExcerpt: '' });
-          if (item[TABLE_KEYS.byRequester.pk]) after[TABLE_KEYS.byRequester.pk] = `REQ#${e.placeholder}`;
+          if (item[TABLE_KEYS.byRequester.pk]) after[TABLE_KEYS.byRequester.pk] = partitions.requesterTickets(e.placeholder);
           summary.ticketsOpened.push(id);
           if (isOpen(item.status as TicketStatus)) summary.stillOpen.push(id);
         } else summary.ticketsNaming.push(id);
@@ -147,7 +149,7 @@ export async function planErasure(doc: DynamoDBDocumentClient, tableName: string
           if (item.rawKey) rawKeys.add(item.rawKey as string);
           if (item.state === 'quarantined') {
             summary.quarantined++;
-            Object.assign(after, { state: 'done', outcome: 'erased', reason: `${e.note}: its raw mail is deleted, so it cannot be replayed` });
+            Object.assign(after, { state: 'done', outcome: 'erased', reason: e.remarks.unreplayable });
             after[TABLE_KEYS.openByActivity.pk] = undefined;
             after[TABLE_KEYS.openByActivity.sk] = undefined;
           }
@@ -174,32 +176,32 @@ export async function planErasure(doc: DynamoDBDocumentClient, tableName: string
   if (summary.ticketsOpened.length) {
     writes.push({
       key: { pk: `U#${e.placeholder}`, sk: 'U' },
-      put: { pk: `U#${e.placeholder}`, sk: 'U', type: 'requester', name: '', firstSeenAt: e.at, bouncing: true, bounceDetail: `${e.note}: there is no one to write to` },
+      put: { pk: `U#${e.placeholder}`, sk: 'U', type: 'requester', name: '', firstSeenAt: e.at, bouncing: true, bounceDetail: e.remarks.noOneToWriteTo },
     });
   }
   return { erasure: e, summary, rawKeys: [...rawKeys].sort(), blobKeys: [...blobKeys].sort(), writes };
 }
 
-export async function applyErasure(doc: DynamoDBDocumentClient, tableName: string, plan: ErasurePlan): Promise<void> {
+async function applyErasure(table: Table, plan: ErasurePlan): Promise<void> {
   const writes = plan.writes as ItemWrite[];
   // A handful of items per person: one request each, a few at a time.
   for (let i = 0; i < writes.length; i += 10) {
-    await Promise.all(writes.slice(i, i + 10).map((w) => write(doc, tableName, w)));
+    await Promise.all(writes.slice(i, i + 10).map((w) => write(table, w)));
   }
 }
 
-async function write(doc: DynamoDBDocumentClient, tableName: string, w: ItemWrite): Promise<void> {
+async function write(table: Table, w: ItemWrite): Promise<void> {
   if (w.delete) {
-    await doc.send(new DeleteCommand({ TableName: tableName, Key: w.key }));
+    await table.delete({ Key: w.key });
     return;
   }
   if (w.put) {
-    await doc.send(new PutCommand({ TableName: tableName, Item: w.put }));
+    await table.put({ Item: w.put });
     return;
   }
   if (w.moveTo) {
-    await doc.send(new PutCommand({ TableName: tableName, Item: w.moveTo }));
-    await doc.send(new DeleteCommand({ TableName: tableName, Key: w.key }));
+    await table.put({ Item: w.moveTo });
+    await table.delete({ Key: w.key });
     return;
   }
   const names: Record<string, string> = {};
@@ -213,27 +215,13 @@ async function write(doc: DynamoDBDocumentClient, tableName: string, w: ItemWrit
     names[`#r${i}`] = name;
     return `#r${i}`;
   });
-  const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
-  await doc
-    .send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: w.key,
-        UpdateExpression: expression,
-        // An item deleted meanwhile (a rate-limit slot's TTL) is not brought back.
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-      }),
-    )
-    .catch((err: unknown) => {
-      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
-    });
+  // An item deleted meanwhile (a rate-limit slot's TTL) is not brought back.
+  await conditional(table.updateExisting(w.key, { sets, removes, adds: [], names, values }));
 }
 
 /** The names on their profile and on the tickets they opened (the profile lists those). */
-export async function knownNames(doc: DynamoDBDocumentClient, tableName: string, address: string, getTickets: (keys: string[]) => Promise<Map<string, { requester: string; requesterName: string }>>): Promise<string[]> {
-  const { Item: profile } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: `U#${address}`, sk: 'U' }, ConsistentRead: true }));
+async function knownNames(table: Table, address: string, getTickets: (keys: string[]) => Promise<Map<string, { requester: string; requesterName: string }>>): Promise<string[]> {
+  const profile = await table.get({ pk: `U#${address}`, sk: 'U' });
   const names = new Set<string>();
   if (typeof profile?.name === 'string' && profile.name.trim()) names.add(profile.name.trim());
   const ticketKeys = profile?.ticketKeys instanceof Set ? [...(profile.ticketKeys as Set<string>)] : [];
@@ -243,10 +231,10 @@ export async function knownNames(doc: DynamoDBDocumentClient, tableName: string,
   return [...names];
 }
 
-async function* scanAll(doc: DynamoDBDocumentClient, tableName: string): AsyncGenerator<Item> {
+async function* scanAll(table: Table): AsyncGenerator<Item> {
   let start: Item | undefined;
   do {
-    const out = await doc.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start, ConsistentRead: true }));
+    const out = await table.doc.send(new ScanCommand({ TableName: table.name, ExclusiveStartKey: start, ConsistentRead: true }));
     yield* (out.Items ?? []) as Item[];
     start = out.LastEvaluatedKey;
   } while (start);
@@ -327,7 +315,7 @@ function suppressMailTo(plan: Item, e: PersonErasure): void {
     if (effect.spec.type !== 'mail' || !mail || effect.state !== 'pending') continue;
     if ([...mail.to, ...mail.cc].includes(e.placeholder)) {
       effect.state = 'suppressed';
-      effect.detail = `${e.note}: not sent`;
+      effect.detail = e.remarks.notSent;
     }
   }
   const settled = Object.values(fx).every((effect) => effect.state !== 'pending' && effect.state !== 'sending');

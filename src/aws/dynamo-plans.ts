@@ -5,95 +5,53 @@
  * `PLANS#open` (sorted by creation) for the sweeper; settling takes it out. Mail that did not go
  * out leaves a small `X#…` item under `UNDELIVERED` for the digest, deleted by TTL after 30 days.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EffectPlan, PlannedEffect } from '../pipeline/effects.js';
+import type { EffectPlan } from '../pipeline/effects.js';
 import type { EffectSettlement, PlanStore, UndeliveredMail } from '../pipeline/ports.js';
-import { assertItemSize, conditional, keyPart, type Item, type Table } from './dynamo-table.js';
+import { itemToPlan, itemToUndelivered, planToItem, undeliveredToItem } from './dynamo-items.js';
+import { keys, partitions } from './dynamo-keys.js';
+import { assertItemSize, conditional, type Item, type Table } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
 
-const OPEN_PLANS = 'PLANS#open';
-const UNDELIVERED = 'UNDELIVERED';
-const UNDELIVERED_TTL_SECONDS = 30 * 24 * 3600;
-
-export const planKeys = {
-  plan: (planKey: string) => ({ pk: `O#${keyPart(planKey)}`, sk: 'O' }),
-  undelivered: (planKey: string, effectId: string) => ({ pk: `X#${keyPart(planKey)}#${effectId}`, sk: 'X' }),
-};
-
-export function planToItem(plan: EffectPlan, open: boolean): Item {
-  const item: Item = {
-    ...planKeys.plan(plan.key),
-    type: 'plan',
-    key: plan.key,
-    createdAt: plan.createdAt,
-    receiptIds: plan.receiptIds,
-    order: plan.effects.map((e) => e.id),
-    fx: Object.fromEntries(plan.effects.map((e) => [e.id, e])),
-    ...(plan.decision ? { decision: plan.decision } : {}),
-  };
-  if (open) {
-    item[TABLE_KEYS.openByActivity.pk] = OPEN_PLANS;
-    item[TABLE_KEYS.openByActivity.sk] = plan.createdAt;
-  }
-  return item;
-}
-
-export function itemToPlan(item: Item): EffectPlan {
-  const fx = item.fx as Record<string, PlannedEffect>;
-  return {
-    key: item.key as string,
-    createdAt: item.createdAt as string,
-    receiptIds: (item.receiptIds as string[]) ?? [],
-    effects: (item.order as string[]).map((id) => fx[id]!),
-    ...(item.decision ? { decision: item.decision as EffectPlan['decision'] } : {}),
-  };
-}
-
 export class DynamoPlans implements PlanStore {
-  constructor(private readonly table: Table) {}
+  constructor(protected readonly table: Table) {}
 
   async putPlan(plan: EffectPlan): Promise<EffectPlan> {
     const open = plan.effects.some((e) => e.state === 'pending');
     const item = planToItem(plan, open);
     assertItemSize(item);
-    const written = await conditional(
-      this.table.doc.send(new PutCommand({ TableName: this.table.name, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
-    );
+    const written = await conditional(this.table.put({ Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     if (written) return plan;
     return (await this.getPlan(plan.key))!;
   }
 
   async getPlan(key: string): Promise<EffectPlan | null> {
-    const out = await this.table.doc.send(new GetCommand({ TableName: this.table.name, Key: planKeys.plan(key), ConsistentRead: true }));
-    return out.Item ? itemToPlan(out.Item) : null;
+    const item = await this.table.get(keys.plan(key));
+    return item ? itemToPlan(item) : null;
   }
 
   async claimEffects(planKey: string, ids: string[], at: string): Promise<Set<string>> {
     if (!ids.length) return new Set();
     // Usually every due effect is pending: one update claims them all.
-    if (await this.claim(planKey, ids, at)) return new Set(ids);
+    if (await this.#claim(planKey, ids, at)) return new Set(ids);
     if (ids.length === 1) return new Set();
     // Every claim settles before a failure is reported: the caller puts back what was claimed.
-    const each = await Promise.allSettled(ids.map(async (id) => ((await this.claim(planKey, [id], at)) ? id : null)));
+    const each = await Promise.allSettled(ids.map(async (id) => ((await this.#claim(planKey, [id], at)) ? id : null)));
     const failed = each.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     return new Set(each.flatMap((r) => (r.status === 'fulfilled' && r.value !== null ? [r.value] : [])));
   }
 
-  private claim(planKey: string, ids: string[], at: string): Promise<boolean> {
+  #claim(planKey: string, ids: string[], at: string): Promise<boolean> {
     const names: Record<string, string> = { '#s': 'state', '#c': 'claimedAt' };
     ids.forEach((id, i) => (names[`#e${i}`] = id));
     return conditional(
-      this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: planKeys.plan(planKey),
-          UpdateExpression: `SET ${ids.map((_, i) => `fx.#e${i}.#s = :sending, fx.#e${i}.#c = :at`).join(', ')}`,
-          ConditionExpression: ids.map((_, i) => `fx.#e${i}.#s = :pending`).join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
-        }),
-      ),
+      this.table.update({
+        Key: keys.plan(planKey),
+        UpdateExpression: `SET ${ids.map((_, i) => `fx.#e${i}.#s = :sending, fx.#e${i}.#c = :at`).join(', ')}`,
+        ConditionExpression: ids.map((_, i) => `fx.#e${i}.#s = :pending`).join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+      }),
     );
   }
 
@@ -101,16 +59,13 @@ export class DynamoPlans implements PlanStore {
     await Promise.all(
       ids.map((id) =>
         conditional(
-          this.table.doc.send(
-            new UpdateCommand({
-              TableName: this.table.name,
-              Key: planKeys.plan(planKey),
-              UpdateExpression: 'SET fx.#e.#s = :pending',
-              ConditionExpression: 'fx.#e.#s = :sending AND fx.#e.#c = :at',
-              ExpressionAttributeNames: { '#e': id, '#s': 'state', '#c': 'claimedAt' },
-              ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
-            }),
-          ),
+          this.table.update({
+            Key: keys.plan(planKey),
+            UpdateExpression: 'SET fx.#e.#s = :pending',
+            ConditionExpression: 'fx.#e.#s = :sending AND fx.#e.#c = :at',
+            ExpressionAttributeNames: { '#e': id, '#s': 'state', '#c': 'claimedAt' },
+            ExpressionAttributeValues: { ':sending': 'sending', ':pending': 'pending', ':at': at },
+          }),
         ),
       ),
     );
@@ -131,46 +86,22 @@ export class DynamoPlans implements PlanStore {
       names['#gp'] = TABLE_KEYS.openByActivity.pk;
       names['#gs'] = TABLE_KEYS.openByActivity.sk;
     }
-    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', settled ? 'REMOVE #gp, #gs' : ''].filter(Boolean).join(' ');
     await Promise.all([
-      expression
-        ? this.table.doc.send(
-            new UpdateCommand({
-              TableName: this.table.name,
-              Key: planKeys.plan(planKey),
-              UpdateExpression: expression,
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: names,
-              ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-            }),
-          )
-        : null,
-      undelivered.length
-        ? this.table.batchWrite(
-            undelivered.map((u) => ({
-              ...planKeys.undelivered(u.planKey, u.effectId),
-              type: 'undelivered',
-              ...u,
-              [TABLE_KEYS.openByActivity.pk]: UNDELIVERED,
-              [TABLE_KEYS.openByActivity.sk]: u.at,
-              [TABLE_KEYS.ttl]: Math.floor(new Date(u.at).getTime() / 1000) + UNDELIVERED_TTL_SECONDS,
-            })),
-          )
-        : null,
+      this.table.updateExisting(keys.plan(planKey), { sets, removes: settled ? ['#gp', '#gs'] : [], adds: [], names, values }),
+      undelivered.length ? this.table.batchWrite(undelivered.map(undeliveredToItem)) : null,
     ]);
   }
 
   async openPlans(before: string): Promise<EffectPlan[]> {
-    return (await this.partition(OPEN_PLANS, '<', before)).map(itemToPlan);
+    return (await this.#partition(partitions.openPlans, '<', before)).map(itemToPlan);
   }
 
   async undeliveredSince(since: string): Promise<UndeliveredMail[]> {
-    const items = await this.partition(UNDELIVERED, '>=', since);
-    return items.map(({ planKey, effectId, state, kind, ticketId, to, subject, detail, at }) => ({ planKey, effectId, state, kind, ticketId, to, subject, detail, at }) as UndeliveredMail);
+    return (await this.#partition(partitions.undelivered, '>=', since)).map(itemToUndelivered);
   }
 
   /** One partition of the sparse index, by time. */
-  private partition(name: string, op: '<' | '>=', at: string): Promise<Item[]> {
+  #partition(name: string, op: '<' | '>=', at: string): Promise<Item[]> {
     return this.table.queryAll({
       IndexName: TABLE_KEYS.openByActivity.name,
       KeyConditionExpression: `#p = :p AND #s ${op} :at`,

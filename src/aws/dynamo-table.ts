@@ -4,14 +4,20 @@
  * size check before every write so an item that would break DynamoDB's 400 KB limit is refused
  * here, whole and before anything is written, with an error that says which item and why.
  */
-import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
   QueryCommand,
   ScanCommand,
+  UpdateCommand,
+  type DeleteCommandInput,
   type DynamoDBDocumentClient,
+  type PutCommandInput,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 
 export type Item = Record<string, unknown>;
@@ -25,8 +31,15 @@ const BATCH_WRITE_LIMIT = 25;
 const MAX_BATCH_RETRIES = 8;
 /** DynamoDB refuses items over 400 KB; we stop well before, so a bound we missed shows as our error. */
 export const MAX_ITEM_BYTES = 350 * 1024;
-/** Partition keys may be 2048 bytes; a key part longer than this is stored by its hash. */
-const MAX_KEY_PART = 400;
+
+/** An update expression in parts: its clauses, with the attribute names and values they use. */
+export interface UpdateParts {
+  sets: string[];
+  removes: string[];
+  adds: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -35,11 +48,6 @@ export class StoreError extends Error {
 /** A write we refuse because an item is too large: permanent, so the mail behind it is quarantined. */
 export class ItemTooLargeError extends StoreError {
   override name = 'ItemTooLargeError';
-}
-
-/** A key part (a Message-ID, an address) as it goes into a key: long ones by their sha256. */
-export function keyPart(value: string): string {
-  return Buffer.byteLength(value) <= MAX_KEY_PART ? value : `sha256:${createHash('sha256').update(value).digest('hex')}`;
 }
 
 /** DynamoDB's size of an item: attribute names plus values (UTF-8 strings, ~21 bytes a number, 3 bytes a list or map). */
@@ -94,6 +102,43 @@ export class Table {
     readonly doc: DynamoDBDocumentClient,
     readonly name: string,
   ) {}
+
+  /** One item, strongly consistent: what a replay reads must be what the delivery before it wrote. */
+  async get(key: ItemKey): Promise<Item | undefined> {
+    return (await this.doc.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }))).Item;
+  }
+
+  put(input: Omit<PutCommandInput, 'TableName'>): Promise<unknown> {
+    return this.doc.send(new PutCommand({ ...input, TableName: this.name }));
+  }
+
+  update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<Item | undefined> {
+    return this.doc.send(new UpdateCommand({ ...input, TableName: this.name })).then((out) => out.Attributes);
+  }
+
+  /**
+   * Updates an item that must exist (a missing one fails the condition) by the clauses given,
+   * empty ones left out; with no clause at all nothing is sent.
+   */
+  async updateExisting(key: ItemKey, u: UpdateParts): Promise<void> {
+    const clauses = { SET: u.sets, REMOVE: u.removes, ADD: u.adds };
+    const expression = Object.entries(clauses)
+      .filter(([, parts]) => parts.length)
+      .map(([verb, parts]) => `${verb} ${parts.join(', ')}`)
+      .join(' ');
+    if (!expression) return;
+    await this.update({
+      Key: key,
+      UpdateExpression: expression,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: u.names,
+      ...(Object.keys(u.values).length ? { ExpressionAttributeValues: u.values } : {}),
+    });
+  }
+
+  delete(input: Omit<DeleteCommandInput, 'TableName'>): Promise<unknown> {
+    return this.doc.send(new DeleteCommand({ ...input, TableName: this.name }));
+  }
 
   async batchGet(wanted: ItemKey[]): Promise<Item[]> {
     const unique = [...new Map(wanted.map((k) => [`${k.pk}|${k.sk}`, k])).values()];

@@ -47,10 +47,10 @@ export function inboundCounts(results: InboundResult[]): Record<string, number> 
   for (const r of results) {
     add(OUTCOME_METRIC[r.outcome]);
     add('MailSent', r.replies.length);
-    // Every held-back auto-reply is said in the reason as "no <kind> sent: <why>" (outcomeNote in
-    // src/pipeline/effects.ts). Mail that failed is counted from the effect outcomes instead
-    // (UndeliveredMailTally), not from these words.
-    add('AutoRepliesSuppressed', r.reason.match(/\bno (ack|missing-info|duplicate-notice) sent: /g)?.length ?? 0);
+    // Every auto-reply held back, whichever rule held it (auto-replies or duplicate notices off,
+    // a bouncing requester, the hourly limits). Mail that failed is counted from the effect
+    // outcomes instead (UndeliveredMailTally).
+    add('AutoRepliesSuppressed', r.suppressed.length);
   }
   return counts;
 }

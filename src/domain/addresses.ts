@@ -42,10 +42,33 @@ export function isStaffAddress(address: string, book: AddressBook): boolean {
   return book.staffAddresses.includes(address) || book.staffDomains.includes(domainOf(address));
 }
 
-const NO_REPLY_LOCAL = /^(no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|bounces?|notifications?|forms?)([+._-].*)?$/i;
+// Senders that take no reply, by their local part: one list for the auto-reply guard
+// (looksNoReply) and the machine-mail rules, which tell its three kinds apart.
 
-export function looksNoReply(address: string): boolean {
+/** Mailboxes mail systems send bounces from; machine-mail reads them as bounces (rule 5). */
+const MAIL_SYSTEM = 'mailer[-_.]?daemon|mail[-_.]?daemon|post[-_.]?master|mail[-_.]?delivery[-_.]?(?:sub)?system|microsoftexchange[0-9a-f]{32}';
+/** Names that say "do not answer"; machine-mail reads them as notifications unless Reply-To names someone (rule 16). */
+const NO_REPLY = 'no[-_.]?reply|do[-_.]?not[-_.]?reply|dont[-_.]?reply|bounces?|notifications?';
+/** A contact form: nobody reads forms@, but it names the person in Reply-To, so it is no notification. */
+const CONTACT_FORM = 'forms?';
+/** A tag after the name: "noreply+42@", "bounces-x@". */
+const TAG = '(?:[+._-].*)?';
+
+const MAIL_SYSTEM_LOCAL = new RegExp(`^(?:${MAIL_SYSTEM})$`, 'i');
+const NO_REPLY_LOCAL = new RegExp(`^(?:${NO_REPLY})${TAG}$`, 'i');
+const TAKES_NO_REPLY_LOCAL = new RegExp(`^(?:${MAIL_SYSTEM}|${NO_REPLY}|${CONTACT_FORM})${TAG}$`, 'i');
+
+export function isMailSystemAddress(address: string): boolean {
+  return MAIL_SYSTEM_LOCAL.test(localPart(address));
+}
+
+export function isNoReplyAddress(address: string): boolean {
   return NO_REPLY_LOCAL.test(localPart(address));
+}
+
+/** No one reads replies to it: a mail system, a no-reply sender or a contact form. */
+export function looksNoReply(address: string): boolean {
+  return TAKES_NO_REPLY_LOCAL.test(localPart(address));
 }
 
 export interface RequesterChoice {

@@ -21,18 +21,29 @@
  *   and #resolve included) none of them is applied and the conflict is rejected: the sender meant
  *   one of them, and guessing which would be worse than asking.
  * - The caller decides that the sender is staff; `#assign me` assigns the sender unchecked.
- *   Whether a #merge target exists is for the caller too: this module has no store.
+ *   Whether a #merge target exists is looked up through the caller: this module has no store.
+ *
+ * Each command is one module in commands/ (its words, how its value is read, what it does);
+ * COMMANDS below lists them. Adding a command is a new module there and one line here.
  */
-import { formatTicketId, type Priority, type TicketStatus } from './ticket.js';
-import { escapeRegExp, wordCount } from './text.js';
+import { editDistance } from './did-you-mean.js';
+import { transition, type TicketEvent } from './lifecycle.js';
+import { assignCommand } from './commands/assign.js';
+import { categoryCommand } from './commands/category.js';
+import { mergeCommand } from './commands/merge.js';
+import { noteCommand } from './commands/note.js';
+import { priorityCommand } from './commands/priority.js';
+import type { CommandContext, CommandOf, CommandOutcome, CommandRun, CommandSpec } from './commands/spec.js';
+import { statusCommand } from './commands/status.js';
+import { wordCount } from './text.js';
+import type { Ticket, TicketChanges, TicketStatus } from './ticket.js';
 
-export type StaffCommand =
-  | { kind: 'status'; status: TicketStatus; line: string }
-  | { kind: 'priority'; priority: Priority; line: string }
-  | { kind: 'category'; category: string; line: string }
-  | { kind: 'assign'; assignee: string; line: string }
-  | { kind: 'note'; line: string }
-  | { kind: 'merge'; ticketNumber: number; ticketId: string; line: string };
+export type { CommandContext, CommandOutcome } from './commands/spec.js';
+
+/** Every staff command, in the order "known commands" lists them. */
+const COMMANDS = [statusCommand, priorityCommand, categoryCommand, assignCommand, noteCommand, mergeCommand] as const;
+
+export type StaffCommand = CommandOf<(typeof COMMANDS)[number]>;
 
 /** A command line that does nothing, and why in plain words. */
 export interface CommandRejection {
@@ -48,38 +59,24 @@ export interface ParsedCommands {
   text: string;
 }
 
-export interface CommandContext {
-  sender: string;
-  ticketPrefix: string;
-  /** The ticket the reply is on: it cannot be merged into itself. */
-  ticketNumber: number;
-  categories: string[];
-  isStaff(address: string): boolean;
-}
-
 /** `#word`, then an optional colon, then the value. The word ends at a space, a colon, `.`, `!` or the line's end. */
 const COMMAND_LINE = /^\s*#(\p{L}[\p{L}-]*)(?=[\s:.!]|$)\s*:?\s*(.*?)\s*$/u;
 /** An unknown `#word` with more words than this after it is prose, not a mistyped command. */
 const MAX_UNKNOWN_VALUE_WORDS = 3;
 const MAX_COMMAND_WORD = 20;
 
-const COMMAND_WORDS = ['status', 'priority', 'category', 'assign', 'note', 'merge', 'close', 'resolve'] as const;
-type CommandWord = (typeof COMMAND_WORDS)[number];
+/** Each command's own word, then the aliases: what "known commands" lists, in that order. */
+const COMMAND_WORDS: readonly string[] = [...COMMANDS.flatMap((c) => c.words), ...COMMANDS.flatMap((c) => c.aliases ?? [])];
 
-const STATUS_WORDS: Record<string, TicketStatus> = {
-  open: 'open',
-  pending: 'waiting-on-requester',
-  waiting: 'waiting-on-requester',
-  'waiting-on-requester': 'waiting-on-requester',
-  'awaiting-info': 'awaiting-info',
-  resolved: 'resolved',
-  closed: 'closed',
-};
-const STATUS_HELP = 'status must be open, pending (waiting-on-requester), awaiting-info, resolved or closed';
-const PRIORITY_HELP = 'priority must be P1, P2, P3 or P4';
-const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+type AnySpec = CommandSpec<StaffCommand>;
 
-type LineResult = { command: StaffCommand } | { rejection: CommandRejection };
+function specFor(word: string): AnySpec | undefined {
+  return COMMANDS.find((c) => c.words.includes(word) || c.aliases?.includes(word)) as AnySpec | undefined;
+}
+
+function specOf(command: StaffCommand): AnySpec {
+  return COMMANDS.find((c) => c.kind === command.kind) as AnySpec;
+}
 
 export function parseCommands(visibleText: string, ctx: CommandContext): ParsedCommands {
   const lines = visibleText.split(/\r?\n/);
@@ -95,15 +92,17 @@ export function parseCommands(visibleText: string, ctx: CommandContext): ParsedC
     if (!match) break;
     const word = match[1]!.toLowerCase();
     const value = match[2]!;
-    if (!isCommandWord(word)) {
+    const spec = specFor(word);
+    if (!spec) {
       if (word.length > MAX_COMMAND_WORD || wordCount(value) > MAX_UNKNOWN_VALUE_WORDS) break;
       rejected.push({ line, error: unknownCommand(word) });
       continue;
     }
-    if (word === 'note' && value) noteText.push(value);
-    const result = parseCommand(word, value, line, ctx);
-    if ('command' in result) commands.push(result.command);
-    else rejected.push(result.rejection);
+    if (spec.kind === 'note' && value) noteText.push(value);
+    // "#priority P1." reads the same as "#priority P1".
+    const parsed = spec.parse(word, value.replace(/[.!,;]+$/, '').trim(), line, ctx);
+    if ('command' in parsed) commands.push(parsed.command);
+    else rejected.push({ line, error: `${label(line)}: ${parsed.error}` });
   }
 
   const kept = resolveConflicts(commands, rejected);
@@ -111,53 +110,56 @@ export function parseCommands(visibleText: string, ctx: CommandContext): ParsedC
   return { commands: kept, rejected, text };
 }
 
-function isCommandWord(word: string): word is CommandWord {
-  return (COMMAND_WORDS as readonly string[]).includes(word);
-}
-
-function parseCommand(word: CommandWord, rawValue: string, line: string, ctx: CommandContext): LineResult {
-  // "#priority P1." reads the same as "#priority P1".
-  const value = rawValue.replace(/[.!,;]+$/, '').trim();
-  const reject = (error: string): LineResult => ({ rejection: { line, error: `${label(line)}: ${error}` } });
-  switch (word) {
-    case 'status': {
-      const status = STATUS_WORDS[value.toLowerCase().replace(/[\s_]+/g, '-')];
-      return status ? { command: { kind: 'status', status, line } } : reject(STATUS_HELP);
-    }
-    case 'close':
-    case 'resolve':
-      if (value) return reject(`#${word} takes no value; write the reason on a line after the commands`);
-      return { command: { kind: 'status', status: word === 'close' ? 'closed' : 'resolved', line } };
-    case 'priority': {
-      const digit = /^p?([1-4])$/i.exec(value)?.[1];
-      return digit ? { command: { kind: 'priority', priority: `P${digit}` as Priority, line } } : reject(PRIORITY_HELP);
-    }
-    case 'category': {
-      const wanted = value.replace(/\s+/g, ' ').toLowerCase();
-      const category = ctx.categories.find((c) => c.trim().toLowerCase() === wanted);
-      if (category) return { command: { kind: 'category', category, line } };
-      if (!ctx.categories.length) return reject('no categories are configured');
-      return reject(`${value ? `unknown category "${value}"` : 'a category is needed'}; known categories are ${ctx.categories.join(', ')}`);
-    }
-    case 'assign': {
-      const target = value.replace(/^<(.*)>$/, '$1').replace(/^mailto:/i, '').trim().toLowerCase();
-      if (target === 'me') return { command: { kind: 'assign', assignee: ctx.sender.trim().toLowerCase(), line } };
-      if (!ADDRESS.test(target)) return reject('expected "me" or a staff email address');
-      if (!ctx.isStaff(target)) return reject(`${target} is not a staff address`);
-      return { command: { kind: 'assign', assignee: target, line } };
-    }
-    case 'note':
-      return { command: { kind: 'note', line } };
-    case 'merge': {
-      const example = formatTicketId(ctx.ticketPrefix, 7);
-      const id = new RegExp(`^\\[?(?:${escapeRegExp(ctx.ticketPrefix)}-)?(\\d{1,9})\\]?$`, 'i').exec(value);
-      const ticketNumber = id ? Number(id[1]) : 0;
-      if (ticketNumber < 1) return reject(`expected the id of the ticket to merge into, such as ${example}`);
-      const ticketId = formatTicketId(ctx.ticketPrefix, ticketNumber);
-      if (ticketNumber === ctx.ticketNumber) return reject(`this is ${ticketId}; a ticket cannot be merged into itself`);
-      return { command: { kind: 'merge', ticketNumber, ticketId, line } };
-    }
-  }
+/**
+ * Applies the commands in order to the ticket, as one change set. A command the lifecycle or
+ * the store refuses is rejected in words and changes nothing.
+ */
+export async function applyCommands(
+  ticket: Ticket,
+  parsed: ParsedCommands,
+  who: { sender: string; at: string; ticketByNumber(number: number): Promise<Ticket | null> },
+): Promise<CommandOutcome & { status: TicketStatus }> {
+  const { sender, at } = who;
+  const actor = { kind: 'staff', address: sender } as const;
+  const outcome: CommandOutcome = { changes: {}, events: [], applied: [], rejected: parsed.rejected.map((r) => r.error), notedByCommand: false, mergeTarget: null };
+  let status = ticket.status;
+  const run: CommandRun = {
+    ticket,
+    sender,
+    actor,
+    at,
+    outcome,
+    status: () => status,
+    moveTo(to, why, line) {
+      const step = transition(status, to, actor, why, at);
+      if (!step.ok) {
+        outcome.rejected.push(`${line.trim()}: ${step.error}`);
+        return false;
+      }
+      if (!step.event) {
+        outcome.applied.push(`status is already ${to}`);
+        return false;
+      }
+      outcome.events.push(step.event);
+      outcome.applied.push(`status ${status} → ${to}`);
+      status = to;
+      outcome.changes.status = to;
+      if (to === 'resolved') outcome.changes.resolvedAt = at;
+      return true;
+    },
+    setField(kind: TicketEvent['kind'], from: string | null, to: string, line: string, change: TicketChanges) {
+      if (from === to) {
+        outcome.applied.push(`${kind} is already ${to}`);
+        return;
+      }
+      Object.assign(outcome.changes, change);
+      outcome.events.push({ at, actor: sender, kind, from, to, why: `${line.trim()} from ${sender}` });
+      outcome.applied.push(`${kind} ${from ?? '-'} → ${to}`);
+    },
+    ticketByNumber: (number) => who.ticketByNumber(number),
+  };
+  for (const command of parsed.commands) await specOf(command).apply(command, run);
+  return { ...outcome, status };
 }
 
 /** Drops repeats of a command, and every command of a kind given with different values. */
@@ -183,20 +185,7 @@ function resolveConflicts(commands: StaffCommand[], rejected: CommandRejection[]
 }
 
 function valueOf(command: StaffCommand): string {
-  switch (command.kind) {
-    case 'status':
-      return command.status;
-    case 'priority':
-      return command.priority;
-    case 'category':
-      return command.category;
-    case 'assign':
-      return command.assignee;
-    case 'note':
-      return '';
-    case 'merge':
-      return command.ticketId;
-  }
+  return specOf(command).valueOf(command);
 }
 
 function unknownCommand(word: string): string {
@@ -208,19 +197,4 @@ function unknownCommand(word: string): string {
 /** The line as staff wrote it, for the start of an error ("#priority P7: …"). */
 function label(line: string): string {
   return line.trim().replace(/\s+/g, ' ');
-}
-
-
-
-/** Levenshtein distance, for "did you mean": command words are short. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../mail/types.js';
-import { isSupportAddress, localPart, type AddressBook } from './addresses.js';
+import { isMailSystemAddress, isNoReplyAddress, isSupportAddress, type AddressBook } from './addresses.js';
 import { sesNotification } from './bounce.js';
+import { startsWithSubjectPrefix } from './subject-prefixes.js';
 
 export type MachineKind =
   | 'bounce'
@@ -20,12 +21,6 @@ export interface MachineVerdict {
 
 // ---------------------------------------------------------------------------------------------
 // The words and names the rules look for. Each is used by one rule below.
-
-/** Local parts of the mailboxes mail systems send bounces from. */
-const MAIL_SYSTEM_SENDER = /^(mailer[-_.]?daemon|mail[-_.]?daemon|post[-_.]?master|mail[-_.]?delivery[-_.]?(sub)?system|microsoftexchange[0-9a-f]{32})$/i;
-
-/** Local parts that say "do not answer". `forms@` is not here: a contact form names the person in Reply-To. */
-const NO_REPLY_SENDER = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|dont[-_.]?reply|bounces?|notifications?)([+._-].*)?$/i;
 
 /** Subjects of bounces. Only used together with a second sign (rule 7): a person may write "Undeliverable mail?". */
 const BOUNCE_SUBJECT =
@@ -112,7 +107,7 @@ function headerName(name: string): string {
 function answersAMail(msg: InboundMessage): boolean {
   if (msg.inReplyTo.length || msg.references.length || hasHeader(msg, 'x-ms-exchange-inbox-rules-loop')) return true;
   const rest = msg.subject.replace(AUTO_REPLY_PREFIX, '').trim();
-  return /^(re|aw|sv|vs|antw|wg|fw|fwd|tr|rv|r|rif|enc)\s*[:：]/i.test(rest) || /\[[a-z]+-?\d+\]/i.test(rest);
+  return startsWithSubjectPrefix(rest) || /\[[a-z]+-?\d+\]/i.test(rest);
 }
 
 function isOutOfOfficeSubject(subject: string): boolean {
@@ -167,7 +162,6 @@ function sesNotificationType(msg: InboundMessage): string | null {
  */
 export function classifyMachineMail(msg: InboundMessage, book: AddressBook): MachineVerdict | null {
   const from = msg.from?.address ?? '';
-  const fromLocal = from ? localPart(from) : '';
   const rawFrom = header(msg, 'from') ?? '';
   const subject = msg.subject;
   const contentType = msg.contentType.toLowerCase();
@@ -217,13 +211,13 @@ export function classifyMachineMail(msg: InboundMessage, book: AddressBook): Mac
 
   // 5. Sent by a mail system: MAILER-DAEMON, postmaster, Exchange's system mailbox, an empty
   //    From (`<>`), or an envelope sender of MAILER-DAEMON.
-  if (fromLocal && MAIL_SYSTEM_SENDER.test(fromLocal)) {
+  if (from && isMailSystemAddress(from)) {
     return { kind: 'bounce', reason: `sent by ${from}, a mail system` };
   }
   if (!from && (/mailer-daemon|postmaster|<>/i.test(rawFrom) || /^\s*<\s*>\s*$/.test(rawFrom))) {
     return { kind: 'bounce', reason: `From "${rawFrom.slice(0, 60)}" is a mail system without an address` };
   }
-  if (returnPath && MAIL_SYSTEM_SENDER.test(localPart(returnPath))) {
+  if (returnPath && isMailSystemAddress(returnPath)) {
     return { kind: 'bounce', reason: `envelope sender (Return-Path) ${returnPath} is a mail system` };
   }
 
@@ -295,8 +289,8 @@ export function classifyMachineMail(msg: InboundMessage, book: AddressBook): Mac
   }
 
   // 16. A no-reply sender, unless a Reply-To names someone to answer (a contact form).
-  if (fromLocal && NO_REPLY_SENDER.test(fromLocal)) {
-    const replyTo = msg.replyTo.find((m) => m.address !== from && !NO_REPLY_SENDER.test(localPart(m.address)));
+  if (from && isNoReplyAddress(from)) {
+    const replyTo = msg.replyTo.find((m) => m.address !== from && !isNoReplyAddress(m.address));
     if (!replyTo) return { kind: 'notification', reason: `sent from the no-reply address ${from} with no Reply-To: an automated notification` };
   }
 

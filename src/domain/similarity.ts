@@ -10,18 +10,12 @@
  * both bodies are long enough for shingles to mean something, a near-identical body counts
  * on its own (a re-send with a reworded subject is still the same request).
  */
+import { withoutSubjectPrefixes } from './subject-prefixes.js';
 
-const SUBJECT_PREFIX = /^\s*((re|fw|fwd|aw|wg|sv|vs|tr|rv|res|antw|odp)\s*(\[\d+\])?\s*:\s*)+/i;
 const TAG = /\[[a-z]{2,10}-\d+\]/gi;
 
 export function normaliseSubject(subject: string): string {
-  let s = subject.replace(TAG, ' ');
-  let previous;
-  do {
-    previous = s;
-    s = s.replace(SUBJECT_PREFIX, '');
-  } while (s !== previous);
-  return words(s).join(' ');
+  return words(withoutSubjectPrefixes(subject.replace(TAG, ' '))).join(' ');
 }
 
 export function words(text: string): string[] {

@@ -9,3 +9,10 @@ export function escapeRegExp(text: string): string {
 export function wordCount(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
 }
+
+/** A one-line string cut to `max` characters (whole code points), marked with an ellipsis. */
+export function boundedLine(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -7,15 +7,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { DynamoTicketStore } from '../aws/dynamo-store.js';
-import { S3Blobs } from '../aws/s3-blobs.js';
-import { SesMailer } from '../aws/ses-mailer.js';
-import { SnsTicketEvents } from '../aws/sns-events.js';
-import { loadConfigFromEnv } from '../config.js';
 import { createClients } from '../aws/clients.js';
 import { imapCounts, METRIC_SERVICES, ticketingMetrics, UndeliveredMailTally } from '../aws/lambda-metrics.js';
-import { MailboxLockedError } from './checkpoint.js';
-import { pollMailbox, type PollDeps } from './poller.js';
+import { portsFor, systemClock } from '../aws/ports-from-config.js';
+import { loadConfigFromEnv } from '../config.js';
+import { MailboxLockedError, pollMailbox, type PollDeps } from './poller.js';
 
 const logger = new Logger({ serviceName: METRIC_SERVICES.imap });
 // The same metrics as the inbound Lambda's (Quarantined, TicketsCreated, MailNotSent, …) under
@@ -25,15 +21,8 @@ const undelivered = new UndeliveredMailTally();
 // Bad configuration fails the cold start, loudly.
 const config = loadConfigFromEnv();
 if (!config.imap) throw new Error('TICKETING_CONFIG has no imap block: the IMAP poller has nothing to poll');
-const { doc, s3, ses, sns } = createClients({ region: config.aws.region });
 const deps: PollDeps = {
-  store: undelivered.observe(new DynamoTicketStore(doc, config.aws.tableName)),
-  blobs: new S3Blobs(s3, config.aws.bucket),
-  clock: { now: () => new Date() },
-  mailer: new SesMailer(ses, config.aws.region),
-  events: config.events.snsTopicArn ? new SnsTicketEvents(sns, config.events.snsTopicArn) : null,
-  doc,
-  tableName: config.aws.tableName,
+  ...portsFor(config, createClients({ region: config.aws.region }), { clock: systemClock, undelivered }),
   ...(config.imap.passwordSecretArn ? { secrets: new SecretsManagerClient({ region: config.imap.passwordSecretArn.split(':')[3] }) } : {}),
 };
 

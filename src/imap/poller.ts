@@ -8,28 +8,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { Config } from '../config.js';
 import type { Receipt } from '../domain/receipt.js';
-import { processInbound, type InboundResult } from '../pipeline/inbound.js';
-import type { Mailer } from '../pipeline/mailer.js';
-import type { BlobStore, Clock, TicketStore } from '../pipeline/ports.js';
-import type { TicketEventPublisher } from '../pipeline/ticket-events.js';
-import { ImapCheckpointStore } from './checkpoint.js';
+import { processInbound, type InboundPorts, type InboundResult } from '../pipeline/inbound.js';
+import type { MailboxFolder } from '../pipeline/ports.js';
 
 export type ImapConfig = NonNullable<Config['imap']>;
 
-export interface PollDeps {
-  store: TicketStore;
-  /** Where raw mails are kept (the configured bucket). */
-  blobs: BlobStore;
-  clock: Clock;
-  mailer: Mailer;
-  events: TicketEventPublisher | null;
-  /** The ticket table, for the poller's checkpoint and lock items. */
-  doc: DynamoDBDocumentClient;
-  tableName: string;
+/**
+ * The pipeline's ports, blobs being the configured bucket (where raw mails are kept); the store's
+ * job records keep the poller's checkpoint and lease per folder.
+ */
+export interface PollDeps extends InboundPorts {
   /** Only for passwordSecretArn; one is made for the secret's region when absent. */
   secrets?: SecretsManagerClient;
 }
@@ -53,6 +44,17 @@ export class ImapLoginError extends Error {
 
 export class ImapConnectionError extends Error {
   override name = 'ImapConnectionError';
+}
+
+/** Another poller holds the folder's lease: this poll is skipped, which is no failure. */
+export class MailboxLockedError extends Error {
+  override name = 'MailboxLockedError';
+  constructor(
+    readonly mailbox: string,
+    readonly until: Date,
+  ) {
+    super(`${mailbox} is locked by another poller until ${until.toISOString()}`);
+  }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -150,14 +152,16 @@ export async function pollMailbox(deps: PollDeps, config: Config, opts: PollOpti
   const imap = config.imap;
   if (!imap) throw new ImapConfigError('no imap block in the configuration');
   transportOptions(imap);
-  const account = imapAccount(imap);
-  const checkpoints = new ImapCheckpointStore(deps.doc, deps.tableName, account, imap.folder);
+  const mailbox: MailboxFolder = { account: imapAccount(imap), folder: imap.folder };
   const owner = randomUUID();
-  await checkpoints.lock(owner, deps.clock.now(), opts.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
+  // An expired lease (a poller that died holding it) is taken over.
+  const now = deps.clock.now();
+  const held = await deps.store.leaseMailbox(mailbox, owner, now, new Date(now.getTime() + (opts.lockTtlMs ?? DEFAULT_LOCK_TTL_MS)));
+  if (held) throw new MailboxLockedError(`${mailbox.account}/${mailbox.folder}`, held.heldUntil);
   let client: ImapFlow | undefined;
   try {
     client = await connect(imap, deps);
-    return await pollFolder(client, checkpoints, account, imap, deps, config, opts);
+    return await pollFolder(client, mailbox, imap, deps, config, opts);
   } catch (err) {
     if (err instanceof ImapLoginError || err instanceof ImapConfigError || err instanceof ImapConnectionError) throw err;
     if (client && !client.usable) {
@@ -167,14 +171,13 @@ export async function pollMailbox(deps: PollDeps, config: Config, opts: PollOpti
   } finally {
     if (client?.usable) await client.logout().catch(() => client?.close());
     else client?.close();
-    await checkpoints.unlock(owner);
+    await deps.store.releaseMailbox(mailbox, owner);
   }
 }
 
 async function pollFolder(
   client: ImapFlow,
-  checkpoints: ImapCheckpointStore,
-  account: string,
+  mailbox: MailboxFolder,
   imap: ImapConfig,
   deps: PollDeps,
   config: Config,
@@ -186,7 +189,7 @@ async function pollFolder(
     throw new ImapConfigError(`cannot open folder ${imap.folder} on ${imap.host}:${imap.port} as ${imap.user}: ${describe(err)}`, { cause: err });
   });
   const uidValidity = String(box.uidValidity);
-  const saved = await checkpoints.get();
+  const saved = await deps.store.mailboxCheckpoint(mailbox);
   // A new UIDVALIDITY means old UIDs mean nothing: start over; the pipeline drops what it already has.
   const lastUid = saved && saved.uidValidity === uidValidity ? saved.lastUid : 0;
   const results: PollResult[] = [];
@@ -197,7 +200,7 @@ async function pollFolder(
   for (const uid of uids) {
     const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
     if (!message || !message.source) continue; // expunged meanwhile
-    const rawKey = imapRawKey(account, uidValidity, uid);
+    const rawKey = imapRawKey(mailbox.account, uidValidity, uid);
     let outcome: PollResult;
     try {
       await deps.blobs.put(rawKey, message.source, 'message/rfc822');
@@ -212,7 +215,7 @@ async function pollFolder(
     }
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
     await client.messageMove(String(uid), imap.processedFolder, { uid: true });
-    await checkpoints.put({ uidValidity, lastUid: uid }, deps.clock.now());
+    await deps.store.saveMailboxCheckpoint(mailbox, { uidValidity, lastUid: uid }, deps.clock.now());
     results.push(outcome);
     await opts.onResult?.(outcome);
   }

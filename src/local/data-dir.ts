@@ -14,7 +14,7 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { closest } from '../did-you-mean.js';
+import { closest } from '../domain/did-you-mean.js';
 import type { LocalEndpoints } from './stack.js';
 
 export class DataDirError extends Error {

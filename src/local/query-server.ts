@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { open, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { escapeHtml } from '../mail/templates.js';
+import { escapeHtml } from '../mail/templates/render.js';
 
 /** An error the service would answer with; becomes the Query-protocol XML error body. */
 export class QueryApiError extends Error {

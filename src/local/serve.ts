@@ -2,11 +2,8 @@
  * `ticketing serve`: the local stack kept running with an SMTP gateway in front of it and the
  * stale job on its schedule, so the product can be tried with a real mail client.
  */
-import { DynamoTicketStore } from '../aws/dynamo-store.js';
 import { handleInboundEvent, type InboundDeps } from '../aws/inbound-handler.js';
-import { S3Blobs } from '../aws/s3-blobs.js';
-import { SesMailer } from '../aws/ses-mailer.js';
-import { SnsTicketEvents } from '../aws/sns-events.js';
+import { portsFor } from '../aws/ports-from-config.js';
 import type { Config } from '../config.js';
 import { addressBook, type InboundResult } from '../pipeline/inbound.js';
 import type { Clock, TicketStore } from '../pipeline/ports.js';
@@ -75,14 +72,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   const stack = await startLocalStack({ dataDir: options.data, config, ports: { ses: options.sesPort ?? 0 } });
   const clients = createAwsClients(stack);
   const clock = runningClock(options.now);
-  const deps: InboundDeps = {
-    config,
-    store: new DynamoTicketStore(clients.doc, config.aws.tableName),
-    blobsFor: (bucket: string) => new S3Blobs(clients.s3, bucket),
-    clock,
-    mailer: new SesMailer(clients.ses, config.aws.region),
-    events: config.events.snsTopicArn ? new SnsTicketEvents(clients.sns, config.events.snsTopicArn) : null,
-  };
+  const deps = portsFor(config, clients, { clock });
   // Work that must finish before the clients and the stack go away.
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {

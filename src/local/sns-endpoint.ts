@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { escapeHtml } from '../mail/templates.js';
+import { escapeHtml } from '../mail/templates/render.js';
 import { appendDurably, listenOnLoopback, QueryApiError, queryErrorXml, readBody, readIndex, send } from './query-server.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

@@ -20,6 +20,7 @@ import { createTableInput } from '../aws/table.js';
 import type { Config } from '../config.js';
 import { startSesEndpoint, type SesEndpoint } from './ses-endpoint.js';
 import { startSnsEndpoint, type SnsEndpoint } from './sns-endpoint.js';
+import { LOCAL_CREDENTIALS, S3rver } from './s3rver.js';
 
 export interface LocalEndpoints {
   dynamodb: string;
@@ -66,32 +67,16 @@ export class DataDirInUseError extends LocalStackError {
   override name = 'DataDirInUseError';
 }
 
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-// dynalite, s3rver and level (dynalite's own store) ship no types: typed here to what we use.
+// dynalite and level (dynalite's own store) ship no types: typed here to what we use.
 type Dynalite = (options: { createTableMs?: number; path?: string }) => Server;
-interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
-}
-type S3rverClass = new (options: { port: number; address: string; silent: boolean; directory: string }) => S3rverInstance;
 interface LevelDb {
   open(): Promise<void>;
   close(): Promise<void>;
 }
 type LevelClass = new (path: string) => LevelDb;
-interface S3rverAccounts {
-  DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
-}
 
 const requireCjs = createRequire(import.meta.url);
 const dynalite = requireCjs('dynalite') as Dynalite;
-const S3rver = requireCjs('s3rver') as S3rverClass;
-// s3rver only knows the access key S3RVER; register ours so one credential serves every client.
-(requireCjs('s3rver/lib/models/account.js') as S3rverAccounts).DUMMY_ACCOUNT.createKeyPair(
-  LOCAL_CREDENTIALS.accessKeyId,
-  LOCAL_CREDENTIALS.secretAccessKey,
-);
 // The same `level` dynalite opens, so the lock probe sees exactly what dynalite would.
 const { Level } = createRequire(requireCjs.resolve('dynalite'))('level') as { Level: LevelClass };
 

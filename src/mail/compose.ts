@@ -5,6 +5,7 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { encodeWord } from 'nodemailer/lib/mime-funcs';
+import { withoutSubjectPrefixes } from '../domain/subject-prefixes.js';
 import { escapeRegExp } from '../domain/text.js';
 
 export interface OutboundMail {
@@ -152,9 +153,6 @@ function cleanId(id: string): string | null {
   return isMsgId(bare) ? bare : null;
 }
 
-/** Reply and forward prefixes in the languages our users' clients write them in. */
-const SUBJECT_PREFIX = /^\s*(?:re|fw|fwd|aw|wg|sv|vs|tr|rv|antw|odp|rif|回复|回覆|答复|转发|轉寄)\s*(?:\[\d+\]|\(\d+\)|\^\d+)?\s*[:：]\s*/iu;
-
 /**
  * `Re: [TKT-42] VPN down` from whatever subject the mail had: every reply/forward prefix and
  * every ticket tag of our prefix (`[TKT-7]`, any number, any case) is removed so the subject
@@ -168,7 +166,7 @@ export function replySubject(prefix: string, ticketNumber: number, originalSubje
   let previous: string;
   do {
     previous = subject;
-    subject = subject.replace(SUBJECT_PREFIX, '');
+    subject = withoutSubjectPrefixes(subject);
     const bracket = /^\s*(\[[^\]]*\])\s*/u.exec(subject);
     if (bracket) {
       kept.push(bracket[1]!);

@@ -4,8 +4,8 @@
  * the tickets whose requester cannot be reached, then what the job did on its own.
  *
  * Wording lives here; escaping and bidi isolation do not: every received value (subject,
- * names, excerpt, even the team name) goes through templates.ts's `p` and its text and HTML
- * renderers, the same as in every other mail.
+ * names, excerpt, even the team name) goes through templates/render.ts's `p` and its text and
+ * HTML renderers, the same as in every other mail.
  */
 import {
   BREAK_ANYWHERE,
@@ -20,7 +20,7 @@ import {
   receivedLine,
   wrap,
   type Paragraph,
-} from './templates.js';
+} from './templates/render.js';
 
 export interface DigestTicket {
   id: string;

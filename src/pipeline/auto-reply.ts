@@ -1,17 +1,19 @@
 import type { Config } from '../config.js';
 import { isSupportAddress, looksNoReply, type AddressBook } from '../domain/addresses.js';
 import type { RequesterProfile, Ticket } from '../domain/ticket.js';
-import { templates, type TicketContext } from '../mail/templates.js';
+import type { RenderedMail, TicketContext } from '../mail/templates/render.js';
 import type { InboundMessage } from '../mail/types.js';
-import { planned, suppressedEffect, type PlannedEffect } from './effects.js';
+import { planned, suppressedEffect, type PlannedEffect, type SuppressedReply } from './effects.js';
+import { OUTBOUND_KINDS, type AutoReplyKind } from './outbound-kinds.js';
 import { planTicketMail, receivingAddress, ticketSubject, type SentReply } from './outbound.js';
 
 export type { SentReply };
 
-export type ReplyPlan =
-  | { kind: 'ack' }
-  | { kind: 'missing-info'; asks: string[]; followUp: boolean }
-  | { kind: 'duplicate-notice'; duplicateOfId: string };
+/** What an auto-reply says besides the ticket: its template's input, less the ticket's context. */
+type ReplyDetails<K extends AutoReplyKind> = Omit<Parameters<(typeof OUTBOUND_KINDS)[K]['template']>[0], keyof TicketContext>;
+
+/** One auto-reply to plan: its kind and what its template needs (`{ kind: 'missing-info', asks, followUp }`). */
+export type ReplyPlan = { [K in AutoReplyKind]: { kind: K } & ReplyDetails<K> }[AutoReplyKind];
 
 /**
  * Why no auto-reply may go to this requester, or null. Machine mail never gets here; these are
@@ -27,15 +29,19 @@ export function replySuppression(requester: string, profile: RequesterProfile | 
   return null;
 }
 
-function render(plan: ReplyPlan, ctx: TicketContext) {
-  switch (plan.kind) {
-    case 'ack':
-      return templates.ack(ctx);
-    case 'missing-info':
-      return templates.missingInfo({ ...ctx, asks: plan.asks, followUp: plan.followUp });
-    case 'duplicate-notice':
-      return templates.duplicateNotice({ ...ctx, duplicateOfId: plan.duplicateOfId });
-  }
+/** The auto-reply templates, typed per kind, so `render` can hand each plan to its own template. */
+const AUTO_REPLIES: { [K in AutoReplyKind]: { template: (input: TicketContext & ReplyDetails<K>) => RenderedMail } } = OUTBOUND_KINDS;
+
+function render<K extends AutoReplyKind>(plan: { kind: K } & ReplyDetails<K>, ctx: TicketContext): RenderedMail {
+  return AUTO_REPLIES[plan.kind].template({ ...ctx, ...plan });
+}
+
+/**
+ * The duplicate notice when the configuration turns duplicate notices off: held back before it
+ * is planned (no effect, no plan), yet counted with every other held-back auto-reply.
+ */
+export function duplicateNoticeOff(config: Config): SuppressedReply | null {
+  return config.autoReplies.duplicateNotice ? null : { kind: 'duplicate-notice', why: 'duplicate notices are off' };
 }
 
 export interface AutoReplyInput {
@@ -72,7 +78,6 @@ export function planAutoReply(input: AutoReplyInput, config: Config, book: Addre
       body: render(plan, ctx),
       automatic: 'auto-replied',
       limitFor: to,
-      toRequester: true,
     },
     { ticket, inbound, inboundKey: input.inboundKey, now: input.now },
     config,

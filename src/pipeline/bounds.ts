@@ -31,12 +31,7 @@ export function boundedText(text: string, maxBytes: number, marker = '\n…'): s
   return `${cut}${marker}`;
 }
 
-/** A one-line string cut to `max` characters (whole code points), marked with an ellipsis. */
-export function boundedLine(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-}
+export { boundedLine } from '../domain/text.js';
 
 export function boundedList<T>(items: T[], max = MAX_LISTED): T[] {
   return items.length <= max ? items : items.slice(0, max);

@@ -134,8 +134,14 @@ function settledBefore(effect: PlannedEffect, fresh: boolean): EffectOutcome {
   return { effect, status: 'earlier' };
 }
 
+/** Which hourly auto-reply limit a mail ran into, and that limit. */
+interface ReplyLimit {
+  limited: 'sender' | 'ticket';
+  max: number;
+}
+
 /** The hourly auto-reply limits (per requester, per ticket), taken for each due auto-reply. Null: allowed. */
-async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: TicketStore, config: Config, now: Date): Promise<Map<string, string | null>> {
+async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: TicketStore, config: Config, now: Date): Promise<Map<string, ReplyLimit | null>> {
   const hour = now.toISOString().slice(0, 13);
   const limited = due.filter((e) => e.spec.type === 'mail' && e.spec.mail.limitFor && e.spec.mail.ticket);
   const verdicts = await Promise.all(
@@ -147,12 +153,8 @@ async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: Tic
         store.takeSlot({ scope: `sender#${mail.limitFor}`, hour, max: perSender, member }),
         store.takeSlot({ scope: `ticket#${mail.ticket!.key}`, hour, max: perTicket, member }),
       ]);
-      const why = !senderOk
-        ? `auto-reply limit reached: ${perSender} per sender per hour`
-        : !ticketOk
-          ? `auto-reply limit reached: ${perTicket} per ticket per hour`
-          : null;
-      return [e.id, why] as const;
+      const limit: ReplyLimit | null = !senderOk ? { limited: 'sender', max: perSender } : !ticketOk ? { limited: 'ticket', max: perTicket } : null;
+      return [e.id, limit] as const;
     }),
   );
   return new Map(verdicts);
@@ -164,13 +166,15 @@ interface Executed {
   record?: OutboundWrite;
 }
 
-async function execute(effect: PlannedEffect, raw: Buffer | undefined, limited: string | null, ports: EffectPorts): Promise<Executed> {
+async function execute(effect: PlannedEffect, raw: Buffer | undefined, limited: ReplyLimit | null, ports: EffectPorts): Promise<Executed> {
   const spec = effect.spec;
   if (spec.type === 'ticket-change') {
     await applyChange(effect, ports.store);
     return { outcome: { effect, status: 'done' }, attempts: effect.attempts + 1 };
   }
-  if (spec.type === 'mail' && limited) return { outcome: { effect, status: 'suppressed', why: limited }, attempts: effect.attempts };
+  if (spec.type === 'mail' && limited) {
+    return { outcome: { effect, status: 'suppressed', why: `auto-reply limit reached: ${limited.max} per ${limited.limited} per hour` }, attempts: effect.attempts };
+  }
   if (spec.type === 'event' && !ports.events) return { outcome: { effect, status: 'suppressed', why: 'no topic for ticket events is configured' }, attempts: effect.attempts };
   let attempts = effect.attempts;
   for (let retry = 0; ; retry++) {

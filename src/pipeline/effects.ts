@@ -17,7 +17,7 @@
 import type { TicketChanges } from '../domain/ticket.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
 import type { OutboundMail } from '../mail/compose.js';
-import type { OutboundKind } from './outbound.js';
+import { isAutoReply, type AutoReplyKind, type OutboundKind } from './outbound-kinds.js';
 import type { AppendDecision } from './ports.js';
 import type { TicketEventMessage } from './ticket-events.js';
 
@@ -117,8 +117,6 @@ export type EffectOutcome =
   /** Settled by an earlier run: nothing done this time. */
   | { effect: PlannedEffect; status: 'earlier' };
 
-const AUTO_REPLIES = new Set(['ack', 'missing-info', 'duplicate-notice']);
-
 /** What an effect is, in the words of a result line ("ack", "ticket.created event"). */
 function effectName(effect: PlannedEffect): string {
   const spec = effect.spec;
@@ -132,7 +130,7 @@ export function outcomeNote(outcome: EffectOutcome): string | null {
   const name = effectName(outcome.effect);
   const kind = outcome.effect.spec.type === 'mail' ? outcome.effect.spec.mail.kind : null;
   const notDone =
-    kind && AUTO_REPLIES.has(kind) ? `no ${kind} sent` : kind === 'staff-notification' ? 'staff not notified' : outcome.effect.spec.type === 'event' ? `${name} not published` : `${name} not sent`;
+    kind && isAutoReply(kind) ? `no ${kind} sent` : kind === 'staff-notification' ? 'staff not notified' : outcome.effect.spec.type === 'event' ? `${name} not published` : `${name} not sent`;
   switch (outcome.status) {
     case 'suppressed':
     case 'failed':
@@ -151,4 +149,23 @@ export function outcomeNote(outcome: EffectOutcome): string | null {
 /** The mails sent in this run, in plan order. */
 export function sentMails(outcomes: EffectOutcome[]): PlannedMail[] {
   return outcomes.flatMap((o) => (o.status === 'sent' && o.effect.spec.type === 'mail' ? [o.effect.spec.mail] : []));
+}
+
+/** An auto-reply held back (auto-replies off, a bouncing requester, the hourly limits): a fact the metrics count. */
+export interface SuppressedReply {
+  kind: AutoReplyKind;
+  /** In words, as the result's reason says it. */
+  why: string;
+}
+
+/**
+ * The auto-replies this run held back. Only news is reported: an effect suppressed at planning
+ * comes back `suppressed` only to the run that wrote its plan (`fresh`), so a replay counts nothing twice.
+ */
+export function suppressedReplies(outcomes: EffectOutcome[]): SuppressedReply[] {
+  return outcomes.flatMap((o) => {
+    if (o.status !== 'suppressed' || o.effect.spec.type !== 'mail') return [];
+    const { kind } = o.effect.spec.mail;
+    return isAutoReply(kind) ? [{ kind, why: o.why }] : [];
+  });
 }

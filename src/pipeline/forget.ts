@@ -116,6 +116,7 @@ export function personErasure(address: string, names: string[], placeholder: str
   const nameRe = longestFirst.length ? new RegExp(longestFirst.map(phrase).join('|'), 'giu') : null;
   const fullNames = longestFirst.filter((n) => n.includes(' '));
   const findRe = new RegExp([escapeRegExp(address), ...fullNames.map(phrase)].join('|'), 'iu');
+  const note = `erased on request on ${at.slice(0, 10)}`;
   return {
     address,
     placeholder,
@@ -126,7 +127,8 @@ export function personErasure(address: string, names: string[], placeholder: str
       return nameRe ? replaced.replace(nameRe, '[erased]') : replaced;
     },
     at,
-    note: `erased on request on ${at.slice(0, 10)}`,
+    note,
+    remarks: { unreplayable: `${note}: its raw mail is deleted, so it cannot be replayed`, noOneToWriteTo: `${note}: there is no one to write to`, notSent: `${note}: not sent` },
   };
 }
 

@@ -7,25 +7,11 @@ import type { Config } from '../config.js';
 import { domainOf, localPart, withoutPlus, type AddressBook } from '../domain/addresses.js';
 import type { Ticket } from '../domain/ticket.js';
 import { replySubject } from '../mail/compose.js';
-import type { RenderedMail } from '../mail/templates.js';
+import type { RenderedMail } from '../mail/templates/render.js';
 import type { InboundMessage } from '../mail/types.js';
 import { boundedText, KEPT_TEXT_BYTES } from './bounds.js';
 import type { PlannedMail } from './effects.js';
-
-/** Every kind of mail we send on a ticket (`replies[].kind` in results). */
-export type OutboundKind =
-  | 'ack'
-  | 'missing-info'
-  | 'duplicate-notice'
-  | 'staff-notification'
-  | 'note-notification'
-  | 'relay'
-  | 'command-result'
-  | 'nudge'
-  | 'auto-closed'
-  | 'digest'
-  | 'limit-notice'
-  | 'staff-warning';
+import { readByRequester, type OutboundKind } from './outbound-kinds.js';
 
 export interface SentReply {
   kind: OutboundKind;
@@ -48,22 +34,27 @@ export interface TicketMail {
   automatic: 'auto-replied' | 'auto-generated' | null;
   /** Automatic answers to a requester count against the hourly limits; other mail does not. */
   limitFor: string | null;
-  /** The requester sees this text, so a reply that pastes it back is cleaned with it. */
-  toRequester: boolean;
   /** Threading, when it is not the mail that caused the send (a relay threads on the request). */
   thread?: { inReplyTo: string | null; references: string[] };
 }
 
-/** What of the causing mail a send needs (the stale job's sends stand in the ticket's request). */
+/** What of the causing mail a send needs (the stale job's reminders and closings stand in the ticket's request). */
 export type CauseMail = Pick<InboundMessage, 'messageId' | 'references' | 'to' | 'cc' | 'from' | 'attachments'>;
 
-/** The mail that caused the send: what we answer, and whose key names our Message-ID. */
-export interface Cause {
+/** Why a send happens: a mail we answer, or none (the digest, which a schedule sends). */
+export interface SendCause {
   /** The ticket the mail is about; null for mail about no one ticket (the digest). */
   ticket: Ticket | null;
-  inbound: CauseMail;
+  /** The mail we answer; null when no mail caused the send. */
+  inbound: CauseMail | null;
+  /** Names our Message-ID with the kind: the inbound mail's key, or the schedule slot's. */
   inboundKey: string;
   now: Date;
+}
+
+/** The mail that caused the send: what we answer, and whose key names our Message-ID. */
+export interface Cause extends SendCause {
+  inbound: CauseMail;
 }
 
 /** The support address the mail came in on (plus-tags removed), else our first. */
@@ -99,9 +90,11 @@ export function ticketSubject(config: Config, ticket: Ticket): string {
  * the cause (or to `mail.thread`), with our Message-ID named by the cause and the kind (so a
  * replay plans the same id) and a fresh return path.
  */
-export function planTicketMail(mail: TicketMail, cause: Cause, config: Config, book: AddressBook): PlannedMail {
+export function planTicketMail(mail: TicketMail, cause: SendCause, config: Config, book: AddressBook): PlannedMail {
   const { ticket, inbound, inboundKey, now } = cause;
-  const support = receivingAddress(inbound, book);
+  // A send that answers no mail goes out from our first address and threads on nothing.
+  const support = inbound ? receivingAddress(inbound, book) : book.supportAddresses[0]!;
+  const messageId = `${mail.kind}.${inboundKey}@${domainOf(support)}`;
   const kept = boundedText(mail.body.text, KEPT_TEXT_BYTES);
   return {
     kind: mail.kind,
@@ -112,16 +105,17 @@ export function planTicketMail(mail: TicketMail, cause: Cause, config: Config, b
     cc: mail.cc,
     replyTo: ticket ? ticketAddress(support, config.ticketPrefix, ticket.number) : support,
     subject: mail.subject,
-    messageId: `${mail.kind}.${inboundKey}@${domainOf(support)}`,
-    inReplyTo: mail.thread ? mail.thread.inReplyTo : inbound.messageId,
-    references: mail.thread?.references ?? [...inbound.references, inbound.messageId],
+    messageId,
+    inReplyTo: mail.thread ? mail.thread.inReplyTo : (inbound?.messageId ?? null),
+    references: mail.thread?.references ?? (inbound ? [...inbound.references, inbound.messageId] : []),
     date: now.toISOString(),
     automatic: mail.automatic,
     text: mail.body.text,
     html: mail.body.html,
     limitFor: mail.limitFor,
-    keptTexts: mail.toRequester && ticket ? [...ticket.outboundTexts, kept].slice(-KEPT_OUTBOUND_TEXTS) : null,
-    causeMessageId: inbound.messageId,
+    keptTexts: readByRequester(mail.kind) && ticket ? [...ticket.outboundTexts, kept].slice(-KEPT_OUTBOUND_TEXTS) : null,
+    // A send no mail caused is its own cause: the digest's record names the digest.
+    causeMessageId: inbound?.messageId ?? messageId,
   };
 }
 

@@ -184,8 +184,15 @@ export interface MergeWrite {
   event: TicketEvent;
 }
 
-export interface TicketStore extends PlanStore {
-  /** One round trip: every read the inbound decision needs, batched. */
+/**
+ * Tickets and their threads: the one batched read an inbound decision needs, creating and
+ * numbering a ticket, appending to it, its history, and the listings of tickets and messages.
+ */
+export interface TicketBook {
+  /**
+   * One round trip: every read the inbound decision needs, batched (it brings the ledger's
+   * receipts, plan and profile along, so a mail costs one read before its ticket is known).
+   */
   lookUpInbound(q: InboundLookup): Promise<InboundLookupResult>;
   /** Tickets by key, batched (thread-key hits resolved to tickets). */
   getTickets(keys: string[]): Promise<Map<string, Ticket>>;
@@ -213,8 +220,26 @@ export interface TicketStore extends PlanStore {
   numberTicket(ticket: Ticket): Promise<Ticket>;
   /** Message, thread key and ticket update first; the receipts only once those are durable. */
   appendMessage(write: AppendWrite): Promise<void>;
+  /** Records on the target that another ticket was merged into it (the source's own update is an append). */
+  recordMerge(write: MergeWrite): Promise<void>;
+  listEvents(ticketKey: string): Promise<TicketEvent[]>;
+  changeTicket(write: TicketChangeWrite): Promise<void>;
+  /** Open tickets of one priority idle since at least `idleSince`: a Query on the sparse index, never a Scan. */
+  staleCandidates(priority: string | null, idleSince: string): Promise<Ticket[]>;
+  setStale(ticket: Ticket, staleSince: string | null): Promise<void>;
+  getTicketById(number: number): Promise<Ticket | null>;
+  listTickets(): Promise<Ticket[]>;
+  listMessages(ticketKey: string): Promise<ThreadMessage[]>;
+}
+
+/**
+ * The delivery ledger: what arrived (receipts, the quarantine), what it causes (effect plans and
+ * their claims), the hourly slots of limits, the mail we sent, and who bounces.
+ */
+export interface DeliveryLedger extends PlanStore {
   recordReceipts(receipts: ReceiptRecord[], quarantined?: boolean): Promise<void>;
   getReceipts(ids: string[]): Promise<ReceiptRecord[]>;
+  listQuarantine(): Promise<ReceiptRecord[]>;
   /**
    * Takes the member's slot in this hour's limit, with a conditional set so the limit holds
    * across concurrent Lambdas and a replay of the same member takes nothing more. False when full.
@@ -226,23 +251,43 @@ export interface TicketStore extends PlanStore {
   markBouncing(address: string, detail: string, at: string): Promise<void>;
   /** The address wrote to us again: it is not bouncing (any more). */
   clearBouncing(address: string): Promise<void>;
-  /** Records on the target that another ticket was merged into it (the source's own update is an append). */
-  recordMerge(write: MergeWrite): Promise<void>;
-  listEvents(ticketKey: string): Promise<TicketEvent[]>;
-  changeTicket(write: TicketChangeWrite): Promise<void>;
-  /** Open tickets of one priority idle since at least `idleSince`: a Query on the sparse index, never a Scan. */
-  staleCandidates(priority: string | null, idleSince: string): Promise<Ticket[]>;
-  setStale(ticket: Ticket, staleSince: string | null): Promise<void>;
+  getProfiles(addresses: string[]): Promise<Map<string, RequesterProfile>>;
+}
+
+/** One mailbox folder an IMAP poller reads. */
+export interface MailboxFolder {
+  /** `user@host`, safe inside a key (src/imap/poller.ts imapAccount). */
+  account: string;
+  folder: string;
+}
+
+/** Where the IMAP poller got to in one folder. */
+export interface MailboxCheckpoint {
+  /** UIDVALIDITY of the folder when lastUid was reached (a string: IMAP allows 32 bits unsigned, imapflow gives a bigint). */
+  uidValidity: string;
+  /** Every message up to and including this UID has been processed. */
+  lastUid: number;
+}
+
+/** Records of the scheduled jobs: the stale job's runs, the IMAP poller's place and lease in each folder. */
+export interface JobRecords {
   /** Null when this call claimed the slot; else the run that already has it. */
   claimStaleRun(slot: string, at: string): Promise<StaleRun | null>;
   finishStaleRun(run: StaleRun): Promise<void>;
   lastStaleRun(): Promise<StaleRun | null>;
-  getProfiles(addresses: string[]): Promise<Map<string, RequesterProfile>>;
-  getTicketById(number: number): Promise<Ticket | null>;
-  listTickets(): Promise<Ticket[]>;
-  listMessages(ticketKey: string): Promise<ThreadMessage[]>;
-  listQuarantine(): Promise<ReceiptRecord[]>;
+  mailboxCheckpoint(mailbox: MailboxFolder): Promise<MailboxCheckpoint | null>;
+  saveMailboxCheckpoint(mailbox: MailboxFolder, checkpoint: MailboxCheckpoint, at: Date): Promise<void>;
+  /**
+   * Takes the folder's lease for `owner` from `at` until `until`, unless another poller's lease
+   * has not run out by `at`: then resolves to when that one ends. An expired lease is taken over.
+   */
+  leaseMailbox(mailbox: MailboxFolder, owner: string, at: Date, until: Date): Promise<{ heldUntil: Date } | null>;
+  /** Gives the lease back if it is still this owner's (an expired one may have been taken over). */
+  releaseMailbox(mailbox: MailboxFolder, owner: string): Promise<void>;
 }
+
+/** Every port of the ticket table, as the pipeline's entry points take it; a module that needs one asks for that one. */
+export type TicketStore = TicketBook & DeliveryLedger & JobRecords;
 
 export interface BlobStore {
   put(key: string, body: Buffer | Readable, contentType?: string): Promise<void>;
@@ -272,6 +317,15 @@ export interface PersonErasure {
   at: string;
   /** Said on what is left of a record whose content went, e.g. "erased on request on 2026-12-01". */
   note: string;
+  /** What the store writes on the records the erasure leaves behind (worded here, not by the store). */
+  remarks: {
+    /** On a delivery receipt whose raw mail went. */
+    unreplayable: string;
+    /** On the placeholder's profile. */
+    noOneToWriteTo: string;
+    /** On a mail to them that had not gone out. */
+    notSent: string;
+  };
 }
 
 /** What an erasure finds, and so what it changes: counts and ticket ids, for the person who asked. */

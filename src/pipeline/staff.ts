@@ -4,10 +4,10 @@
  */
 import type { Config } from '../config.js';
 import { isStaffAddress, type AddressBook } from '../domain/addresses.js';
-import { parseCommands, type StaffCommand } from '../domain/commands.js';
+import { applyCommands, parseCommands, type CommandOutcome } from '../domain/commands.js';
 import { transition, type Actor, type TicketEvent } from '../domain/lifecycle.js';
 import type { Ticket, TicketChanges } from '../domain/ticket.js';
-import { staffTemplates, type StaffTicketFacts } from '../mail/templates.js';
+import { staffTemplates, type StaffTicketFacts } from '../mail/templates/staff.js';
 import type { InboundMessage } from '../mail/types.js';
 import { boundedText, NOTICE_TEXT_BYTES, RELAY_TEXT_BYTES } from './bounds.js';
 import { planned, type PlannedEffect } from './effects.js';
@@ -53,9 +53,10 @@ export function planStaffNotice(ticket: Ticket, headline: string, text: string, 
     text: boundedText(text, NOTICE_TEXT_BYTES, '\n… (the whole text is on the ticket)'),
     attachments: cause.inbound.attachments.map((a) => a.filename),
     staffList: s.config.staffList,
+    ticketPrefix: s.config.ticketPrefix,
   });
   const mail = planTicketMail(
-    { kind: 'staff-notification', to: [to], cc: [], fromName: s.config.teamName, subject: staffSubject(ticket), body, automatic: 'auto-generated', limitFor: null, toRequester: false },
+    { kind: 'staff-notification', to: [to], cc: [], fromName: s.config.teamName, subject: staffSubject(ticket), body, automatic: 'auto-generated', limitFor: null },
     cause,
     s.config,
     s.book,
@@ -63,22 +64,14 @@ export function planStaffNotice(ticket: Ticket, headline: string, text: string, 
   return planned('staff-notification', { type: 'mail', mail });
 }
 
-/** What a staff message does to its ticket: the changes, their history, and what to tell whom. */
-export interface StaffEffect {
-  changes: TicketChanges;
-  events: TicketEvent[];
-  applied: string[];
-  rejected: string[];
+/** What a staff message does to its ticket: its commands' outcome, and what to tell whom. */
+export interface StaffEffect extends CommandOutcome {
   /** Kept internal: a #note, or a reply to a note's notification. */
   internal: boolean;
-  /** A `#note` command made it internal: the staff list hears of the note. */
-  notedByCommand: boolean;
   /** What the staff member wrote, command lines removed. */
   text: string;
   /** The text to relay to the requester, or null when nothing goes out. */
   relayText: string | null;
-  /** A #merge that was accepted: the ticket this one now lives on. */
-  mergeTarget: Ticket | null;
 }
 
 /**
@@ -105,79 +98,13 @@ export async function staffEffect(
     categories: [...config.triage.categories.map((c) => c.name), config.triage.fallbackCategory],
     isStaff: (address) => isStaffAddress(address, book),
   });
+  const { status, ...outcome } = await applyCommands(ticket, parsed, { sender, at, ticketByNumber: (n) => store.getTicketById(n) });
   const effect: StaffEffect = {
-    changes: {},
-    events: [],
-    applied: [],
-    rejected: parsed.rejected.map((r) => r.error),
+    ...outcome,
     internal: repliesToNote || parsed.commands.some((c) => c.kind === 'note'),
-    notedByCommand: false,
     text: parsed.text.trim(),
     relayText: null,
-    mergeTarget: null,
   };
-  let status = ticket.status;
-  const moveTo = (to: Ticket['status'], why: string, line: string) => {
-    const step = transition(status, to, actor, why, at);
-    if (!step.ok) {
-      effect.rejected.push(`${line.trim()}: ${step.error}`);
-      return;
-    }
-    if (step.event) {
-      effect.events.push(step.event);
-      effect.applied.push(`status ${status} → ${to}`);
-      status = to;
-      effect.changes.status = to;
-      if (to === 'resolved') effect.changes.resolvedAt = at;
-    } else {
-      effect.applied.push(`status is already ${to}`);
-    }
-  };
-  const field = (kind: TicketEvent['kind'], from: string | null, to: string, line: string, apply: () => void) => {
-    if (from === to) {
-      effect.applied.push(`${kind} is already ${to}`);
-      return;
-    }
-    apply();
-    effect.events.push({ at, actor: sender, kind, from, to, why: `${line.trim()} from ${sender}` });
-    effect.applied.push(`${kind} ${from ?? '-'} → ${to}`);
-  };
-
-  for (const cmd of parsed.commands as StaffCommand[]) {
-    switch (cmd.kind) {
-      case 'status':
-        moveTo(cmd.status, `${cmd.line.trim()} from ${sender}`, cmd.line);
-        break;
-      case 'priority':
-        field('priority', ticket.priority, cmd.priority, cmd.line, () => (effect.changes.priority = cmd.priority));
-        break;
-      case 'category':
-        field('category', ticket.category, cmd.category, cmd.line, () => (effect.changes.category = cmd.category));
-        break;
-      case 'assign':
-        field('assignee', ticket.assignee, cmd.assignee, cmd.line, () => (effect.changes.assignee = cmd.assignee));
-        break;
-      case 'note':
-        effect.notedByCommand = true;
-        break;
-      case 'merge': {
-        const target = await store.getTicketById(cmd.ticketNumber);
-        if (!target) effect.rejected.push(`${cmd.line.trim()}: there is no ticket ${cmd.ticketId}`);
-        else if (target.status === 'closed') effect.rejected.push(`${cmd.line.trim()}: ${cmd.ticketId} is closed; reopen it first or merge the other way`);
-        else {
-          const before = status;
-          moveTo('closed', `merged into ${target.id} by ${sender}`, cmd.line);
-          if (status === 'closed' && before !== 'closed') {
-            effect.mergeTarget = target;
-            effect.changes.duplicateOf = target.id;
-            effect.events.push({ at, actor: sender, kind: 'merged-into', from: ticket.id, to: target.id, why: `${cmd.line.trim()} from ${sender}` });
-            effect.applied[effect.applied.length - 1] = `merged into ${target.id}; ${ticket.id} is closed`;
-          }
-        }
-        break;
-      }
-    }
-  }
   if (!effect.internal && !effect.mergeTarget && effect.text) {
     effect.relayText = effect.text;
     // An answer to the requester waits for them, unless a command said otherwise.
@@ -216,7 +143,6 @@ export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause
       body: staffTemplates.relay({ ...ctx, staffName: author.name, text: boundedText(effect.relayText, RELAY_TEXT_BYTES, '\n… (shortened: the full answer is kept on the ticket)') }),
       automatic: null,
       limitFor: null,
-      toRequester: true,
       // On the requester's own thread: the staff member's mail answered our internal notice.
       thread: { inReplyTo: ticket.originMessageId, references: [ticket.originMessageId] },
     });
@@ -231,7 +157,6 @@ export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause
       body: staffTemplates.note({ ...ctx, author: author.name || author.address, text: boundedText(effect.text, NOTICE_TEXT_BYTES), staffList: s.config.staffList }),
       automatic: 'auto-generated',
       limitFor: null,
-      toRequester: false,
     });
   }
   if (effect.applied.length || effect.rejected.length) {
@@ -244,7 +169,6 @@ export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause
       body: staffTemplates.commandResult({ ...ctx, applied: effect.applied, rejected: effect.rejected, staffList: s.config.staffList }),
       automatic: 'auto-replied',
       limitFor: null,
-      toRequester: false,
     });
   }
   return { effects, notes };

@@ -7,13 +7,13 @@
  * by its retry and nothing is sent twice. It also sweeps effect plans left unfinished.
  */
 import type { Config } from '../config.js';
-import { domainOf, type AddressBook } from '../domain/addresses.js';
+import type { AddressBook } from '../domain/addresses.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
-import { missingDetails } from '../domain/missing-info.js';
+import { asksFor } from '../domain/missing-info.js';
 import { candidateCutoff, idleHours, isStale, isWaitingOnRequester, quietAction, slotOf } from '../domain/stale.js';
 import type { Ticket } from '../domain/ticket.js';
 import { renderDigest, type DigestTicket } from '../mail/digest.js';
-import { templates } from '../mail/templates.js';
+import { templates } from '../mail/templates/requester.js';
 import { runPlan, type EffectPorts } from './effect-runner.js';
 import { outcomeNote, planned, type EffectOutcome, type EffectPlan, type PlannedEffect } from './effects.js';
 import { planTicketMail, ticketAddress, ticketSubject, type CauseMail } from './outbound.js';
@@ -56,6 +56,8 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   const now = ports.clock.now();
   const at = now.toISOString();
   const slot = slotOf(now, rules);
+  // The slot as our Message-IDs write it: 2026-11-23T08:00 → 20261123T0800.
+  const slotKey = slot.replace(/[^\dT]/g, '');
   const earlier = await store.claimStaleRun(slot, at);
   if (earlier?.finishedAt) {
     const previous = (earlier.result ?? {}) as Partial<StaleJobResult>;
@@ -104,6 +106,8 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   ]);
 
   const unreachable: Ticket[] = [];
+  const nudged: Ticket[] = [];
+  const closed: Ticket[] = [];
   const support = config.supportAddresses[0]!;
   const quiet = candidates.map(async (ticket): Promise<Ticket> => {
     const bouncing = profiles.get(ticket.requester)?.bouncing ?? false;
@@ -115,19 +119,19 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
     if (action?.kind === 'close') {
       const event: TicketEvent = { at, actor: 'system', kind: 'status', from: ticket.status, to: 'closed', why: `no answer from ${ticket.requester} for ${action.days} days: closed with a notice` };
       const outcomes = await run(ticketPlan(`${planPrefix}close:${ticket.key}`, ticket, { status: 'closed' }, event, 'auto-closed', templates.autoClosed({ ...context(ticket), days: action.days })));
-      if (outcomes[0]?.status === 'done' || outcomes[0]?.status === 'earlier') result.closed.push(ticket.id);
+      if (outcomes[0]?.status === 'done' || outcomes[0]?.status === 'earlier') closed.push(ticket);
       return { ...ticket, status: 'closed' };
     }
     if (action?.kind === 'nudge') {
       const event: TicketEvent = { at, actor: 'system', kind: 'note', from: null, to: null, why: `reminded ${ticket.requester} after ${action.days} quiet days` };
       const body = templates.nudge({
         ...context(ticket),
-        waitingFor: asksFor(ticket, config),
+        waitingFor: asksFor(ticket.missing, ticket.category ?? config.triage.fallbackCategory, config.missingInfo),
         days: action.days,
         ...(rules.autoCloseAfterDays > action.days ? { closesInDays: rules.autoCloseAfterDays - action.days } : {}),
       });
       const outcomes = await run(ticketPlan(`${planPrefix}nudge:${ticket.key}`, ticket, { nudgedAt: at }, event, 'nudge', body));
-      if (outcomes[1]?.status === 'sent' || outcomes[1]?.status === 'earlier') result.nudged.push(ticket.id);
+      if (outcomes[1]?.status === 'sent' || outcomes[1]?.status === 'earlier') nudged.push(ticket);
     }
     return ticket;
   });
@@ -140,8 +144,8 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   function ticketPlan(key: string, ticket: Ticket, changes: { status?: 'closed'; nudgedAt?: string }, event: TicketEvent, kind: 'nudge' | 'auto-closed', body: { text: string; html: string }): EffectPlan {
     const request: CauseMail = { messageId: ticket.originMessageId, references: [], to: [{ address: support, name: '' }], cc: [], from: null, attachments: [] };
     const mail = planTicketMail(
-      { kind, to: [ticket.requester], cc: [], fromName: config.teamName, subject: ticketSubject(config, ticket), body, automatic: 'auto-generated', limitFor: null, toRequester: true },
-      { ticket, inbound: request, inboundKey: `${kind}-${slot.replace(/[^\dT]/g, '')}-${ticket.key}`, now },
+      { kind, to: [ticket.requester], cc: [], fromName: config.teamName, subject: ticketSubject(config, ticket), body, automatic: 'auto-generated', limitFor: null },
+      { ticket, inbound: request, inboundKey: `${kind}-${slotKey}-${ticket.key}`, now },
       config,
       book,
     );
@@ -154,14 +158,16 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
 
   const stale: Ticket[] = [];
   for (const ticket of await Promise.all(quiet)) if (isStale(ticket, now, rules) && !unreachable.includes(ticket)) stale.push(ticket);
+  result.nudged = idsByNumber(nudged);
+  result.closed = idsByNumber(closed);
 
   // Flags: set on the newly stale, cleared on those that moved on; both idempotent.
   const staleKeys = new Set(stale.map((t) => t.key));
   const toClear = [...candidates.filter((t) => t.stale && !staleKeys.has(t.key)), ...[...goneTickets.values()].filter((t) => t.stale)];
   const toFlag = stale.filter((t) => !t.stale);
   await Promise.all([...toFlag.map((t) => store.setStale(t, at)), ...toClear.map((t) => store.setStale(t, null))]);
-  result.flagged = toFlag.map((t) => t.id).sort(byNumber);
-  result.cleared = toClear.map((t) => t.id).sort(byNumber);
+  result.flagged = idsByNumber(toFlag);
+  result.cleared = idsByNumber(toClear);
 
   result.swept = await sweepPlans(ports, config);
   result.problems.push(...result.swept.problems);
@@ -178,16 +184,16 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
       now,
       stale: listedStale.map((t) => digestTicket(t, now, support, config)),
       unreachable: listedUnreachable.map((t) => digestTicket(t, now, support, config)),
-      nudged: result.nudged.sort(byNumber),
-      closed: result.closed.sort(byNumber),
+      nudged: result.nudged,
+      closed: result.closed,
       undelivered: undelivered.map(undeliveredLine),
       omitted: { stale: stale.length - listedStale.length, unreachable: unreachable.length - listedUnreachable.length },
       allClear: rules.allClear,
     });
-    const request: CauseMail = { messageId: `digest.${slot.replace(/[^\dT]/g, '')}@${domainOf(support)}`, references: [], to: [{ address: support, name: '' }], cc: [], from: null, attachments: [] };
+    // No mail caused the digest: the schedule did, so it answers none and its slot names it.
     const mail = planTicketMail(
-      { kind: 'digest', to: [config.staffList], cc: [], fromName: config.teamName, subject: digest.subject, body: digest, automatic: 'auto-generated', limitFor: null, toRequester: false, thread: { inReplyTo: null, references: [] } },
-      { ticket: null, inbound: request, inboundKey: slot.replace(/[^\dT]/g, ''), now },
+      { kind: 'digest', to: [config.staffList], cc: [], fromName: config.teamName, subject: digest.subject, body: digest, automatic: 'auto-generated', limitFor: null },
+      { ticket: null, inbound: null, inboundKey: slotKey, now },
       config,
       book,
     );
@@ -222,18 +228,12 @@ function digestTicket(t: Ticket, now: Date, support: string, config: Config): Di
   };
 }
 
-/** The questions still open on a ticket, as we asked them. */
-function asksFor(ticket: Ticket, config: Config): string[] {
-  return missingDetails(ticket.category ?? config.triage.fallbackCategory, [], config.missingInfo)
-    .filter((d) => ticket.missing.includes(d.id))
-    .map((d) => d.ask);
-}
-
 /** P1 first, then the longest idle: what a digest lists when it cannot list everything. */
 function mostUrgent(a: Ticket, b: Ticket): number {
   return (a.priority ?? 'P9').localeCompare(b.priority ?? 'P9') || a.lastActivityAt.localeCompare(b.lastActivityAt);
 }
 
-function byNumber(a: string, b: string): number {
-  return Number(a.replace(/\D/g, '')) - Number(b.replace(/\D/g, '')) || a.localeCompare(b);
+/** Ticket ids, lowest ticket number first. */
+function idsByNumber(tickets: Ticket[]): string[] {
+  return [...tickets].sort((a, b) => a.number - b.number).map((t) => t.id);
 }

@@ -5,7 +5,7 @@
  */
 import type { Config } from '../config.js';
 import type { AddressBook } from '../domain/addresses.js';
-import { staffTemplates } from '../mail/templates.js';
+import { staffTemplates } from '../mail/templates/staff.js';
 import type { InboundMessage } from '../mail/types.js';
 import { runPlan, type EffectPorts } from './effect-runner.js';
 import { outcomeNote, planned, type EffectPlan } from './effects.js';
@@ -53,7 +53,7 @@ export async function planLimitNotice(requester: string, over: OverLimit, h: Lim
   });
   const key = `limit:${requester}:${over.hour}`;
   const mail = planTicketMail(
-    { kind: 'limit-notice', to: [h.config.staffList], cc: [], fromName: h.config.teamName, subject: `New requests from ${requester} are on hold`, body, automatic: 'auto-generated', limitFor: null, toRequester: false, thread: { inReplyTo: null, references: [] } },
+    { kind: 'limit-notice', to: [h.config.staffList], cc: [], fromName: h.config.teamName, subject: `New requests from ${requester} are on hold`, body, automatic: 'auto-generated', limitFor: null, thread: { inReplyTo: null, references: [] } },
     { ticket: null, inbound: { ...h.msg, to: [{ name: '', address: support }], cc: [] }, inboundKey: key.replace(/[^\w.-]+/g, '-'), now: h.now },
     h.config,
     h.book,

@@ -21,8 +21,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { parseConfig } from '../../src/config.js';
-import { deliveryReport, EMBEDDED_HEADER_TYPES, EMBEDDED_SNIFF_BYTES, type DeliveryReport } from '../../src/domain/bounce.js';
+import { deliveryReport, type DeliveryReport } from '../../src/domain/bounce.js';
 import { classifyMachineMail, type MachineVerdict } from '../../src/domain/machine-mail.js';
+import { EmbeddedHeaders } from '../../src/mail/embedded-parts.js';
 import { MalformedMailError, parseMail, type AttachmentSink } from '../../src/mail/parse.js';
 import type { InboundMessage } from '../../src/mail/types.js';
 import { northwind } from '../support/message.js';
@@ -33,17 +34,16 @@ export const SISIMAI_SET = 'bounce-sisimai-set-of-emails';
 
 /** A raw mail read as the pipeline reads it: the message, and the texts deliveryReport gets. */
 export async function readAsPipeline(raw: Buffer): Promise<{ msg: InboundMessage; texts: string[] }> {
-  const embedded: string[] = [];
+  const embedded = new EmbeddedHeaders();
+  let parts = 0;
   const sink: AttachmentSink = {
     async put({ contentType, content }) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of content as Readable) chunks.push(chunk as Buffer);
-      if (EMBEDDED_HEADER_TYPES.has(contentType.toLowerCase())) embedded.push(Buffer.concat(chunks).subarray(0, EMBEDDED_SNIFF_BYTES).toString('latin1'));
-      return { blobKey: `eval/${embedded.length}` };
+      for await (const _chunk of embedded.tap(contentType, content as Readable));
+      return { blobKey: `eval/${++parts}` };
     },
   };
   const msg = await parseMail(raw, { limits: parseConfig({}).mail, attachments: sink });
-  return { msg, texts: [msg.text, ...embedded] };
+  return { msg, texts: [msg.text, ...embedded.texts] };
 }
 
 interface SisimaiRecord {

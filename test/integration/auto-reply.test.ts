@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inboundCounts } from '../../src/aws/lambda-metrics.js';
 import { deliverAsSes } from '../../src/local/ingest.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
@@ -163,6 +164,26 @@ describe('auto-replies on the local stack', () => {
     expect(quiet!.reason).toContain('no notice sent (duplicate notices are off)');
   });
 
+  it('counts every auto-reply it holds back, duplicate notices off as well as auto-replies off, once', async () => {
+    // Issue 13, the one intended change of a metric: before, the count read "no <kind> sent: " in
+    // the reason, which the duplicate-notices-off wording does not say, so only the first counted.
+    const silent = await pipelineOn(fx, undefined, { ...northwindConfig, autoReplies: { ...northwindConfig.autoReplies, enabled: false } });
+    const [created] = await deliverAsSes(fixtureMail('36-dup-a1-outlook-shared-mailbox.eml'), {}, silent.deps);
+    expect(created).toMatchObject({ outcome: 'created', replies: [{ kind: 'staff-notification' }] });
+    expect(created!.suppressed).toEqual([{ kind: expect.stringMatching(/^(ack|missing-info)$/), why: 'auto-replies are switched off in the configuration' }]);
+
+    const off = await pipelineOn(fx, undefined, { ...northwindConfig, autoReplies: { ...northwindConfig.autoReplies, duplicateNotice: false } });
+    await deliverAsSes(fixtureMail('36-dup-a1-outlook-shared-mailbox.eml'), {}, off.deps);
+    off.clock.advance(3600_000);
+    const resent = fixtureMail('37-dup-a2-outlook-shared-mailbox-resent.eml');
+    const [quiet] = await deliverAsSes(resent, {}, off.deps);
+    expect(quiet!.suppressed).toEqual([{ kind: 'duplicate-notice', why: 'duplicate notices are off' }]);
+    const [again] = await deliverAsSes(resent, {}, off.deps);
+    expect(again).toMatchObject({ outcome: 'redelivered', suppressed: [] });
+
+    expect(inboundCounts([created!, quiet!, again!])).toMatchObject({ AutoRepliesSuppressed: 2 });
+  });
+
   it('never answers our own address, and keeps the ticket when SES refuses the send', async () => {
     const { deps } = await pipelineOn(fx);
     const own = withHeaders(fixtureMail('05-thunderbird-new-wifi-log.eml'), { From: 'Northwind Helpdesk <helpdesk@northwind.example>', 'Message-ID': '<own@northwind.example>' });
@@ -181,6 +202,8 @@ describe('auto-replies on the local stack', () => {
       const [r] = await deliverAsSes(fixtureMail('24-outlook-ios-new-emoji-laptop-fan.eml'), {}, deps);
       expect(r).toMatchObject({ outcome: 'created', replies: [] });
       expect(r!.reason).toMatch(/no (ack|missing-info) sent: SES rejected the mail to northwind\.example: MessageRejected/);
+      // Refused, not held back: counted as MailFailed (UndeliveredMailTally), not AutoRepliesSuppressed.
+      expect(r!.suppressed).toEqual([]);
     } finally {
       fx.clients.ses.middlewareStack.remove('rejectSend');
     }

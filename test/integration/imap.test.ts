@@ -4,8 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
-import { ImapCheckpointStore, MailboxLockedError } from '../../src/imap/checkpoint.js';
-import { ImapConfigError, ImapConnectionError, ImapLoginError, imapAccount, pollMailbox, type ImapConfig, type PollDeps, type PollResult } from '../../src/imap/poller.js';
+import { ImapConfigError, ImapConnectionError, ImapLoginError, imapAccount, MailboxLockedError, pollMailbox, type ImapConfig, type PollDeps, type PollResult } from '../../src/imap/poller.js';
 import type { TicketStore } from '../../src/pipeline/ports.js';
 import { cuttingProxy, startDovecot, type CuttingProxy, type Dovecot } from '../support/dovecot.js';
 import { fixtureMail, northwindConfig, pipelineOn } from '../support/pipeline.js';
@@ -55,15 +54,7 @@ async function poller(folder: string, imap: Partial<ImapConfig> = {}) {
   };
   const { deps, store, clock, config: tableConfig } = await pipelineOn(fx);
   const config: Config = { ...tableConfig, imap: { ...base, ...imap } };
-  const pollDeps: PollDeps = {
-    store,
-    blobs: deps.blobsFor(config.aws.bucket),
-    clock,
-    mailer: deps.mailer,
-    events: deps.events,
-    doc: fx.clients.doc,
-    tableName: config.aws.tableName,
-  };
+  const pollDeps: PollDeps = { store, blobs: deps.blobs, clock, mailer: deps.mailer, events: deps.events };
   const poll = (opts?: Parameters<typeof pollMailbox>[2], over: Partial<ImapConfig> = {}) =>
     pollMailbox(pollDeps, { ...config, imap: { ...config.imap!, ...over } }, opts);
   return { poll, pollDeps, store, config };
@@ -146,13 +137,13 @@ describe('IMAP poller on Dovecot', () => {
     await dovecot.append('Reset', fixtureMail(NEW_VPN));
     await dovecot.append('Reset', fixtureMail(NEW_WIFI));
     // A checkpoint far ahead under the old UIDVALIDITY would skip both new UIDs if it were trusted.
-    const checkpoints = new ImapCheckpointStore(fx.clients.doc, config.aws.tableName, imapAccount(config.imap!), 'Reset');
-    const before = (await checkpoints.get())!;
-    await checkpoints.put({ uidValidity: before.uidValidity, lastUid: 100 }, new Date());
+    const mailbox = { account: imapAccount(config.imap!), folder: 'Reset' };
+    const before = (await store.mailboxCheckpoint(mailbox))!;
+    await store.saveMailboxCheckpoint(mailbox, { uidValidity: before.uidValidity, lastUid: 100 }, new Date());
 
     const results = await poll();
 
-    const after = (await checkpoints.get())!;
+    const after = (await store.mailboxCheckpoint(mailbox))!;
     expect(after.uidValidity).not.toBe(before.uidValidity);
     expect(summary(results)).toEqual([
       { uid: 1, outcome: 'redelivered', ticket: 'TKT-1' },

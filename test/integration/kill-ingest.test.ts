@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoTicketStore } from '../../src/aws/dynamo-store.js';
+import { dynamoTicketStore } from '../../src/aws/dynamo-store.js';
 import { loadConfigFile } from '../../src/config.js';
 import { createAwsClients, startLocalStack } from '../../src/local/stack.js';
 import { mulberry32 } from '../support/random.js';
@@ -74,7 +74,7 @@ async function stateOf(data: string): Promise<State> {
   const stack = await startLocalStack({ dataDir: data, config: cfg });
   const clients = createAwsClients(stack);
   try {
-    const store = new DynamoTicketStore(clients.doc, cfg.aws.tableName);
+    const store = dynamoTicketStore(clients.doc, cfg.aws.tableName);
     return {
       ...(await ticketLines(store)),
       outbox: await outboxLines(data),

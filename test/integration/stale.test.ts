@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ticketToItem } from '../../src/aws/dynamo-store.js';
+import { ticketToItem } from '../../src/aws/dynamo-items.js';
 import { deliverAsSes } from '../../src/local/ingest.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { addressBook } from '../../src/pipeline/inbound.js';
@@ -58,6 +59,15 @@ describe('the stale job on the embedded stack (dynalite)', () => {
     expect(first.result).toMatchObject({ alreadyRan: false, flagged: ['TKT-1'], cleared: [], nudged: [], closed: [] });
     expect(first.result.digest).toMatchObject({ to: 'it-team@northwind.example', tickets: ['TKT-1'] });
     expect(first.digestHtml).toContain('TKT-1');
+    // No mail caused the digest: it threads on nothing, and its schedule slot names it.
+    const digestEntry = (await readOutbox(outbox)).at(-1)!;
+    expect(digestEntry.composedMessageId).toBe('digest.20261102T1400@northwind.example');
+    const digest = await simpleParser(readFileSync(digestEntry.rawPath));
+    expect(digest.inReplyTo).toBeUndefined();
+    expect(digest.references).toBeUndefined();
+    expect(digest.from?.value).toEqual([{ name: 'Northwind IT', address: 'support@northwind.example' }]);
+    expect(digest.replyTo?.value).toEqual([{ name: '', address: 'support@northwind.example' }]);
+    expect(digest.headers.get('auto-submitted')).toBe('auto-generated');
 
     const sentBefore = (await readOutbox(outbox)).length;
     const doubled = await run(); // the same slot again: a retried or doubled invocation
@@ -72,6 +82,11 @@ describe('the stale job on the embedded stack (dynalite)', () => {
     expect(later.result.digest!.tickets.sort()).toEqual(['TKT-1', 'TKT-2', 'TKT-3', 'TKT-4', 'TKT-5', 'TKT-6']);
     const nudge = (await readOutbox(outbox)).at(-2)!; // the reminder, then the digest
     expect(readFileSync(nudge.rawPath, 'latin1')).toMatch(/TKT-5/);
+    // The reminder answers the ticket's request.
+    const t5 = (await store.getTicketById(5))!;
+    const reminder = await simpleParser(readFileSync(nudge.rawPath));
+    expect(reminder.inReplyTo).toBe(`<${t5.originMessageId}>`);
+    expect(reminder.references).toBe(`<${t5.originMessageId}>`);
     expect((await store.getTicketById(6))!.nudgedAt).toBeNull(); // bouncing: nothing sent
     expect((await store.getTicketById(3))!.stale).toBe(true);
 

@@ -4,8 +4,8 @@
  * whose write DynamoDB refuses for good is quarantined with the reason, never a ghost ticket.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ItemTooLargeError, keys } from '../../src/aws/dynamo-store.js';
-import { itemSize, MAX_ITEM_BYTES, Table } from '../../src/aws/dynamo-table.js';
+import { keys } from '../../src/aws/dynamo-keys.js';
+import { ItemTooLargeError, itemSize, MAX_ITEM_BYTES, Table } from '../../src/aws/dynamo-table.js';
 import { deliverAsSes } from '../../src/local/ingest.js';
 import { fixtureMail, northwindConfig, pipelineOn } from '../support/pipeline.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';

@@ -8,7 +8,9 @@
  * (gitignored) for a human look.
  */
 import { describe, expect, it } from 'vitest';
-import { staffTemplates, templates, type RenderedMail, type TicketContext } from '../../src/mail/templates.js';
+import type { RenderedMail, TicketContext } from '../../src/mail/templates/render.js';
+import { templates } from '../../src/mail/templates/requester.js';
+import { staffTemplates } from '../../src/mail/templates/staff.js';
 import { PHONE, inspect, readAsBytes, screenshot, squash, useChromium, widthAt, type Loaded } from '../support/chromium.js';
 
 const SCRIPT = '<script>alert(1)</script>';

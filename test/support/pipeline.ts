@@ -1,11 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { DynamoTicketStore } from '../../src/aws/dynamo-store.js';
-import type { InboundDeps } from '../../src/aws/inbound-handler.js';
-import { S3Blobs } from '../../src/aws/s3-blobs.js';
-import { SesMailer } from '../../src/aws/ses-mailer.js';
-import { SnsTicketEvents } from '../../src/aws/sns-events.js';
+import { portsFor } from '../../src/aws/ports-from-config.js';
 import { loadConfigFile, type Config } from '../../src/config.js';
 import { ensureTable } from '../../src/local/stack.js';
+import { readByRequester, type OutboundKind } from '../../src/pipeline/outbound-kinds.js';
 import { receiptSidecarSchema, type ReceiptSidecar } from '../../src/local/ingest.js';
 import type { StackFixture } from './stack-fixture.js';
 
@@ -39,19 +36,11 @@ export async function pipelineOn(fx: StackFixture, clock = manualClock('2026-11-
   const tableName = `tickets-${process.pid}-${++tableSeq}`;
   await ensureTable(fx.clients.dynamo, tableName);
   const cfg: Config = { ...config, aws: { ...config.aws, tableName } };
-  const store = new DynamoTicketStore(fx.clients.doc, tableName);
-  const deps: InboundDeps = {
-    config: cfg,
-    store,
-    blobsFor: (bucket) => new S3Blobs(fx.clients.s3, bucket),
-    clock,
-    mailer: new SesMailer(fx.clients.ses, cfg.aws.region),
-    events: cfg.events.snsTopicArn ? new SnsTicketEvents(fx.clients.sns, cfg.events.snsTopicArn) : null,
-  };
-  return { deps, store, clock, config: cfg };
+  const deps = portsFor(cfg, fx.clients, { clock });
+  return { deps, store: deps.store, clock, config: cfg };
 }
 
 /** The mails a result sent to the requester's side (not the notices to staff). */
-export function toRequester(r: { replies: { kind: string }[] }): string[] {
-  return r.replies.map((x) => x.kind).filter((k) => !['staff-notification', 'note-notification', 'command-result'].includes(k));
+export function toRequester(r: { replies: { kind: OutboundKind }[] }): OutboundKind[] {
+  return r.replies.map((x) => x.kind).filter(readByRequester);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseRequester, visibleParticipants, withoutPlus } from '../../src/domain/addresses.js';
+import { chooseRequester, isMailSystemAddress, isNoReplyAddress, looksNoReply, visibleParticipants, withoutPlus } from '../../src/domain/addresses.js';
 import { box, message, northwind } from '../support/message.js';
 
 describe('chooseRequester', () => {
@@ -41,5 +41,22 @@ describe('participants', () => {
   });
   it('strips plus tags', () => {
     expect(withoutPlus('support+tkt-9@northwind.example')).toBe('support@northwind.example');
+  });
+});
+
+describe('senders that take no reply (one list for the auto-reply guard and machine-mail)', () => {
+  it('a mail system, a no-reply name or a contact form takes no reply; a person does', () => {
+    for (const address of ['mailer-daemon@x.example', 'postmaster@x.example', 'noreply@x.example', 'no_reply+42@x.example', 'do-not-reply@x.example', 'bounces-7@x.example', 'notifications@x.example', 'forms@x.example']) {
+      expect(looksNoReply(address), address).toBe(true);
+    }
+    expect(looksNoReply('sam@x.example')).toBe(false);
+  });
+
+  it('tells its kinds apart for machine-mail: a form is no notification, a mail system is one by its exact name', () => {
+    expect(isNoReplyAddress('no-reply@x.example')).toBe(true);
+    expect(isNoReplyAddress('forms@x.example')).toBe(false);
+    expect(isNoReplyAddress('postmaster@x.example')).toBe(false);
+    expect(isMailSystemAddress('postmaster@x.example')).toBe(true);
+    expect(isMailSystemAddress('postmaster-team@x.example')).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /** "Did you mean": a mistyped config key or option names the one that was meant. */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
-import { closest, editDistance } from '../../src/did-you-mean.js';
+import { closest, editDistance } from '../../src/domain/did-you-mean.js';
 
 describe('did you mean', () => {
   it('counts a swap of two neighbours as one edit, and ignores case', () => {

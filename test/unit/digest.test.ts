@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { digestIsDue, idleLabel, renderDigest, type DigestInput, type DigestTicket } from '../../src/mail/digest.js';
-import { escapeHtml } from '../../src/mail/templates.js';
+import { escapeHtml } from '../../src/mail/templates/render.js';
 import { digestTicket } from '../support/message.js';
 
 const SCRIPT = '<script>window.__xss = 1; alert(1)</script>';

@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { imapCounts, inboundCounts, metricsStage, staleCounts, ticketingMetrics, UndeliveredMailTally } from '../../src/aws/lambda-metrics.js';
+import { duplicateNoticeOff } from '../../src/pipeline/auto-reply.js';
+import type { SuppressedReply } from '../../src/pipeline/effects.js';
 import type { InboundResult } from '../../src/pipeline/inbound.js';
 import type { EffectSettlement, PlanStore, UndeliveredMail } from '../../src/pipeline/ports.js';
+import { northwindConfig } from '../support/pipeline.js';
 
-const result = (over: Partial<InboundResult>): InboundResult => ({
+/** A result, with the auto-replies it held back as the typed fact the metrics count. */
+const result = (over: Partial<InboundResult>, suppressed: SuppressedReply[] = []): InboundResult => ({
   messageId: 'm@x.example',
   outcome: 'created',
   ticket: 'TKT-1',
@@ -16,17 +20,35 @@ const result = (over: Partial<InboundResult>): InboundResult => ({
   missing: [],
   replies: [],
   ...over,
+  suppressed,
 });
 
 describe('Lambda metrics', () => {
   it('counts outcomes, mail sent and auto-replies held back', () => {
     const counts = inboundCounts([
       result({ replies: [{ kind: 'ack', to: 'a@x.example', subject: 's' }, { kind: 'staff-notification', to: 'it@x.example', subject: 's' }] }),
-      result({ reason: 'a new conversation; no ack sent: auto-reply limit reached: 3 per sender per hour' }),
-      result({ outcome: 'merged', reason: 'merged; no duplicate-notice sent: mail to a@x.example bounces' }),
+      result({ reason: 'a new conversation; no ack sent: auto-reply limit reached: 3 per sender per hour' }, [{ kind: 'ack', why: 'auto-reply limit reached: 3 per sender per hour' }]),
+      result({ outcome: 'merged', reason: 'merged; no duplicate-notice sent: mail to a@x.example bounces' }, [{ kind: 'duplicate-notice', why: 'mail to a@x.example bounces' }]),
       result({ outcome: 'quarantined', ticket: null }),
     ]);
     expect(counts).toEqual({ TicketsCreated: 2, TicketsMerged: 1, Quarantined: 1, MailSent: 2, AutoRepliesSuppressed: 2 });
+  });
+
+  it('counts every held-back auto-reply from the typed fact, never from the reason\'s words', () => {
+    // Issue 13, the one intended change of a metric: duplicate notices switched off
+    // (autoReplies.duplicateNotice) hold the notice back before it is planned, and the reason says
+    // "no notice sent (duplicate notices are off)", which the old reading of "no <kind> sent: "
+    // missed, while auto-replies switched off (autoReplies.enabled) were counted. Both count now.
+    const off = duplicateNoticeOff({ ...northwindConfig, autoReplies: { ...northwindConfig.autoReplies, duplicateNotice: false } });
+    expect(off).toEqual({ kind: 'duplicate-notice', why: 'duplicate notices are off' });
+    expect(duplicateNoticeOff(northwindConfig)).toBeNull();
+    const counts = inboundCounts([
+      result({ reason: 'a new conversation; no ack sent: auto-replies are switched off in the configuration' }, [{ kind: 'ack', why: 'auto-replies are switched off in the configuration' }]),
+      result({ outcome: 'merged', reason: `merged as a duplicate; no notice sent (${off!.why})` }, [off!]),
+      // Words alone count nothing: an ack SES refused is said as "no ack sent: …" and counted as MailFailed.
+      result({ reason: 'a new conversation; no ack sent: SES rejected it' }),
+    ]);
+    expect(counts).toEqual({ TicketsCreated: 2, TicketsMerged: 1, MailSent: 0, AutoRepliesSuppressed: 2 });
   });
 
   it('counts what the stale job did, and nothing for a repeated slot', () => {

@@ -105,6 +105,8 @@ describe('classifyMachineMail: header edge cases', () => {
     expect(classify({ from: box('do-not-reply@saas.example') })).toMatchObject({ kind: 'notification' });
     // a contact form: From no-reply, Reply-To the person
     expect(classify({ from: box('no-reply@forms.example'), replyTo: [box('sam@fabrikam.example')] })).toBeNull();
+    // forms@ alone is no notification either: a contact form names its person in Reply-To
+    expect(classify({ from: box('forms@site.example') })).toBeNull();
     expect(classify({ from: box('support@northwind.example') })).toMatchObject({ kind: 'own-mail' });
     expect(classify({ from: box('helpdesk+tkt-4@northwind.example') })).toMatchObject({ kind: 'own-mail' });
   });

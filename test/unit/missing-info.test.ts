@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
-import { defaultMissingInfoRules, missingDetails, missingInfoRulesSchema, stillMissing } from '../../src/domain/missing-info.js';
+import { asksFor, defaultMissingInfoRules, missingDetails, missingInfoRulesSchema, stillMissing } from '../../src/domain/missing-info.js';
 import { northwind, replyLabels, triageInputOf, triageLabels } from '../eval/triage.js';
 
 const rules = northwind.missingInfo;
@@ -67,6 +67,23 @@ describe('stillMissing', () => {
 
   it('still knows a detail the category no longer lists, and drops ids nobody defines', () => {
     expect(stillMissing(['asset', 'retired-id'], 'no idea, sorry', 'network', rules).map((d) => d.id)).toEqual(['asset']);
+  });
+});
+
+describe('asksFor', () => {
+  const ask = (id: string) => rules.details.find((d) => d.id === id)!.ask;
+
+  it('words the open questions of a ticket in the order we ask, whatever order the ids come in', () => {
+    expect(asksFor(['description', 'connection', 'location'], 'network', rules)).toEqual([ask('location'), ask('connection'), ask('description')]);
+  });
+
+  it('asks nothing when nothing is missing', () => {
+    expect(asksFor([], 'network', rules)).toEqual([]);
+  });
+
+  it('does not ask again for a detail the category no longer needs (staff changed the category)', () => {
+    expect(asksFor(['asset', 'description'], 'network', rules)).toEqual([ask('description')]);
+    expect(asksFor(['retired-id'], 'hardware', rules)).toEqual([]);
   });
 });
 

@@ -3,7 +3,8 @@
  * our own tags and attributes exist), in text every piece is there as written.
  */
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, templates, type TicketContext } from '../../src/mail/templates.js';
+import { escapeHtml, type TicketContext } from '../../src/mail/templates/render.js';
+import { templates } from '../../src/mail/templates/requester.js';
 
 const SCRIPT = '<script>window.__xss = 1; alert(1)</script>';
 const BREAKOUT = '"><img src=x onerror="window.__xss=2;alert(1)">';

@@ -7,13 +7,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
 import { createClients } from '../clients.js';
-import { DynamoTicketStore } from '../dynamo-store.js';
-import { handleInboundEvent, type InboundDeps } from '../inbound-handler.js';
+import { handleInboundEvent } from '../inbound-handler.js';
 import { inboundCounts, METRIC_SERVICES, ticketingMetrics, UndeliveredMailTally } from '../lambda-metrics.js';
+import { portsFor, systemClock } from '../ports-from-config.js';
 import { redactAddresses } from '../redact.js';
-import { S3Blobs } from '../s3-blobs.js';
-import { SesMailer } from '../ses-mailer.js';
-import { SnsTicketEvents } from '../sns-events.js';
 
 const logger = new Logger({ serviceName: METRIC_SERVICES.inbound });
 // Dimensions service and stage (TICKETING_STAGE): each stage's alarms see only its own numbers.
@@ -21,16 +18,7 @@ const metrics = ticketingMetrics(METRIC_SERVICES.inbound);
 const undelivered = new UndeliveredMailTally();
 // Bad configuration fails the cold start, loudly, before any mail is touched.
 const config = loadConfigFromEnv();
-const { doc, s3, ses, sns } = createClients({ region: config.aws.region });
-
-const deps: InboundDeps = {
-  config,
-  store: undelivered.observe(new DynamoTicketStore(doc, config.aws.tableName)),
-  blobsFor: (bucket) => new S3Blobs(s3, bucket),
-  clock: { now: () => new Date() },
-  mailer: new SesMailer(ses, config.aws.region),
-  events: config.events.snsTopicArn ? new SnsTicketEvents(sns, config.events.snsTopicArn) : null,
-};
+const deps = portsFor(config, createClients({ region: config.aws.region }), { clock: systemClock, undelivered });
 
 export async function handler(event: unknown, context: Context) {
   logger.addContext(context);

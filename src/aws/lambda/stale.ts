@@ -8,24 +8,18 @@ import type { Context } from 'aws-lambda';
 import { loadConfigFromEnv } from '../../config.js';
 import { createClients } from '../clients.js';
 import { addressBook } from '../../pipeline/inbound.js';
-import { DynamoTicketStore } from '../dynamo-store.js';
 import { METRIC_SERVICES, staleCounts, ticketingMetrics, UndeliveredMailTally } from '../lambda-metrics.js';
+import { portsFor, systemClock } from '../ports-from-config.js';
 import { redactAddresses } from '../redact.js';
-import { SesMailer } from '../ses-mailer.js';
 import { handleScheduledEvent } from '../stale-handler.js';
-import { SnsTicketEvents } from '../sns-events.js';
 
 const logger = new Logger({ serviceName: METRIC_SERVICES.stale });
 const metrics = ticketingMetrics(METRIC_SERVICES.stale);
 const undelivered = new UndeliveredMailTally();
 // Bad configuration fails the cold start, loudly.
 const config = loadConfigFromEnv();
-const { doc, ses, sns } = createClients({ region: config.aws.region });
-const ports = {
-  store: undelivered.observe(new DynamoTicketStore(doc, config.aws.tableName)),
-  mailer: new SesMailer(ses, config.aws.region),
-  events: config.events.snsTopicArn ? new SnsTicketEvents(sns, config.events.snsTopicArn) : null,
-};
+// The job's own clock is the event's time (handleScheduledEvent).
+const ports = portsFor(config, createClients({ region: config.aws.region }), { clock: systemClock, undelivered });
 
 export async function handler(event: unknown, context: Context) {
   logger.addContext(context);

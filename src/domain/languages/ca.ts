@@ -1,0 +1,7 @@
+import type { Language } from './language.js';
+
+/** Catalan. */
+export const ca: Language = {
+  code: 'ca',
+  wrote: ['escrit'],
+};

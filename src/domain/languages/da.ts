@@ -1,0 +1,21 @@
+import type { Language } from './language.js';
+
+/** Danish. */
+export const da: Language = {
+  code: 'da',
+  wrote: ['skrev'],
+  wroteBeforeName: ['skrev'],
+  headerOpeners: ['den', 'på'],
+  originalMessage: ['oprindelig meddelelse', 'oprindelig besked'],
+  forwardSeparator: ['videresendt meddelelse', 'videresendt besked'],
+  headerFields: {
+    from: ['fra'],
+    date: ['sendt', 'dato'],
+    to: ['til'],
+    subject: ['emne'],
+  },
+  mobileSignatures: [/^sendt fra \S/iu],
+  signOffs: ['mvh', 'med venlig hilsen', 'venlig hilsen'],
+  replyPrefixes: ['sv'],
+  forwardPrefixes: ['vs'],
+};

@@ -1,0 +1,30 @@
+import type { Language } from './language.js';
+
+/** German. */
+export const de: Language = {
+  code: 'de',
+  wrote: ['schrieb'],
+  wroteBeforeName: ['schrieb'],
+  headerOpeners: ['am'],
+  originalMessage: ['ursprüngliche nachricht'],
+  forwardSeparator: ['weitergeleitete nachricht'],
+  forwardIntro: ['anfang der weitergeleiteten nachricht'],
+  headerFields: {
+    from: ['von'],
+    date: ['gesendet', 'datum'],
+    to: ['an'],
+    subject: ['betreff'],
+    cc: ['kopie'],
+    replyTo: ['antwort an'],
+  },
+  mobileSignatures: [
+    /^von meinem .+ gesendet\.?$/iu,
+    /^gesendet (?:von|mit|vom|über) \S/iu,
+    /^diese nachricht wurde von meinem .+ gesendet\.?$/iu,
+  ],
+  signOffs: [
+    'mfg', 'mit freundlichen grüßen', 'freundliche grüße', 'viele grüße', 'beste grüße', 'liebe grüße', 'gruß', 'grüße',
+  ],
+  replyPrefixes: ['aw'],
+  forwardPrefixes: ['wg'],
+};

@@ -1,0 +1,32 @@
+import type { Language } from './language.js';
+
+/** English. */
+export const en: Language = {
+  code: 'en',
+  wrote: ['wrote', 'writes'],
+  wroteBeforeName: ['wrote'],
+  headerOpeners: ['on', 'at'],
+  originalMessage: ['original message'],
+  forwardSeparator: ['forwarded message', 'forwarded email', 'forwarded e-mail'],
+  forwardIntro: ['begin forwarded message'],
+  headerFields: {
+    from: ['from'],
+    date: ['sent', 'sent at', 'date'],
+    to: ['to'],
+    subject: ['subject'],
+    cc: ['cc'],
+    replyTo: ['reply-to'],
+  },
+  mobileSignatures: [
+    /^sent (?:from|with|via|using|by|on) \S/i,
+    /^(?:get|download) outlook for (?:ios|android)/i,
+    /^from my (?:iphone|ipad|ipod|android|mobile|phone|cell|smartphone|samsung|galaxy|blackberry|pixel|huawei)\b/i,
+  ],
+  signOffs: [
+    'best', 'best wishes', 'all the best', 'kind regards', 'best regards', 'warm regards', 'warmest regards', 'regards',
+    'many thanks', 'thanks', 'thanks again', 'thank you', 'thx', 'cheers', 'sincerely', 'yours sincerely',
+    'yours truly', 'yours', 'respectfully', 'br',
+  ],
+  replyPrefixes: ['re'],
+  forwardPrefixes: ['fw', 'fwd'],
+};

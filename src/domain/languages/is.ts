@@ -1,0 +1,7 @@
+import type { Language } from './language.js';
+
+/** Icelandic. */
+export const is: Language = {
+  code: 'is',
+  headerFields: { from: ['frá'] },
+};

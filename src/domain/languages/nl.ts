@@ -1,0 +1,21 @@
+import type { Language } from './language.js';
+
+/** Dutch. */
+export const nl: Language = {
+  code: 'nl',
+  wrote: ['schreef', 'geschreven'],
+  wroteBeforeName: ['schreef'],
+  headerOpeners: ['op'],
+  originalMessage: ['oorspronkelijk bericht', 'origineel bericht'],
+  forwardSeparator: ['doorgestuurd bericht'],
+  headerFields: {
+    from: ['van', 'afzender'],
+    date: ['verzonden', 'verstuurd', 'datum'],
+    to: ['aan'],
+    subject: ['onderwerp'],
+  },
+  mobileSignatures: [/^(?:verzonden|verstuurd) (?:vanaf|met|van|via) \S/iu],
+  signOffs: ['met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'vriendelijke groeten', 'groeten'],
+  replyPrefixes: ['antw'],
+  forwardPrefixes: ['doorst'],
+};

@@ -1,0 +1,19 @@
+import type { Language } from './language.js';
+
+/** Polish. */
+export const pl: Language = {
+  code: 'pl',
+  wrote: ['napisał(a)', 'napisała', 'napisał', 'napisal', 'pisze'],
+  headerOpeners: ['dnia', 'w dniu'],
+  originalMessage: ['wiadomość oryginalna', 'oryginalna wiadomość'],
+  forwardSeparator: ['wiadomość przekazana'],
+  headerFields: {
+    from: ['od'],
+    date: ['wysłano', 'data'],
+    to: ['do'],
+    subject: ['temat'],
+    cc: ['kopia'],
+  },
+  mobileSignatures: [/^wysłano z \S/iu],
+  replyPrefixes: ['odp'],
+};

@@ -1,0 +1,224 @@
+/**
+ * Triage: a new ticket's category and priority, with the rules that fired in words. No I/O.
+ *
+ * Method: each category sums the weights of its keywords found in the subject and visible text;
+ * the best score wins (ties go to the category listed first), below `minCategoryScore` the
+ * ticket is `fallbackCategory`. Priority starts at `defaultPriority`; signals (phrases, read one
+ * sentence at a time) raise it, the strongest wins; only when nothing raises it may a lowering
+ * signal ("no rush") apply. A VIP sender then gets `raiseBy` levels, never above P1.
+ *
+ * Patterns match whole words, case-insensitively (src/domain/patterns.ts).
+ */
+import { matchesOf, normaliseText, type PatternMatch } from '../patterns.js';
+import type { Priority } from '../ticket.js';
+import { PRIORITIES, type TriageRules } from './schema.js';
+import { expandToday } from './today.js';
+
+export type Category = string;
+
+export interface TriageInput {
+  subject: string;
+  text: string;
+  sender: string;
+  sentAt: Date;
+}
+
+export interface TriageResult {
+  category: string;
+  priority: Priority;
+  reasons: string[];
+}
+
+type SignalRule = TriageRules['signals'][number];
+
+interface FiredSignal {
+  rule: SignalRule;
+  /** What matched, as quoted in the reason. */
+  quote: string;
+}
+
+export function triage(input: TriageInput, rules: TriageRules): TriageResult {
+  // The subject is the sender's own summary of the problem: its words count twice.
+  const text = normaliseText(`${input.subject}\n${input.subject}\n${input.text}`);
+  const fired = firedSignals(input, rules);
+  const forced = fired.find((f) => f.rule.category && f.rule.priority < rules.defaultPriority);
+
+  const reasons: string[] = [];
+  let category: string;
+  if (forced?.rule.category) {
+    category = forced.rule.category;
+    reasons.push(`category ${category}: ${forced.rule.label} ("${forced.quote}")`);
+  } else {
+    const scored = scoreCategories(text, rules);
+    const best = scored[0];
+    if (best && best.score >= rules.minCategoryScore) {
+      category = best.name;
+      reasons.push(`category ${category}: ${best.terms.join(', ')} (score ${best.score}, subject words count twice)`);
+    } else {
+      category = rules.fallbackCategory;
+      const hint = best && best.score > 0 ? ` (best: ${best.name} ${best.score})` : '';
+      reasons.push(`category ${category}: no category scored ${rules.minCategoryScore} or more${hint}`);
+    }
+  }
+
+  const decided = decidePriority(fired, rules);
+  reasons.push(...decided.reasons);
+  const vip = vipRaise(decided.priority, input.sender, rules);
+  if (vip) reasons.push(vip.reason);
+  return { category, priority: vip?.priority ?? decided.priority, reasons };
+}
+
+/** Raise only: null unless the new text's priority is higher (lower number) than `current`. */
+export function escalate(current: Priority, input: TriageInput, rules: TriageRules): { priority: Priority; reason: string } | null {
+  // A reply's subject repeats the ticket's ("RE: [TKT-7] …"), so only its text can say something
+  // new; and silence or "never mind" is not a reason to move: only signals that raise may act.
+  const raising = firedSignals({ ...input, subject: '' }, rules).filter((f) => f.rule.priority < rules.defaultPriority);
+  const strongest = raising[0];
+  if (!strongest) return null;
+  const vip = vipRaise(strongest.rule.priority, input.sender, rules);
+  const priority = vip?.priority ?? strongest.rule.priority;
+  if (priority >= current) return null;
+  const why = `${strongest.rule.label} ("${strongest.quote}")${vip ? `, VIP sender ${input.sender.toLowerCase()}` : ''}`;
+  return { priority, reason: `${priority}: raised from ${current} by a reply: ${why}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface CategoryScore {
+  name: string;
+  score: number;
+  /** `"vpn" ×2`, in the order the keywords are listed. */
+  terms: string[];
+}
+
+function scoreCategories(text: string, rules: TriageRules): CategoryScore[] {
+  const scores = rules.categories.map((rule) => {
+    let score = 0;
+    const terms: string[] = [];
+    for (const [pattern, weight] of Object.entries(rule.keywords)) {
+      // Group by what was written, so "VPN" and "vpn" count as one term.
+      const counts = new Map<string, number>();
+      for (const m of matchesOf(pattern, text)) {
+        const key = m.text.toLowerCase().replace(/\s+/g, ' ');
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      for (const [term, count] of counts) {
+        score += weight * count;
+        if (weight > 0) terms.push(count > 1 ? `"${term}" ×${count}` : `"${term}"`);
+      }
+    }
+    return { name: rule.name, score, terms };
+  });
+  // Stable sort: on a tie the category listed first wins.
+  return scores.sort((a, b) => b.score - a.score);
+}
+
+interface DecidedPriority {
+  priority: Priority;
+  reasons: string[];
+}
+
+function decidePriority(fired: FiredSignal[], rules: TriageRules): DecidedPriority {
+  const raising = fired.filter((f) => f.rule.priority < rules.defaultPriority);
+  const lowering = fired.filter((f) => f.rule.priority > rules.defaultPriority);
+  const say = (f: FiredSignal) => `${f.rule.priority}: ${f.rule.label} ("${f.quote}")`;
+  if (raising.length) {
+    const reasons = raising.map(say);
+    for (const f of lowering) reasons.push(`not ${f.rule.priority}: ${f.rule.label} ("${f.quote}"), but a stronger signal fired`);
+    return { priority: raising[0]!.rule.priority, reasons };
+  }
+  if (lowering.length) {
+    // The weakest-asking lowering signal is the one the sender meant least urgently.
+    const weakest = [...lowering].sort((a, b) => (a.rule.priority < b.rule.priority ? 1 : -1))[0]!;
+    return { priority: weakest.rule.priority, reasons: lowering.map(say) };
+  }
+  return { priority: rules.defaultPriority, reasons: [`${rules.defaultPriority}: no urgency signal (the default)`] };
+}
+
+function vipRaise(priority: Priority, sender: string, rules: TriageRules): { priority: Priority; reason: string } | null {
+  if (!rules.vip.raiseBy || !isVip(sender, rules)) return null;
+  const index = Math.max(0, PRIORITIES.indexOf(priority) - rules.vip.raiseBy);
+  const raised = PRIORITIES[index]!;
+  if (raised === priority) return null;
+  const levels = PRIORITIES.indexOf(priority) - index;
+  return { priority: raised, reason: `${raised}: VIP sender ${sender.toLowerCase()} (${levels === 1 ? 'one level' : `${levels} levels`} above ${priority})` };
+}
+
+function isVip(sender: string, rules: TriageRules): boolean {
+  const address = sender.trim().toLowerCase();
+  const at = address.lastIndexOf('@');
+  const host = at >= 0 ? address.slice(at + 1) : '';
+  return rules.vip.addresses.includes(address) || rules.vip.domains.some((d) => host === d || host.endsWith(`.${d}`));
+}
+
+/** Every signal that fired, strongest first (rule order among equals), once each. */
+function firedSignals(input: TriageInput, rules: TriageRules): FiredSignal[] {
+  const sentences = prioritySentences(input.subject, input.text);
+  const fired: FiredSignal[] = [];
+  for (const rule of rules.signals) {
+    // Several rules may say the same thing ("deadline today"): one reason each is enough.
+    if (fired.some((f) => f.rule.label === rule.label && f.rule.priority === rule.priority)) continue;
+    const quote = firstSignalMatch(rule, sentences, input.sentAt, rule.priority < rules.defaultPriority);
+    if (quote !== null) fired.push({ rule, quote });
+  }
+  return fired.sort((a, b) => (a.rule.priority < b.rule.priority ? -1 : a.rule.priority > b.rule.priority ? 1 : 0));
+}
+
+/**
+ * Sentences for the priority signals: the subject and the text cut at sentence ends and line
+ * breaks, with scare quotes removed: a “Urgent” in quotes is the sender's irony or a quoted
+ * label, not a request. Longer quotations (an error message) stay.
+ */
+function prioritySentences(subject: string, text: string): string[] {
+  const withoutScareQuotes = (s: string) => s.replace(/"([^"\n]{1,40})"/g, (whole, inner: string) => (inner.trim().split(/\s+/).length <= 3 ? ' ' : whole));
+  return [subject, ...text.split(/(?<=[.!?。！？])\s+|\n+/)]
+    .map((s) => withoutScareQuotes(normaliseText(s)).trim())
+    .filter((s) => s.length > 0);
+}
+
+/** A negation right before a raising phrase cancels it: "not urgent", "isn't blocked". */
+const NEGATED = /(?:\b(?:not|no|nothing|never|hardly)|n't)\s+(?:(?:really|very|that|so|super|too|particularly|especially|an?)\s+)?$/i;
+
+function firstSignalMatch(rule: SignalRule, sentences: string[], sentAt: Date, raising: boolean): string | null {
+  const patterns = rule.patterns.map(expandToday(sentAt));
+  for (const sentence of sentences) {
+    if (rule.unlessSameSentence.some((p) => matchesOf(p, sentence).length > 0)) continue;
+    const context = rule.sameSentence.flatMap((p) => matchesOf(p, sentence));
+    if (rule.sameSentence.length && !context.length) continue;
+    for (const pattern of patterns) {
+      for (const m of matchesOf(pattern, sentence)) {
+        if (raising && NEGATED.test(sentence.slice(0, m.index))) continue;
+        return quoteOf(sentence, m, context);
+      }
+    }
+  }
+  return null;
+}
+
+/** The match, or the words from the nearest context word to the match ("month-end close today"). */
+function quoteOf(sentence: string, match: PatternMatch, context: PatternMatch[]): string {
+  const end = match.index + match.text.length;
+  const nearest = context
+    .filter((c) => c.index + c.text.length <= match.index || c.index >= end)
+    .sort((a, b) => distance(a, match) - distance(b, match))[0];
+  let start = match.index;
+  let stop = end;
+  if (nearest) {
+    start = Math.min(start, nearest.index);
+    stop = Math.max(stop, nearest.index + nearest.text.length);
+    // One more word on the match's side reads better: "month-end close today", "today before 16:00".
+    if (nearest.index < match.index) {
+      const before = /\S+\s+$/.exec(sentence.slice(0, start));
+      if (before) start -= before[0].length;
+    } else {
+      const after = /^\s+\S+/.exec(sentence.slice(stop));
+      if (after) stop += after[0].length;
+    }
+  }
+  const quote = sentence.slice(start, stop).replace(/\s+/g, ' ').trim();
+  return quote.length <= 80 ? quote : `${quote.slice(0, 38)}…${quote.slice(-38)}`;
+}
+
+function distance(a: PatternMatch, b: PatternMatch): number {
+  return a.index < b.index ? b.index - (a.index + a.text.length) : a.index - (b.index + b.text.length);
+}

@@ -1,0 +1,92 @@
+/**
+ * The top-level header block as read from mailparser's raw `headerLines`: unfolded, 8-bit bytes
+ * that are not UTF-8 read as Latin-1, encoded words decoded except in address fields.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { HeaderLines } from 'mailparser';
+import { charsetKnown } from './charsets.js';
+import { libmime } from './mailparser-deps.js';
+import { quote } from './parse-warnings.js';
+
+/** Fields whose raw value is kept (no encoded-word decoding): the parsed Mailbox fields carry the names. */
+const ADDRESS_FIELDS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'sender',
+  'reply-to',
+  'return-path',
+  'delivered-to',
+  'x-original-to',
+  'errors-to',
+  'disposition-notification-to',
+  'resent-from',
+  'resent-to',
+  'resent-cc',
+  'resent-bcc',
+  'resent-sender',
+]);
+
+export interface HeaderTable {
+  /** Lower-cased name → values, in order. */
+  values: Record<string, string[]>;
+  /** Lower-cased name → unfolded values before encoded-word decoding (for address fields). */
+  raw: Map<string, string[]>;
+}
+
+function addValue(target: Record<string, string[]>, key: string, value: string): void {
+  if (Object.hasOwn(target, key)) (target[key] as string[]).push(value);
+  // defineProperty: a header named "__proto__" must become an ordinary key, not a prototype
+  else Object.defineProperty(target, key, { value: [value], enumerable: true, writable: true, configurable: true });
+}
+
+export function decodeWordsSafe(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+export function readHeaders(lines: HeaderLines, warnings: Set<string>): HeaderTable {
+  const values: Record<string, string[]> = {};
+  const raw = new Map<string, string[]>();
+  let nameless = 0;
+  for (const { key, line } of lines) {
+    const name = key.trim().toLowerCase();
+    if (!name) {
+      nameless++;
+      continue;
+    }
+    // mailsplit hands lines over as binary strings: one char per byte
+    const bytes = Buffer.from(line, 'latin1');
+    let text: string;
+    if (isUtf8(bytes)) {
+      text = bytes.toString('utf8');
+    } else {
+      text = line;
+      warnings.add(`header ${quote(name)} has 8-bit bytes that are not UTF-8; read as Latin-1`);
+    }
+    const colon = text.indexOf(':');
+    const unfolded = text
+      .slice(colon + 1)
+      .replace(/\r?\n(?=[ \t])/g, '')
+      .replace(/[\r\n]/g, '')
+      .trim();
+    const list = raw.get(name);
+    if (list) list.push(unfolded);
+    else raw.set(name, [unfolded]);
+    for (const m of unfolded.matchAll(/=\?([^?\s]+)\?[bBqQ]\?/g)) {
+      const charset = (m[1] as string).split('*')[0] as string;
+      if (!charsetKnown(charset)) warnings.add(`header ${quote(name)} has an encoded word in unknown charset ${quote(charset)}; decoded as UTF-8`);
+    }
+    addValue(values, name, ADDRESS_FIELDS.has(name) ? unfolded : decodeWordsSafe(unfolded));
+  }
+  if (nameless) warnings.add(`${nameless} header line${nameless > 1 ? 's' : ''} without a "Name:" ignored`);
+  return { values, raw };
+}
+
+export function first(table: HeaderTable, name: string): string | undefined {
+  return Object.hasOwn(table.values, name) ? table.values[name]?.[0] : undefined;
+}

@@ -1,0 +1,174 @@
+// Reply headers: "On Mon, Jan 5, 2026 at 10:01 AM Name <a@b> wrote:" and its localised,
+// wrapped and verb-less variants.
+
+import { alternation, fromEveryLanguage } from '../../domain/languages/language.js';
+import { isBlank, isQuoted, nextNonBlank, spanText } from './lines.js';
+
+const MAX_HEADER_LINE = 300;
+const MAX_HEADER_TEXT = 500;
+/** A reply header may be wrapped over this many lines after its first one. */
+const HEADER_LOOKBACK = 4;
+
+/** "wrote" in the languages mail clients localise their quote header into. */
+const WROTE_WORDS = alternation(fromEveryLanguage((language) => language.wrote));
+const WROTE_COLON_END = new RegExp(`(?:${WROTE_WORDS})\\s*[:：]$`, 'iu');
+const WROTE_END = new RegExp(`(?:${WROTE_WORDS})$`, 'iu');
+const WROTE_END_OPTIONAL_COLON = new RegExp(`(?:${WROTE_WORDS})\\s*[:：]?$`, 'iu');
+/** "> wrote:" or ">:" — the tail of a header whose address wrapped into a quote marker. */
+const QUOTED_HEADER_TAIL = new RegExp(`^\\s*>\\s*(?:(?:${WROTE_WORDS})\\s*)?[:：]$`, 'iu');
+/** Headers that put the verb before the name: "Am 25.06.2015 um 10:55 schrieb Test user:". */
+const WROTE_BEFORE_NAME = new RegExp(
+  `(?<!\\p{L})(?:${alternation(fromEveryLanguage((language) => language.wroteBeforeName))})(?!\\p{L})`,
+  'iu',
+);
+const WROTE_ANYWHERE = new RegExp(`(?<!\\p{L})(?:${WROTE_WORDS})(?!\\p{L})`, 'iu');
+const COLON_END = /[:：]$/;
+/** "... Name <a@b>:" — a date and an address followed by a colon, no verb (Gmail in some locales). */
+const ADDRESS_COLON_END = /[>)\]]\s*[:：]$/;
+/** Gmail's ISO form, sometimes without the address or the colon: "2016-03-03 17:21 GMT+01:00 Name". */
+const GMAIL_ISO_LINE = /^\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2} GMT[+-]\d{1,2}:?\d{2}(?!\d)/;
+/** "2013/7/20 sam via Discourse <info@x>" directly above a quoted block. */
+const DATE_ADDRESS_LINE = /^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)[^<>]{0,120}<[^<>\s@]+@[^<>\s]+>$/;
+/** Words a reply header starts with: "On", "Am", "Le", "El", "Em", "Op", "Il", "Den", a date... */
+const HEADER_OPENER = new RegExp(
+  `^(?:[-*>]+\\s*)?(?:${alternation(fromEveryLanguage((language) => language.headerOpeners))}|\\d)(?=[\\s\\d,.])`,
+  'iu',
+);
+const SENTENCE_END = /(?:[!?]|\p{L}{2}\.)$/u;
+const HEADER_TIME = /\d{1,2}[:.h]\d{2}(?!\d)/;
+const HEADER_YEAR = /(?<!\d)(?:19|20)\d{2}(?!\d)/;
+
+/** Header start line → header end line. */
+export type HeaderSpans = Map<number, number>;
+
+export function findReplyHeaders(lines: string[], inFence: boolean[]): HeaderSpans {
+  const spans: HeaderSpans = new Map();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (inFence[i] || line.length > MAX_HEADER_LINE || !mayEndHeader(line.trim())) continue;
+    const start = headerStartFor(lines, i);
+    if (start === undefined || inFence[start]) continue;
+    const known = spans.get(start);
+    if (known === undefined || known < i) spans.set(start, i);
+  }
+  return spans;
+}
+
+function mayEndHeader(trimmed: string): boolean {
+  return (
+    COLON_END.test(trimmed) ||
+    WROTE_END.test(trimmed) ||
+    (trimmed.startsWith('--') && trimmed.endsWith('--')) ||
+    GMAIL_ISO_LINE.test(trimmed) ||
+    DATE_ADDRESS_LINE.test(trimmed)
+  );
+}
+/** Where the header ending at line `end` starts, or undefined when it is no header. */
+function headerStartFor(lines: string[], end: number): number | undefined {
+  const endLine = lines[end]!;
+  if (isQuoted(endLine) && !isQuotedHeaderTail(endLine)) return undefined;
+
+  // Wrapped header with a recognisable first line ("On ...", "Am ...", a date).
+  for (let j = Math.max(0, end - HEADER_LOOKBACK); j <= end; j++) {
+    if (!HEADER_OPENER.test(lines[j]!.trim()) || !isHeaderSpan(lines, j, end)) continue;
+    if (isReplyHeader(spanText(lines, j, end), true)) return j;
+  }
+  // Name-first header wrapped over two or three lines ("Name <a@b> schrieb am Fr., 28.\nApr. ...").
+  for (let j = Math.max(0, end - 2); j < end; j++) {
+    const first = lines[j]!;
+    if (!(first.includes('@') || WROTE_ANYWHERE.test(first)) || !isHeaderSpan(lines, j, end)) continue;
+    if (isReplyHeader(spanText(lines, j, end), false)) return j;
+  }
+  if (isQuoted(endLine)) return undefined;
+  const single = endLine.trim();
+  const standalone =
+    isReplyHeader(single, HEADER_OPENER.test(single)) ||
+    GMAIL_ISO_LINE.test(single) ||
+    (DATE_ADDRESS_LINE.test(single) && /^\s*[>|]/.test(lines[nextNonBlank(lines, end + 1)] ?? ''));
+  if (!standalone) return undefined;
+  // A date wrapped onto the line above: "pe 20. lokakuuta 2017 klo 17.50 John Coe\n<a@b> kirjoitti:".
+  let start = end;
+  while (start > 0 && end - start < 2 && isHeaderContinuation(lines[start - 1]!)) start--;
+  return start;
+}
+
+function isQuotedHeaderTail(line: string): boolean {
+  return QUOTED_HEADER_TAIL.test(line);
+}
+
+/** Zoho frames its header in dashes: "---- On Tue, 22 Dec 2015 ... wrote ----" → "On ... wrote". */
+function withoutDashFrame(text: string): string {
+  if (!text.startsWith('--') || !text.endsWith('--')) return text;
+  let start = 0;
+  let end = text.length;
+  while (start < end && text[start] === '-') start++;
+  while (end > start && text[end - 1] === '-') end--;
+  return text.slice(start, end).trim();
+}
+
+function isHeaderContinuation(line: string): boolean {
+  const trimmed = line.trim();
+  return (
+    trimmed !== '' &&
+    trimmed.length <= 120 &&
+    !isQuoted(line) &&
+    /\d/.test(trimmed) &&
+    !/[.,;:!?]$/.test(trimmed)
+  );
+}
+
+/** Lines j..end can be one wrapped header: short, unquoted, no sentence ends, at most one gap. */
+function isHeaderSpan(lines: string[], j: number, end: number): boolean {
+  if (isBlank(lines[j]) || isQuoted(lines[j])) return false;
+  let gaps = 0;
+  for (let k = j; k <= end; k++) {
+    const line = lines[k]!;
+    if (isBlank(line)) {
+      if (++gaps > 1) return false;
+      continue;
+    }
+    if (line.length > MAX_HEADER_LINE) return false;
+    if (k < end) {
+      const trimmed = line.trim();
+      if (isQuoted(line) || SENTENCE_END.test(trimmed) || COLON_END.test(trimmed)) return false;
+    } else if (isQuoted(line) && !isQuotedHeaderTail(line)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isReplyHeader(text: string, startsWithOpener: boolean): boolean {
+  if (text.length > MAX_HEADER_TEXT) return false;
+  const inner = withoutDashFrame(text);
+  const hasDigit = /\d/.test(inner);
+  const hasAddress = inner.includes('@');
+  if (!hasDigit && !hasAddress) return false;
+  // Real headers carry a time, a year or an address; "In ticket 1234 I wrote:" carries none.
+  const hasDateEvidence = hasAddress || HEADER_TIME.test(inner) || HEADER_YEAR.test(inner);
+  if (WROTE_COLON_END.test(inner)) return hasDateEvidence;
+  if (!hasDigit) return false;
+  if (hasAddress && (WROTE_END.test(inner) || ADDRESS_COLON_END.test(inner))) return true;
+  return (startsWithOpener || hasAddress) && COLON_END.test(inner) && WROTE_BEFORE_NAME.test(inner);
+}
+
+/** Names the client behind an English quote header, for the reason text. */
+export function headerClient(text: string): string {
+  if (/^On \d{1,2}[./]\d{1,2}[./]\d{2,4},? \d/.test(text)) return 'Thunderbird ';
+  if (/^On .+, at \d/.test(text)) return 'Apple Mail ';
+  if (/^On \w{3}, \w{3} \d{1,2}, \d{4},? at /.test(text)) return 'Gmail ';
+  return '';
+}
+
+/** "On … wrote:", "Am … schrieb …:", "2016-03-03 …" — short enough for a reason text. */
+export function abbreviateHeader(text: string): string {
+  const inner = withoutDashFrame(text.trim());
+  const words = inner.split(/\s+/);
+  if (words.length <= 2) return inner;
+  const first = words[0]!;
+  const wroteAtEnd = WROTE_END_OPTIONAL_COLON.exec(inner);
+  if (wroteAtEnd) return `${first} … ${wroteAtEnd[0].replace(/\s+/g, '')}`;
+  const wrote = WROTE_ANYWHERE.exec(inner);
+  const colon = COLON_END.test(inner) ? ':' : '';
+  return wrote ? `${first} … ${wrote[0]} …${colon}` : `${first} …${colon}`;
+}

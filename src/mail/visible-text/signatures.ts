@@ -1,0 +1,122 @@
+// Signatures: the "-- " block, mobile "Sent from my iPhone" lines and sign-off cards.
+
+import { alternation, fromEveryLanguage } from '../../domain/languages/language.js';
+import { wordCount } from '../../domain/text.js';
+import { isBlank, isQuoted, MAX_PATTERN_LINE, type LineRole } from './lines.js';
+import { isOriginalMessageLine, UNDERSCORE_LINE, type OutlookBlocks } from './outlook-blocks.js';
+import type { HeaderSpans } from './reply-headers.js';
+
+/** "-- " (RFC 3676 signature delimiter), also without the space. */
+export const SIGNATURE_DELIMITER = /^\s*--\s*$/;
+/** Disclaimers included, a signature is rarely longer than this. */
+const MAX_SIGNATURE_LINES = 25;
+
+/**
+ * A "-- " or "____" line starts a signature or list footer when what follows it, up to the
+ * quoted history, is signature-sized; a long text after such a rule is more likely content.
+ */
+export function isSignatureSized(lines: string[], from: number, headers: HeaderSpans, outlookBlocks: OutlookBlocks): boolean {
+  let nonBlank = 0;
+  for (let k = from; k < lines.length; k++) {
+    const line = lines[k]!;
+    if (headers.has(k) || outlookBlocks.has(k) || isQuoted(line)) break;
+    if (line.length <= MAX_PATTERN_LINE && (isOriginalMessageLine(line) || UNDERSCORE_LINE.test(line))) break;
+    if (!isBlank(line) && ++nonBlank > MAX_SIGNATURE_LINES) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mobile signatures
+
+/** Mobile and webmail signatures, matched against a whole line with links removed. */
+const MOBILE_SIGNATURES = fromEveryLanguage((language) => language.mobileSignatures);
+const MOBILE_SIGNATURE_MAX_LINE = 200;
+const MOBILE_SIGNATURE_MAX_WORDS = 8;
+
+/**
+ * Tried on every line of own text, so the cheap tests go first and the word count last. There is
+ * no keyword pre-check: a hand-kept one silently disabled new signatures, and lines of at most
+ * MOBILE_SIGNATURE_MAX_LINE characters keep this linear without one.
+ */
+export function isMobileSignature(line: string): boolean {
+  if (line.length > MOBILE_SIGNATURE_MAX_LINE || isQuoted(line) || /[:：]\s*$/.test(line)) return false;
+  const text = withoutSignatureDecoration(line);
+  if (text === '' || text.includes(':') || !MOBILE_SIGNATURES.some((pattern) => pattern.test(text))) return false;
+  return wordCount(text) <= MOBILE_SIGNATURE_MAX_WORDS;
+}
+
+/** Links, brackets and "please excuse typos" tails removed; every step is linear in the line. */
+function withoutSignatureDecoration(line: string): string {
+  // Each step runs only where its marker is: most lines are no signature and have none.
+  let text = line.trim();
+  if (text.includes('<')) text = text.replace(/<(?:https?:|mailto:)[^<>]{0,300}>/gi, ' '); // "Sent from Outlook Mobile<https://...>"
+  if (text.includes('](')) text = text.replace(/\[([^[\]]{0,100})\]\([^()\s]{0,300}\)/g, '$1'); // "Get [Outlook for Android](https://...)"
+  if (text.includes('://')) text = text.replace(/https?:\/\/\S+/gi, ' ');
+  if (text.includes(',')) text = text.replace(/,\s+an? [^,]{0,40}(?:smartphone|phone|device)\.?$/i, ''); // "..., an AT&T 5G smartphone"
+  const excuse = /(?:please )?(?:excuse|pardon|sorry for)\b/i.exec(text); // "..., please excuse typos"
+  if (excuse) text = text.slice(0, excuse.index);
+  return trimChars(text, ' \t.,;!-()<>[]').replace(/\s+/g, ' '); // "(sent from a phone)", "<<sent by galaxy>>"
+}
+
+/** Like trim(), for the given characters; a loop, so a run of them costs nothing extra. */
+function trimChars(text: string, chars: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && chars.includes(text[start]!)) start++;
+  while (end > start && chars.includes(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-off cards
+
+/** Sign-off lines, matched only when the whole line is the sign-off. */
+const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]*$`, 'iu');
+/** A contact card under a sign-off: 2–6 short lines (name, title, company, phone...). */
+const CARD_MIN_LINES = 2;
+const CARD_MAX_LINES = 6;
+const CARD_MAX_WORDS = 8;
+/** The card's first line is a name: one to four capitalised words ("John Doe", "—Jef"). */
+const CARD_NAME = /^[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}$/u;
+
+/** "Regards,\n\nJohn Doe\nCEO @ Acme" at the end of the own text; a bare "Thanks,\nJohn" is kept. */
+export function findSignOffCard(lines: string[], role: LineRole[]): { start: number; end: number; lines: number } | undefined {
+  let end = -1;
+  for (let k = role.length - 1; k >= 0; k--) {
+    if (role[k] === 'own') {
+      end = k;
+      break;
+    }
+    if (role[k] === 'quote' || role[k] === 'header') return undefined;
+  }
+  if (end < 0) return undefined;
+
+  let cardLines = 0;
+  let firstCardLine = '';
+  for (let k = end; k >= 0; k--) {
+    if (role[k] === 'blank') continue;
+    if (role[k] !== 'own') return undefined;
+    const line = lines[k]!;
+    if (line.length <= MAX_PATTERN_LINE && SIGN_OFF.test(line.trim())) {
+      if (cardLines < CARD_MIN_LINES || k === 0 || !hasOwnTextBefore(role, k)) return undefined;
+      if (!CARD_NAME.test(firstCardLine)) return undefined;
+      return { start: k, end, lines: cardLines + 1 };
+    }
+    cardLines++;
+    firstCardLine = line.trim();
+    if (cardLines > CARD_MAX_LINES || line.length > 80 || isCardSentence(firstCardLine)) return undefined;
+  }
+  return undefined;
+}
+
+/** "The printer is in room 5." or "P.S. ..." under a "Thanks!" is content, not a card. */
+function isCardSentence(line: string): boolean {
+  const words = wordCount(line);
+  return words > CARD_MAX_WORDS || (words >= 5 && /[.?!]$/.test(line)) || /^p\.?\s?s\b/i.test(line);
+}
+
+function hasOwnTextBefore(role: LineRole[], index: number): boolean {
+  for (let k = index - 1; k >= 0; k--) if (role[k] === 'own') return true;
+  return false;
+}

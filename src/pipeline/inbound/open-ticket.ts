@@ -1,0 +1,132 @@
+/**
+ * A new ticket: drafted from the mail (triage, missing details, who else hears it), written
+ * without a number, numbered by the one delivery whose write made it, then its plan: the
+ * acknowledgement or missing-information ask, the staff notice, the ticket event.
+ */
+import { isStaffAddress, visibleParticipants } from '../../domain/addresses.js';
+import type { TicketEvent } from '../../domain/lifecycle.js';
+import { asksFor, missingDetails } from '../../domain/missing-info.js';
+import { isAuthenticated } from '../../domain/sender-trust.js';
+import { triage } from '../../domain/triage.js';
+import { formatTicketId, type Ticket } from '../../domain/ticket.js';
+import { planAutoReply, type ReplyPlan } from '../auto-reply.js';
+import { ANALYSED_TEXT_CHARS, boundedLine, boundedList, MAX_SUBJECT_CHARS } from '../bounds.js';
+import { runPlan } from '../effect-runner.js';
+import type { TicketStore } from '../ports.js';
+import { planStaffNotice } from '../staff.js';
+import { cause, clearBouncing, deliveryPlan, doneReceipts, eventEffect, profileNow, shared, type Delivery } from './context.js';
+import { participantsRefused } from './record-on-ticket.js';
+import { joinReason, result, withOutcomes, type InboundResult } from './result.js';
+import type { Route } from './route.js';
+import { staffWarning } from './staff-warning.js';
+import { excerpt, threadMessage } from './thread-message.js';
+
+/** How long a delivery that lost the race for a new ticket waits for the winner to number it. */
+const NUMBER_WAIT_MS = 5000;
+
+export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): Promise<InboundResult> {
+  const { msg, now, ports, config } = d;
+  const { store } = ports;
+  const { draft, refused } = route.resumed ? { draft: route.resumed, refused: null } : newTicket(route, d);
+  const { why, visible } = route;
+  const reason = joinReason([why, ...d.notes, refused]);
+  const message = await threadMessage(draft.key, visible, reason, 'request', d);
+  const events: TicketEvent[] = [{ at: now.toISOString(), actor: draft.requester, kind: 'created', from: draft.linkedTo, to: draft.status, why }];
+  // Only the delivery whose write made the ticket takes a number: a copy delivered at the same
+  // moment waits for it, so numbers are never burnt and every answer names a ticket that exists.
+  const won = await store.createTicket({ ticket: draft, message, threadKeys: [msg.messageId], events });
+  let ticket = draft.number ? draft : null;
+  if (!ticket && !won) {
+    const seenBefore = d.found.tickets.has(draft.key);
+    ticket = await waitForNumber(store, draft.key, seenBefore ? 0 : NUMBER_WAIT_MS);
+  }
+  // Whoever takes the ticket's number created it; a copy that found it taken reports that ticket.
+  let numberedHere = false;
+  if (!ticket) {
+    const { number, ours } = await store.nextTicketNumber(draft.key);
+    ticket = await store.numberTicket({ ...draft, number, id: formatTicketId(config.ticketPrefix, number) });
+    numberedHere = ours && ticket.number === number;
+    // Another copy numbered it between our look and our take: give ours back unless already passed on.
+    if (ours && ticket.number !== number) await store.returnTicketNumber(draft.key, number);
+  }
+  const asks = asksFor(ticket.missing, ticket.category ?? 'other', config.missingInfo);
+  const reply: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };
+  const headline = [`New ticket ${ticket.id}`, ticket.linkedTo ? `follows up ${ticket.linkedTo}` : null, ticket.priority === 'P1' ? 'P1' : null]
+    .filter(Boolean)
+    .join(', ');
+  const warning = await staffWarning(ticket, d);
+  const plan = deliveryPlan(d, [
+    planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now }, config, d.book),
+    planStaffNotice(ticket, headline, visible, cause(ticket, d), shared(d)),
+    eventEffect('ticket.created', ticket, why, d),
+    ...(warning ? [warning] : []),
+  ]);
+  const [stored] = await Promise.all([
+    store.putPlan(plan),
+    store.recordReceipts(doneReceipts(d, 'created', ticket, reason)),
+    store.forgetTicketNumber(ticket.key),
+    clearBouncing(d),
+  ]);
+  if (!numberedHere) {
+    const by = d.found.tickets.has(draft.key) ? 'an earlier delivery of this mail, which stopped before it finished (finished now)' : 'another delivery of this mail, at the same moment';
+    return withOutcomes(result('redelivered', `${ticket.id} was created by ${by}`, msg, ticket), await runPlan(stored, ports, config, { fresh: stored === plan }));
+  }
+  return withOutcomes(result('created', reason, msg, ticket), await runPlan(stored, ports, config, { fresh: stored === plan }));
+}
+
+/** The ticket as this mail opens it, not yet numbered; and who was not let on, when someone was not. */
+function newTicket(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): { draft: Ticket; refused: string | null } {
+  const { msg, config, book, now, auth } = d;
+  const { visible, print, linkedTo } = route;
+  const requester = d.choice!.requester;
+  const subject = boundedLine(msg.subject.trim(), MAX_SUBJECT_CHARS) || '(no subject)';
+  const analysed = visible.slice(0, ANALYSED_TEXT_CHARS);
+  const triaged = triage({ subject, text: analysed, sender: requester.address, sentAt: msg.date ? new Date(msg.date) : now }, config.triage);
+  // A follow-up of an earlier ticket does not ask again for what that ticket already had.
+  const missing = missingDetails(triaged.category, [subject, analysed], config.missingInfo).filter((m) => !linkedTo || linkedTo.missing.includes(m.id));
+  const createdAt = now.toISOString();
+  // Only a mail whose From domain vouches for it may bring others onto the ticket.
+  const others = visibleParticipants(msg, book).filter((a) => a !== requester.address && !isStaffAddress(a, book));
+  const draft: Ticket = {
+    key: d.ownKey,
+    number: 0,
+    id: '',
+    subject,
+    requester: requester.address,
+    requesterName: boundedLine(requester.name, 200),
+    participants: isAuthenticated(auth) ? boundedList(others) : [],
+    status: missing.length ? 'awaiting-info' : 'open',
+    category: triaged.category,
+    priority: triaged.priority,
+    triageReasons: triaged.reasons.map((r) => boundedLine(r, 500)),
+    missing: missing.map((m) => m.id),
+    assignee: null,
+    duplicateOf: null,
+    createdAt,
+    lastActivityAt: createdAt,
+    stale: false,
+    messageKeys: [d.ownKey],
+    mergedKeys: [],
+    fingerprint: print,
+    originMessageId: msg.messageId,
+    outboundTexts: [],
+    followUpAsks: 0,
+    resolvedAt: null,
+    linkedTo: linkedTo?.id ?? null,
+    staleSince: null,
+    nudgedAt: null,
+    lastExcerpt: excerpt(visible),
+  };
+  return { draft, refused: others.length && !isAuthenticated(auth) ? participantsRefused(others, auth) : null };
+}
+
+/** Polls until the ticket has its number, for at most `ms`; null when it has none by then. */
+async function waitForNumber(store: TicketStore, ticketKey: string, ms: number): Promise<Ticket | null> {
+  const until = Date.now() + ms;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+    const ticket = (await store.getTickets([ticketKey])).get(ticketKey);
+    if (ticket?.number) return ticket;
+    if (Date.now() >= until) return null;
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Step 5: a mail already handled is not decided again. A finished delivery is `redelivered`
+ * (and what its plan left pending is done now); an attempt that decided and stopped before its
+ * receipts has its decision repeated (record-on-ticket.ts `finishDecision`).
+ */
+import type { ReceiptRecord } from '../ports.js';
+import { isSettled } from '../effects.js';
+import { runPlan } from '../effect-runner.js';
+import type { Delivery } from './context.js';
+import { result, withOutcomes, type InboundResult } from './result.js';
+
+/**
+ * The finished delivery of this mail, if any. Only finished deliveries count: a quarantined one
+ * is looked at afresh when it comes again; a `created` receipt counts only when its ticket,
+ * first message and plan are all there (the receipts are written beside the plan, so a crash
+ * can leave them alone).
+ */
+export function previousDelivery(d: Delivery): ReceiptRecord | null {
+  const { found, ownKey } = d;
+  const own = found.tickets.get(ownKey);
+  const createdIntact = own !== undefined && own.number > 0 && found.messagesFound.has(`${ownKey}/${ownKey}`) && found.plan !== null;
+  return (
+    found.receipts
+      .filter((r) => r.state === 'done' && (r.outcome !== 'created' || r.ticketKey !== ownKey || createdIntact))
+      .sort((a, b) => a.id.localeCompare(b.id))[0] ?? null // mid: before sha:, the clearer reason
+  );
+}
+
+/** A finished delivery of this mail: nothing decided again; what its plan left pending is done now. */
+export async function redelivered(previous: ReceiptRecord, d: Delivery): Promise<InboundResult> {
+  const { msg, found } = d;
+  const how = previous.id.startsWith('mid:') ? `same Message-ID <${msg.messageId}>` : 'byte-identical raw message';
+  const what = `was processed (${previous.outcome}${previous.ticketId ? ` ${previous.ticketId}` : ''})`;
+  const ticket = previous.ticketKey ? found.tickets.get(previous.ticketKey) ?? null : null;
+  const out = { ...result('redelivered', `${how} ${what} at ${previous.at}: no second effect`, msg, ticket), ticket: previous.ticketId };
+  if (!found.plan || isSettled(found.plan)) return out;
+  const outcomes = await runPlan(found.plan, d.ports, d.config);
+  const finished = outcomes.filter((o) => o.status === 'sent' || o.status === 'done').length;
+  const done = finished ? `${finished} planned ${finished === 1 ? 'effect was' : 'effects were'} still pending and ${finished === 1 ? 'is' : 'are'} done now` : null;
+  return withOutcomes({ ...out, reason: [out.reason, done].filter(Boolean).join('; ') }, outcomes);
+}

@@ -1,0 +1,44 @@
+/** A staff member wrote on the thread: commands applied, the answer relayed or kept internal. */
+import type { TicketEvent } from '../../domain/lifecycle.js';
+import type { Ticket } from '../../domain/ticket.js';
+import { planStaffMails, staffEffect } from '../staff.js';
+import { cause, eventEffect, shared, type Delivery } from './context.js';
+import { recordOnTicket } from './record-on-ticket.js';
+import { joinReason, result, type InboundResult } from './result.js';
+import type { Route } from './route.js';
+import { excerpt, visibleTextOf } from './thread-message.js';
+
+/** Roles of our mails whose replies stay internal. */
+const NOTE_ROLES = new Set(['note-notification']);
+
+export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind: 'staff-message' }>, d: Delivery): Promise<InboundResult> {
+  const { msg, now, ports, config, book, found } = d;
+  const visible = visibleTextOf(msg, []);
+  const repliesToNote = msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
+  const effect = await staffEffect(ticket, visible, msg, repliesToNote, now, ports.store, config, book);
+  const said = [
+    effect.applied.length ? `applied: ${effect.applied.join('; ')}` : null,
+    effect.rejected.length ? `rejected: ${effect.rejected.join('; ')}` : null,
+    effect.internal ? (repliesToNote ? 'a reply to an internal note: kept internal' : 'internal note: not sent to the requester') : null,
+  ];
+  if (effect.relayText) effect.changes.lastExcerpt = excerpt(effect.relayText);
+  const changed: Ticket = { ...ticket, ...effect.changes };
+  const mails = planStaffMails(changed, effect, cause(changed, d), shared(d));
+  const reason = joinReason([why, ...said, ...d.notes, ...mails.notes]);
+  if (effect.mergeTarget) {
+    // Before the append: the append's receipt ends the delivery, and a replay would not merge again.
+    const event: TicketEvent = { at: now.toISOString(), actor: msg.from!.address, kind: 'merged', from: ticket.id, to: effect.mergeTarget.id, why: `${ticket.id} merged in by ${msg.from!.address}` };
+    await ports.store.recordMerge({ target: effect.mergeTarget, source: ticket, event });
+  }
+  const effects = [...mails.effects, ...(effect.events.length ? [eventEffect('ticket.updated', changed, effect.events.map((e) => e.why).join('; '), d)] : [])];
+  return recordOnTicket(ticket, d, {
+    out: result('appended', reason, msg, changed),
+    visible: effect.text,
+    role: effect.internal ? 'note' : 'staff-reply',
+    participants: false,
+    activity: true,
+    changes: effect.changes,
+    events: effect.events,
+    effects,
+  });
+}
