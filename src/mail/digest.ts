@@ -24,8 +24,13 @@ import {
 
 export interface DigestTicket {
   id: string;
+  /** The ticket's number: the tie-break between tickets idle as long. */
+  number: number;
   subject: string;
+  /** As shown: "Name <address>", or the address. */
   requester: string;
+  /** Lower-case: who the requester is, for counting people rather than tickets. */
+  requesterAddress: string;
   category: string | null;
   priority: string | null;
   status: string;
@@ -274,16 +279,12 @@ function rank(priority: string | null): number {
 }
 
 function oldestFirst(a: DigestTicket, b: DigestTicket): number {
-  return b.idleHours - a.idleHours || ticketNumber(a.id) - ticketNumber(b.id) || a.id.localeCompare(b.id);
-}
-
-function ticketNumber(id: string): number {
-  return Number(/(\d+)$/.exec(id)?.[1] ?? 0);
+  return b.idleHours - a.idleHours || a.number - b.number;
 }
 
 /** Distinct people behind the unreachable tickets: one bouncing requester may have several. */
 function unreachableRequesters(tickets: DigestTicket[]): number {
-  return new Set(tickets.map((t) => (/<([^<>]+)>\s*$/.exec(t.requester)?.[1] ?? t.requester).trim().toLowerCase())).size;
+  return new Set(tickets.map((t) => t.requesterAddress)).size;
 }
 
 function summaryParagraph(line: SummaryLine): Paragraph {

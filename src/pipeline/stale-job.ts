@@ -216,8 +216,10 @@ function undeliveredLine(u: UndeliveredMail) {
 function digestTicket(t: Ticket, now: Date, support: string, config: Config): DigestTicket {
   return {
     id: t.id,
+    number: t.number,
     subject: t.subject,
     requester: t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester,
+    requesterAddress: t.requester,
     category: t.category,
     priority: t.priority,
     status: t.status,

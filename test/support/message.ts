@@ -43,8 +43,10 @@ export function message(overrides: Partial<InboundMessage> = {}): InboundMessage
 export function digestTicket(n: number, over: Partial<DigestTicket> = {}): DigestTicket {
   return {
     id: `TKT-${n}`,
+    number: n,
     subject: `Ticket ${n}`,
     requester: `Requester ${n} <user${n}@northwind.example>`,
+    requesterAddress: `user${n}@northwind.example`,
     category: 'hardware',
     priority: 'P3',
     status: 'open',

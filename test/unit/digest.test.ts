@@ -145,10 +145,10 @@ describe('counts and subject', () => {
     ['one stale ticket', { stale: [ticket(1, { priority: 'P1' })] }, '[Northwind IT] 1 stale ticket: 1 P1 (Mon 23 Nov)'],
     [
       'stale and unreachable (one requester, two tickets)',
-      { stale: [ticket(1, { priority: 'P2' })], unreachable: [ticket(2, { requester: 'Gone <GONE@contoso.example>' }), ticket(3, { requester: 'gone@contoso.example' })] },
+      { stale: [ticket(1, { priority: 'P2' })], unreachable: [ticket(2, { requester: 'Gone <GONE@contoso.example>', requesterAddress: 'gone@contoso.example' }), ticket(3, { requester: 'gone@contoso.example', requesterAddress: 'gone@contoso.example' })] },
       '[Northwind IT] 1 stale ticket: 1 P2; 1 unreachable requester (Mon 23 Nov)',
     ],
-    ['only unreachable', { unreachable: [ticket(2, { requester: 'a@contoso.example' }), ticket(3, { requester: 'b@contoso.example' })] }, '[Northwind IT] No stale tickets; 2 unreachable requesters (Mon 23 Nov)'],
+    ['only unreachable', { unreachable: [ticket(2, { requester: 'a@contoso.example', requesterAddress: 'a@contoso.example' }), ticket(3, { requester: 'b@contoso.example', requesterAddress: 'b@contoso.example' })] }, '[Northwind IT] No stale tickets; 2 unreachable requesters (Mon 23 Nov)'],
     ['all clear', { allClear: true, nudged: ['TKT-2'] }, '[Northwind IT] All clear: no stale tickets (Mon 23 Nov)'],
     ['another time zone', { stale, now: new Date('2026-11-23T23:30:00Z'), timeZone: 'Pacific/Auckland' }, '[Northwind IT] 6 stale tickets: 1 P1, 2 P2, 2 P3, 1 without priority (Tue 24 Nov)'],
   ] as Array<[string, Partial<DigestInput>, string]>)('subject: %s', (_case, over, subject) => {
