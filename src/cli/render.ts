@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { simpleParser } from 'mailparser';
-import type { Ticket, ThreadMessage } from './domain/ticket.js';
-import type { TicketEvent } from './domain/lifecycle.js';
-import type { StaleJobResult } from './pipeline/stale-job.js';
-import type { OutboxEntry } from './local/ses-endpoint.js';
-import type { ErasurePlan, ErasureSummary, ReceiptRecord, UndeliveredMail } from './pipeline/ports.js';
-import type { ForgetReport } from './pipeline/forget.js';
-import type { WouldSend } from './pipeline/dry-run.js';
-import { OUTBOUND_KINDS } from './pipeline/outbound-kinds.js';
+import type { Ticket, ThreadMessage } from '../domain/ticket.js';
+import type { TicketEvent } from '../domain/lifecycle.js';
+import type { StaleJobResult } from '../pipeline/stale-job.js';
+import type { OutboxEntry } from '../local/ses-endpoint.js';
+import type { ErasurePlan, ErasureSummary, ReceiptRecord, UndeliveredMail } from '../pipeline/ports.js';
+import type { ForgetReport } from '../pipeline/forget.js';
+import type { WouldSend } from '../pipeline/dry-run.js';
+import { OUTBOUND_KINDS } from '../pipeline/outbound-kinds.js';
 
 /** The `tickets --json` row: what a script needs about a ticket. */
 export function ticketRow(t: Ticket) {
