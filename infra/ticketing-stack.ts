@@ -12,7 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -25,6 +25,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { METRIC_SERVICES, METRICS_NAMESPACE, STAGE_VARIABLE } from '../src/aws/lambda-metrics.js';
 import { TABLE_KEYS } from '../src/aws/table.js';
 import { skippedScheduleDays, type TicketingSettings } from './context.js';
+import { lambdaBundling } from './lambda-bundling.js';
 import { lambdaConfigInput, validateLambdaConfig } from './lambda-config.js';
 
 const REPO_ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -34,12 +35,8 @@ export const IMAP_PREFIX = 'imap/';
 /** The cfn-guard plugin's name: acknowledgements of its findings are `cdk-validator-cfnguard::<rule>`. */
 export const GUARD_PLUGIN = 'cdk-validator-cfnguard';
 
-
-/**
- * Lambdas are ESM (`"type": "module"`); mailparser, iconv-lite and friends are CommonJS and call
- * `require`, which does not exist in an ES module. The banner gives the bundle a real one.
- */
-export const ESM_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+// The Lambdas' banner (infra/lambda-bundling.ts), where the bundle test and the bench read it.
+export { ESM_BANNER } from './lambda-bundling.js';
 
 /** What differs between stages. */
 export const STAGE_SETTINGS = {
@@ -527,25 +524,15 @@ export class TicketingStack extends Stack {
       // TICKETING_STAGE: the `stage` dimension of the Lambdas' metrics (src/aws/lambda-metrics.ts).
       environment: { TICKETING_CONFIG: o.configJson, [STAGE_VARIABLE]: o.stage },
       logRemovalPolicy: o.removalPolicy,
+      lazyPackages: true, // they parse mail: charset packages beside the bundle, loaded when a mail needs them
     });
   }
 
-  private bundledFunction(id: string, o: FunctionShape & { environment: Record<string, string>; logRemovalPolicy: RemovalPolicy }): NodejsFunction {
+  private bundledFunction(
+    id: string,
+    o: FunctionShape & { environment: Record<string, string>; logRemovalPolicy: RemovalPolicy; lazyPackages?: boolean },
+  ): NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: o.logRetention, removalPolicy: o.logRemovalPolicy });
-    const bundling: BundlingOptions = {
-      forceDockerBundling: false, // local esbuild; no Docker here or in CI
-      format: OutputFormat.ESM,
-      target: 'node22',
-      mainFields: ['module', 'main'],
-      banner: ESM_BANNER,
-      // The AWS SDK v3 is bundled, not taken from the runtime: the versions we tested against
-      // (package-lock.json) are the versions that run, the runtime's copy changes under us
-      // without a deploy, and tree-shaken ESM clients load faster than the runtime's full ones.
-      externalModules: [],
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-    };
     return new NodejsFunction(this, id, {
       entry: path.join(REPO_ROOT, o.entry),
       handler: 'handler',
@@ -559,7 +546,7 @@ export class TicketingStack extends Stack {
       ...(o.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: o.reservedConcurrentExecutions } : {}),
       logGroup,
       environment: { ...o.environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling,
+      bundling: lambdaBundling({ lazyPackages: o.lazyPackages ?? false }),
     });
   }
 

@@ -2,6 +2,8 @@
  * The SDK clients every entry point uses, made in one place: for AWS (the default credential
  * chain, or AWS_ENDPOINT_URL when set, e.g. moto) or for the embedded stack's endpoints. SES and
  * SNS make one attempt per call: those calls are not idempotent, the effect runner retries.
+ * Connections are kept alive without an agent of ours: the SDK's NodeHttpHandler gives http and
+ * https endpoints alike a keep-alive agent (50 sockets), so sequential calls share one socket.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';

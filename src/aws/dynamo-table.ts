@@ -157,10 +157,32 @@ export class Table {
     return results;
   }
 
-  /** Puts, last one per key wins; every item is size-checked before any is sent. */
+  /**
+   * Puts, last one per key wins; every item is size-checked before any is sent. Puts asked for
+   * together (in the same turn of the event loop, so none waits for another) go out together:
+   * one BatchWriteItem where there were several, and each caller hears when all of them landed.
+   */
   async batchWrite(items: Item[]): Promise<void> {
-    const unique = [...new Map(items.map((i) => [`${i.pk}|${i.sk}`, i])).values()];
-    unique.forEach(assertItemSize);
+    items.forEach(assertItemSize);
+    if (!items.length) return;
+    return new Promise((written, failed) => {
+      if (!this.#together.length) queueMicrotask(() => this.#writeTogether());
+      this.#together.push({ items, written, failed });
+    });
+  }
+
+  #together: { items: Item[]; written: () => void; failed: (err: unknown) => void }[] = [];
+
+  #writeTogether(): void {
+    const calls = this.#together.splice(0);
+    const unique = [...new Map(calls.flatMap((c) => c.items).map((i) => [`${i.pk}|${i.sk}`, i])).values()];
+    this.#putAll(unique).then(
+      () => calls.forEach((c) => c.written()),
+      (err: unknown) => calls.forEach((c) => c.failed(err)),
+    );
+  }
+
+  async #putAll(unique: Item[]): Promise<void> {
     await Promise.all(
       chunk(unique, BATCH_WRITE_LIMIT).map(async (part) => {
         let request: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {

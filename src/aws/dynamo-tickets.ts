@@ -22,7 +22,7 @@ import {
   ticketToItem,
 } from './dynamo-items.js';
 import { keys, partitions } from './dynamo-keys.js';
-import { assertItemSize, conditional, isConditionFailure, type Table, type UpdateParts } from './dynamo-table.js';
+import { assertItemSize, conditional, isConditionFailure, type Item, type Table, type UpdateParts } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
 
 /** The ticket item's index keys, as expression attribute names. */
@@ -78,6 +78,7 @@ export class DynamoTicketBook implements TicketBook {
       ...q.messageItems.map((m) => keys.message(m.ticketKey, m.messageKey)),
       ...(q.ticketNumber !== null ? [keys.alias(q.ticketNumber)] : []),
       ...(q.profile ? [keys.requester(q.profile)] : []),
+      ...(q.numberFor ? [keys.counter] : []),
       keys.plan(q.planKey),
     ];
     const [items, openTickets] = await Promise.all([
@@ -96,6 +97,19 @@ export class DynamoTicketBook implements TicketBook {
       plan: null,
       sentTo: new Map(),
     };
+    const aliasKey = this.#collect(items, result, q);
+    // One more read, only where the first asks for it: the tagged ticket (its participants decide
+    // whether the tag counts), and the message and ticket a receipt written beside them names.
+    const beside = q.confirmWith ? result.receipts.find((r) => r.state === 'done' && r.withMessage && r.ticketKey)?.ticketKey : null;
+    const more = [...(aliasKey && !result.tickets.has(aliasKey) ? [keys.ticket(aliasKey)] : []), ...(beside ? [keys.ticket(beside), keys.message(beside, q.confirmWith!)] : [])];
+    if (more.length) this.#collect(await this.table.batchGet(more), result, q);
+    const tagged = aliasKey ? result.tickets.get(aliasKey) : undefined;
+    if (tagged && tagged.number === q.ticketNumber) result.ticketByNumber = tagged;
+    return result;
+  }
+
+  /** Sorts the items of an inbound lookup into its result; resolves to the ticket key a tag's alias names. */
+  #collect(items: Item[], result: InboundLookupResult, q: InboundLookup): string | null {
     let aliasKey: string | null = null;
     for (const item of items) {
       const pk = item.pk as string;
@@ -111,16 +125,9 @@ export class DynamoTicketBook implements TicketBook {
       else if (pk.startsWith('T#')) result.messagesFound.add(`${item.ticketKey}/${item.key}`);
       else if (pk.startsWith('N#')) aliasKey = item.ticketKey as string;
       else if (pk.startsWith('U#')) result.profile = itemToProfile(item);
+      else if (pk === keys.counter.pk && q.numberFor) result.pendingNumber = (item[pendingNumber(q.numberFor)] as number | undefined) ?? null;
     }
-    if (aliasKey) {
-      // A tagged mail needs the tagged ticket's participants: one more read, only on this path.
-      const ticket = result.tickets.get(aliasKey) ?? (await this.getTickets([aliasKey])).get(aliasKey);
-      if (ticket && ticket.number === q.ticketNumber) {
-        result.ticketByNumber = ticket;
-        result.tickets.set(ticket.key, ticket);
-      }
-    }
-    return result;
+    return aliasKey;
   }
 
   async getTickets(ticketKeys: string[]): Promise<Map<string, Ticket>> {
@@ -200,7 +207,7 @@ export class DynamoTicketBook implements TicketBook {
           ExpressionAttributeValues: { ':n': ticket.number, ':id': ticket.id, ...(open ? openIndexValues(ticket) : {}) },
         }),
         // An alias whose ticket took another number is never followed: getTicketById checks the number.
-        this.table.put({ Item: { ...keys.alias(ticket.number), type: 'alias', ticketKey: ticket.key } }),
+        this.table.batchWrite([{ ...keys.alias(ticket.number), type: 'alias', ticketKey: ticket.key }]),
       ]),
     );
     if (numbered) return ticket;
@@ -222,15 +229,17 @@ export class DynamoTicketBook implements TicketBook {
       update.names['#mg'] = 'mergedKeys';
       update.values[':mg'] = new Set([w.message.key]);
     }
+    const beside = w.receipts.filter((r) => r.withMessage);
     await Promise.all([
       this.table.updateExisting(keys.ticket(w.ticket.key), update),
       this.table.batchWrite([
         ...w.threadKeys.map((id) => threadKeyItem(id, w.ticket.key, w.sentTo ? { sentTo: w.sentTo } : {})),
         messageToItem(w.message),
         ...eventItems(w.ticket.key, w.message.key, w.events ?? []),
+        ...beside.map(receiptToItem),
       ]),
     ]);
-    await this.table.batchWrite(w.receipts.map(receiptToItem));
+    await this.table.batchWrite(w.receipts.filter((r) => !r.withMessage).map(receiptToItem));
   }
 
   async changeTicket(w: TicketChangeWrite): Promise<void> {

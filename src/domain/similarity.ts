@@ -39,7 +39,11 @@ function shingles(tokens: string[], size: number): Set<string> {
     if (tokens.length) out.add(tokens.join(' '));
     return out;
   }
-  for (let i = 0; i + size <= tokens.length; i++) out.add(tokens.slice(i, i + size).join(' '));
+  for (let i = 0; i + size <= tokens.length; i++) {
+    let shingle = tokens[i]!;
+    for (let k = i + 1; k < i + size; k++) shingle += ` ${tokens[k]}`;
+    out.add(shingle);
+  }
   return out;
 }
 
@@ -71,16 +75,37 @@ export interface Similarity {
   score: number;
 }
 
+/** A fingerprint read back into what a comparison needs. */
+interface ReadPrint {
+  subject: Set<string>;
+  tokens: string[];
+  shingles: Set<string>;
+}
+
+/** The prints read last, most recent first: a new mail's print is compared with each open ticket's in turn. */
+const recentPrints: { print: string; read: ReadPrint }[] = [];
+const RECENT_PRINTS = 2;
+
+function readPrint(print: string): ReadPrint {
+  const i = recentPrints.findIndex((recent) => recent.print === print);
+  const recent = i >= 0 ? recentPrints.splice(i, 1)[0]! : { print, read: parsePrint(print) };
+  recentPrints.unshift(recent);
+  recentPrints.length = Math.min(recentPrints.length, RECENT_PRINTS);
+  return recent.read;
+}
+
+function parsePrint(print: string): ReadPrint {
+  const [subject = '', body = ''] = print.split('\n');
+  const tokens = words(body);
+  return { subject: new Set(words(subject)), tokens, shingles: shingles(tokens, 3) };
+}
+
 export function similarity(fingerprintA: string, fingerprintB: string): Similarity {
-  const [subjectA = '', bodyA = ''] = fingerprintA.split('\n');
-  const [subjectB = '', bodyB = ''] = fingerprintB.split('\n');
-  const subject = jaccard(new Set(words(subjectA)), new Set(words(subjectB)));
-  const tokensA = words(bodyA);
-  const tokensB = words(bodyB);
-  const shA = shingles(tokensA, 3);
-  const shB = shingles(tokensB, 3);
-  const longBodies = Math.min(shA.size, shB.size) >= MIN_SHINGLES_FOR_CONTAINMENT;
-  const body = longBodies ? containment(shA, shB) : jaccard(new Set(tokensA), new Set(tokensB));
+  const a = readPrint(fingerprintA);
+  const b = readPrint(fingerprintB);
+  const subject = jaccard(a.subject, b.subject);
+  const longBodies = Math.min(a.shingles.size, b.shingles.size) >= MIN_SHINGLES_FOR_CONTAINMENT;
+  const body = longBodies ? containment(a.shingles, b.shingles) : jaccard(new Set(a.tokens), new Set(b.tokens));
   const weighted = SUBJECT_WEIGHT * subject + (1 - SUBJECT_WEIGHT) * body;
   const score = longBodies ? Math.max(weighted, body) : weighted;
   return { subject, body, score };

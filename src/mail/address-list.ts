@@ -28,19 +28,7 @@ function isMailboxAddress(address: string): boolean {
  * angle brackets.
  */
 export function parseAddressList(values: string[], onRejected?: (address: string) => void): Mailbox[] {
-  const out: Mailbox[] = [];
-  const seen = new Set<string>();
-  const add = (name: string, address: string) => {
-    // obsolete syntax allows spaces (and comments, removed by addressparser) around the dots
-    const addr = address.replace(/\s+/g, '').toLowerCase();
-    if (!addr.includes('@') || seen.has(addr)) return;
-    if (!isMailboxAddress(addr)) {
-      onRejected?.(address.trim());
-      return;
-    }
-    seen.add(addr);
-    out.push({ name: name.trim(), address: addr });
-  };
+  const mailboxes = new Mailboxes(onRejected);
   for (const value of values) {
     let entries: { name: string; address: string }[];
     try {
@@ -54,7 +42,7 @@ export function parseAddressList(values: string[], onRejected?: (address: string
       if (!address && ENCODED_WORDS_ONLY.test(name)) {
         const decoded = decodeWordsSafe(name);
         if (/<[^<>@]+@[^<>]+>/.test(decoded)) {
-          for (const inner of addressparser(decoded, { flatten: true })) add(inner.name || '', inner.address || '');
+          for (const inner of addressparser(decoded, { flatten: true })) mailboxes.add(inner.name || '', inner.address || '');
           continue;
         }
         name = decoded;
@@ -65,8 +53,28 @@ export function parseAddressList(values: string[], onRejected?: (address: string
         const decoded = decodeWordsSafe(address);
         address = /^[^\s@]+@[^\s@]+$/.test(decoded) && !/=\?/.test(decoded) ? decoded : '';
       }
-      add(name, address);
+      mailboxes.add(name, address);
     }
   }
-  return out;
+  return mailboxes.list;
+}
+
+/** The mailboxes found so far, one per address. */
+class Mailboxes {
+  readonly list: Mailbox[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly onRejected?: (address: string) => void) {}
+
+  add(name: string, address: string): void {
+    // obsolete syntax allows spaces (and comments, removed by addressparser) around the dots
+    const addr = address.replace(/\s+/g, '').toLowerCase();
+    if (!addr.includes('@') || this.seen.has(addr)) return;
+    if (!isMailboxAddress(addr)) {
+      this.onRejected?.(address.trim());
+      return;
+    }
+    this.seen.add(addr);
+    this.list.push({ name: name.trim(), address: addr });
+  }
 }

@@ -28,6 +28,9 @@ const ADDRESS_FIELDS = new Set([
   'resent-sender',
 ]);
 
+/** A header line with no byte above 0x7f is the same text read as Latin-1 or as UTF-8. */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 export interface HeaderTable {
   /** Lower-cased name → values, in order. */
   values: Record<string, string[]>;
@@ -38,10 +41,16 @@ export interface HeaderTable {
 function addValue(target: Record<string, string[]>, key: string, value: string): void {
   if (Object.hasOwn(target, key)) (target[key] as string[]).push(value);
   // defineProperty: a header named "__proto__" must become an ordinary key, not a prototype
-  else Object.defineProperty(target, key, { value: [value], enumerable: true, writable: true, configurable: true });
+  else if (key === '__proto__') Object.defineProperty(target, key, { value: [value], enumerable: true, writable: true, configurable: true });
+  else target[key] = [value];
 }
 
+/**
+ * libmime's encoded-word decoding; a value it would return unchanged (no "=?", no NUL of its
+ * join marker) is not handed to it. A value it cannot decode is kept as it is.
+ */
 export function decodeWordsSafe(value: string): string {
+  if (!value.includes('=?') && !value.includes('\x00')) return value;
   try {
     return libmime.decodeWords(value);
   } catch {
@@ -60,26 +69,23 @@ export function readHeaders(lines: HeaderLines, warnings: Set<string>): HeaderTa
       continue;
     }
     // mailsplit hands lines over as binary strings: one char per byte
-    const bytes = Buffer.from(line, 'latin1');
-    let text: string;
-    if (isUtf8(bytes)) {
-      text = bytes.toString('utf8');
-    } else {
-      text = line;
-      warnings.add(`header ${quote(name)} has 8-bit bytes that are not UTF-8; read as Latin-1`);
+    let text = line;
+    if (!ASCII_ONLY.test(line)) {
+      const bytes = Buffer.from(line, 'latin1');
+      if (isUtf8(bytes)) text = bytes.toString('utf8');
+      else warnings.add(`header ${quote(name)} has 8-bit bytes that are not UTF-8; read as Latin-1`);
     }
-    const colon = text.indexOf(':');
-    const unfolded = text
-      .slice(colon + 1)
-      .replace(/\r?\n(?=[ \t])/g, '')
-      .replace(/[\r\n]/g, '')
-      .trim();
+    let unfolded = text.slice(text.indexOf(':') + 1);
+    if (unfolded.includes('\n') || unfolded.includes('\r')) unfolded = unfolded.replace(/\r?\n(?=[ \t])/g, '').replace(/[\r\n]/g, '');
+    unfolded = unfolded.trim();
     const list = raw.get(name);
     if (list) list.push(unfolded);
     else raw.set(name, [unfolded]);
-    for (const m of unfolded.matchAll(/=\?([^?\s]+)\?[bBqQ]\?/g)) {
-      const charset = (m[1] as string).split('*')[0] as string;
-      if (!charsetKnown(charset)) warnings.add(`header ${quote(name)} has an encoded word in unknown charset ${quote(charset)}; decoded as UTF-8`);
+    if (unfolded.includes('=?')) {
+      for (const m of unfolded.matchAll(/=\?([^?\s]+)\?[bBqQ]\?/g)) {
+        const charset = (m[1] as string).split('*')[0] as string;
+        if (!charsetKnown(charset)) warnings.add(`header ${quote(name)} has an encoded word in unknown charset ${quote(charset)}; decoded as UTF-8`);
+      }
     }
     addValue(values, name, ADDRESS_FIELDS.has(name) ? unfolded : decodeWordsSafe(unfolded));
   }

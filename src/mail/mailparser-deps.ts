@@ -24,6 +24,8 @@ interface EncodingJapanese {
 
 // The same packages (pinned to mailparser's versions) that mailparser decodes with, imported
 // plainly so a bundler follows them: our charset checks must agree with mailparser's decoding.
+// (In the Lambda bundles iconv-lite and encoding-japanese are stand-ins that load the packages
+// from files beside the bundle on first use: infra/lambda-bundling.ts.)
 export const libmime = libmimeModule as unknown as Libmime;
 export const iconv = iconvModule as unknown as IconvLite;
 export const encodingJapanese = encodingJapaneseModule as unknown as EncodingJapanese;

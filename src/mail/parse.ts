@@ -41,21 +41,21 @@
  * message-ids.ts, address-list.ts, dates.ts, body-text.ts, attachment-names.ts, with
  * parse-errors.ts and parse-warnings.ts.
  */
-import { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { finished, type Readable } from 'node:stream';
+import { finished as untilFinished } from 'node:stream/promises';
 import { MailParser, type AttachmentStream, type HeaderLines, type MessageText } from 'mailparser';
 import { parseAddressList } from './address-list.js';
 import { attachmentFilename } from './attachment-names.js';
 import { htmlToText, MAX_HTML_TO_TEXT_CHARS } from './body-text.js';
-import { charsetDecoderClass } from './charsets.js';
+import { charsetDecoderFor } from './charsets.js';
 import { parseDate } from './dates.js';
-import { first, readHeaders } from './headers.js';
+import { first, readHeaders, type HeaderTable } from './headers.js';
 import { libmime } from './mailparser-deps.js';
 import { extractMessageIds, idTooLong, MAX_MESSAGE_ID_BYTES, normaliseMessageId } from './message-ids.js';
 import { MalformedMailError, MessageTooLargeError, type ParseLimits } from './parse-errors.js';
 import { boundedWarnings, clip, quote } from './parse-warnings.js';
-import { bufferSource, RawMeter } from './raw-meter.js';
-import type { AttachmentMeta, InboundMessage } from './types.js';
+import { RawMeter } from './raw-meter.js';
+import type { AttachmentMeta, InboundMessage, Mailbox } from './types.js';
 
 // What this module exported before its parts moved out; importers keep importing from here.
 export { parseAddressList } from './address-list.js';
@@ -70,6 +70,16 @@ export interface AttachmentSink {
 interface SplitterInternals {
   node?: { root?: boolean } | null;
   inEpilogue?: boolean;
+}
+
+/** A Buffer input is metered and handed to mailparser in pieces of this size. */
+const WRITE_PIECE_BYTES = 64 * 1024;
+
+/** What mailparser delivered: the top-level header lines, the text bodies, the attachments it streamed. */
+interface MailParts {
+  headerLines: HeaderLines;
+  body: MessageText | null;
+  attachments: AttachmentMeta[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,96 +99,15 @@ export async function parseMail(
   if (Buffer.isBuffer(raw) && raw.length > limits.maxMessageBytes) {
     throw new MessageTooLargeError(raw.length, limits.maxMessageBytes, true);
   }
-  const source: NodeJS.ReadableStream = Buffer.isBuffer(raw) ? bufferSource(raw) : raw;
   const meter = new RawMeter(limits, Buffer.isBuffer(raw) ? raw.length : null, warnings);
   const parser = new MailParser({
     skipHtmlToText: true, // we convert HTML ourselves, with our options, only when there is no text
     skipTextToHtml: true,
     skipImageLinks: true,
     checksumAlgo: 'sha256', // mailparser hashes each attachment as it streams; sha256 instead of md5
-    Iconv: charsetDecoderClass(warnings) as never,
+    Iconv: charsetDecoderFor(warnings) as never,
   });
-
-  let headerLines: HeaderLines = [];
-  parser.on('headerLines', (lines: HeaderLines) => {
-    headerLines = lines;
-  });
-
-  let sourceError: unknown;
-  source.on('error', (err: unknown) => {
-    sourceError ??= err;
-  });
-  let sinkError: unknown;
-
-  const metas: AttachmentMeta[] = [];
-  let body: MessageText | null = null;
-  /** The attachment being streamed into the sink, to end it when the parse fails midway. */
-  let current: Readable | null = null;
-
-  const takeAttachment = async (att: AttachmentStream): Promise<void> => {
-    const index = metas.length;
-    const contentType = (att.contentType || 'application/octet-stream').toLowerCase().trim();
-    const filename = attachmentFilename(att.filename, contentType, index);
-    const content = att.content as Readable;
-    current = content;
-    let contentError: unknown;
-    content.on('error', (err: unknown) => {
-      contentError ??= err;
-    });
-    let blobKey: string | undefined;
-    try {
-      if (sink) ({ blobKey } = await sink.put({ index, filename, contentType, content }));
-      if (!content.readableEnded) content.resume(); // whatever the sink left (or no sink): drain
-      await finished(content);
-    } catch (err) {
-      if (contentError !== undefined) {
-        throw new MalformedMailError(`attachment ${index + 1} (${filename}) cannot be decoded: ${(contentError as Error).message}`, {
-          cause: contentError,
-        });
-      }
-      sinkError = err;
-      throw err;
-    } finally {
-      current = null;
-      att.release();
-    }
-    const cid = att.cid?.trim() || undefined;
-    metas.push({
-      filename,
-      contentType,
-      size: att.size,
-      ...(cid ? { contentId: cid } : {}),
-      inline: att.contentDisposition === 'inline' || cid !== undefined,
-      ...(blobKey !== undefined ? { blobKey } : {}),
-      sha256: att.checksum,
-    });
-  };
-
-  // What our consumer threw: pipeline may report its own teardown (an AbortError) instead.
-  let consumerError: unknown;
-  try {
-    await pipeline(source, meter, parser, async (objects: AsyncIterable<AttachmentStream | MessageText>) => {
-      try {
-        for await (const data of objects) {
-          if (data.type === 'attachment') await takeAttachment(data);
-          else if (data.type === 'text') body = data;
-        }
-      } catch (err) {
-        consumerError ??= err;
-        throw err;
-      }
-    });
-  } catch (err) {
-    // a sink still reading an attachment must not wait forever for the rest of it
-    (current as Readable | null)?.destroy(new Error('the mail stopped being parsed before this attachment ended'));
-    if (sinkError !== undefined) throw sinkError;
-    const cause = consumerError ?? err;
-    if (cause instanceof MalformedMailError) throw cause;
-    if (cause === sourceError) throw cause;
-    if ((cause as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') throw cause;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    throw new MalformedMailError(`the MIME structure is broken: ${message}`, { cause });
-  }
+  const { headerLines, body, attachments: metas } = await new MailRun(parser, meter, sink).run(raw);
 
   if (!headerLines.some((line) => line.key.trim() !== '')) {
     throw new MalformedMailError(
@@ -208,9 +137,8 @@ export async function parseMail(
   }
 
   // Bodies
-  const parsed = body as MessageText | null;
-  let html = typeof parsed?.html === 'string' && parsed.html.trim() ? parsed.html.replace(/^(?:<br\/>\n)+|(?:<br\/>\n)+$/g, '') : null;
-  let text = typeof parsed?.text === 'string' ? parsed.text : '';
+  let html = typeof body?.html === 'string' && body.html.trim() ? body.html.replace(/^(?:<br\/>\n)+|(?:<br\/>\n)+$/g, '') : null;
+  let text = typeof body?.text === 'string' ? body.text : '';
   if (!text.trim() && html) {
     let source = html;
     if (source.length > MAX_HTML_TO_TEXT_CHARS) {
@@ -237,20 +165,16 @@ export async function parseMail(
   }
   const messageIdSynthesised = declaredId === '';
   const messageId = messageIdSynthesised ? `${rawSha256}@synthesised.invalid` : declaredId;
-  const idsOf = (name: string, field: string) => {
-    const ids = extractMessageIds((Object.hasOwn(table.values, name) ? (table.values[name] as string[]) : []).join(' '));
-    const tooLong = ids.filter(idTooLong).length;
-    if (tooLong) warnings.add(`${field} has ${tooLong} id${tooLong > 1 ? 's' : ''} over ${MAX_MESSAGE_ID_BYTES} bytes long: dropped`);
-    return tooLong ? ids.filter((id) => !idTooLong(id)) : ids;
-  };
-
-  const addressesIn = (name: string, field: string, values = table.raw.get(name) ?? []) =>
-    parseAddressList(values, (address) => warnings.add(`${field} address ${quote(address)} is not one mailbox address: dropped`));
-  const fromHeader = table.raw.get('from')?.[0];
-  const from = fromHeader !== undefined ? (addressesIn('from', 'From', [fromHeader])[0] ?? null) : null;
-  const fromMailboxes = addressesIn('from', 'From');
-  const [to, cc, replyTo] = [addressesIn('to', 'To'), addressesIn('cc', 'Cc'), addressesIn('reply-to', 'Reply-To')];
-  const [inReplyTo, references] = [idsOf('in-reply-to', 'In-Reply-To'), idsOf('references', 'References')];
+  const fromValues = table.raw.get('from') ?? [];
+  const fromMailboxes = addressesIn(fromValues, 'From', warnings);
+  // the first mailbox of the first From header (with one From header: the first of them all), its own object
+  const fromFirst = fromValues.length > 1 ? addressesIn(fromValues.slice(0, 1), 'From', warnings)[0] : fromMailboxes[0];
+  const from = fromFirst ? { ...fromFirst } : null;
+  const to = addressesIn(table.raw.get('to') ?? [], 'To', warnings);
+  const cc = addressesIn(table.raw.get('cc') ?? [], 'Cc', warnings);
+  const replyTo = addressesIn(table.raw.get('reply-to') ?? [], 'Reply-To', warnings);
+  const inReplyTo = idsIn(table, 'in-reply-to', 'In-Reply-To', warnings);
+  const references = idsIn(table, 'references', 'References', warnings);
 
   return {
     messageId,
@@ -273,4 +197,186 @@ export async function parseMail(
     contentType,
     parseWarnings: boundedWarnings(warnings),
   };
+}
+
+/** Mailboxes of one address field's raw values; a dropped "address" is a warning. */
+function addressesIn(values: string[], field: string, warnings: Set<string>): Mailbox[] {
+  return parseAddressList(values, (address) => warnings.add(`${field} address ${quote(address)} is not one mailbox address: dropped`));
+}
+
+/** The ids of In-Reply-To or References, all occurrences; an id too long to echo is dropped with a warning. */
+function idsIn(table: HeaderTable, name: string, field: string, warnings: Set<string>): string[] {
+  const ids = extractMessageIds((Object.hasOwn(table.values, name) ? (table.values[name] as string[]) : []).join(' '));
+  const tooLong = ids.filter(idTooLong).length;
+  if (tooLong) warnings.add(`${field} has ${tooLong} id${tooLong > 1 ? 's' : ''} over ${MAX_MESSAGE_ID_BYTES} bytes long: dropped`);
+  return tooLong ? ids.filter((id) => !idTooLong(id)) : ids;
+}
+
+/**
+ * One parse's traffic with mailparser: the raw bytes go through the meter into it, and what it
+ * delivers is taken, one attachment at a time into the sink. No stream sits between the caller's
+ * bytes and mailparser: a Buffer is metered and written in pieces, a stream's chunks as they
+ * come, mailparser's backpressure pausing either. The first failure ends the parse: the raw
+ * stream is destroyed, and so is an attachment stream the sink is still reading.
+ */
+class MailRun {
+  private readonly parts: MailParts = { headerLines: [], body: null, attachments: [] };
+  /** The attachment being streamed into the sink, to end it when the parse fails midway. */
+  private current: Readable | null = null;
+  private taking = false;
+  private ended = false;
+  private settled = false;
+  private source: NodeJS.ReadableStream | null = null;
+  private resolve!: (parts: MailParts) => void;
+  private reject!: (err: unknown) => void;
+
+  constructor(
+    private readonly parser: MailParser,
+    private readonly meter: RawMeter,
+    private readonly sink: AttachmentSink | undefined,
+  ) {}
+
+  run(raw: NodeJS.ReadableStream | Buffer): Promise<MailParts> {
+    return new Promise<MailParts>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      const { parser } = this;
+      parser.on('headerLines', (lines: HeaderLines) => {
+        this.parts.headerLines = lines;
+      });
+      parser.on('readable', () => this.read());
+      parser.on('error', (err: unknown) => this.fail(err, true));
+      parser.on('end', () => {
+        this.ended = true;
+        this.succeed();
+      });
+      if (Buffer.isBuffer(raw)) this.writeBuffer(raw);
+      else this.writeStream(raw);
+    });
+  }
+
+  /** `err` as the caller sees it: ours, the raw stream's and the sink's as they are; mailparser's as a broken MIME structure. */
+  private fail(err: unknown, fromMailparser = false): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.current?.destroy(new Error('the mail stopped being parsed before this attachment ended'));
+    (this.source as Partial<Readable> | null)?.destroy?.();
+    this.parser.destroy();
+    if (!fromMailparser || err instanceof MalformedMailError) return this.reject(err);
+    const message = err instanceof Error ? err.message : String(err);
+    this.reject(new MalformedMailError(`the MIME structure is broken: ${message}`, { cause: err }));
+  }
+
+  private succeed(): void {
+    if (this.settled || this.taking || !this.ended) return;
+    this.settled = true;
+    this.resolve(this.parts);
+  }
+
+  private read(): void {
+    let data: AttachmentStream | MessageText | null;
+    while (!this.taking && !this.settled && (data = this.parser.read() as AttachmentStream | MessageText | null) !== null) {
+      if (data.type === 'text') {
+        this.parts.body = data;
+      } else if (data.type === 'attachment') {
+        this.taking = true;
+        this.takeAttachment(data).then(
+          () => {
+            this.taking = false;
+            this.read();
+            this.succeed();
+          },
+          (err: unknown) => this.fail(err),
+        );
+      }
+    }
+  }
+
+  private async takeAttachment(att: AttachmentStream): Promise<void> {
+    const index = this.parts.attachments.length;
+    const contentType = (att.contentType || 'application/octet-stream').toLowerCase().trim();
+    const filename = attachmentFilename(att.filename, contentType, index);
+    const content = att.content as Readable;
+    this.current = content;
+    let contentError: unknown;
+    content.on('error', (err: unknown) => {
+      contentError ??= err;
+    });
+    let blobKey: string | undefined;
+    try {
+      if (this.sink) ({ blobKey } = await this.sink.put({ index, filename, contentType, content }));
+      if (!content.readableEnded) content.resume(); // whatever the sink left (or no sink): drain
+      await untilFinished(content);
+    } catch (err) {
+      if (contentError === undefined) throw err; // the sink's own failure
+      throw new MalformedMailError(`attachment ${index + 1} (${filename}) cannot be decoded: ${(contentError as Error).message}`, {
+        cause: contentError,
+      });
+    } finally {
+      this.current = null;
+      att.release();
+    }
+    const cid = att.cid?.trim() || undefined;
+    this.parts.attachments.push({
+      filename,
+      contentType,
+      size: att.size,
+      ...(cid ? { contentId: cid } : {}),
+      inline: att.contentDisposition === 'inline' || cid !== undefined,
+      ...(blobKey !== undefined ? { blobKey } : {}),
+      sha256: att.checksum,
+    });
+  }
+
+  /** A Buffer in 64 KiB pieces, as mailparser takes them: a CR-only mail is converted a piece at a time. */
+  private writeBuffer(raw: Buffer, from = 0): void {
+    for (let at = from; at < raw.length; ) {
+      if (this.settled) return;
+      let piece = raw.subarray(at, at + WRITE_PIECE_BYTES);
+      at += piece.length;
+      try {
+        piece = this.meter.take(piece);
+      } catch (err) {
+        return this.fail(err);
+      }
+      if (!this.parser.write(piece)) {
+        this.parser.once('drain', () => this.writeBuffer(raw, at));
+        return;
+      }
+    }
+    this.endInput();
+  }
+
+  /** A stream's chunks are metered as they come; the stream waits while mailparser is full. */
+  private writeStream(source: NodeJS.ReadableStream): void {
+    this.source = source;
+    source.on('data', (chunk: Buffer | string) => {
+      if (this.settled) return;
+      let bytes: Buffer;
+      try {
+        bytes = this.meter.take(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      } catch (err) {
+        return this.fail(err);
+      }
+      if (!this.parser.write(bytes)) {
+        source.pause();
+        this.parser.once('drain', () => source.resume());
+      }
+    });
+    // an error of the stream, or its end before all of it was read (ERR_STREAM_PREMATURE_CLOSE), as it is
+    finished(source, (err) => {
+      if (this.settled) return;
+      if (err) return this.fail(err);
+      this.endInput();
+    });
+  }
+
+  private endInput(): void {
+    try {
+      this.meter.end();
+    } catch (err) {
+      return this.fail(err);
+    }
+    this.parser.end();
+  }
 }

@@ -4,18 +4,18 @@
  * keeps a running hash and counters, never the message.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { MalformedMailError, MessageTooLargeError, type ParseLimits } from './parse-errors.js';
 
 /** mailsplit stops at 1 MiB of header for one MIME node; counting stops there too. */
 const MAX_HEADER_SCAN_BYTES = 1024 * 1024;
-const SOURCE_CHUNK_BYTES = 64 * 1024;
+const LF = 0x0a;
+const CR = 0x0d;
 
 function hexStart(bytes: Buffer): string {
   return [...bytes.subarray(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-export class RawMeter extends Transform {
+export class RawMeter {
   bytes = 0;
   sha256 = '';
   /** Header fields (unfolded lines) of the top-level header block. */
@@ -26,53 +26,50 @@ export class RawMeter extends Transform {
   // first-line check: 'name' while reading a field name, 'wsp' after "Name " (obsolete syntax)
   private firstLine: 'name' | 'wsp' | 'ok' = 'name';
   private nameSoFar = '';
-  // header block scan
+  // header block scan; a line is empty while nothing but CRs has been seen on it
   private headerDone = false;
   private headerBytes = 0;
   private atLineStart = true;
-  private lineLength = 0;
   private lineEndings: 'unknown' | 'lf' | 'cr' = 'unknown';
 
   constructor(
     private readonly limits: ParseLimits,
     private readonly exactSize: number | null,
     private readonly warnings: Set<string>,
-  ) {
-    super();
-  }
+  ) {}
 
-  override _transform(chunk: Buffer | string, encoding: BufferEncoding, done: TransformCallback): void {
-    let buf = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
-    this.bytes += buf.length;
+  /** Meters one chunk; returns the bytes to hand on (CR-only endings as LF). Throws `MalformedMailError`. */
+  take(chunk: Buffer): Buffer {
+    this.bytes += chunk.length;
     if (this.bytes > this.limits.maxMessageBytes) {
       const exact = this.exactSize !== null;
-      return done(new MessageTooLargeError(exact ? (this.exactSize as number) : this.bytes, this.limits.maxMessageBytes, exact));
+      throw new MessageTooLargeError(exact ? (this.exactSize as number) : this.bytes, this.limits.maxMessageBytes, exact);
     }
-    this.hash.update(buf);
+    this.hash.update(chunk);
     if (this.headLength < 16) {
-      this.head.push(Buffer.from(buf.subarray(0, 16 - this.headLength))); // a copy: a view would pin the chunk
-      this.headLength += Math.min(buf.length, 16 - this.headLength);
+      this.head.push(Buffer.from(chunk.subarray(0, 16 - this.headLength))); // a copy: a view would pin the chunk
+      this.headLength += Math.min(chunk.length, 16 - this.headLength);
     }
-    if (this.lineEndings === 'unknown') this.detectLineEndings(buf);
-    if (this.lineEndings === 'cr') buf = crToLf(buf);
+    if (this.lineEndings === 'unknown') this.detectLineEndings(chunk);
+    const out = this.lineEndings === 'cr' ? crToLf(chunk) : chunk;
     if (!this.headerDone) {
-      const problem = this.scanHeader(buf);
-      if (problem) return done(problem);
+      const problem = this.scanHeader(out);
+      if (problem) throw problem;
     }
-    done(null, buf);
+    return out;
   }
 
-  override _flush(done: TransformCallback): void {
-    if (this.bytes === 0) return done(new MalformedMailError('no mail headers found: the input is empty (0 bytes)'));
-    if (this.firstLine !== 'ok') return done(this.notMail());
+  /** The input has ended: throws when it was no mail; sets `sha256`. */
+  end(): void {
+    if (this.bytes === 0) throw new MalformedMailError('no mail headers found: the input is empty (0 bytes)');
+    if (this.firstLine !== 'ok') throw this.notMail();
     if (!this.headerDone) {
       // the input ended inside the header block (a mail with no body)
       this.headerDone = true;
       const problem = this.checkHeaderCount();
-      if (problem) return done(problem);
+      if (problem) throw problem;
     }
     this.sha256 = this.hash.digest('hex');
-    done();
   }
 
   /**
@@ -80,13 +77,13 @@ export class RawMeter extends Transform {
    * endless header line. Decided on the first line ending of the input.
    */
   private detectLineEndings(buf: Buffer): void {
-    const cr = buf.indexOf(0x0d);
-    const lf = buf.indexOf(0x0a);
+    const cr = buf.indexOf(CR);
+    const lf = buf.indexOf(LF);
     if (cr === -1 && lf === -1) return; // first line still going on
     if (cr === -1 || (lf !== -1 && lf < cr)) {
       this.lineEndings = 'lf';
     } else if (cr + 1 < buf.length) {
-      this.lineEndings = buf[cr + 1] === 0x0a ? 'lf' : 'cr';
+      this.lineEndings = buf[cr + 1] === LF ? 'lf' : 'cr';
     } else {
       return; // a CR at the very end of this chunk: look again with the next one
     }
@@ -105,37 +102,55 @@ export class RawMeter extends Transform {
     return new MalformedMailError(`message has ${count} header lines, over the limit of ${this.limits.maxHeaderLines}`);
   }
 
-  /** Walks the top-level header block byte by byte (it is small); returns an error to stop on. */
+  /**
+   * Walks the top-level header block a line at a time; byte by byte only on the first line (its
+   * field name is checked) and on the line where the scan limit falls. Returns an error to stop on.
+   */
   private scanHeader(buf: Buffer): MalformedMailError | null {
-    for (let i = 0; i < buf.length; i++) {
-      const b = buf[i] as number;
-      if (this.firstLine !== 'ok') {
-        const verdict = this.firstLineByte(b);
-        if (verdict === 'bad') return this.notMail();
-      }
-      this.headerBytes++;
-      if (b === 0x0a) {
-        if (this.lineLength === 0) {
-          // an empty line ends the header block
-          this.headerDone = true;
-          return this.checkHeaderCount();
+    let at = 0;
+    while (at < buf.length && !this.headerDone) {
+      const lf = buf.indexOf(LF, at);
+      const end = lf === -1 ? buf.length : lf + 1;
+      if (this.firstLine !== 'ok' || this.headerBytes + (end - at) > MAX_HEADER_SCAN_BYTES) {
+        for (; at < end && !this.headerDone; at++) {
+          if (this.scanByte(buf[at] as number) === 'bad') return this.notMail();
         }
-        this.atLineStart = true;
-        this.lineLength = 0;
         continue;
       }
-      if (b === 0x0d) continue;
       if (this.atLineStart) {
-        this.atLineStart = false;
-        if (b !== 0x20 && b !== 0x09) this.headerFields++;
+        let first = at;
+        while (first < end && buf[first] === CR) first++;
+        if (first < end && buf[first] !== LF) this.startLine(buf[first] as number);
       }
-      this.lineLength++;
-      if (this.headerBytes > MAX_HEADER_SCAN_BYTES) {
-        this.headerDone = true;
-        return this.checkHeaderCount();
-      }
+      this.headerBytes += end - at;
+      if (lf !== -1) this.endLine();
+      at = end;
     }
-    return null;
+    return this.headerDone ? this.checkHeaderCount() : null;
+  }
+
+  private scanByte(b: number): 'bad' | 'ok' {
+    if (this.firstLine !== 'ok' && this.firstLineByte(b) === 'bad') return 'bad';
+    this.headerBytes++;
+    if (b === LF) {
+      this.endLine();
+    } else if (b !== CR) {
+      if (this.atLineStart) this.startLine(b);
+      if (this.headerBytes > MAX_HEADER_SCAN_BYTES) this.headerDone = true;
+    }
+    return 'ok';
+  }
+
+  /** The first byte of a line that is not CR: a new field unless it is folding whitespace. */
+  private startLine(b: number): void {
+    this.atLineStart = false;
+    if (b !== 0x20 && b !== 0x09) this.headerFields++;
+  }
+
+  /** An LF: an empty line ends the header block. */
+  private endLine(): void {
+    if (this.atLineStart) this.headerDone = true;
+    this.atLineStart = true;
   }
 
   private firstLineByte(b: number): 'ok' | 'bad' | 'more' {
@@ -176,17 +191,8 @@ export class RawMeter extends Transform {
 /** A copy with every CR that is not followed by LF (in this chunk) turned into LF. */
 function crToLf(buf: Buffer): Buffer {
   const out = Buffer.from(buf);
-  for (let i = out.indexOf(0x0d); i !== -1; i = out.indexOf(0x0d, i + 1)) {
-    if (out[i + 1] !== 0x0a) out[i] = 0x0a;
+  for (let i = out.indexOf(CR); i !== -1; i = out.indexOf(CR, i + 1)) {
+    if (out[i + 1] !== LF) out[i] = LF;
   }
   return out;
-}
-
-export function bufferSource(raw: Buffer): Readable {
-  return Readable.from(
-    (function* chunks() {
-      for (let at = 0; at < raw.length; at += SOURCE_CHUNK_BYTES) yield raw.subarray(at, at + SOURCE_CHUNK_BYTES);
-    })(),
-    { objectMode: false },
-  );
 }

@@ -37,6 +37,8 @@ export interface RunOptions {
   fresh?: boolean;
   /** The sweeper: a claim older than this belongs to a runner that stopped; resolve it. */
   leaseMs?: number;
+  /** A write of the caller's that may go with the claims (a round trip saved), e.g. forgetting a ticket's taken number. */
+  alongside?: () => Promise<unknown>;
 }
 
 /** Provider calls per effect before a retryable failure counts as failed. */
@@ -60,14 +62,15 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
 
   const composed = new Map(await Promise.all(due.filter(isMail).map(async (e) => [e.id, await composeMail(mailOf(e))] as const)));
   // Settled, not raced: a claim still in flight when a slot fails must land before it is put back.
-  const [claiming, limiting] = await Promise.allSettled([
+  const [claiming, limiting, beside] = await Promise.allSettled([
     ports.store.claimEffects(plan.key, due.map((e) => e.id), claimStamp),
     takeReplySlots(plan, due, ports.store, config, now),
+    options.alongside?.(),
   ]);
-  if (claiming.status === 'rejected' || limiting.status === 'rejected') {
+  if (claiming.status === 'rejected' || limiting.status === 'rejected' || beside.status === 'rejected') {
     // Whatever the claim wrote, no send has started: put it back for the replay.
     await ports.store.releaseEffects(plan.key, due.map((e) => e.id), claimStamp).catch(() => undefined);
-    throw claiming.status === 'rejected' ? claiming.reason : (limiting as PromiseRejectedResult).reason;
+    throw [claiming, limiting, beside].find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
   }
   const claimed = claiming.value;
   const slots = limiting.value;

@@ -6,6 +6,7 @@
  *   1. envelope       not addressed to a support address: left alone
  *   2. read-mail      parsed (attachments to blobs), or quarantined: unparseable, flagged by SES
  *   3. sender-facts   authentication, machine mail, requester, staff standing, ticket tag
+ *                     (a batch's order, when one is given, lets the decision start here)
  *   4. lookup         every read the decision needs, in one round trip
  *   5. redelivery     a mail already handled: nothing decided again; an interrupted one finished
  *   6. route          where the mail goes, as a typed decision; handlers.ts carries it out
@@ -16,6 +17,7 @@ import { addressBook, type InboundPorts } from './inbound/context.js';
 import { notAddressedToUs } from './inbound/envelope.js';
 import { handle } from './inbound/handlers.js';
 import { lookUp } from './inbound/lookup.js';
+import { decisionScope } from './inbound/order.js';
 import { quarantine } from './inbound/quarantine.js';
 import { readMail } from './inbound/read-mail.js';
 import { finishDecision } from './inbound/record-on-ticket.js';
@@ -27,6 +29,7 @@ import { isPermanentStoreError } from './store-errors.js';
 
 export { messageKey } from '../domain/ticket.js';
 export { addressBook, deliveryPlanKey, type InboundPorts } from './inbound/context.js';
+export { decisionScope, type DecisionScope, type InboundOrder } from './inbound/order.js';
 export { quarantine } from './inbound/quarantine.js';
 export { RawMailMissingError } from './inbound/read-mail.js';
 export type { InboundResult, Outcome } from './inbound/result.js';
@@ -49,9 +52,10 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     return quarantine(store, receipt, msg, `no From or Reply-To address: there is no one to answer${why}`);
   }
 
+  await ports.order?.turn(decisionScope(msg, facts, receipt));
   const delivery = await lookUp(msg, receipt, now, facts, ports, config, book);
 
-  const previous = previousDelivery(delivery);
+  const previous = await previousDelivery(delivery);
   if (previous) return redelivered(previous, delivery);
   // An earlier attempt decided and stopped before its receipts: repeat its decision, decide nothing anew.
   if (delivery.found.plan?.decision) return finishDecision(delivery.found.plan, delivery, false);

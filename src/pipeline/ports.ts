@@ -21,6 +21,11 @@ export interface ReceiptRecord {
   from?: string;
   /** What the receiving side said (SES verdicts, envelope recipients), so a replay judges the mail as it arrived. */
   arrival?: Pick<Receipt, 'source' | 'recipients' | 'verdicts'>;
+  /**
+   * Written beside the message it records (an append that changes nothing else), not after it:
+   * it counts only once that message, its thread key and its ticket's update are found too.
+   */
+  withMessage?: boolean;
 }
 
 export interface InboundLookup {
@@ -38,6 +43,10 @@ export interface InboundLookup {
   profile: string | null;
   /** The effect plan an earlier delivery of this mail may have written. */
   planKey: string;
+  /** A ticket key (of a mail that may open a ticket) whose number, taken and not yet on the ticket, to bring along. */
+  numberFor?: string | null;
+  /** This mail's message key: a receipt written beside its message brings that message item and its ticket along. */
+  confirmWith?: string | null;
 }
 
 export interface InboundLookupResult {
@@ -57,11 +66,13 @@ export interface InboundLookupResult {
    * with its recipients: the only mail a bounce may report a failure of.
    */
   sentTo: Map<string, string[]>;
+  /** The number taken for `numberFor`'s ticket that the ticket does not hold yet (an interrupted delivery's); absent: none. */
+  pendingNumber?: number | null;
 }
 
 /** A new ticket's first writes: the ticket without its number yet, its first message and thread key. */
 export interface NewTicketWrite {
-  /** `number` 0 and `id` '' until numberTicket: only the delivery that wrote it takes a number. */
+  /** `number` 0 and `id` '' until numberTicket: its number is the one remembered for it (nextTicketNumber). */
   ticket: Ticket;
   message: ThreadMessage;
   threadKeys: string[];
@@ -191,7 +202,8 @@ export interface MergeWrite {
 export interface TicketBook {
   /**
    * One round trip: every read the inbound decision needs, batched (it brings the ledger's
-   * receipts, plan and profile along, so a mail costs one read before its ticket is known).
+   * receipts, plan and profile along, so a mail costs one read before its ticket is known); a
+   * second only for a tag's ticket or a receipt written beside its message (`confirmWith`).
    */
   lookUpInbound(q: InboundLookup): Promise<InboundLookupResult>;
   /** Tickets by key, batched (thread-key hits resolved to tickets). */
@@ -218,7 +230,7 @@ export interface TicketBook {
    * as stored, whose number may be another delivery's.
    */
   numberTicket(ticket: Ticket): Promise<Ticket>;
-  /** Message, thread key and ticket update first; the receipts only once those are durable. */
+  /** Message, thread key and ticket update first; the receipts only once those are durable (beside them when `withMessage`). */
   appendMessage(write: AppendWrite): Promise<void>;
   /** Records on the target that another ticket was merged into it (the source's own update is an append). */
   recordMerge(write: MergeWrite): Promise<void>;

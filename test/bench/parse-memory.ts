@@ -1,30 +1,34 @@
 /**
- * Peak memory of parsing one generated ~30 MB mail (a 22 MB attachment, base64) streamed from a
- * file: parseMail vs mailparser's simpleParser on the same file. Each parser runs in a child
- * process of its own so neither inherits the other's heap. Prints figures only, no thresholds.
+ * Peak memory of parsing one generated mail (one base64 attachment) streamed from a file, by
+ * parseMail, mailparser's simpleParser and postal-mime, at several sizes. Each parse runs in a
+ * child process of its own, so none inherits another's heap. Figures only, no thresholds.
  *
- *   node --expose-gc src/bin/run.mjs test/bench/parse-memory.ts [--mb 30]
+ *   node --expose-gc src/bin/run.mjs test/bench/parse-memory.ts [--mb 30]   (the bench runs 1, 10, 30)
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
+import PostalMime from 'postal-mime';
 import { parseMail } from '../../src/mail/parse.js';
+import { MB, runTsChild, table, fixed } from './measure.js';
 
-const MB = 1024 * 1024;
+export const PARSERS = ['parseMail', 'simpleParser', 'postal-mime'] as const;
+export type Parser = (typeof PARSERS)[number];
 
-interface Figures {
-  parser: string;
+export interface MemoryFigures {
+  parser: Parser;
+  /** Size of the mail, bytes. */
+  bytes: number;
   ms: number;
   baselineRss: number;
-  baselineExternal: number;
   peakRss: number;
   peakHeapUsed: number;
+  baselineExternal: number;
   peakExternal: number;
   /** Buffer memory still held once the parse is over and garbage is collected. */
   afterGcExternal: number;
@@ -32,7 +36,7 @@ interface Figures {
 }
 
 /** Writes a mail of about `totalMb` MB: a short text part and one binary attachment in base64. */
-async function generate(path: string, totalMb: number): Promise<void> {
+export async function generateLargeMail(path: string, totalMb: number): Promise<void> {
   const out = createWriteStream(path);
   const write = (s: string) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
   await write(
@@ -73,7 +77,7 @@ async function generate(path: string, totalMb: number): Promise<void> {
 }
 
 /** Runs in the child: parse the file with one parser while sampling memory every 5 ms. */
-async function measure(parser: string, file: string): Promise<Figures> {
+async function measure(parser: Parser, file: string): Promise<MemoryFigures> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const baseline = process.memoryUsage();
@@ -101,82 +105,74 @@ async function measure(parser: string, file: string): Promise<Figures> {
       },
     });
     attachments = msg.attachments.length;
+  } else if (parser === 'simpleParser') {
+    attachments = (await simpleParser(createReadStream(file))).attachments.length;
   } else {
-    const mail = await simpleParser(createReadStream(file));
-    attachments = mail.attachments.length;
+    // postal-mime takes the whole message, as bytes: reading them is part of using it.
+    attachments = (await PostalMime.parse(readFileSync(file))).attachments.length;
   }
   sample();
   clearInterval(timer);
   const ms = Math.round(performance.now() - started);
   for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((r) => setImmediate(r));
     gc?.();
   }
   const after = process.memoryUsage();
   return {
-    afterGcExternal: after.external,
     parser,
+    bytes: statSync(file).size,
     ms,
     baselineRss: baseline.rss,
-    baselineExternal: baseline.external,
     peakRss: peak.rss,
     peakHeapUsed: peak.heapUsed,
+    baselineExternal: baseline.external,
     peakExternal: peak.external,
+    afterGcExternal: after.external,
     attachments,
   };
 }
 
-const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+export const rssGrowth = (f: MemoryFigures) => f.peakRss - f.baselineRss;
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args[0] === '--child') {
-    const figures = await measure(args[1] as string, args[2] as string);
-    process.stdout.write(`${JSON.stringify(figures)}\n`);
-    return;
-  }
-  const sizeArg = args.indexOf('--mb');
-  const totalMb = sizeArg >= 0 ? Number(args[sizeArg + 1]) : 30;
+/** Each parser on a generated mail of each size, each in a fresh child process. */
+export async function measureParseMemory(sizesMb: number[]): Promise<MemoryFigures[]> {
   const dir = mkdtempSync(join(tmpdir(), 'parse-memory-'));
-  const file = join(dir, 'large.eml');
+  const self = fileURLToPath(import.meta.url);
   try {
-    await generate(file, totalMb);
-    const size = statSync(file).size;
-    console.log(`message: ${mb(size)} (${size} bytes), one base64 attachment, streamed from ${file}`);
-    const runner = fileURLToPath(new URL('../../src/bin/run.mjs', import.meta.url));
-    const self = fileURLToPath(import.meta.url);
-    const results: Figures[] = [];
-    for (const parser of ['parseMail', 'simpleParser']) {
-      const child = spawnSync(process.execPath, ['--expose-gc', runner, self, '--child', parser, file], {
-        encoding: 'utf8',
-        maxBuffer: 16 * MB,
-      });
-      if (child.status !== 0) throw new Error(`${parser} run failed (exit ${child.status}):\n${child.stderr}`);
-      const line = child.stdout.trim().split('\n').pop() as string;
-      results.push(JSON.parse(line) as Figures);
+    const figures: MemoryFigures[] = [];
+    for (const mb of sizesMb) {
+      const file = join(dir, `large-${mb}.eml`);
+      await generateLargeMail(file, mb);
+      for (const parser of PARSERS) figures.push(await runTsChild<MemoryFigures>(self, ['--child', parser, file], { nodeArgs: ['--expose-gc'], timeoutMs: 5 * 60_000 }));
     }
-    console.log('parser        time      baseline RSS  peak RSS    RSS growth  peak heapUsed  external: baseline / peak / after GC');
-    for (const r of results) {
-      console.log(
-        [
-          r.parser.padEnd(12),
-          `${r.ms} ms`.padStart(8),
-          mb(r.baselineRss).padStart(13),
-          mb(r.peakRss).padStart(10),
-          mb(r.peakRss - r.baselineRss).padStart(11),
-          mb(r.peakHeapUsed).padStart(14),
-          `${mb(r.baselineExternal)} / ${mb(r.peakExternal)} / ${mb(r.afterGcExternal)}`.padStart(28),
-        ].join('  '),
-      );
-    }
-    const [ours, theirs] = results as [Figures, Figures];
-    const growth = (r: Figures) => r.peakRss - r.baselineRss;
-    console.log(`RSS growth ratio simpleParser / parseMail: ${(growth(theirs) / Math.max(growth(ours), 1)).toFixed(1)}x`);
-    console.log(`peak RSS ratio simpleParser / parseMail:   ${(theirs.peakRss / ours.peakRss).toFixed(1)}x`);
-    console.log(`RSS growth per message byte: parseMail ${(growth(ours) / size).toFixed(2)}, simpleParser ${(growth(theirs) / size).toFixed(2)}`);
+    return figures;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+const mb = (bytes: number) => `${fixed(bytes / MB, 1)} MB`;
+
+export function memoryTable(figures: MemoryFigures[]): string {
+  return table(
+    ['mail', 'parser', 'time', 'RSS growth', 'peak RSS', 'peak heap', 'external after GC', 'growth / parseMail'],
+    figures.map((f) => {
+      const ours = figures.find((o) => o.parser === 'parseMail' && o.bytes === f.bytes)!;
+      return [mb(f.bytes), f.parser, `${f.ms} ms`, mb(rssGrowth(f)), mb(f.peakRss), mb(f.peakHeapUsed), mb(f.afterGcExternal - f.baselineExternal), `${fixed(rssGrowth(f) / Math.max(rssGrowth(ours), 1), 1)}×`];
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    process.stdout.write(`${JSON.stringify(await measure(args[1] as Parser, args[2] as string))}\n`);
+    return;
+  }
+  const sizeArg = args.indexOf('--mb');
+  console.log(memoryTable(await measureParseMemory(sizeArg >= 0 ? [Number(args[sizeArg + 1])] : [30])));
+}
+
+// Run as a script (the bench's children, or by hand); imported by the bench, it only exports.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

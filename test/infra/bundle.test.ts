@@ -1,6 +1,7 @@
 /**
  * One real bundle with the locally installed esbuild (no Docker): the inbound Lambda's asset is
- * ESM, carries the createRequire banner, has the AWS SDK bundled in, and loads in Node.
+ * ESM, carries the createRequire banner, has the AWS SDK bundled in, and loads in Node; the
+ * charset and HTML packages ride beside it and load only for a mail that needs them.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,10 +9,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App } from 'aws-cdk-lib';
+import { build } from 'esbuild';
 import { afterAll, expect, it } from 'vitest';
 import { readSettings } from '../../infra/context.js';
 import { FEATURE_FLAGS } from '../../infra/flags.js';
+import { LAZY_PACKAGE_HOOKS, LAZY_PACKAGES, lambdaEsbuildOptions } from '../../infra/lambda-bundling.js';
 import { ESM_BANNER, TicketingStack } from '../../infra/ticketing-stack.js';
+import { parseMail } from '../../src/mail/parse.js';
+
+const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 const outdir = mkdtempSync(path.join(tmpdir(), 'ticketing-bundle-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -50,6 +56,13 @@ it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK
   };
   // Everything is in the bundle: nothing ships beside index.mjs for the runtime to resolve.
   expect(existsSync(path.join(path.dirname(file), 'node_modules'))).toBe(false);
+  // ... but the charset and HTML packages, in files of their own beside it (not inside it), for the functions that parse mail
+  for (const f of [file, staleFile]) {
+    for (const lazy of Object.values(LAZY_PACKAGES)) expect(existsSync(path.join(path.dirname(f), lazy)), `${lazy} beside ${f}`).toBe(true);
+  }
+  expect(code).not.toContain('Encoding not recognized'); // iconv-lite's own message
+  expect(readFileSync(path.join(path.dirname(file), LAZY_PACKAGES['iconv-lite']!), 'utf8')).toContain('Encoding not recognized');
+  expect(existsSync(path.join(path.dirname(ruleSetFile), LAZY_PACKAGES['iconv-lite']!))).toBe(false);
   for (const f of [file, staleFile, ruleSetFile]) {
     const out = execFileSync(
       process.execPath,
@@ -63,4 +76,58 @@ it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK
     );
     expect(out.trim(), f).toBe('function');
   }
+});
+
+it('a bundled parseMail loads the packages beside it only for a mail that needs them, and reads it as the source does', { timeout: 120_000 }, async () => {
+  // Prepare: parseMail bundled as the Lambdas are, with the packages built beside it as the stack's hook builds them
+  const dir = mkdtempSync(path.join(outdir, 'parse-'));
+  await build({
+    ...lambdaEsbuildOptions(true),
+    absWorkingDir: REPO_ROOT,
+    stdin: { contents: "export { parseMail } from './src/mail/parse.ts';", resolveDir: REPO_ROOT, loader: 'ts' },
+    outfile: path.join(dir, 'index.mjs'),
+    logLevel: 'error',
+  });
+  for (const command of LAZY_PACKAGE_HOOKS.afterBundling(REPO_ROOT, dir)) execFileSync('bash', ['-c', command], { cwd: REPO_ROOT });
+  const jis = Buffer.from('1b244224332473244b2441244f1b2842', 'hex'); // "こんにちは" in ISO-2022-JP
+  const mails = {
+    utf8: readFileSync(path.join(REPO_ROOT, 'fixtures/mail/01-outlook-new-vpn-down.eml')),
+    latin1: readFileSync(path.join(REPO_ROOT, 'fixtures/mail/26-outlook-iso-8859-1-share-access.eml')),
+    iso2022jp: Buffer.concat([
+      Buffer.from(`From: a@example.com\r\nSubject: =?ISO-2022-JP?B?${jis.toString('base64')}?=\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n`),
+      jis,
+    ]),
+    htmlOnly: Buffer.from('From: a@example.com\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>The <b>printer</b> is <a href="https://example.com/x">down</a>.</p>'),
+  };
+  const limits = { maxMessageBytes: 1024 * 1024, maxHeaderLines: 1000 };
+  const driver = `
+    import { createRequire } from 'node:module';
+    const bundle = ${JSON.stringify(pathToFileURL(path.join(dir, 'index.mjs')).href)};
+    const { parseMail } = await import(bundle);
+    const loaded = () => Object.keys(createRequire(bundle).cache).filter((f) => f.startsWith(${JSON.stringify(dir)})).map((f) => f.slice(${dir.length + 1})).sort();
+    const out = {};
+    for (const [name, base64] of Object.entries(${JSON.stringify(Object.fromEntries(Object.entries(mails).map(([k, v]) => [k, v.toString('base64')])))})) {
+      const msg = await parseMail(Buffer.from(base64, 'base64'), { limits: ${JSON.stringify(limits)} });
+      out[name] = { subject: msg.subject, text: msg.text, parseWarnings: msg.parseWarnings, loaded: loaded() };
+    }
+    console.log(JSON.stringify(out));`;
+
+  // Act: one fresh process, the mails in turn
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', driver], { cwd: tmpdir(), encoding: 'utf8', timeout: 60_000 }));
+
+  // Assess: same text as the source's parseMail; each package loaded by the first mail that needs it, not before
+  for (const [name, raw] of Object.entries(mails)) {
+    const msg = await parseMail(raw, { limits });
+    expect({ subject: out[name].subject, text: out[name].text, parseWarnings: out[name].parseWarnings }, name).toEqual({ subject: msg.subject, text: msg.text, parseWarnings: msg.parseWarnings });
+  }
+  expect(out.iso2022jp.subject).toBe('こんにちは');
+  expect(out.iso2022jp.text).toBe('こんにちは');
+  expect(out.htmlOnly.text).toBe('The printer is down [https://example.com/x].');
+  const [iconv, japanese, html] = [LAZY_PACKAGES['iconv-lite'], LAZY_PACKAGES['encoding-japanese'], LAZY_PACKAGES['html-to-text']];
+  expect([out.utf8.loaded, out.latin1.loaded, out.iso2022jp.loaded, out.htmlOnly.loaded]).toEqual([
+    [],
+    [iconv],
+    [japanese, iconv].sort(),
+    [japanese, html, iconv].sort(),
+  ]);
 });

@@ -120,6 +120,11 @@ describe('missing-info rules schema', () => {
     expect(parseConfig({}).missingInfo).toEqual(defaultMissingInfoRules);
   });
 
+  it('finds the built-in defaults, written out rather than parsed at import, valid rules', () => {
+    expect(missingInfoRulesSchema.safeParse(defaultMissingInfoRules).error?.issues ?? []).toEqual([]);
+    expect(missingInfoRulesSchema.parse(defaultMissingInfoRules)).toEqual(defaultMissingInfoRules);
+  });
+
   it('keeps the detail definitions when a user file changes only which details a category needs', () => {
     const parsed = missingInfoRulesSchema.parse({ categories: { hardware: ['asset', 'location'] } });
     expect(parsed.details).toEqual(defaultMissingInfoRules.details);

@@ -144,6 +144,11 @@ describe('triage rules schema', () => {
     expect(parseConfig({}).triage).toEqual(defaultTriageRules);
   });
 
+  it('finds the built-in defaults, written out rather than parsed at import, valid rules', () => {
+    expect(triageRulesSchema.safeParse(defaultTriageRules).error?.issues ?? []).toEqual([]);
+    expect(triageRulesSchema.parse(defaultTriageRules)).toEqual(defaultTriageRules);
+  });
+
   it('keeps the other defaults when a user file overrides one part', () => {
     const parsed = triageRulesSchema.parse({ vip: { addresses: ['CFO@Northwind.example'] } });
     expect(parsed.vip).toEqual({ addresses: ['cfo@northwind.example'], domains: [], raiseBy: 1 });

@@ -350,6 +350,18 @@ describe('extractVisibleText — signatures', () => {
     expect(visible.signatureRemoved).toBe(true);
   });
 
+  it.each([
+    'Get [Outlook for Android](https://aka.ms/ghei36)',
+    'iPhoneから[送信](https://example.com)', // its only word comes out of a Markdown link
+    'Sent   from\tmy  iPhone',
+    'Sent <https://example.com/a> from my phone',
+    '<<Sent by Galaxy>>',
+    'Sent from my Samsung Galaxy smartphone, an AT&T 5G smartphone.',
+    'Sent from Yahoo Mail on Android, please excuse typos',
+  ])('recognises "%s" whatever decorates it', (line) => {
+    expect(isMobileSignature(line)).toBe(true);
+  });
+
   it('keeps sentences that merely start like a mobile signature', () => {
     expect(isMobileSignature('Sent from my desk, is much easier than my mobile phone.')).toBe(false);
     expect(isMobileSignature('The report was sent from my iPhone app to all users.')).toBe(false);

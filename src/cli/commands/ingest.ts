@@ -1,7 +1,8 @@
 /** `ticketing ingest FILE.eml...`: each mail stored as SES would store it, then the inbound handler. */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { deliverAsSes, receiptSidecarSchema, type ReceiptSidecar } from '../../local/ingest.js';
+import { deliverBatchAsSes, receiptSidecarSchema, type BatchMail, type ReceiptSidecar } from '../../local/ingest.js';
+import type { InboundResult } from '../../pipeline/inbound.js';
 import type { TargetedCommand } from '../command.js';
 import { withPorts } from '../ports.js';
 import type { Options } from '../target.js';
@@ -56,27 +57,52 @@ function assertReadableFiles(files: string[]): void {
   if (problems.length) throw new UsageError(`${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}: nothing was ingested`);
 }
 
+/** Mails under way at once: enough to overlap one mail's reading, storing and parsing with others' decisions. */
+const IN_FLIGHT = 8;
+
+/**
+ * Ingests the files as a batch (src/local/ingest.ts `deliverBatchAsSes`): the result is the one
+ * delivering them one by one in this order gives, and the lines come out in this order.
+ */
 export async function ingestFiles(files: string[], opts: Options, print: (line: string) => void): Promise<number> {
   assertReadableFiles(files);
   let failures = 0;
   await withPorts(opts, async (deps) => {
-    for (const file of files) {
+    // Each mail arrives one second after the one before on the --now clock (or at its Date header).
+    let fixedClock = opts.now !== null;
+    const mailAt = (index: number): BatchMail => {
       try {
-        const raw = readFileSync(file);
+        const raw = readFileSync(files[index]!);
         const sentAt = opts.arriveAtDateHeader ? dateHeader(raw) : null;
-        if (sentAt) deps.clock.set(sentAt);
-        const results = await deliverAsSes(raw, readSidecar(file), deps);
-        // The held-back auto-replies are for the metrics; the line says them in its reason.
-        for (const { suppressed: _counted, ...r } of results) {
-          print(JSON.stringify({ file: basename(file), ...r }));
+        if (sentAt) {
+          deps.clock.set(sentAt);
+          fixedClock = true;
         }
-      } catch (err) {
-        failures++;
-        const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-        print(JSON.stringify({ file: basename(file), messageId: null, outcome: 'error', ticket: null, reason: error, status: null, category: null, priority: null, missing: [], replies: [] }));
+        const at = deps.clock.now();
+        return { raw, verdicts: readSidecar(files[index]!), clock: fixedClock ? { now: () => at } : deps.clock };
+      } finally {
+        deps.clock.step();
       }
-      deps.clock.step();
-    }
+    };
+    // Lines wait for the files before them: they come out in the files' order.
+    const lines = new Map<number, string[]>();
+    let printed = 0;
+    const finished = (index: number, outcome: { results: InboundResult[] } | { error: unknown }) => {
+      const file = basename(files[index]!);
+      if ('error' in outcome) {
+        failures++;
+        const error = outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error);
+        lines.set(index, [JSON.stringify({ file, messageId: null, outcome: 'error', ticket: null, reason: error, status: null, category: null, priority: null, missing: [], replies: [] })]);
+      } else {
+        // The held-back auto-replies are for the metrics; the line says them in its reason.
+        lines.set(index, outcome.results.map(({ suppressed: _counted, ...r }) => JSON.stringify({ file, ...r })));
+      }
+      for (let next = lines.get(printed); next; next = lines.get(++printed)) {
+        next.forEach((line) => print(line));
+        lines.delete(printed);
+      }
+    };
+    await deliverBatchAsSes(files.length, mailAt, deps, { inFlight: IN_FLIGHT, finished });
   });
   return failures ? 1 : 0;
 }

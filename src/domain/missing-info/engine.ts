@@ -8,7 +8,7 @@
  * say when a detail is worth asking for at all (no Wi-Fi question for a VPN problem).
  * Patterns follow the triage rules' conventions (case-insensitive, whole words).
  */
-import { matchesOf, normaliseText } from '../patterns.js';
+import { normaliseText, patternSet } from '../patterns.js';
 import type { MissingInfoRules } from './schema.js';
 
 export interface MissingDetail {
@@ -55,20 +55,31 @@ function requiredDetails(category: string, rules: MissingInfoRules): DetailRule[
 }
 
 function isRelevant(detail: DetailRule, text: string): boolean {
-  if (detail.unless.some((p) => matchesOf(p, text).length > 0)) return false;
-  return !detail.onlyIf.length || detail.onlyIf.some((p) => matchesOf(p, text).length > 0);
+  if (patternSet(detail.unless).some(text)) return false;
+  return !detail.onlyIf.length || patternSet(detail.onlyIf).some(text);
 }
 
 function isGiven(detail: DetailRule, text: string): boolean {
-  if (detail.minWords !== undefined && approximateWordCount(text) >= detail.minWords) return true;
-  return detail.present.some((p) => matchesOf(p, text).length > 0);
+  if (detail.minWords !== undefined && hasWords(text, detail.minWords)) return true;
+  return patternSet(detail.present).some(text);
 }
 
-function approximateWordCount(text: string): number {
-  // CJK text has no spaces: count its characters in twos, roughly a word each.
-  const spaced = text.match(/[\p{Script=Latin}\p{N}]+/gu)?.length ?? 0;
-  const unspaced = text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu)?.length ?? 0;
-  return spaced + Math.floor(unspaced / 2);
+const SPACED_WORD = /[\p{Script=Latin}\p{N}]+/gu;
+const UNSPACED_CHARACTER = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu;
+
+/** Whether the text holds at least `min` words; CJK text has no spaces: its characters count in twos, roughly a word each. */
+function hasWords(text: string, min: number): boolean {
+  const spaced = countUpTo(SPACED_WORD, text, min);
+  return spaced >= min || spaced + Math.floor(countUpTo(UNSPACED_CHARACTER, text, 2 * (min - spaced)) / 2) >= min;
+}
+
+/** Matches of a global RegExp in the text, counted until `limit`: enough to compare with it. */
+function countUpTo(re: RegExp, text: string, limit: number): number {
+  re.lastIndex = 0;
+  let count = 0;
+  while (count < limit && re.exec(text)) count++;
+  re.lastIndex = 0;
+  return count;
 }
 
 function toMissing(detail: DetailRule): MissingDetail {

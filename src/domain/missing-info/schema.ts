@@ -59,7 +59,15 @@ export const missingInfoRulesSchema = z
 
 export type MissingInfoRules = z.infer<typeof missingInfoRulesSchema>;
 
-/** The built-in rules (what `{}` parses to). */
-export const defaultMissingInfoRules: MissingInfoRules = missingInfoRulesSchema.parse({});
+/**
+ * The built-in rules: what `{}` parses to, written out rather than parsed, so importing this
+ * module validates nothing (a cold start pays for it otherwise). test/unit/missing-info.test.ts
+ * checks that they are what `{}` parses to.
+ */
+export const defaultMissingInfoRules: MissingInfoRules = {
+  details: defaultDetails.map((detail) => ({ ...detail, present: detail.present ?? [], onlyIf: detail.onlyIf ?? [], unless: detail.unless ?? [] })),
+  categories: defaultCategoryDetails,
+  everyCategory: defaultEveryCategory,
+};
 
 export type DetailRuleInput = z.input<typeof detailRuleSchema>;

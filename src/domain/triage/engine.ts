@@ -9,10 +9,10 @@
  *
  * Patterns match whole words, case-insensitively (src/domain/patterns.ts).
  */
-import { matchesOf, normaliseText, type PatternMatch } from '../patterns.js';
+import { firstMatchOf, matchesOf, normaliseText, patternSet, sameStrings, type PatternMatch } from '../patterns.js';
 import type { Priority } from '../ticket.js';
 import { PRIORITIES, type TriageRules } from './schema.js';
-import { expandToday } from './today.js';
+import { signalPatterns } from './today.js';
 
 export type Category = string;
 
@@ -95,6 +95,8 @@ function scoreCategories(text: string, rules: TriageRules): CategoryScore[] {
   const scores = rules.categories.map((rule) => {
     let score = 0;
     const terms: string[] = [];
+    // Most categories find none of their words: one combined test says so.
+    if (!patternSet(keywordPatterns(rule.keywords)).some(text)) return { name: rule.name, score, terms };
     for (const [pattern, weight] of Object.entries(rule.keywords)) {
       // Group by what was written, so "VPN" and "vpn" count as one term.
       const counts = new Map<string, number>();
@@ -111,6 +113,17 @@ function scoreCategories(text: string, rules: TriageRules): CategoryScore[] {
   });
   // Stable sort: on a tie the category listed first wins.
   return scores.sort((a, b) => b.score - a.score);
+}
+
+const keywordLists = new WeakMap<Record<string, number>, string[]>();
+
+/** A category's keyword patterns as one list: the same array for as long as they stay the same. */
+function keywordPatterns(keywords: Record<string, number>): string[] {
+  const patterns = Object.keys(keywords);
+  const known = keywordLists.get(keywords);
+  if (known && sameStrings(known, patterns)) return known;
+  keywordLists.set(keywords, patterns);
+  return patterns;
 }
 
 interface DecidedPriority {
@@ -154,11 +167,15 @@ function isVip(sender: string, rules: TriageRules): boolean {
 /** Every signal that fired, strongest first (rule order among equals), once each. */
 function firedSignals(input: TriageInput, rules: TriageRules): FiredSignal[] {
   const sentences = prioritySentences(input.subject, input.text);
+  // Every sentence is part of this text, so a rule whose keywords it lacks fires in none.
+  const all = sentences.join('\n');
   const fired: FiredSignal[] = [];
   for (const rule of rules.signals) {
     // Several rules may say the same thing ("deadline today"): one reason each is enough.
     if (fired.some((f) => f.rule.label === rule.label && f.rule.priority === rule.priority)) continue;
-    const quote = firstSignalMatch(rule, sentences, input.sentAt, rule.priority < rules.defaultPriority);
+    const patterns = signalPatterns(rule.patterns, input.sentAt);
+    if (!patternSet(patterns).mayMatch(all)) continue;
+    const quote = firstSignalMatch(rule, patterns, sentences, rule.priority < rules.defaultPriority);
     if (quote !== null) fired.push({ rule, quote });
   }
   return fired.sort((a, b) => (a.rule.priority < b.rule.priority ? -1 : a.rule.priority > b.rule.priority ? 1 : 0));
@@ -179,17 +196,17 @@ function prioritySentences(subject: string, text: string): string[] {
 /** A negation right before a raising phrase cancels it: "not urgent", "isn't blocked". */
 const NEGATED = /(?:\b(?:not|no|nothing|never|hardly)|n't)\s+(?:(?:really|very|that|so|super|too|particularly|especially|an?)\s+)?$/i;
 
-function firstSignalMatch(rule: SignalRule, sentences: string[], sentAt: Date, raising: boolean): string | null {
-  const patterns = rule.patterns.map(expandToday(sentAt));
+function firstSignalMatch(rule: SignalRule, patterns: readonly string[], sentences: string[], raising: boolean): string | null {
+  const any = patternSet(patterns);
+  const unless = patternSet(rule.unlessSameSentence);
+  const context = patternSet(rule.sameSentence);
   for (const sentence of sentences) {
-    if (rule.unlessSameSentence.some((p) => matchesOf(p, sentence).length > 0)) continue;
-    const context = rule.sameSentence.flatMap((p) => matchesOf(p, sentence));
-    if (rule.sameSentence.length && !context.length) continue;
+    // Cheapest first: most sentences hold none of the rule's phrases.
+    if (!any.some(sentence) || unless.some(sentence)) continue;
+    if (rule.sameSentence.length && !context.some(sentence)) continue;
     for (const pattern of patterns) {
-      for (const m of matchesOf(pattern, sentence)) {
-        if (raising && NEGATED.test(sentence.slice(0, m.index))) continue;
-        return quoteOf(sentence, m, context);
-      }
+      const m = firstMatchOf(pattern, sentence, (match) => !raising || !NEGATED.test(sentence.slice(0, match.index)));
+      if (m) return quoteOf(sentence, m, rule.sameSentence.flatMap((p) => matchesOf(p, sentence)));
     }
   }
   return null;

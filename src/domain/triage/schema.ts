@@ -8,6 +8,10 @@ import { expandToday } from './today.js';
 
 /** Most urgent first. */
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Priority[];
+const FALLBACK_CATEGORY = 'other';
+const MIN_CATEGORY_SCORE = 2;
+const DEFAULT_PRIORITY = 'P3';
+const VIP_RAISE_BY = 1;
 const prioritySchema = z.enum(PRIORITIES);
 
 const categoryRuleSchema = z
@@ -48,17 +52,17 @@ const vipSchema = z
     addresses: z.array(emailSchema).default([]),
     /** Every sender at these domains (and their subdomains). */
     domains: z.array(domainSchema).default([]),
-    raiseBy: z.number().int().min(0).max(3).default(1),
+    raiseBy: z.number().int().min(0).max(3).default(VIP_RAISE_BY),
   })
   .strict();
 
 export const triageRulesSchema = z
   .object({
     categories: z.array(categoryRuleSchema).min(1).prefault(defaultCategories),
-    fallbackCategory: z.string().trim().min(1).default('other'),
+    fallbackCategory: z.string().trim().min(1).default(FALLBACK_CATEGORY),
     /** A category needs at least this score to be chosen over the fallback. */
-    minCategoryScore: z.number().min(0).default(2),
-    defaultPriority: prioritySchema.default('P3'),
+    minCategoryScore: z.number().min(0).default(MIN_CATEGORY_SCORE),
+    defaultPriority: prioritySchema.default(DEFAULT_PRIORITY),
     signals: z.array(signalRuleSchema).prefault(defaultSignals),
     vip: vipSchema.prefault({}),
   })
@@ -73,8 +77,19 @@ export const triageRulesSchema = z
 
 export type TriageRules = z.infer<typeof triageRulesSchema>;
 
-/** The built-in rules (what `{}` parses to). */
-export const defaultTriageRules: TriageRules = triageRulesSchema.parse({});
+/**
+ * The built-in rules: what `{}` parses to, written out rather than parsed, so importing this
+ * module validates nothing (a cold start pays for it otherwise). test/unit/triage.test.ts checks
+ * that they are what `{}` parses to.
+ */
+export const defaultTriageRules: TriageRules = {
+  categories: defaultCategories,
+  fallbackCategory: FALLBACK_CATEGORY,
+  minCategoryScore: MIN_CATEGORY_SCORE,
+  defaultPriority: DEFAULT_PRIORITY,
+  signals: defaultSignals.map((signal) => ({ ...signal, sameSentence: signal.sameSentence ?? [], unlessSameSentence: signal.unlessSameSentence ?? [] })),
+  vip: { addresses: [], domains: [], raiseBy: VIP_RAISE_BY },
+};
 
 export type CategoryRuleInput = z.input<typeof categoryRuleSchema>;
 export type SignalRuleInput = z.input<typeof signalRuleSchema>;

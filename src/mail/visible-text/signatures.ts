@@ -1,6 +1,7 @@
 // Signatures: the "-- " block, mobile "Sent from my iPhone" lines and sign-off cards.
 
 import { alternation, fromEveryLanguage } from '../../domain/languages/language.js';
+import { keywordCheck } from '../../domain/patterns/required-text.js';
 import { wordCount } from '../../domain/text.js';
 import { isBlank, isQuoted, MAX_PATTERN_LINE, type LineRole } from './lines.js';
 import { isOriginalMessageLine, UNDERSCORE_LINE, type OutlookBlocks } from './outlook-blocks.js';
@@ -35,12 +36,24 @@ const MOBILE_SIGNATURE_MAX_LINE = 200;
 const MOBILE_SIGNATURE_MAX_WORDS = 8;
 
 /**
- * Tried on every line of own text, so the cheap tests go first and the word count last. There is
- * no keyword pre-check: a hand-kept one silently disabled new signatures, and lines of at most
- * MOBILE_SIGNATURE_MAX_LINE characters keep this linear without one.
+ * Words one of which every mobile signature holds ("sent", "gesendet", "から送信"), read from the
+ * signatures themselves, so a new one needs no other edit; false when one names none (then every
+ * line is cleaned up and tried). The clean-up below trims and cuts a line, blanks out links and
+ * joins runs of white space, so a word without spaces is in the line as it came, unless it was
+ * pieced together from a Markdown link: such lines skip the check.
+ */
+let mobileSignatureWords: RegExp | false | undefined;
+
+/**
+ * Tried on every line of own text, so the cheap tests go first and the word count last: the
+ * words every signature holds rule out most lines before any clean-up.
  */
 export function isMobileSignature(line: string): boolean {
-  if (line.length > MOBILE_SIGNATURE_MAX_LINE || isQuoted(line) || /[:：]\s*$/.test(line)) return false;
+  if (line.length > MOBILE_SIGNATURE_MAX_LINE) return false;
+  // Read from the signatures on first use, not at import: a cold start only pays for what it runs.
+  const words = (mobileSignatureWords ??= keywordCheck(MOBILE_SIGNATURES, { whiteSpace: 'collapsed' }) ?? false);
+  if (words && !words.test(line) && !line.includes('](')) return false;
+  if (isQuoted(line) || /[:：]\s*$/.test(line)) return false;
   const text = withoutSignatureDecoration(line);
   if (text === '' || text.includes(':') || !MOBILE_SIGNATURES.some((pattern) => pattern.test(text))) return false;
   return wordCount(text) <= MOBILE_SIGNATURE_MAX_WORDS;

@@ -19,6 +19,7 @@ import type { AppendDecision, BlobStore, Clock, InboundLookupResult, ReceiptReco
 import type { Shared } from '../staff.js';
 import type { TicketEventPublisher, TicketEventType } from '../ticket-events.js';
 import type { OverLimit } from '../ticket-limit.js';
+import type { InboundOrder } from './order.js';
 import type { Outcome } from './result.js';
 
 export interface InboundPorts {
@@ -28,6 +29,8 @@ export interface InboundPorts {
   mailer: Mailer;
   /** Ticket events for subscribers (SNS); null when no topic is configured. */
   events: TicketEventPublisher | null;
+  /** A batch's order of decisions (`ticketing ingest`, order.ts); absent, the mail is decided at once. */
+  order?: InboundOrder;
 }
 
 /** Who the mail is from and what kind of mail it is: read from the mail before the lookup. */

@@ -31,6 +31,9 @@ export async function lookUp(msg: InboundMessage, receipt: Receipt, now: Date, f
     requester: person ? { address: person, since: new Date(now.getTime() - config.duplicates.windowHours * 3600_000).toISOString() } : null,
     profile: person,
     planKey: deliveryPlanKey(ownKey),
+    // A number an earlier attempt took for this mail's ticket commits the mail to that ticket.
+    numberFor: person ? ownKey : null,
+    confirmWith: ownKey,
   });
   return { ...facts, msg, receipt, now, ownKey, notes: senderNotes(msg, facts), found, newTicketSlot, ports, config, book };
 }

@@ -1,7 +1,7 @@
 /**
  * A new ticket: drafted from the mail (triage, missing details, who else hears it), written
- * without a number, numbered by the one delivery whose write made it, then its plan: the
- * acknowledgement or missing-information ask, the staff notice, the ticket event.
+ * without a number while the number is taken for it, numbered beside its plan (the
+ * acknowledgement or missing-information ask, the staff notice, the ticket event) and receipts.
  */
 import { isStaffAddress, visibleParticipants } from '../../domain/addresses.js';
 import type { TicketEvent } from '../../domain/lifecycle.js';
@@ -32,23 +32,16 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
   const reason = joinReason([why, ...d.notes, refused]);
   const message = await threadMessage(draft.key, visible, reason, 'request', d);
   const events: TicketEvent[] = [{ at: now.toISOString(), actor: draft.requester, kind: 'created', from: draft.linkedTo, to: draft.status, why }];
-  // Only the delivery whose write made the ticket takes a number: a copy delivered at the same
-  // moment waits for it, so numbers are never burnt and every answer names a ticket that exists.
-  const won = await store.createTicket({ ticket: draft, message, threadKeys: [msg.messageId], events });
-  let ticket = draft.number ? draft : null;
-  if (!ticket && !won) {
-    const seenBefore = d.found.tickets.has(draft.key);
-    ticket = await waitForNumber(store, draft.key, seenBefore ? 0 : NUMBER_WAIT_MS);
-  }
-  // Whoever takes the ticket's number created it; a copy that found it taken reports that ticket.
-  let numberedHere = false;
-  if (!ticket) {
-    const { number, ours } = await store.nextTicketNumber(draft.key);
-    ticket = await store.numberTicket({ ...draft, number, id: formatTicketId(config.ticketPrefix, number) });
-    numberedHere = ours && ticket.number === number;
-    // Another copy numbered it between our look and our take: give ours back unless already passed on.
-    if (ours && ticket.number !== number) await store.returnTicketNumber(draft.key, number);
-  }
+  // The number is taken beside the ticket's first write and remembered under the ticket's key
+  // until the ticket holds it: a copy of this mail, or its replay, takes the same one.
+  const [won, taken] = await Promise.all([
+    store.createTicket({ ticket: draft, message, threadKeys: [msg.messageId], events }),
+    draft.number ? null : store.nextTicketNumber(draft.key),
+  ]);
+  const numbered = taken ? { ...draft, number: taken.number, id: formatTicketId(config.ticketPrefix, taken.number) } : draft;
+  // The delivery whose write made the ticket numbers it beside its plan (no other can number it
+  // otherwise while the number is remembered); any other settles the number first.
+  const ticket = won || !taken ? numbered : await settleNumber(numbered, taken.ours, route.resumed !== null, store);
   const asks = asksFor(ticket.missing, ticket.category ?? 'other', config.missingInfo);
   const reply: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };
   const headline = [`New ticket ${ticket.id}`, ticket.linkedTo ? `follows up ${ticket.linkedTo}` : null, ticket.priority === 'P1' ? 'P1' : null]
@@ -61,17 +54,40 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
     eventEffect('ticket.created', ticket, why, d),
     ...(warning ? [warning] : []),
   ]);
+  // The receipts count only once the ticket holds its number and the plan is there (redelivery.ts).
   const [stored] = await Promise.all([
     store.putPlan(plan),
     store.recordReceipts(doneReceipts(d, 'created', ticket, reason)),
-    store.forgetTicketNumber(ticket.key),
+    won ? store.numberTicket(ticket) : null,
     clearBouncing(d),
   ]);
-  if (!numberedHere) {
+  // Forgotten only once the ticket holds the number, beside the claims.
+  const run = { fresh: stored === plan, alongside: () => store.forgetTicketNumber(ticket.key) };
+  // Whoever wrote the ticket created it; a copy that found it written reports that ticket.
+  if (!won) {
     const by = d.found.tickets.has(draft.key) ? 'an earlier delivery of this mail, which stopped before it finished (finished now)' : 'another delivery of this mail, at the same moment';
-    return withOutcomes(result('redelivered', `${ticket.id} was created by ${by}`, msg, ticket), await runPlan(stored, ports, config, { fresh: stored === plan }));
+    return withOutcomes(result('redelivered', `${ticket.id} was created by ${by}`, msg, ticket), await runPlan(stored, ports, config, run));
   }
-  return withOutcomes(result('created', reason, msg, ticket), await runPlan(stored, ports, config, { fresh: stored === plan }));
+  return withOutcomes(result('created', reason, msg, ticket), await runPlan(stored, ports, config, run));
+}
+
+/**
+ * The number of a ticket another delivery wrote: the number remembered for it is its number;
+ * one this delivery took fresh is its number only if the writer had not numbered it already
+ * (then ours goes back). A writer that stopped leaves the numbering to us.
+ */
+async function settleNumber(numbered: Ticket, ours: boolean, resumed: boolean, store: TicketStore): Promise<Ticket> {
+  if (ours && !resumed) {
+    const byWriter = await waitForNumber(store, numbered.key, NUMBER_WAIT_MS);
+    if (byWriter) {
+      if (byWriter.number !== numbered.number) await store.returnTicketNumber(numbered.key, numbered.number);
+      return byWriter;
+    }
+  }
+  const stored = await store.numberTicket(numbered);
+  // Another copy numbered it between our look and our take: give ours back unless already passed on.
+  if (ours && stored.number !== numbered.number) await store.returnTicketNumber(numbered.key, numbered.number);
+  return stored;
 }
 
 /** The ticket as this mail opens it, not yet numbered; and who was not let on, when someone was not. */

@@ -2,7 +2,8 @@
  * The one way an inbound mail is appended to a ticket. When the mail changes anything (the
  * ticket, its audience, or what we send), the decision goes into the mail's plan first and a
  * replay repeats that decision; then the message, thread key and ticket update; the receipts
- * last; then the plan's effects run.
+ * last; then the plan's effects run. A mail that changes nothing has its receipts written with
+ * its message, believed by a re-delivery only once that message is found (redelivery.ts).
  */
 import { isStaffAddress, visibleParticipants, type AddressBook } from '../../domain/addresses.js';
 import type { TicketEvent } from '../../domain/lifecycle.js';
@@ -54,7 +55,9 @@ export async function recordOnTicket(ticket: Ticket, d: Delivery, w: Append): Pr
   const { replies: _none, ...decided } = { ...w.out, reason };
   const changesSomething = w.effects?.length || write.newParticipants.length || write.merged || Object.keys(w.changes ?? {}).length || w.events?.length;
   if (!changesSomething) {
-    await Promise.all([ports.store.appendMessage(write), clearBouncing(d)]);
+    // Nothing to repeat: the receipts go with the message, and a re-delivery reads the message back before it believes them.
+    const receipts = write.receipts.map((r) => ({ ...r, withMessage: true }));
+    await Promise.all([ports.store.appendMessage({ ...write, receipts }), clearBouncing(d)]);
     return { ...w.out, reason };
   }
   const plan = deliveryPlan(d, w.effects ?? [], { write, result: decided });

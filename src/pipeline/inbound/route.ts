@@ -75,10 +75,12 @@ export async function route(d: Delivery): Promise<Route> {
 
   const visible = visibleTextOf(msg, []);
   const print = fingerprint(boundedLine(msg.subject, MAX_SUBJECT_CHARS), visible.slice(0, ANALYSED_TEXT_CHARS));
-  const duplicate = resumed || linkedTo ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
+  // A number an interrupted attempt took for this mail's ticket commits it to that ticket: numbers are never burnt.
+  const committed = resumed !== null || found.pendingNumber != null;
+  const duplicate = committed || linkedTo ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
   if (duplicate) return { kind: 'duplicate', ...duplicate, visible };
   const requester = d.choice!.requester.address;
-  if (!resumed && !d.receipt.replayed) {
+  if (!committed && !d.receipt.replayed) {
     const over = await (d.newTicketSlot ?? overTicketLimit(requester, d));
     if (over) return { kind: 'over-limit', requester, over };
   }
