@@ -50,6 +50,15 @@ export class DynamoDeliveryLedger extends DynamoPlans implements DeliveryLedger 
     );
   }
 
+  async returnSlot(slot: LimitSlot): Promise<void> {
+    await this.table.update({
+      Key: keys.limit(slot.scope, slot.hour),
+      UpdateExpression: 'DELETE #m :m',
+      ExpressionAttributeNames: { '#m': 'members' },
+      ExpressionAttributeValues: { ':m': new Set([slot.member]) },
+    });
+  }
+
   async recordOutbound(w: OutboundWrite): Promise<void> {
     const texts = w.outboundTexts ? { set: 'SET outboundTexts = :texts ', values: { ':texts': w.outboundTexts } } : { set: '', values: {} };
     const ties = new Set(w.sentTo.keys);

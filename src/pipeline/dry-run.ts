@@ -75,6 +75,7 @@ export function dryRunPorts(ports: EffectPorts): DryRun {
     recordOutbound: async () => undefined,
     // An hour's auto-reply slots cannot be checked without taking one: assume there is room.
     takeSlot: async () => true,
+    returnSlot: async () => undefined,
     setStale: async () => undefined,
     changeTicket: async () => undefined,
   };

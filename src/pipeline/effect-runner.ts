@@ -143,21 +143,25 @@ interface ReplyLimit {
   max: number;
 }
 
-/** The hourly auto-reply limits (per requester, per ticket), taken for each due auto-reply. Null: allowed. */
+/**
+ * The hourly auto-reply limits (per ticket, then per requester), taken for each due auto-reply.
+ * Null: allowed. One after the other, not together: a mail one limit refuses must not hold a
+ * slot of the other, or concurrent mails refused by different limits would send fewer replies
+ * than both limits allow. The ticket's slot goes back when the requester's is refused.
+ */
 async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: TicketStore, config: Config, now: Date): Promise<Map<string, ReplyLimit | null>> {
   const hour = now.toISOString().slice(0, 13);
   const limited = due.filter((e) => e.spec.type === 'mail' && e.spec.mail.limitFor && e.spec.mail.ticket);
+  const { maxPerSenderPerHour: perSender, maxPerTicketPerHour: perTicket } = config.autoReplies;
   const verdicts = await Promise.all(
-    limited.map(async (e) => {
+    limited.map(async (e): Promise<[string, ReplyLimit | null]> => {
       const mail = (e.spec as { mail: PlannedMail }).mail;
       const member = `${plan.key}/${e.id}`;
-      const { maxPerSenderPerHour: perSender, maxPerTicketPerHour: perTicket } = config.autoReplies;
-      const [senderOk, ticketOk] = await Promise.all([
-        store.takeSlot({ scope: `sender#${mail.limitFor}`, hour, max: perSender, member }),
-        store.takeSlot({ scope: `ticket#${mail.ticket!.key}`, hour, max: perTicket, member }),
-      ]);
-      const limit: ReplyLimit | null = !senderOk ? { limited: 'sender', max: perSender } : !ticketOk ? { limited: 'ticket', max: perTicket } : null;
-      return [e.id, limit] as const;
+      const ticketSlot = { scope: `ticket#${mail.ticket!.key}`, hour, max: perTicket, member };
+      if (!(await store.takeSlot(ticketSlot))) return [e.id, { limited: 'ticket', max: perTicket }];
+      if (await store.takeSlot({ scope: `sender#${mail.limitFor}`, hour, max: perSender, member })) return [e.id, null];
+      await store.returnSlot(ticketSlot);
+      return [e.id, { limited: 'sender', max: perSender }];
     }),
   );
   return new Map(verdicts);

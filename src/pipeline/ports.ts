@@ -257,6 +257,8 @@ export interface DeliveryLedger extends PlanStore {
    * across concurrent Lambdas and a replay of the same member takes nothing more. False when full.
    */
   takeSlot(slot: LimitSlot): Promise<boolean>;
+  /** Gives the member's slot back (a mail another limit refused must not use up this one). */
+  returnSlot(slot: LimitSlot): Promise<void>;
   recordOutbound(write: OutboundWrite): Promise<void>;
   /** Whether each outbound message item exists: proof that a claimed send went out and was recorded. */
   outboundRecorded(messages: { ticketKey: string; messageKey: string }[]): Promise<Set<string>>;

@@ -223,4 +223,22 @@ describe('auto-replies on the local stack', () => {
     expect(answered).toBe(3);
     expect(results.at(-1)!.reason).toContain('auto-reply limit reached: 3 per ticket per hour');
   });
+
+  it("never lets a reply the ticket's limit refused use up one of the requester's", async () => {
+    const config = { ...northwindConfig, autoReplies: { ...northwindConfig.autoReplies, maxPerSenderPerHour: 2, maxPerTicketPerHour: 1 } };
+    const { deps } = await pipelineOn(fx, undefined, config);
+    const base = fixtureMail('36-dup-a1-outlook-shared-mailbox.eml');
+    const [first] = await deliverAsSes(base, {}, deps);
+    expect(toRequester(first!)).toEqual(['ack']);
+    for (let i = 0; i < 3; i++) {
+      // Re-sent: merged into the same ticket, whose one auto-reply this hour is spent.
+      const [again] = await deliverAsSes(withHeaders(base, { 'Message-ID': `<resent-${i}@northwind.example>` }), {}, deps);
+      expect(again!.reason).toContain('auto-reply limit reached: 1 per ticket per hour');
+    }
+    // Maria's second auto-reply this hour is still hers, for a different request.
+    const other = withHeaders(fixtureMail('39-near-a1-outlook-printer-issue.eml'), { From: 'Maria Garcia <maria.garcia@northwind.example>' });
+    const [printer] = await deliverAsSes(other, {}, deps);
+    expect(printer!.outcome).toBe('created');
+    expect(toRequester(printer!)).toEqual(['ack']);
+  });
 });

@@ -268,6 +268,10 @@ export class MemoryTicketStore implements TicketStore {
     return true;
   }
 
+  async returnSlot(slot: LimitSlot): Promise<void> {
+    this.#limits.get(`${slot.scope}#${slot.hour}`)?.delete(slot.member);
+  }
+
   async recordOutbound(w: OutboundWrite): Promise<void> {
     const stored = this.#existing(w.ticketKey);
     const ties = new Set(w.sentTo.keys);
