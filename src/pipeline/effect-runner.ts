@@ -21,7 +21,7 @@ import { boundedText, STORED_TEXT_BYTES } from './bounds.js';
 import { DeliveryError } from './delivery-error.js';
 import { FINAL_STATES, type EffectOutcome, type EffectPlan, type EffectState, type PlannedEffect, type PlannedMail } from './effects.js';
 import type { Mailer, SentMail } from './mailer.js';
-import type { Clock, EffectSettlement, OutboundWrite, TicketStore, UndeliveredMail } from './ports.js';
+import type { Clock, EffectSettlement, LimitSlot, OutboundWrite, TicketStore, UndeliveredMail } from './ports.js';
 import type { TicketEventPublisher } from './ticket-events.js';
 
 export interface EffectPorts {
@@ -39,7 +39,12 @@ export interface RunOptions {
   leaseMs?: number;
   /** A write of the caller's that may go with the claims (a round trip saved), e.g. forgetting a ticket's taken number. */
   alongside?: () => Promise<unknown>;
+  /** The auto-replies' per-ticket slots, taken already beside the plan's write (takeTicketSlots: a round trip saved). */
+  ticketSlots?: TicketSlots;
 }
+
+/** Per auto-reply (effect id): its slot in the ticket's hourly limit, and whether it was taken. */
+export type TicketSlots = Map<string, { slot: LimitSlot; taken: boolean }>;
 
 /** Provider calls per effect before a retryable failure counts as failed. */
 export const MAX_ATTEMPTS = 5;
@@ -64,7 +69,7 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
   // Settled, not raced: a claim still in flight when a slot fails must land before it is put back.
   const [claiming, limiting, beside] = await Promise.allSettled([
     ports.store.claimEffects(plan.key, due.map((e) => e.id), claimStamp),
-    takeReplySlots(plan, due, ports.store, config, now),
+    takeReplySlots(plan, due, ports.store, config, now, options.ticketSlots),
     options.alongside?.(),
   ]);
   if (claiming.status === 'rejected' || limiting.status === 'rejected' || beside.status === 'rejected') {
@@ -143,28 +148,49 @@ interface ReplyLimit {
   max: number;
 }
 
+/** An auto-reply: a mail on a ticket held to the hourly limits. */
+interface LimitedReply {
+  id: string;
+  mail: PlannedMail & { ticket: NonNullable<PlannedMail['ticket']>; limitFor: string };
+}
+
+function limitedReplies(effects: PlannedEffect[]): LimitedReply[] {
+  return effects.flatMap((e) => (e.spec.type === 'mail' && e.spec.mail.limitFor && e.spec.mail.ticket ? [{ id: e.id, mail: e.spec.mail as LimitedReply['mail'] }] : []));
+}
+
+/**
+ * Takes the per-ticket slots of a plan's auto-replies ahead of runPlan, beside the plan's own
+ * write. The members are the plan's, so a copy or replay of the same delivery takes nothing more.
+ */
+export async function takeTicketSlots(plan: EffectPlan, store: TicketStore, config: Config, now: Date): Promise<TicketSlots> {
+  const taken = await Promise.all(limitedReplies(plan.effects).map(async (reply) => [reply.id, await takeTicketSlot(plan, reply, config, now, store)] as const));
+  return new Map(taken);
+}
+
 /**
  * The hourly auto-reply limits (per ticket, then per requester), taken for each due auto-reply.
  * Null: allowed. One after the other, not together: a mail one limit refuses must not hold a
  * slot of the other, or concurrent mails refused by different limits would send fewer replies
  * than both limits allow. The ticket's slot goes back when the requester's is refused.
  */
-async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: TicketStore, config: Config, now: Date): Promise<Map<string, ReplyLimit | null>> {
+async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: TicketStore, config: Config, now: Date, early?: TicketSlots): Promise<Map<string, ReplyLimit | null>> {
   const hour = now.toISOString().slice(0, 13);
-  const limited = due.filter((e) => e.spec.type === 'mail' && e.spec.mail.limitFor && e.spec.mail.ticket);
   const { maxPerSenderPerHour: perSender, maxPerTicketPerHour: perTicket } = config.autoReplies;
   const verdicts = await Promise.all(
-    limited.map(async (e): Promise<[string, ReplyLimit | null]> => {
-      const mail = (e.spec as { mail: PlannedMail }).mail;
-      const member = `${plan.key}/${e.id}`;
-      const ticketSlot = { scope: `ticket#${mail.ticket!.key}`, hour, max: perTicket, member };
-      if (!(await store.takeSlot(ticketSlot))) return [e.id, { limited: 'ticket', max: perTicket }];
-      if (await store.takeSlot({ scope: `sender#${mail.limitFor}`, hour, max: perSender, member })) return [e.id, null];
-      await store.returnSlot(ticketSlot);
-      return [e.id, { limited: 'sender', max: perSender }];
+    limitedReplies(due).map(async ({ id, mail }): Promise<[string, ReplyLimit | null]> => {
+      const ticket = early?.get(id) ?? (await takeTicketSlot(plan, { id, mail }, config, now, store));
+      if (!ticket.taken) return [id, { limited: 'ticket', max: perTicket }];
+      if (await store.takeSlot({ scope: `sender#${mail.limitFor}`, hour, max: perSender, member: `${plan.key}/${id}` })) return [id, null];
+      await store.returnSlot(ticket.slot);
+      return [id, { limited: 'sender', max: perSender }];
     }),
   );
   return new Map(verdicts);
+}
+
+async function takeTicketSlot(plan: EffectPlan, reply: LimitedReply, config: Config, now: Date, store: TicketStore): Promise<{ slot: LimitSlot; taken: boolean }> {
+  const slot = { scope: `ticket#${reply.mail.ticket.key}`, hour: now.toISOString().slice(0, 13), max: config.autoReplies.maxPerTicketPerHour, member: `${plan.key}/${reply.id}` };
+  return { slot, taken: await store.takeSlot(slot) };
 }
 
 interface Executed {

@@ -11,7 +11,7 @@ import { triage } from '../../domain/triage.js';
 import { formatTicketId, type Ticket } from '../../domain/ticket.js';
 import { planAutoReply, type ReplyPlan } from '../auto-reply.js';
 import { ANALYSED_TEXT_CHARS, boundedLine, boundedList, MAX_SUBJECT_CHARS } from '../bounds.js';
-import { runPlan } from '../effect-runner.js';
+import { runPlan, takeTicketSlots } from '../effect-runner.js';
 import type { TicketStore } from '../ports.js';
 import { planStaffNotice } from '../staff.js';
 import { cause, clearBouncing, deliveryPlan, doneReceipts, eventEffect, profileNow, shared, type Delivery } from './context.js';
@@ -55,14 +55,16 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
     ...(warning ? [warning] : []),
   ]);
   // The receipts count only once the ticket holds its number and the plan is there (redelivery.ts).
-  const [stored] = await Promise.all([
+  // The auto-replies' per-ticket slots go with the plan (their members are the plan's: a copy takes the same).
+  const [stored, , , , ticketSlots] = await Promise.all([
     store.putPlan(plan),
     store.recordReceipts(doneReceipts(d, 'created', ticket, reason)),
     won ? store.numberTicket(ticket) : null,
     clearBouncing(d),
+    takeTicketSlots(plan, store, config, now),
   ]);
   // Forgotten only once the ticket holds the number, beside the claims.
-  const run = { fresh: stored === plan, alongside: () => store.forgetTicketNumber(ticket.key) };
+  const run = { fresh: stored === plan, alongside: () => store.forgetTicketNumber(ticket.key), ticketSlots };
   // Whoever wrote the ticket created it; a copy that found it written reports that ticket.
   if (!won) {
     const by = d.found.tickets.has(draft.key) ? 'an earlier delivery of this mail, which stopped before it finished (finished now)' : 'another delivery of this mail, at the same moment';
