@@ -22,14 +22,16 @@ export const ESM_BANNER = "import { createRequire } from 'module'; const require
  * Packages bundled into files of their own beside index.mjs (name → file), each loaded the first
  * time a mail needs it: iconv-lite (~480 KB of charset tables) and encoding-japanese (~225 KB,
  * tables built as it loads) for a charset other than UTF-8 / US-ASCII, html-to-text (with
- * htmlparser2, entities, domutils: ~200 KB) for an HTML-only mail. In index.mjs each is a
- * stand-in from infra/lazy-packages/. One copy serves mailparser's require and our import alike
+ * htmlparser2, entities, domutils: ~200 KB) for an HTML-only mail; linkify-it (a pattern of every
+ * top-level domain, built as mailparser loads) only for text-to-HTML, which parseMail switches
+ * off. In index.mjs each is a stand-in from infra/lazy-packages/. One copy serves mailparser's require and our import alike
  * (html-to-text was bundled twice, as its ES and its CommonJS build).
  */
 export const LAZY_PACKAGES: Readonly<Record<string, string>> = {
   'iconv-lite': 'iconv-lite.cjs',
   'encoding-japanese': 'encoding-japanese.cjs',
   'html-to-text': 'html-to-text.cjs',
+  'linkify-it': 'linkify-it.cjs',
 };
 
 /** esbuild's aliases: with `lazyPackages`, each lazily loaded package becomes its stand-in. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { domainSchema as domain, emailSchema as email } from './domain/addresses.js';
 import { missingInfoRulesSchema } from './domain/missing-info.js';
 import { staleRulesSchema } from './domain/stale.js';

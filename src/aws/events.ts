@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Receipt, Verdicts, VerdictStatus } from '../domain/receipt.js';
 
 /** The event shapes the inbound handler accepts, validated at the edge. */

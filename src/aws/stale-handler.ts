@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../config.js';
 import type { AddressBook } from '../domain/addresses.js';
 import { runStaleJob, type StaleJobOutput, type StaleJobPorts } from '../pipeline/stale-job.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundMessage, Mailbox } from '../mail/types.js';
 
 /** An address in the config, lower-cased as every comparison here expects. */

@@ -6,7 +6,7 @@
  * stale after `waitingAfterHours`, a reminder to the requester after `nudgeAfterDays`, closed
  * after `autoCloseAfterDays` — each counted from the ticket's last activity.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isOpen, type Ticket, type TicketStatus } from './ticket.js';
 
 const hours = z.number().positive().max(24 * 365);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { verdictSchema as verdict } from '../aws/events.js';
 import { handleInboundEvent, type InboundDeps } from '../aws/inbound-handler.js';
 import type { DecisionScope, InboundOrder, InboundResult } from '../pipeline/inbound.js';

@@ -13,6 +13,8 @@ import { build } from 'esbuild';
 import { afterAll, expect, it } from 'vitest';
 import { readSettings } from '../../infra/context.js';
 import { FEATURE_FLAGS } from '../../infra/flags.js';
+// @ts-expect-error linkify-it ships no types (mailparser's dependency, used here as the bundle's stand-in is)
+import linkifyIt from 'linkify-it';
 import { LAZY_PACKAGE_HOOKS, LAZY_PACKAGES, lambdaEsbuildOptions } from '../../infra/lambda-bundling.js';
 import { ESM_BANNER, TicketingStack } from '../../infra/ticketing-stack.js';
 import { parseMail } from '../../src/mail/parse.js';
@@ -84,7 +86,7 @@ it('a bundled parseMail loads the packages beside it only for a mail that needs 
   await build({
     ...lambdaEsbuildOptions(true),
     absWorkingDir: REPO_ROOT,
-    stdin: { contents: "export { parseMail } from './src/mail/parse.ts';", resolveDir: REPO_ROOT, loader: 'ts' },
+    stdin: { contents: "export { parseMail } from './src/mail/parse.ts'; export { default as linkify } from 'linkify-it';", resolveDir: REPO_ROOT, loader: 'ts' },
     outfile: path.join(dir, 'index.mjs'),
     logLevel: 'error',
   });
@@ -103,13 +105,15 @@ it('a bundled parseMail loads the packages beside it only for a mail that needs 
   const driver = `
     import { createRequire } from 'node:module';
     const bundle = ${JSON.stringify(pathToFileURL(path.join(dir, 'index.mjs')).href)};
-    const { parseMail } = await import(bundle);
+    const { parseMail, linkify } = await import(bundle);
     const loaded = () => Object.keys(createRequire(bundle).cache).filter((f) => f.startsWith(${JSON.stringify(dir)})).map((f) => f.slice(${dir.length + 1})).sort();
     const out = {};
     for (const [name, base64] of Object.entries(${JSON.stringify(Object.fromEntries(Object.entries(mails).map(([k, v]) => [k, v.toString('base64')])))})) {
       const msg = await parseMail(Buffer.from(base64, 'base64'), { limits: ${JSON.stringify(limits)} });
       out[name] = { subject: msg.subject, text: msg.text, parseWarnings: msg.parseWarnings, loaded: loaded() };
     }
+    const links = linkify().tlds(['example']).add('ftp:', null);
+    out.linkify = { before: loaded(), found: links.match('see www.printers.example or ftp://a.example').map((m) => m.url), after: loaded() };
     console.log(JSON.stringify(out));`;
 
   // Act: one fresh process, the mails in turn
@@ -123,11 +127,19 @@ it('a bundled parseMail loads the packages beside it only for a mail that needs 
   expect(out.iso2022jp.subject).toBe('こんにちは');
   expect(out.iso2022jp.text).toBe('こんにちは');
   expect(out.htmlOnly.text).toBe('The printer is down [https://example.com/x].');
-  const [iconv, japanese, html] = [LAZY_PACKAGES['iconv-lite'], LAZY_PACKAGES['encoding-japanese'], LAZY_PACKAGES['html-to-text']];
+  const [iconv, japanese, html, links] = [LAZY_PACKAGES['iconv-lite'], LAZY_PACKAGES['encoding-japanese'], LAZY_PACKAGES['html-to-text'], LAZY_PACKAGES['linkify-it']];
   expect([out.utf8.loaded, out.latin1.loaded, out.iso2022jp.loaded, out.htmlOnly.loaded]).toEqual([
     [],
     [iconv],
     [japanese, iconv].sort(),
     [japanese, html, iconv].sort(),
   ]);
+  // linkify-it, which no mail loads (parseMail makes no HTML of text), is made with its set-up the first time it is asked
+  const real = linkifyIt().tlds(['example']).add('ftp:', null);
+  expect(out.linkify).toEqual({
+    before: [japanese, html, iconv].sort(),
+    found: real.match('see www.printers.example or ftp://a.example').map((m: { url: string }) => m.url),
+    after: [japanese, html, iconv, links].sort(),
+  });
+  expect(out.linkify.found).toEqual(['http://www.printers.example']);
 });

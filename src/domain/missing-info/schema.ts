@@ -1,5 +1,5 @@
 /** The missing-information rules' config schema: the details, and which categories need them. No I/O. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkPatterns } from '../patterns.js';
 import { defaultCategoryDetails, defaultDetails, defaultEveryCategory } from './default-rules.js';
 

@@ -1,5 +1,5 @@
 /** The triage rules' config schema: categories, priority signals and VIP senders. No I/O. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { domainSchema, emailSchema } from '../addresses.js';
 import { checkPatterns } from '../patterns.js';
 import type { Priority } from '../ticket.js';
