@@ -60,22 +60,22 @@ export class DynamoDeliveryLedger extends DynamoPlans implements DeliveryLedger 
   }
 
   async recordOutbound(w: OutboundWrite): Promise<void> {
+    await Promise.all([this.#onTicket(w), this.table.batchWrite([...threadKeysOf(w), messageToItem(w.message)])]);
+  }
+
+  async completeOutboundRecord(w: OutboundWrite): Promise<void> {
+    await Promise.all([this.#onTicket(w), this.table.batchWrite(threadKeysOf(w))]);
+  }
+
+  /** The ticket's side of an outbound record: the message's key, and the texts we sent. */
+  #onTicket(w: OutboundWrite) {
     const texts = w.outboundTexts ? { set: 'SET outboundTexts = :texts ', values: { ':texts': w.outboundTexts } } : { set: '', values: {} };
-    const ties = new Set(w.sentTo.keys);
-    await Promise.all([
-      this.table.update({
-        Key: keys.ticket(w.ticketKey),
-        UpdateExpression: `${texts.set}ADD messageKeys :mk`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ...texts.values, ':mk': new Set([w.message.key]) },
-      }),
-      this.table.batchWrite([
-        ...[...new Set([...w.threadKeys, ...w.sentTo.keys])].map((id) =>
-          threadKeyItem(id, w.ticketKey, { role: w.message.role, ...(ties.has(id) && w.sentTo.recipients.length ? { sentTo: w.sentTo.recipients } : {}) }),
-        ),
-        messageToItem(w.message),
-      ]),
-    ]);
+    return this.table.update({
+      Key: keys.ticket(w.ticketKey),
+      UpdateExpression: `${texts.set}ADD messageKeys :mk`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ...texts.values, ':mk': new Set([w.message.key]) },
+    });
   }
 
   async outboundRecorded(messages: { ticketKey: string; messageKey: string }[]): Promise<Set<string>> {
@@ -107,4 +107,12 @@ export class DynamoDeliveryLedger extends DynamoPlans implements DeliveryLedger 
     const items = await this.table.batchGet([...new Set(addresses)].map(keys.requester));
     return new Map(items.map((item) => [itemToProfile(item).address, itemToProfile(item)]));
   }
+}
+
+/** An outbound record's thread keys: every id the mail may be quoted by, those a bounce may quote with its recipients. */
+function threadKeysOf(w: OutboundWrite) {
+  const ties = new Set(w.sentTo.keys);
+  return [...new Set([...w.threadKeys, ...w.sentTo.keys])].map((id) =>
+    threadKeyItem(id, w.ticketKey, { role: w.message.role, ...(ties.has(id) && w.sentTo.recipients.length ? { sentTo: w.sentTo.recipients } : {}) }),
+  );
 }

@@ -73,6 +73,7 @@ export function dryRunPorts(ports: EffectPorts): DryRun {
     releaseEffects: async () => undefined,
     settleEffects: async () => undefined,
     recordOutbound: async () => undefined,
+    completeOutboundRecord: async () => undefined,
     // An hour's auto-reply slots cannot be checked without taking one: assume there is room.
     takeSlot: async () => true,
     returnSlot: async () => undefined,

@@ -261,7 +261,11 @@ async function resolveAbandoned(effect: PlannedEffect, ports: EffectPorts): Prom
   if (spec.type === 'mail' && spec.mail.ticket) {
     const ref = { ticketKey: spec.mail.ticket.key, messageKey: messageKey(spec.mail.messageId) };
     const recorded = await ports.store.outboundRecorded([ref]);
-    if (recorded.has(`${ref.ticketKey}/${ref.messageKey}`)) return { outcome: { effect, status: 'sent', providerId: null, threadKeys: [] } };
+    if (recorded.has(`${ref.ticketKey}/${ref.messageKey}`)) {
+      // Its message item is written only once the send was answered; the rest of the record may not have landed.
+      await ports.store.completeOutboundRecord(outboundRecord(spec.mail, null));
+      return { outcome: { effect, status: 'sent', providerId: null, threadKeys: [] } };
+    }
     return { outcome: { effect, status: 'unconfirmed', why }, record: outboundRecord(spec.mail, null) };
   }
   return { outcome: { effect, status: 'unconfirmed', why } };

@@ -260,6 +260,11 @@ export interface DeliveryLedger extends PlanStore {
   /** Gives the member's slot back (a mail another limit refused must not use up this one). */
   returnSlot(slot: LimitSlot): Promise<void>;
   recordOutbound(write: OutboundWrite): Promise<void>;
+  /**
+   * All of recordOutbound but the message item: for a mail whose message item is there (so it
+   * went out) while its runner stopped before the ticket's update or the thread keys landed.
+   */
+  completeOutboundRecord(write: OutboundWrite): Promise<void>;
   /** Whether each outbound message item exists: proof that a claimed send went out and was recorded. */
   outboundRecorded(messages: { ticketKey: string; messageKey: string }[]): Promise<Set<string>>;
   markBouncing(address: string, detail: string, at: string): Promise<void>;

@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { messageToItem } from '../../src/aws/dynamo-items.js';
 import { messageKey } from '../../src/domain/ticket.js';
 import { deliverAsSes } from '../../src/local/ingest.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
@@ -73,10 +75,18 @@ describe('the sweep (dynalite)', () => {
       key: 'mail:stopped-runner',
       createdAt: clock.now().toISOString(),
       receiptIds: [],
-      // One whose send was recorded on the ticket (it went out), one with no record (nobody knows).
-      effects: [abandoned('recorded', ack.spec.type === 'mail' ? ack.spec.mail.messageId : ''), abandoned('lost', `lost.${ticket.key}@northwind.example`)],
+      // One whose send was recorded on the ticket (it went out), one with no record (nobody knows),
+      // one whose record's message landed and whose ticket update did not (the runner died between).
+      effects: [
+        abandoned('recorded', ack.spec.type === 'mail' ? ack.spec.mail.messageId : ''),
+        abandoned('lost', `lost.${ticket.key}@northwind.example`),
+        abandoned('half', `half.${ticket.key}@northwind.example`),
+      ],
     };
-    await store.putPlan({ ...stopped, effects: stopped.effects.map((e) => ({ ...e, state: 'pending' as const })) }).then(() => store.claimEffects(stopped.key, ['recorded', 'lost'], stopped.effects[0]!.claimedAt!));
+    await store.putPlan({ ...stopped, effects: stopped.effects.map((e) => ({ ...e, state: 'pending' as const })) }).then(() => store.claimEffects(stopped.key, ['recorded', 'lost', 'half'], stopped.effects[0]!.claimedAt!));
+    const ackRecord = (await store.listMessages(ticket.key)).find((m) => m.role === 'ack')!;
+    const half = { ...ackRecord, messageId: `half.${ticket.key}@northwind.example`, key: messageKey(`half.${ticket.key}@northwind.example`) };
+    await fx.clients.doc.send(new PutCommand({ TableName: config.aws.tableName, Item: messageToItem(half) }));
     const mailBefore = (await readOutbox(join(fx.dataDir, 'outbox'))).length;
 
     // Within the lease the claim may belong to a runner still sending: left alone.
@@ -85,11 +95,13 @@ describe('the sweep (dynalite)', () => {
 
     clock.advance(CLAIM_LEASE_MS);
     const swept = await sweepPlans(deps, config);
-    expect(swept.completed).toBe(1);
+    expect(swept.completed).toBe(2); // 'recorded' and 'half' went out
     expect(swept.problems).toEqual([expect.stringMatching(/^mail:stopped-runner lost: the run that was sending it stopped before it heard back/)]);
     expect((await readOutbox(join(fx.dataDir, 'outbox'))).length).toBe(mailBefore); // nothing sent again
     const undelivered = await store.undeliveredSince('2000-01-01T00:00:00Z');
     expect(undelivered).toEqual([expect.objectContaining({ planKey: 'mail:stopped-runner', effectId: 'lost', state: 'unconfirmed', ticketId: 'TKT-1' })]);
-    expect((await store.getPlan(stopped.key))!.effects.map((e) => e.state)).toEqual(['sent', 'unconfirmed']);
+    expect((await store.getPlan(stopped.key))!.effects.map((e) => e.state)).toEqual(['sent', 'unconfirmed', 'sent']);
+    // The half-written record is finished: the ticket lists the message as a whole record would.
+    expect((await store.getTicketById(1))!.messageKeys).toEqual(expect.arrayContaining([half.key, messageKey(`lost.${ticket.key}@northwind.example`)]));
   });
 });

@@ -273,13 +273,21 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   async recordOutbound(w: OutboundWrite): Promise<void> {
+    this.#recordOutbound(w, w.message);
+  }
+
+  async completeOutboundRecord(w: OutboundWrite): Promise<void> {
+    this.#recordOutbound(w, null);
+  }
+
+  #recordOutbound(w: OutboundWrite, message: ThreadMessage | null): void {
     const stored = this.#existing(w.ticketKey);
     const ties = new Set(w.sentTo.keys);
     const ids = [...new Set([...w.threadKeys, ...w.sentTo.keys])];
     this.#putThreadItems(
       w.ticketKey,
       ids.map((id) => [id, { role: w.message.role, ...(ties.has(id) && w.sentTo.recipients.length ? { sentTo: w.sentTo.recipients } : {}) }]),
-      w.message,
+      message,
       w.message.key,
       [],
     );
@@ -448,14 +456,17 @@ export class MemoryTicketStore implements TicketStore {
   }
 
   /** Thread keys, a message and its events: one batch write of whole items (a put replaces), each size-checked first. */
-  #putThreadItems(ticketKey: string, threadKeys: [string, { role?: string; sentTo?: string[] }][], message: ThreadMessage, causeKey: string, events: TicketEvent[]): void {
-    for (const item of [...threadKeys.map(([id, extra]) => threadKeyItem(id, ticketKey, extra)), messageToItem(message), ...eventItems(ticketKey, causeKey, events)]) assertItemSize(item as Item);
+  /** Thread keys, the message (null: left as it is) and events, each size-checked as the adapter's items are. */
+  #putThreadItems(ticketKey: string, threadKeys: [string, { role?: string; sentTo?: string[] }][], message: ThreadMessage | null, causeKey: string, events: TicketEvent[]): void {
+    for (const item of [...threadKeys.map(([id, extra]) => threadKeyItem(id, ticketKey, extra)), ...(message ? [messageToItem(message)] : []), ...eventItems(ticketKey, causeKey, events)]) assertItemSize(item as Item);
     for (const [id, extra] of threadKeys) {
       this.#threadKeys.set(id, { ticketKey, ...(extra.role ? { role: extra.role } : {}), ...(extra.sentTo?.length ? { sentTo: stringSet(extra.sentTo) } : {}) });
     }
-    const messages = this.#messages.get(ticketKey) ?? new Map<string, ThreadMessage>();
-    messages.set(message.key, copy(message));
-    this.#messages.set(ticketKey, messages);
+    if (message) {
+      const messages = this.#messages.get(ticketKey) ?? new Map<string, ThreadMessage>();
+      messages.set(message.key, copy(message));
+      this.#messages.set(ticketKey, messages);
+    }
     this.#putEvents(ticketKey, causeKey, events);
   }
 
