@@ -6,8 +6,8 @@
  *    and its send.
  * 2. Every pending effect is claimed (pending → sending, conditionally), together with the
  *    hourly auto-reply slots, which are sets keyed by the effect: a replay takes nothing twice.
- * 3. Each claimed effect runs; how it ended is settled in one write per plan, beside the sent
- *    mail's record on its ticket.
+ * 3. Each claimed effect runs; the sent mails are recorded on their tickets, then how each
+ *    effect ended is settled in one write per plan.
  *
  * A claim whose send never started (the claim write itself failed) is put back. A claim whose
  * runner died is resolved by the sweeper once its lease is over: a mail whose record on the
@@ -81,7 +81,7 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
   const slots = limiting.value;
 
   const settlements: EffectSettlement[] = [];
-  const records: OutboundWrite[] = [];
+  const records = new Map<string, OutboundWrite>();
   let unexpected: unknown = null;
   const run = due.map(async (effect) => {
     if (!claimed.has(effect.id)) {
@@ -92,7 +92,7 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
       const result = await execute(effect, composed.get(effect.id), slots.get(effect.id) ?? null, ports);
       outcomes.set(effect.id, result.outcome);
       settlements.push(settlement(effect, result.outcome, result.attempts));
-      if (result.record) records.push(result.record);
+      if (result.record) records.set(effect.id, result.record);
     } catch (err) {
       // A ticket change is idempotent: tried again. Anything else that is not a provider's answer
       // (a bug, a crash of ours) leaves us unable to know whether it went out.
@@ -107,18 +107,23 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
     const result = await resolveAbandoned(effect, ports);
     outcomes.set(effect.id, result.outcome);
     settlements.push(settlement(effect, result.outcome, effect.attempts));
-    if (result.record) records.push(result.record);
+    if (result.record) records.set(effect.id, result.record);
   });
   await Promise.all([...run, ...resolving]);
 
   if (settlements.length) {
+    // The records first: a mail settled as sent must be on its ticket. One whose record failed, or
+    // whose runner stopped before the settle, stays claimed, and the sweep finishes its record.
+    const recording = await Promise.all(
+      [...records].map(async ([id, write]) => ({ id, error: await ports.store.recordOutbound(write).then(() => null, (err: unknown) => err ?? new Error('the record failed')) })),
+    );
+    const unrecorded = new Set(recording.filter((r) => r.error !== null).map((r) => r.id));
+    unexpected ??= recording.find((r) => r.error !== null)?.error ?? null;
+    const settling = settlements.filter((s) => !unrecorded.has(s.id));
     const states = new Map<string, EffectState>(plan.effects.map((e) => [e.id, e.state]));
-    for (const s of settlements) states.set(s.id, s.state);
+    for (const s of settling) states.set(s.id, s.state);
     const settled = [...states.values()].every((s) => FINAL_STATES.has(s));
-    await Promise.all([
-      ports.store.settleEffects(plan.key, settlements, settled, undeliveredOf(plan, outcomes, now)),
-      ...records.map((r) => ports.store.recordOutbound(r)),
-    ]);
+    if (settling.length) await ports.store.settleEffects(plan.key, settling, settled, undeliveredOf(plan, outcomes, now));
   }
   if (unexpected) throw unexpected;
   return plan.effects.map((e) => outcomes.get(e.id)!);

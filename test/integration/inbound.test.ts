@@ -63,7 +63,7 @@ describe.each<DynamoBackend>(['dynalite', 'dynamodb-local'])('inbound pipeline o
     expect(quarantined.length).toBe(expected.filter((e) => e.outcome === 'quarantined').length);
   });
 
-  it('stores and answers a new ticket in 5 DynamoDB round trips (4 before the sends), and drops a re-delivery in 1', async () => {
+  it('stores and answers a new ticket in 6 DynamoDB round trips (4 before the sends), and drops a re-delivery in 1', async () => {
     const { deps } = await pipelineOn(fx);
     const counter = countRoundTrips(fx.clients.dynamo);
     // The ticket is durable before anything is sent: note the count when the send starts.
@@ -88,10 +88,11 @@ describe.each<DynamoBackend>(['dynalite', 'dynamodb-local'])('inbound pipeline o
     expect(again?.replies).toEqual([]);
     expect(again?.ticket).toBe(first?.ticket);
     // Lookup ‖ new-ticket limit → ticket, first message and thread key ‖ ticket number → effect
-    // plan ‖ receipts ‖ number on the ticket ‖ alias → claims ‖ hourly limits, then the sends (ack,
-    // staff notice, ticket event together), then one round trip settling them beside their records.
+    // plan ‖ receipts ‖ number on the ticket ‖ alias ‖ the ack's ticket slot → claims ‖ its sender
+    // slot, then the sends (ack, staff notice, ticket event together), then the sent mails' records,
+    // then the settle (a mail settled as sent is on its ticket).
     expect(beforeSend).toBe(4);
-    expect(created.roundTrips).toBe(5);
+    expect(created.roundTrips).toBe(6);
     expect(redelivery.roundTrips).toBe(1);
     console.info(
       `[${backend}] new ticket with its ${first?.replies.map((r) => r.kind).join(' and ')}: ${created.roundTrips} round trips, ${beforeSend} before the send (${created.operations.join(', ')}); re-delivery: ${redelivery.roundTrips} (${redelivery.operations.join(', ')})`,

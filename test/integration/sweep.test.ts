@@ -58,6 +58,44 @@ describe('the sweep (dynalite)', () => {
     expect(await sweepPlans(deps, config)).toMatchObject({ plans: 0, completed: 0 });
   });
 
+  it('settles a sent mail only once its record is on the ticket: a record that failed leaves the mail to the sweep, which finishes it', async () => {
+    const { deps, store, clock, config } = await pipelineOn(fx);
+    const name = 'failFirstOutboundRecord';
+    let failed = 0;
+    fx.clients.dynamo.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { UpdateExpression?: string };
+        if (!failed && input.UpdateExpression?.includes('ADD messageKeys')) {
+          failed++;
+          throw Object.assign(new Error('the connection was reset'), { name: 'NetworkingError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    const mailBefore = (await readOutbox(join(fx.dataDir, 'outbox'))).length;
+    try {
+      await expect(deliverAsSes(fixtureMail('01-outlook-new-vpn-down.eml'), {}, deps)).rejects.toThrow('the connection was reset');
+    } finally {
+      fx.clients.dynamo.middlewareStack.remove(name);
+    }
+    expect(failed).toBe(1);
+    const sent = (await readOutbox(join(fx.dataDir, 'outbox'))).length - mailBefore;
+    const ticket = (await store.getTicketById(1))!;
+    const planKey = deliveryPlanKey(ticket.key);
+    // The mails went out; the one whose record failed is not settled as sent, so nothing calls the plan done.
+    expect((await store.getPlan(planKey))!.effects.map((e) => e.state)).toContain('sending');
+
+    clock.advance(CLAIM_LEASE_MS + MINUTE);
+    expect(await sweepPlans(deps, config)).toMatchObject({ problems: [] });
+    const after = (await store.getTicketById(1))!;
+    const outbound = (await store.getPlan(planKey))!.effects.flatMap((e) => (e.spec.type === 'mail' ? [messageKey(e.spec.mail.messageId)] : []));
+    expect(outbound).toHaveLength(sent);
+    expect(after.messageKeys).toEqual(expect.arrayContaining(outbound));
+    expect((await store.getPlan(planKey))!.effects.every((e) => e.state === 'sent')).toBe(true);
+    expect((await readOutbox(join(fx.dataDir, 'outbox'))).length - mailBefore).toBe(sent); // nothing sent again
+  });
+
   it('resolves a claim whose runner stopped: sent when its record is on the ticket, else unconfirmed and listed', async () => {
     const { deps, store, clock, config } = await pipelineOn(fx);
     const [first] = await deliverAsSes(fixtureMail('01-outlook-new-vpn-down.eml'), {}, deps);
