@@ -5,7 +5,8 @@
  * write or send happened; nobody heard back: test/support/faults.ts). The failed delivery is
  * replayed, the scenario goes on, and the end state must equal the clean run's: the same
  * tickets, thread messages, history, quarantine, mail in the outbox and events published, every
- * planned effect done exactly once. The one allowed difference is honest: a crash right after a
+ * planned effect done exactly once (the sweep, last, finishes a sent mail whose settle a crash
+ * stopped after its record). The one allowed difference is honest: a crash right after a
  * send leaves that mail (or event) `unconfirmed` — it went out once, and is not sent again.
  */
 import { readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { readPublished } from '../../src/local/sns-endpoint.js';
 import { addressBook } from '../../src/pipeline/inbound.js';
 import { runStaleJob } from '../../src/pipeline/stale-job.js';
+import { CLAIM_LEASE_MS, sweepPlans } from '../../src/pipeline/sweep.js';
 import { injectFaults, type FaultInjector } from '../support/faults.js';
 import { outboxLines, ticketLines } from '../support/state.js';
 import { fixturesDir, manualClock, northwindConfig, pipelineOn } from '../support/pipeline.js';
@@ -26,13 +28,15 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const T0 = '2026-11-30T08:00:00Z';
 
-type Step = { kind: 'mail'; file: string } | { kind: 'stale'; after: number };
+type Step = { kind: 'mail'; file: string } | { kind: 'stale'; after: number } | { kind: 'sweep'; after: number };
 const SCENARIO: Step[] = [
   { kind: 'mail', file: 'c01-outlook-new-second-monitor-black.eml' }, // TKT-1 awaiting-info: missing-info, staff notice, event
   { kind: 'mail', file: 'c02-outlook-reply-asset-tag-dock-model.eml' }, // back to open: staff notice, event
   { kind: 'mail', file: 'c03-outlook-staff-commands-pending-assign.eml' }, // commands: relay, command result, event
   { kind: 'mail', file: 'c12-outlook-new-hot-desk-dock-flickers.eml' }, // TKT-2: ack, staff notice, event
   { kind: 'stale', after: 8 * DAY }, // TKT-1 reminded, both flagged, the digest
+  // As its schedule runs it: finishes what a crash between a send's record and its settle left.
+  { kind: 'sweep', after: CLAIM_LEASE_MS + MINUTE },
 ];
 
 interface Snapshot {
@@ -70,9 +74,10 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('crash at every step (%s)
     for (const step of SCENARIO) {
       const run = async () => {
         if (step.kind === 'mail') await deliverAsSes(conversation(step.file), {}, deps);
-        else await runStaleJob({ store, mailer: deps.mailer, events: deps.events, clock }, config, addressBook(config));
+        else if (step.kind === 'stale') await runStaleJob({ store, mailer: deps.mailer, events: deps.events, clock }, config, addressBook(config));
+        else expect((await sweepPlans(deps, config)).problems).toEqual([]);
       };
-      if (step.kind === 'stale') clock.advance(step.after);
+      if (step.kind !== 'mail') clock.advance(step.after);
       for (let attempt = 1; ; attempt++) {
         try {
           await run();
