@@ -176,8 +176,16 @@ export class DynamoTicketBook implements TicketBook {
     );
   }
 
-  async forgetTicketNumber(ticketKey: string): Promise<void> {
-    await this.table.update({ Key: keys.counter, UpdateExpression: 'REMOVE #p', ExpressionAttributeNames: { '#p': pendingNumber(ticketKey) } });
+  async forgetTicketNumber(ticketKey: string, number: number): Promise<void> {
+    await conditional(
+      this.table.update({
+        Key: keys.counter,
+        UpdateExpression: 'REMOVE #p',
+        ConditionExpression: '#p = :number',
+        ExpressionAttributeNames: { '#p': pendingNumber(ticketKey) },
+        ExpressionAttributeValues: { ':number': number },
+      }),
+    );
   }
 
   async createTicket(w: NewTicketWrite): Promise<boolean> {

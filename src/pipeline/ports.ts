@@ -218,8 +218,11 @@ export interface TicketBook {
    * no later number was taken since. False when one was (the number is then a gap).
    */
   returnTicketNumber(ticketKey: string, number: number): Promise<boolean>;
-  /** The ticket holds its number now: the counter no longer needs to remember it. */
-  forgetTicketNumber(ticketKey: string): Promise<void>;
+  /**
+   * The ticket holds `number` now: the counter no longer needs to remember it. Only that number
+   * is forgotten: one a later copy of the mail took meanwhile stays until that copy gives it back.
+   */
+  forgetTicketNumber(ticketKey: string, number: number): Promise<void>;
   /**
    * One round trip of parallel, idempotent writes: the ticket (conditionally, without its
    * number), its first message and thread key. False when the ticket existed already.

@@ -152,8 +152,8 @@ export class MemoryTicketStore implements TicketStore {
     return true;
   }
 
-  async forgetTicketNumber(ticketKey: string): Promise<void> {
-    this.#pendingNumbers.delete(ticketKey);
+  async forgetTicketNumber(ticketKey: string, number: number): Promise<void> {
+    if (this.#pendingNumbers.get(ticketKey) === number) this.#pendingNumbers.delete(ticketKey);
   }
 
   async createTicket(w: NewTicketWrite): Promise<boolean> {

@@ -64,7 +64,7 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
     takeTicketSlots(plan, store, config, now),
   ]);
   // Forgotten only once the ticket holds the number, beside the claims.
-  const run = { fresh: stored === plan, alongside: () => store.forgetTicketNumber(ticket.key), ticketSlots };
+  const run = { fresh: stored === plan, alongside: () => store.forgetTicketNumber(ticket.key, ticket.number), ticketSlots };
   // Whoever wrote the ticket created it; a copy that found it written reports that ticket.
   if (!won) {
     const by = d.found.tickets.has(draft.key) ? 'an earlier delivery of this mail, which stopped before it finished (finished now)' : 'another delivery of this mail, at the same moment';

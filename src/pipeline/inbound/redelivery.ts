@@ -52,7 +52,7 @@ export async function redelivered(previous: ReceiptRecord, d: Delivery): Promise
   const out = { ...result('redelivered', `${how} ${what} at ${previous.at}: no second effect`, msg, ticket), ticket: previous.ticketId };
   // An attempt that stopped after numbering its ticket left the number remembered: forgotten now.
   const own = found.tickets.get(d.ownKey);
-  const forget = own && own.number === found.pendingNumber ? () => d.ports.store.forgetTicketNumber(own.key) : undefined;
+  const forget = own && own.number === found.pendingNumber ? () => d.ports.store.forgetTicketNumber(own.key, own.number) : undefined;
   if (!found.plan || isSettled(found.plan)) {
     await forget?.();
     return out;
