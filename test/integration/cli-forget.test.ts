@@ -152,9 +152,16 @@ describe('ticketing forget', () => {
       const command = [process.execPath, join(root, 'src/bin/ticketing.mjs'), 'forget', 'maria.garcia@northwind.example', '--data', data].join(' ');
       const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
       let out = '';
+      let answered = false;
+      // Once the command ends, script closes the terminal: a write then fails with EPIPE, which is no finding.
+      child.stdin.on('error', () => undefined);
       child.stdout.on('data', (c: Buffer) => {
         out += c.toString();
-        if (out.includes('[y/N]')) child.stdin.write('n\n');
+        // Answered once: every later chunk of output would otherwise answer again.
+        if (!answered && out.includes('[y/N]')) {
+          answered = true;
+          child.stdin.write('n\n');
+        }
       });
       child.on('error', (err) => fail(new Error(`cannot run script (util-linux; apt-get install bsdutils): ${err.message}`)));
       child.on('exit', (code) => done({ code, out }));
