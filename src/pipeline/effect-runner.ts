@@ -114,11 +114,10 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
   if (settlements.length) {
     // The records first: a mail settled as sent must be on its ticket. One whose record failed, or
     // whose runner stopped before the settle, stays claimed, and the sweep finishes its record.
-    const recording = await Promise.all(
-      [...records].map(async ([id, write]) => ({ id, error: await ports.store.recordOutbound(write).then(() => null, (err: unknown) => err ?? new Error('the record failed')) })),
-    );
-    const unrecorded = new Set(recording.filter((r) => r.error !== null).map((r) => r.id));
-    unexpected ??= recording.find((r) => r.error !== null)?.error ?? null;
+    const ids = [...records.keys()];
+    const recording = await Promise.allSettled([...records.values()].map((write) => ports.store.recordOutbound(write)));
+    const unrecorded = new Set(ids.filter((_, i) => recording[i]!.status === 'rejected'));
+    unexpected ??= recording.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason ?? null;
     const settling = settlements.filter((s) => !unrecorded.has(s.id));
     const states = new Map<string, EffectState>(plan.effects.map((e) => [e.id, e.state]));
     for (const s of settling) states.set(s.id, s.state);
@@ -145,6 +144,11 @@ function claimTime(effect: PlannedEffect): number {
 function settledBefore(effect: PlannedEffect, fresh: boolean): EffectOutcome {
   if (fresh && effect.state === 'suppressed') return { effect, status: 'suppressed', why: effect.detail ?? 'held back' };
   return { effect, status: 'earlier' };
+}
+
+/** The clock hour a limit slot counts in, e.g. 2026-11-23T08. */
+function hourOf(now: Date): string {
+  return now.toISOString().slice(0, 13);
 }
 
 /** Which hourly auto-reply limit a mail ran into, and that limit. */
@@ -179,13 +183,12 @@ export async function takeTicketSlots(plan: EffectPlan, store: TicketStore, conf
  * than both limits allow. The ticket's slot goes back when the requester's is refused.
  */
 async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: TicketStore, config: Config, now: Date, early?: TicketSlots): Promise<Map<string, ReplyLimit | null>> {
-  const hour = now.toISOString().slice(0, 13);
   const { maxPerSenderPerHour: perSender, maxPerTicketPerHour: perTicket } = config.autoReplies;
   const verdicts = await Promise.all(
     limitedReplies(due).map(async ({ id, mail }): Promise<[string, ReplyLimit | null]> => {
       const ticket = early?.get(id) ?? (await takeTicketSlot(plan, { id, mail }, config, now, store));
       if (!ticket.taken) return [id, { limited: 'ticket', max: perTicket }];
-      if (await store.takeSlot({ scope: `sender#${mail.limitFor}`, hour, max: perSender, member: `${plan.key}/${id}` })) return [id, null];
+      if (await store.takeSlot({ scope: `sender#${mail.limitFor}`, hour: hourOf(now), max: perSender, member: `${plan.key}/${id}` })) return [id, null];
       await store.returnSlot(ticket.slot);
       return [id, { limited: 'sender', max: perSender }];
     }),
@@ -194,7 +197,7 @@ async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: Tic
 }
 
 async function takeTicketSlot(plan: EffectPlan, reply: LimitedReply, config: Config, now: Date, store: TicketStore): Promise<{ slot: LimitSlot; taken: boolean }> {
-  const slot = { scope: `ticket#${reply.mail.ticket.key}`, hour: now.toISOString().slice(0, 13), max: config.autoReplies.maxPerTicketPerHour, member: `${plan.key}/${reply.id}` };
+  const slot = { scope: `ticket#${reply.mail.ticket.key}`, hour: hourOf(now), max: config.autoReplies.maxPerTicketPerHour, member: `${plan.key}/${reply.id}` };
   return { slot, taken: await store.takeSlot(slot) };
 }
 
