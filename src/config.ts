@@ -122,6 +122,48 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The web surface (src/http/): the request form, the REST API and the requesters' status pages. */
+    web: z
+      .object({
+        /** Where links in our mail point (the status page): the form's and API's public address, no trailing slash. */
+        baseUrl: z
+          .string()
+          .url()
+          .regex(/^https?:\/\/[^/]+(\/[^?#]*[^/?#])?$/, 'expected an http(s) URL without a trailing slash, query or fragment, e.g. https://help.northwind.example')
+          .default('http://127.0.0.1:8080'),
+        /**
+         * Keys that sign status links, newest first: the first signs, every one is accepted (add a
+         * new key in front to rotate, drop the last one later). On AWS, prefer linkKeysSecretArn.
+         */
+        linkKeys: z.array(z.string().min(32, 'a link key needs at least 32 characters')).max(5).default([]),
+        /** The link keys kept in AWS Secrets Manager: the secret's string is the keys, one per line, newest first. */
+        linkKeysSecretArn: z.string().regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'expected a Secrets Manager secret ARN').optional(),
+        /** How long a status link in a mail keeps working. */
+        statusLinkDays: z.number().int().min(1).max(365).default(90),
+        form: z
+          .object({
+            enabled: z.boolean().default(true),
+            maxAttachments: z.number().int().min(0).max(10).default(3),
+            /** Per attachment. */
+            maxAttachmentBytes: z.number().int().min(1).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
+            /** Content types a form attachment may have (exact, or `image/*`). */
+            attachmentTypes: z
+              .array(z.string().regex(/^[a-z]+\/([\w.+-]+|\*)$/, 'expected a content type such as image/png or image/*'))
+              .default(['image/*', 'application/pdf', 'text/plain', 'text/csv', 'application/zip', 'application/json']),
+            maxDescriptionChars: z.number().int().min(100).max(100_000).default(20_000),
+            /** Submissions per clock hour, counted in the store so they hold across processes. */
+            perAddressPerHour: z.number().int().min(1).max(1000).default(5),
+            perClientPerHour: z.number().int().min(1).max(10_000).default(20),
+            /** Cloudflare Turnstile: the widget's site key and the server-side secret; off when unset. */
+            turnstile: z.object({ siteKey: z.string().min(1), secretKey: z.string().min(1) }).strict().optional(),
+          })
+          .strict()
+          .prefault({}),
+        /** API requests per key per clock hour. */
+        apiPerKeyPerHour: z.number().int().min(1).max(1_000_000).default(3600),
+      })
+      .strict()
+      .prefault({}),
     aws: z
       .object({
         region: z.string().min(1).default('eu-west-1'),
@@ -209,15 +251,25 @@ export function loadConfigFile(path: string | undefined): Config {
   return parseConfig(json, `config file ${path}`);
 }
 
-/** Lambda: the whole config as JSON in TICKETING_CONFIG (the CDK app writes it from the validated config). */
+/**
+ * Lambda: the whole config as JSON in TICKETING_CONFIG (the CDK app writes it from the validated
+ * config). TICKETING_WEB_BASE_URL, when set, is web.baseUrl: the stack knows its HTTP API's
+ * address only once it is deployed.
+ */
 export function loadConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = env.TICKETING_CONFIG;
-  if (!raw) return parseConfig({});
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (err) {
-    throw new ConfigError(`environment variable TICKETING_CONFIG is not valid JSON: ${(err as Error).message}`, { cause: err });
+  let json: unknown = {};
+  if (raw) {
+    try {
+      json = JSON.parse(raw);
+    } catch (err) {
+      throw new ConfigError(`environment variable TICKETING_CONFIG is not valid JSON: ${(err as Error).message}`, { cause: err });
+    }
   }
-  return parseConfig(json, 'environment variable TICKETING_CONFIG');
+  const baseUrl = env.TICKETING_WEB_BASE_URL?.replace(/\/+$/, '');
+  if (baseUrl && json && typeof json === 'object' && !Array.isArray(json)) {
+    const given = json as { web?: Record<string, unknown> };
+    json = { ...given, web: { ...(given.web ?? {}), baseUrl } };
+  }
+  return parseConfig(json, raw ? 'environment variable TICKETING_CONFIG' : 'the default config');
 }

@@ -77,6 +77,7 @@ export function itemToTicket(item: Item): Ticket {
     staleSince: (item.staleSince as string | null) ?? null,
     nudgedAt: (item.nudgedAt as string | null) ?? null,
     lastExcerpt: (item.lastExcerpt as string) ?? '',
+    ...(item.unverified === true ? { unverified: true } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import type { StaleJobResult } from '../pipeline/stale-job.js';
 export const METRICS_NAMESPACE = 'Ticketing';
 
 /** The Powertools service names: the `service` dimension of every metric, one per Lambda. */
-export const METRIC_SERVICES = { inbound: 'ticketing-inbound', stale: 'ticketing-stale', imap: 'ticketing-imap' } as const;
+export const METRIC_SERVICES = { inbound: 'ticketing-inbound', stale: 'ticketing-stale', imap: 'ticketing-imap', http: 'ticketing-http' } as const;
 
 /** Set by the CDK stack on every function; two stages in one account and region publish apart. */
 export const STAGE_VARIABLE = 'TICKETING_STAGE';

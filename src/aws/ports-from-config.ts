@@ -4,9 +4,12 @@
  * tests) only chooses its clients and its clock, and calls portsFor.
  */
 import type { Config } from '../config.js';
+import type { ApiKeyStore } from '../http/api-keys.js';
 import type { Clock, ErasureStore } from '../pipeline/ports.js';
 import type { AwsClients } from './clients.js';
+import { DynamoApiKeys } from './dynamo-api-keys.js';
 import { DynamoErasureStore } from './dynamo-erasure.js';
+import { Table } from './dynamo-table.js';
 import { dynamoTicketStore } from './dynamo-store.js';
 import type { InboundDeps } from './inbound-handler.js';
 import type { UndeliveredMailTally } from './lambda-metrics.js';
@@ -28,6 +31,8 @@ export interface Ports<C extends Clock = Clock> extends InboundDeps {
   blobs: S3Blobs;
   /** Erasure of one person's data (`ticketing forget`). */
   erasure: ErasureStore;
+  /** The REST API's keys (`ticketing api-key`). */
+  apiKeys: ApiKeyStore;
 }
 
 export function portsFor<C extends Clock>(config: Config, clients: Pick<AwsClients, 'doc' | 's3' | 'ses' | 'sns'>, options: PortOptions<C>): Ports<C> {
@@ -41,5 +46,6 @@ export function portsFor<C extends Clock>(config: Config, clients: Pick<AwsClien
     mailer: new SesMailer(clients.ses, config.aws.region),
     events: config.events.snsTopicArn ? new SnsTicketEvents(clients.sns, config.events.snsTopicArn) : null,
     erasure: new DynamoErasureStore(clients.doc, config.aws.tableName),
+    apiKeys: new DynamoApiKeys(new Table(clients.doc, config.aws.tableName)),
   };
 }

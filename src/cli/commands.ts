@@ -4,6 +4,7 @@
  * under commands/ (options, --help lines, checks, run) and one entry here.
  */
 import type { Command } from './command.js';
+import { apiKey } from './commands/api-key.js';
 import { demo } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { forget } from './commands/forget.js';
@@ -27,6 +28,7 @@ export const COMMANDS: Record<string, Command> = {
   sweep,
   forget,
   serve,
+  'api-key': apiKey,
   'imap-poll': imapPoll,
   demo,
 };

@@ -13,6 +13,8 @@ export const OPTIONS = {
   out: { type: 'string' },
   yes: { type: 'boolean' },
   'smtp-port': { type: 'string' },
+  'http-port': { type: 'string' },
+  name: { type: 'string' },
   once: { type: 'boolean' },
   quarantined: { type: 'boolean' },
   stack: { type: 'string' },
@@ -62,6 +64,8 @@ const EXAMPLE_VALUES: Record<string, string> = {
   html: 'digest.html',
   out: 'tickets.jsonl',
   'smtp-port': '2525',
+  'http-port': '8080',
+  name: 'monitoring',
   stack: 'Ticketing-prod',
   region: 'eu-west-1',
 };

@@ -23,7 +23,7 @@ export interface TicketEvent {
   at: string;
   /** The actor's address, or 'system'. */
   actor: string;
-  kind: 'created' | 'status' | 'priority' | 'category' | 'assignee' | 'merged' | 'merged-into' | 'note' | 'linked';
+  kind: 'created' | 'status' | 'priority' | 'category' | 'assignee' | 'merged' | 'merged-into' | 'note' | 'linked' | 'verified';
   from: string | null;
   to: string | null;
   why: string;
@@ -33,26 +33,28 @@ const STAFF: readonly ActorKind[] = ['staff'];
 
 /**
  * Who may move a ticket from one status to another; a move not listed is not allowed.
- * Requesters only ever bring a ticket back to IT (→ open); the system asks for missing details
+ * Requesters bring a ticket back to IT (→ open), or say their own problem is solved (→ resolved:
+ * only the status page's button, which a proven requester presses; words in a mail never move a
+ * ticket to resolved); the system asks for missing details
  * (open ⇄ awaiting-info) and closes resolved tickets; staff may make every listed move.
  */
 export const STATUS_TRANSITIONS: Readonly<Record<TicketStatus, Readonly<Partial<Record<TicketStatus, readonly ActorKind[]>>>>> = {
   open: {
     'awaiting-info': ['staff', 'system'],
     'waiting-on-requester': STAFF,
-    resolved: STAFF,
+    resolved: ['requester', 'staff'],
     closed: STAFF,
   },
   'awaiting-info': {
     open: ['requester', 'staff', 'system'],
     'waiting-on-requester': STAFF,
-    resolved: STAFF,
+    resolved: ['requester', 'staff'],
     closed: STAFF,
   },
   'waiting-on-requester': {
     open: ['requester', 'staff'],
     'awaiting-info': ['staff', 'system'],
-    resolved: STAFF,
+    resolved: ['requester', 'staff'],
     closed: STAFF,
   },
   resolved: {

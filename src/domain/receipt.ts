@@ -13,7 +13,7 @@ export interface Verdicts {
 
 /** Where a raw mail came from and what the receiving side said about it. */
 export interface Receipt {
-  source: 'ses' | 's3' | 'imap' | 'smtp';
+  source: 'ses' | 's3' | 'imap' | 'smtp' | 'web' | 'api';
   /** Blob key of the raw message (kept before and after processing). */
   rawKey: string;
   receivedAt: string;
@@ -23,6 +23,25 @@ export interface Receipt {
   verdicts: Verdicts | null;
   /** An operator re-ran this mail (`ticketing replay`): the limits for new mail do not apply. */
   replayed?: boolean;
+  /** A mail our HTTP app wrote (source web or api): what it proved about the sender. */
+  proof?: WebProof;
+}
+
+/**
+ * What our own HTTP app proved about the sender of a mail it wrote for a form, a status page or
+ * an API call. The app writes the mail, so no header in it counts; this is our border's word.
+ */
+export type WebProof =
+  /** An address typed into the form or an API call: nothing proves the person owns it. */
+  | { kind: 'typed' }
+  /** The holder of a signed status link, which was mailed to this ticket's requester only. */
+  | { kind: 'status-link'; ticketKey: string; solved?: boolean }
+  /** A request with this API key: staff powers, in the key's name. */
+  | { kind: 'api-key'; name: string };
+
+/** The address an API key acts as in history and command results (RFC 2606: never deliverable). */
+export function apiKeyActor(name: string): string {
+  return `${name}@api-key.invalid`;
 }
 
 /** Mail we must not turn into a ticket at all; it is kept in quarantine for a person to look at. */

@@ -46,6 +46,11 @@ export interface Ticket {
   nudgedAt: string | null;
   /** The start of the last message someone wrote on it, for the digest. */
   lastExcerpt: string;
+  /**
+   * Opened with an address typed into the web form or the API: until its requester opens the
+   * status link mailed there, nothing shows the address is theirs. Absent: proven or by mail.
+   */
+  unverified?: boolean;
 }
 
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
@@ -61,7 +66,7 @@ export interface RequesterProfile {
 
 /** What a new mail may change on its ticket. */
 export type TicketChanges = Partial<
-  Pick<Ticket, 'status' | 'priority' | 'category' | 'assignee' | 'missing' | 'triageReasons' | 'followUpAsks' | 'resolvedAt' | 'duplicateOf' | 'lastExcerpt'>
+  Pick<Ticket, 'status' | 'priority' | 'category' | 'assignee' | 'missing' | 'triageReasons' | 'followUpAsks' | 'resolvedAt' | 'duplicateOf' | 'lastExcerpt' | 'unverified'>
 >;
 
 export type MessageDirection = 'inbound' | 'outbound';

@@ -9,6 +9,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { createClients } from '../aws/clients.js';
 import { imapCounts, METRIC_SERVICES, ticketingMetrics, UndeliveredMailTally } from '../aws/lambda-metrics.js';
+import { withLinkKeys } from '../aws/link-keys.js';
 import { portsFor, systemClock } from '../aws/ports-from-config.js';
 import { loadConfigFromEnv } from '../config.js';
 import { MailboxLockedError, pollMailbox, type PollDeps } from './poller.js';
@@ -19,7 +20,7 @@ const logger = new Logger({ serviceName: METRIC_SERVICES.imap });
 const metrics = ticketingMetrics(METRIC_SERVICES.imap);
 const undelivered = new UndeliveredMailTally();
 // Bad configuration fails the cold start, loudly.
-const config = loadConfigFromEnv();
+const config = await withLinkKeys(loadConfigFromEnv());
 if (!config.imap) throw new Error('TICKETING_CONFIG has no imap block: the IMAP poller has nothing to poll');
 const deps: PollDeps = {
   ...portsFor(config, createClients({ region: config.aws.region }), { clock: systemClock, undelivered }),

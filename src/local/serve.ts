@@ -4,12 +4,15 @@
  */
 import { handleInboundEvent, type InboundDeps } from '../aws/inbound-handler.js';
 import { portsFor } from '../aws/ports-from-config.js';
-import type { Config } from '../config.js';
+import { configSchema, type Config } from '../config.js';
+import { createHttpApp } from '../http/app.js';
 import { addressBook, type InboundResult } from '../pipeline/inbound.js';
 import type { Clock, TicketStore } from '../pipeline/ports.js';
 import { runStaleJob } from '../pipeline/stale-job.js';
 import { sesEventFor, sesLikeId } from './ingest.js';
 import { DataDirError, findServing, removeServing, shown, writeServing } from './data-dir.js';
+import { startHttpServer, socketAddress, type HttpServer } from './http-server.js';
+import { withLocalLinkKey } from './link-key.js';
 import { startSmtpGateway, type SmtpEnvelope } from './smtp-gateway.js';
 import { createAwsClients, startLocalStack } from './stack.js';
 
@@ -19,6 +22,8 @@ export interface ServeOptions {
   config: Config;
   /** 0 picks a free port (tests); the running one is returned. */
   smtpPort?: number;
+  /** The HTTP app's port (form, status pages, API); 0 picks a free one. Default 8080. */
+  httpPort?: number;
   /** A fixed port for the local SES endpoint's web view of sent mail; 0 or absent picks a free one. */
   sesPort?: number;
   /** Where the clock starts (--now); it then runs with the system clock. Absent: the system clock. */
@@ -28,6 +33,11 @@ export interface ServeOptions {
 
 export interface Serving {
   smtpPort: number;
+  httpPort: number;
+  /** Where the form is, and what the links in our mail point at (web.baseUrl, or this server). */
+  webUrl: string;
+  /** The config as served: the local link key in it, web.baseUrl at this server unless set. */
+  config: Config;
   /** The local SES endpoint's page listing the mail we sent. */
   sesWebUrl: string;
   /** The running stack's ticket store, to look at what arrived. */
@@ -64,15 +74,25 @@ export function mailLine(envelope: SmtpEnvelope, r: InboundResult): string {
 }
 
 export async function serve(options: ServeOptions): Promise<Serving> {
-  const { config, print } = options;
+  const { print } = options;
   const running = await findServing(options.data);
   if (running) {
     throw new DataDirError(`ticketing serve is already running on ${shown(options.data)} (pid ${running.pid}, SMTP port ${running.smtpPort}); stop it first, or use another --data`);
   }
-  const stack = await startLocalStack({ dataDir: options.data, config, ports: { ses: options.sesPort ?? 0 } });
+  const stack = await startLocalStack({ dataDir: options.data, config: options.config, ports: { ses: options.sesPort ?? 0 } });
   const clients = createAwsClients(stack);
   const clock = runningClock(options.now);
+  let http: HttpServer;
+  try {
+    http = await startHttpServer(options.httpPort ?? 8080);
+  } catch (err) {
+    clients.destroy();
+    await stack.close();
+    throw err;
+  }
+  const config = servedConfig(withLocalLinkKey(options.config, options.data), http.port);
   const deps = portsFor(config, clients, { clock });
+  http.mount(createHttpApp({ config, ports: deps, apiKeys: deps.apiKeys, clientAddress: socketAddress, plainHttp: true, log: (line) => print(`web: ${line}`) }));
   // Work that must finish before the clients and the stack go away.
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -83,6 +103,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
 
   const stopStack = async (): Promise<void> => {
     removeServing(options.data);
+    await http.close();
     clients.destroy();
     await stack.close();
   };
@@ -134,6 +155,8 @@ export async function serve(options: ServeOptions): Promise<Serving> {
       ``,
       `  Send mail with any client to SMTP host 127.0.0.1, port ${gateway.port} (no login, no TLS).`,
       `  It accepts mail for ${support.join(', ')} and their plus-addresses (e.g. ${plusExample(support[0]!, config.ticketPrefix)}).`,
+      `  Request form and status pages: ${config.web.baseUrl}/   REST API: ${config.web.baseUrl}/api/v1 (described at /api/openapi.json;`,
+      `    make a key with: ticketing api-key create --name NAME --data ${shown(options.data)})`,
       `  Mail we send (acks, replies, digests): ${sesWebUrl}  or  ticketing outbox --data ${shown(options.data)}`,
       `  The tickets, while this runs: ticketing tickets --data ${shown(options.data)}  (show, export, ingest… work too)`,
       `  The stale job runs every ${config.stale.slotMinutes} min.`,
@@ -146,18 +169,28 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   const smtp = gateway;
   return {
     smtpPort: smtp.port,
+    httpPort: http.port,
+    webUrl: config.web.baseUrl,
+    config,
     sesWebUrl,
     store: deps.store,
     close() {
       closing ??= (async () => {
         clearInterval(timer);
-        await smtp.close();
+        await Promise.all([smtp.close(), http.close()]);
         await Promise.allSettled([...inFlight]);
         await stopStack();
       })();
       return closing;
     },
   };
+}
+
+/** The default web.baseUrl names port 8080: when this server listens elsewhere, links point here. */
+function servedConfig(config: Config, httpPort: number): Config {
+  const defaultUrl = configSchema.parse({}).web.baseUrl;
+  if (config.web.baseUrl !== defaultUrl) return config;
+  return { ...config, web: { ...config.web, baseUrl: `http://127.0.0.1:${httpPort}` } };
 }
 
 function plusExample(address: string, prefix: string): string {

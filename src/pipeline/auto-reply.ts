@@ -1,3 +1,4 @@
+import { statusLink } from '../domain/status-link.js';
 import type { Config } from '../config.js';
 import { isSupportAddress, looksNoReply, type AddressBook } from '../domain/addresses.js';
 import type { RequesterProfile, Ticket } from '../domain/ticket.js';
@@ -67,6 +68,7 @@ export function planAutoReply(input: AutoReplyInput, config: Config, book: Addre
     requesterName: ticket.requesterName,
     supportAddress: receivingAddress(inbound, book),
     teamName: config.teamName,
+    statusUrl: statusLink(ticket.key, input.now, config.web),
   };
   const mail = planTicketMail(
     {

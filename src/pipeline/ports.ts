@@ -20,7 +20,7 @@ export interface ReceiptRecord {
   subject?: string;
   from?: string;
   /** What the receiving side said (SES verdicts, envelope recipients), so a replay judges the mail as it arrived. */
-  arrival?: Pick<Receipt, 'source' | 'recipients' | 'verdicts'>;
+  arrival?: Pick<Receipt, 'source' | 'recipients' | 'verdicts' | 'proof'>;
   /**
    * Written beside the message it records (an append that changes nothing else), not after it:
    * it counts only once that message, its thread key and its ticket's update are found too.

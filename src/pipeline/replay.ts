@@ -33,6 +33,7 @@ function receiptOf(record: ReceiptRecord, ports: InboundPorts): Receipt {
     receivedAt: ports.clock.now().toISOString(),
     recipients: record.arrival?.recipients ?? [],
     verdicts: record.arrival?.verdicts ?? null,
+    ...(record.arrival?.proof ? { proof: record.arrival.proof } : {}),
     replayed: true,
   };
 }

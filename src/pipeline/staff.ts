@@ -2,6 +2,7 @@
  * IT staff work from their mail client: they are told about tickets, and what they write on a
  * ticket's thread is relayed to the requester, or kept internal, and its commands applied.
  */
+import { statusLink } from '../domain/status-link.js';
 import type { Config } from '../config.js';
 import { isStaffAddress, type AddressBook } from '../domain/addresses.js';
 import { applyCommands, parseCommands, type CommandOutcome } from '../domain/commands.js';
@@ -29,6 +30,7 @@ export function factsOf(ticket: Ticket): StaffTicketFacts {
     assignee: ticket.assignee,
     triageReasons: ticket.triageReasons,
     missing: ticket.missing,
+    ...(ticket.unverified ? { unverified: true } : {}),
   };
 }
 
@@ -120,11 +122,12 @@ export async function staffEffect(
 }
 
 /** What a staff message causes: the relay to the requester, the note to staff, the result to its author. */
-export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause, s: Shared): { effects: PlannedEffect[]; notes: string[] } {
+export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause, s: Shared, options = { resultByMail: true }): { effects: PlannedEffect[]; notes: string[] } {
   const { inbound } = cause;
   const author = inbound.from!;
   const support = receivingAddress(inbound, s.book);
   const ctx = { ticketId: ticket.id, subject: ticket.subject, requesterName: ticket.requesterName, supportAddress: support, teamName: s.config.teamName };
+  const forRequester = { ...ctx, statusUrl: statusLink(ticket.key, cause.now, s.config.web) };
   const effects: PlannedEffect[] = [];
   const plan = (mail: TicketMail) => effects.push(planned(mail.kind, { type: 'mail', mail: planTicketMail(mail, cause, s.config, s.book) }));
   const notes: string[] = [];
@@ -140,7 +143,7 @@ export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause
       cc,
       fromName: author.name ? `${author.name} (${s.config.teamName})` : s.config.teamName,
       subject: ticketSubject(s.config, ticket),
-      body: staffTemplates.relay({ ...ctx, staffName: author.name, text: boundedText(effect.relayText, RELAY_TEXT_BYTES, '\n… (shortened: the full answer is kept on the ticket)') }),
+      body: staffTemplates.relay({ ...forRequester, staffName: author.name, text: boundedText(effect.relayText, RELAY_TEXT_BYTES, '\n… (shortened: the full answer is kept on the ticket)') }),
       automatic: null,
       limitFor: null,
       // On the requester's own thread: the staff member's mail answered our internal notice.
@@ -159,7 +162,7 @@ export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause
       limitFor: null,
     });
   }
-  if (effect.applied.length || effect.rejected.length) {
+  if (options.resultByMail && (effect.applied.length || effect.rejected.length)) {
     plan({
       kind: 'command-result',
       to: [author.address],

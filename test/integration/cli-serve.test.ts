@@ -39,7 +39,7 @@ interface Served {
 }
 
 async function startServe(data: string): Promise<Served> {
-  const child = spawn(process.execPath, [bin, 'serve', '--smtp-port', '0', '--data', data, '--config', config], { cwd: root, env });
+  const child = spawn(process.execPath, [bin, 'serve', '--smtp-port', '0', '--http-port', '0', '--data', data, '--config', config], { cwd: root, env });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -112,7 +112,7 @@ describe('ticketing commands while serve runs', () => {
     const outbox = JSON.parse((await ticketing(['outbox', '--json', '--data', data])).stdout) as { kind: string; to: string }[];
     expect(outbox.filter((m) => m.kind === 'ack').map((m) => m.to)).toEqual(['lars.nilsson@northwind.example', 'maria.garcia@northwind.example']);
 
-    const second = await ticketing(['serve', '--smtp-port', '0', '--data', data]);
+    const second = await ticketing(['serve', '--smtp-port', '0', '--http-port', '0', '--data', data]);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`ticketing: ticketing serve is already running on ${data} (pid ${served.pid}, SMTP port ${served.smtpPort}); stop it first, or use another --data\n`);
     const demo = await ticketing(['demo', '--data', data]);

@@ -146,7 +146,7 @@ describe('ticketing CLI', () => {
   it('serve takes mail from an SMTP client and stops cleanly on Ctrl-C', async () => {
     const { spawn } = await import('node:child_process');
     const { createTransport } = await import('nodemailer');
-    const child = spawn(process.execPath, [bin, 'serve', '--smtp-port', '0', '--data', join(data, 'serve'), '--config', config], { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    const child = spawn(process.execPath, [bin, 'serve', '--smtp-port', '0', '--http-port', '0', '--data', join(data, 'serve'), '--config', config], { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));

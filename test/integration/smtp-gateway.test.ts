@@ -29,7 +29,7 @@ interface SmtpFailure {
 async function startServing(cfg: Config): Promise<{ serving: Serving; data: string; lines: string[] }> {
   const data = await mkdtemp(join(tmpdir(), 'ticketing-serve-'));
   const lines: string[] = [];
-  const serving = await serve({ data, config: cfg, smtpPort: 0, print: (line) => lines.push(line) });
+  const serving = await serve({ data, config: cfg, smtpPort: 0, httpPort: 0, print: (line) => lines.push(line) });
   return { serving, data, lines };
 }
 

@@ -9,15 +9,15 @@ const ACTORS: ActorKind[] = ['requester', 'staff', 'system'];
 const ALLOWED: Record<string, ActorKind[]> = {
   'open → awaiting-info': ['staff', 'system'],
   'open → waiting-on-requester': ['staff'],
-  'open → resolved': ['staff'],
+  'open → resolved': ['requester', 'staff'],
   'open → closed': ['staff'],
   'awaiting-info → open': ['requester', 'staff', 'system'],
   'awaiting-info → waiting-on-requester': ['staff'],
-  'awaiting-info → resolved': ['staff'],
+  'awaiting-info → resolved': ['requester', 'staff'],
   'awaiting-info → closed': ['staff'],
   'waiting-on-requester → open': ['requester', 'staff'],
   'waiting-on-requester → awaiting-info': ['staff', 'system'],
-  'waiting-on-requester → resolved': ['staff'],
+  'waiting-on-requester → resolved': ['requester', 'staff'],
   'waiting-on-requester → closed': ['staff'],
   'resolved → open': ['requester', 'staff'],
   'resolved → closed': ['staff', 'system'],
@@ -35,9 +35,16 @@ describe('canTransition: every pair, every actor', () => {
     for (const to of STATUSES.filter((s) => s !== 'closed')) for (const actor of ACTORS) expect(canTransition('closed', to, actor)).toBe(false);
   });
 
-  it('lets a requester only bring a ticket back to IT', () => {
+  it('lets a requester only bring a ticket back to IT, or say it is solved', () => {
     const moves = pairs.filter(([from, to, actor]) => actor === 'requester' && from !== to && canTransition(from, to, actor));
-    expect(moves.map(([from, to]) => `${from} → ${to}`)).toEqual(['awaiting-info → open', 'waiting-on-requester → open', 'resolved → open']);
+    expect(moves.map(([from, to]) => `${from} → ${to}`)).toEqual([
+      'open → resolved',
+      'awaiting-info → open',
+      'awaiting-info → resolved',
+      'waiting-on-requester → open',
+      'waiting-on-requester → resolved',
+      'resolved → open',
+    ]);
   });
 });
 
@@ -85,7 +92,7 @@ describe('transition', () => {
 
   it('says who may make a move the actor may not', () => {
     expect(transition('open', 'closed', requester, 'x', at)).toEqual({ ok: false, error: 'only staff can move a ticket from open to closed, not the requester' });
-    expect(transition('open', 'resolved', system, 'x', at)).toEqual({ ok: false, error: 'only staff can move a ticket from open to resolved, not the system' });
+    expect(transition('open', 'resolved', system, 'x', at)).toEqual({ ok: false, error: 'only the requester or staff can move a ticket from open to resolved, not the system' });
     expect(transition('resolved', 'closed', requester, 'x', at)).toEqual({
       ok: false,
       error: 'only staff or the system can move a ticket from resolved to closed, not the requester',

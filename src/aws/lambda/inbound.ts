@@ -9,6 +9,7 @@ import { loadConfigFromEnv } from '../../config.js';
 import { createClients } from '../clients.js';
 import { handleInboundEvent } from '../inbound-handler.js';
 import { inboundCounts, METRIC_SERVICES, ticketingMetrics, UndeliveredMailTally } from '../lambda-metrics.js';
+import { withLinkKeys } from '../link-keys.js';
 import { portsFor, systemClock } from '../ports-from-config.js';
 import { redactAddresses } from '../redact.js';
 
@@ -17,7 +18,7 @@ const logger = new Logger({ serviceName: METRIC_SERVICES.inbound });
 const metrics = ticketingMetrics(METRIC_SERVICES.inbound);
 const undelivered = new UndeliveredMailTally();
 // Bad configuration fails the cold start, loudly, before any mail is touched.
-const config = loadConfigFromEnv();
+const config = await withLinkKeys(loadConfigFromEnv());
 const deps = portsFor(config, createClients({ region: config.aws.region }), { clock: systemClock, undelivered });
 
 export async function handler(event: unknown, context: Context) {

@@ -18,6 +18,8 @@ export interface TicketContext {
   requesterName: string;
   supportAddress: string;
   teamName: string;
+  /** The requester's status page for this ticket (a signed link); absent when no link key is configured. */
+  statusUrl?: string | null;
 }
 
 export interface RenderedMail {
@@ -25,8 +27,8 @@ export interface RenderedMail {
   html: string;
 }
 
-/** Inline text: ours (a plain string), received (escaped, isolated), or bold. */
-export type Inline = string | { value: string; strong: boolean };
+/** Inline text: ours (a plain string), received (escaped, isolated), bold, or a link of ours. */
+export type Inline = string | { value: string; strong: boolean; href?: string };
 export interface Paragraph {
   kind: 'p';
   parts: Inline[];
@@ -58,7 +60,7 @@ export interface MailParts {
 }
 
 /** Tagged template: literals are our words, interpolations received text. */
-export function p(literals: TemplateStringsArray, ...values: Array<string | { value: string; strong: boolean }>): Paragraph {
+export function p(literals: TemplateStringsArray, ...values: Array<string | { value: string; strong: boolean; href?: string }>): Paragraph {
   const parts: Inline[] = [];
   literals.forEach((literal, i) => {
     if (literal) parts.push(literal);
@@ -72,6 +74,11 @@ export function p(literals: TemplateStringsArray, ...values: Array<string | { va
 
 export function strong(value: string): { value: string; strong: boolean } {
   return { value, strong: true };
+}
+
+/** A link we made (never one received): its label in HTML; the text version shows the address itself. */
+export function link(label: string, href: string): { value: string; strong: boolean; href: string } {
+  return { value: label, strong: false, href };
 }
 
 /** Received text shown on its own, set off (a subject). */
@@ -126,7 +133,7 @@ export function paragraphText(paragraph: Paragraph): string {
 }
 
 function inlineText(parts: Inline[]): string {
-  return oneLine(parts.map((part) => (typeof part === 'string' ? part : isolate(received(part.value)))).join(''));
+  return oneLine(parts.map((part) => (typeof part === 'string' ? part : part.href ? part.href : isolate(received(part.value)))).join(''));
 }
 
 /**
@@ -249,6 +256,7 @@ function inlineHtml(parts: Inline[], isolated = true): string {
   return parts
     .map((part) => {
       if (typeof part === 'string') return escapeHtml(part);
+      if (part.href) return `<a href="${escapeHtml(part.href)}" style="color:${COLORS.accent};font-weight:700;">${escapeHtml(part.value)}</a>`;
       const value = oneLine(part.value);
       const html = isolated ? receivedHtml(value) : escapeHtml(received(value));
       return part.strong ? `<strong style="font-weight:700;">${html}</strong>` : html;

@@ -5,7 +5,7 @@
  * To reword a mail, edit its function below: each one lists the mail's parts, and render.ts
  * makes them both the plain-text and the HTML version.
  */
-import { list, p, quote, renderMail, strong, type MailParts, type Paragraph, type RenderedMail, type TicketContext } from './render.js';
+import { link, list, p, quote, renderMail, strong, type MailParts, type Paragraph, type RenderedMail, type TicketContext } from './render.js';
 
 export const templates = {
   /** A complete new ticket: its id, what happens next, how to add information. */
@@ -19,6 +19,7 @@ export const templates = {
         quote(ctx.subject),
         p`Someone from ${ctx.teamName} will take a look and get back to you by email.`,
         p`Want to add something, like a screenshot or the exact error message? Just reply to this email and it goes straight onto your ticket. If you write to us about this again, please keep ${strong(`[${ctx.ticketId}]`)} in the subject so it lands in the right place.`,
+        ...statusPageLine(ctx),
       ],
     });
   },
@@ -47,6 +48,7 @@ export const templates = {
             : p`To help you as quickly as possible, could you tell us:`,
         ...(asks.length ? [list(asks)] : []),
         p`Just reply to this email with the details and they go straight onto your ticket. Please keep ${strong(`[${ctx.ticketId}]`)} in the subject.`,
+        ...statusPageLine(ctx),
       ],
     });
   },
@@ -117,6 +119,11 @@ function requesterMail(ctx: TicketContext, parts: Omit<MailParts, 'signOff' | 'f
 /** Why a requester gets our mail: they wrote to the support address. */
 export function becauseYouEmailed(ctx: TicketContext): Paragraph {
   return p`You're getting this because you emailed ${ctx.supportAddress}.`;
+}
+
+/** Where the requester can see the ticket's progress, when status links are on. */
+export function statusPageLine(ctx: TicketContext): Paragraph[] {
+  return ctx.statusUrl ? [p`You can see where your ticket stands, and answer us, on its status page: ${link(`${ctx.ticketId} status`, ctx.statusUrl)}`] : [];
 }
 
 function greeting(ctx: TicketContext): Paragraph {

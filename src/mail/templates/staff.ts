@@ -6,7 +6,7 @@
  * To reword a mail, edit its function below: each one lists the mail's parts, and render.ts
  * makes them both the plain-text and the HTML version.
  */
-import { becauseYouEmailed } from './requester.js';
+import { becauseYouEmailed, statusPageLine } from './requester.js';
 import { list, message, p, quote, renderMail, strong, type RenderedMail, type TicketContext } from './render.js';
 
 /** What staff mails show about a ticket. */
@@ -18,6 +18,8 @@ export interface StaffTicketFacts {
   assignee: string | null;
   triageReasons: string[];
   missing: string[];
+  /** Typed into the web form or an API call, and not yet confirmed by the requester. */
+  unverified?: boolean;
 }
 
 export const staffTemplates = {
@@ -25,7 +27,7 @@ export const staffTemplates = {
   notification(ctx: TicketContext & { headline: string; facts: StaffTicketFacts; from: string; text: string; attachments: string[]; staffList: string; ticketPrefix: string }): RenderedMail {
     const f = ctx.facts;
     const facts = [
-      `Requester: ${f.requester}`,
+      `Requester: ${f.requester}${f.unverified ? ' (typed into the web form: not confirmed yet, so it may not be theirs)' : ''}`,
       `Status: ${f.status}${f.missing.length ? ` (waiting for: ${f.missing.join(', ')})` : ''}`,
       `Priority: ${f.priority ?? '-'} · category: ${f.category ?? '-'}${f.assignee ? ` · assigned to ${f.assignee}` : ''}`,
       ...(f.triageReasons.length ? [`Why: ${f.triageReasons.join('; ')}`] : []),
@@ -51,7 +53,7 @@ export const staffTemplates = {
     return renderMail(ctx, {
       preview: p`${firstLine(ctx.text)}`,
       heading: p`${ctx.staffName || ctx.teamName} replied to your request`,
-      blocks: [message(ctx.text), p`To answer, just reply to this email. Please keep ${strong(`[${ctx.ticketId}]`)} in the subject.`],
+      blocks: [message(ctx.text), p`To answer, just reply to this email. Please keep ${strong(`[${ctx.ticketId}]`)} in the subject.`, ...statusPageLine(ctx)],
       signOff: [p`${ctx.staffName ? `${ctx.staffName}, ` : ''}${ctx.teamName}`],
       footer: becauseYouEmailed(ctx),
     });

@@ -44,7 +44,11 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
   const ticket = won || !taken ? numbered : await settleNumber(numbered, taken.ours, route.resumed !== null, store);
   const asks = asksFor(ticket.missing, ticket.category ?? 'other', config.missingInfo);
   const reply: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };
-  const headline = [`New ticket ${ticket.id}`, ticket.linkedTo ? `follows up ${ticket.linkedTo}` : null, ticket.priority === 'P1' ? 'P1' : null]
+  const headline = [
+    `New ticket ${ticket.id}`,
+    ticket.linkedTo ? `follows up ${ticket.linkedTo}` : null,
+    ticket.priority === 'P1' ? 'P1' : null,
+  ]
     .filter(Boolean)
     .join(', ');
   const warning = await staffWarning(ticket, d);
@@ -134,6 +138,7 @@ function newTicket(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): 
     staleSince: null,
     nudgedAt: null,
     lastExcerpt: excerpt(visible),
+    ...(d.receipt.proof?.kind === 'typed' ? { unverified: true } : {}),
   };
   return { draft, refused: others.length && !isAuthenticated(auth) ? participantsRefused(others, auth) : null };
 }

@@ -20,7 +20,7 @@ export async function quarantine(store: TicketStore, receipt: Receipt, msg: Inbo
     messageId: msg ? boundedLine(msg.messageId, 500) : null,
     ...(msg ? { subject: boundedLine(msg.subject, MAX_SUBJECT_CHARS) } : {}),
     ...(msg?.from ? { from: boundedLine(msg.from.address, 300) } : {}),
-    arrival: { source: receipt.source, recipients: boundedList(receipt.recipients), verdicts: receipt.verdicts },
+    arrival: { source: receipt.source, recipients: boundedList(receipt.recipients), verdicts: receipt.verdicts, ...(receipt.proof ? { proof: receipt.proof } : {}) },
   };
   await store.recordReceipts([record]);
   return { ...result('quarantined', `${why}; raw mail kept at ${receipt.rawKey}`, null, null), messageId: msg?.messageId ?? null };

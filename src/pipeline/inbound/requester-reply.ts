@@ -23,8 +23,10 @@ export async function appendRequesterReply(route: Extract<Route, { kind: 'reques
     now,
   );
   const events: TicketEvent[] = [...update.events];
-  if (effect.kind === 'status' && update.changes.status === undefined) {
+  // "Solved" wins over what the words would change (the missing details it no longer needs).
+  if (effect.kind === 'status' && (update.changes.status === undefined || effect.to === 'resolved')) {
     update.changes.status = effect.to;
+    if (effect.to === 'resolved') update.changes.resolvedAt = now.toISOString();
     events.push({ at: now.toISOString(), actor, kind: 'status', from: ticket.status, to: effect.to, why: effect.why });
     update.reasons.push(effect.why);
   } else if (effect.kind === 'record-only') {
@@ -37,16 +39,17 @@ export async function appendRequesterReply(route: Extract<Route, { kind: 'reques
   const backToOpen = changed.status === 'open' && ticket.status !== 'open';
   const nowP1 = changed.priority === 'P1' && ticket.priority !== 'P1';
   const who = msg.from?.name || msg.from?.address || 'The requester';
+  const solved = changed.status === 'resolved' && ticket.status !== 'resolved';
   const headline = [
-    ticket.status === 'resolved' ? `${who} reopened ${ticket.id}` : backToOpen ? `${who} replied on ${ticket.id}: back to open` : `${who} wrote on ${ticket.id}`,
+    solved ? `${who} marked ${ticket.id} solved` : ticket.status === 'resolved' ? `${who} reopened ${ticket.id}` : backToOpen ? `${who} replied on ${ticket.id}: back to open` : `${who} wrote on ${ticket.id}`,
     nowP1 ? `now P1` : null,
   ]
     .filter(Boolean)
     .join(', ');
-  const ask = update.askAgain ? ({ kind: 'missing-info', asks: update.askAgain, followUp: true } as const) : null;
+  const ask = update.askAgain && !solved ? ({ kind: 'missing-info', asks: update.askAgain, followUp: true } as const) : null;
   const effects = [
     ask ? planAutoReply({ plan: ask, ticket: changed, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now }, config, d.book) : null,
-    backToOpen || nowP1 ? planStaffNotice(changed, headline, visible, cause(changed, d), shared(d)) : null,
+    backToOpen || nowP1 || solved ? planStaffNotice(changed, headline, visible, cause(changed, d), shared(d)) : null,
     events.length ? eventEffect('ticket.updated', changed, events.map((e) => e.why).join('; '), d) : null,
   ].filter((e): e is PlannedEffect => e !== null);
   return recordOnTicket(ticket, d, { out: result('appended', reason, msg, changed), visible, role: 'reply', participants: true, activity: true, changes: update.changes, events, effects });

@@ -18,6 +18,8 @@ export interface InboundResult {
   replies: SentReply[];
   /** The auto-replies held back (the reason says why in words): what the metrics count. */
   suppressed: SuppressedReply[];
+  /** A staff message's commands: what they changed and what was refused, in words (the API's answer). */
+  commands?: { applied: string[]; rejected: string[] };
 }
 
 export function result(outcome: Outcome, reason: string, msg: { messageId: string } | null, ticket: Ticket | null): InboundResult {

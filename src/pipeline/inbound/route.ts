@@ -3,7 +3,7 @@
  * which ticket; who wrote and what kind of mail it is say what the mail may do there. Each kind
  * has its handler (handlers.ts); nothing is written here.
  */
-import { requesterReplyEffect, type RequesterReplyEffect } from '../../domain/lifecycle.js';
+import { requesterReplyEffect, transition, type RequesterReplyEffect } from '../../domain/lifecycle.js';
 import type { MachineVerdict } from '../../domain/machine-mail.js';
 import { isForged } from '../../domain/sender-trust.js';
 import { fingerprint, similarity, type Similarity } from '../../domain/similarity.js';
@@ -41,11 +41,15 @@ export async function route(d: Delivery): Promise<Route> {
   const resumed = found.tickets.get(ownKey) ?? null;
   const resumedAppend = found.threadKeyHits.get(msg.messageId);
 
+  // An address typed into a form proves nothing: its mail may join no thread and no ticket of that address.
+  const typed = d.receipt.proof?.kind === 'typed';
   const decision = resumed
     ? ({ kind: 'new', reason: 'resumed an interrupted delivery' } as const)
     : resumedAppend && resumedAppend !== ownKey
       ? ({ kind: 'existing', ticketKey: resumedAppend, reason: 'resumed an interrupted delivery' } as const)
-      : decideThread(
+      : typed
+        ? ({ kind: 'new', reason: 'a request from the web form or the API: always a new ticket, as the address typed is not proven' } as const)
+        : decideThread(
           { ...msg, inReplyTo: msg.inReplyTo, references: [...msg.references, ...(d.bounce?.originalMessageIds ?? [])] },
           { keyHits: found.threadKeyHits, tag, taggedTicket: found.ticketByNumber, sender, senderIsStaff: standing.isStaff },
           config.ticketPrefix,
@@ -65,7 +69,7 @@ export async function route(d: Delivery): Promise<Route> {
     }
     // The From domain says this mail is not from the person it names: it speaks for no one.
     if (isForged(auth)) return { kind: 'outsider', ticket, why: decision.reason, outsider: 'forged', visible };
-    const effect = requesterReplyEffect(ticket, visible, d.now, config.lifecycle.reopenWithinDays);
+    const effect = d.receipt.proof?.kind === 'status-link' && d.receipt.proof.solved ? solvedByRequester(ticket, d) : requesterReplyEffect(ticket, visible, d.now, config.lifecycle.reopenWithinDays);
     if (effect.kind !== 'new-linked') return { kind: 'requester-reply', ticket, why: decision.reason, effect, visible };
     linkedTo = ticket;
     why = `${decision.reason} (${ticket.id}), but ${effect.why}`;
@@ -77,7 +81,7 @@ export async function route(d: Delivery): Promise<Route> {
   const print = fingerprint(boundedLine(msg.subject, MAX_SUBJECT_CHARS), visible.slice(0, ANALYSED_TEXT_CHARS));
   // A number an interrupted attempt took for this mail's ticket commits it to that ticket: numbers are never burnt.
   const committed = resumed !== null || found.pendingNumber != null;
-  const duplicate = committed || linkedTo ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
+  const duplicate = committed || linkedTo || typed ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
   if (duplicate) return { kind: 'duplicate', ...duplicate, visible };
   const requester = d.choice!.requester.address;
   if (!committed && !d.receipt.replayed) {
@@ -85,6 +89,14 @@ export async function route(d: Delivery): Promise<Route> {
     if (over) return { kind: 'over-limit', requester, over };
   }
   return { kind: 'new-ticket', why, linkedTo, resumed, visible, print };
+}
+
+/** The requester pressed "this is solved" on the status page: resolved, when the lifecycle lets them. */
+function solvedByRequester(ticket: Ticket, d: Delivery): RequesterReplyEffect {
+  const step = transition(ticket.status, 'resolved', { kind: 'requester', address: ticket.requester }, 'the requester marked it solved on the status page', d.now.toISOString());
+  if (!step.ok) return { kind: 'record-only', why: `the requester marked it solved on the status page, but ${step.error}` };
+  if (!step.event) return { kind: 'record-only', why: 'the requester marked it solved on the status page; it is resolved already' };
+  return { kind: 'status', to: 'resolved', why: step.event.why };
 }
 
 /** The ticket a thread key points at: from the lookup (which holds a tagged ticket too), read only when it has not. */

@@ -7,22 +7,24 @@ import type { Config } from '../../config.js';
 import { chooseRequester, domainOf, type AddressBook } from '../../domain/addresses.js';
 import { deliveryReport } from '../../domain/bounce.js';
 import { classifyMachineMail } from '../../domain/machine-mail.js';
-import type { Receipt } from '../../domain/receipt.js';
-import { isAuthenticated, senderAuthentication } from '../../domain/sender-trust.js';
-import { findTicketTag, staffStanding } from '../../domain/thread.js';
+import type { Receipt, WebProof } from '../../domain/receipt.js';
+import { isAuthenticated, senderAuthentication, type SenderAuthentication } from '../../domain/sender-trust.js';
+import { findTicketTag, staffStanding, type StaffStanding } from '../../domain/thread.js';
 import type { InboundMessage } from '../../mail/types.js';
 import { returnPathIn } from '../outbound.js';
 import type { SenderFacts } from './context.js';
 
 export function senderFacts(msg: InboundMessage, embedded: string[], receipt: Receipt, config: Config, book: AddressBook): SenderFacts {
-  const auth = senderAuthentication({
-    verdicts: receipt.verdicts,
-    authResults: msg.headers['authentication-results'] ?? [],
-    trustedIds: trustedAuthservIds(receipt, config),
-    fromDomain: msg.from ? domainOf(msg.from.address) : null,
-  });
-  const machine = classifyMachineMail(msg, book);
   const sender = msg.from?.address ?? null;
+  const auth = receipt.proof
+    ? webAuthentication(receipt.proof, sender)
+    : senderAuthentication({
+        verdicts: receipt.verdicts,
+        authResults: msg.headers['authentication-results'] ?? [],
+        trustedIds: trustedAuthservIds(receipt, config),
+        fromDomain: msg.from ? domainOf(msg.from.address) : null,
+      });
+  const machine = classifyMachineMail(msg, book);
   const bounce = machine?.kind === 'bounce' ? deliveryReport([msg.text, ...embedded]) : null;
   return {
     sender,
@@ -30,7 +32,7 @@ export function senderFacts(msg: InboundMessage, embedded: string[], receipt: Re
     machine,
     choice: chooseRequester(msg, book, isAuthenticated(auth)),
     auth,
-    standing: staffStanding(sender, msg.fromMailboxes.length, book, auth),
+    standing: receipt.proof ? webStanding(receipt.proof) : staffStanding(sender, msg.fromMailboxes.length, book, auth),
     bounce,
     returnPath: bounce ? returnPathIn([...receipt.recipients, ...msg.to.map((m) => m.address), ...deliveredTo(msg)], book) : null,
   };
@@ -56,7 +58,24 @@ const TRUSTED_AUTHSERV_IDS: Record<Receipt['source'], (config: Config) => string
   s3: () => ['amazonses.com'],
   imap: (config) => (config.imap?.authservId !== undefined ? [config.imap.authservId] : []),
   smtp: () => [],
+  // Our HTTP app wrote the mail: its proof (receipt.proof) is the only evidence.
+  web: () => [],
+  api: () => [],
 };
+
+/** How far the address of a mail our HTTP app wrote is proven: only a status link proves one. */
+function webAuthentication(proof: WebProof, sender: string | null): SenderAuthentication {
+  const none = { spf: 'GRAY', dkim: 'GRAY', dkimAlignedDomain: null } as const;
+  if (proof.kind === 'status-link') return { ...none, source: 'border', dmarc: 'PASS', evidence: `a signed status link that was mailed to ${sender ?? 'the requester'}` };
+  if (proof.kind === 'api-key') return { ...none, source: 'border', dmarc: 'GRAY', evidence: `API key "${proof.name}"` };
+  return { ...none, source: 'none', dmarc: 'GRAY', evidence: 'an address typed into a web form or an API call, not proven to be theirs' };
+}
+
+/** Staff powers through the HTTP app come from an API key alone; a status link is the requester's. */
+function webStanding(proof: WebProof): StaffStanding {
+  if (proof.kind === 'api-key') return { isStaff: true, note: `staff powers from API key "${proof.name}"`, refused: null };
+  return { isStaff: false, note: null, refused: null };
+}
 
 function trustedAuthservIds(receipt: Receipt, config: Config): string[] {
   return TRUSTED_AUTHSERV_IDS[receipt.source](config);

@@ -23,7 +23,8 @@ export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind:
   ];
   if (effect.relayText) effect.changes.lastExcerpt = excerpt(effect.relayText);
   const changed: Ticket = { ...ticket, ...effect.changes };
-  const mails = planStaffMails(changed, effect, cause(changed, d), shared(d));
+  // An API call hears its commands' result in its response, not by mail.
+  const mails = planStaffMails(changed, effect, cause(changed, d), shared(d), { resultByMail: d.receipt.proof?.kind !== 'api-key' });
   const reason = joinReason([why, ...said, ...d.notes, ...mails.notes]);
   if (effect.mergeTarget) {
     // Before the append: the append's receipt ends the delivery, and a replay would not merge again.
@@ -32,7 +33,7 @@ export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind:
   }
   const effects = [...mails.effects, ...(effect.events.length ? [eventEffect('ticket.updated', changed, effect.events.map((e) => e.why).join('; '), d)] : [])];
   return recordOnTicket(ticket, d, {
-    out: result('appended', reason, msg, changed),
+    out: { ...result('appended', reason, msg, changed), commands: { applied: effect.applied, rejected: effect.rejected } },
     visible: effect.text,
     role: effect.internal ? 'note' : 'staff-reply',
     participants: false,

@@ -1,0 +1,31 @@
+/** What the HTTP app needs: the pipeline's ports, the API keys, and how to tell who is calling. */
+import type { Context } from 'hono';
+import type { Config } from '../config.js';
+import type { InboundPorts } from '../pipeline/inbound.js';
+import type { ApiKeyStore } from './api-keys.js';
+
+export interface WebDeps {
+  /** The config, its link keys resolved (web.linkKeys, or the secret web.linkKeysSecretArn names). */
+  config: Config;
+  ports: Omit<InboundPorts, 'order'>;
+  apiKeys: ApiKeyStore;
+  /** The caller's IP as our side saw it (API Gateway's sourceIp; the socket's peer): never a header the caller wrote. */
+  clientAddress(c: Context): string;
+  /** Whether the site is served over plain http on loopback (cookies without Secure). */
+  plainHttp: boolean;
+  /** One line per request the pipeline handled, and per refusal worth an operator's eye. */
+  log(line: string): void;
+  /** Cloudflare's siteverify endpoint (a test points it at a local server speaking the same format). */
+  turnstileVerifyUrl?: string;
+}
+
+export class WebConfigError extends Error {
+  override name = 'WebConfigError';
+}
+
+/** The web surface signs links and form tokens: without a key it cannot start. */
+export function checkWebConfig(config: Config): void {
+  if (!config.web.linkKeys.length) {
+    throw new WebConfigError('the web surface needs a link key: set web.linkKeys (at least 32 random characters each) or web.linkKeysSecretArn');
+  }
+}
