@@ -11,6 +11,7 @@ import { formToken, formTokenValid } from './form-token.js';
 import { notice } from './pages/layout.js';
 import { requestFormPage, requestReceivedPage, type FormState } from './pages/request-form.js';
 import { overLimit, secondsToNextHour } from './rate-limits.js';
+import { sizeInWords } from './size-words.js';
 import { requestProblems, ticketRequestSchema } from './ticket-request.js';
 import { verifyTurnstile } from './turnstile.js';
 import { deliverWebMail, type WebAttachment } from './web-mail.js';
@@ -32,7 +33,7 @@ export function formRoutes(deps: WebDeps): Hono {
     csrf(),
     bodyLimit({
       maxSize: maxBody,
-      onError: (c) => c.html(notice(config.teamName, 'That was too much to send', [`Your request was larger than we accept at once (${Math.round(maxBody / 1024 / 1024)} MB with its files), so nothing was sent. Please go back, attach fewer or smaller files, and send it again.`]), 413),
+      onError: (c) => c.html(notice(config.teamName, 'That was too much to send', [`Your request was larger than we accept at once (${sizeInWords(maxBody)} with its files), so nothing was sent. Please go back, attach fewer or smaller files, and send it again.`]), 413),
     }),
     async (c) => {
       const body = await c.req.parseBody({ all: true });
@@ -102,7 +103,7 @@ function attachmentsIn(value: unknown): File[] {
 function attachmentProblem(files: File[], form: WebDeps['config']['web']['form']): string | null {
   if (files.length > form.maxAttachments) return `Please attach at most ${form.maxAttachments} ${form.maxAttachments === 1 ? 'file' : 'files'} (you chose ${files.length}).`;
   const big = files.find((f) => f.size > form.maxAttachmentBytes);
-  if (big) return `"${big.name}" is ${(big.size / 1024 / 1024).toFixed(1)} MB; each file may be at most ${(form.maxAttachmentBytes / 1024 / 1024).toFixed(1)} MB.`;
+  if (big) return `"${big.name}" is ${sizeInWords(big.size)}; each file may be at most ${sizeInWords(form.maxAttachmentBytes)}.`;
   const odd = files.find((f) => !typeAllowed(f.type, form.attachmentTypes));
   if (odd) return `"${odd.name}" is a kind of file we don't take here (${odd.type || 'unknown type'}). Please send it by email instead.`;
   return null;

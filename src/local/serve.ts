@@ -6,6 +6,7 @@ import { handleInboundEvent, type InboundDeps } from '../aws/inbound-handler.js'
 import { portsFor } from '../aws/ports-from-config.js';
 import { configSchema, type Config } from '../config.js';
 import { createHttpApp } from '../http/app.js';
+import type { ApiKeyStore } from '../http/api-keys.js';
 import { addressBook, type InboundResult } from '../pipeline/inbound.js';
 import type { Clock, TicketStore } from '../pipeline/ports.js';
 import { runStaleJob } from '../pipeline/stale-job.js';
@@ -42,6 +43,8 @@ export interface Serving {
   sesWebUrl: string;
   /** The running stack's ticket store, to look at what arrived. */
   store: TicketStore;
+  /** The REST API's keys on the running stack. */
+  apiKeys: ApiKeyStore;
   /** Stops the stale schedule, the gateway (after mail in flight) and the stack. */
   close(): Promise<void>;
 }
@@ -174,6 +177,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
     config,
     sesWebUrl,
     store: deps.store,
+    apiKeys: deps.apiKeys,
     close() {
       closing ??= (async () => {
         clearInterval(timer);

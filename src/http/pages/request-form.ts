@@ -1,6 +1,7 @@
 /** The request form and the page after it: server-rendered, labelled, errors beside their fields. */
 import { html } from 'hono/html';
 import type { Config } from '../../config.js';
+import { sizeInWords } from '../size-words.js';
 import { page, type Html } from './layout.js';
 
 export interface FormState {
@@ -52,7 +53,7 @@ ${
   form.maxAttachments > 0
     ? html`<div class="field">
 <label for="attachments">Screenshots or files (optional)</label>
-<p class="hint" id="attachments-hint">Up to ${form.maxAttachments} ${form.maxAttachments === 1 ? 'file' : 'files'}, ${megabytes(form.maxAttachmentBytes)} each: ${kinds(form.attachmentTypes)}.</p>
+<p class="hint" id="attachments-hint">Up to ${form.maxAttachments} ${form.maxAttachments === 1 ? 'file' : 'files'}, ${sizeInWords(form.maxAttachmentBytes)} each: ${kinds(form.attachmentTypes)}.</p>
 <input id="attachments" name="attachments" type="file" multiple accept="${form.attachmentTypes.join(',')}"${state.errors.attachments ? html` aria-invalid="true"` : ''}${describedBy(described('attachments', true))}>
 ${error('attachments')}
 </div>`
@@ -84,11 +85,6 @@ ${p.ticketId ? html`<p>Your ticket number is <span class="badge">${p.ticketId}</
 
 function describedBy(ids: string | undefined): Html | string {
   return ids ? html` aria-describedby="${ids}"` : '';
-}
-
-function megabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return mb >= 1 ? `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 const KIND_NAMES: Record<string, string> = {
