@@ -24,6 +24,8 @@ export function replySuppression(requester: string, profile: RequesterProfile | 
   if (!config.autoReplies.enabled) return 'auto-replies are switched off in the configuration';
   if (isSupportAddress(requester, book)) return `the requester ${requester} is one of our own addresses`;
   if (looksNoReply(requester)) return `the requester address ${requester} does not take replies`;
+  // RFC 2606 reserves .invalid: no mail to it can arrive (our API keys' own names end in it).
+  if (/\.invalid$/i.test(requester)) return `the requester address ${requester} is in .invalid, which no mail can reach`;
   // Amazon SES does not speak SMTPUTF8: it refuses a mail to such an address.
   if (/[^\x00-\x7f]/.test(requester)) return `the requester address ${requester} has characters outside ASCII, which Amazon SES cannot deliver to`;
   if (profile?.bouncing) return `mail to ${requester} bounces (${profile.bounceDetail ?? 'bounce recorded'}), so nothing is sent`;

@@ -465,6 +465,19 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('defects fixed, on %s', (
     });
   });
 
+  it('d10: a mail in an API key\'s name, even DMARC-passing, has no staff power: only our HTTP border grants it', async () => {
+    const v = await victimTicket();
+    const { result, after, sent } = await deliver(v, 'd10-script-mail-in-an-api-keys-name.eml');
+    // A stranger's mail with someone else's tag: a ticket of its own, which nothing answers (.invalid takes no mail).
+    expect(result).toMatchObject({ outcome: 'created', ticket: 'TKT-2', status: 'open' });
+    expect(result.reason).not.toMatch(/applied|API key/);
+    expect(result.suppressed).toEqual([expect.objectContaining({ kind: 'ack' })]);
+    expect(without(after, 'messageKeys')).toEqual(without(v.before, 'messageKeys'));
+    expect(await v.store.listEvents(after.key)).toEqual(v.history);
+    expect(sent.filter((m) => m.destinations.includes(MALLORY) || m.destinations.some((d) => d.endsWith('api-key.invalid')))).toEqual([]);
+    expect(sent.filter((m) => m.destinations.includes(REQUESTER))).toEqual([]);
+  });
+
   describe('d05: huge text stays bounded', () => {
     it('d05-outlook-pasted-500kb-log.eml: the ticket is created, its item holds an excerpt and S3 the whole text', { timeout: 60_000 }, async () => {
       const v = await victimTicket();
