@@ -43,6 +43,14 @@ export interface TicketingSettings {
    * by this stage's (explicit consent; without it the deploy refuses to replace another set).
    */
   replaceActiveRuleSet?: string;
+  /** The custom domain of the web surface (form, status pages, API), e.g. help.northwind.com; needs webCertificateArn. */
+  webDomain?: string;
+  /** The ACM certificate for webDomain, in the stack's region (a regional API Gateway domain). */
+  webCertificateArn?: string;
+  /** The HTTP API stage's steady request rate (requests per second, all routes together). */
+  webThrottleRate: number;
+  /** The HTTP API stage's burst (requests above the rate it absorbs at once). */
+  webThrottleBurst: number;
 }
 
 /** The context keys readSettings reads; `overrides` take the same raw values as `-c key=value`. */
@@ -51,6 +59,7 @@ export type ContextKey = keyof TicketingSettings;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const KMS_KEY_ARN = /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
+const ACM_CERTIFICATE_ARN = /^arn:aws[\w-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[\w-]+$/;
 const RULE_SET_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/;
 
 /**
@@ -112,10 +121,10 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>, overrides: Parti
     if (!v) throw new ContextError(`context "${key}" is required (${hint}): cdk deploy -c ${key}=...`);
     return v;
   };
-  const wholeNumber = (key: ContextKey, fallback: number, max: number): number => {
+  const wholeNumber = (key: ContextKey, fallback: number, max: number, min = 0): number => {
     const text = str(key) ?? String(fallback);
     const n = Number(text);
-    if (!Number.isInteger(n) || n < 0 || n > max) throw new ContextError(`context "${key}" must be a whole number 0-${max}, got "${text}"`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ContextError(`context "${key}" must be a whole number ${min}-${max}, got "${text}"`);
     return n;
   };
 
@@ -170,6 +179,24 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>, overrides: Parti
     throw new ContextError(`context "replaceActiveRuleSet": "${replaceActiveRuleSet}" is not a receipt rule set name`);
   }
 
+  // The web surface. A regional API Gateway domain takes a certificate of its own region only.
+  const webDomain = str('webDomain')?.toLowerCase().replace(/\.$/, '');
+  if (webDomain && !DOMAIN.test(webDomain)) throw new ContextError(`context "webDomain": "${webDomain}" is not a domain name`);
+  const webCertificateArn = str('webCertificateArn');
+  if (Boolean(webDomain) !== Boolean(webCertificateArn)) {
+    throw new ContextError('context "webDomain" and "webCertificateArn" go together: the custom domain of the web surface and its ACM certificate (-c webDomain=help.northwind.com -c webCertificateArn=arn:aws:acm:…)');
+  }
+  if (webCertificateArn) {
+    const certRegion = ACM_CERTIFICATE_ARN.exec(webCertificateArn)?.[1];
+    if (!certRegion) throw new ContextError(`context "webCertificateArn": "${webCertificateArn}" is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`);
+    if (certRegion !== region) {
+      throw new ContextError(`context "webCertificateArn": the certificate is in ${certRegion}, the stack in ${region}: a regional API Gateway domain needs a certificate issued (or imported) in ${region}`);
+    }
+  }
+  // API Gateway's account-level limits are 10,000 requests per second with a burst of 5,000: a stage cannot exceed them.
+  const webThrottleRate = wholeNumber('webThrottleRate', 20, 10_000, 1);
+  const webThrottleBurst = wholeNumber('webThrottleBurst', 50, 5_000, 1);
+
   // A real deployment must not carry the placeholders of cdk.json along: mail to them goes nowhere,
   // and placeholder staff would hand nobody (or a stranger's domain) staff power. Only a stack whose
   // own domain is a placeholder (the offline `npm run synth`, the tests) may use them.
@@ -204,6 +231,9 @@ export function readSettings(node: Pick<Node, 'tryGetContext'>, overrides: Parti
     imapConcurrency,
     ...(imapSecretKmsKeyArn ? { imapSecretKmsKeyArn } : {}),
     ...(replaceActiveRuleSet ? { replaceActiveRuleSet } : {}),
+    ...(webDomain && webCertificateArn ? { webDomain, webCertificateArn } : {}),
+    webThrottleRate,
+    webThrottleBurst,
   };
 }
 

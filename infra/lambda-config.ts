@@ -19,12 +19,21 @@ const PLACEHOLDER = {
   tableName: 'Ticketing-prod-Table0123456789-ABCDEFGHIJKLM',
   bucket: 'ticketing-prod-mailbucket0123456789-abcdefghijkl',
   snsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:Ticketing-prod-TicketEvents0123456789-ABCDEFGHIJKL',
+  linkKeysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:LinkKeys0123456789ABCDEF-abcdefghijkl-AbCdEf',
 };
 
 export interface ResourceNames {
   tableName: string;
   bucket: string;
   snsTopicArn: string | null;
+  /** The stack's own link-key secret; unused when `extra` names one (web.linkKeysSecretArn). */
+  linkKeysSecretArn: string;
+}
+
+/** The link-key secret the deployment names itself (ticketingConfig web.linkKeysSecretArn), if any. */
+export function givenLinkKeysSecretArn(extra: Record<string, unknown> = {}): string | undefined {
+  const web = extra.web as { linkKeysSecretArn?: unknown } | undefined;
+  return typeof web?.linkKeysSecretArn === 'string' ? web.linkKeysSecretArn : undefined;
 }
 
 /** The config input object for one deployment; `extra` is the optional `ticketingConfig` context. */
@@ -33,8 +42,12 @@ export function lambdaConfigInput(settings: TicketingSettings, names: ResourceNa
   for (const [key, value] of Object.entries({ supportAddresses: _s, staffList: _l, staff: _t, aws: _a, events: _e })) {
     if (value !== undefined) throw new Error(`context "ticketingConfig" must not set "${key}": the stack sets it from its own resources and context`);
   }
+  // web.baseUrl is not here: the HTTP API's address is known only at deploy time, and reaches the
+  // Lambdas as TICKETING_WEB_BASE_URL (src/config.ts loadConfigFromEnv).
+  const web = (rest.web ?? {}) as Record<string, unknown>;
   return {
     ...rest,
+    web: { ...web, linkKeysSecretArn: givenLinkKeysSecretArn(extra) ?? names.linkKeysSecretArn },
     supportAddresses: [settings.supportAddress],
     staff: { addresses: settings.staff.addresses, domains: settings.staff.domains },
     staffList: settings.staffList,

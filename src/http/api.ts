@@ -69,7 +69,7 @@ const idempotencyHeader = z.object({
     .min(1)
     .max(200)
     .optional()
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, description: 'The same key sent again (a retry) makes no second ticket or change: the first one is answered.' }),
+    .openapi({ param: { in: 'header' }, description: 'The same key sent again (a retry) makes no second ticket or change: the first one is answered.' }),
 });
 
 const problemResponse = (description: string) => ({ content: { 'application/problem+json': { schema: problemSchema } }, description });
