@@ -70,7 +70,7 @@ afterAll(async () => {
 describe('the OpenAPI document', () => {
   it('is a valid OpenAPI 3.1 document describing the key scheme', async () => {
     const validator = new Validator();
-    const result = await validator.validate(structuredClone(openapi) as object);
+    const result = await validator.validate(structuredClone(openapi) as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
