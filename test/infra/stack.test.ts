@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../src/aws/table.js';
-import { parseConfig } from '../../src/config.js';
+import { loadConfigFromEnv, parseConfig } from '../../src/config.js';
 import { ContextError, readSettings, skippedScheduleDays, type ContextKey } from '../../infra/context.js';
 import { FEATURE_FLAGS } from '../../infra/flags.js';
 import { secretGrantArns, TicketingStack } from '../../infra/ticketing-stack.js';
@@ -33,8 +33,11 @@ function flatten(value: unknown): string {
   throw new Error(`cannot flatten ${JSON.stringify(value)}`);
 }
 
-function functionBy(template: Template, memorySize: number) {
-  const fns = template.findResources('AWS::Lambda::Function', { Properties: { MemorySize: memorySize, Handler: 'index.handler' } });
+/** The one function of that memory size (and, where two share it, whose description starts so). */
+function functionBy(template: Template, memorySize: number, description?: string) {
+  const fns = template.findResources('AWS::Lambda::Function', {
+    Properties: { MemorySize: memorySize, Handler: 'index.handler', ...(description ? { Description: Match.stringLikeRegexp(`^${description}`) } : {}) },
+  });
   const entries = Object.entries(fns);
   expect(entries).toHaveLength(1);
   const [id, fn] = entries[0]!;
@@ -50,12 +53,14 @@ function logicalId(template: Template, type: string, props: Record<string, unkno
 describe('TicketingStack (dev)', () => {
   let template: Template;
   let inbound: ReturnType<typeof functionBy>;
+  let http: ReturnType<typeof functionBy>;
   let stale: ReturnType<typeof functionBy>;
   let bucketId: string;
   let ruleArnParts: string;
   beforeAll(() => {
     ({ template } = synth());
-    inbound = functionBy(template, 1024);
+    inbound = functionBy(template, 1024, 'Parses received mail');
+    http = functionBy(template, 1024, 'The web surface');
     stale = functionBy(template, 512);
     bucketId = logicalId(template, 'AWS::S3::Bucket', { Properties: { LoggingConfiguration: Match.anyValue() } });
     ruleArnParts = 'arn:aws:ses:eu-west-1:REF:AWS::AccountId:receipt-rule-set/Ticketing-dev-inbound:receipt-rule/Ticketing-dev-support';
@@ -132,7 +137,7 @@ describe('TicketingStack (dev)', () => {
     const [guardId, guard] = Object.entries(template.findResources('Custom::ReceiptRuleSetGuard'))[0]!;
     expect(guard.Properties).toMatchObject({ Mode: 'guard', RuleSetName: 'Ticketing-dev-inbound', ReplaceActive: '' });
     expect(guard.DependsOn ?? []).toEqual([]);
-    for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SES::EmailIdentity']) {
+    for (const type of ['AWS::S3::Bucket', 'AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SES::EmailIdentity', 'AWS::SecretsManager::Secret']) {
       for (const [id, r] of Object.entries(template.findResources(type))) expect(r.DependsOn, id).toContain(guardId);
     }
   });
@@ -142,7 +147,7 @@ describe('TicketingStack (dev)', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.AlarmName as string);
     expect(alarms.length).toBeGreaterThan(0);
     for (const name of alarms) expect(name).toMatch(/^Ticketing-dev-/);
-    for (const fn of [inbound, stale]) expect(fn.props.Environment.Variables.TICKETING_STAGE).toBe('dev');
+    for (const fn of [inbound, http, stale]) expect(fn.props.Environment.Variables.TICKETING_STAGE).toBe('dev');
   });
 
   it('keeps raw mail encrypted, private, TLS-only, logged, to IA after 30 days and gone after 90 in dev', () => {
@@ -200,19 +205,25 @@ describe('TicketingStack (dev)', () => {
     expect(stale.props.ReservedConcurrentExecutions).toBeUndefined();
   });
 
-  it('gives both functions a TICKETING_CONFIG that the Lambdas\' own schema accepts', () => {
+  it('gives the functions a TICKETING_CONFIG that the Lambdas\' own schema accepts', () => {
     const tableId = logicalId(template, 'AWS::DynamoDB::Table');
     const topicId = logicalId(template, 'AWS::SNS::Topic', { Properties: { DisplayName: 'Ticket events' } });
-    for (const fn of [inbound, stale]) {
+    const secretId = logicalId(template, 'AWS::SecretsManager::Secret');
+    for (const fn of [inbound, http, stale]) {
       const raw = JSON.parse(flatten(fn.props.Environment.Variables.TICKETING_CONFIG));
       expect(raw).toEqual({
+        web: { linkKeysSecretArn: `REF:${secretId}` },
         supportAddresses: ['support@northwind.example'],
         staff: { addresses: ['alex.kim@northwind.example'], domains: ['it.northwind.example'] },
         staffList: 'it-team@northwind.example',
         events: { snsTopicArn: `REF:${topicId}` },
         aws: { region: 'eu-west-1', tableName: `REF:${tableId}`, bucket: `REF:${bucketId}`, inboundPrefix: 'inbound/' },
       });
-      const config = parseConfig({ ...raw, events: { snsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:events' } });
+      const config = parseConfig({
+        ...raw,
+        events: { snsTopicArn: 'arn:aws:sns:eu-west-1:123456789012:events' },
+        web: { linkKeysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:Ticketing-dev-LinkKeys-AbCdEf' },
+      });
       expect(config.supportAddresses).toEqual(['support@northwind.example']);
       expect(config.staff).toEqual({ addresses: ['alex.kim@northwind.example'], domains: ['it.northwind.example'] });
     }
@@ -274,7 +285,7 @@ describe('TicketingStack (dev)', () => {
     const identityId = logicalId(template, 'AWS::SES::EmailIdentity');
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const send = policies.flatMap((p) => p.Properties.PolicyDocument.Statement as any[]).filter((s) => [s.Action].flat().includes('ses:SendRawEmail'));
-    expect(send).toHaveLength(2); // inbound and stale
+    expect(send).toHaveLength(3); // inbound, HTTP and stale
     for (const s of send) {
       expect(s.Action).toBe('ses:SendRawEmail');
       // The From address, or the per-mail return path (support+b-<token>@) bounces come back to.
@@ -284,7 +295,7 @@ describe('TicketingStack (dev)', () => {
   });
 
   it('grants data access without wildcard actions', () => {
-    const roleIds = [inbound.props.Role['Fn::GetAtt'][0], stale.props.Role['Fn::GetAtt'][0]];
+    const roleIds = [inbound, http, stale].map((fn) => fn.props.Role['Fn::GetAtt'][0]);
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => (p.Properties.Roles as any[]).some((r) => roleIds.includes(r.Ref)))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
@@ -361,7 +372,7 @@ describe('TicketingStack (dev)', () => {
   it('gives every function, the providers included, a log group that expires', () => {
     const groups = template.findResources('AWS::Logs::LogGroup');
     const fns = Object.entries(template.findResources('AWS::Lambda::Function'));
-    expect(fns.length).toBe(4); // inbound, stale, the rule-set provider, the dev buckets' auto-delete provider
+    expect(fns.length).toBe(5); // inbound, HTTP, stale, the rule-set provider, the dev buckets' auto-delete provider
     for (const [id, fn] of fns) {
       const ref = fn.Properties.LoggingConfig?.LogGroup?.Ref as string | undefined;
       expect(ref, id).toBeDefined();
@@ -396,6 +407,9 @@ describe('TicketingStack (prod)', () => {
       }),
     });
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    // The link keys too: a deleted prod stack must not break the links in mail already sent.
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { RetentionInDays: 365 } });
   });
 
   it('publishes and alarms apart from dev in the same account and region', () => {
@@ -420,10 +434,21 @@ describe('TicketingStack (prod)', () => {
     expect(logs.DeletionPolicy).toBe('Delete');
   });
 
-  it('alarms on function errors too, and mails the alarm address', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+  it('alarms on function errors and the web surface\'s server errors too, and mails the alarm address', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     const errors = template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1 } });
     expect(Object.keys(errors)).toHaveLength(2);
+    const stageId = logicalId(template, 'AWS::ApiGatewayV2::Stage');
+    const apiId = logicalId(template, 'AWS::ApiGatewayV2::Api');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'Ticketing-prod-WebServerErrors',
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: Match.arrayWith([{ Name: 'ApiId', Value: { Ref: apiId } }, { Name: 'Stage', Value: { Ref: stageId } }]),
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+    });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@northwind.example' });
   });
 
@@ -511,8 +536,7 @@ describe('context', () => {
 
   it('can turn the inbound reservation off (accounts with a concurrency quota of 10)', () => {
     const { template } = synth({ inboundConcurrency: 0 });
-    const fns = template.findResources('AWS::Lambda::Function', { Properties: { MemorySize: 1024 } });
-    expect(Object.values(fns)[0]!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(functionBy(template, 1024, 'Parses received mail').props.ReservedConcurrentExecutions).toBeUndefined();
   });
 });
 
@@ -520,7 +544,7 @@ describe('TicketingStack with an IMAP mailbox', () => {
   const secret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imap-support-AbCdEf';
   it('adds no poller without an imap block', () => {
     const { template } = synth();
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+    template.resourceCountIs('AWS::Lambda::Function', 5);
     expect(Object.keys(template.findResources('AWS::Scheduler::Schedule'))).toHaveLength(2); // the stale job and the sweep
   });
 
@@ -570,7 +594,7 @@ describe('TicketingStack with an IMAP mailbox', () => {
       const services = (a!.Properties.Metrics as any[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric.Dimensions[0].Value);
       expect(services, name).toContain('ticketing-imap');
     }
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
   });
 
   it('grants a partial secret ARN as name-?????? and decrypts a customer-managed key only through Secrets Manager', () => {
@@ -586,5 +610,210 @@ describe('TicketingStack with an IMAP mailbox', () => {
     });
     expect(secretGrantArns(secret)).toEqual([secret]);
     expect(() => synth({ imapSecretKmsKeyArn: key })).toThrow(/imapSecretKmsKeyArn.*no imap\.passwordSecretArn/);
+  });
+});
+
+describe('TicketingStack web surface (HTTP API → HTTP function)', () => {
+  const imapSecret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imap-support-AbCdEf';
+  const imapConfig = { imap: { host: 'outlook.office365.com', user: 'support@northwind.example', passwordSecretArn: imapSecret } };
+  const certificate = 'arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab';
+  let template: Template;
+  let http: ReturnType<typeof functionBy>;
+  let apiId: string;
+  beforeAll(() => {
+    ({ template } = synth());
+    http = functionBy(template, 1024, 'The web surface');
+    apiId = logicalId(template, 'AWS::ApiGatewayV2::Api');
+  });
+
+  /** The logical ids of the roles whose policies allow `action` on a resource that flattens to `resource`. */
+  const rolesAllowed = (t: Template, action: string, resource: string) =>
+    Object.values(t.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.PolicyDocument.Statement as any[]).some((st) => [st.Action].flat().includes(action) && [st.Resource].flat().some((r: unknown) => flatten(r) === resource)))
+      .flatMap((p) => (p.Properties.Roles as Array<{ Ref: string }>).map((r) => r.Ref))
+      .sort();
+  const roleOf = (fn: { props: Record<string, any> }) => fn.props.Role['Fn::GetAtt'][0] as string;
+
+  it('sends every path through one $default route to the HTTP function, payload format 2.0, invoked only by this API', () => {
+    // Prepare
+    const integrationId = logicalId(template, 'AWS::ApiGatewayV2::Integration');
+
+    // Assess
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP', Name: 'Ticketing-dev-web' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    const [route] = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(route!.Properties.RouteKey).toBe('$default');
+    expect(route!.Properties.ApiId).toEqual({ Ref: apiId });
+    expect(flatten(route!.Properties.Target)).toBe(`integrations/REF:${integrationId}`);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      ApiId: { Ref: apiId },
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [http.id, 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+    const perms = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }));
+    expect(perms).toHaveLength(1);
+    expect(perms[0]!.Properties.FunctionName).toEqual({ 'Fn::GetAtt': [http.id, 'Arn'] });
+    expect(flatten(perms[0]!.Properties.SourceArn)).toBe(`arn:aws:execute-api:eu-west-1:REF:AWS::AccountId:REF:${apiId}/*/*`);
+  });
+
+  it('runs the HTTP function on Node 22 arm64 with 1024 MB, stopping inside API Gateway\'s 30 s, with no async retries', () => {
+    expect(http.props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 1024, Timeout: 29, Handler: 'index.handler' });
+    expect(http.props.ReservedConcurrentExecutions).toBeUndefined();
+    // Invoked synchronously: no EventInvokeConfig (retries, DLQ) of its own.
+    const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(configs.length).toBeGreaterThan(0);
+    expect(configs.filter((c) => c.Properties.FunctionName.Ref === http.id)).toEqual([]);
+  });
+
+  it('gives the HTTP function the inbound function\'s data grants: table, mail objects, send-as, ticket events', () => {
+    // Prepare
+    const inbound = functionBy(template, 1024, 'Parses received mail');
+    const statementsOf = (fn: { props: Record<string, any> }) =>
+      Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleOf(fn)))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as any[])
+        .map((st) => ({ ...st, Resource: [st.Resource].flat().map(flatten).sort() }));
+
+    // Act
+    const ofHttp = statementsOf(http);
+    const ofInbound = statementsOf(inbound);
+
+    // Assess
+    expect(ofHttp).toEqual(ofInbound);
+    expect(ofHttp.map((st) => st.Sid).filter(Boolean)).toEqual(expect.arrayContaining(['SendAsSupportAddressOnly', 'ReadWriteMailObjects', 'ListMailBucket', 'ReadLinkKeys']));
+  });
+
+  it('logs every request as one JSON line to a log group that expires, on the $default stage', () => {
+    const [[stageId, stage]] = Object.entries(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stage!.Properties).toMatchObject({ ApiId: { Ref: apiId }, StageName: '$default', AutoDeploy: true });
+    const logGroupId = stage!.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
+    expect(stage!.Properties.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+    expect(template.toJSON().Resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Delete' });
+    const format = JSON.parse(stage!.Properties.AccessLogSettings.Format as string);
+    expect(format, stageId).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      method: '$context.httpMethod',
+      path: '$context.path',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+      responseLength: '$context.responseLength',
+    });
+  });
+
+  it('throttles the stage: burst 50 and 20 requests a second by default, as context sets them', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 20 } });
+    const { template: tuned } = synth({ webThrottleBurst: '200', webThrottleRate: '100' });
+    tuned.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 } });
+    expect(() => synth({ webThrottleRate: '0' })).toThrow(/"webThrottleRate" must be a whole number 1-10000, got "0"/);
+    expect(() => synth({ webThrottleBurst: '6000' })).toThrow(/"webThrottleBurst" must be a whole number 1-5000/);
+  });
+
+  it('makes a 64-character link-key secret that only the HTTP, inbound and IMAP functions can read', () => {
+    // Prepare: the stack with an IMAP poller, which mails status links too
+    const { template: withImap } = synth({}, {}, imapConfig);
+    const fns = (t: Template) => ({
+      inbound: functionBy(t, 1024, 'Parses received mail'),
+      http: functionBy(t, 1024, 'The web surface'),
+      imap: functionBy(t, 1024, 'Polls the support mailbox'),
+      stale: functionBy(t, 512),
+    });
+
+    // Act
+    const secretId = logicalId(withImap, 'AWS::SecretsManager::Secret');
+    const { inbound, http: httpFn, imap, stale } = fns(withImap);
+
+    // Assess
+    withImap.hasResource('AWS::SecretsManager::Secret', {
+      Properties: { GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } },
+      DeletionPolicy: 'Delete',
+    });
+    expect(withImap.toJSON().Resources[secretId].Properties.GenerateSecretString.SecretStringTemplate).toBeUndefined(); // one line: a one-key secret
+    expect(rolesAllowed(withImap, 'secretsmanager:GetSecretValue', `REF:${secretId}`)).toEqual([inbound, httpFn, imap].map(roleOf).sort());
+    const anySecret = Object.values(withImap.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleOf(stale)))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as any[])
+      .filter((st) => [st.Action].flat().some((a: string) => a.startsWith('secretsmanager:')));
+    expect(anySecret).toEqual([]);
+    // Without a poller, the HTTP and inbound functions.
+    const secretHere = logicalId(template, 'AWS::SecretsManager::Secret');
+    expect(rolesAllowed(template, 'secretsmanager:GetSecretValue', `REF:${secretHere}`)).toEqual([roleOf(functionBy(template, 1024, 'Parses received mail')), roleOf(http)].sort());
+  });
+
+  it('uses the link-key secret the config names instead, granting exactly it (a partial ARN as name-??????)', () => {
+    for (const [given, granted] of [
+      ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/link-keys-AbCdEf', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/link-keys-AbCdEf'],
+      ['arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/link-keys', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/link-keys-??????'],
+    ] as const) {
+      // Act
+      const { template: t } = synth({}, {}, { web: { linkKeysSecretArn: given } });
+
+      // Assess
+      t.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      const [inbound, httpFn] = [functionBy(t, 1024, 'Parses received mail'), functionBy(t, 1024, 'The web surface')];
+      expect(rolesAllowed(t, 'secretsmanager:GetSecretValue', granted)).toEqual([inbound, httpFn].map(roleOf).sort());
+      expect(JSON.parse(flatten(httpFn.props.Environment.Variables.TICKETING_CONFIG)).web).toEqual({ linkKeysSecretArn: given });
+    }
+  });
+
+  it('refuses inline link keys and a web.baseUrl: keys belong in Secrets Manager, the address is the stack\'s', () => {
+    expect(() => synth({}, {}, { web: { linkKeys: ['k'.repeat(40)] } })).toThrow(/ticketingConfig\.web\.linkKeys: a deployed stack keeps the link keys in Secrets Manager .*never inline/);
+    expect(() => synth({}, {}, { web: { baseUrl: 'https://help.northwind.example' } })).toThrow(/web\.baseUrl: the stack sets it .*-c webDomain=/);
+  });
+
+  it('points links in mail at the HTTP API (TICKETING_WEB_BASE_URL) from the HTTP, inbound and IMAP functions, and outputs it', () => {
+    // Prepare
+    const { template: withImap } = synth({}, {}, imapConfig);
+    const api = logicalId(withImap, 'AWS::ApiGatewayV2::Api');
+    const variables = (description: string, memory = 1024) => functionBy(withImap, memory, description).props.Environment.Variables as Record<string, unknown>;
+
+    // Assess
+    for (const description of ['The web surface', 'Parses received mail', 'Polls the support mailbox']) {
+      expect(variables(description).TICKETING_WEB_BASE_URL, description).toEqual({ 'Fn::GetAtt': [api, 'ApiEndpoint'] });
+    }
+    expect(variables('Daily stale-ticket job', 512).TICKETING_WEB_BASE_URL).toBeUndefined(); // it signs no links
+    expect(Object.values(withImap.findOutputs('WebUrl'))[0]!.Value).toEqual({ 'Fn::GetAtt': [api, 'ApiEndpoint'] });
+    expect(Object.values(withImap.findOutputs('HttpApiUrl'))[0]!.Value).toEqual({ 'Fn::GetAtt': [api, 'ApiEndpoint'] });
+    expect(withImap.findOutputs('WebDomainTarget')).toEqual({});
+    withImap.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+    withImap.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 0);
+    // The Lambdas read it over web.baseUrl (src/config.ts), after the stripped trailing slash.
+    const config = loadConfigFromEnv({
+      TICKETING_CONFIG: JSON.stringify({ supportAddresses: ['support@northwind.example'] }),
+      TICKETING_WEB_BASE_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+    });
+    expect(config.web.baseUrl).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com');
+  });
+
+  it('serves a custom domain only when webDomain and webCertificateArn are given, and links to it', () => {
+    // Act
+    const { template: t } = synth({ webDomain: 'Help.Northwind.example', webCertificateArn: certificate });
+
+    // Assess
+    const api = logicalId(t, 'AWS::ApiGatewayV2::Api');
+    const domainId = logicalId(t, 'AWS::ApiGatewayV2::DomainName');
+    const stageId = logicalId(t, 'AWS::ApiGatewayV2::Stage');
+    t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'help.northwind.example',
+      DomainNameConfigurations: [{ CertificateArn: certificate, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
+    });
+    t.hasResource('AWS::ApiGatewayV2::ApiMapping', { Properties: { ApiId: { Ref: api }, DomainName: { Ref: domainId }, Stage: '$default' }, DependsOn: [stageId] });
+    for (const description of ['The web surface', 'Parses received mail']) {
+      expect(functionBy(t, 1024, description).props.Environment.Variables.TICKETING_WEB_BASE_URL).toBe('https://help.northwind.example');
+    }
+    expect(Object.values(t.findOutputs('WebUrl'))[0]!.Value).toBe('https://help.northwind.example');
+    expect(flatten(Object.values(t.findOutputs('WebDomainTarget'))[0]!.Value)).toBe(`help.northwind.example CNAME ATT:${domainId}.RegionalDomainName`);
+    expect(Object.values(t.findOutputs('HttpApiUrl'))[0]!.Value).toEqual({ 'Fn::GetAtt': [api, 'ApiEndpoint'] });
+  });
+
+  it('refuses half a custom domain, and a certificate from another region', () => {
+    expect(() => synth({ webDomain: 'help.northwind.example' })).toThrow(/"webDomain" and "webCertificateArn" go together/);
+    expect(() => synth({ webCertificateArn: certificate })).toThrow(/"webDomain" and "webCertificateArn" go together/);
+    expect(() => synth({ webDomain: 'help.northwind.example', webCertificateArn: certificate.replace('eu-west-1', 'us-east-1') })).toThrow(
+      /certificate is in us-east-1, the stack in eu-west-1/,
+    );
+    expect(() => synth({ webDomain: 'help.northwind.example', webCertificateArn: 'arn:aws:iam::123456789012:server-certificate/x' })).toThrow(/not an ACM certificate ARN/);
+    expect(() => synth({ webDomain: 'not a domain', webCertificateArn: certificate })).toThrow(/"webDomain": "not a domain" is not a domain name/);
   });
 });

@@ -36,7 +36,9 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px;
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; font-weight: 600; }
 .badge { display: inline-block; padding: 2px 10px; border-radius: 999px; background: #eff6ff; color: var(--accent-dark); font-weight: 700; font-size: .9rem; }
+h2.asks { margin: 20px 0 4px; }
 ul.asks { margin: 8px 0 0; padding-left: 22px; }
+form.solved { margin-top: 20px; padding-top: 12px; border-top: 1px solid var(--line); }
 ol.thread { list-style: none; margin: 0; padding: 0; }
 ol.thread li { border-top: 1px solid var(--line); padding: 14px 0; }
 ol.thread li:first-child { border-top: 0; padding-top: 0; }
