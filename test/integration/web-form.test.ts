@@ -3,6 +3,7 @@
  * process: the same serve() the command runs), with the pipeline behind them: a form request
  * is a mail through the same steps, answered by mail, followed on a signed status page.
  */
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -22,11 +23,17 @@ const config = parseConfig({ ...northwind, web: { form: { perAddressPerHour: 3, 
 
 let serving: Serving;
 let data: string;
+const START = '2026-12-06T09:00:00Z';
+let started: number;
+/** The serving clock's time now. */
+const servingNow = () => new Date(Date.parse(START) + Date.now() - started);
 const lines: string[] = [];
 
 beforeAll(async () => {
   data = await mkdtemp(join(tmpdir(), 'ticketing-web-form-'));
-  serving = await serve({ data, config, smtpPort: 0, httpPort: 0, print: (line) => lines.push(line) });
+  // The clock starts on the hour (and runs on from there): the hourly limits' counts never straddle two hours.
+  started = Date.now();
+  serving = await serve({ data, config, smtpPort: 0, httpPort: 0, now: new Date(START), print: (line) => lines.push(line) });
 });
 
 afterAll(async () => {
@@ -164,9 +171,9 @@ describe('the status link', () => {
     const keys = serving.config.web.linkKeys;
     const cases = [
       { path: `${path.slice(0, -1)}${last}`, status: 404 },
-      { path: `/s/${signStatusToken(ticket.key, new Date(Date.now() - 60_000), keys)}`, status: 410 },
-      { path: `/s/${signStatusToken('0123456789abcdef01234567', new Date(Date.now() + 3600_000), keys)}`, status: 404 },
-      { path: `/s/${signStatusToken(ticket.key, new Date(Date.now() + 3600_000), ['another key of at least thirty-two characters'])}`, status: 404 },
+      { path: `/s/${signStatusToken(ticket.key, new Date(servingNow().getTime() - 60_000), keys)}`, status: 410 },
+      { path: `/s/${signStatusToken('0123456789abcdef01234567', new Date(servingNow().getTime() + 3600_000), keys)}`, status: 404 },
+      { path: `/s/${signStatusToken(ticket.key, new Date(servingNow().getTime() + 3600_000), ['another key of at least thirty-two characters'])}`, status: 404 },
       { path: '/s/not-a-token', status: 404 },
     ];
     for (const c of cases) {
@@ -273,5 +280,41 @@ describe('what the form refuses', () => {
     expect(Number(last.response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(last.html).toContain('several requests from you in the last hour');
     expect(last.html).toContain('value="Printer 3"');
+  });
+});
+
+describe('the hourly limits across processes', () => {
+  it('hold when requests for one address reach two processes at once: the store counts, not the process', async () => {
+    // A second app in its own process on the same stack, as a second Lambda would be.
+    const child = spawn(process.execPath, [join(repoRoot, 'src/bin/run.mjs'), 'test/support/second-web-process.ts', data, JSON.stringify(serving.config), servingNow().toISOString()], { cwd: repoRoot, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    const exited = new Promise((done) => child.once('exit', done));
+    try {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      for (let i = 0; i < 600 && !/listening \d+/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+      const port = /listening (\d+)/.exec(out)?.[1];
+      expect(port, out).toBeDefined();
+      const bases = [serving.webUrl, `http://127.0.0.1:${port}`];
+      // Eight browsers, four on each process, each with its own form cookie and token, then all send at once.
+      const browsers = await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const client = new WebClient(bases[i % 2]!);
+          return { client, token: await client.formToken() };
+        }),
+      );
+      const answers = await Promise.all(
+        browsers.map(({ client, token }, i) =>
+          client.post('/', requestForm(token, { name: 'Ola Nordmann', email: 'ola.nordmann@example.org', subject: `Request ${i}`, description: 'The same person, many tabs.' })).then((r) => r.status),
+        ),
+      );
+      expect(answers.filter((s) => s === 200)).toHaveLength(3);
+      expect(answers.filter((s) => s === 429)).toHaveLength(5);
+      const theirs = (await serving.store.listTickets()).filter((t) => t.requester === 'ola.nordmann@example.org');
+      expect(theirs).toHaveLength(3);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });
