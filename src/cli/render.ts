@@ -23,6 +23,8 @@ export function ticketRow(t: Ticket) {
     createdAt: t.createdAt,
     lastActivityAt: t.lastActivityAt,
     stale: t.stale,
+    /** Opened from the web or the API, its address not yet confirmed by its requester. */
+    unverified: t.unverified === true,
   };
 }
 
@@ -98,7 +100,7 @@ export function renderTicket(t: Ticket, messages: ThreadMessage[], events: Ticke
     t.assignee ? `Assigned to ${t.assignee}` : null,
     t.duplicateOf ? `Merged into ${t.duplicateOf}` : null,
     t.linkedTo ? `Follows up ${t.linkedTo}` : null,
-    `Requester ${t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester}`,
+    `Requester ${t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester}${t.unverified ? ' (typed into the web form or the API: not confirmed yet)' : ''}`,
     t.participants.length ? `Also on the ticket: ${t.participants.join(', ')}` : null,
     `Opened ${shortTime(t.createdAt)} · last activity ${shortTime(t.lastActivityAt)} · ${messages.length} message(s), ${t.mergedKeys.length} duplicate(s) merged`,
   ].filter(Boolean);

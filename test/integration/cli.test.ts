@@ -55,7 +55,7 @@ describe('ticketing CLI', () => {
     const list = await ticketing(['tickets', '--json', '--data', data, '--config', config]);
     const tickets = JSON.parse(list.stdout);
     expect(tickets[0]).toMatchObject({ id: 'TKT-1', status: 'open', stale: false });
-    expect(Object.keys(tickets[0])).toEqual(['id', 'status', 'category', 'priority', 'requester', 'subject', 'messages', 'duplicatesMerged', 'createdAt', 'lastActivityAt', 'stale']);
+    expect(Object.keys(tickets[0])).toEqual(['id', 'status', 'category', 'priority', 'requester', 'subject', 'messages', 'duplicatesMerged', 'createdAt', 'lastActivityAt', 'stale', 'unverified']);
     const table = await ticketing(['tickets', '--data', data, '--config', config]);
     expect(table.stdout).toMatch(/^ID\s+STATUS/);
     const show = await ticketing(['show', 'TKT-1', '--data', data, '--config', config]);
