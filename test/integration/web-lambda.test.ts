@@ -27,7 +27,7 @@ const logged: string[] = [];
 beforeAll(async () => {
   fx = await withLocalStack({ config: northwindConfig });
   const config: Config = parseConfig({ ...northwindConfig, web: { baseUrl: `https://${HOST}`, linkKeys: ['a key of at least thirty-two characters for tests'] } });
-  const p = await pipelineOn(fx, { now: () => new Date() }, config);
+  const p = await pipelineOn(fx, { now: () => new Date(), advance: () => undefined }, config);
   store = p.store;
   apiKeys = p.deps.apiKeys;
   const handle = httpHandler(p.config, p.deps, (line) => logged.push(line));
