@@ -6,10 +6,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Annotations, CfnOutput, type CfnElement, type CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Tags, TimeZone, Validations, type StackProps } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -21,8 +21,8 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -375,14 +375,16 @@ export class TicketingStack extends Stack {
     for (const fn of this.ticketingFunctions()) {
       // API Gateway invokes the HTTP function synchronously: the caller gets the error and may
       // try again; Lambda's async retries and the dead-letter queue never see those invokes.
-      if (fn !== this.httpFunction) fn.configureAsyncInvoke(
-        fn === this.imapFunction
-          ? // The next poll is a minute away and the mailbox keeps the mail: a throttled or failed
-            // poll is dropped (no retry, gone after a minute) rather than queued behind the lock for
-            // hours. A failing mailbox pages once through ImapPollFailingAlarm, not per minute.
-            { retryAttempts: 0, maxEventAge: Duration.minutes(1) }
-          : { retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.failedInvocations) },
-      );
+      if (fn !== this.httpFunction) {
+        fn.configureAsyncInvoke(
+          fn === this.imapFunction
+            ? // The next poll is a minute away and the mailbox keeps the mail: a throttled or failed
+              // poll is dropped (no retry, gone after a minute) rather than queued behind the lock for
+              // hours. A failing mailbox pages once through ImapPollFailingAlarm, not per minute.
+              { retryAttempts: 0, maxEventAge: Duration.minutes(1) }
+            : { retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.failedInvocations) },
+        );
+      }
       this.table.grantReadWriteData(fn);
       // Only our own address, only through our verified domain. Each mail's envelope sender (the
       // SES Source, where bounces go) is a plus-address of it with a random token, support+b-…@.
@@ -724,7 +726,7 @@ export class TicketingStack extends Stack {
     for (const fn of this.pipelineFunctions()) Validations.of(fn).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${lid(this.bucket)}.Arn>/*]`,
-        reason: 'Raw mail object keys (inbound/<SES message id>, quarantine, attachments) are not known in advance; actions are explicit (GetObject, PutObject, AbortMultipartUpload).',
+        reason: 'Mail object keys (inbound/<SES message id>, imap/, web/ and api/ mail, quarantine, attachments) are not known in advance; actions are explicit (GetObject, PutObject, AbortMultipartUpload).',
       },
       {
         id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
@@ -749,7 +751,7 @@ export class TicketingStack extends Stack {
       Validations.of(this.linkKeysSecret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          'The link keys are HMAC keys our own code reads, not a service credential a rotation Lambda could reset: they rotate by hand, a new key put in front of the old (only the first signs, every one is accepted) and the old one dropped once the links it signed have expired (web.statusLinkDays), as infra/README.md describes.',
+          'The link keys are HMAC keys our own code reads, not a service credential a rotation Lambda could reset: they rotate by hand (only the first key signs, every one is accepted), a new key added last, moved in front a day later and the old one dropped once the links it signed have expired (web.statusLinkDays), as infra/README.md describes.',
       });
     }
     // One $default route hands every request to the Hono app, which authenticates per route:

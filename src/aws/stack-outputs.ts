@@ -6,13 +6,14 @@
  * - `TableName`, `MailBucketName`: the resources the Lambdas use.
  * - `TicketingConfig`: the same JSON the Lambdas get in TICKETING_CONFIG, so the CLI judges
  *   mail and runs jobs with the configuration the stack runs with.
+ * - `WebUrl`: the web surface's address (the Lambdas' TICKETING_WEB_BASE_URL), for links in mail.
  *
  * The only permission this needs beyond the data's own is `cloudformation:DescribeStacks`.
  */
 import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
 import { parseConfig, type Config } from '../config.js';
 
-export const STACK_OUTPUTS = { tableName: 'TableName', bucket: 'MailBucketName', config: 'TicketingConfig' } as const;
+export const STACK_OUTPUTS = { tableName: 'TableName', bucket: 'MailBucketName', config: 'TicketingConfig', webUrl: 'WebUrl' } as const;
 
 export interface DeployedStack {
   stackName: string;
@@ -21,6 +22,8 @@ export interface DeployedStack {
   bucket: string;
   /** The stack's own configuration (the TicketingConfig output); null when the stack has no such output. */
   config: Config | null;
+  /** Where the stack's web surface answers (the WebUrl output), which links in its mail point at. */
+  webUrl: string | null;
 }
 
 /** The stack cannot be read, or is not a ticketing stack: one line, the cause and what to do. */
@@ -52,7 +55,14 @@ export async function readDeployedStack(stackName: string, region: string | unde
       throw new StackOutputsError(`stack ${stackName} in ${resolvedRegion} has no ${missing.join(' or ')} output: is it a ticketing stack (infra/ticketing-stack.ts), and did its deployment finish?`);
     }
     const configJson = value(STACK_OUTPUTS.config);
-    return { stackName, region: resolvedRegion, tableName: tableName!, bucket: bucket!, config: configJson === undefined ? null : parseStackConfig(configJson, stackName) };
+    return {
+      stackName,
+      region: resolvedRegion,
+      tableName: tableName!,
+      bucket: bucket!,
+      config: configJson === undefined ? null : parseStackConfig(configJson, stackName),
+      webUrl: value(STACK_OUTPUTS.webUrl)?.replace(/\/+$/, '') ?? null,
+    };
   } finally {
     client.destroy();
   }

@@ -1,9 +1,11 @@
 /** A command's target and config, from --stack, --aws, or --data and what that directory recorded. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ConfigError, loadConfigFile, parseConfig, type Config } from '../config.js';
+import { ConfigError, configSchema, loadConfigFile, parseConfig, type Config } from '../config.js';
+import { withLinkKeys } from '../aws/link-keys.js';
 import { readDeployedStack, StackOutputsError } from '../aws/stack-outputs.js';
 import { assertHasData, assertStoreOpenable, findServing, hasStore, prepareDataDir, readManifest, shown, writeManifest } from '../local/data-dir.js';
+import { withLocalLinkKey } from '../local/link-key.js';
 import type { Access, CommandSpec } from './command.js';
 import { COMMANDS } from './commands.js';
 import type { ParsedValues } from './options.js';
@@ -35,10 +37,12 @@ export async function resolveRun(command: string, spec: CommandSpec, values: Par
         throw new StackOutputsError(`stack ${stack.stackName} has no TicketingConfig output (deployed before the CLI could read its config): redeploy it, or pass --config FILE with the settings it was deployed with`);
       }
       config = { ...config, aws: { ...config.aws, region: stack.region, tableName: stack.tableName, bucket: stack.bucket } };
+      if (stack.webUrl) config = { ...config, web: { ...config.web, baseUrl: stack.webUrl } };
       const source = values.config ? `${values.config} (--config)` : `the stack's TicketingConfig output`;
+      const keyed = access === 'read' ? { config, note: null } : await deployedLinkKeys(config);
       return {
-        opts: { target: { kind: 'deployed', label: `stack ${stack.stackName}` }, config, now, json },
-        about: `stack ${stack.stackName} in ${stack.region} (table ${stack.tableName}, bucket ${stack.bucket}); config: ${source}`,
+        opts: { target: { kind: 'deployed', label: `stack ${stack.stackName}` }, config: keyed.config, now, json },
+        about: `stack ${stack.stackName} in ${stack.region} (table ${stack.tableName}, bucket ${stack.bucket}); config: ${source}${keyed.note ?? ''}`,
       };
     }
     const file = loadConfigFile(values.config);
@@ -76,6 +80,9 @@ export async function resolveRun(command: string, spec: CommandSpec, values: Par
     source += `; now recorded for ${shown(data)}`;
   }
   const through = serving ? `; through the running ticketing serve (pid ${serving.pid})` : '';
+  // Mail sent from here carries status links as serve's does: the data dir's key, serve's address.
+  if (access !== 'read') config = withLocalLinkKey(config, data);
+  if (serving?.webUrl && config.web.baseUrl === configSchema.parse({}).web.baseUrl) config = { ...config, web: { ...config.web, baseUrl: serving.webUrl } };
   return {
     opts: { target: serving ? { kind: 'serving', data, serving } : { kind: 'local', data }, config, now, json, html: values.html },
     about: `config ${source}${through}`,
@@ -87,4 +94,13 @@ function loadRecordedConfig(path: string, data: string): Config {
     throw new ConfigError(`the config recorded for ${shown(data)}, ${path}, is gone: pass --config FILE (or restore the file)`);
   }
   return loadConfigFile(path);
+}
+
+/** The stack's link keys (its secret), so mail this command sends carries status links; without them, said in one line. */
+async function deployedLinkKeys(config: Config): Promise<{ config: Config; note: string | null }> {
+  try {
+    return { config: await withLinkKeys(config), note: null };
+  } catch (err) {
+    return { config, note: `; mail sent from here has no status link (${(err as Error).message})` };
+  }
 }

@@ -13,7 +13,7 @@ import type { Ticket } from '../domain/ticket.js';
 import type { WebDeps } from './deps.js';
 import { formToken, formTokenValid } from './form-token.js';
 import { notice } from './pages/layout.js';
-import { statusPage, type Flash } from './pages/status.js';
+import { FLASHES, statusPage, type Flash } from './pages/status.js';
 import { overLimit } from './rate-limits.js';
 import { deliverWebMail } from './web-mail.js';
 
@@ -52,10 +52,10 @@ export function statusRoutes(deps: WebDeps): Hono {
     const found = await ticketOf(c);
     if (found instanceof Response) return found;
     const ticket = found.unverified ? await confirmAddress(found, deps) : found;
-    const flash = (['reply', 'solved'] as const).find((f) => f === c.req.query('sent')) ?? null;
+    const flash = FLASHES.find((f) => f === c.req.query('sent')) ?? null;
     const messages = await deps.ports.store.listMessages(ticket.key);
     c.header('Cache-Control', 'no-store');
-    return c.html(statusPage(config, { ticket, messages, action: `/s/${c.req.param('token')}`, formToken: formToken(c, linkKeys, deps.plainHttp), flash: flash as Flash }));
+    return c.html(statusPage(config, { ticket, messages, action: `/s/${c.req.param('token')}`, formToken: formToken(c, linkKeys, deps.plainHttp), flash }));
   });
 
   const answer = (solved: boolean) => async (c: Context) => {
@@ -88,7 +88,9 @@ export function statusRoutes(deps: WebDeps): Hono {
       config,
     );
     deps.log(`status page of ${found.id}: ${result.ticket ? `${result.ticket} ` : ''}${result.outcome}: ${result.reason}`);
-    return c.redirect(`${back}?sent=${solved ? 'solved' : 'reply'}`, 303);
+    // A closed ticket's answer opens a new ticket that follows on from it: the page says so.
+    const flash: Flash = solved ? 'solved' : result.ticket && result.ticket !== found.id ? 'new' : 'reply';
+    return c.redirect(`${back}?sent=${flash}`, 303);
   };
   const limit = bodyLimit({ maxSize: 8 * config.web.form.maxDescriptionChars + 16 * 1024, onError: (c) => c.html(notice(config.teamName, 'That message is too long', ['Please shorten it, or reply by email.']), 413) });
   app.post('/s/:token/reply', csrf(), limit, answer(false));

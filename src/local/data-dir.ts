@@ -42,6 +42,8 @@ export interface ServingRecord {
   region: string;
   smtpPort: number;
   sesWebUrl: string;
+  /** Where serve's web surface answers (its web.baseUrl): links in mail other commands send point there. */
+  webUrl?: string;
   startedAt: string;
 }
 

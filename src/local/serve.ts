@@ -150,7 +150,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
 
   const sesWebUrl = `${stack.endpoints.ses}/`;
   // Other commands on this data dir (tickets, show, ingest…) use this stack while it runs.
-  writeServing(options.data, { pid: process.pid, endpoints: stack.endpoints, region: config.aws.region, smtpPort: gateway.port, sesWebUrl, startedAt: new Date().toISOString() });
+  writeServing(options.data, { pid: process.pid, endpoints: stack.endpoints, region: config.aws.region, smtpPort: gateway.port, sesWebUrl, webUrl: config.web.baseUrl, startedAt: new Date().toISOString() });
   const support = config.supportAddresses;
   print(
     [

@@ -127,7 +127,6 @@ export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause
   const author = inbound.from!;
   const support = receivingAddress(inbound, s.book);
   const ctx = { ticketId: ticket.id, subject: ticket.subject, requesterName: ticket.requesterName, supportAddress: support, teamName: s.config.teamName };
-  const forRequester = { ...ctx, statusUrl: statusLink(ticket.key, cause.now, s.config.web) };
   const effects: PlannedEffect[] = [];
   const plan = (mail: TicketMail) => effects.push(planned(mail.kind, { type: 'mail', mail: planTicketMail(mail, cause, s.config, s.book) }));
   const notes: string[] = [];
@@ -135,6 +134,8 @@ export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause
   const direct = new Set([...inbound.to, ...inbound.cc].map((m) => m.address));
   const people = [ticket.requester, ...ticket.participants.filter((a) => a !== ticket.requester && !isStaffAddress(a, s.book))];
   const [to, ...cc] = people.filter((a) => !direct.has(a));
+  // The status link acts as the requester: only a mail to the requester alone carries it.
+  const forRequester = { ...ctx, statusUrl: to === ticket.requester && cc.length === 0 ? statusLink(ticket.key, cause.now, s.config.web) : null };
   if (effect.relayText && !to) notes.push('not sent: relay (the staff member wrote to the requester directly, so there is nothing to pass on)');
   if (effect.relayText && to) {
     plan({

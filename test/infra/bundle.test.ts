@@ -1,10 +1,11 @@
 /**
  * One real bundle with the locally installed esbuild (no Docker): the inbound Lambda's asset is
  * ESM, carries the createRequire banner, has the AWS SDK bundled in, and loads in Node; the
- * charset and HTML packages ride beside it and load only for a mail that needs them.
+ * charset and HTML packages ride beside it and load only for a mail that needs them. The HTTP
+ * Lambda's asset (the Hono app) likewise, within a size bound of its own.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,26 +31,36 @@ it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK
   const stack = new TicketingStack(app, 'Ticketing-dev', { settings, env: { region: settings.region } });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, any> };
-  const assetOf = (memorySize: number) => {
-    const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.MemorySize === memorySize);
+  const assetOf = (memorySize: number, description = '') => {
+    const fn = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.MemorySize === memorySize && String(r.Properties.Description).startsWith(description),
+    );
     const file = path.join(outdir, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`, 'index.mjs');
     expect(existsSync(file), file).toBe(true);
     return file;
   };
-  const file = assetOf(1024); // inbound
+  const file = assetOf(1024, 'Parses received mail'); // inbound
+  const httpFile = assetOf(1024, 'The web surface');
   const staleFile = assetOf(512);
   const ruleSetFile = assetOf(256); // the receipt rule set custom resource (infra/rule-set-activation.ts)
 
   const code = readFileSync(file, 'utf8');
-  expect(code.startsWith(ESM_BANNER)).toBe(true);
-  expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
-  // SDK v3 is bundled: no import or require of @aws-sdk/* is left for the runtime's copy to
-  // satisfy. (The SDK's own error messages quote `[require("@aws-sdk/signature-v4-crt")]`;
-  // those are text, hence the `[` exclusion.) The load below, from a temp dir with no
-  // node_modules, would fail on any external left behind.
-  const externals = [...code.matchAll(/(?<!\[)(?:\brequire\(|\bfrom\s*|\bimport\s*\(?\s*)["']@aws-sdk\/[\w.-]+(?:\/[\w.-]+)*["']/g)].map((m) => m[0]);
-  expect(externals).toEqual([]);
-  expect(code).toContain('SendRawEmail');
+  for (const [f, text] of [[file, code], [httpFile, readFileSync(httpFile, 'utf8')]] as const) {
+    expect(text.startsWith(ESM_BANNER), f).toBe(true);
+    expect(text, f).toMatch(/export\s*\{[^}]*\bhandler\b/);
+    // SDK v3 is bundled: no import or require of @aws-sdk/* is left for the runtime's copy to
+    // satisfy. (The SDK's own error messages quote `[require("@aws-sdk/signature-v4-crt")]`;
+    // those are text, hence the `[` exclusion.) The load below, from a temp dir with no
+    // node_modules, would fail on any external left behind.
+    const externals = [...text.matchAll(/(?<!\[)(?:\brequire\(|\bfrom\s*|\bimport\s*\(?\s*)["']@aws-sdk\/[\w.-]+(?:\/[\w.-]+)*["']/g)].map((m) => m[0]);
+    expect(externals, f).toEqual([]);
+    expect(text, f).toContain('SendRawEmail');
+  }
+  // The HTTP bundle is the inbound pipeline (~1.5 MB) plus Hono, @hono/zod-openapi with the
+  // OpenAPI generator, and the pages: about 1.9 MB. Past 2.5 MB something new came in: look.
+  const httpSize = statSync(httpFile).size;
+  expect(httpSize).toBeGreaterThan(statSync(file).size);
+  expect(httpSize, `${httpFile}: ${(httpSize / 1e6).toFixed(2)} MB`).toBeLessThan(2_500_000);
 
   // It loads: module init (config parse, SDK clients) runs without touching the network.
   const config = {
@@ -59,19 +70,27 @@ it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK
   // Everything is in the bundle: nothing ships beside index.mjs for the runtime to resolve.
   expect(existsSync(path.join(path.dirname(file), 'node_modules'))).toBe(false);
   // ... but the charset and HTML packages, in files of their own beside it (not inside it), for the functions that parse mail
-  for (const f of [file, staleFile]) {
+  for (const f of [file, httpFile, staleFile]) {
     for (const lazy of Object.values(LAZY_PACKAGES)) expect(existsSync(path.join(path.dirname(f), lazy)), `${lazy} beside ${f}`).toBe(true);
   }
   expect(code).not.toContain('Encoding not recognized'); // iconv-lite's own message
   expect(readFileSync(path.join(path.dirname(file), LAZY_PACKAGES['iconv-lite']!), 'utf8')).toContain('Encoding not recognized');
   expect(existsSync(path.join(path.dirname(ruleSetFile), LAZY_PACKAGES['iconv-lite']!))).toBe(false);
-  for (const f of [file, staleFile, ruleSetFile]) {
+  // The HTTP app refuses to start without a link key (src/http/deps.ts); the deployed one reads
+  // them from Secrets Manager, this load takes one inline and touches no network.
+  const httpConfig = { ...config, web: { linkKeys: ['bundle-test-link-key-0123456789abcdef'] } };
+  for (const f of [file, httpFile, staleFile, ruleSetFile]) {
     const out = execFileSync(
       process.execPath,
       ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(f).href)}); console.log(typeof m.handler);`],
       {
         cwd: tmpdir(),
-        env: { PATH: process.env.PATH, TICKETING_CONFIG: JSON.stringify(config), AWS_REGION: 'eu-west-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: {
+          PATH: process.env.PATH,
+          TICKETING_CONFIG: JSON.stringify(f === httpFile ? httpConfig : config),
+          AWS_REGION: 'eu-west-1',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
         encoding: 'utf8',
         timeout: 60_000,
       },

@@ -7,7 +7,9 @@
  *
  * That every SDK client of the bundles honours AWS_ENDPOINT_URL is shown by what only moto
  * holds: the raw mail (S3), the ticket (DynamoDB), the sent mail (SES), the ticket events (SNS,
- * read through an SQS queue subscribed to the topic) and the IMAP password (Secrets Manager).
+ * read through an SQS queue subscribed to the topic), the IMAP password and the link keys
+ * (Secrets Manager). The HTTP Lambda is invoked with API Gateway HTTP API events (payload 2.0),
+ * as its $default route delivers them; API Gateway itself is not emulated.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToL
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
 import { lambdaHost, type EmulatedFunction, type Invocation, type LambdaHost, type LogLine } from '../support/emulator-lambda.js';
@@ -36,6 +39,7 @@ let base: SynthesizedStack;
 let variant: SynthesizedStack;
 let onMoto: StackOnMoto;
 let inbound: EmulatedFunction;
+let http: EmulatedFunction;
 let stale: EmulatedFunction;
 let imap: EmulatedFunction;
 let secretArn: string;
@@ -83,6 +87,7 @@ async function setUp(): Promise<void> {
 
   host = lambdaHost(workdir, moto);
   inbound = host.fn(base, onMoto, base.functions.inbound);
+  http = host.fn(base, onMoto, base.functions.http);
   stale = host.fn(base, onMoto, base.functions.stale);
   imap = host.fn(variant, onMoto, variant.functions.imap!);
 
@@ -197,12 +202,36 @@ function fixture(name: string): Buffer {
   return readFileSync(path.join(ROOT, 'fixtures', name));
 }
 
+interface HttpApiResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+  cookies?: string[];
+}
+
+/**
+ * What the HTTP API's $default route hands the function for `GET <path>` (payload format 2.0):
+ * fixtures/events/apigw-v2-get-form.json, at the host of the stack's API.
+ */
+function httpApiGet(path: string): unknown {
+  const event = JSON.parse(fixture('events/apigw-v2-get-form.json').toString('utf8'));
+  const host = new URL(http.env.TICKETING_WEB_BASE_URL!).host;
+  const [apiId] = host.split('.');
+  event.rawPath = path;
+  event.headers.host = host;
+  event.requestContext = { ...event.requestContext, apiId, domainName: host, domainPrefix: apiId, http: { ...event.requestContext.http, path } };
+  return event;
+}
+
 describe('the bundled Lambdas on moto', () => {
   const sesMessageId = 'emu8gq4b2vk3ad0n5pe1r7s9t0u2v4w6x8y0z2a4';
   let sesEvent: unknown;
+  /** The acknowledgement the inbound Lambda sent for TKT-1 (with its status link). */
+  let acknowledgement: string;
   let ticketCreatedAt: Date;
 
-  it('the stack on moto is the template: table keys, indexes and TTL, buckets, topics, queue, SES identity', async () => {
+  it('the stack on moto is the template: table keys, indexes and TTL, buckets, topics, queue, SES identity, link-key secret, HTTP API', async () => {
     const config = JSON.parse(inbound.env.TICKETING_CONFIG!) as { aws: { tableName: string; bucket: string; region: string } };
     const table = base.template.Resources[Object.keys(onMoto.created).find((id) => onMoto.created[id]!.type === 'AWS::DynamoDB::Table')!]!.Properties!;
     const dynamo = awsClient((o) => new DynamoDBClient(o));
@@ -219,13 +248,27 @@ describe('the bundled Lambdas on moto', () => {
     expect(receiptS3Action().bucket).toBe(config.aws.bucket);
     expect(eventsTopicArn()).toMatch(new RegExp(`^arn:aws:sns:${moto.region}:${moto.account}:Ticketing-dev-TicketEvents`));
     const types = (t: string) => Object.values(onMoto.created).filter((c) => c.type === t).length;
-    expect({ tables: types('AWS::DynamoDB::Table'), buckets: types('AWS::S3::Bucket'), topics: types('AWS::SNS::Topic'), queues: types('AWS::SQS::Queue'), identities: types('AWS::SES::EmailIdentity') }).toEqual({
+    expect({
+      tables: types('AWS::DynamoDB::Table'),
+      buckets: types('AWS::S3::Bucket'),
+      topics: types('AWS::SNS::Topic'),
+      queues: types('AWS::SQS::Queue'),
+      identities: types('AWS::SES::EmailIdentity'),
+      secrets: types('AWS::SecretsManager::Secret'),
+      apis: types('AWS::ApiGatewayV2::Api'),
+    }).toEqual({
       tables: 1,
       buckets: 2,
       topics: 2,
       queues: 1,
       identities: 1,
+      secrets: 1, // the link keys
+      apis: 1,
     });
+    // Links in mail point at the HTTP API, from each function that signs them.
+    const apiId = Object.values(onMoto.created).find((c) => c.type === 'AWS::ApiGatewayV2::Api')!.ref;
+    for (const fn of [inbound, http]) expect(fn.env.TICKETING_WEB_BASE_URL).toBe(`https://${apiId}.execute-api.${moto.region}.amazonaws.com`);
+    expect(JSON.parse(http.env.TICKETING_CONFIG!).web.linkKeysSecretArn).toMatch(new RegExp(`^arn:aws:secretsmanager:${moto.region}:${moto.account}:secret:`));
     // The IMAP variant's function may read exactly the secret it was given.
     const policies = Object.values(variant.template.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
     const statements = policies.flatMap((p) => p.Properties!.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
@@ -265,6 +308,7 @@ describe('the bundled Lambdas on moto', () => {
     expect(mail.map((m) => m.destinations[0])).toEqual(['it-team@northwind.example', 'maria.garcia@northwind.example']);
     expectSentAs(mail, sendAsPatterns(base, base.functions.inbound));
     expect(mail[1]!.source).toMatch(/^support\+b-[^@]+@northwind\.example$/); // bounces come back to a per-mail address
+    acknowledgement = mail[1]!.raw;
 
     expect(await takeEvents()).toEqual([
       {
@@ -296,6 +340,32 @@ describe('the bundled Lambdas on moto', () => {
     const run = await inbound.invoke(sesEvent);
     expectNoError(run);
     expect(logged(run, 'inbound mail')).toEqual([expect.objectContaining({ outcome: 'redelivered', ticket: 'TKT-1' })]);
+    expect(await takeMail()).toEqual([]);
+    expect(await takeEvents()).toEqual([]);
+  });
+
+  it('the HTTP Lambda (API Gateway v2 events): /healthz, the request form, and the status link the inbound Lambda mailed opens TKT-1', async () => {
+    // Prepare: the link in the acknowledgement, signed with the key the inbound Lambda read from the secret
+    const text = (await simpleParser(acknowledgement)).text ?? '';
+    const link = new RegExp(`${http.env.TICKETING_WEB_BASE_URL!.replace(/[.]/g, '\\.')}(/s/[\\w.~-]+)`).exec(text);
+    expect(link, text).not.toBeNull();
+
+    // Act: three cold starts, each reading the link keys from Secrets Manager
+    const health = await http.invoke<HttpApiResponse>(httpApiGet('/healthz'));
+    const form = await http.invoke<HttpApiResponse>(httpApiGet('/'));
+    const status = await http.invoke<HttpApiResponse>(httpApiGet(link![1]!));
+
+    // Assess
+    for (const run of [health, form, status]) expectNoError(run);
+    expect(health.result).toMatchObject({ statusCode: 200, body: JSON.stringify({ ok: true }) });
+    expect(form.result.statusCode).toBe(200);
+    expect(form.result.headers['content-type']).toMatch(/^text\/html/);
+    expect(form.result.body).toContain('<form method="post" action="/"');
+    expect(form.result.cookies).toEqual([expect.stringMatching(/^__Host-tkt_form=[\w-]{22}; .*HttpOnly; Secure; SameSite=Strict/)]);
+    expect(status.result.statusCode, status.result.body.slice(0, 500)).toBe(200);
+    expect(status.result.body).toContain('TKT-1');
+    expect(status.result.body).toContain('VPN down');
+    // Reading pages sends and publishes nothing.
     expect(await takeMail()).toEqual([]);
     expect(await takeEvents()).toEqual([]);
   });

@@ -28,9 +28,15 @@ const IMAP_CONFIG = {
 /** The same, with the secret given as a partial ARN (granted as name-??????). */
 const IMAP_PARTIAL_ARN = { imap: { ...IMAP_CONFIG.imap, passwordSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:imap-support' } };
 
-function stackFor(stage: 'dev' | 'prod', ticketingConfig?: Record<string, unknown>) {
+/** The link keys in a secret of the deployment's own, given as a partial ARN (granted as name-??????). */
+const OWN_LINK_KEYS_PARTIAL_ARN = { ...IMAP_PARTIAL_ARN, web: { linkKeysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/link-keys' } };
+
+/** The web surface on a custom domain. */
+const WEB_DOMAIN = { webDomain: 'help.northwind.example', webCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab' };
+
+function stackFor(stage: 'dev' | 'prod', ticketingConfig?: Record<string, unknown>, context: Record<string, string> = {}) {
   const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
-  const settings = readSettings(app.node, { ...BASE, stage, alarmEmail: 'oncall@northwind.example' });
+  const settings = readSettings(app.node, { ...BASE, stage, alarmEmail: 'oncall@northwind.example', ...context });
   const stack = new TicketingStack(app, `Ticketing-${stage}`, { settings, env: { region: settings.region }, ...(ticketingConfig ? { ticketingConfig } : {}) });
   return { app, stack };
 }
@@ -40,12 +46,13 @@ const describeViolations = (violations: PolicyViolation[]) =>
 
 describe('cdk-nag AwsSolutions', () => {
   it.each([
-    ['dev', undefined],
-    ['prod', undefined],
-    ['prod', IMAP_CONFIG],
-    ['dev', IMAP_PARTIAL_ARN],
-  ] as const)('%s (imap: %o): no unacknowledged errors or warnings', (stage, extra) => {
-    const { app, stack } = stackFor(stage, extra);
+    ['dev', 'as it comes', undefined, {}],
+    ['prod', 'as it comes', undefined, {}],
+    ['prod', 'IMAP, a web domain', IMAP_CONFIG, WEB_DOMAIN],
+    ['dev', 'IMAP secret by partial ARN', IMAP_PARTIAL_ARN, {}],
+    ['dev', 'IMAP and link-key secrets by partial ARN, a web domain', OWN_LINK_KEYS_PARTIAL_ARN, WEB_DOMAIN],
+  ] as const)('%s (%s): no unacknowledged errors or warnings', (stage, _label, extra, context) => {
+    const { app, stack } = stackFor(stage, extra, context);
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);
     const errors = report.violations.filter((v) => v.severity === 'error');
     const warnings = report.violations.filter((v) => v.severity !== 'error');

@@ -1,9 +1,10 @@
 /**
- * The synthesized templates of every stage (dev, prod, prod with an IMAP mailbox), as `cdk synth`
- * makes them through infra/app.ts, checked by cfn-lint and by cfn-guard with the AWS Control Tower
- * proactive controls (the @cdklabs/cdk-validator-cfnguard plugin). Every finding is either fixed
- * or acknowledged with its reason: cfn-lint's here (JUSTIFIED), cfn-guard's in
- * TicketingStack.suppressFindings(), where `cdk synth` itself applies them.
+ * The synthesized templates of every stage (dev, prod, prod with an IMAP mailbox, dev with a custom
+ * web domain and a link-key secret of its own), as `cdk synth` makes them through infra/app.ts,
+ * checked by cfn-lint and by cfn-guard with the AWS Control Tower proactive controls (the
+ * @cdklabs/cdk-validator-cfnguard plugin). Every finding is either fixed or acknowledged with its
+ * reason: cfn-lint's here (JUSTIFIED), cfn-guard's in TicketingStack.suppressFindings(), where
+ * `cdk synth` itself applies them.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +23,12 @@ const STAGES = {
   dev: { stage: 'dev' },
   prod: { stage: 'prod', alarmEmail: 'oncall@northwind.example' },
   'prod with IMAP': { stage: 'prod', ticketingConfig: IMAP },
+  'dev with a web domain and link keys of its own': {
+    stage: 'dev',
+    webDomain: 'help.northwind.example',
+    webCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab',
+    ticketingConfig: { web: { linkKeysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/link-keys-AbCdEf' } },
+  },
 } as const;
 
 /**

@@ -3,9 +3,10 @@
  * process: the same serve() the command runs), with the pipeline behind them: a form request
  * is a mail through the same steps, answered by mail, followed on a signed status page.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +163,22 @@ describe('the request form', () => {
 });
 
 describe('the status link', () => {
+  it('is in the acknowledgement of a ticket that came by mail, and opens its page (ingest through the running serve)', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, [join(repoRoot, 'src/bin/ticketing.mjs'), 'ingest', join(repoRoot, 'fixtures/mail/01-outlook-new-vpn-down.eml'), '--data', data], { cwd: repoRoot, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    const line = JSON.parse(stdout.trim().split('\n')[0]!);
+    expect(line).toMatchObject({ outcome: 'created', replies: [{ kind: 'ack' }, { kind: 'staff-notification' }] });
+    const ticket = await ticketOf(line.ticket);
+    expect(ticket.unverified).toBeUndefined();
+    const link = await statusLinkOf(ticket);
+    expect(link.startsWith(`${serving.webUrl}/s/`)).toBe(true);
+    const html = await (await new WebClient(serving.webUrl).get(new URL(link).pathname)).text();
+    expect(html).toContain('VPN');
+    // The conversation shows what Maria wrote, not the staff notice or our own acknowledgement.
+    expect(html).not.toContain('it-team@northwind.example');
+    expect(html).not.toContain('Reply to this email to answer');
+  });
+
   it('refuses a tampered, expired or unknown link with a page that names no ticket', async () => {
     const client = new WebClient(serving.webUrl);
     const { ticketId } = await submit(client, { name: 'Li Wei', email: 'li.wei@example.org', subject: 'Badge reader at door C', description: 'My badge does not open door C since Monday.' });

@@ -32,6 +32,7 @@ import {
   S3Client,
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, GetRandomPasswordCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient, VerifyDomainIdentityCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { buildApp } from '../../infra/app.js';
@@ -53,7 +54,7 @@ export interface SynthesizedStack {
   stackName: string;
   template: CfnTemplate;
   /** Logical ids of the ticketing Lambdas (imap: null when the config has no imap block). */
-  functions: { inbound: string; stale: string; imap: string | null };
+  functions: { inbound: string; http: string; stale: string; imap: string | null };
   /** Logical ids of the schedules on the stale function. */
   schedules: { stale: string; sweep: string };
   /** The directory cdk.out bundled a function into (index.mjs and its source map). */
@@ -83,7 +84,7 @@ export function synthTicketing(outdir: string, context: Record<string, unknown>)
   return {
     stackName: stack.stackName,
     template,
-    functions: { inbound: lid(stack.inboundFunction), stale, imap: stack.imapFunction ? lid(stack.imapFunction) : null },
+    functions: { inbound: lid(stack.inboundFunction), http: lid(stack.httpFunction), stale, imap: stack.imapFunction ? lid(stack.imapFunction) : null },
     schedules: { stale: scheduleOf('stale'), sweep: scheduleOf('sweep') },
     assetDir(logicalId: string) {
       const fn = template.Resources[logicalId];
@@ -114,6 +115,13 @@ const PROPERTIES: Record<string, { created: string[]; ignored: Record<string, st
     created: ['Description', 'KeyPolicy', 'EnableKeyRotation', 'Enabled', 'KeySpec', 'KeyUsage', 'Tags'],
     ignored: { PendingWindowInDays: 'applies only when the key is deleted' },
   },
+  'AWS::SecretsManager::Secret': {
+    created: ['Name', 'Description', 'SecretString', 'GenerateSecretString', 'KmsKeyId', 'Tags'],
+    ignored: {},
+  },
+  // The HTTP API itself (its address is the Lambdas' TICKETING_WEB_BASE_URL); its routes,
+  // integration and stage are API Gateway's side, which the tests stand in for with events.
+  'AWS::ApiGatewayV2::Api': { created: ['Name', 'ProtocolType', 'Description', 'DisableExecuteApiEndpoint', 'Tags'], ignored: {} },
   'AWS::S3::Bucket': {
     created: [
       'BucketName',
@@ -208,6 +216,7 @@ export async function createStackOnMoto(synth: Pick<SynthesizedStack, 'stackName
   const s3 = new S3Client({ ...clientOpts, forcePathStyle: true });
   const sns = new SNSClient(clientOpts);
   const ses = new SESClient(clientOpts);
+  const secrets = new SecretsManagerClient(clientOpts);
   const physical = new Map<string, Physical>();
   const notCreated: Record<string, string[]> = {};
   const deviations: string[] = [];
@@ -373,6 +382,50 @@ export async function createStackOnMoto(synth: Pick<SynthesizedStack, 'stackName
         if (p.LoggingConfiguration) pendingLogging.push({ Bucket, logging: p.LoggingConfiguration });
         return;
       }
+      case 'AWS::SecretsManager::Secret': {
+        const Name = p.Name ?? generatedName(id, 512);
+        let SecretString = p.SecretString as string | undefined;
+        if (p.GenerateSecretString) {
+          // As CloudFormation does: a random string of the template's kind, inside the template's JSON when it names one.
+          const { SecretStringTemplate, GenerateStringKey, ...kind } = p.GenerateSecretString as Record<string, any>;
+          const known = ['PasswordLength', 'ExcludeCharacters', 'ExcludeLowercase', 'ExcludeNumbers', 'ExcludePunctuation', 'ExcludeUppercase', 'IncludeSpace', 'RequireEachIncludedType'];
+          const unknown = Object.keys(kind).filter((k) => !known.includes(k));
+          if (unknown.length) throw new Error(`${id}: GenerateSecretString.${unknown.join(', ')} is not translated by test/support/emulator-stack.ts`);
+          const { RandomPassword } = await secrets.send(new GetRandomPasswordCommand(kind));
+          SecretString = SecretStringTemplate ? JSON.stringify({ ...JSON.parse(SecretStringTemplate), [GenerateStringKey]: RandomPassword }) : RandomPassword!;
+        }
+        const out = await secrets.send(
+          new CreateSecretCommand({
+            Name,
+            ...(p.Description ? { Description: p.Description } : {}),
+            ...(SecretString !== undefined ? { SecretString } : {}),
+            ...(p.KmsKeyId ? { KmsKeyId: p.KmsKeyId } : {}),
+            ...(p.Tags ? { Tags: tags(p) } : {}),
+          }),
+        );
+        // Ref of a secret is its ARN.
+        physical.set(id, { type, ref: out.ARN!, attrs: { Id: out.ARN! }, created: true });
+        return;
+      }
+      case 'AWS::ApiGatewayV2::Api': {
+        // moto's API Gateway v2 (REST JSON, no SDK client here): routed on the credential scope's service.
+        const res = await fetch(`${moto.endpoint}/v2/apis`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `AWS4-HMAC-SHA256 Credential=moto/20260101/${region}/apigateway/aws4_request, SignedHeaders=host, Signature=0` },
+          body: JSON.stringify({
+            name: p.Name ?? generatedName(id, 128),
+            protocolType: p.ProtocolType,
+            ...(p.Description ? { description: p.Description } : {}),
+            ...(p.DisableExecuteApiEndpoint !== undefined ? { disableExecuteApiEndpoint: p.DisableExecuteApiEndpoint } : {}),
+            ...(p.Tags ? { tags: p.Tags } : {}),
+          }),
+        });
+        const text = await res.text();
+        if (!res.ok) throw new Error(`moto CreateApi: HTTP ${res.status}: ${text.slice(0, 500)}`);
+        const api = JSON.parse(text) as { apiId: string; apiEndpoint: string };
+        physical.set(id, { type, ref: api.apiId, attrs: { ApiId: api.apiId, ApiEndpoint: api.apiEndpoint }, created: true });
+        return;
+      }
       case 'AWS::S3::BucketPolicy': {
         await s3.send(new PutBucketPolicyCommand({ Bucket: p.Bucket, Policy: JSON.stringify(p.PolicyDocument) }));
         physical.set(id, { type, ref: p.Bucket, attrs: {}, created: true });
@@ -457,6 +510,7 @@ export async function createStackOnMoto(synth: Pick<SynthesizedStack, 'stackName
   s3.destroy();
   sns.destroy();
   ses.destroy();
+  secrets.destroy();
 
   const created: StackOnMoto['created'] = {};
   for (const [id, p] of physical) if (p.created) created[id] = { type: p.type, ref: p.ref, attrs: p.attrs };

@@ -95,7 +95,8 @@ export async function ingestFiles(files: string[], opts: Options, print: (line: 
         lines.set(index, [JSON.stringify({ file, messageId: null, outcome: 'error', ticket: null, reason: error, status: null, category: null, priority: null, missing: [], replies: [] })]);
       } else {
         // The held-back auto-replies are for the metrics; the line says them in its reason.
-        lines.set(index, outcome.results.map(({ suppressed: _counted, ...r }) => JSON.stringify({ file, ...r })));
+        // The line's contract: the result without its typed extras (held-back replies, the API's command lists).
+        lines.set(index, outcome.results.map(({ suppressed: _counted, commands: _forTheApi, ...r }) => JSON.stringify({ file, ...r })));
       }
       for (let next = lines.get(printed); next; next = lines.get(++printed)) {
         next.forEach((line) => print(line));

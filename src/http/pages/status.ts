@@ -24,7 +24,9 @@ const PRIORITY_WORDS: Record<string, string> = { P1: 'P1, urgent', P2: 'P2, high
 /** Roles of inbound messages the requester sent; `staff-reply` is staff's answer, relayed to them. */
 const REQUESTER_ROLES = new Set(['request', 'reply', 'duplicate']);
 
-export type Flash = 'reply' | 'solved' | null;
+/** What the page says after an answer from it: on the ticket, solved, or a new ticket that follows on. */
+export const FLASHES = ['reply', 'solved', 'new'] as const;
+export type Flash = (typeof FLASHES)[number] | null;
 
 export interface StatusView {
   ticket: Ticket;
@@ -65,7 +67,9 @@ export function statusPage(config: Config, v: StatusView): Html {
         ? html`<div class="alert ok" role="status">Thanks, your message is on the ticket. We'll get back to you by email.</div>`
         : v.flash === 'solved'
           ? html`<div class="alert ok" role="status">Thanks for letting us know. If it comes back, just answer below or reply to any of our emails.</div>`
-          : ''
+          : v.flash === 'new'
+            ? html`<div class="alert ok" role="status">Thanks. As this ticket was closed, your message started a new ticket that follows on from it. We've emailed you about it.</div>`
+            : ''
     }
 <div class="card">
 <p><span class="badge">${ticket.id}</span></p>
