@@ -145,7 +145,12 @@ export const configSchema = z
             enabled: z.boolean().default(true),
             maxAttachments: z.number().int().min(0).max(10).default(3),
             /** Per attachment. */
-            maxAttachmentBytes: z.number().int().min(1).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
+            maxAttachmentBytes: z.number().int().min(1).max(20 * 1024 * 1024).default(3 * 1024 * 1024),
+            /**
+             * The whole form with its files. On AWS a Lambda takes at most 6 MB per request, which
+             * API Gateway sends base64-encoded: about 4.4 MB of form, so more fails before our code.
+             */
+            maxRequestBytes: z.number().int().min(64 * 1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
             /** Content types a form attachment may have (exact, or `image/*`). */
             attachmentTypes: z
               .array(z.string().regex(/^[a-z]+\/([\w.+-]+|\*)$/, 'expected a content type such as image/png or image/*'))
@@ -155,7 +160,19 @@ export const configSchema = z
             perAddressPerHour: z.number().int().min(1).max(1000).default(5),
             perClientPerHour: z.number().int().min(1).max(10_000).default(20),
             /** Cloudflare Turnstile: the widget's site key and the server-side secret; off when unset. */
-            turnstile: z.object({ siteKey: z.string().min(1), secretKey: z.string().min(1) }).strict().optional(),
+            turnstile: z
+              .object({
+                siteKey: z.string().min(1),
+                secretKey: z.string().min(1),
+                /** Where the token is checked: Cloudflare's siteverify; plain http only to loopback (tests). */
+                verifyUrl: z
+                  .string()
+                  .url()
+                  .refine((u) => u.startsWith('https://') || /^http:\/\/127\.0\.0\.1(:\d+)?\//.test(u), 'expected an https URL (plain http only to 127.0.0.1)')
+                  .default('https://challenges.cloudflare.com/turnstile/v0/siteverify'),
+              })
+              .strict()
+              .optional(),
           })
           .strict()
           .prefault({}),

@@ -15,8 +15,6 @@ export interface WebDeps {
   plainHttp: boolean;
   /** One line per request the pipeline handled, and per refusal worth an operator's eye. */
   log(line: string): void;
-  /** Cloudflare's siteverify endpoint (a test points it at a local server speaking the same format). */
-  turnstileVerifyUrl?: string;
 }
 
 export class WebConfigError extends Error {

@@ -23,8 +23,7 @@ export function formRoutes(deps: WebDeps): Hono {
   const { form, linkKeys } = config.web;
   const app = new Hono();
   const token = (c: Parameters<typeof formToken>[0]) => formToken(c, linkKeys, deps.plainHttp);
-  // The text fields and every allowed file, with room for multipart's own bytes.
-  const maxBody = form.maxAttachments * form.maxAttachmentBytes + 4 * form.maxDescriptionChars + 64 * 1024;
+  const maxBody = form.maxRequestBytes;
 
   app.get('/', (c) => c.html(requestFormPage(config, { values: {}, errors: {}, token: token(c) })));
 
@@ -59,7 +58,7 @@ export function formRoutes(deps: WebDeps): Hono {
       if (!parsed.success || Object.keys(errors).length) return again(errors, 400);
 
       if (form.turnstile) {
-        const verdict = await verifyTurnstile(body['cf-turnstile-response'], form.turnstile.secretKey, client, deps.turnstileVerifyUrl);
+        const verdict = await verifyTurnstile(body['cf-turnstile-response'], form.turnstile, client);
         if (!verdict.ok) {
           deps.log(`web form: ${verdict.why} (client ${client})`);
           return again({ form: 'We could not confirm that a person sent this form. Please try again.' }, 403);

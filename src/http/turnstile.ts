@@ -2,11 +2,10 @@
  * Cloudflare Turnstile, verified on our side (siteverify): the widget's token alone proves
  * nothing until Cloudflare confirms it for our secret. Optional (web.form.turnstile).
  */
-export const SITEVERIFY_URL = 'https://challenges.cloudflare.com/turnstile/v0/siteverify';
-
 export type TurnstileVerdict = { ok: true } | { ok: false; why: string };
 
-export async function verifyTurnstile(token: unknown, secret: string, remoteIp: string, url = SITEVERIFY_URL): Promise<TurnstileVerdict> {
+export async function verifyTurnstile(token: unknown, turnstile: { secretKey: string; verifyUrl: string }, remoteIp: string): Promise<TurnstileVerdict> {
+  const { secretKey: secret, verifyUrl: url } = turnstile;
   if (typeof token !== 'string' || !token || token.length > 2048) return { ok: false, why: 'the form came without the human check' };
   let answer: { success?: unknown; 'error-codes'?: unknown };
   try {

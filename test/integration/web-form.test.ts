@@ -5,7 +5,8 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import { requestForm, WebClient } from '../support/web-client.js';
 const repoRoot = join(import.meta.dirname, '..', '..');
 const northwind = loadConfigFile(join(repoRoot, 'fixtures', 'northwind.config.json'));
 // Three requests per address and hour, so the limit is reached in a test; clients are not the limit here.
-const config = parseConfig({ ...northwind, web: { form: { perAddressPerHour: 3, perClientPerHour: 1000, maxAttachmentBytes: 64 * 1024 } } });
+const config = parseConfig({ ...northwind, web: { form: { perAddressPerHour: 3, perClientPerHour: 1000, maxAttachmentBytes: 64 * 1024, maxRequestBytes: 512 * 1024 } } });
 
 let serving: Serving;
 let data: string;
@@ -332,6 +333,72 @@ describe('the hourly limits across processes', () => {
     } finally {
       child.kill('SIGTERM');
       await exited;
+    }
+  });
+});
+
+describe('the optional Cloudflare Turnstile check', () => {
+  /** Cloudflare's siteverify as documented: a form post of secret, response and remoteip; JSON with success and error-codes. */
+  async function fakeSiteverify() {
+    const calls: URLSearchParams[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        calls.push(form);
+        const ok = form.get('secret') === '1x0000000000000000000000000000000AA' && form.get('response') === 'XXXX.DUMMY.TOKEN.XXXX';
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(ok ? { success: true, challenge_ts: new Date().toISOString(), hostname: 'localhost', 'error-codes': [], action: '', cdata: '' } : { success: false, 'error-codes': ['invalid-input-response'] }));
+      });
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return { calls, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/turnstile/v0/siteverify`, close: () => new Promise<void>((done) => server.close(() => done())) };
+  }
+
+  it('shows the widget, sends the token with our secret and the client to siteverify, and takes the form only when it says success', async () => {
+    const verify = await fakeSiteverify();
+    const dir = await mkdtemp(join(tmpdir(), 'ticketing-web-turnstile-'));
+    const guarded = await serve({
+      data: dir,
+      config: parseConfig({ ...northwind, web: { form: { turnstile: { siteKey: '1x00000000000000000000AA', secretKey: '1x0000000000000000000000000000000AA', verifyUrl: verify.url } } } }),
+      smtpPort: 0,
+      httpPort: 0,
+      print: () => undefined,
+    });
+    try {
+      const client = new WebClient(guarded.webUrl);
+      const page = await client.get('/');
+      expect(page.headers.get('content-security-policy')).toContain('script-src https://challenges.cloudflare.com');
+      expect(await page.text()).toContain('<div class="cf-turnstile" data-sitekey="1x00000000000000000000AA"></div>');
+      const fields = { name: 'Ana Lima', email: 'ana.lima@example.org', subject: 'Scanner', description: 'The scanner on floor 1 is offline.' };
+
+      const without = await client.post('/', requestForm(await client.formToken(), fields));
+      expect(without.status).toBe(403);
+      expect(await without.text()).toContain('We could not confirm that a person sent this form.');
+
+      const wrong = requestForm(await client.formToken(), fields);
+      wrong.set('cf-turnstile-response', 'forged-token');
+      expect((await client.post('/', wrong)).status).toBe(403);
+      expect(verify.calls.at(-1)?.get('response')).toBe('forged-token');
+
+      const right = requestForm(await client.formToken(), fields);
+      right.set('cf-turnstile-response', 'XXXX.DUMMY.TOKEN.XXXX');
+      const taken = await client.post('/', right);
+      expect(taken.status).toBe(200);
+      expect(await taken.text()).toMatch(/TKT-\d+/);
+      expect(Object.fromEntries(verify.calls.at(-1)!)).toEqual({ secret: '1x0000000000000000000000000000000AA', response: 'XXXX.DUMMY.TOKEN.XXXX', remoteip: '127.0.0.1' });
+
+      // Siteverify unreachable: refused, never waved through.
+      await verify.close();
+      const unreachable = requestForm(await client.formToken(), fields);
+      unreachable.set('cf-turnstile-response', 'XXXX.DUMMY.TOKEN.XXXX');
+      expect((await client.post('/', unreachable)).status).toBe(403);
+      expect((await guarded.store.listTickets()).length).toBe(1);
+    } finally {
+      await guarded.close();
+      await verify.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -53,7 +53,7 @@ ${
   form.maxAttachments > 0
     ? html`<div class="field">
 <label for="attachments">Screenshots or files (optional)</label>
-<p class="hint" id="attachments-hint">Up to ${form.maxAttachments} ${form.maxAttachments === 1 ? 'file' : 'files'}, ${sizeInWords(form.maxAttachmentBytes)} each: ${kinds(form.attachmentTypes)}.</p>
+<p class="hint" id="attachments-hint">Up to ${form.maxAttachments} ${form.maxAttachments === 1 ? 'file' : 'files'}, ${sizeInWords(form.maxAttachmentBytes)} each and ${sizeInWords(form.maxRequestBytes)} in all: ${kinds(form.attachmentTypes)}. Larger files? Email them to us.</p>
 <input id="attachments" name="attachments" type="file" multiple accept="${form.attachmentTypes.join(',')}"${state.errors.attachments ? html` aria-invalid="true"` : ''}${describedBy(described('attachments', true))}>
 ${error('attachments')}
 </div>`
