@@ -45,7 +45,8 @@ export function statusRoutes(deps: WebDeps): Hono {
     const check = checkStatusToken(c.req.param('token') ?? '', linkKeys, deps.ports.clock.now());
     if (!check.ok) return badLink(c, check.problem);
     const ticket = (await deps.ports.store.getTickets([check.ticketKey])).get(check.ticketKey);
-    return ticket?.number ? ticket : badLink(c, 'unknown');
+    // A requester erased on request (`ticketing forget`) left a placeholder in .invalid: their old links open nothing.
+    return ticket?.number && !/\.invalid$/i.test(ticket.requester) ? ticket : badLink(c, 'unknown');
   };
 
   app.get('/s/:token', async (c) => {

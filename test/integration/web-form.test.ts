@@ -209,6 +209,21 @@ describe('the status link', () => {
   });
 });
 
+describe('the status link of an erased requester', () => {
+  it('opens nothing once `ticketing forget` has erased them', async () => {
+    const client = new WebClient(serving.webUrl);
+    const { ticketId } = await submit(client, { name: 'Erik Moe', email: 'erik.moe@example.org', subject: 'Leaving the company', description: 'Please close my accounts on Friday.' });
+    const ticket = await ticketOf(ticketId);
+    const path = new URL(await statusLinkOf(ticket)).pathname;
+    expect((await client.get(path)).status).toBe(200);
+    const run = promisify(execFile);
+    await run(process.execPath, [join(repoRoot, 'src/bin/ticketing.mjs'), 'forget', 'erik.moe@example.org', '--yes', '--data', data], { cwd: repoRoot, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    const after = await client.get(path);
+    expect(after.status).toBe(404);
+    expect(await after.text()).not.toContain('Leaving the company');
+  });
+});
+
 describe('what the form refuses', () => {
   it('a post without its form token, from another site, or with the hidden field filled in: no ticket', async () => {
     const client = new WebClient(serving.webUrl);
