@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTransport } from 'nodemailer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requestForm, WebClient } from '../support/web-client.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -112,6 +113,22 @@ describe('ticketing commands while serve runs', () => {
     const outbox = JSON.parse((await ticketing(['outbox', '--json', '--data', data])).stdout) as { kind: string; to: string }[];
     expect(outbox.filter((m) => m.kind === 'ack').map((m) => m.to)).toEqual(['lars.nilsson@northwind.example', 'maria.garcia@northwind.example']);
 
+    // The web form of the same serve: a request sent there is a ticket `tickets` lists, its ack in `outbox` links to its status page.
+    const webUrl = /Request form and status pages: (http:\/\/127\.0\.0\.1:\d+)\//.exec(served.output())?.[1];
+    expect(webUrl, served.output()).toBeDefined();
+    const browser = new WebClient(webUrl!);
+    const page = await browser.post('/', requestForm(await browser.formToken(), { name: 'Ines Roth', email: 'ines.roth@example.org', subject: 'Badge does not open the garage', description: 'Since Monday the garage gate ignores my badge.' }));
+    expect(await page.text()).toContain('TKT-3');
+    const listed = JSON.parse((await ticketing(['tickets', '--json', '--data', data])).stdout) as { id: string; requester: string; unverified: boolean }[];
+    expect(listed.find((t) => t.id === 'TKT-3')).toMatchObject({ requester: 'ines.roth@example.org', unverified: true });
+    const acks = JSON.parse((await ticketing(['outbox', '--json', '--data', data])).stdout) as { kind: string; to: string[] | string; text: string }[];
+    const ack = acks.find((m) => m.kind === 'ack' && String(m.to).includes('ines.roth@example.org'));
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/s\/[\w.-]+)/.exec(ack?.text ?? '')?.[1];
+    expect(link, ack?.text).toBeDefined();
+    const status = await fetch(link!);
+    expect(status.status).toBe(200);
+    expect(await status.text()).toContain('Badge does not open the garage');
+
     const second = await ticketing(['serve', '--smtp-port', '0', '--http-port', '0', '--data', data]);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain(`ticketing: ticketing serve is already running on ${data} (pid ${served.pid}, SMTP port ${served.smtpPort}); stop it first, or use another --data\n`);
@@ -124,7 +141,7 @@ describe('ticketing commands while serve runs', () => {
     expect(existsSync(join(data, 'serving.json'))).toBe(false);
     // Without serve, the command opens the store itself.
     const after = await ticketing(['tickets', '--json', '--data', data]);
-    expect(JSON.parse(after.stdout)).toHaveLength(2);
+    expect(JSON.parse(after.stdout)).toHaveLength(3);
   }, 180_000);
 
   it('a serve that was killed leaves its record behind, and nothing in the way', async () => {
