@@ -32,8 +32,8 @@ export interface Receipt {
  * an API call. The app writes the mail, so no header in it counts; this is our border's word.
  */
 export type WebProof =
-  /** An address typed into the form or an API call: nothing proves the person owns it. */
-  | { kind: 'typed' }
+  /** An address typed into the form or an API call (by that API key): nothing proves the person owns it. */
+  | { kind: 'typed'; apiKey?: string }
   /** The holder of a signed status link, which was mailed to this ticket's requester only. */
   | { kind: 'status-link'; ticketKey: string; solved?: boolean }
   /** A request with this API key: staff powers, in the key's name. */

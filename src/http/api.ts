@@ -42,7 +42,7 @@ export function apiRoutes(deps: WebDeps): OpenAPIHono<Env> {
     const result = await deliverWebMail(
       {
         source: 'api',
-        proof: { kind: 'typed' },
+        proof: { kind: 'typed', apiKey: c.get('apiKeyName') },
         from: { name: request.name, address: request.email },
         subject: request.subject,
         text: request.description,

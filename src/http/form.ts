@@ -3,6 +3,7 @@
  * (web-mail.ts). Before that: the CSRF token, the honeypot, the fields, the attachments, the
  * optional human check, and the hourly limits per address and per client, in that order.
  */
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
@@ -25,7 +26,7 @@ export function formRoutes(deps: WebDeps): Hono {
   const token = (c: Parameters<typeof formToken>[0]) => formToken(c, linkKeys, deps.plainHttp);
   const maxBody = form.maxRequestBytes;
 
-  app.get('/', (c) => c.html(requestFormPage(config, { values: {}, errors: {}, token: token(c) })));
+  app.get('/', (c) => c.html(requestFormPage(config, { values: {}, errors: {}, token: token(c), submission: newSubmission() })));
 
   app.post(
     '/',
@@ -37,7 +38,9 @@ export function formRoutes(deps: WebDeps): Hono {
     async (c) => {
       const body = await c.req.parseBody({ all: true });
       const values = Object.fromEntries(FIELDS.map((f) => [f, typeof body[f] === 'string' ? (body[f] as string) : ''])) as FormState['values'];
-      const again = (errors: FormState['errors'], status: 400 | 403 | 429) => c.html(requestFormPage(config, { values, errors, token: token(c) }), status);
+      // Nothing was sent when the form comes back: the same submission id goes with it again.
+      const submission = typeof body.submission === 'string' && SUBMISSION.test(body.submission) ? body.submission : newSubmission();
+      const again = (errors: FormState['errors'], status: 400 | 403 | 429) => c.html(requestFormPage(config, { values, errors, token: token(c), submission }), status);
       const client = deps.clientAddress(c);
 
       if (!formTokenValid(c, body.token, linkKeys, deps.plainHttp)) {
@@ -81,16 +84,24 @@ export function formRoutes(deps: WebDeps): Hono {
       }
       const attachments: WebAttachment[] = await Promise.all(files.map(async (f) => ({ filename: f.name, contentType: f.type, content: Buffer.from(await f.arrayBuffer()) })));
       const result = await deliverWebMail(
-        { source: 'web', proof: { kind: 'typed' }, from: { name: request.name, address: request.email }, subject: request.subject, text: request.description, attachments },
+        // The submission id makes the Message-ID: the same form sent again is a re-delivery of it.
+        { source: 'web', proof: { kind: 'typed' }, from: { name: request.name, address: request.email }, subject: request.subject, text: request.description, attachments, sameAs: `form/${submission}` },
         deps.ports,
         config,
       );
       deps.log(`web form from client ${client}: ${result.ticket ? `${result.ticket} ` : ''}${result.outcome}: ${result.reason}`);
-      // Only a ticket this request opened is named: nothing here says whether the address has others.
-      return c.html(requestReceivedPage(config, { ticketId: result.outcome === 'created' ? result.ticket : null, email: request.email }));
+      // Only the ticket this form opened (now, or when it was first sent) is named: nothing here says whether the address has others.
+      const ours = result.outcome === 'created' || result.outcome === 'redelivered';
+      return c.html(requestReceivedPage(config, { ticketId: ours ? result.ticket : null, email: request.email }));
     },
   );
   return app;
+}
+
+const SUBMISSION = /^[\w-]{22}$/;
+
+function newSubmission(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 /** The files chosen (an empty file input sends one nameless, empty part: not a file). */

@@ -289,6 +289,24 @@ describe('what the form refuses', () => {
     expect(status).toBe(413);
   });
 
+  it('is one request when the same filled-in form is sent twice (a reload, a double click)', async () => {
+    const client = new WebClient(serving.webUrl);
+    const html = await (await client.get('/')).text();
+    const token = /name="token" value="([^"]+)"/.exec(html)![1]!;
+    const submission = /name="submission" value="([^"]+)"/.exec(html)![1]!;
+    const before = await ticketsNow();
+    const send = async () => {
+      const form = requestForm(token, { name: 'Tove Berg', email: 'tove.berg@example.org', subject: 'Headset crackles', description: 'My Jabra headset crackles in Teams calls.' });
+      form.set('submission', submission);
+      return /class="badge">(TKT-\d+)</.exec(await (await client.post('/', form)).text())?.[1];
+    };
+    const [first, second] = await Promise.all([send(), send()]);
+    expect(first).toMatch(/^TKT-\d+$/);
+    expect(second).toBe(first);
+    expect(await send()).toBe(first);
+    expect(await ticketsNow()).toBe(before + 1);
+  });
+
   it('a typed address joins no thread: the tag of someone else\'s ticket in the subject opens a new ticket', async () => {
     const client = new WebClient(serving.webUrl);
     const first = await submit(client, { name: 'Maja Holm', email: 'maja.holm@example.org', subject: 'New laptop for Maja', description: 'My laptop is five years old, can I get a new one?' });

@@ -9,6 +9,8 @@ export interface FormState {
   /** By field name (`attachments` included); `form` for what concerns the whole form. */
   errors: Partial<Record<'name' | 'email' | 'subject' | 'description' | 'attachments' | 'form', string>>;
   token: string;
+  /** This filled-in form's id: sent twice (a reload, a double click), it is one request. */
+  submission: string;
 }
 
 type Field = 'name' | 'email' | 'subject' | 'description';
@@ -40,6 +42,7 @@ ${
 }
 <form method="post" action="/" enctype="multipart/form-data" novalidate>
 <input type="hidden" name="token" value="${state.token}">
+<input type="hidden" name="submission" value="${state.submission}">
 ${input('name', 'Your name', 'text', 'name')}
 ${input('email', 'Your email address', 'email', 'email', "We'll send your ticket number and our answers here.")}
 ${input('subject', 'What do you need help with?', 'text', 'off', 'A short title, like "VPN drops every few minutes".')}

@@ -5,6 +5,7 @@
  */
 import { requesterReplyEffect, transition, type RequesterReplyEffect } from '../../domain/lifecycle.js';
 import type { MachineVerdict } from '../../domain/machine-mail.js';
+import type { Receipt } from '../../domain/receipt.js';
 import { isForged } from '../../domain/sender-trust.js';
 import { fingerprint, similarity, type Similarity } from '../../domain/similarity.js';
 import { decideThread } from '../../domain/thread.js';
@@ -48,7 +49,7 @@ export async function route(d: Delivery): Promise<Route> {
     : resumedAppend && resumedAppend !== ownKey
       ? ({ kind: 'existing', ticketKey: resumedAppend, reason: 'resumed an interrupted delivery' } as const)
       : typed
-        ? ({ kind: 'new', reason: 'a request from the web form or the API: always a new ticket, as the address typed is not proven' } as const)
+        ? ({ kind: 'new', reason: `a request ${typedVia(d.receipt.proof)}: always a new ticket, as the address typed is not proven` } as const)
         : decideThread(
           { ...msg, inReplyTo: msg.inReplyTo, references: [...msg.references, ...(d.bounce?.originalMessageIds ?? [])] },
           { keyHits: found.threadKeyHits, tag, taggedTicket: found.ticketByNumber, sender, senderIsStaff: standing.isStaff },
@@ -89,6 +90,11 @@ export async function route(d: Delivery): Promise<Route> {
     if (over) return { kind: 'over-limit', requester, over };
   }
   return { kind: 'new-ticket', why, linkedTo, resumed, visible, print };
+}
+
+/** Where a typed address came from, for the reason. */
+function typedVia(proof: Receipt['proof']): string {
+  return proof?.kind === 'typed' && proof.apiKey ? `through the REST API (key "${proof.apiKey}")` : 'from the web form';
 }
 
 /** The requester pressed "this is solved" on the status page: resolved, when the lifecycle lets them. */
