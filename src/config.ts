@@ -178,6 +178,22 @@ export const configSchema = z
           .prefault({}),
         /** API requests per key per clock hour. */
         apiPerKeyPerHour: z.number().int().min(1).max(1_000_000).default(3600),
+        /** The staff console (`/console`): signed in by a one-time link mailed to a staff address. */
+        console: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** How long a mailed sign-in link works (once, in the browser that asked for it). */
+            signInMinutes: z.number().int().min(1).max(60).default(15),
+            /** A session ends after this long without a request… */
+            idleMinutes: z.number().int().min(5).max(24 * 60).default(60),
+            /** …and this long after sign-in, whatever happens. */
+            sessionHours: z.number().int().min(1).max(24 * 7).default(12),
+            /** Sign-in requests per clock hour, counted in the store. */
+            perAddressPerHour: z.number().int().min(1).max(100).default(5),
+            perClientPerHour: z.number().int().min(1).max(1000).default(20),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -5,9 +5,11 @@
  */
 import type { Config } from '../config.js';
 import type { ApiKeyStore } from '../http/api-keys.js';
+import type { ConsoleSessionStore } from '../http/console/sessions.js';
 import type { Clock, ErasureStore } from '../pipeline/ports.js';
 import type { AwsClients } from './clients.js';
 import { DynamoApiKeys } from './dynamo-api-keys.js';
+import { DynamoConsoleSessions } from './dynamo-console.js';
 import { DynamoErasureStore } from './dynamo-erasure.js';
 import { Table } from './dynamo-table.js';
 import { dynamoTicketStore } from './dynamo-store.js';
@@ -33,6 +35,8 @@ export interface Ports<C extends Clock = Clock> extends InboundDeps {
   erasure: ErasureStore;
   /** The REST API's keys (`ticketing api-key`). */
   apiKeys: ApiKeyStore;
+  /** The staff console's sign-in links and sessions. */
+  consoleSessions: ConsoleSessionStore;
 }
 
 export function portsFor<C extends Clock>(config: Config, clients: Pick<AwsClients, 'doc' | 's3' | 'ses' | 'sns'>, options: PortOptions<C>): Ports<C> {
@@ -47,5 +51,6 @@ export function portsFor<C extends Clock>(config: Config, clients: Pick<AwsClien
     events: config.events.snsTopicArn ? new SnsTicketEvents(clients.sns, config.events.snsTopicArn) : null,
     erasure: new DynamoErasureStore(clients.doc, config.aws.tableName),
     apiKeys: new DynamoApiKeys(new Table(clients.doc, config.aws.tableName)),
+    consoleSessions: new DynamoConsoleSessions(new Table(clients.doc, config.aws.tableName)),
   };
 }

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { apiRoutes } from './api.js';
+import { consoleRoutes } from './console/routes.js';
 import { checkWebConfig, type WebDeps } from './deps.js';
 import { formRoutes } from './form.js';
 import { notice } from './pages/layout.js';
@@ -48,6 +49,7 @@ export function createHttpApp(deps: WebDeps): OpenAPIHono {
   if (config.web.form.enabled) app.route('/', formRoutes(deps));
   else app.get('/', (c) => c.html(notice(config.teamName, 'Ask for help', [`Please email ${config.supportAddresses[0]}: we'll answer there.`])));
   app.route('/', statusRoutes(deps));
+  if (config.web.console.enabled) app.route('/', consoleRoutes(deps));
   app.route('/', apiRoutes(deps));
 
   app.notFound((c) => (isApi(c) ? problem(c, 404, `Nothing here: ${c.req.method} ${c.req.path}. The API is described at /api/openapi.json.`) : c.html(notice(config.teamName, 'Page not found', ['There is nothing at this address. To ask for help, use the form on the front page.']), 404)));

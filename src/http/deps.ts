@@ -3,12 +3,15 @@ import type { Context } from 'hono';
 import type { Config } from '../config.js';
 import type { InboundPorts } from '../pipeline/inbound.js';
 import type { ApiKeyStore } from './api-keys.js';
+import type { ConsoleSessionStore } from './console/sessions.js';
 
 export interface WebDeps {
   /** The config, its link keys resolved (web.linkKeys, or the secret web.linkKeysSecretArn names). */
   config: Config;
   ports: Omit<InboundPorts, 'order'>;
   apiKeys: ApiKeyStore;
+  /** The staff console's sign-in links and sessions. */
+  sessions: ConsoleSessionStore;
   /** The caller's IP as our side saw it (API Gateway's sourceIp; the socket's peer): never a header the caller wrote. */
   clientAddress(c: Context): string;
   /** Whether the site is served over plain http on loopback (cookies without Secure). */

@@ -35,6 +35,7 @@ export const OUTBOUND_KINDS = {
   digest: { audience: 'staff', autoReply: false, template: renderDigest },
   'limit-notice': { audience: 'staff', autoReply: false, template: staffTemplates.limitNotice },
   'staff-warning': { audience: 'staff', autoReply: false, template: staffTemplates.staffWarning },
+  'sign-in': { audience: 'staff', autoReply: false, template: staffTemplates.signIn },
 } as const satisfies Record<string, OutboundKindSpec>;
 
 /** Every kind of mail we send on a ticket (`replies[].kind` in results, the start of our Message-IDs). */

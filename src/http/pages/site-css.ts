@@ -47,4 +47,21 @@ ol.thread li:first-child { border-top: 0; padding-top: 0; }
 .text { white-space: pre-wrap; margin: 6px 0 0; }
 .from-us .who { color: var(--accent-dark); }
 footer.site { color: var(--muted); font-size: .85rem; }
+nav.console { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-bottom: 16px; }
+nav.console .who { color: var(--muted); margin-left: auto; }
+nav.console form { margin: 0; }
+button.small { min-height: 36px; padding: 6px 12px; font-size: .9rem; }
+nav.views ul { list-style: none; margin: 0 0 16px; padding: 0; display: flex; flex-wrap: wrap; gap: 8px; }
+nav.views a { display: inline-block; padding: 6px 12px; border-radius: 999px; background: #fff; border: 1px solid var(--line); text-decoration: none; }
+nav.views a[aria-current=page] { background: var(--accent-dark); color: #fff; border-color: var(--accent-dark); }
+nav.views .count { font-weight: 700; }
+ol.queue { list-style: none; margin: 0; padding: 0; }
+ol.queue li { border-top: 1px solid var(--line); padding: 12px 0; }
+ol.queue li:first-child { border-top: 0; padding-top: 0; }
+ol.queue a { text-decoration: none; }
+p.meta { margin: 4px 0 0; color: var(--muted); font-size: .9rem; }
+ol.thread li.note { background: #fffbeb; border-left: 4px solid #d97706; padding-left: 10px; }
+ol.history { margin: 0; padding-left: 20px; }
+ol.history li { margin-bottom: 6px; }
+nav.pages { display: flex; gap: 16px; margin-top: 16px; }
 `;

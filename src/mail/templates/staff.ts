@@ -7,7 +7,7 @@
  * makes them both the plain-text and the HTML version.
  */
 import { becauseYouEmailed, statusPageLine } from './requester.js';
-import { list, message, p, quote, renderMail, strong, type RenderedMail, type TicketContext } from './render.js';
+import { link, list, message, p, quote, renderMail, strong, type RenderedMail, type TicketContext } from './render.js';
 
 /** What staff mails show about a ticket. */
 export interface StaffTicketFacts {
@@ -107,6 +107,23 @@ export const staffTemplates = {
       ],
       signOff: [p`${ctx.teamName} ticketing`],
       footer: p`Only you get this, at most once an hour.`,
+    });
+  },
+
+  /** A one-time link into the staff console, to the staff address that asked for it (and only then). */
+  signIn(ctx: { teamName: string; supportAddress: string; address: string; link: string; minutes: number }): RenderedMail {
+    const about: TicketContext = { ticketId: 'Sign-in', subject: 'Staff console', requesterName: '', supportAddress: ctx.supportAddress, teamName: ctx.teamName };
+    return renderMail(about, {
+      preview: p`Your link to sign in to the ${ctx.teamName} staff console. It works once, for ${String(ctx.minutes)} minutes.`,
+      heading: p`Sign in to the staff console`,
+      blocks: [
+        p`Someone (we hope you) asked to sign in to the ${ctx.teamName} staff console as ${ctx.address}. Open this link in the same browser to sign in:`,
+        p`${link('Sign in to the console', ctx.link)}`,
+        p`It works once, for ${String(ctx.minutes)} minutes, and only in the browser where you asked for it.`,
+        p`If you did not ask for it, ignore this email: nobody can sign in with it from another browser.`,
+      ],
+      signOff: [p`${ctx.teamName} ticketing`],
+      footer: p`Only you get this: sign-in links go to staff addresses only.`,
     });
   },
 

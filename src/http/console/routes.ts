@@ -1,0 +1,156 @@
+/**
+ * The staff console (`/console`): sign-in by a mailed one-time link (sessions.ts), the queue and
+ * each ticket. Nothing but the sign-in pages answers without a session; every form carries the
+ * CSRF token; signing in is limited per address and per client, in the store.
+ */
+import { Hono, type Context } from 'hono';
+import { csrf } from 'hono/csrf';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { emailSchema, isStaffAddress } from '../../domain/addresses.js';
+import { isOpen, parseTicketId, type Ticket } from '../../domain/ticket.js';
+import { addressBook } from '../../pipeline/inbound.js';
+import type { WebDeps } from '../deps.js';
+import { formToken, formTokenValid } from '../form-token.js';
+import { confirmSignInPage, queuePage, signInPage, signInSentPage, ticketPage, type QueueView } from '../pages/console.js';
+import { notice } from '../pages/layout.js';
+import { overLimit } from '../rate-limits.js';
+import { randomToken, sessionCookieValue, sessionEnded, sessionIdOf, sha256 } from './sessions.js';
+import { mailSignInLink } from './sign-in-mail.js';
+
+const PAGE_SIZE = 50;
+/** A session's last-seen time is written at most this often: one read per request, not a write too. */
+const TOUCH_EVERY_MS = 60_000;
+
+interface View {
+  id: string;
+  label: string;
+  holds(t: Ticket, me: string, now: Date): boolean;
+}
+
+const VIEWS: View[] = [
+  { id: 'open', label: 'Open', holds: (t) => isOpen(t.status) },
+  { id: 'unassigned', label: 'Unassigned', holds: (t) => isOpen(t.status) && !t.assignee },
+  { id: 'mine', label: 'Mine', holds: (t, me) => isOpen(t.status) && t.assignee === me },
+  { id: 'urgent', label: 'P1 and P2', holds: (t) => isOpen(t.status) && (t.priority === 'P1' || t.priority === 'P2') },
+  { id: 'waiting', label: 'Waiting on requester', holds: (t) => t.status === 'waiting-on-requester' || t.status === 'awaiting-info' },
+  { id: 'stale', label: 'Stale', holds: (t) => isOpen(t.status) && t.stale },
+  { id: 'resolved', label: 'Resolved this week', holds: (t, _me, now) => t.status === 'resolved' && t.resolvedAt !== null && now.getTime() - Date.parse(t.resolvedAt) <= 7 * 24 * 3600_000 },
+];
+
+const PRIORITY_ORDER: Record<string, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
+
+export function consoleRoutes(deps: WebDeps): Hono {
+  const { config, sessions } = deps;
+  const { linkKeys, console: settings } = config.web;
+  const book = addressBook(config);
+  const app = new Hono();
+  const names = deps.plainHttp ? { session: 'tkt_session', signIn: 'tkt_signin' } : { session: '__Host-tkt_session', signIn: '__Host-tkt_signin' };
+  const cookie = { httpOnly: true, secure: !deps.plainHttp, path: '/' } as const;
+  const token = (c: Context) => formToken(c, linkKeys, deps.plainHttp);
+  const tokenOk = async (c: Context) => formTokenValid(c, (await c.req.parseBody()).token, linkKeys, deps.plainHttp);
+  const refused = (c: Context) => c.html(notice(config.teamName, 'Nothing was done', ['The page had been open too long (or your browser blocked our cookie). Please go back, reload it and try again.']), 403);
+
+  /** The signed-in staff address, or null (an ended session is deleted on the way). */
+  const signedIn = async (c: Context): Promise<string | null> => {
+    const id = sessionIdOf(getCookie(c, names.session), linkKeys);
+    if (!id) return null;
+    const session = await sessions.getSession(id);
+    const now = deps.ports.clock.now();
+    // An address taken off the staff list loses its sessions at once.
+    if (!session || sessionEnded(session, now, settings) || !isStaffAddress(session.address, book)) {
+      if (session) await sessions.deleteSession(id);
+      return null;
+    }
+    if (now.getTime() - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) await sessions.touchSession(id, now.toISOString());
+    return session.address;
+  };
+
+  app.get('/console', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const staff = await signedIn(c);
+    if (!staff) return c.html(signInPage(config, { token: token(c) }));
+    const now = deps.ports.clock.now();
+    const all = await deps.ports.store.listTickets();
+    const views: QueueView[] = VIEWS.map((v) => ({ id: v.id, label: v.label, count: all.filter((t) => v.holds(t, staff, now)).length }));
+    const view = VIEWS.find((v) => v.id === c.req.query('view')) ?? VIEWS[0]!;
+    const listed = all.filter((t) => view.holds(t, staff, now)).sort((a, b) => (PRIORITY_ORDER[a.priority ?? ''] ?? 4) - (PRIORITY_ORDER[b.priority ?? ''] ?? 4) || b.lastActivityAt.localeCompare(a.lastActivityAt));
+    const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
+    const pageNo = Math.min(pages, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
+    return c.html(queuePage(config, { staff, token: token(c), views, view: view.id, tickets: listed.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE), page: pageNo, pages, now }));
+  });
+
+  app.get('/console/tickets/:id', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const staff = await signedIn(c);
+    if (!staff) return c.redirect('/console', 303);
+    const number = parseTicketId(config.ticketPrefix, c.req.param('id'));
+    const ticket = number === null ? null : await deps.ports.store.getTicketById(number);
+    if (!ticket) return c.html(notice(config.teamName, 'No such ticket', [`There is no ticket ${c.req.param('id')}.`]), 404);
+    const [messages, events] = await Promise.all([deps.ports.store.listMessages(ticket.key), deps.ports.store.listEvents(ticket.key)]);
+    return c.html(ticketPage(config, { staff, token: token(c), ticket, messages, events }));
+  });
+
+  app.post('/console/sign-in', csrf(), async (c) => {
+    const body = await c.req.parseBody();
+    if (!formTokenValid(c, body.token, linkKeys, deps.plainHttp)) return refused(c);
+    const typed = typeof body.email === 'string' ? body.email : '';
+    const email = emailSchema.safeParse(typed);
+    if (!email.success) return c.html(signInPage(config, { token: token(c), email: typed, error: 'Please enter an email address, like name@example.com.' }), 400);
+    const now = deps.ports.clock.now();
+    const client = deps.clientAddress(c);
+    const over = await overLimit(deps.ports.store, [{ scope: `console-client#${client}`, max: settings.perClientPerHour }, { scope: `console-address#${email.data}`, max: settings.perAddressPerHour }], now);
+    // The browser that asks is the only one the link will work in.
+    const nonce = randomToken();
+    setCookie(c, names.signIn, nonce, { ...cookie, sameSite: 'Strict', maxAge: settings.signInMinutes * 60 });
+    if (over) {
+      deps.log(`console sign-in: ${over.scope} is over its ${over.max} requests this hour: no link sent`);
+    } else if (isStaffAddress(email.data, book)) {
+      const link = randomToken();
+      await sessions.putSignIn({ tokenHash: sha256(link), address: email.data, browserHash: sha256(nonce), validUntil: new Date(now.getTime() + settings.signInMinutes * 60_000).toISOString() });
+      await mailSignInLink(email.data, `${config.web.baseUrl}/console/sign-in/${link}`, config, deps.ports.mailer, now);
+      deps.log(`console sign-in: a link was mailed to ${email.data} (client ${client})`);
+    } else {
+      deps.log(`console sign-in: ${email.data} is not a staff address: no link sent (client ${client})`);
+    }
+    // The same page whatever happened: it never tells whether an address is staff.
+    return c.html(signInSentPage(config, email.data));
+  });
+
+  app.get('/console/sign-in/:link', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.html(confirmSignInPage(config, { action: `/console/sign-in/${c.req.param('link')}`, token: token(c) }));
+  });
+
+  app.post('/console/sign-in/:link', csrf(), async (c) => {
+    if (!(await tokenOk(c))) return refused(c);
+    const now = deps.ports.clock.now();
+    const nonce = getCookie(c, names.signIn);
+    const used = nonce ? await sessions.useSignIn(sha256(c.req.param('link')), sha256(nonce), now.toISOString()) : null;
+    if (!used || !isStaffAddress(used.address, book)) {
+      return c.html(
+        notice(config.teamName, 'This sign-in link does not work', [
+          `A link works once, for ${settings.signInMinutes} minutes, and only in the browser where it was asked for.`,
+          'Please ask for a new one on the sign-in page, in this browser.',
+        ]),
+        400,
+      );
+    }
+    const id = randomToken();
+    const at = now.toISOString();
+    await sessions.putSession({ id, address: used.address, createdAt: at, lastSeenAt: at }, new Date(now.getTime() + settings.sessionHours * 3600_000).toISOString());
+    setCookie(c, names.session, sessionCookieValue(id, linkKeys), { ...cookie, sameSite: 'Lax', maxAge: settings.sessionHours * 3600 });
+    deleteCookie(c, names.signIn, cookie);
+    deps.log(`console: ${used.address} signed in`);
+    return c.redirect('/console', 303);
+  });
+
+  app.post('/console/sign-out', csrf(), async (c) => {
+    if (!(await tokenOk(c))) return refused(c);
+    const id = sessionIdOf(getCookie(c, names.session), linkKeys);
+    if (id) await sessions.deleteSession(id);
+    deleteCookie(c, names.session, cookie);
+    return c.redirect('/console', 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,169 @@
+/**
+ * The staff console's pages: sign-in, the queue and a ticket, server-rendered like the rest of
+ * the site (no script), one column on a phone. Every received string is escaped by hono/html.
+ */
+import { html } from 'hono/html';
+import type { Config } from '../../config.js';
+import type { TicketEvent } from '../../domain/lifecycle.js';
+import type { Ticket, ThreadMessage } from '../../domain/ticket.js';
+import { page, type Html } from './layout.js';
+
+export interface QueueView {
+  id: string;
+  label: string;
+  count: number;
+}
+
+function consolePage(config: Config, title: string, staff: string | null, token: string | null, body: Html): Html {
+  return page({
+    title,
+    teamName: config.teamName,
+    body: html`${
+      staff
+        ? html`<nav class="console" aria-label="Console"><a href="/console">Queue</a><span class="who">${staff}</span><form method="post" action="/console/sign-out"><input type="hidden" name="token" value="${token ?? ''}"><button type="submit" class="secondary small">Sign out</button></form></nav>`
+        : ''
+    }${body}`,
+  });
+}
+
+export function signInPage(config: Config, p: { token: string; error?: string; email?: string }): Html {
+  return consolePage(
+    config,
+    'Staff sign-in',
+    null,
+    null,
+    html`<div class="card">
+<h1>Staff sign-in</h1>
+<p class="lead">Enter your work email address. If it belongs to the ${config.teamName} team, we'll email you a link to sign in: no password needed.</p>
+${p.error ? html`<div class="alert bad" role="alert">${p.error}</div>` : ''}
+<form method="post" action="/console/sign-in">
+<input type="hidden" name="token" value="${p.token}">
+<div class="field"><label for="email">Work email address</label><input id="email" name="email" type="email" autocomplete="email" required value="${p.email ?? ''}"></div>
+<div class="actions"><button type="submit">Email me a sign-in link</button></div>
+</form>
+</div>`,
+  );
+}
+
+/** The same page for every address: it never says whether the address is a staff one. */
+export function signInSentPage(config: Config, email: string): Html {
+  return consolePage(
+    config,
+    'Check your email',
+    null,
+    null,
+    html`<div class="card">
+<h1>Check your email</h1>
+<p>If <strong>${email}</strong> belongs to the ${config.teamName} team, a sign-in link is on its way. It works once, for ${String(config.web.console.signInMinutes)} minutes, in this browser.</p>
+<p><a href="/console">Use another address</a></p>
+</div>`,
+  );
+}
+
+/** The link's landing page: a button, so a mail scanner that opens links signs no one in. */
+export function confirmSignInPage(config: Config, p: { action: string; token: string }): Html {
+  return consolePage(
+    config,
+    'Sign in',
+    null,
+    null,
+    html`<div class="card">
+<h1>Sign in to the staff console</h1>
+<form method="post" action="${p.action}">
+<input type="hidden" name="token" value="${p.token}">
+<div class="actions"><button type="submit">Sign in</button></div>
+</form>
+</div>`,
+  );
+}
+
+const STATUS_WORDS: Record<string, string> = { open: 'open', 'awaiting-info': 'awaiting details', 'waiting-on-requester': 'waiting on requester', resolved: 'resolved', closed: 'closed' };
+
+export function queuePage(config: Config, p: { staff: string; token: string; views: QueueView[]; view: string; tickets: Ticket[]; page: number; pages: number; now: Date }): Html {
+  const current = p.views.find((v) => v.id === p.view)!;
+  return consolePage(
+    config,
+    `${current.label} · Queue`,
+    p.staff,
+    p.token,
+    html`<nav class="views" aria-label="Views"><ul>${p.views.map(
+      (v) => html`<li><a href="/console?view=${v.id}"${v.id === p.view ? html` aria-current="page"` : ''}>${v.label} <span class="count">${String(v.count)}</span></a></li>`,
+    )}</ul></nav>
+<div class="card">
+<h1>${current.label}</h1>
+${
+  p.tickets.length
+    ? html`<ol class="queue">${p.tickets.map(
+        (t) => html`<li><a href="/console/tickets/${t.id}"><span class="badge">${t.id}</span> <strong>${t.subject}</strong></a>
+<p class="meta">${[t.priority ?? 'no priority', t.category ?? 'no category', STATUS_WORDS[t.status] ?? t.status, t.assignee ? `assigned to ${t.assignee}` : 'unassigned', t.stale ? 'stale' : null].filter(Boolean).join(' · ')}</p>
+<p class="meta">${t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester}${t.unverified ? ' (not confirmed)' : ''} · last activity ${age(t.lastActivityAt, p.now)}</p></li>`,
+      )}</ol>`
+    : html`<p>No tickets here.</p>`
+}
+${
+  p.pages > 1
+    ? html`<nav class="pages" aria-label="Pages">${p.page > 1 ? html`<a href="/console?view=${p.view}&amp;page=${String(p.page - 1)}">Newer</a>` : ''} <span>Page ${String(p.page)} of ${String(p.pages)}</span> ${p.page < p.pages ? html`<a href="/console?view=${p.view}&amp;page=${String(p.page + 1)}">Older</a>` : ''}</nav>`
+    : ''
+}
+</div>`,
+  );
+}
+
+export function ticketPage(config: Config, p: { staff: string; token: string; ticket: Ticket; messages: ThreadMessage[]; events: TicketEvent[] }): Html {
+  const t = p.ticket;
+  return consolePage(
+    config,
+    `${t.id} ${t.subject}`,
+    p.staff,
+    p.token,
+    html`<div class="card">
+<p><span class="badge">${t.id}</span></p>
+<h1>${t.subject}</h1>
+<dl class="facts">
+<dt>Status</dt><dd>${STATUS_WORDS[t.status] ?? t.status}${t.stale ? ' (stale)' : ''}</dd>
+<dt>Priority</dt><dd>${t.priority ?? 'none'}</dd>
+<dt>Category</dt><dd>${t.category ?? 'none'}</dd>
+<dt>Requester</dt><dd>${t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester}${t.unverified ? ' (typed into the web form: not confirmed yet)' : ''}</dd>
+<dt>Assignee</dt><dd>${t.assignee ?? 'nobody yet'}</dd>
+<dt>Opened</dt><dd>${when(t.createdAt)}</dd>
+</dl>
+${t.triageReasons.length ? html`<h2 class="asks">Why this priority and category</h2><ul class="asks">${t.triageReasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
+</div>
+<div class="card">
+<h2>Thread</h2>
+<ol class="thread">${p.messages.map(
+      (m) => html`<li class="${m.role === 'note' ? 'note' : m.direction === 'outbound' ? 'from-us' : 'from-you'}"><span class="who">${m.role === 'note' ? `Internal note by ${m.from}` : m.direction === 'outbound' ? `${ROLE_WORDS[m.role] ?? m.role} to ${m.to.join(', ')}` : m.from}</span> <span class="when">${when(m.receivedAt)}</span>
+${m.visibleText.trim() ? html`<p class="text">${m.visibleText}</p>` : ''}${m.attachments.length ? html`<p class="meta">Attachments: ${m.attachments.map((a) => a.filename).join(', ')}</p>` : ''}</li>`,
+    )}</ol>
+</div>
+<div class="card">
+<h2>History</h2>
+<ol class="history">${p.events.map((e) => html`<li><span class="when">${when(e.at)}</span> ${e.actor}: ${e.why}</li>`)}</ol>
+</div>`,
+  );
+}
+
+const ROLE_WORDS: Record<string, string> = {
+  ack: 'Acknowledgement',
+  'missing-info': 'Asked for details',
+  relay: 'Answer relayed',
+  'staff-notification': 'Staff notice',
+  'note-notification': 'Note sent to staff',
+  'command-result': 'Command result',
+  'duplicate-notice': 'Duplicate notice',
+  nudge: 'Reminder',
+  'auto-closed': 'Closing notice',
+  'staff-warning': 'Warning to staff',
+};
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function age(iso: string, now: Date): string {
+  const hours = (now.getTime() - Date.parse(iso)) / 3600_000;
+  if (hours < 1) return `${Math.max(1, Math.round(hours * 60))} min ago`;
+  if (hours < 48) return `${Math.round(hours)} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}

@@ -1,0 +1,193 @@
+/**
+ * The staff console against `ticketing serve` (in process): sign-in by the link mailed to a staff
+ * address (read from the local SES outbox), bound to the browser that asked, once; the queue and
+ * a ticket; sign-out; what a stranger, another browser, another site and an ended session get.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfigFile, parseConfig } from '../../src/config.js';
+import { createHttpApp } from '../../src/http/app.js';
+import { readOutbox } from '../../src/local/ses-endpoint.js';
+import { serve, type Serving } from '../../src/local/serve.js';
+import { manualClock, northwindConfig, pipelineOn } from '../support/pipeline.js';
+import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
+import { requestForm, WebClient } from '../support/web-client.js';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const northwind = loadConfigFile(join(repoRoot, 'fixtures', 'northwind.config.json'));
+const config = parseConfig({ ...northwind, web: { console: { perAddressPerHour: 3 } } });
+const STAFF = 'alex.kim@northwind.example';
+
+let serving: Serving;
+let data: string;
+
+beforeAll(async () => {
+  data = await mkdtemp(join(tmpdir(), 'ticketing-web-console-'));
+  // On the hour, so the hourly sign-in limit is counted in one hour.
+  serving = await serve({ data, config, smtpPort: 0, httpPort: 0, now: new Date('2026-12-06T09:00:00Z'), print: () => undefined });
+});
+
+afterAll(async () => {
+  await serving?.close();
+  await rm(data, { recursive: true, force: true });
+});
+
+/** The sign-in mails in the outbox, to `to`, newest last, with the link each carries. */
+async function signInMails(to: string): Promise<{ subject: string; link: string }[]> {
+  const entries = (await readOutbox(join(data, 'outbox'))).filter((e) => e.destinations.map((d) => d.toLowerCase()).includes(to));
+  const mails = await Promise.all(entries.map(async (e) => simpleParser(readFileSync(e.rawPath))));
+  return mails
+    .filter((m) => /sign-in link/.test(m.subject ?? ''))
+    .map((m) => ({ subject: m.subject!, link: /(http:\/\/127\.0\.0\.1:\d+\/console\/sign-in\/[\w-]+)/.exec(m.text ?? '')![1]! }));
+}
+
+async function askForLink(client: WebClient, email: string): Promise<string> {
+  const response = await client.post('/console/sign-in', new URLSearchParams({ token: await client.formToken('/console'), email }));
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+async function signIn(client: WebClient, email = STAFF): Promise<void> {
+  await askForLink(client, email);
+  const path = new URL((await signInMails(email)).at(-1)!.link).pathname;
+  const confirmed = await client.post(path, new URLSearchParams({ token: await client.formToken(path) }));
+  expect(confirmed.status).toBe(303);
+}
+
+describe('signing in to the console', () => {
+  it('shows only the sign-in page without a session', async () => {
+    const client = new WebClient(serving.webUrl);
+    const page = await client.get('/console');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Staff sign-in');
+    const ticket = await fetch(`${serving.webUrl}/console/tickets/TKT-1`, { redirect: 'manual' });
+    expect(ticket.status).toBe(303);
+    expect(ticket.headers.get('location')).toBe('/console');
+  });
+
+  it('mails a staff address a link that signs in once, in the browser that asked; a stranger gets the same page and no mail', async () => {
+    const client = new WebClient(serving.webUrl);
+    const stranger = await askForLink(new WebClient(serving.webUrl), 'eve@evil.test');
+    const staffPage = await askForLink(client, STAFF);
+    // Word for word the same, but for the address typed.
+    expect(stranger.replace('eve@evil.test', 'X').replace(/value="[^"]*"/g, '')).toBe(staffPage.replace(STAFF, 'X').replace(/value="[^"]*"/g, ''));
+    expect(await signInMails('eve@evil.test')).toEqual([]);
+    const [mail] = await signInMails(STAFF);
+    expect(mail!.subject).toBe('Your sign-in link for the Northwind IT staff console');
+    const path = new URL(mail!.link).pathname;
+
+    // Opening the link (or a mail scanner doing so) signs no one in: it shows a button.
+    const landing = await client.get(path);
+    expect(await landing.text()).toContain('Sign in to the staff console');
+    // Another browser cannot use it, and does not use it up.
+    const other = new WebClient(serving.webUrl);
+    const elsewhere = await other.post(path, new URLSearchParams({ token: await other.formToken(path) }));
+    expect(elsewhere.status).toBe(400);
+    expect(await elsewhere.text()).toContain('only in the browser where it was asked for');
+
+    const signed = await client.post(path, new URLSearchParams({ token: await client.formToken(path) }));
+    expect(signed.status).toBe(303);
+    expect(signed.headers.getSetCookie().join('\n')).toMatch(/tkt_session=[\w-]+\.[\w-]+;.*HttpOnly;.*SameSite=Lax/);
+    const queue = await (await client.get('/console')).text();
+    expect(queue).toContain(STAFF);
+    expect(queue).toContain('Open <span class="count">');
+
+    const again = await client.post(path, new URLSearchParams({ token: await client.formToken(path) }));
+    expect(again.status).toBe(400);
+  });
+
+  it('signs out: the session ends in the store, and its cookie opens nothing any more', async () => {
+    const client = new WebClient(serving.webUrl);
+    await signIn(client);
+    const cookie = client.cookie('tkt_session')!;
+    expect((await client.get('/console')).status).toBe(200);
+    const token = await client.formToken('/console');
+    expect((await client.post('/console/sign-out', new URLSearchParams({ token: 'wrong' }))).status).toBe(403);
+    const out = await client.post('/console/sign-out', new URLSearchParams({ token }));
+    expect(out.status).toBe(303);
+    const replay = await fetch(`${serving.webUrl}/console/tickets/TKT-1`, { headers: { cookie: `tkt_session=${cookie}` }, redirect: 'manual' });
+    expect(replay.status).toBe(303);
+  });
+
+  it('refuses a sign-in post from another site, and a forged session cookie', async () => {
+    const client = new WebClient(serving.webUrl);
+    const token = await client.formToken('/console');
+    expect((await client.post('/console/sign-in', new URLSearchParams({ token, email: STAFF }), { origin: 'https://evil.example' })).status).toBe(403);
+    const forged = await fetch(`${serving.webUrl}/console/tickets/TKT-1`, { headers: { cookie: `tkt_session=${'a'.repeat(43)}.${'b'.repeat(43)}` }, redirect: 'manual' });
+    expect(forged.status).toBe(303);
+  });
+
+  it('mails at most perAddressPerHour links to one address an hour, and says the same either way', async () => {
+    const address = 'priya.nair@northwind.example';
+    const pages = [];
+    for (let i = 0; i < 5; i++) pages.push(await askForLink(new WebClient(serving.webUrl), address));
+    expect(await signInMails(address)).toHaveLength(3);
+    expect(new Set(pages.map((p) => p.replace(/value="[^"]*"/g, ''))).size).toBe(1);
+  });
+});
+
+describe('the queue and a ticket', () => {
+  it('lists open tickets by view with counts, and shows a ticket with its thread, internal notes marked, and history', async () => {
+    const requester = new WebClient(serving.webUrl);
+    const sent = await requester.post('/', requestForm(await requester.formToken(), { name: 'Maja Holm', email: 'maja.holm@example.org', subject: 'VPN drops every hour', description: 'The VPN drops every hour on the hour.' }));
+    const id = /class="badge">(TKT-\d+)</.exec(await sent.text())![1]!;
+
+    const client = new WebClient(serving.webUrl);
+    await signIn(client);
+    const open = await (await client.get('/console?view=open')).text();
+    expect(open).toContain(`<span class="badge">${id}</span> <strong>VPN drops every hour</strong>`);
+    expect(open).toContain('(not confirmed)');
+    expect(open).toMatch(/Unassigned <span class="count">[1-9]/);
+    expect(await (await client.get('/console?view=mine')).text()).toContain('No tickets here.');
+
+    const page = await (await client.get(`/console/tickets/${id}`)).text();
+    expect(page).toContain('The VPN drops every hour on the hour.');
+    expect(page).toContain('Why this priority and category');
+    expect(page).toContain('Staff notice to it-team@northwind.example');
+    expect(page).toContain('maja.holm@example.org: a request from the web form');
+    expect((await client.get('/console/tickets/TKT-99999')).status).toBe(404);
+  });
+});
+
+describe('session expiry', () => {
+  let fx: StackFixture;
+  beforeAll(async () => {
+    fx = await withLocalStack({ config: northwindConfig });
+  });
+  afterAll(async () => {
+    await fx?.cleanup();
+  });
+
+  it('ends a session after its idle time, and after its absolute age however busy it is', async () => {
+    const cfg = parseConfig({ ...northwind, web: { linkKeys: ['a key of at least thirty-two characters for tests'], console: { idleMinutes: 30, sessionHours: 2 } } });
+    const clock = manualClock('2026-12-06T09:00:00Z');
+    const p = await pipelineOn(fx, clock, cfg);
+    const app = createHttpApp({ config: p.config, ports: p.deps, apiKeys: p.deps.apiKeys, sessions: p.deps.consoleSessions, clientAddress: () => '192.0.2.1', plainHttp: true, log: () => undefined });
+    const session = async (id: string) => {
+      await p.deps.consoleSessions.putSession({ id, address: STAFF, createdAt: clock.now().toISOString(), lastSeenAt: clock.now().toISOString() }, new Date(clock.now().getTime() + 2 * 3600_000).toISOString());
+      const { sessionCookieValue } = await import('../../src/http/console/sessions.js');
+      return `tkt_session=${sessionCookieValue(id, cfg.web.linkKeys)}`;
+    };
+    const queue = (cookie: string) => app.request('/console', { headers: { cookie } }).then(async (r) => (await r.text()).includes('Sign out'));
+
+    const idle = await session('i'.repeat(43));
+    clock.advance(29 * 60_000);
+    expect(await queue(idle)).toBe(true);
+    clock.advance(29 * 60_000);
+    expect(await queue(idle)).toBe(true);
+    clock.advance(31 * 60_000);
+    expect(await queue(idle)).toBe(false);
+    expect(await p.deps.consoleSessions.getSession('i'.repeat(43))).toBeNull();
+
+    const busy = await session('b'.repeat(43));
+    for (let minutes = 0; minutes < 119; minutes += 20) {
+      expect(await queue(busy)).toBe(true);
+      clock.advance(20 * 60_000);
+    }
+    expect(await queue(busy)).toBe(false);
+  });
+});
