@@ -10,9 +10,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../src/config.js';
+import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { serve, type Serving } from '../../src/local/serve.js';
 import { DESKTOP, PHONE, screenshot, squash, useChromium, widthAt } from '../support/chromium.js';
 
@@ -114,6 +116,36 @@ describe('the web surface in Chromium', () => {
     await page.getByText('Thanks for letting us know').waitFor();
     expect(squash(await page.locator('main').innerText())).toContain('Status Solved');
     expect((await serving.store.getTicketById(ticket.number))!.status).toBe('resolved');
+    await page.close();
+  });
+
+  it('a staff member signs in with the mailed link and reads the queue and a ticket', async () => {
+    const w = await phonePage();
+    const { page } = w;
+    await page.goto(`${serving.webUrl}/console`);
+    await looksRight(w, 'console-sign-in');
+    await page.getByLabel('Work email address').fill('priya.nair@northwind.example');
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+    await page.getByRole('heading', { name: 'Check your email' }).waitFor();
+    await looksRight(w, 'console-sign-in-sent');
+
+    const entries = (await readOutbox(join(data, 'outbox'))).filter((e) => e.destinations.includes('priya.nair@northwind.example'));
+    const mail = await simpleParser(readFileSync(entries.at(-1)!.rawPath));
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/console\/sign-in\/[\w-]+)/.exec(mail.text ?? '')![1]!;
+    await page.goto(link);
+    await looksRight(w, 'console-sign-in-confirm');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    expect(await page.locator('nav.console .who').innerText()).toBe('priya.nair@northwind.example');
+    await looksRight(w, 'console-queue');
+
+    // The one ticket here was marked solved by the test before.
+    await page.getByRole('link', { name: /Resolved this week/ }).click();
+    await page.locator('ol.queue a').first().click();
+    await page.getByRole('heading', { name: 'Thread' }).waitFor();
+    await looksRight(w, 'console-ticket');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Staff sign-in' }).waitFor();
     await page.close();
   });
 

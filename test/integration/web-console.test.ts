@@ -11,6 +11,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../src/config.js';
 import { createHttpApp } from '../../src/http/app.js';
+import { sessionCookieValue } from '../../src/http/console/sessions.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { serve, type Serving } from '../../src/local/serve.js';
 import { manualClock, northwindConfig, pipelineOn } from '../support/pipeline.js';
@@ -169,10 +170,9 @@ describe('session expiry', () => {
     const app = createHttpApp({ config: p.config, ports: p.deps, apiKeys: p.deps.apiKeys, sessions: p.deps.consoleSessions, clientAddress: () => '192.0.2.1', plainHttp: true, log: () => undefined });
     const session = async (id: string) => {
       await p.deps.consoleSessions.putSession({ id, address: STAFF, createdAt: clock.now().toISOString(), lastSeenAt: clock.now().toISOString() }, new Date(clock.now().getTime() + 2 * 3600_000).toISOString());
-      const { sessionCookieValue } = await import('../../src/http/console/sessions.js');
       return `tkt_session=${sessionCookieValue(id, cfg.web.linkKeys)}`;
     };
-    const queue = (cookie: string) => app.request('/console', { headers: { cookie } }).then(async (r) => (await r.text()).includes('Sign out'));
+    const queue = async (cookie: string) => (await (await app.request('/console', { headers: { cookie } })).text()).includes('Sign out');
 
     const idle = await session('i'.repeat(43));
     clock.advance(29 * 60_000);

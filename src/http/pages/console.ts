@@ -123,17 +123,18 @@ export function ticketPage(config: Config, p: { staff: string; token: string; ti
 <dt>Status</dt><dd>${STATUS_WORDS[t.status] ?? t.status}${t.stale ? ' (stale)' : ''}</dd>
 <dt>Priority</dt><dd>${t.priority ?? 'none'}</dd>
 <dt>Category</dt><dd>${t.category ?? 'none'}</dd>
-<dt>Requester</dt><dd>${t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester}${t.unverified ? ' (typed into the web form: not confirmed yet)' : ''}</dd>
-<dt>Assignee</dt><dd>${t.assignee ?? 'nobody yet'}</dd>
+<dt>Requester</dt><dd>${breakable(t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester)}${t.unverified ? ' (typed into the web form: not confirmed yet)' : ''}</dd>
+<dt>Assignee</dt><dd>${t.assignee ? breakable(t.assignee) : 'nobody yet'}</dd>
 <dt>Opened</dt><dd>${when(t.createdAt)}</dd>
 </dl>
 ${t.triageReasons.length ? html`<h2 class="asks">Why this priority and category</h2><ul class="asks">${t.triageReasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
 </div>
 <div class="card">
 <h2>Thread</h2>
+<p class="hint">What people wrote, and one line for each mail we sent (their words are the answers above them).</p>
 <ol class="thread">${p.messages.map(
       (m) => html`<li class="${m.role === 'note' ? 'note' : m.direction === 'outbound' ? 'from-us' : 'from-you'}"><span class="who">${m.role === 'note' ? `Internal note by ${m.from}` : m.direction === 'outbound' ? `${ROLE_WORDS[m.role] ?? m.role} to ${m.to.join(', ')}` : m.from}</span> <span class="when">${when(m.receivedAt)}</span>
-${m.visibleText.trim() ? html`<p class="text">${m.visibleText}</p>` : ''}${m.attachments.length ? html`<p class="meta">Attachments: ${m.attachments.map((a) => a.filename).join(', ')}</p>` : ''}</li>`,
+${m.direction === 'inbound' && m.visibleText.trim() ? html`<p class="text">${m.visibleText}</p>` : ''}${m.attachments.length ? html`<p class="meta">Attachments: ${m.attachments.map((a) => a.filename).join(', ')}</p>` : ''}</li>`,
     )}</ol>
 </div>
 <div class="card">
@@ -155,6 +156,12 @@ const ROLE_WORDS: Record<string, string> = {
   'auto-closed': 'Closing notice',
   'staff-warning': 'Warning to staff',
 };
+
+/** An address that may wrap after its @ rather than mid-word on a narrow screen (received text stays escaped). */
+function breakable(text: string): Html {
+  const at = text.indexOf('@');
+  return at < 0 ? html`${text}` : html`${text.slice(0, at + 1)}<wbr>${text.slice(at + 1)}`;
+}
 
 function when(iso: string): string {
   const d = new Date(iso);
