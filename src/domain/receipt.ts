@@ -37,7 +37,9 @@ export type WebProof =
   /** The holder of a signed status link, which was mailed to this ticket's requester only. */
   | { kind: 'status-link'; ticketKey: string; solved?: boolean }
   /** A request with this API key: staff powers, in the key's name. */
-  | { kind: 'api-key'; name: string };
+  | { kind: 'api-key'; name: string }
+  /** A staff member signed in to the console (a session begun with a link mailed to this address). */
+  | { kind: 'console'; staff: string };
 
 /** The address an API key acts as in history and command results (RFC 2606: never deliverable). */
 export function apiKeyActor(name: string): string {

@@ -22,6 +22,7 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 const northwind = loadConfigFile(join(repoRoot, 'fixtures', 'northwind.config.json'));
 const config = parseConfig({ ...northwind, web: { console: { perAddressPerHour: 3 } } });
 const STAFF = 'alex.kim@northwind.example';
+const DANA = 'dana.berg@it.northwind.example';
 
 let serving: Serving;
 let data: string;
@@ -151,6 +152,59 @@ describe('the queue and a ticket', () => {
     expect(page).toContain('Staff notice to it-team@northwind.example');
     expect(page).toContain('maja.holm@example.org: a request from the web form');
     expect((await client.get('/console/tickets/TKT-99999')).status).toBe(404);
+  });
+});
+
+describe('acting on a ticket from the console', () => {
+  it('answers, notes, changes and refuses exactly as the same staff mail would', async () => {
+    const requester = new WebClient(serving.webUrl);
+    const sent = await requester.post('/', requestForm(await requester.formToken(), { name: 'Lars Nilsson', email: 'lars.nilsson@example.org', subject: 'Outlook crashes on start', description: 'Outlook crashes every time I open it since this morning.' }));
+    const id = /class="badge">(TKT-\d+)</.exec(await sent.text())![1]!;
+    const ticket = (await serving.store.getTicketById(Number(id.slice(4))))!;
+    const client = new WebClient(serving.webUrl);
+    // Any address of the staff domain is staff (and has its own hourly sign-in limit).
+    await signIn(client, DANA);
+    const path = `/console/tickets/${id}`;
+    const act = async (fields: Record<string, string>) => {
+      const html = await (await client.get(path)).text();
+      const submission = /name="submission" value="([^"]+)"/.exec(html)![1]!;
+      const response = await client.post(`${path}/act`, new URLSearchParams({ token: await client.formToken(path), submission, ...fields }));
+      return { status: response.status, html: await response.text() };
+    };
+
+    const answered = await act({ action: 'reply', text: 'Please start Outlook in safe mode (outlook.exe /safe) and tell us if it opens.' });
+    expect(answered.status).toBe(200);
+    expect(answered.html).toContain('sent to lars.nilsson@example.org');
+    const relay = (await serving.store.listMessages(ticket.key)).find((m) => m.role === 'relay')!;
+    expect(relay).toMatchObject({ to: ['lars.nilsson@example.org'], from: 'support@northwind.example' });
+    expect(relay.visibleText).toContain('outlook.exe /safe');
+    const sentRelay = (await readOutbox(join(data, 'outbox'))).find((e) => e.destinations.includes('lars.nilsson@example.org') && /relay/.test(e.composedMessageId ?? ''));
+    const relayMail = await simpleParser(readFileSync(sentRelay!.rawPath));
+    // On the requester's own thread, as a mailed staff reply is.
+    expect(relayMail.inReplyTo).toBe(`<${ticket.originMessageId}>`);
+    expect((await serving.store.getTicketById(ticket.number))!.status).toBe('waiting-on-requester');
+
+    const noted = await act({ action: 'note', text: 'Known issue with the COM add-in from the CRM.' });
+    expect(noted.html).toContain('saved as an internal note');
+    const messages = await serving.store.listMessages(ticket.key);
+    expect(messages.find((m) => m.role === 'note')?.visibleText).toBe('Known issue with the COM add-in from the CRM.');
+    expect(messages.filter((m) => m.role === 'relay')).toHaveLength(1);
+    expect(messages.filter((m) => m.role === 'note-notification')).toHaveLength(1);
+
+    const changed = await act({ action: 'change', status: 'resolved', priority: 'P2', category: 'software', assignee: STAFF });
+    expect(changed.status).toBe(200);
+    expect(changed.html).toContain('status waiting-on-requester → resolved');
+    expect(await serving.store.getTicketById(ticket.number)).toMatchObject({ status: 'resolved', priority: 'P2', category: 'software', assignee: STAFF });
+    const history = await serving.store.listEvents(ticket.key);
+    expect(history.find((e) => e.kind === 'assignee')).toMatchObject({ actor: DANA, to: STAFF });
+
+    const refused = await act({ action: 'change', status: 'awaiting-info' });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('a resolved ticket cannot be moved to awaiting-info');
+    expect((await serving.store.getTicketById(ticket.number))!.status).toBe('resolved');
+    expect((await act({ action: 'change', assignee: 'mallory@evil.test' })).html).toContain('mallory@evil.test is not a staff address');
+    // No command-result mail: the page said it.
+    expect((await serving.store.listMessages(ticket.key)).filter((m) => m.role === 'command-result')).toEqual([]);
   });
 });
 

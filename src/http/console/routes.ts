@@ -11,10 +11,12 @@ import { isOpen, parseTicketId, type Ticket } from '../../domain/ticket.js';
 import { addressBook } from '../../pipeline/inbound.js';
 import type { WebDeps } from '../deps.js';
 import { formToken, formTokenValid } from '../form-token.js';
-import { confirmSignInPage, queuePage, signInPage, signInSentPage, ticketPage, type QueueView } from '../pages/console.js';
+import { confirmSignInPage, queuePage, signInPage, signInSentPage, ticketPage, type ActionOutcome, type QueueView } from '../pages/console.js';
 import { notice } from '../pages/layout.js';
 import { overLimit } from '../rate-limits.js';
 import { randomToken, sessionCookieValue, sessionEnded, sessionIdOf, sha256 } from './sessions.js';
+import { deliverWebMail } from '../web-mail.js';
+import { actionMail } from './action-mail.js';
 import { mailSignInLink } from './sign-in-mail.js';
 
 const PAGE_SIZE = 50;
@@ -79,15 +81,51 @@ export function consoleRoutes(deps: WebDeps): Hono {
     return c.html(queuePage(config, { staff, token: token(c), views, view: view.id, tickets: listed.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE), page: pageNo, pages, now }));
   });
 
-  app.get('/console/tickets/:id', async (c) => {
+  const ticketOf = async (c: Context): Promise<Ticket | null> => {
+    const number = parseTicketId(config.ticketPrefix, c.req.param('id') ?? '');
+    return number === null ? null : deps.ports.store.getTicketById(number);
+  };
+  const showTicket = async (c: Context, staff: string, ticket: Ticket, outcome?: ActionOutcome) => {
+    const [messages, events] = await Promise.all([deps.ports.store.listMessages(ticket.key), deps.ports.store.listEvents(ticket.key)]);
     c.header('Cache-Control', 'no-store');
+    const status = outcome?.refused.length && !outcome.done.length ? 422 : 200;
+    return c.html(ticketPage(config, { staff, token: token(c), ticket, messages, events, submission: randomToken(), ...(outcome ? { outcome } : {}) }), status);
+  };
+  const noTicket = (c: Context) => c.html(notice(config.teamName, 'No such ticket', [`There is no ticket ${c.req.param('id')}.`]), 404);
+
+  app.get('/console/tickets/:id', async (c) => {
     const staff = await signedIn(c);
     if (!staff) return c.redirect('/console', 303);
-    const number = parseTicketId(config.ticketPrefix, c.req.param('id'));
-    const ticket = number === null ? null : await deps.ports.store.getTicketById(number);
-    if (!ticket) return c.html(notice(config.teamName, 'No such ticket', [`There is no ticket ${c.req.param('id')}.`]), 404);
-    const [messages, events] = await Promise.all([deps.ports.store.listMessages(ticket.key), deps.ports.store.listEvents(ticket.key)]);
-    return c.html(ticketPage(config, { staff, token: token(c), ticket, messages, events }));
+    const ticket = await ticketOf(c);
+    return ticket ? showTicket(c, staff, ticket) : noTicket(c);
+  });
+
+  // Every action is a staff mail on the ticket's thread, through the pipeline: the same commands,
+  // lifecycle rules, history, relay and notices as the same words mailed from the staff member.
+  app.post('/console/tickets/:id/act', csrf(), async (c) => {
+    const staff = await signedIn(c);
+    if (!staff) return c.redirect('/console', 303);
+    const body = await c.req.parseBody();
+    if (!formTokenValid(c, body.token, linkKeys, deps.plainHttp)) return refused(c);
+    const ticket = await ticketOf(c);
+    if (!ticket) return noTicket(c);
+    const asked = actionMail(body, ticket, staff, config);
+    if ('refused' in asked) return showTicket(c, staff, ticket, { done: [], refused: [asked.refused] });
+    const submission = typeof body.submission === 'string' && /^[\w-]{43}$/.test(body.submission) ? body.submission : randomToken();
+    const result = await deliverWebMail(
+      { source: 'web', proof: { kind: 'console', staff }, from: { name: '', address: staff }, subject: `Re: [${ticket.id}] ${ticket.subject}`, text: asked.text, inReplyTo: ticket.originMessageId, sameAs: `console/${submission}` },
+      deps.ports,
+      config,
+    );
+    deps.log(`console: ${staff} on ${ticket.id}: ${result.outcome}: ${result.reason}`);
+    const after = (result.ticket ? await deps.ports.store.getTicketById(parseTicketId(config.ticketPrefix, result.ticket) ?? 0) : null) ?? ticket;
+    const done = [
+      ...(result.commands?.applied ?? []),
+      ...result.replies.filter((r) => r.kind === 'relay').map((r) => `sent to ${r.to}`),
+      ...(body.action === 'note' && result.outcome === 'appended' ? ['saved as an internal note; staff were told'] : []),
+      ...(result.outcome === 'redelivered' ? ['this was done already (the same form sent again)'] : []),
+    ];
+    return showTicket(c, staff, after, { done, refused: result.commands?.rejected ?? [] });
   });
 
   app.post('/console/sign-in', csrf(), async (c) => {

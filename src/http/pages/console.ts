@@ -109,8 +109,47 @@ ${
   );
 }
 
-export function ticketPage(config: Config, p: { staff: string; token: string; ticket: Ticket; messages: ThreadMessage[]; events: TicketEvent[] }): Html {
+/** What an action on the ticket page came to, said on the page that follows it. */
+export interface ActionOutcome {
+  done: string[];
+  refused: string[];
+}
+
+const STATUSES = ['open', 'awaiting-info', 'waiting-on-requester', 'resolved', 'closed'] as const;
+const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+
+export function ticketPage(
+  config: Config,
+  p: { staff: string; token: string; ticket: Ticket; messages: ThreadMessage[]; events: TicketEvent[]; submission: string; outcome?: ActionOutcome },
+): Html {
   const t = p.ticket;
+  const action = `/console/tickets/${t.id}/act`;
+  const categories = [...config.triage.categories.map((c) => c.name), config.triage.fallbackCategory];
+  const staff = [...new Set([p.staff, ...config.staff.addresses])];
+  const option = (value: string, label: string, current: string | null) => html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
+  const acting = html`<div class="card">
+<h2>Act on it</h2>
+${p.outcome?.done.length ? html`<div class="alert ok" role="status"><ul class="plain">${p.outcome.done.map((d) => html`<li>${d}</li>`)}</ul></div>` : ''}
+${p.outcome?.refused.length ? html`<div class="alert bad" role="alert"><p>Not done:</p><ul class="plain">${p.outcome.refused.map((d) => html`<li>${d}</li>`)}</ul></div>` : ''}
+<form method="post" action="${action}">
+<input type="hidden" name="token" value="${p.token}"><input type="hidden" name="submission" value="${p.submission}">
+<div class="field"><label for="text">Answer or note</label>
+<p class="hint" id="text-hint">"Send to the requester" mails it to ${t.requester} from the support address, as a reply by mail would; "Save as a note" keeps it for staff.</p>
+<textarea id="text" name="text" aria-describedby="text-hint"></textarea></div>
+<div class="actions"><button type="submit" name="action" value="reply">Send to the requester</button><button type="submit" name="action" value="note" class="secondary">Save as a note</button></div>
+</form>
+<form method="post" action="${action}" class="change">
+<input type="hidden" name="token" value="${p.token}"><input type="hidden" name="submission" value="${p.submission}">
+<div class="grid">
+<div class="field"><label for="status">Status</label><select id="status" name="status">${STATUSES.map((s) => option(s, STATUS_WORDS[s]!, t.status))}</select></div>
+<div class="field"><label for="priority">Priority</label><select id="priority" name="priority">${option('', 'none', t.priority)}${PRIORITIES.map((s) => option(s, s, t.priority))}</select></div>
+<div class="field"><label for="category">Category</label><select id="category" name="category">${option('', 'none', t.category)}${categories.map((c) => option(c, c, t.category))}</select></div>
+<div class="field"><label for="assignee">Assignee</label><select id="assignee" name="assignee">${option('', 'nobody', t.assignee)}${staff.map((a) => option(a, a === p.staff ? `me (${a})` : a, t.assignee))}</select></div>
+<div class="field"><label for="merge">Merge into ticket</label><input id="merge" name="merge" type="text" inputmode="text" placeholder="${config.ticketPrefix}-7" autocomplete="off"></div>
+</div>
+<div class="actions"><button type="submit" name="action" value="change">Apply changes</button></div>
+</form>
+</div>`;
   return consolePage(
     config,
     `${t.id} ${t.subject}`,
@@ -129,6 +168,7 @@ export function ticketPage(config: Config, p: { staff: string; token: string; ti
 </dl>
 ${t.triageReasons.length ? html`<h2 class="asks">Why this priority and category</h2><ul class="asks">${t.triageReasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
 </div>
+${acting}
 <div class="card">
 <h2>Thread</h2>
 <p class="hint">What people wrote, and one line for each mail we sent (their words are the answers above them).</p>

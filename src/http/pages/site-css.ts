@@ -64,4 +64,8 @@ ol.thread li.note { background: #fffbeb; border-left: 4px solid #d97706; padding
 ol.history { margin: 0; padding-left: 20px; }
 ol.history li { margin-bottom: 6px; }
 nav.pages { display: flex; gap: 16px; margin-top: 16px; }
+select { font: inherit; padding: 8px 10px; border: 1px solid #6b7280; border-radius: 6px; background: #fff; color: inherit; width: 100%; }
+form.change { margin-top: 20px; padding-top: 12px; border-top: 1px solid var(--line); }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0 16px; }
+ul.plain { margin: 0; padding-left: 20px; }
 `;

@@ -4,7 +4,7 @@
  * requester would be, whether the sender speaks as staff, and which ticket tag it carries.
  */
 import type { Config } from '../../config.js';
-import { chooseRequester, domainOf, type AddressBook } from '../../domain/addresses.js';
+import { chooseRequester, domainOf, isStaffAddress, type AddressBook } from '../../domain/addresses.js';
 import { deliveryReport } from '../../domain/bounce.js';
 import { classifyMachineMail } from '../../domain/machine-mail.js';
 import type { Receipt, WebProof } from '../../domain/receipt.js';
@@ -17,7 +17,7 @@ import type { SenderFacts } from './context.js';
 export function senderFacts(msg: InboundMessage, embedded: string[], receipt: Receipt, config: Config, book: AddressBook): SenderFacts {
   const sender = msg.from?.address ?? null;
   const auth = receipt.proof
-    ? webAuthentication(receipt.proof, sender)
+    ? webAuthentication(receipt.proof, sender, book)
     : senderAuthentication({
         verdicts: receipt.verdicts,
         authResults: msg.headers['authentication-results'] ?? [],
@@ -32,7 +32,7 @@ export function senderFacts(msg: InboundMessage, embedded: string[], receipt: Re
     machine,
     choice: chooseRequester(msg, book, isAuthenticated(auth)),
     auth,
-    standing: receipt.proof ? webStanding(receipt.proof) : staffStanding(sender, msg.fromMailboxes.length, book, auth),
+    standing: receipt.proof ? webStanding(receipt.proof, sender, book) : staffStanding(sender, msg.fromMailboxes.length, book, auth),
     bounce,
     returnPath: bounce ? returnPathIn([...receipt.recipients, ...msg.to.map((m) => m.address), ...deliveredTo(msg)], book) : null,
   };
@@ -63,18 +63,25 @@ const TRUSTED_AUTHSERV_IDS: Record<Receipt['source'], (config: Config) => string
   api: () => [],
 };
 
-/** How far the address of a mail our HTTP app wrote is proven: only a status link proves one. */
-function webAuthentication(proof: WebProof, sender: string | null): SenderAuthentication {
+/** How far the address of a mail our HTTP app wrote is proven: a status link, or a console session of that staff address. */
+function webAuthentication(proof: WebProof, sender: string | null, book: AddressBook): SenderAuthentication {
   const none = { spf: 'GRAY', dkim: 'GRAY', dkimAlignedDomain: null } as const;
   if (proof.kind === 'status-link') return { ...none, source: 'border', dmarc: 'PASS', evidence: `a signed status link that was mailed to ${sender ?? 'the requester'}` };
+  if (proof.kind === 'console' && consoleSender(proof, sender, book)) return { ...none, source: 'border', dmarc: 'PASS', evidence: `a staff console session of ${proof.staff}` };
   if (proof.kind === 'api-key') return { ...none, source: 'border', dmarc: 'GRAY', evidence: `API key "${proof.name}"` };
   return { ...none, source: 'none', dmarc: 'GRAY', evidence: 'an address typed into a web form or an API call, not proven to be theirs' };
 }
 
-/** Staff powers through the HTTP app come from an API key alone; a status link is the requester's. */
-function webStanding(proof: WebProof): StaffStanding {
+/** Staff powers through the HTTP app come from an API key or a console session; a status link is the requester's. */
+function webStanding(proof: WebProof, sender: string | null, book: AddressBook): StaffStanding {
   if (proof.kind === 'api-key') return { isStaff: true, note: `staff powers from API key "${proof.name}"`, refused: null };
+  if (proof.kind === 'console' && consoleSender(proof, sender, book)) return { isStaff: true, note: `by ${proof.staff} in the staff console`, refused: null };
   return { isStaff: false, note: null, refused: null };
+}
+
+/** A console mail speaks for its session's staff address only, and only while that address is staff. */
+function consoleSender(proof: Extract<WebProof, { kind: 'console' }>, sender: string | null, book: AddressBook): boolean {
+  return sender === proof.staff && isStaffAddress(sender, book);
 }
 
 function trustedAuthservIds(receipt: Receipt, config: Config): string[] {

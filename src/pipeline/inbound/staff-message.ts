@@ -23,8 +23,8 @@ export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind:
   ];
   if (effect.relayText) effect.changes.lastExcerpt = excerpt(effect.relayText);
   const changed: Ticket = { ...ticket, ...effect.changes };
-  // An API call hears its commands' result in its response, not by mail.
-  const mails = planStaffMails(changed, effect, cause(changed, d), shared(d), { resultByMail: d.receipt.proof?.kind !== 'api-key' });
+  // An API call or the console hears its commands' result in its response, not by mail.
+  const mails = planStaffMails(changed, effect, cause(changed, d), shared(d), { resultByMail: d.receipt.proof?.kind !== 'api-key' && d.receipt.proof?.kind !== 'console' });
   const reason = joinReason([why, ...said, ...d.notes, ...mails.notes]);
   if (effect.mergeTarget) {
     // Before the append: the append's receipt ends the delivery, and a replay would not merge again.
