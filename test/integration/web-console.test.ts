@@ -205,6 +205,15 @@ describe('acting on a ticket from the console', () => {
     expect((await act({ action: 'change', assignee: 'mallory@evil.test' })).html).toContain('mallory@evil.test is not a staff address');
     // No command-result mail: the page said it.
     expect((await serving.store.listMessages(ticket.key)).filter((m) => m.role === 'command-result')).toEqual([]);
+
+    // The same person's second request about it, merged into the first from the console.
+    const again = await requester.post('/', requestForm(await requester.formToken(), { name: 'Lars Nilsson', email: 'lars.nilsson@example.org', subject: 'Outlook still crashes', description: 'Safe mode did not help.' }));
+    const second = /class="badge">(TKT-\d+)</.exec(await again.text())![1]!;
+    const secondPath = `/console/tickets/${second}`;
+    const html = await (await client.get(secondPath)).text();
+    const merged = await client.post(`${secondPath}/act`, new URLSearchParams({ token: await client.formToken(secondPath), submission: /name="submission" value="([^"]+)"/.exec(html)![1]!, action: 'change', merge: id }));
+    expect(await merged.text()).toContain(`merged into ${id}; ${second} is closed`);
+    expect(await serving.store.getTicketById(Number(second.slice(4)))).toMatchObject({ status: 'closed', duplicateOf: id });
   });
 });
 

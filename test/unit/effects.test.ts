@@ -48,6 +48,6 @@ describe('the outbound kinds', () => {
     const kinds = Object.keys(OUTBOUND_KINDS) as OutboundKind[];
     expect(kinds.filter(isAutoReply)).toEqual(['ack', 'missing-info', 'duplicate-notice']);
     expect(kinds.filter(readByRequester)).toEqual(['ack', 'missing-info', 'duplicate-notice', 'relay', 'nudge', 'auto-closed']);
-    expect(kinds.filter((k) => !readByRequester(k))).toEqual(['staff-notification', 'note-notification', 'command-result', 'digest', 'limit-notice', 'staff-warning']);
+    expect(kinds.filter((k) => !readByRequester(k))).toEqual(['staff-notification', 'note-notification', 'command-result', 'digest', 'limit-notice', 'staff-warning', 'sign-in']);
   });
 });
