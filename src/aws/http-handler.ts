@@ -15,5 +15,5 @@ export function sourceIpOf(c: Context): string {
 }
 
 export function httpHandler(config: Config, ports: Ports, log: (line: string) => void) {
-  return handle(createHttpApp({ config, ports, apiKeys: ports.apiKeys, sessions: ports.consoleSessions, clientAddress: sourceIpOf, plainHttp: false, log }));
+  return handle(createHttpApp({ config, ports, apiKeys: ports.apiKeys, sessions: ports.consoleSessions, downloads: ports.blobs, clientAddress: sourceIpOf, plainHttp: false, log }));
 }

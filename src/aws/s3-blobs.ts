@@ -1,14 +1,15 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
-import type { BlobEraser, BlobStore } from '../pipeline/ports.js';
+import type { BlobEraser, BlobStore, DownloadLinks } from '../pipeline/ports.js';
 
 export class BlobNotFoundError extends Error {
   override name = 'BlobNotFoundError';
 }
 
 /** Raw mail and attachments in one S3 bucket. Streams both ways: nothing is held whole in memory. */
-export class S3Blobs implements BlobStore, BlobEraser {
+export class S3Blobs implements BlobStore, BlobEraser, DownloadLinks {
   constructor(
     private readonly s3: S3Client,
     readonly bucket: string,
@@ -29,6 +30,24 @@ export class S3Blobs implements BlobStore, BlobEraser {
       }
       throw err;
     }
+  }
+
+  /**
+   * A link that downloads the object for `seconds` (a presigned GET), named and typed as given:
+   * the browser saves it as a file, it never shows it as a page of ours.
+   */
+  async downloadLink(key: string, as: { filename: string; contentType: string }, seconds: number): Promise<string> {
+    const filename = as.filename.replace(/[\r\n"\\]/g, '_');
+    return getSignedUrl(
+      this.s3,
+      new GetObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ResponseContentDisposition: `attachment; filename="${filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+        ResponseContentType: as.contentType,
+      }),
+      { expiresIn: seconds },
+    );
   }
 
   /** Keys under a prefix, every page. */

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { Config } from '../config.js';
 import type { InboundPorts } from '../pipeline/inbound.js';
+import type { DownloadLinks } from '../pipeline/ports.js';
 import type { ApiKeyStore } from './api-keys.js';
 import type { ConsoleSessionStore } from './console/sessions.js';
 
@@ -12,6 +13,8 @@ export interface WebDeps {
   apiKeys: ApiKeyStore;
   /** The staff console's sign-in links and sessions. */
   sessions: ConsoleSessionStore;
+  /** Attachments and raw mail for the console, as short-lived presigned links. */
+  downloads: DownloadLinks;
   /** The caller's IP as our side saw it (API Gateway's sourceIp; the socket's peer): never a header the caller wrote. */
   clientAddress(c: Context): string;
   /** Whether the site is served over plain http on loopback (cookies without Secure). */

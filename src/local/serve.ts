@@ -95,7 +95,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   }
   const config = servedConfig(withLocalLinkKey(options.config, options.data), http.port);
   const deps = portsFor(config, clients, { clock });
-  http.mount(createHttpApp({ config, ports: deps, apiKeys: deps.apiKeys, sessions: deps.consoleSessions, clientAddress: socketAddress, plainHttp: true, log: (line) => print(`web: ${line}`) }));
+  http.mount(createHttpApp({ config, ports: deps, apiKeys: deps.apiKeys, sessions: deps.consoleSessions, downloads: deps.blobs, clientAddress: socketAddress, plainHttp: true, log: (line) => print(`web: ${line}`) }));
   // Work that must finish before the clients and the stack go away.
   const inFlight = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {

@@ -320,6 +320,11 @@ export interface Clock {
   now(): Date;
 }
 
+/** Short-lived links that download a stored object (an attachment, a raw mail) straight from the blob store. */
+export interface DownloadLinks {
+  downloadLink(key: string, as: { filename: string; contentType: string }, seconds: number): Promise<string>;
+}
+
 /**
  * One person's data to erase (`ticketing forget`, src/pipeline/forget.ts): who, what stands in
  * for their address on the records that are kept, and how text is cleaned of them.

@@ -18,5 +18,5 @@ if (!serving) throw new Error(`no ticketing serve is running on ${dataDir}`);
 const config = parseConfig(JSON.parse(configJson!));
 const ports = portsFor(config, createAwsClients({ ...serving.endpoints, region: serving.region }), { clock: { now: () => new Date(Date.now() + offset) } });
 const http = await startHttpServer(0);
-http.mount(createHttpApp({ config, ports, apiKeys: ports.apiKeys, sessions: ports.consoleSessions, clientAddress: socketAddress, plainHttp: true, log: () => undefined }));
+http.mount(createHttpApp({ config, ports, apiKeys: ports.apiKeys, sessions: ports.consoleSessions, downloads: ports.blobs, clientAddress: socketAddress, plainHttp: true, log: () => undefined }));
 console.log(`listening ${http.port}`);

@@ -7,7 +7,7 @@ import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { emailSchema, isStaffAddress } from '../../domain/addresses.js';
-import { isOpen, parseTicketId, type Ticket } from '../../domain/ticket.js';
+import { isOpen, parseTicketId, type Ticket, type ThreadMessage } from '../../domain/ticket.js';
 import { addressBook } from '../../pipeline/inbound.js';
 import type { WebDeps } from '../deps.js';
 import { formToken, formTokenValid } from '../form-token.js';
@@ -20,6 +20,8 @@ import { actionMail } from './action-mail.js';
 import { mailSignInLink } from './sign-in-mail.js';
 
 const PAGE_SIZE = 50;
+/** How long a download link works: enough to start the download, too short to pass around. */
+const DOWNLOAD_SECONDS = 300;
 /** A session's last-seen time is written at most this often: one read per request, not a write too. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -99,6 +101,28 @@ export function consoleRoutes(deps: WebDeps): Hono {
     const ticket = await ticketOf(c);
     return ticket ? showTicket(c, staff, ticket) : noTicket(c);
   });
+
+  // Attachments and the original mail: a presigned link, good for DOWNLOAD_SECONDS, straight from the bucket.
+  const download = async (c: Context, pick: (m: ThreadMessage, ticket: Ticket) => { key: string; filename: string; contentType: string } | null) => {
+    const staff = await signedIn(c);
+    if (!staff) return c.redirect('/console', 303);
+    const ticket = await ticketOf(c);
+    if (!ticket) return noTicket(c);
+    const message = (await deps.ports.store.listMessages(ticket.key)).find((m) => m.key === c.req.param('key'));
+    const object = message ? pick(message, ticket) : null;
+    if (!object) return c.html(notice(config.teamName, 'Nothing to download', ['That file is not kept on this ticket (it may have been erased on request).']), 404);
+    deps.log(`console: ${staff} downloaded ${object.filename} of ${ticket.id}`);
+    return c.redirect(await deps.downloads.downloadLink(object.key, object, DOWNLOAD_SECONDS), 303);
+  };
+  app.get('/console/tickets/:id/messages/:key/attachments/:index', (c) =>
+    download(c, (m) => {
+      const attachment = m.attachments[Number(c.req.param('index'))];
+      return attachment?.blobKey ? { key: attachment.blobKey, filename: attachment.filename, contentType: attachment.contentType } : null;
+    }),
+  );
+  app.get('/console/tickets/:id/messages/:key/original', (c) =>
+    download(c, (m, ticket) => (m.direction === 'inbound' && m.rawBlobKey ? { key: m.rawBlobKey, filename: `${ticket.id}-${m.key}.eml`, contentType: 'message/rfc822' } : null)),
+  );
 
   // Every action is a staff mail on the ticket's thread, through the pipeline: the same commands,
   // lifecycle rules, history, relay and notices as the same words mailed from the staff member.

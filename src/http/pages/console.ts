@@ -174,7 +174,11 @@ ${acting}
 <p class="hint">What people wrote, and one line for each mail we sent (their words are the answers above them).</p>
 <ol class="thread">${p.messages.map(
       (m) => html`<li class="${m.role === 'note' ? 'note' : m.direction === 'outbound' ? 'from-us' : 'from-you'}"><span class="who">${m.role === 'note' ? `Internal note by ${m.from}` : m.direction === 'outbound' ? `${ROLE_WORDS[m.role] ?? m.role} to ${m.to.join(', ')}` : m.from}</span> <span class="when">${when(m.receivedAt)}</span>
-${m.direction === 'inbound' && m.visibleText.trim() ? html`<p class="text">${m.visibleText}</p>` : ''}${m.attachments.length ? html`<p class="meta">Attachments: ${m.attachments.map((a) => a.filename).join(', ')}</p>` : ''}</li>`,
+${m.direction === 'inbound' && m.visibleText.trim() ? html`<p class="text">${m.visibleText}</p>` : ''}${
+        m.attachments.length
+          ? html`<p class="meta">Attachments: ${m.attachments.map((a, i) => (a.blobKey ? html`<a href="/console/tickets/${t.id}/messages/${m.key}/attachments/${String(i)}">${a.filename}</a> ` : html`${a.filename} (not kept) `))}</p>`
+          : ''
+      }${m.direction === 'inbound' && m.rawBlobKey ? html`<p class="meta"><a href="/console/tickets/${t.id}/messages/${m.key}/original">The original mail</a></p>` : ''}</li>`,
     )}</ol>
 </div>
 <div class="card">
