@@ -147,6 +147,15 @@ describe('the queue and a ticket', () => {
     expect(open).toContain('(not confirmed)');
     expect(open).toMatch(/Unassigned <span class="count">[1-9]/);
     expect(await (await client.get('/console?view=mine')).text()).toContain('No tickets here.');
+    // Search and filters, kept across the views.
+    const found = await (await client.get('/console?view=open&q=VPN+hour')).text();
+    expect(found).toContain(`<span class="badge">${id}</span>`);
+    expect(found).toMatch(/href="\/console\?view=unassigned&amp;q=VPN\+hour"/);
+    expect(await (await client.get('/console?view=open&q=no-such-words-anywhere')).text()).toContain('No tickets here.');
+    expect(await (await client.get('/console?view=open&requester=maja.holm&assignee=none&priority=')).text()).toContain(`<span class="badge">${id}</span>`);
+    expect(await (await client.get('/console?view=open&requester=maja.holm&idle=3')).text()).toContain('No tickets here.');
+    const byId = await fetch(`${serving.webUrl}/console?q=${id.toLowerCase()}`, { headers: { cookie: `tkt_session=${client.cookie('tkt_session')}` }, redirect: 'manual' });
+    expect(byId.headers.get('location')).toBe(`/console/tickets/${id}`);
 
     const page = await (await client.get(`/console/tickets/${id}`)).text();
     expect(page).toContain('The VPN drops every hour on the hour.');

@@ -16,6 +16,7 @@ import { notice } from '../pages/layout.js';
 import { overLimit } from '../rate-limits.js';
 import { randomToken, sessionCookieValue, sessionEnded, sessionIdOf, sha256 } from './sessions.js';
 import { deliverWebMail } from '../web-mail.js';
+import { matchesQuery, QUERY_FIELDS, queueQuery } from './queue-query.js';
 import { actionMail } from './action-mail.js';
 import { mailSignInLink } from './sign-in-mail.js';
 
@@ -74,13 +75,18 @@ export function consoleRoutes(deps: WebDeps): Hono {
     const staff = await signedIn(c);
     if (!staff) return c.html(signInPage(config, { token: token(c) }));
     const now = deps.ports.clock.now();
-    const all = await deps.ports.store.listTickets();
+    const query = queueQuery((name) => c.req.query(name));
+    // A ticket id typed into the search box opens that ticket.
+    const asked = query.words.length === 1 ? parseTicketId(config.ticketPrefix, query.words[0]!) : null;
+    if (asked !== null) return c.redirect(`/console/tickets/${config.ticketPrefix}-${asked}`, 303);
+    const all = (await deps.ports.store.listTickets()).filter((t) => matchesQuery(t, query, now));
     const views: QueueView[] = VIEWS.map((v) => ({ id: v.id, label: v.label, count: all.filter((t) => v.holds(t, staff, now)).length }));
     const view = VIEWS.find((v) => v.id === c.req.query('view')) ?? VIEWS[0]!;
     const listed = all.filter((t) => view.holds(t, staff, now)).sort((a, b) => (PRIORITY_ORDER[a.priority ?? ''] ?? 4) - (PRIORITY_ORDER[b.priority ?? ''] ?? 4) || b.lastActivityAt.localeCompare(a.lastActivityAt));
     const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
     const pageNo = Math.min(pages, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    return c.html(queuePage(config, { staff, token: token(c), views, view: view.id, tickets: listed.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE), page: pageNo, pages, now }));
+    const kept = new URLSearchParams(QUERY_FIELDS.flatMap((f) => (c.req.query(f) ? [[f, c.req.query(f)!] as [string, string]] : [])));
+    return c.html(queuePage(config, { staff, token: token(c), views, view: view.id, tickets: listed.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE), page: pageNo, pages, now, query, kept: kept.toString() }));
   });
 
   const ticketOf = async (c: Context): Promise<Ticket | null> => {

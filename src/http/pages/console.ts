@@ -6,6 +6,7 @@ import { html } from 'hono/html';
 import type { Config } from '../../config.js';
 import type { TicketEvent } from '../../domain/lifecycle.js';
 import type { Ticket, ThreadMessage } from '../../domain/ticket.js';
+import { isFiltered, type QueueQuery } from '../console/queue-query.js';
 import { page, type Html } from './layout.js';
 
 export interface QueueView {
@@ -79,15 +80,36 @@ export function confirmSignInPage(config: Config, p: { action: string; token: st
 
 const STATUS_WORDS: Record<string, string> = { open: 'open', 'awaiting-info': 'awaiting details', 'waiting-on-requester': 'waiting on requester', resolved: 'resolved', closed: 'closed' };
 
-export function queuePage(config: Config, p: { staff: string; token: string; views: QueueView[]; view: string; tickets: Ticket[]; page: number; pages: number; now: Date }): Html {
+export function queuePage(
+  config: Config,
+  p: { staff: string; token: string; views: QueueView[]; view: string; tickets: Ticket[]; page: number; pages: number; now: Date; query: QueueQuery; kept: string },
+): Html {
   const current = p.views.find((v) => v.id === p.view)!;
+  const q = p.query;
+  const link = (view: string, page?: number) => `/console?view=${view}${p.kept ? `&${p.kept}` : ''}${page ? `&page=${page}` : ''}`;
+  const categories = [...config.triage.categories.map((c) => c.name), config.triage.fallbackCategory];
+  const option = (value: string, label: string, current: string) => html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
   return consolePage(
     config,
     `${current.label} · Queue`,
     p.staff,
     p.token,
-    html`<nav class="views" aria-label="Views"><ul>${p.views.map(
-      (v) => html`<li><a href="/console?view=${v.id}"${v.id === p.view ? html` aria-current="page"` : ''}>${v.label} <span class="count">${String(v.count)}</span></a></li>`,
+    html`<form method="get" action="/console" class="search" role="search">
+<input type="hidden" name="view" value="${p.view}">
+<div class="field"><label for="q">Search tickets</label><input id="q" name="q" type="search" value="${q.words.join(' ')}" placeholder="${config.ticketPrefix}-42, vpn, maria@…"></div>
+<details${isFiltered({ ...q, words: [] }) ? html` open` : ''}><summary>Filters</summary>
+<div class="grid">
+<div class="field"><label for="priority">Priority</label><select id="priority" name="priority">${option('', 'any', q.priority)}${['P1', 'P2', 'P3', 'P4'].map((x) => option(x, x, q.priority))}</select></div>
+<div class="field"><label for="category">Category</label><select id="category" name="category">${option('', 'any', q.category)}${categories.map((x) => option(x, x, q.category))}</select></div>
+<div class="field"><label for="assignee">Assignee</label><select id="assignee" name="assignee">${option('', 'anyone', q.assignee)}${option('none', 'nobody', q.assignee)}${[...new Set([p.staff, ...config.staff.addresses])].map((x) => option(x, x, q.assignee))}</select></div>
+<div class="field"><label for="requester">Requester</label><input id="requester" name="requester" type="text" value="${q.requester}" autocomplete="off"></div>
+<div class="field"><label for="idle">Quiet for at least (days)</label><input id="idle" name="idle" type="number" min="1" inputmode="numeric" value="${q.idleDays === null ? '' : String(q.idleDays)}"></div>
+</div>
+</details>
+<div class="actions"><button type="submit">Search</button>${isFiltered(q) ? html`<a href="/console?view=${p.view}">Clear</a>` : ''}</div>
+</form>
+<nav class="views" aria-label="Views"><ul>${p.views.map(
+      (v) => html`<li><a href="${link(v.id)}"${v.id === p.view ? html` aria-current="page"` : ''}>${v.label} <span class="count">${String(v.count)}</span></a></li>`,
     )}</ul></nav>
 <div class="card">
 <h1>${current.label}</h1>
@@ -102,7 +124,7 @@ ${
 }
 ${
   p.pages > 1
-    ? html`<nav class="pages" aria-label="Pages">${p.page > 1 ? html`<a href="/console?view=${p.view}&amp;page=${String(p.page - 1)}">Newer</a>` : ''} <span>Page ${String(p.page)} of ${String(p.pages)}</span> ${p.page < p.pages ? html`<a href="/console?view=${p.view}&amp;page=${String(p.page + 1)}">Older</a>` : ''}</nav>`
+    ? html`<nav class="pages" aria-label="Pages">${p.page > 1 ? html`<a href="${link(p.view, p.page - 1)}">Newer</a>` : ''} <span>Page ${String(p.page)} of ${String(p.pages)}</span> ${p.page < p.pages ? html`<a href="${link(p.view, p.page + 1)}">Older</a>` : ''}</nav>`
     : ''
 }
 </div>`,

@@ -68,4 +68,8 @@ select { font: inherit; padding: 8px 10px; border: 1px solid #6b7280; border-rad
 form.change { margin-top: 20px; padding-top: 12px; border-top: 1px solid var(--line); }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0 16px; }
 ul.plain { margin: 0; padding-left: 20px; }
+form.search { margin-bottom: 12px; }
+form.search details { margin-bottom: 12px; }
+form.search summary { cursor: pointer; font-weight: 600; margin-bottom: 8px; }
+input[type=search], input[type=number] { width: 100%; font: inherit; padding: 10px 12px; border: 1px solid #6b7280; border-radius: 6px; background: #fff; color: inherit; }
 `;
