@@ -3,11 +3,14 @@
  * fixtures/events/apigw-v2-*.json) in, Lambda proxy responses out, against the local stack.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpHandler } from '../../src/aws/http-handler.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { newApiKey } from '../../src/http/api-keys.js';
+import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { fixturesDir, northwindConfig, pipelineOn } from '../support/pipeline.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
 
@@ -105,4 +108,42 @@ describe('the HTTP app behind API Gateway (payload format 2.0)', () => {
     expect(missing.statusCode).toBe(401);
     expect(missing.headers['content-type']).toBe('application/problem+json');
   });
+
+  it('signs a staff member in to the console with the mailed link, over https cookies, and shows the queue', async () => {
+    const get = event('apigw-v2-get-form.json');
+    const jar = new Map<string, string>();
+    const keep = (r: Result) => {
+      for (const c of r.cookies ?? []) {
+        const [pair] = c.split(';');
+        const at = pair!.indexOf('=');
+        if (/Max-Age=0/.test(c)) jar.delete(pair!.slice(0, at));
+        else jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+      }
+      return r;
+    };
+    const cookies = () => [...jar].map(([k, v]) => `${k}=${v}`);
+    const tokenOf = (body: string) => /name="token" value="([^"]+)"/.exec(body)![1]!;
+    const form = (fields: Record<string, string>) => Buffer.from(new URLSearchParams(fields).toString());
+    const urlencoded = 'application/x-www-form-urlencoded';
+
+    const signInPage = keep(await invoke(next(get, 'GET', '/console')));
+    expect(signInPage.body).toContain('Staff sign-in');
+    const asked = keep(await invoke(next(get, 'POST', '/console/sign-in', { cookies: cookies(), body: form({ token: tokenOf(signInPage.body), email: 'alex.kim@northwind.example' }), contentType: urlencoded })));
+    expect(asked.statusCode).toBe(200);
+    expect([...jar.keys()]).toContain('__Host-tkt_signin');
+
+    const mails = (await readOutbox(join(fx.dataDir, 'outbox'))).filter((e) => e.destinations.includes('alex.kim@northwind.example'));
+    const text = (await simpleParser(readFileSync(mails.at(-1)!.rawPath))).text ?? '';
+    const path = new URL(new RegExp(`https://${HOST.replace(/\./g, '\\.')}/console/sign-in/[\\w-]+`).exec(text)![0]).pathname;
+    const landing = keep(await invoke(next(get, 'GET', path, { cookies: cookies() })));
+    const signed = keep(await invoke(next(get, 'POST', path, { cookies: cookies(), body: form({ token: tokenOf(landing.body) }), contentType: urlencoded })));
+    expect(signed.statusCode).toBe(303);
+    expect((signed.cookies ?? []).find((c) => c.startsWith('__Host-tkt_session='))).toMatch(/HttpOnly; Secure; SameSite=Lax/);
+
+    const queue = await invoke(next(get, 'GET', '/console', { cookies: cookies() }));
+    expect(queue.statusCode).toBe(200);
+    expect(queue.body).toContain('alex.kim@northwind.example');
+    expect(queue.body).toMatch(/Open <span class="count">\d+<\/span>/);
+  });
 });
+
