@@ -27,6 +27,8 @@ export function checkStatusToken(token: string, keys: readonly string[], now: Da
   if (parts.length !== 3 || !TICKET_KEY.test(parts[0]!) || !/^[0-9a-z]{1,10}$/.test(parts[1]!) || !/^[\w-]{43}$/.test(parts[2]!)) return { ok: false, problem: 'malformed' };
   const body = `${parts[0]}.${parts[1]}`;
   const given = Buffer.from(parts[2]!, 'base64url');
+  // One spelling per signature: the last character's spare bits must be zero, as we write them.
+  if (given.toString('base64url') !== parts[2]) return { ok: false, problem: 'bad-signature' };
   const signed = keys.some((key) => {
     const expected = Buffer.from(mac(key, body), 'base64url');
     return expected.length === given.length && timingSafeEqual(expected, given);

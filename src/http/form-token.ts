@@ -31,6 +31,7 @@ export function formTokenValid(c: Context, token: unknown, keys: readonly string
   const nonce = getCookie(c, cookieName(plainHttp));
   if (!nonce || typeof token !== 'string' || !/^[\w-]{43}$/.test(token)) return false;
   const given = Buffer.from(token, 'base64url');
+  if (given.toString('base64url') !== token) return false;
   return keys.some((key) => timingSafeEqual(Buffer.from(sign(key, nonce), 'base64url'), given));
 }
 

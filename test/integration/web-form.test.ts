@@ -185,10 +185,12 @@ describe('the status link', () => {
     const { ticketId } = await submit(client, { name: 'Li Wei', email: 'li.wei@example.org', subject: 'Badge reader at door C', description: 'My badge does not open door C since Monday.' });
     const ticket = await ticketOf(ticketId);
     const path = new URL(await statusLinkOf(ticket)).pathname;
-    const last = path.at(-1) === 'A' ? 'B' : 'A';
+    // A character in the middle of the signature changes its bytes (the last one has two spare bits).
+    const at = path.length - 10;
+    const swapped = `${path.slice(0, at)}${path[at] === 'A' ? 'B' : 'A'}${path.slice(at + 1)}`;
     const keys = serving.config.web.linkKeys;
     const cases = [
-      { path: `${path.slice(0, -1)}${last}`, status: 404 },
+      { path: swapped, status: 404 },
       { path: `/s/${signStatusToken(ticket.key, new Date(servingNow().getTime() - 60_000), keys)}`, status: 410 },
       { path: `/s/${signStatusToken('0123456789abcdef01234567', new Date(servingNow().getTime() + 3600_000), keys)}`, status: 404 },
       { path: `/s/${signStatusToken(ticket.key, new Date(servingNow().getTime() + 3600_000), ['another key of at least thirty-two characters'])}`, status: 404 },

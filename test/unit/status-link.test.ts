@@ -25,7 +25,12 @@ describe('status links', () => {
     const [ticket, expiry, mac] = token.split('.') as [string, string, string];
     const otherTicket = `${'a'.repeat(24)}.${expiry}.${mac}`;
     const longer = `${ticket}.${(parseInt(expiry, 36) + 86400).toString(36)}.${mac}`;
-    const flipped = `${ticket}.${expiry}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`;
+    const flipped = `${ticket}.${expiry}.${mac.slice(0, 20)}${mac[20] === 'A' ? 'B' : 'A'}${mac.slice(21)}`;
+    // The same bytes spelt another way (the last character's two spare bits set): not ours either.
+    const last = mac.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const respelt = `${ticket}.${expiry}.${mac.slice(0, -1)}${alphabet[alphabet.indexOf(last) | 1]}`;
+    expect(checkStatusToken(respelt, [KEY], NOW)).toEqual({ ok: false, problem: 'bad-signature' });
     expect(checkStatusToken(otherTicket, [KEY], NOW)).toEqual({ ok: false, problem: 'bad-signature' });
     expect(checkStatusToken(longer, [KEY], NOW)).toEqual({ ok: false, problem: 'bad-signature' });
     expect(checkStatusToken(flipped, [KEY], NOW)).toEqual({ ok: false, problem: 'bad-signature' });

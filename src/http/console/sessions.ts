@@ -54,6 +54,7 @@ export function sessionIdOf(cookie: string | undefined, keys: readonly string[])
   const match = /^([\w-]{43})\.([\w-]{43})$/.exec(cookie ?? '');
   if (!match) return null;
   const given = Buffer.from(match[2]!, 'base64url');
+  if (given.toString('base64url') !== match[2]) return null;
   return keys.some((key) => timingSafeEqual(Buffer.from(mac(key, match[1]!), 'base64url'), given)) ? match[1]! : null;
 }
 
