@@ -5,6 +5,9 @@ export type TicketStatus = 'open' | 'awaiting-info' | 'waiting-on-requester' | '
 
 export const CLOSED_STATUSES: readonly TicketStatus[] = ['resolved', 'closed'];
 
+/** Every status, in the order a ticket usually goes through them (forms and the API list them so). */
+export const TICKET_STATUSES = ['open', 'awaiting-info', 'waiting-on-requester', 'resolved', 'closed'] as const satisfies readonly TicketStatus[];
+
 export interface Ticket {
   /** Internal key: derived from the Message-ID that opened the ticket, so replays converge. */
   key: string;

@@ -4,15 +4,15 @@
  * document (`/api/openapi.json`); api.ts carries the routes out.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { TicketStatus } from '../domain/ticket.js';
+import { TICKET_STATUSES } from '../domain/ticket.js';
+import { PRIORITIES } from '../domain/triage/schema.js';
 import { problemSchema } from './problem.js';
 import { ticketRequestSchema } from './ticket-request.js';
 
 /** What a request carries once its API key is checked. */
 export type ApiEnv = { Variables: { apiKeyName: string } };
 
-const STATUSES = ['open', 'awaiting-info', 'waiting-on-requester', 'resolved', 'closed'] as const satisfies readonly TicketStatus[];
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+const STATUSES = TICKET_STATUSES;
 
 const ticketSchema = z
   .object({

@@ -3,7 +3,7 @@
  * auto-reply limits), so they hold across Lambdas and processes.
  */
 import { randomUUID } from 'node:crypto';
-import type { DeliveryLedger } from '../pipeline/ports.js';
+import { limitHour, type DeliveryLedger } from '../pipeline/ports.js';
 
 export interface LimitCheck {
   scope: string;
@@ -12,7 +12,7 @@ export interface LimitCheck {
 
 /** Takes one slot in each limit; the first that is full is returned (slots taken before it stay: the attempt counts). */
 export async function overLimit(store: Pick<DeliveryLedger, 'takeSlot'>, limits: LimitCheck[], now: Date): Promise<LimitCheck | null> {
-  const hour = now.toISOString().slice(0, 13);
+  const hour = limitHour(now);
   const member = randomUUID();
   const taken = await Promise.all(limits.map((l) => store.takeSlot({ scope: l.scope, hour, max: l.max, member })));
   const full = taken.findIndex((ok) => !ok);

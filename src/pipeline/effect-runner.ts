@@ -21,7 +21,7 @@ import { boundedText, STORED_TEXT_BYTES } from './bounds.js';
 import { DeliveryError } from './delivery-error.js';
 import { FINAL_STATES, type EffectOutcome, type EffectPlan, type EffectState, type PlannedEffect, type PlannedMail } from './effects.js';
 import type { Mailer, SentMail } from './mailer.js';
-import type { Clock, EffectSettlement, LimitSlot, OutboundWrite, TicketStore, UndeliveredMail } from './ports.js';
+import { limitHour, type Clock, type EffectSettlement, type LimitSlot, type OutboundWrite, type TicketStore, type UndeliveredMail } from './ports.js';
 import type { TicketEventPublisher } from './ticket-events.js';
 
 export interface EffectPorts {
@@ -146,11 +146,6 @@ function settledBefore(effect: PlannedEffect, fresh: boolean): EffectOutcome {
   return { effect, status: 'earlier' };
 }
 
-/** The clock hour a limit slot counts in, e.g. 2026-11-23T08. */
-function hourOf(now: Date): string {
-  return now.toISOString().slice(0, 13);
-}
-
 /** Which hourly auto-reply limit a mail ran into, and that limit. */
 interface ReplyLimit {
   limited: 'sender' | 'ticket';
@@ -188,7 +183,7 @@ async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: Tic
     limitedReplies(due).map(async ({ id, mail }): Promise<[string, ReplyLimit | null]> => {
       const ticket = early?.get(id) ?? (await takeTicketSlot(plan, { id, mail }, config, now, store));
       if (!ticket.taken) return [id, { limited: 'ticket', max: perTicket }];
-      if (await store.takeSlot({ scope: `sender#${mail.limitFor}`, hour: hourOf(now), max: perSender, member: `${plan.key}/${id}` })) return [id, null];
+      if (await store.takeSlot({ scope: `sender#${mail.limitFor}`, hour: limitHour(now), max: perSender, member: `${plan.key}/${id}` })) return [id, null];
       await store.returnSlot(ticket.slot);
       return [id, { limited: 'sender', max: perSender }];
     }),
@@ -197,7 +192,7 @@ async function takeReplySlots(plan: EffectPlan, due: PlannedEffect[], store: Tic
 }
 
 async function takeTicketSlot(plan: EffectPlan, reply: LimitedReply, config: Config, now: Date, store: TicketStore): Promise<{ slot: LimitSlot; taken: boolean }> {
-  const slot = { scope: `ticket#${reply.mail.ticket.key}`, hour: hourOf(now), max: config.autoReplies.maxPerTicketPerHour, member: `${plan.key}/${reply.id}` };
+  const slot = { scope: `ticket#${reply.mail.ticket.key}`, hour: limitHour(now), max: config.autoReplies.maxPerTicketPerHour, member: `${plan.key}/${reply.id}` };
   return { slot, taken: await store.takeSlot(slot) };
 }
 

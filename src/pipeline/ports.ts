@@ -139,6 +139,11 @@ export interface StaleRun {
   flaggedKeys: string[];
 }
 
+/** The hour bucket of a limit slot at `now` (UTC), e.g. 2026-11-23T08. */
+export function limitHour(now: Date): string {
+  return now.toISOString().slice(0, 13);
+}
+
 /** One hour's slot of a limit, taken by a member (an effect, a mail): taking it again costs nothing. */
 export interface LimitSlot {
   /** e.g. `sender#a@b.example`, `ticket#<key>`, `new-tickets#a@b.example`. */

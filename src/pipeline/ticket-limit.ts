@@ -10,6 +10,7 @@ import type { InboundMessage } from '../mail/types.js';
 import { runPlan, type EffectPorts } from './effect-runner.js';
 import { outcomeNote, planned, type EffectPlan } from './effects.js';
 import { planTicketMail } from './outbound.js';
+import { limitHour } from './ports.js';
 
 export interface OverLimit {
   reason: string;
@@ -29,7 +30,7 @@ interface LimitContext {
 /** Takes this mail's slot among the requester's new tickets this hour (again on a replay, at no cost). */
 export async function overTicketLimit(requester: string, h: LimitContext): Promise<OverLimit | null> {
   const max = h.config.limits.newTicketsPerSenderPerHour;
-  const hour = h.now.toISOString().slice(0, 13);
+  const hour = limitHour(h.now);
   const allowed = await h.ports.store.takeSlot({ scope: `new-tickets#${requester}`, hour, max, member: h.ownKey });
   if (allowed) return null;
   return {

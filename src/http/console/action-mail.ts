@@ -4,10 +4,11 @@
  * Each value is checked against its known words first, so nothing typed becomes a command line.
  */
 import type { Config } from '../../config.js';
-import { formatTicketId, parseTicketId, type Ticket } from '../../domain/ticket.js';
+import { formatTicketId, parseTicketId, TICKET_STATUSES, type Ticket } from '../../domain/ticket.js';
+import { PRIORITIES } from '../../domain/triage/schema.js';
 
-const STATUSES = new Set(['open', 'awaiting-info', 'waiting-on-requester', 'resolved', 'closed']);
-const PRIORITIES = new Set(['P1', 'P2', 'P3', 'P4']);
+const STATUSES = new Set<string>(TICKET_STATUSES);
+const PRIORITY_SET = new Set<string>(PRIORITIES);
 
 export function actionMail(body: Record<string, unknown>, ticket: Ticket, staff: string, config: Config): { text: string } | { refused: string } {
   const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string).trim() : '');
@@ -28,7 +29,7 @@ export function actionMail(body: Record<string, unknown>, ticket: Ticket, staff:
   }
   const priority = field('priority');
   if (priority && priority !== ticket.priority) {
-    if (!PRIORITIES.has(priority)) return { refused: `"${priority}" is not a priority` };
+    if (!PRIORITY_SET.has(priority)) return { refused: `"${priority}" is not a priority` };
     lines.push(`#priority ${priority}`);
   }
   const category = field('category');

@@ -4,7 +4,8 @@
  * kept in the store (so signing out ends it everywhere) behind a signed, HttpOnly cookie, ended
  * by idleness or age. The store holds hashes of the link and the nonce, never either.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { signature, signedWithAnyKey } from '../../domain/signature.js';
 
 /** A sign-in link asked for, not yet used. */
 export interface SignInRecord {
@@ -47,15 +48,13 @@ const COOKIE_PURPOSE = 'ticketing console session v1';
 
 /** The cookie's value: the session id and its MAC, so a guessed or altered id is refused before any read. */
 export function sessionCookieValue(id: string, keys: readonly string[]): string {
-  return `${id}.${mac(keys[0]!, id)}`;
+  return `${id}.${signature(keys[0]!, COOKIE_PURPOSE, id)}`;
 }
 
 export function sessionIdOf(cookie: string | undefined, keys: readonly string[]): string | null {
   const match = /^([\w-]{43})\.([\w-]{43})$/.exec(cookie ?? '');
   if (!match) return null;
-  const given = Buffer.from(match[2]!, 'base64url');
-  if (given.toString('base64url') !== match[2]) return null;
-  return keys.some((key) => timingSafeEqual(Buffer.from(mac(key, match[1]!), 'base64url'), given)) ? match[1]! : null;
+  return signedWithAnyKey(match[2]!, keys, COOKIE_PURPOSE, match[1]!) ? match[1]! : null;
 }
 
 /** Why a session no longer counts, or null while it does. */
@@ -63,8 +62,4 @@ export function sessionEnded(session: ConsoleSession, now: Date, limits: { idleM
   if (now.getTime() - Date.parse(session.createdAt) >= limits.sessionHours * 3600_000) return 'too-old';
   if (now.getTime() - Date.parse(session.lastSeenAt) >= limits.idleMinutes * 60_000) return 'idle';
   return null;
-}
-
-function mac(key: string, id: string): string {
-  return createHmac('sha256', key).update(`${COOKIE_PURPOSE}\n${id}`).digest('base64url');
 }

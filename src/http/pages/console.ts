@@ -5,7 +5,8 @@
 import { html } from 'hono/html';
 import type { Config } from '../../config.js';
 import type { TicketEvent } from '../../domain/lifecycle.js';
-import type { Ticket, ThreadMessage } from '../../domain/ticket.js';
+import { TICKET_STATUSES, type Ticket, type ThreadMessage } from '../../domain/ticket.js';
+import { PRIORITIES } from '../../domain/triage/schema.js';
 import { isFiltered, type QueueQuery } from '../console/queue-query.js';
 import { page, type Html } from './layout.js';
 
@@ -88,7 +89,6 @@ export function queuePage(
   const q = p.query;
   const link = (view: string, page?: number) => `/console?view=${view}${p.kept ? `&${p.kept}` : ''}${page ? `&page=${page}` : ''}`;
   const categories = [...config.triage.categories.map((c) => c.name), config.triage.fallbackCategory];
-  const option = (value: string, label: string, current: string) => html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
   return consolePage(
     config,
     `${current.label} · Queue`,
@@ -99,7 +99,7 @@ export function queuePage(
 <div class="field"><label for="q">Search tickets</label><input id="q" name="q" type="search" value="${q.words.join(' ')}" placeholder="${config.ticketPrefix}-42, vpn, maria@…"></div>
 <details${isFiltered({ ...q, words: [] }) ? html` open` : ''}><summary>Filters</summary>
 <div class="grid">
-<div class="field"><label for="priority">Priority</label><select id="priority" name="priority">${option('', 'any', q.priority)}${['P1', 'P2', 'P3', 'P4'].map((x) => option(x, x, q.priority))}</select></div>
+<div class="field"><label for="priority">Priority</label><select id="priority" name="priority">${option('', 'any', q.priority)}${PRIORITIES.map((x) => option(x, x, q.priority))}</select></div>
 <div class="field"><label for="category">Category</label><select id="category" name="category">${option('', 'any', q.category)}${categories.map((x) => option(x, x, q.category))}</select></div>
 <div class="field"><label for="assignee">Assignee</label><select id="assignee" name="assignee">${option('', 'anyone', q.assignee)}${option('none', 'nobody', q.assignee)}${[...new Set([p.staff, ...config.staff.addresses])].map((x) => option(x, x, q.assignee))}</select></div>
 <div class="field"><label for="requester">Requester</label><input id="requester" name="requester" type="text" value="${q.requester}" autocomplete="off"></div>
@@ -137,8 +137,6 @@ export interface ActionOutcome {
   refused: string[];
 }
 
-const STATUSES = ['open', 'awaiting-info', 'waiting-on-requester', 'resolved', 'closed'] as const;
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 
 export function ticketPage(
   config: Config,
@@ -148,7 +146,6 @@ export function ticketPage(
   const action = `/console/tickets/${t.id}/act`;
   const categories = [...config.triage.categories.map((c) => c.name), config.triage.fallbackCategory];
   const staff = [...new Set([p.staff, ...config.staff.addresses])];
-  const option = (value: string, label: string, current: string | null) => html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
   const acting = html`<div class="card">
 <h2>Act on it</h2>
 ${p.outcome?.done.length ? html`<div class="alert ok" role="status"><ul class="plain">${p.outcome.done.map((d) => html`<li>${d}</li>`)}</ul></div>` : ''}
@@ -163,7 +160,7 @@ ${p.outcome?.refused.length ? html`<div class="alert bad" role="alert"><p>Not do
 <form method="post" action="${action}" class="change">
 <input type="hidden" name="token" value="${p.token}"><input type="hidden" name="submission" value="${p.submission}">
 <div class="grid">
-<div class="field"><label for="status">Status</label><select id="status" name="status">${STATUSES.map((s) => option(s, STATUS_WORDS[s]!, t.status))}</select></div>
+<div class="field"><label for="status">Status</label><select id="status" name="status">${TICKET_STATUSES.map((s) => option(s, STATUS_WORDS[s]!, t.status))}</select></div>
 <div class="field"><label for="priority">Priority</label><select id="priority" name="priority">${option('', 'none', t.priority)}${PRIORITIES.map((s) => option(s, s, t.priority))}</select></div>
 <div class="field"><label for="category">Category</label><select id="category" name="category">${option('', 'none', t.category)}${categories.map((c) => option(c, c, t.category))}</select></div>
 <div class="field"><label for="assignee">Assignee</label><select id="assignee" name="assignee">${option('', 'nobody', t.assignee)}${staff.map((a) => option(a, a === p.staff ? `me (${a})` : a, t.assignee))}</select></div>
@@ -222,6 +219,11 @@ const ROLE_WORDS: Record<string, string> = {
   'auto-closed': 'Closing notice',
   'staff-warning': 'Warning to staff',
 };
+
+/** One choice of a select, chosen when it is the current value. */
+function option(value: string, label: string, current: string | null): Html {
+  return html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
+}
 
 /** An address that may wrap after its @ rather than mid-word on a narrow screen (received text stays escaped). */
 function breakable(text: string): Html {

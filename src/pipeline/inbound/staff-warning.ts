@@ -6,6 +6,7 @@
 import type { Ticket } from '../../domain/ticket.js';
 import { staffTemplates } from '../../mail/templates/staff.js';
 import { planned, type PlannedEffect } from '../effects.js';
+import { limitHour } from '../ports.js';
 import { planTicketMail, receivingAddress } from '../outbound.js';
 import { staffSubject } from '../staff.js';
 import { cause, type Delivery } from './context.js';
@@ -14,7 +15,7 @@ export async function staffWarning(ticket: Ticket, d: Delivery): Promise<Planned
   // Machine mail from a staff address (an out-of-office) is nobody trying anything.
   const refused = d.machine ? null : d.standing.refused;
   if (!refused) return null;
-  const hour = d.now.toISOString().slice(0, 13);
+  const hour = limitHour(d.now);
   if (!(await d.ports.store.takeSlot({ scope: `staff-warning#${refused.address}`, hour, max: 1, member: d.ownKey }))) return null;
   const { config, book } = d;
   const body = staffTemplates.staffWarning({
