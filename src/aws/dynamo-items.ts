@@ -34,6 +34,11 @@ export function openTicketIndexKeys(t: Pick<Ticket, 'requester' | 'priority' | '
   };
 }
 
+/** Where a ticket stands in the byActivity index, as a Query's ExclusiveStartKey. */
+export function activityIndexPosition(p: { lastActivityAt: string; key: string }): Item {
+  return { ...keys.ticket(p.key), [TABLE_KEYS.byActivity.pk]: partitions.allTickets, [TABLE_KEYS.byActivity.sk]: p.lastActivityAt };
+}
+
 export function ticketToItem(t: Ticket): Item {
   const { participants, messageKeys, mergedKeys, number, id, ...rest } = t;
   const item: Item = { ...keys.ticket(t.key), type: 'ticket', ...rest };
@@ -42,7 +47,7 @@ export function ticketToItem(t: Ticket): Item {
   if (messageKeys.length) item.messageKeys = new Set(messageKeys);
   if (mergedKeys.length) item.mergedKeys = new Set(mergedKeys);
   // A ticket gets its number after its first write (numberTicket); until then no index sees it.
-  if (number) Object.assign(item, { number, id });
+  if (number) Object.assign(item, { number, id, [TABLE_KEYS.byActivity.pk]: partitions.allTickets });
   if (number && isOpen(t.status)) Object.assign(item, openTicketIndexKeys(t));
   return item;
 }

@@ -1,6 +1,6 @@
 /**
  * The keys of the single-table design: one item kind per partition-key prefix, and the
- * partitions of the sparse `openByActivity` and `byRequester` indexes (src/aws/table.ts).
+ * partitions of the indexes `openByActivity`, `byRequester` and `byActivity` (src/aws/table.ts).
  * Message-IDs, addresses and plan keys go through keyPart: a huge one is hashed.
  */
 import { createHash } from 'node:crypto';
@@ -38,6 +38,8 @@ export const partitions = {
   requesterTickets: (address: string) => `REQ#${address}`,
   /** openByActivity: open tickets of one priority, by last activity (the stale job). */
   openTickets: (priority: string | null) => `OPEN#${priority ?? 'NONE'}`,
+  /** byActivity: every numbered ticket, open or not, by last activity (search, listings). */
+  allTickets: 'TICKETS',
   /** openByActivity: quarantined receipts, by arrival. */
   quarantine: 'QUARANTINE',
   /** openByActivity: effect plans not yet settled, by creation (the sweeper). */

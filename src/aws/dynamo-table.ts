@@ -89,7 +89,7 @@ export function conditional(write: Promise<unknown>): Promise<boolean> {
   );
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
+export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -209,12 +209,18 @@ export class Table {
     return items;
   }
 
-  async scanAll(filter: string, values: Item): Promise<Item[]> {
+  /** One Query request: its items and where the next would start (none at the end). */
+  async queryPage(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<{ items: Item[]; last: Item | undefined }> {
+    const out = await this.doc.send(new QueryCommand({ ...input, TableName: this.name }));
+    return { items: out.Items ?? [], last: out.LastEvaluatedKey };
+  }
+
+  async scanAll(filter: string, values: Item, names?: Record<string, string>): Promise<Item[]> {
     const items: Item[] = [];
     let start: Item | undefined;
     do {
       const out = await this.doc.send(
-        new ScanCommand({ TableName: this.name, FilterExpression: filter, ExpressionAttributeValues: values, ExclusiveStartKey: start }),
+        new ScanCommand({ TableName: this.name, FilterExpression: filter, ExpressionAttributeValues: values, ExpressionAttributeNames: names, ExclusiveStartKey: start }),
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;

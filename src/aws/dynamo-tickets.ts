@@ -5,8 +5,10 @@
  */
 import type { TicketEvent } from '../domain/lifecycle.js';
 import { isOpen, type Ticket, type TicketChanges, type ThreadMessage } from '../domain/ticket.js';
-import type { AppendWrite, InboundLookup, InboundLookupResult, MergeWrite, NewTicketWrite, TicketBook, TicketChangeWrite } from '../pipeline/ports.js';
+import type { ActivityPosition, AppendWrite, InboundLookup, InboundLookupResult, MergeWrite, NewTicketWrite, TicketBook, TicketChangeWrite, TicketPage } from '../pipeline/ports.js';
+import { PRIORITIES } from '../domain/triage/schema.js';
 import {
+  activityIndexPosition,
   eventItems,
   itemToEvent,
   itemToMessage,
@@ -22,7 +24,7 @@ import {
   ticketToItem,
 } from './dynamo-items.js';
 import { keys, partitions } from './dynamo-keys.js';
-import { assertItemSize, conditional, isConditionFailure, type Item, type Table, type UpdateParts } from './dynamo-table.js';
+import { assertItemSize, chunk, conditional, isConditionFailure, type Item, type Table, type UpdateParts } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
 
 /** The ticket item's index keys, as expression attribute names. */
@@ -209,10 +211,10 @@ export class DynamoTicketBook implements TicketBook {
       Promise.all([
         this.table.update({
           Key: keys.ticket(ticket.key),
-          UpdateExpression: `SET #n = :n, #id = :id${open ? ', #g1p = :g1p, #g1s = :gs, #g2p = :g2p, #g2s = :gs' : ''}`,
+          UpdateExpression: `SET #n = :n, #id = :id, #g3p = :g3p${open ? ', #g1p = :g1p, #g1s = :gs, #g2p = :g2p, #g2s = :gs' : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#n) OR #n = :n)',
-          ExpressionAttributeNames: { '#n': 'number', '#id': 'id', ...(open ? INDEX_NAMES : {}) },
-          ExpressionAttributeValues: { ':n': ticket.number, ':id': ticket.id, ...(open ? openIndexValues(ticket) : {}) },
+          ExpressionAttributeNames: { '#n': 'number', '#id': 'id', '#g3p': TABLE_KEYS.byActivity.pk, ...(open ? INDEX_NAMES : {}) },
+          ExpressionAttributeValues: { ':n': ticket.number, ':id': ticket.id, ':g3p': partitions.allTickets, ...(open ? openIndexValues(ticket) : {}) },
         }),
         // An alias whose ticket took another number is never followed: getTicketById checks the number.
         this.table.batchWrite([{ ...keys.alias(ticket.number), type: 'alias', ticketKey: ticket.key }]),
@@ -295,6 +297,51 @@ export class DynamoTicketBook implements TicketBook {
     const items = await this.table.scanAll('begins_with(pk, :t) AND sk = :s', { ':t': 'T#', ':s': 'T' });
     // A ticket without its number is still being created (or its delivery will be retried).
     return items.map(itemToTicket).filter((t) => t.number > 0).sort((a, b) => a.number - b.number);
+  }
+
+  async openTickets(): Promise<Ticket[]> {
+    const { name, pk } = TABLE_KEYS.openByActivity;
+    const buckets = await Promise.all(
+      [...PRIORITIES, null].map((priority) =>
+        this.table.queryAll({ IndexName: name, KeyConditionExpression: '#p = :p', ExpressionAttributeNames: { '#p': pk }, ExpressionAttributeValues: { ':p': partitions.openTickets(priority) } }),
+      ),
+    );
+    return buckets.flat().map(itemToTicket);
+  }
+
+  async ticketsByActivity(from: ActivityPosition | null, limit: number): Promise<TicketPage> {
+    const { name, pk } = TABLE_KEYS.byActivity;
+    const { items, last } = await this.table.queryPage({
+      IndexName: name,
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeNames: { '#p': pk },
+      ExpressionAttributeValues: { ':p': partitions.allTickets },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(from ? { ExclusiveStartKey: activityIndexPosition(from) } : {}),
+    });
+    return { tickets: items.map(itemToTicket), end: last === undefined };
+  }
+
+  async reindexTickets(): Promise<number> {
+    const names = { '#n': 'number', '#g3p': TABLE_KEYS.byActivity.pk };
+    const unindexed = await this.table.scanAll('begins_with(pk, :t) AND sk = :s AND attribute_exists(#n) AND attribute_not_exists(#g3p)', { ':t': 'T#', ':s': 'T' }, names);
+    for (const part of chunk(unindexed, 25)) {
+      await Promise.all(
+        part.map((item) =>
+          conditional(
+            this.table.update({
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: 'SET #g3p = :g3p',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g3p)',
+              ExpressionAttributeNames: { '#g3p': TABLE_KEYS.byActivity.pk },
+              ExpressionAttributeValues: { ':g3p': partitions.allTickets },
+            }),
+          ),
+        ),
+      );
+    }
+    return unindexed.length;
   }
 
   async listMessages(ticketKey: string): Promise<ThreadMessage[]> {

@@ -90,7 +90,7 @@ const listQuery = z
     requester: z.string().max(254).optional().openapi({ description: "The requester's address." }),
     stale: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(200).optional().openapi({ description: 'Tickets per page, 50 unless given.' }),
-    cursor: z.string().max(40).optional().openapi({ description: 'The `next` of the page before.' }),
+    cursor: z.string().max(400).optional().openapi({ description: 'The `next` of the page before.' }),
   })
   .strict();
 
@@ -113,10 +113,11 @@ export const API_ROUTES = {
   list: createRoute({
     method: 'get',
     path: '/api/v1/tickets',
-    summary: 'List tickets, newest first',
+    summary: 'List tickets, latest activity first',
+    description: 'Each page reads a bounded part of the index of tickets by last activity, so a filter that matches few tickets can give a page shorter than `limit` (even empty) with a `next`: follow `next` until it is null to see them all.',
     request: { query: listQuery },
     responses: {
-      200: { content: { 'application/json': { schema: z.object({ tickets: z.array(ticketSchema), next: z.string().nullable() }) } }, description: 'A page of tickets; `next` is the cursor of the following page, null on the last.' },
+      200: { content: { 'application/json': { schema: z.object({ tickets: z.array(ticketSchema), next: z.string().nullable() }) } }, description: 'A page of tickets; `next` is the cursor of the following page, null when no ticket is left to look at.' },
       ...ERRORS,
     },
   }),

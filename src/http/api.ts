@@ -11,6 +11,7 @@ import type { Context } from 'hono';
 import { apiKeyActor } from '../domain/receipt.js';
 import { parseTicketId, type Ticket } from '../domain/ticket.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
+import { cursorToPosition, findTickets, positionToCursor } from '../pipeline/find-tickets.js';
 import type { InboundResult } from '../pipeline/inbound.js';
 import { requireApiKey } from './api-auth.js';
 import { API_ROUTES as routes, type ApiEnv as Env } from './api-routes.js';
@@ -18,6 +19,9 @@ import type { WebDeps } from './deps.js';
 import { fieldErrors, problem } from './problem.js';
 import { requestProblems } from './ticket-request.js';
 import { deliverWebMail } from './web-mail.js';
+
+/** Index reads per page of the listing: a filter that matches little returns a short page and a `next`. */
+const LIST_READS = 4;
 
 export function apiRoutes(deps: WebDeps): OpenAPIHono<Env> {
   const { config } = deps;
@@ -59,23 +63,21 @@ export function apiRoutes(deps: WebDeps): OpenAPIHono<Env> {
 
   app.openapi({ ...routes.list, security: [{ apiKey: [] }] }, async (c) => {
     const q = c.req.valid('query');
-    const after = q.cursor === undefined ? null : cursorNumber(q.cursor);
-    if (q.cursor !== undefined && after === null) return problem(c, 400, 'The cursor is not one this API gave out.', { errors: [{ field: 'cursor', message: 'unknown cursor' }] }) as never;
-    const limit = q.limit ?? 50;
+    const from = q.cursor === undefined ? null : cursorToPosition(q.cursor);
+    if (q.cursor !== undefined && from === null) return problem(c, 400, 'The cursor is not one this API gave out.', { errors: [{ field: 'cursor', message: 'unknown cursor' }] }) as never;
     const requester = q.requester?.trim().toLowerCase();
-    const matching = (await deps.ports.store.listTickets())
-      .filter(
-        (t) =>
-          (!q.status || t.status === q.status) &&
-          (!q.priority || t.priority === q.priority) &&
-          (!q.category || t.category === q.category) &&
-          (!requester || t.requester === requester) &&
-          (q.stale === undefined || t.stale === (q.stale === 'true')) &&
-          (after === null || t.number < after),
-      )
-      .sort((a, b) => b.number - a.number);
-    const page = matching.slice(0, limit);
-    const next = matching.length > limit ? cursorOf(page[page.length - 1]!.number) : null;
+    const found = await findTickets(deps.ports.store, {
+      matches: (t) =>
+        (!q.status || t.status === q.status) &&
+        (!q.priority || t.priority === q.priority) &&
+        (!q.category || t.category === q.category) &&
+        (!requester || t.requester === requester) &&
+        (q.stale === undefined || t.stale === (q.stale === 'true')),
+      from,
+      want: q.limit ?? 50,
+      maxReads: LIST_READS,
+    });
+    const [page, next] = [found.tickets, found.next ? positionToCursor(found.next) : null];
     return c.json({ tickets: page.map(ticketView), next }, 200);
   });
 
@@ -191,11 +193,3 @@ function notFound(c: Context, id: string): Response {
   return problem(c, 404, `There is no ticket ${id}.`);
 }
 
-function cursorOf(number: number): string {
-  return Buffer.from(`n:${number}`).toString('base64url');
-}
-
-function cursorNumber(cursor: string): number | null {
-  const match = /^n:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return match ? Number(match[1]) : null;
-}

@@ -16,7 +16,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createClients, type AwsClients } from '../aws/clients.js';
+import { dynamoTicketStore } from '../aws/dynamo-store.js';
 import { createTableInput } from '../aws/table.js';
+import { finishUpgrade, missingIndexes, rebuildTable } from './table-upgrade.js';
 import type { Config } from '../config.js';
 import { startSesEndpoint, type SesEndpoint } from './ses-endpoint.js';
 import { startSnsEndpoint, type SnsEndpoint } from './sns-endpoint.js';
@@ -137,6 +139,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const clients = createAwsClients(stack);
     try {
       await ensureTable(clients.dynamo, tableName);
+      // Tickets from a version before the byActivity index go into it (a Scan of a local table: cheap).
+      await dynamoTicketStore(clients.doc, tableName).reindexTickets();
       await ensureBucket(clients.s3, bucket);
     } finally {
       clients.destroy();
@@ -159,15 +163,30 @@ export function createAwsClients(target: AwsClientTarget): AwsClients {
   return createClients({ ...clientConfig, endpoints });
 }
 
-/** Creates the table if missing and waits until it is ACTIVE. */
+/**
+ * Creates the table if missing and waits until it is ACTIVE. A table from an older version
+ * that lacks an index is rebuilt with it (src/local/table-upgrade.ts), and an upgrade that
+ * stopped half-way is finished first.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-  } catch (err) {
-    if (!(err instanceof ResourceInUseException)) {
-      throw new LocalStackError(`cannot create table ${tableName}: ${(err as Error).message}`, { cause: err });
+    await finishUpgrade(client, tableName);
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
     }
+    await tableActive(client, tableName);
+    const missing = await missingIndexes(client, tableName);
+    if (missing.length) await rebuildTable(client, tableName);
+  } catch (err) {
+    if (err instanceof LocalStackError) throw err;
+    throw new LocalStackError(`cannot create or upgrade table ${tableName}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/** Waits until the table and its indexes are ACTIVE (30 s at most). */
+export async function tableActive(client: DynamoDBClient, tableName: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -46,6 +46,8 @@ const READS = new Set<string>([
   'getProfiles',
   'getTicketById',
   'listTickets',
+  'openTickets',
+  'ticketsByActivity',
   'listMessages',
   'listQuarantine',
   'undeliveredSince',

@@ -248,8 +248,33 @@ export interface TicketBook {
   staleCandidates(priority: string | null, idleSince: string): Promise<Ticket[]>;
   setStale(ticket: Ticket, staleSince: string | null): Promise<void>;
   getTicketById(number: number): Promise<Ticket | null>;
+  /** Every numbered ticket: a Scan, for the operator's CLI listing and exports, never a page of the console. */
   listTickets(): Promise<Ticket[]>;
+  /** Every open numbered ticket: one Query per priority on the sparse openByActivity index. */
+  openTickets(): Promise<Ticket[]>;
+  /**
+   * At most `limit` numbered tickets, most recent activity first, starting after `from`: one
+   * Query of the byActivity index (src/pipeline/find-tickets.ts reads it page by page).
+   */
+  ticketsByActivity(from: ActivityPosition | null, limit: number): Promise<TicketPage>;
+  /**
+   * Puts tickets written before the byActivity index existed into it (once, after an upgrade):
+   * how many it had to add. Idempotent.
+   */
+  reindexTickets(): Promise<number>;
   listMessages(ticketKey: string): Promise<ThreadMessage[]>;
+}
+
+/** A place in the most-recent-activity-first order of tickets: the last ticket read. */
+export interface ActivityPosition {
+  lastActivityAt: string;
+  key: string;
+}
+
+/** One read of that order; `end` when nothing older is left. */
+export interface TicketPage {
+  tickets: Ticket[];
+  end: boolean;
 }
 
 /**

@@ -186,7 +186,7 @@ describe('TicketingStack (dev)', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true }, // the AWS managed KMS key
       TimeToLiveSpecification: { AttributeName: TABLE_KEYS.ttl, Enabled: true },
-      GlobalSecondaryIndexes: [TABLE_KEYS.byRequester, TABLE_KEYS.openByActivity].map((i) => ({
+      GlobalSecondaryIndexes: [TABLE_KEYS.byRequester, TABLE_KEYS.openByActivity, TABLE_KEYS.byActivity].map((i) => ({
         IndexName: i.name,
         KeySchema: [
           { AttributeName: i.pk, KeyType: 'HASH' },

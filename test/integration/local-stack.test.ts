@@ -56,12 +56,12 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('DynamoDB on %s', (dynamo
     await fx?.cleanup();
   });
 
-  it('has the table with both GSIs, and ensureTable is idempotent', async () => {
+  it('has the table with its three GSIs, and ensureTable is idempotent', async () => {
     await ensureTable(fx.clients.dynamo, config.aws.tableName);
     const { Table } = await fx.clients.dynamo.send(new DescribeTableCommand({ TableName: config.aws.tableName }));
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
-      [TABLE_KEYS.byRequester.name, TABLE_KEYS.openByActivity.name].sort(),
+      [TABLE_KEYS.byRequester.name, TABLE_KEYS.openByActivity.name, TABLE_KEYS.byActivity.name].sort(),
     );
   });
 

@@ -168,7 +168,7 @@ describe('tickets through the API', () => {
     expect((await api('POST', '/api/v1/tickets/TKT-99999/notes', { body: { text: 'x' } })).status).toBe(404);
   });
 
-  it('lists tickets newest first, filtered, a page at a time by cursor', async () => {
+  it('lists tickets latest activity first, filtered, a page at a time by cursor', async () => {
     for (const n of [1, 2, 3]) await api('POST', '/api/v1/tickets', { body: { name: 'Lister', email: 'lister@example.org', subject: `Request ${n} about the VPN`, description: `VPN request number ${n}` } });
     const first = await api('GET', '/api/v1/tickets?requester=lister@example.org&limit=2');
     expect(first.status).toBe(200);

@@ -24,6 +24,7 @@ import type { TicketEvent } from '../../src/domain/lifecycle.js';
 import { isOpen, type RequesterProfile, type Ticket, type TicketChanges, type ThreadMessage } from '../../src/domain/ticket.js';
 import type { EffectPlan, PlannedEffect } from '../../src/pipeline/effects.js';
 import type {
+  ActivityPosition,
   AppendWrite,
   EffectSettlement,
   InboundLookup,
@@ -37,6 +38,7 @@ import type {
   ReceiptRecord,
   StaleRun,
   TicketChangeWrite,
+  TicketPage,
   TicketStore,
   UndeliveredMail,
 } from '../../src/pipeline/ports.js';
@@ -231,6 +233,23 @@ export class MemoryTicketStore implements TicketStore {
 
   async listTickets(): Promise<Ticket[]> {
     return [...this.#tickets.values()].filter((t) => t.number > 0).sort((a, b) => a.number - b.number).map(copy);
+  }
+
+  async openTickets(): Promise<Ticket[]> {
+    return [...this.#tickets.values()].filter((t) => this.#indexed(t)).map(copy);
+  }
+
+  /** The byActivity index's order: last activity, then key, both descending (a Query read backwards). */
+  async ticketsByActivity(from: ActivityPosition | null, limit: number): Promise<TicketPage> {
+    const position = (t: ActivityPosition) => `${t.lastActivityAt}\u0000${t.key}`;
+    const ordered = [...this.#tickets.values()].filter((t) => t.number > 0).sort((a, b) => position(b).localeCompare(position(a)));
+    const after = from ? ordered.filter((t) => position(t) < position(from)) : ordered;
+    return { tickets: after.slice(0, limit).map(copy), end: after.length <= limit };
+  }
+
+  /** Every ticket here is in every index it belongs to. */
+  async reindexTickets(): Promise<number> {
+    return 0;
   }
 
   async listMessages(ticketKey: string): Promise<ThreadMessage[]> {

@@ -16,7 +16,26 @@ export interface QueueQuery {
   idleDays: number | null;
 }
 
-export const QUERY_FIELDS = ['q', 'priority', 'category', 'assignee', 'requester', 'idle'] as const;
+/** The URL's query fields a queue page keeps in its view and page links. */
+export const QUERY_FIELDS = ['q', 'priority', 'category', 'assignee', 'requester', 'idle', 'sort'] as const;
+
+export interface QueueSort {
+  id: string;
+  label: string;
+  compare(a: Ticket, b: Ticket): number;
+}
+
+const PRIORITY_ORDER: Record<string, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
+const newestActivity = (a: Ticket, b: Ticket) => b.lastActivityAt.localeCompare(a.lastActivityAt);
+
+/** The orders a view of open (or this week's) tickets can be read in; the first is the default. */
+export const QUEUE_SORTS: QueueSort[] = [
+  { id: 'priority', label: 'Priority, then latest activity', compare: (a, b) => (PRIORITY_ORDER[a.priority ?? ''] ?? 4) - (PRIORITY_ORDER[b.priority ?? ''] ?? 4) || newestActivity(a, b) },
+  { id: 'activity', label: 'Latest activity first', compare: newestActivity },
+  { id: 'quiet', label: 'Quiet longest first', compare: (a, b) => -newestActivity(a, b) },
+  { id: 'newest', label: 'Newest ticket first', compare: (a, b) => b.number - a.number },
+  { id: 'oldest', label: 'Oldest ticket first', compare: (a, b) => a.number - b.number },
+];
 
 export function queueQuery(param: (name: (typeof QUERY_FIELDS)[number]) => string | undefined): QueueQuery {
   const text = (name: (typeof QUERY_FIELDS)[number]) => (param(name) ?? '').trim().slice(0, 200);

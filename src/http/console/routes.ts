@@ -7,16 +7,17 @@ import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { emailSchema, isStaffAddress } from '../../domain/addresses.js';
-import { isOpen, parseTicketId, type Ticket, type ThreadMessage } from '../../domain/ticket.js';
+import { parseTicketId, type Ticket, type ThreadMessage } from '../../domain/ticket.js';
 import { addressBook } from '../../pipeline/inbound.js';
 import type { WebDeps } from '../deps.js';
 import { formToken, formTokenValid } from '../form-token.js';
-import { confirmSignInPage, queuePage, signInPage, signInSentPage, ticketPage, type ActionOutcome, type QueueView } from '../pages/console.js';
+import { confirmSignInPage, queuePage, signInPage, signInSentPage, ticketPage, type ActionOutcome, type QueuePaging, type QueueView } from '../pages/console.js';
 import { notice } from '../pages/layout.js';
 import { overLimit } from '../rate-limits.js';
 import { randomToken, sessionCookieValue, sessionEnded, sessionIdOf, sha256 } from './sessions.js';
 import { deliverWebMail } from '../web-mail.js';
-import { matchesQuery, QUERY_FIELDS, queueQuery } from './queue-query.js';
+import { matchesQuery, QUERY_FIELDS, QUEUE_SORTS, queueQuery } from './queue-query.js';
+import { cursorToPosition, findTickets, positionToCursor } from '../../pipeline/find-tickets.js';
 import { actionMail } from './action-mail.js';
 import { mailSignInLink } from './sign-in-mail.js';
 
@@ -26,23 +27,36 @@ const DOWNLOAD_SECONDS = 300;
 /** A session's last-seen time is written at most this often: one read per request, not a write too. */
 const TOUCH_EVERY_MS = 60_000;
 
+/** Where a view's tickets come from: the open index, the last week's activity, or every ticket. */
+type Source = 'open' | 'week' | 'all';
+
 interface View {
   id: string;
   label: string;
+  source: Source;
   holds(t: Ticket, me: string, now: Date): boolean;
 }
 
+const WEEK_MS = 7 * 24 * 3600_000;
+
 const VIEWS: View[] = [
-  { id: 'open', label: 'Open', holds: (t) => isOpen(t.status) },
-  { id: 'unassigned', label: 'Unassigned', holds: (t) => isOpen(t.status) && !t.assignee },
-  { id: 'mine', label: 'Mine', holds: (t, me) => isOpen(t.status) && t.assignee === me },
-  { id: 'urgent', label: 'P1 and P2', holds: (t) => isOpen(t.status) && (t.priority === 'P1' || t.priority === 'P2') },
-  { id: 'waiting', label: 'Waiting on requester', holds: (t) => t.status === 'waiting-on-requester' || t.status === 'awaiting-info' },
-  { id: 'stale', label: 'Stale', holds: (t) => isOpen(t.status) && t.stale },
-  { id: 'resolved', label: 'Resolved this week', holds: (t, _me, now) => t.status === 'resolved' && t.resolvedAt !== null && now.getTime() - Date.parse(t.resolvedAt) <= 7 * 24 * 3600_000 },
+  { id: 'open', label: 'Open', source: 'open', holds: () => true },
+  { id: 'unassigned', label: 'Unassigned', source: 'open', holds: (t) => !t.assignee },
+  { id: 'mine', label: 'Mine', source: 'open', holds: (t, me) => t.assignee === me },
+  { id: 'urgent', label: 'P1 and P2', source: 'open', holds: (t) => t.priority === 'P1' || t.priority === 'P2' },
+  { id: 'waiting', label: 'Waiting on requester', source: 'open', holds: (t) => t.status === 'waiting-on-requester' || t.status === 'awaiting-info' },
+  { id: 'stale', label: 'Stale', source: 'open', holds: (t) => t.stale },
+  { id: 'resolved', label: 'Resolved this week', source: 'week', holds: (t, _me, now) => t.status === 'resolved' && t.resolvedAt !== null && now.getTime() - Date.parse(t.resolvedAt) <= WEEK_MS },
+  { id: 'all', label: 'All tickets', source: 'all', holds: () => true },
 ];
 
-const PRIORITY_ORDER: Record<string, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
+/**
+ * Reads per page of "All tickets" (each TICKETS_PER_READ tickets): a search for something old
+ * stops here and offers to look further back, so no page costs more than this.
+ */
+const SEARCH_READS = 4;
+/** Reads for "resolved this week": a week of a busy team's activity; beyond it the count says "+". */
+const WEEK_READS = 8;
 
 export function consoleRoutes(deps: WebDeps): Hono {
   const { config, sessions } = deps;
@@ -79,14 +93,33 @@ export function consoleRoutes(deps: WebDeps): Hono {
     // A ticket id typed into the search box opens that ticket.
     const asked = query.words.length === 1 ? parseTicketId(config.ticketPrefix, query.words[0]!) : null;
     if (asked !== null) return c.redirect(`/console/tickets/${config.ticketPrefix}-${asked}`, 303);
-    const all = (await deps.ports.store.listTickets()).filter((t) => matchesQuery(t, query, now));
-    const views: QueueView[] = VIEWS.map((v) => ({ id: v.id, label: v.label, count: all.filter((t) => v.holds(t, staff, now)).length }));
+    const matches = (t: Ticket) => matchesQuery(t, query, now);
     const view = VIEWS.find((v) => v.id === c.req.query('view')) ?? VIEWS[0]!;
-    const listed = all.filter((t) => view.holds(t, staff, now)).sort((a, b) => (PRIORITY_ORDER[a.priority ?? ''] ?? 4) - (PRIORITY_ORDER[b.priority ?? ''] ?? 4) || b.lastActivityAt.localeCompare(a.lastActivityAt));
+    const resolvedView = VIEWS.find((v) => v.id === 'resolved')!;
+    const [open, week] = await Promise.all([
+      deps.ports.store.openTickets(),
+      findTickets(deps.ports.store, { matches: (t) => matches(t) && resolvedView.holds(t, staff, now), from: null, want: Number.POSITIVE_INFINITY, maxReads: WEEK_READS, since: new Date(now.getTime() - WEEK_MS).toISOString() }),
+    ]);
+    const openMatching = open.filter(matches);
+    const views: QueueView[] = VIEWS.map((v) => ({
+      id: v.id,
+      label: v.label,
+      count: v.source === 'open' ? openMatching.filter((t) => v.holds(t, staff, now)).length : v.source === 'week' ? week.tickets.length : null,
+      more: v.source === 'week' && week.next !== null,
+    }));
+    const kept = new URLSearchParams(QUERY_FIELDS.flatMap((f) => (c.req.query(f) ? [[f, c.req.query(f)!] as [string, string]] : [])));
+    const shown = { staff, token: token(c), views, view: view.id, now, query, kept: kept.toString() };
+    if (view.source === 'all') {
+      const from = cursorToPosition(c.req.query('from') ?? '');
+      const found = await findTickets(deps.ports.store, { matches, from, want: PAGE_SIZE, maxReads: SEARCH_READS });
+      const paging: QueuePaging = { kind: 'further', fromStart: from === null, next: found.next ? positionToCursor(found.next) : null, lookedBackTo: found.next && found.tickets.length < PAGE_SIZE ? found.next.lastActivityAt : null };
+      return c.html(queuePage(config, { ...shown, tickets: found.tickets, sort: null, paging }));
+    }
+    const sort = QUEUE_SORTS.find((s) => s.id === c.req.query('sort')) ?? QUEUE_SORTS[0]!;
+    const listed = (view.source === 'open' ? openMatching : week.tickets).filter((t) => view.holds(t, staff, now)).sort(sort.compare);
     const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
     const pageNo = Math.min(pages, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    const kept = new URLSearchParams(QUERY_FIELDS.flatMap((f) => (c.req.query(f) ? [[f, c.req.query(f)!] as [string, string]] : [])));
-    return c.html(queuePage(config, { staff, token: token(c), views, view: view.id, tickets: listed.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE), page: pageNo, pages, now, query, kept: kept.toString() }));
+    return c.html(queuePage(config, { ...shown, tickets: listed.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE), sort: sort.id, paging: { kind: 'numbered', page: pageNo, pages } }));
   });
 
   const ticketOf = async (c: Context): Promise<Ticket | null> => {

@@ -7,14 +7,25 @@ import type { Config } from '../../config.js';
 import type { TicketEvent } from '../../domain/lifecycle.js';
 import { TICKET_STATUSES, type Ticket, type ThreadMessage } from '../../domain/ticket.js';
 import { PRIORITIES } from '../../domain/triage/schema.js';
-import { isFiltered, type QueueQuery } from '../console/queue-query.js';
+import { isFiltered, QUEUE_SORTS, type QueueQuery } from '../console/queue-query.js';
 import { page, type Html } from './layout.js';
 
 export interface QueueView {
   id: string;
   label: string;
-  count: number;
+  /** Null for a view that is not counted (all tickets: that would read them all). */
+  count: number | null;
+  /** The count stopped at its read budget: there are more. */
+  more: boolean;
 }
+
+/**
+ * How a queue page goes on: numbered pages of a view read whole, or "All tickets" read back
+ * from a position (`next`), which says how far back it looked when it stopped short.
+ */
+export type QueuePaging =
+  | { kind: 'numbered'; page: number; pages: number }
+  | { kind: 'further'; fromStart: boolean; next: string | null; lookedBackTo: string | null };
 
 function consolePage(config: Config, title: string, staff: string | null, token: string | null, body: Html): Html {
   return page({
@@ -83,11 +94,11 @@ const STATUS_WORDS: Record<string, string> = { open: 'open', 'awaiting-info': 'a
 
 export function queuePage(
   config: Config,
-  p: { staff: string; token: string; views: QueueView[]; view: string; tickets: Ticket[]; page: number; pages: number; now: Date; query: QueueQuery; kept: string },
+  p: { staff: string; token: string; views: QueueView[]; view: string; tickets: Ticket[]; sort: string | null; paging: QueuePaging; now: Date; query: QueueQuery; kept: string },
 ): Html {
   const current = p.views.find((v) => v.id === p.view)!;
   const q = p.query;
-  const link = (view: string, page?: number) => `/console?view=${view}${p.kept ? `&${p.kept}` : ''}${page ? `&page=${page}` : ''}`;
+  const link = (view: string, more = '') => `/console?view=${view}${p.kept ? `&${p.kept}` : ''}${more}`;
   const categories = [...config.triage.categories.map((c) => c.name), config.triage.fallbackCategory];
   return consolePage(
     config,
@@ -106,10 +117,15 @@ export function queuePage(
 <div class="field"><label for="idle">Quiet for at least (days)</label><input id="idle" name="idle" type="number" min="1" inputmode="numeric" value="${q.idleDays === null ? '' : String(q.idleDays)}"></div>
 </div>
 </details>
+${
+  p.sort === null
+    ? html`<p class="meta">Newest activity first.</p>`
+    : html`<div class="field"><label for="sort">Order</label><select id="sort" name="sort">${QUEUE_SORTS.map((x) => option(x.id, x.label, p.sort ?? ''))}</select></div>`
+}
 <div class="actions"><button type="submit">Search</button>${isFiltered(q) ? html`<a href="/console?view=${p.view}">Clear</a>` : ''}</div>
 </form>
 <nav class="views" aria-label="Views"><ul>${p.views.map(
-      (v) => html`<li><a href="${link(v.id)}"${v.id === p.view ? html` aria-current="page"` : ''}>${v.label} <span class="count">${String(v.count)}</span></a></li>`,
+      (v) => html`<li><a href="${link(v.id)}"${v.id === p.view ? html` aria-current="page"` : ''}>${v.label}${v.count === null ? '' : html` <span class="count">${String(v.count)}${v.more ? '+' : ''}</span>`}</a></li>`,
     )}</ul></nav>
 <div class="card">
 <h1>${current.label}</h1>
@@ -122,13 +138,20 @@ ${
       )}</ol>`
     : html`<p>No tickets here.</p>`
 }
-${
-  p.pages > 1
-    ? html`<nav class="pages" aria-label="Pages">${p.page > 1 ? html`<a href="${link(p.view, p.page - 1)}">Newer</a>` : ''} <span>Page ${String(p.page)} of ${String(p.pages)}</span> ${p.page < p.pages ? html`<a href="${link(p.view, p.page + 1)}">Older</a>` : ''}</nav>`
-    : ''
-}
+${pagingNav(p.paging, (more) => link(p.view, more))}
 </div>`,
   );
+}
+
+function pagingNav(paging: QueuePaging, link: (more: string) => string): Html | string {
+  if (paging.kind === 'numbered') {
+    const { page: at, pages } = paging;
+    if (pages <= 1) return '';
+    return html`<nav class="pages" aria-label="Pages">${at > 1 ? html`<a href="${link(`&page=${at - 1}`)}">Previous</a>` : ''} <span>Page ${String(at)} of ${String(pages)}</span> ${at < pages ? html`<a href="${link(`&page=${at + 1}`)}">Next</a>` : ''}</nav>`;
+  }
+  if (!paging.next && paging.fromStart) return '';
+  const further = paging.next ? html`<a href="${link(`&from=${paging.next}`)}">${paging.lookedBackTo ? 'Search further back' : 'Older tickets'}</a>` : '';
+  return html`${paging.lookedBackTo ? html`<p class="meta">Searched the tickets active since ${paging.lookedBackTo.slice(0, 10)}; older ones may match too.</p>` : ''}<nav class="pages" aria-label="Pages">${paging.fromStart ? '' : html`<a href="${link('')}">Back to the newest</a>`} ${further}</nav>`;
 }
 
 /** What an action on the ticket page came to, said on the page that follows it. */
