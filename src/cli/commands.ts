@@ -11,6 +11,7 @@ import { forget } from './commands/forget.js';
 import { imapPoll } from './commands/imap-poll.js';
 import { ingest } from './commands/ingest.js';
 import { outbox } from './commands/outbox.js';
+import { reindex } from './commands/reindex.js';
 import { replay } from './commands/replay.js';
 import { serve } from './commands/serve.js';
 import { stale } from './commands/stale.js';
@@ -26,6 +27,7 @@ export const COMMANDS: Record<string, Command> = {
   stale,
   replay,
   sweep,
+  reindex,
   forget,
   serve,
   'api-key': apiKey,

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../support/moto.js';
 import { createTicketingStack } from '../support/moto-stack.js';
@@ -112,6 +114,22 @@ describe('ticketing --stack (a deployed stack, moto)', () => {
     expect(json(sweep)).toMatchObject({ plans: 0, problems: [] });
   }, 120_000);
 
+  it('reindex puts a ticket written before the byActivity index into it, once', async () => {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(aws()));
+    try {
+      const outputs = (await new CloudFormationClient(aws()).send(new DescribeStacksCommand({ StackName: 'Ticketing-test' }))).Stacks![0]!.Outputs!;
+      const table = outputs.find((o) => o.OutputKey === 'TableName')!.OutputValue!;
+      const { Items } = await doc.send(new ScanCommand({ TableName: table, FilterExpression: 'sk = :t AND #n = :one', ExpressionAttributeNames: { '#n': 'number' }, ExpressionAttributeValues: { ':t': 'T', ':one': 1 } }));
+      // As the version before the index wrote it: no byActivity key.
+      await doc.send(new UpdateCommand({ TableName: table, Key: { pk: Items![0]!.pk, sk: 'T' }, UpdateExpression: 'REMOVE gsi3pk' }));
+    } finally {
+      doc.destroy();
+    }
+    expect(json(await ticketing(['reindex', '--json', '--stack', 'Ticketing-test']))).toEqual({ added: 1 });
+    const again = await ticketing(['reindex', '--stack', 'Ticketing-test']);
+    expect(again.stdout.trim()).toBe('Every ticket was in the search index already: nothing to do.');
+  }, 120_000);
+
   it('forget erases a requester in the stack, their raw mail in S3 included', async () => {
     const erased = json<{ profile: boolean; ticketsOpened: string[]; rawMails: number; objectsDeleted: number; placeholder: string }>(
       await ticketing(['forget', 'Maria.Garcia@northwind.example', '--yes', '--json', '--stack', 'Ticketing-test']),
@@ -148,7 +166,7 @@ describe('ticketing --stack (a deployed stack, moto)', () => {
     expect(stale.stderr).toBe('ticketing: the deployed stack runs the stale job on its own schedule; see what it would do with stale --dry-run\n');
     const outbox = await ticketing(['outbox', '--stack', 'Ticketing-test']);
     expect(outbox.code).toBe(2);
-    expect(outbox.stderr).toContain('outbox works on the embedded stack only; a deployed stack takes tickets, show, export, stale --dry-run, replay, sweep, forget');
+    expect(outbox.stderr).toContain('outbox works on the embedded stack only; a deployed stack takes tickets, show, export, stale --dry-run, replay, sweep, reindex, forget');
     const both = await ticketing(['tickets', '--stack', 'Ticketing-test', '--data', dir]);
     expect(both.stderr).toContain("--data is the embedded stack's");
 
