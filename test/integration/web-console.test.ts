@@ -226,7 +226,7 @@ describe('acting on a ticket from the console', () => {
 
     const changed = await act({ action: 'change', status: 'resolved', priority: 'P2', category: 'software', assignee: STAFF });
     expect(changed.status).toBe(200);
-    expect(changed.html).toContain('status waiting-on-requester → resolved');
+    expect(changed.html).toContain('Status changed from waiting-on-requester to resolved');
     expect(await serving.store.getTicketById(ticket.number)).toMatchObject({ status: 'resolved', priority: 'P2', category: 'software', assignee: STAFF });
     const history = await serving.store.listEvents(ticket.key);
     expect(history.find((e) => e.kind === 'assignee')).toMatchObject({ actor: DANA, to: STAFF });
@@ -247,6 +247,39 @@ describe('acting on a ticket from the console', () => {
     const merged = await client.post(`${secondPath}/act`, new URLSearchParams({ token: await client.formToken(secondPath), submission: /name="submission" value="([^"]+)"/.exec(html)![1]!, action: 'change', merge: id }));
     expect(await merged.text()).toContain(`merged into ${id}; ${second} is closed`);
     expect(await serving.store.getTicketById(Number(second.slice(4)))).toMatchObject({ status: 'closed', duplicateOf: id });
+  });
+});
+
+describe('finding tickets beyond the open queue', () => {
+  it('finds resolved and closed tickets in All tickets, newest activity first, and orders a view as asked', async () => {
+    const client = new WebClient(serving.webUrl);
+    await signIn(client);
+    const badges = (html: string) => [...html.matchAll(/class="badge">(TKT-\d+)</g)].map((m) => Number(m[1]!.slice(4)));
+
+    // The Outlook tickets of the test before are resolved and closed: not in the open queue, found in All.
+    expect(await (await client.get('/console?view=open&q=outlook')).text()).toContain('No tickets here.');
+    const all = await (await client.get('/console?view=all&q=outlook')).text();
+    expect(all).toMatch(/<h1>All tickets<\/h1>/);
+    expect(all).toContain('Newest activity first.');
+    expect(badges(all)).toHaveLength(2);
+    const statuses = await Promise.all(badges(all).map(async (n) => (await serving.store.getTicketById(n))!));
+    expect(statuses.map((t) => t.status).sort()).toEqual(['closed', 'resolved']);
+    expect(statuses.map((t) => t.lastActivityAt)).toEqual(statuses.map((t) => t.lastActivityAt).sort().reverse());
+    // All is not counted (that would read every ticket); resolved this week is.
+    expect(all).toMatch(/>All tickets<\/a>/);
+    expect(all).toMatch(/Resolved this week <span class="count">1<\/span>/);
+    expect(badges(await (await client.get('/console?view=resolved&q=outlook')).text())).toEqual(statuses.filter((t) => t.status === 'resolved').map((t) => t.number));
+
+    const byNumber = badges(await (await client.get('/console?view=open&sort=newest')).text());
+    expect(byNumber.length).toBeGreaterThanOrEqual(2);
+    expect(byNumber).toEqual([...byNumber].sort((a, b) => b - a));
+    const oldestFirst = await (await client.get('/console?view=open&sort=oldest')).text();
+    expect(badges(oldestFirst)).toEqual([...byNumber].reverse());
+    expect(oldestFirst).toContain('<option value="oldest" selected>');
+    // The order is kept in the links to other views.
+    expect(oldestFirst).toMatch(/href="\/console\?view=unassigned&amp;sort=oldest"/);
+    // A cursor we did not make starts from the newest, as no cursor does.
+    expect(badges(await (await client.get('/console?view=all&from=bogus!')).text())).toEqual(badges(await (await client.get('/console?view=all')).text()));
   });
 });
 
