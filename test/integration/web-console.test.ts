@@ -160,8 +160,9 @@ describe('the queue and a ticket', () => {
     const page = await (await client.get(`/console/tickets/${id}`)).text();
     expect(page).toContain('The VPN drops every hour on the hour.');
     expect(page).toContain('Why this priority and category');
-    expect(page).toContain('Staff notice to it-team@northwind.example');
-    expect(page).toContain('maja.holm@example.org: a request from the web form');
+    expect(page).toContain('Staff notice to it-team@<wbr>northwind.example');
+    // History from the event's data, its reason beneath.
+    expect(page).toContain('<strong>Opened</strong> by maja.holm@<wbr>example.org<br><span class="meta">a request from the web form');
     expect((await client.get('/console/tickets/TKT-99999')).status).toBe(404);
   });
 

@@ -161,6 +161,14 @@ export interface ActionOutcome {
 }
 
 
+/** Said first on the page after an action, so a phone shows it without scrolling. */
+function outcome(o: ActionOutcome | undefined): Html | string {
+  if (!o) return '';
+  return html`${o.done.length ? html`<div class="alert ok" role="status"><ul class="plain">${o.done.map((d) => html`<li>${d}</li>`)}</ul></div>` : ''}${
+    o.refused.length ? html`<div class="alert bad" role="alert"><p>Not done:</p><ul class="plain">${o.refused.map((d) => html`<li>${d}</li>`)}</ul></div>` : ''
+  }`;
+}
+
 export function ticketPage(
   config: Config,
   p: { staff: string; token: string; ticket: Ticket; messages: ThreadMessage[]; events: TicketEvent[]; submission: string; outcome?: ActionOutcome },
@@ -171,8 +179,6 @@ export function ticketPage(
   const staff = [...new Set([p.staff, ...config.staff.addresses])];
   const acting = html`<div class="card">
 <h2>Act on it</h2>
-${p.outcome?.done.length ? html`<div class="alert ok" role="status"><ul class="plain">${p.outcome.done.map((d) => html`<li>${d}</li>`)}</ul></div>` : ''}
-${p.outcome?.refused.length ? html`<div class="alert bad" role="alert"><p>Not done:</p><ul class="plain">${p.outcome.refused.map((d) => html`<li>${d}</li>`)}</ul></div>` : ''}
 <form method="post" action="${action}">
 <input type="hidden" name="token" value="${p.token}"><input type="hidden" name="submission" value="${p.submission}">
 <div class="field"><label for="text">Answer or note</label>
@@ -197,7 +203,7 @@ ${p.outcome?.refused.length ? html`<div class="alert bad" role="alert"><p>Not do
     `${t.id} ${t.subject}`,
     p.staff,
     p.token,
-    html`<div class="card">
+    html`${outcome(p.outcome)}<div class="card">
 <p><span class="badge">${t.id}</span></p>
 <h1>${t.subject}</h1>
 <dl class="facts">
@@ -215,8 +221,8 @@ ${acting}
 <h2>Thread</h2>
 <p class="hint">What people wrote, and one line for each mail we sent (their words are the answers above them).</p>
 <ol class="thread">${p.messages.map(
-      (m) => html`<li class="${m.role === 'note' ? 'note' : m.direction === 'outbound' ? 'from-us' : 'from-you'}"><span class="who">${m.role === 'note' ? `Internal note by ${m.from}` : m.direction === 'outbound' ? `${ROLE_WORDS[m.role] ?? m.role} to ${m.to.join(', ')}` : m.from}</span> <span class="when">${when(m.receivedAt)}</span>
-${m.direction === 'inbound' && m.visibleText.trim() ? html`<p class="text">${m.visibleText}</p>` : ''}${
+      (m) => html`<li class="${m.role === 'note' ? 'note' : m.direction === 'outbound' ? 'from-us' : 'from-you'}"><span class="who">${m.role === 'note' ? html`Internal note by ${breakable(m.from)}` : m.direction === 'outbound' ? html`${ROLE_WORDS[m.role] ?? m.role} to ${addresses(m.to)}` : breakable(m.from)}</span> <span class="when">${when(m.receivedAt)}</span>
+${m.direction === 'inbound' ? (m.visibleText.trim() ? html`<p class="text">${m.visibleText}</p>` : html`<p class="meta">No text of its own${m.role === 'staff-reply' ? ': commands only (see the history)' : ''}.</p>`) : ''}${
         m.attachments.length
           ? html`<p class="meta">Attachments: ${m.attachments.map((a, i) => (a.blobKey ? html`<a href="/console/tickets/${t.id}/messages/${m.key}/attachments/${String(i)}">${a.filename}</a> ` : html`${a.filename} (not kept) `))}</p>`
           : ''
@@ -225,9 +231,36 @@ ${m.direction === 'inbound' && m.visibleText.trim() ? html`<p class="text">${m.v
 </div>
 <div class="card">
 <h2>History</h2>
-<ol class="history">${p.events.map((e) => html`<li><span class="when">${when(e.at)}</span> ${e.actor}: ${e.why}</li>`)}</ol>
+<ol class="history">${p.events.map((e) => html`<li><span class="when">${when(e.at)}</span> <strong>${eventHeadline(e)}</strong>${e.actor === 'system' ? ' (automatic)' : html` by ${breakable(e.actor)}`}<br><span class="meta">${e.why}</span></li>`)}</ol>
 </div>`,
   );
+}
+
+/** What an event did, said from its data (its `why` follows on a line of its own). */
+function eventHeadline(e: TicketEvent): string {
+  const changed = (field: string) => (e.from ? `${field} changed from ${e.from} to ${e.to ?? 'none'}` : `${field} set to ${e.to ?? 'none'}`);
+  switch (e.kind) {
+    case 'created':
+      return 'Opened';
+    case 'status':
+      return changed('Status');
+    case 'priority':
+      return changed('Priority');
+    case 'category':
+      return changed('Category');
+    case 'assignee':
+      return e.to ? `Assigned to ${e.to}` : 'Unassigned';
+    case 'merged':
+      return `${e.from ?? 'A ticket'} merged into this one`;
+    case 'merged-into':
+      return `Merged into ${e.to ?? 'another ticket'}`;
+    case 'linked':
+      return `Linked to ${e.to ?? e.from ?? 'another ticket'}`;
+    case 'verified':
+      return 'Requester address confirmed';
+    case 'note':
+      return 'Noted';
+  }
 }
 
 const ROLE_WORDS: Record<string, string> = {
@@ -246,6 +279,11 @@ const ROLE_WORDS: Record<string, string> = {
 /** One choice of a select, chosen when it is the current value. */
 function option(value: string, label: string, current: string | null): Html {
   return html`<option value="${value}"${value === current ? html` selected` : ''}>${label}</option>`;
+}
+
+/** A list of addresses, each breakable. */
+function addresses(list: string[]): Html {
+  return html`${list.map((a, i) => html`${i ? ', ' : ''}${breakable(a)}`)}`;
 }
 
 /** An address that may wrap after its @ rather than mid-word on a narrow screen (received text stays escaped). */
