@@ -176,7 +176,7 @@ describe('TicketingStack (dev)', () => {
     expect(rules).toContainEqual(expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 }, Status: 'Enabled' }));
   });
 
-  it('declares the table from src/aws/table.ts: keys, both GSIs, TTL, PITR, on-demand', () => {
+  it('declares the table from src/aws/table.ts: keys, its three GSIs, TTL, PITR, on-demand', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: TABLE_KEYS.pk, KeyType: 'HASH' },
@@ -684,6 +684,16 @@ describe('TicketingStack web surface (HTTP API → HTTP function)', () => {
     expect(ofInbound.filter(deadLetter)).toHaveLength(1);
     expect(ofHttp).toEqual(ofInbound.filter((st) => !deadLetter(st)));
     expect(ofHttp.map((st) => st.Sid).filter(Boolean)).toEqual(expect.arrayContaining(['SendAsSupportAddressOnly', 'ReadWriteMailObjects', 'ListMailBucket', 'ReadLinkKeys']));
+  });
+
+  it('lets the console query the table\'s indexes (queue, search) and read mail objects to presign their downloads', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleOf(http)))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
+    const query = statements.find((st) => [st.Action].flat().includes('dynamodb:Query'))!;
+    expect([query.Resource].flat().map(flatten)).toEqual(expect.arrayContaining([expect.stringMatching(/\/index\/\*$/)]));
+    expect(statements.some((st) => [st.Action].flat().includes('s3:GetObject'))).toBe(true);
+    template.hasResourceProperties('AWS::DynamoDB::Table', { GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: TABLE_KEYS.byActivity.name })]) });
   });
 
   it('logs every request as one JSON line to a log group that expires, on the $default stage', () => {
