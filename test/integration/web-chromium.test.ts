@@ -283,6 +283,16 @@ describe('the staff console in Chromium', () => {
     await follow(page, (u) => u.searchParams.get('q') === 'vpn home office', () => page.getByRole('button', { name: 'Search', exact: true }).click());
     expect(await listed(page)).toEqual([vpn.id]);
     await looksRight(w, 'console-queue-search');
+    // All tickets: the same search over every ticket, newest activity first; no order to choose there.
+    await follow(page, (u) => u.searchParams.get('view') === 'all', () => page.getByRole('link', { name: /^All tickets/ }).click());
+    expect(await listed(page)).toEqual([vpn.id]);
+    expect(await page.getByLabel('Order').count()).toBe(0);
+    await looksRight(w, 'console-queue-all');
+    // An open view in the order chosen, kept by the links to other views.
+    await follow(page, (u) => u.searchParams.get('view') === 'open', () => page.getByRole('link', { name: /^Open/ }).click());
+    await page.getByLabel('Order').selectOption('oldest');
+    await follow(page, (u) => u.searchParams.get('sort') === 'oldest', () => page.getByRole('button', { name: 'Search', exact: true }).click());
+    expect(await page.getByRole('link', { name: /^Unassigned/ }).getAttribute('href')).toContain('sort=oldest');
     await page.getByLabel('Search tickets').fill('nothing-like-this-anywhere');
     await follow(page, (u) => u.searchParams.get('q') === 'nothing-like-this-anywhere', () => page.getByRole('button', { name: 'Search', exact: true }).click());
     expect(await listed(page)).toEqual([]);
