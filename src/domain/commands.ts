@@ -95,7 +95,7 @@ export function parseCommands(visibleText: string, ctx: CommandContext): ParsedC
     const spec = specFor(word);
     if (!spec) {
       if (word.length > MAX_COMMAND_WORD || wordCount(value) > MAX_UNKNOWN_VALUE_WORDS) break;
-      rejected.push({ line, error: unknownCommand(word) });
+      rejected.push({ line, error: `${label(line)}: ${unknownCommand(word)}` });
       continue;
     }
     if (spec.kind === 'note' && value) noteText.push(value);
@@ -137,11 +137,11 @@ export async function applyCommands(
         return false;
       }
       if (!step.event) {
-        outcome.applied.push(`status is already ${to}`);
+        outcome.applied.push(`Status was already ${to}, so nothing changed`);
         return false;
       }
       outcome.events.push(step.event);
-      outcome.applied.push(`status ${status} → ${to}`);
+      outcome.applied.push(`Status changed from ${status} to ${to}`);
       status = to;
       outcome.changes.status = to;
       if (to === 'resolved') outcome.changes.resolvedAt = at;
@@ -149,12 +149,12 @@ export async function applyCommands(
     },
     setField(kind: TicketEvent['kind'], from: string | null, to: string, line: string, change: TicketChanges) {
       if (from === to) {
-        outcome.applied.push(`${kind} is already ${to}`);
+        outcome.applied.push(`${kind === 'assignee' ? `Already assigned to ${to}` : `${fieldName(kind)} was already ${to}`}, so nothing changed`);
         return;
       }
       Object.assign(outcome.changes, change);
       outcome.events.push({ at, actor: sender, kind, from, to, why: `${line.trim()} from ${sender}` });
-      outcome.applied.push(`${kind} ${from ?? '-'} → ${to}`);
+      outcome.applied.push(fieldChanged(kind, from, to));
     },
     ticketByNumber: (number) => who.ticketByNumber(number),
   };
@@ -172,7 +172,8 @@ function resolveConflicts(commands: StaffCommand[], rejected: CommandRejection[]
     if (values.length > 1) {
       conflicting.add(kind);
       const times = same.length === 2 ? 'twice' : `${same.length} times`;
-      rejected.push({ line: same.map((c) => c.line).join('\n'), error: `#${kind} given ${times} (${values.join(', ')}): none applied` });
+      const none = same.length === 2 ? 'neither was applied' : 'none was applied';
+      rejected.push({ line: same.map((c) => c.line).join('\n'), error: `#${kind} was given ${times} with different values (${values.join(', ')}), so ${none}` });
     }
   }
   const seen = new Set<string>();
@@ -188,10 +189,21 @@ function valueOf(command: StaffCommand): string {
   return specOf(command).valueOf(command);
 }
 
+/** A field a command sets, to start a sentence: "Priority", "Category". */
+function fieldName(kind: string): string {
+  return kind.charAt(0).toUpperCase() + kind.slice(1);
+}
+
+/** What a command changed, as a sentence: "Priority changed from P3 to P1", "Assigned to priya@… (it was unassigned)". */
+function fieldChanged(kind: TicketEvent['kind'], from: string | null, to: string): string {
+  if (kind === 'assignee') return from === null ? `Assigned to ${to} (it was unassigned)` : `Assigned to ${to} (it was assigned to ${from})`;
+  return from === null ? `${fieldName(kind)} set to ${to} (it had none)` : `${fieldName(kind)} changed from ${from} to ${to}`;
+}
+
 function unknownCommand(word: string): string {
   const guess = COMMAND_WORDS.find((known) => editDistance(word, known) <= 2);
   const hint = guess ? ` (did you mean #${guess}?)` : '';
-  return `unknown command #${word}${hint}: known commands are ${COMMAND_WORDS.map((w) => `#${w}`).join(', ')}`;
+  return `#${word} is not a command${hint}; the commands are ${COMMAND_WORDS.map((w) => `#${w}`).join(', ')}`;
 }
 
 /** The line as staff wrote it, for the start of an error ("#priority P7: …"). */

@@ -12,6 +12,7 @@ import {
   COLORS,
   FONT,
   TEXT_WIDTH,
+  address,
   escapeHtml,
   htmlDocument,
   p,
@@ -194,8 +195,8 @@ function plan(d: DigestInput): Digest {
       tickets: [],
       lines: undelivered.map((u) =>
         u.state === 'unconfirmed'
-          ? p`${u.ticketId ?? 'No ticket'} · ${u.kind} to ${u.to}: may not have gone out (${clip(u.detail, 160)})`
-          : p`${u.ticketId ?? 'No ticket'} · ${u.kind} to ${u.to}: could not be sent (${clip(u.detail, 160)})`,
+          ? p`${u.ticketId ?? 'No ticket'} · ${mailKind(u.kind)} to ${address(u.to)}: may not have gone out (${clip(u.detail, 160)})`
+          : p`${u.ticketId ?? 'No ticket'} · ${mailKind(u.kind)} to ${address(u.to)}: could not be sent (${clip(u.detail, 160)})`,
       ),
     });
   }
@@ -217,24 +218,24 @@ function plan(d: DigestInput): Digest {
     preview: first ? join([...(staleLine ? [staleLine] : []), ...others.map(summaryParagraph), p`First: ${first.id}, ${clip(first.subject, 60)}`], ' · ') : p`No ticket has waited longer than it should.`,
     summary: { byPriority: byPriorityCounts, noPriority: 'No priority', stale: staleLine, others },
     howTo: listed
-      ? p`To answer a requester, write to the ticket's address: your text goes to them from ${d.supportAddress}. Commands on the first lines steer the ticket, as in any staff reply: #status, #priority, #assign, #note.`
+      ? p`To answer a requester, write to the ticket's address: your text goes to them from ${address(d.supportAddress)}. Commands at the top of your mail change the ticket, as in any staff reply: #status, #priority, #assign, #note.`
       : null,
     allClear: listed ? null : p`No ticket has waited longer than its priority allows, and every requester we are waiting for can be reached.`,
     sections,
-    footer: p`You're getting this as a member of ${d.staffList}: once a day, the tickets that have waited too long. Checked ${date}, ${time}.`,
+    footer: p`You're getting this as a member of ${address(d.staffList)}: once a day, the tickets that have waited too long. Checked ${date}, ${time}.`,
   };
 }
 
 /** The parts of one ticket, in reading order. */
 function ticketParts(t: DigestTicket, d: DigestInput) {
-  const facts = join([t.category === null ? p`no category` : p`${t.category}`, p`${t.status.replace(/-/g, ' ')}`, t.assignee ? p`assigned to ${t.assignee}` : p`unassigned`], ' · ');
+  const facts = join([t.category === null ? p`no category` : p`${t.category}`, p`${t.status.replace(/-/g, ' ')}`, t.assignee ? p`assigned to ${address(t.assignee)}` : p`unassigned`], ' · ');
   const excerpt = clip(t.excerpt, EXCERPT_MAX);
   return {
     id: t.id,
     priority: t.priority,
     idle: idleLabel(t.idleHours),
     subject: p`${clip(t.subject, SUBJECT_MAX) || '(no subject)'}`,
-    requester: p`${t.requester}`,
+    requester: p`${address(t.requester)}`,
     facts,
     excerpt: excerpt ? p`Last message: “${excerpt}”` : null,
     reply: replyLine(t, d),
@@ -252,6 +253,27 @@ function replyLine(t: DigestTicket, d: DigestInput): { lead: string; address: st
   return isOurAddress(d.supportAddress, d.supportAddress)
     ? { lead: 'Write to ', address: d.supportAddress.trim(), tail, wholeLink: false }
     : { lead: 'Write to us', address: null, tail, wholeLink: false };
+}
+
+/** What a kind of mail of ours is, as staff call it. */
+const MAIL_KINDS: Record<string, string> = {
+  ack: 'acknowledgement',
+  'missing-info': 'request for details',
+  'duplicate-notice': 'duplicate notice',
+  'staff-notification': 'staff notification',
+  'note-notification': 'internal note',
+  relay: 'staff answer',
+  'command-result': 'command result',
+  nudge: 'reminder',
+  'auto-closed': 'closing notice',
+  digest: 'digest',
+  'limit-notice': 'on-hold notice',
+  'staff-warning': 'not-applied warning',
+  'sign-in': 'sign-in link',
+};
+
+function mailKind(kind: string): string {
+  return Object.hasOwn(MAIL_KINDS, kind) ? MAIL_KINDS[kind]! : kind.replace(/-/g, ' ');
 }
 
 /** "idle 5 h" under two days, "idle 3 days" from then on. */
@@ -413,14 +435,14 @@ function ticketHtml(t: DigestTicket, d: DigestInput): string {
     `<span style="color:${COLORS.muted};"> · ${escapeHtml(parts.idle)}</span>`,
   ].join('');
   // The address moves to a line of its own rather than breaking at "tkt-" (and still wraps when longer than a line).
-  const address = (a: string) => `<span style="display:inline-block;max-width:100%;text-decoration:underline;">${escapeHtml(a)}</span>`;
+  const addressBox = (a: string) => `<span style="display:inline-block;max-width:100%;text-decoration:underline;">${escapeHtml(a)}</span>`;
   const link = (to: string, html: string) => `<a href="mailto:${escapeHtml(to)}?subject=${escapeHtml(encodeURIComponent(`[${t.id}]`))}" style="color:${COLORS.accent};text-decoration:underline;">${html}</a>`;
   const { lead, address: to, tail, wholeLink } = parts.reply;
   const reply = !to
     ? escapeHtml(lead + tail)
     : wholeLink
-      ? `${link(to, `${escapeHtml(lead)}${address(to)}`)}${escapeHtml(tail)}`
-      : `${escapeHtml(lead)}${link(to, address(to))}${escapeHtml(tail)}`;
+      ? `${link(to, `${escapeHtml(lead)}${addressBox(to)}`)}${escapeHtml(tail)}`
+      : `${escapeHtml(lead)}${link(to, addressBox(to))}${escapeHtml(tail)}`;
   return `<div style="margin:0 0 12px 0;padding:10px 12px;border:1px solid ${COLORS.border};border-left:4px solid ${priorityColors(t.priority).edge};border-radius:8px;font-family:${FONT};">
 <div style="${small}">${head}</div>
 <div style="margin:4px 0 0 0;font-size:16px;line-height:22px;font-weight:600;color:${COLORS.heading};${BREAK_ANYWHERE}">${paragraphHtml(parts.subject)}</div>

@@ -186,7 +186,7 @@ describe('ticketing CLI', () => {
     const after = await ticketing(['tickets', '--data', demoData]);
     expect(after.code).toBe(0);
     expect(after.stderr).toContain('config fixtures/northwind.config.json, recorded for');
-    expect(first.stdout).toMatch(/14-outlook-ios-reply-whole-floor-down\.eml\n.*awaiting-info → open; P1: raised from P3 by a reply/);
+    expect(first.stdout).toMatch(/14-outlook-ios-reply-whole-floor-down\.eml\n.*awaiting-info → open; Raised from P3 to P1: a reply says "whole floor is down"/);
   }, 60_000);
 });
 

@@ -3,6 +3,7 @@
  * test/support/chromium.ts): a dozen tickets with hostile subjects, names and excerpts are shown
  * as written, nothing from them runs or becomes an element, the only links are mailto links to
  * our ticket addresses, and the mail fits a 360 px phone without sideways scrolling.
+ * (test/integration/staff-mail-chromium.test.ts checks how its addresses break on a phone.)
  *
  * This suite does not skip: without Chromium every test fails and says how to install it.
  * Screenshots at phone and desktop width go to test-artifacts/digest/ (gitignored).
@@ -89,8 +90,8 @@ describe('the digest in Chromium', () => {
     }
     for (const hostile of [SCRIPT, IMG, BREAKOUT, ARABIC, HEBREW, EMOJI]) expect(text).toContain(hostile);
     // Mail of ours that did not go out, and the tickets left out of a long list, are said.
-    expect(text).toContain(squash(`TKT-3 · relay to sara@northwind.example: may not have gone out (SES's answer about the mail was lost ${SCRIPT})`));
-    expect(text).toContain(squash(`No ticket · limit-notice to it-team@northwind.example: could not be sent (MessageRejected: ${IMG})`));
+    expect(text).toContain(squash(`TKT-3 · staff answer to sara@northwind.example: may not have gone out (SES's answer about the mail was lost ${SCRIPT})`));
+    expect(text).toContain(squash(`No ticket · on-hold notice to it-team@northwind.example: could not be sent (MessageRejected: ${IMG})`));
     expect(text).toContain('3 more tickets not listed here');
     expect(text).toContain(input.teamName);
     expect(seen.title).toBe(digest.subject);

@@ -115,7 +115,10 @@ describe.each(Object.entries(cases))('%s in Chromium', (name, { mail, ticketId, 
 
 // --- the staff's "requests on hold" mail ---------------------------------------------------
 
-/** Staff mails with received text in them: each piece must show as written. */
+/**
+ * Staff mails with hostile received text in them: each piece must show as written. Every staff
+ * mail with real long addresses, at phone width: test/integration/staff-mail-chromium.test.ts.
+ */
 const staffMails: Record<string, { mail: RenderedMail; pieces: string[] }> = {
   limitNotice: {
     mail: staffTemplates.limitNotice({

@@ -208,7 +208,7 @@ describe('acting on a ticket from the console', () => {
 
     const answered = await act({ action: 'reply', text: 'Please start Outlook in safe mode (outlook.exe /safe) and tell us if it opens.' });
     expect(answered.status).toBe(200);
-    expect(answered.html).toContain('sent to lars.nilsson@example.org');
+    expect(answered.html).toContain('Answer sent to lars.nilsson@example.org');
     const relay = (await serving.store.listMessages(ticket.key)).find((m) => m.role === 'relay')!;
     expect(relay).toMatchObject({ to: ['lars.nilsson@example.org'], from: 'support@northwind.example' });
     expect(relay.visibleText).toContain('outlook.exe /safe');
@@ -219,7 +219,7 @@ describe('acting on a ticket from the console', () => {
     expect((await serving.store.getTicketById(ticket.number))!.status).toBe('waiting-on-requester');
 
     const noted = await act({ action: 'note', text: 'Known issue with the COM add-in from the CRM.' });
-    expect(noted.html).toContain('saved as an internal note');
+    expect(noted.html).toContain('Saved as an internal note, and mailed to staff');
     const messages = await serving.store.listMessages(ticket.key);
     expect(messages.find((m) => m.role === 'note')?.visibleText).toBe('Known issue with the COM add-in from the CRM.');
     expect(messages.filter((m) => m.role === 'relay')).toHaveLength(1);
@@ -246,7 +246,7 @@ describe('acting on a ticket from the console', () => {
     const secondPath = `/console/tickets/${second}`;
     const html = await (await client.get(secondPath)).text();
     const merged = await client.post(`${secondPath}/act`, new URLSearchParams({ token: await client.formToken(secondPath), submission: /name="submission" value="([^"]+)"/.exec(html)![1]!, action: 'change', merge: id }));
-    expect(await merged.text()).toContain(`merged into ${id}; ${second} is closed`);
+    expect(await merged.text()).toContain(`Merged into ${id}: ${second} is closed as its duplicate`);
     expect(await serving.store.getTicketById(Number(second.slice(4)))).toMatchObject({ status: 'closed', duplicateOf: id });
   });
 });

@@ -15,6 +15,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const DESKTOP = { width: 640, height: 900 };
 export const PHONE = { width: 360, height: 740 };
+/** A common larger phone (iPhone 12 to 15): the width the staff-mail issue was reported at. */
+export const PHONE_390 = { width: 390, height: 844 };
 
 /** test-artifacts/<suite>/ (gitignored): screenshots for a human look. */
 export function artifactsDir(suite: string): string {
@@ -113,6 +115,17 @@ interface DomElement {
   attributes: ArrayLike<{ name: string; value: string }>;
   getAttribute(name: string): string | null;
   getBoundingClientRect(): { left: number; right: number; width: number };
+  parentElement: DomElement | null;
+  children: ArrayLike<DomElement>;
+}
+declare function getComputedStyle(el: DomElement): { display: string; paddingLeft: string; paddingRight: string };
+interface DomText {
+  data: string;
+}
+interface DomRange {
+  setStart(node: DomText, offset: number): void;
+  setEnd(node: DomText, offset: number): void;
+  getClientRects(): ArrayLike<{ top: number; height: number; width: number }>;
 }
 declare const document: {
   body: DomElement;
@@ -120,6 +133,8 @@ declare const document: {
   title: string;
   characterSet: string;
   querySelectorAll(selector: string): ArrayLike<DomElement>;
+  createRange(): DomRange;
+  createTreeWalker(root: DomElement, whatToShow: number): { nextNode(): DomText | null };
 };
 
 /** What the page has as elements and shows as text; `hostileTags` are tags that must not exist. */
@@ -194,4 +209,62 @@ export async function screenshot(page: Page, suite: string, name: string, viewpo
     if (viewport && before) await page.setViewportSize(before);
   }
   return { path, bytes: (await stat(path)).size };
+}
+
+/** An element as laid out: the lines its text is on, its width, and the width of its column. */
+export interface LaidOut {
+  /** Its text cut into the lines the browser laid it out on (soft wraps included), each trimmed. */
+  lines: string[];
+  width: number;
+  /** The content width of its nearest block ancestor: a box as wide as this had no room to spare. */
+  column: number;
+  children: LaidOut[];
+}
+
+/**
+ * Each element matching `selector` (and its child elements) as the reader sees it at the page's
+ * current viewport. "it-team@northwind.example" broken after "it-" has the lines
+ * ["…it-", "team@northwind.example"].
+ */
+export function layoutOf(page: Page, selector: string): Promise<LaidOut[]> {
+  return page.evaluate((sel) => {
+    const SHOW_TEXT = 4;
+    const linesOf = (el: DomElement): string[] => {
+      const lines: string[] = [];
+      let top: number | null = null;
+      const walker = document.createTreeWalker(el, SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        let offset = 0;
+        for (const char of node.data) {
+          const range = document.createRange();
+          range.setStart(node, offset);
+          range.setEnd(node, offset + char.length);
+          offset += char.length;
+          // Collapsed white space has no box: it is on no line.
+          const rect = Array.from(range.getClientRects()).find((r) => r.width > 0 || r.height > 0);
+          if (!rect) continue;
+          if (top === null || Math.abs(rect.top - top) > rect.height / 2) {
+            lines.push('');
+            top = rect.top;
+          }
+          lines[lines.length - 1] += char;
+        }
+      }
+      return lines.map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean);
+    };
+    const columnOf = (el: DomElement): number => {
+      let block = el.parentElement;
+      while (block && !/^(block|list-item|table-cell|flow-root)$/.test(getComputedStyle(block).display)) block = block.parentElement;
+      if (!block) return 0;
+      const style = getComputedStyle(block);
+      return block.getBoundingClientRect().width - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    };
+    const laidOut = (el: DomElement, depth: number): LaidOut => ({
+      lines: linesOf(el),
+      width: el.getBoundingClientRect().width,
+      column: columnOf(el),
+      children: depth ? Array.from(el.children).map((child) => laidOut(child, depth - 1)) : [],
+    });
+    return Array.from(document.querySelectorAll(sel)).map((el) => laidOut(el, 1));
+  }, selector);
 }

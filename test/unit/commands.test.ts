@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommands, type CommandContext } from '../../src/domain/commands.js';
+import { applyCommands, parseCommands, type CommandContext } from '../../src/domain/commands.js';
+import type { Ticket } from '../../src/domain/ticket.js';
 
 const ctx: CommandContext = {
   sender: 'Alex.Kim@northwind.example',
@@ -214,20 +215,20 @@ describe('the command block', () => {
     const parsed = parse(reply);
 
     // Assess
-    const known = 'known commands are #status, #priority, #category, #assign, #note, #merge, #close, #resolve';
+    const known = 'the commands are #status, #priority, #category, #assign, #note, #merge, #close, #resolve';
     expect(parsed.rejected).toEqual([
-      { line: '#stauts resolved', error: `unknown command #stauts (did you mean #status?): ${known}` },
-      { line: '#foo', error: `unknown command #foo: ${known}` },
-      { line: '#escalate to network team', error: `unknown command #escalate: ${known}` },
-      { line: '#urgent!', error: `unknown command #urgent: ${known}` },
+      { line: '#stauts resolved', error: `#stauts resolved: #stauts is not a command (did you mean #status?); ${known}` },
+      { line: '#foo', error: `#foo: #foo is not a command; ${known}` },
+      { line: '#escalate to network team', error: `#escalate to network team: #escalate is not a command; ${known}` },
+      { line: '#urgent!', error: `#urgent!: #urgent is not a command; ${known}` },
     ]);
     expect(parsed.commands).toEqual([{ kind: 'priority', priority: 'P2', line: '#priority P2' }]);
     expect(parsed.text).toBe('On it.');
   });
 
   it('suggests the command an unknown word is close to', () => {
-    expect(parse('#asign me').rejected[0]?.error).toMatch(/^unknown command #asign \(did you mean #assign\?\)/);
-    expect(parse('#prio 1').rejected[0]?.error).toMatch(/^unknown command #prio: known commands/);
+    expect(parse('#asign me').rejected[0]?.error).toMatch(/^#asign me: #asign is not a command \(did you mean #assign\?\); the commands are /);
+    expect(parse('#prio 1').rejected[0]?.error).toMatch(/^#prio 1: #prio is not a command; the commands are /);
   });
 
   it('removes a rejected command line from the text, so the requester never sees it', () => {
@@ -261,18 +262,62 @@ describe('a command given twice', () => {
     // Assess
     expect(parsed.commands).toEqual([{ kind: 'priority', priority: 'P1', line: '#priority P1' }]);
     expect(parsed.rejected).toEqual([
-      { line: '#status resolved\n#status open', error: '#status given twice (resolved, open): none applied' },
-      { line: '#merge TKT-7\n#merge TKT-8\n#merge TKT-9', error: '#merge given 3 times (TKT-7, TKT-8, TKT-9): none applied' },
+      { line: '#status resolved\n#status open', error: '#status was given twice with different values (resolved, open), so neither was applied' },
+      { line: '#merge TKT-7\n#merge TKT-8\n#merge TKT-9', error: '#merge was given 3 times with different values (TKT-7, TKT-8, TKT-9), so none was applied' },
     ]);
   });
 
   it('treats #close and #resolve as two different statuses', () => {
-    expect(parse(text('#close', '#resolve')).rejected).toEqual([{ line: '#close\n#resolve', error: '#status given twice (closed, resolved): none applied' }]);
+    expect(parse(text('#close', '#resolve')).rejected).toEqual([{ line: '#close\n#resolve', error: '#status was given twice with different values (closed, resolved), so neither was applied' }]);
   });
 
   it('counts "me" and the sender’s address as the same assignee', () => {
     const parsed = parse(text('#assign me', '#assign alex.kim@northwind.example'));
     expect(parsed.commands).toEqual([{ kind: 'assign', assignee: 'alex.kim@northwind.example', line: '#assign me' }]);
     expect(parsed.rejected).toEqual([]);
+  });
+});
+
+describe('what the commands did, in words', () => {
+  const ticket = {
+    key: 'k',
+    number: 42,
+    id: 'TKT-42',
+    status: 'open',
+    priority: 'P3',
+    category: null,
+    assignee: null,
+  } as Partial<Ticket> as Ticket;
+  const apply = (on: Ticket, lines: string) =>
+    applyCommands(on, parse(lines), { sender: 'alex.kim@northwind.example', at: '2026-11-24T08:00:00.000Z', ticketByNumber: async () => null });
+
+  it('says each change as a sentence: from what, to what', async () => {
+    // Act
+    const outcome = await apply(ticket, text('#status resolved', '#priority P1', '#category hardware', '#assign priya.nair@northwind.example'));
+
+    // Assess
+    expect(outcome.applied).toEqual([
+      'Status changed from open to resolved',
+      'Priority changed from P3 to P1',
+      'Category set to hardware (it had none)',
+      'Assigned to priya.nair@northwind.example (it was unassigned)',
+    ]);
+    expect(outcome.rejected).toEqual([]);
+  });
+
+  it('says when a value was already set, and who had the ticket before', async () => {
+    const assigned = { ...ticket, category: 'network', assignee: 'priya.nair@northwind.example' };
+    expect((await apply(assigned, text('#status open', '#priority P3', '#assign me'))).applied).toEqual([
+      'Status was already open, so nothing changed',
+      'Priority was already P3, so nothing changed',
+      'Assigned to alex.kim@northwind.example (it was assigned to priya.nair@northwind.example)',
+    ]);
+    expect((await apply({ ...assigned, assignee: 'alex.kim@northwind.example' }, '#assign me')).applied).toEqual(['Already assigned to alex.kim@northwind.example, so nothing changed']);
+  });
+
+  it('says why the lifecycle refused a move, quoting the line', async () => {
+    const outcome = await apply({ ...ticket, status: 'resolved' }, '#status awaiting-info');
+    expect(outcome.applied).toEqual([]);
+    expect(outcome.rejected).toEqual([expect.stringMatching(/^#status awaiting-info: .*from resolved it can only move to open or closed/)]);
   });
 });

@@ -56,9 +56,17 @@ function unescape(html: string): string {
   return html.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[e]!);
 }
 
+/**
+ * The HTML without its inline spans (bidi isolates, and the parts an address is laid out in:
+ * "dana@" and "northwind.example" are two boxes), so received text reads as one piece again.
+ */
+function withoutSpans(html: string): string {
+  return html.replace(/<\/?span\b[^>]*>/g, '');
+}
+
 /** HTML with every tag removed and entities decoded: what a reader sees, roughly. */
 function visible(html: string): string {
-  return squash(unescape(html.replace(/<title>[\s\S]*?<\/title>/, '').replace(/<[^>]*>/g, ' ')));
+  return squash(unescape(withoutSpans(html).replace(/<title>[\s\S]*?<\/title>/, '').replace(/<[^>]*>/g, ' ')));
 }
 
 /** The tags and attributes the digest's layout uses; anything else came from received text. */
@@ -261,7 +269,7 @@ describe('hostile received text', () => {
     it('shows every received piece in the HTML, escaped, and in the text as written', () => {
       const pieces = [t.subject, t.requester, t.excerpt, 'IT & "Facilities" <Team>', ...(t.category ? [t.category] : []), ...(t.assignee ? [t.assignee] : []), ...(t.priority ? [t.priority] : [])];
       for (const piece of pieces) {
-        expect(html).toContain(escapeHtml(piece));
+        expect(withoutSpans(html)).toContain(escapeHtml(piece));
         expect(visible(html)).toContain(squash(piece));
         expect(squash(text.replace(/[\u2068\u2069]/g, ''))).toContain(squash(piece));
       }

@@ -3,8 +3,9 @@
  * our own tags and attributes exist), in text every piece is there as written.
  */
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, type TicketContext } from '../../src/mail/templates/render.js';
+import { address, escapeHtml, p, renderMail, type TicketContext } from '../../src/mail/templates/render.js';
 import { templates } from '../../src/mail/templates/requester.js';
+import { staffTemplates } from '../../src/mail/templates/staff.js';
 
 const SCRIPT = '<script>window.__xss = 1; alert(1)</script>';
 const BREAKOUT = '"><img src=x onerror="window.__xss=2;alert(1)">';
@@ -195,6 +196,76 @@ describe('wording', () => {
     const { text } = templates.ack({ ...base, subject: 'VPN\r\ndown\u0007 again', requesterName: 'Dana\nWhitfield' });
     expect(text).toContain('    VPN down again\n');
     expect(text).toMatch(/^Hi Dana Whitfield,/);
+  });
+});
+
+describe('addresses in HTML (how they break on a phone: test/integration/staff-mail-chromium.test.ts)', () => {
+  const PART = 'display:inline-block;max-width:100%;white-space:normal;overflow-wrap:anywhere;word-break:break-word;';
+  const mailWith = (paragraph: ReturnType<typeof p>) => renderMail(base, { preview: p`x`, heading: p`x`, blocks: [paragraph], signOff: [], footer: p`x` });
+
+  it('cuts an address into boxes after its "@" only, keeping the brackets and our punctuation with it', () => {
+    const { text, html } = mailWith(p`Requester: ${address('Margarethe <margarethe.vandenberg-oosterhuis@northwind.example>')}.`);
+    expect(html).toContain(
+      `Requester: <span dir="auto">Margarethe <span dir="ltr" style="${PART}"><span style="${PART}">&lt;margarethe.vandenberg-oosterhuis@</span><span style="${PART}">northwind.example&gt;.</span></span></span></p>`,
+    );
+    // The text version is as it was.
+    expect(squash(text)).toContain('Requester: Margarethe <margarethe.vandenberg-oosterhuis@northwind.example>.');
+  });
+
+  it('lets a long domain break before its dots too', () => {
+    const { html } = mailWith(p`${address('joanna@service-desk.contoso-managed-services.example')}`);
+    expect(html).toContain(`>joanna@</span><span style="${PART}">service-desk</span><span style="${PART}">.contoso-managed-services</span><span style="${PART}">.example</span>`);
+  });
+
+  it('leaves text without an address, and what follows an address inside the value, as received text', () => {
+    expect(mailWith(p`As ${address('Dana Whitfield')}.`).html).toContain('As <span dir="auto">Dana Whitfield</span>.');
+    const { html } = mailWith(p`${address('Assigned to priya@northwind.example (it was unassigned)')}.`);
+    expect(html).toContain(`>northwind.example</span></span> (it was unassigned)</span>.</p>`);
+  });
+
+  it('escapes hostile text around and inside an address', () => {
+    const { html } = mailWith(p`${address(`flood<img src=x onerror=alert(1)>@evil.test ${SCRIPT}`)}`);
+    expect(html).not.toMatch(/<img|<script/);
+    expect(html).toContain(`>onerror=alert(1)&gt;@</span><span style="${PART}">evil.test</span>`);
+    expect(html).toContain(escapeHtml(SCRIPT));
+  });
+
+  it('keeps an address left to right after a right-to-left name', () => {
+    const { html } = mailWith(p`${address('דנה כהן <dana@northwind.example>')}`);
+    expect(html).toContain(`<span dir="auto">דנה כהן <span dir="ltr" style="${PART}">`);
+  });
+});
+
+describe('staff mail wording', () => {
+  const facts = { requester: 'Dana Whitfield <dana@northwind.example>', status: 'open', priority: 'P2', category: 'network', assignee: null, triageReasons: ['Network, because it mentions "vpn"', 'P2, because it says "today" (deadline today)'], missing: [] };
+  const notification = { ...base, headline: 'New ticket TKT-42', facts, from: 'Dana Whitfield <dana@northwind.example>', text: 'VPN down.', attachments: [], staffList: 'it-team@northwind.example', ticketPrefix: 'TKT' };
+
+  it('notification: the facts a line each, the reasons as a list, and why the reader gets it', () => {
+    const { text } = staffTemplates.notification(notification);
+    expect(text).toContain('Requester: Dana Whitfield <dana@northwind.example>\nStatus: open\nPriority: P2\nCategory: network\nAssigned to: nobody yet\n');
+    expect(text).toContain('Why this priority and category:\n\n  - Network, because it mentions "vpn"\n  - P2, because it says "today" (deadline today)\n');
+    expect(text).toContain("You're getting this as a member of it-team@northwind.example.");
+    const assigned = staffTemplates.notification({ ...notification, facts: { ...facts, assignee: 'priya@northwind.example' } }).text;
+    expect(assigned).toContain('Assigned to: priya@northwind.example\n');
+    expect(assigned).toContain("You're getting this because TKT-42 is assigned to you.");
+  });
+
+  it('commandResult: what was applied, what was not and that it changed nothing, and how to try again', () => {
+    const { text } = staffTemplates.commandResult({ ...base, applied: ['Priority changed from P3 to P1'], rejected: ['#status done: status must be open, pending (waiting-on-requester), awaiting-info, resolved or closed'], staffList: 'it-team@northwind.example' });
+    expect(squash(text)).toContain('Applied: - Priority changed from P3 to P1 These were not applied, so they changed nothing: - #status done: status must be');
+    expect(squash(text)).toContain('To try again, reply to this email with the corrected commands alone');
+    expect(text).not.toMatch(/→|nothing of these/);
+    const none = staffTemplates.commandResult({ ...base, applied: [], rejected: ['#priority P7: priority must be P1, P2, P3 or P4'], staffList: 'it-team@northwind.example' });
+    expect(none.html).toContain('>Nothing was changed</h1>');
+  });
+
+  it('relay: signed by the staff member and the team', () => {
+    expect(staffTemplates.relay({ ...base, staffName: 'Priya Nair', text: 'Fixed.' }).text).toContain('\nPriya Nair, Northwind IT\n');
+  });
+
+  it('limitNotice: says the hour as people do', () => {
+    const { text } = staffTemplates.limitNotice({ teamName: 'Northwind IT', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example', requester: 'a@contoso.example', max: 10, hour: '2026-11-30T08', heldSubject: 'Invoice' });
+    expect(squash(text)).toContain('a@contoso.example has opened 10 tickets on 2026-11-30 between 08:00 and 09:00 UTC.');
   });
 });
 

@@ -20,31 +20,34 @@ describe('triage on the labelled fixtures (real parser, visible text, Northwind 
 
     // Assess
     expect({ category: result.category, priority: result.priority }, label.note).toEqual({ category: label.category, priority: label.priority });
-    expect(result.reasons[0]).toMatch(new RegExp(`^category ${label.category}: `));
-    const priorityReasons = result.reasons.filter((r) => /^P[1-4]: /.test(r));
+    // The category first, by name, in words a person reads: no scores.
+    expect(result.reasons[0]).toMatch(new RegExp(`^${label.category[0]!.toUpperCase()}${label.category.slice(1)}, because `));
+    expect(result.reasons.join('\n')).not.toMatch(/score|signal|\d+ or more|×/);
+    const priorityReasons = result.reasons.filter((r) => /^P[1-4][ ,]/.test(r));
     expect(priorityReasons.length).toBeGreaterThan(0);
     if (label.priority === 'P3' && !result.reasons.some((r) => r.includes('VIP sender'))) {
-      expect(priorityReasons).toContain('P3: no urgency signal (the default)');
+      expect(priorityReasons).toContain('P3, the usual priority: nothing in it sounds urgent');
     } else {
       // Whatever moved the priority is named, with the words that fired or the sender.
-      expect(priorityReasons.some((r) => r.startsWith(`${label.priority}: `) && (/\("[^"]+"\)/.test(r) || r.includes('VIP sender')))).toBe(true);
+      expect(priorityReasons.some((r) => r.startsWith(`${label.priority}, because it says "`) || (r.startsWith(`${label.priority} instead of `) && r.includes('VIP sender')))).toBe(true);
     }
   });
 
-  it('explains the category with the keywords that fired and the score', async () => {
+  it('explains the category with the words that matched, and the priority with the words that raised it', async () => {
     const result = triage(await triageInputOf('mail/01-outlook-new-vpn-down.eml'), rules);
-    expect(result.reasons[0]).toMatch(/^category network: "vpn" ×\d.*"gateway".*\(score \d+/);
-    expect(result.reasons).toContain('P2: deadline today ("month-end close today")');
+    expect(result.reasons[0]).toMatch(/^Network, because it mentions "vpn", .*"gateway"/);
+    expect(result.reasons).toContain('P2, because it says "as soon as possible" (the sender asks for it urgently)');
+    expect(result.reasons).toContain('It also says "month-end close today" (deadline today)');
   });
 
   it('says a security incident decides both the category and P1', async () => {
     const result = triage(await triageInputOf('triage/01-outlook-ransomware-einkauf-share.eml'), rules);
-    expect(result.reasons.slice(0, 2)).toEqual(['category security: security incident ("ransomware")', 'P1: security incident ("ransomware")']);
+    expect(result.reasons.slice(0, 2)).toEqual(['Security, because it says "ransomware" (security incident)', 'P1, because it says "ransomware" (security incident)']);
   });
 
   it('names the VIP sender when it raises the priority', async () => {
     const result = triage(await triageInputOf('triage/10-outlook-vip-cfo-dock-not-charging.eml'), rules);
-    expect(result.reasons).toContain('P2: VIP sender helena.vogel@northwind.example (one level above P3)');
+    expect(result.reasons).toContain('P2 instead of P3: helena.vogel@northwind.example is a VIP sender');
   });
 });
 
@@ -52,7 +55,7 @@ describe('priority rules', () => {
   it('defaults to P3 and says so', () => {
     expect(triage(mail('My monitor flickers every few minutes since yesterday.'), defaultTriageRules)).toMatchObject({
       priority: 'P3',
-      reasons: expect.arrayContaining(['P3: no urgency signal (the default)']),
+      reasons: expect.arrayContaining(['P3, the usual priority: nothing in it sounds urgent']),
     });
   });
 
@@ -65,7 +68,7 @@ describe('priority rules', () => {
   it('lowers to P4 only when nothing raises it', () => {
     const result = triage(mail('No rush in general, but I need the report printed today.'), defaultTriageRules);
     expect(result.priority).toBe('P2');
-    expect(result.reasons).toContain('not P4: the sender says it is not urgent ("No rush"), but a stronger signal fired');
+    expect(result.reasons).toContain('Not P4, though it says "No rush" (the sender says it is not urgent): the more urgent words win');
   });
 
   it('reads a time of day as today unless another day is named', () => {
@@ -101,7 +104,7 @@ describe('priority rules', () => {
   it('falls back to "other" when no category scores enough', () => {
     const result = triage(mail('Please call me back.', { subject: 'Call me' }), defaultTriageRules);
     expect(result.category).toBe('other');
-    expect(result.reasons[0]).toBe('category other: no category scored 2 or more');
+    expect(result.reasons[0]).toBe('Other, because no category matched');
   });
 });
 
@@ -113,7 +116,7 @@ describe('escalate', () => {
 
   it('raises on "now the whole floor is down" and says why', async () => {
     const raised = escalate('P3', await triageInputOf('triage/r02-outlook-ios-reply-whole-floor-down.eml'), rules);
-    expect(raised).toEqual({ priority: 'P1', reason: 'P1: raised from P3 by a reply: outage affecting many people ("whole floor is down")' });
+    expect(raised).toEqual({ priority: 'P1', reason: 'Raised from P3 to P1: a reply says "whole floor is down" (outage affecting many people)' });
   });
 
   it('never lowers: "never mind" and "no rush" leave every priority as it is', async () => {

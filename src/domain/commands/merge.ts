@@ -35,6 +35,6 @@ export const mergeCommand: CommandSpec<MergeCommand> = {
     outcome.mergeTarget = target;
     outcome.changes.duplicateOf = target.id;
     outcome.events.push({ at, actor: sender, kind: 'merged-into', from: ticket.id, to: target.id, why: `${command.line.trim()} from ${sender}` });
-    outcome.applied[outcome.applied.length - 1] = `merged into ${target.id}; ${ticket.id} is closed`;
+    outcome.applied[outcome.applied.length - 1] = `Merged into ${target.id}: ${ticket.id} is closed as its duplicate`;
   },
 };

@@ -8,6 +8,9 @@
  * signal ("no rush") apply. A VIP sender then gets `raiseBy` levels, never above P1.
  *
  * Patterns match whole words, case-insensitively (src/domain/patterns.ts).
+ *
+ * The reasons are stored on the ticket and shown to staff as they are (the notification's "Why",
+ * the console, the CLI): each says in plain words what decided, with the words that matched.
  */
 import { firstMatchOf, matchesOf, normaliseText, patternSet, sameStrings, type PatternMatch } from '../patterns.js';
 import type { Priority } from '../ticket.js';
@@ -47,17 +50,16 @@ export function triage(input: TriageInput, rules: TriageRules): TriageResult {
   let category: string;
   if (forced?.rule.category) {
     category = forced.rule.category;
-    reasons.push(`category ${category}: ${forced.rule.label} ("${forced.quote}")`);
+    reasons.push(`${named(category)}, because it says "${forced.quote}" (${forced.rule.label})`);
   } else {
     const scored = scoreCategories(text, rules);
     const best = scored[0];
     if (best && best.score >= rules.minCategoryScore) {
       category = best.name;
-      reasons.push(`category ${category}: ${best.terms.join(', ')} (score ${best.score}, subject words count twice)`);
+      reasons.push(`${named(category)}, because it mentions ${wordList(best.terms)}`);
     } else {
       category = rules.fallbackCategory;
-      const hint = best && best.score > 0 ? ` (best: ${best.name} ${best.score})` : '';
-      reasons.push(`category ${category}: no category scored ${rules.minCategoryScore} or more${hint}`);
+      reasons.push(best && best.score > 0 ? `${named(category)}, because no category matched clearly (closest: ${best.name})` : `${named(category)}, because no category matched`);
     }
   }
 
@@ -78,8 +80,8 @@ export function escalate(current: Priority, input: TriageInput, rules: TriageRul
   const vip = vipRaise(strongest.rule.priority, input.sender, rules);
   const priority = vip?.priority ?? strongest.rule.priority;
   if (priority >= current) return null;
-  const why = `${strongest.rule.label} ("${strongest.quote}")${vip ? `, VIP sender ${input.sender.toLowerCase()}` : ''}`;
-  return { priority, reason: `${priority}: raised from ${current} by a reply: ${why}` };
+  const vipToo = vip ? `, and ${input.sender.toLowerCase()} is a VIP sender` : '';
+  return { priority, reason: `Raised from ${current} to ${priority}: a reply says "${strongest.quote}" (${strongest.rule.label})${vipToo}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,14 +89,14 @@ export function escalate(current: Priority, input: TriageInput, rules: TriageRul
 interface CategoryScore {
   name: string;
   score: number;
-  /** `"vpn" ×2`, in the order the keywords are listed. */
-  terms: string[];
+  /** The words that matched, as written (lower-case), and what each added to the score. */
+  terms: Array<{ term: string; points: number }>;
 }
 
 function scoreCategories(text: string, rules: TriageRules): CategoryScore[] {
   const scores = rules.categories.map((rule) => {
     let score = 0;
-    const terms: string[] = [];
+    const terms: CategoryScore['terms'] = [];
     // Most categories find none of their words: one combined test says so.
     if (!patternSet(keywordPatterns(rule.keywords)).some(text)) return { name: rule.name, score, terms };
     for (const [pattern, weight] of Object.entries(rule.keywords)) {
@@ -106,7 +108,7 @@ function scoreCategories(text: string, rules: TriageRules): CategoryScore[] {
       }
       for (const [term, count] of counts) {
         score += weight * count;
-        if (weight > 0) terms.push(count > 1 ? `"${term}" ×${count}` : `"${term}"`);
+        if (weight > 0) terms.push({ term, points: weight * count });
       }
     }
     return { name: rule.name, score, terms };
@@ -134,18 +136,20 @@ interface DecidedPriority {
 function decidePriority(fired: FiredSignal[], rules: TriageRules): DecidedPriority {
   const raising = fired.filter((f) => f.rule.priority < rules.defaultPriority);
   const lowering = fired.filter((f) => f.rule.priority > rules.defaultPriority);
-  const say = (f: FiredSignal) => `${f.rule.priority}: ${f.rule.label} ("${f.quote}")`;
+  const say = (f: FiredSignal) => `${f.rule.priority}, because it says "${f.quote}" (${f.rule.label})`;
   if (raising.length) {
-    const reasons = raising.map(say);
-    for (const f of lowering) reasons.push(`not ${f.rule.priority}: ${f.rule.label} ("${f.quote}"), but a stronger signal fired`);
-    return { priority: raising[0]!.rule.priority, reasons };
+    const [strongest, ...others] = raising;
+    const also = (f: FiredSignal) => `It also says "${f.quote}" (${f.rule.label})${f.rule.priority === strongest!.rule.priority ? '' : `, which alone would make it ${f.rule.priority}`}`;
+    const reasons = [say(strongest!), ...others.map(also)];
+    for (const f of lowering) reasons.push(`Not ${f.rule.priority}, though it says "${f.quote}" (${f.rule.label}): the more urgent words win`);
+    return { priority: strongest!.rule.priority, reasons };
   }
   if (lowering.length) {
     // The weakest-asking lowering signal is the one the sender meant least urgently.
     const weakest = [...lowering].sort((a, b) => (a.rule.priority < b.rule.priority ? 1 : -1))[0]!;
     return { priority: weakest.rule.priority, reasons: lowering.map(say) };
   }
-  return { priority: rules.defaultPriority, reasons: [`${rules.defaultPriority}: no urgency signal (the default)`] };
+  return { priority: rules.defaultPriority, reasons: [`${rules.defaultPriority}, the usual priority: nothing in it sounds urgent`] };
 }
 
 function vipRaise(priority: Priority, sender: string, rules: TriageRules): { priority: Priority; reason: string } | null {
@@ -153,8 +157,24 @@ function vipRaise(priority: Priority, sender: string, rules: TriageRules): { pri
   const index = Math.max(0, PRIORITIES.indexOf(priority) - rules.vip.raiseBy);
   const raised = PRIORITIES[index]!;
   if (raised === priority) return null;
-  const levels = PRIORITIES.indexOf(priority) - index;
-  return { priority: raised, reason: `${raised}: VIP sender ${sender.toLowerCase()} (${levels === 1 ? 'one level' : `${levels} levels`} above ${priority})` };
+  return { priority: raised, reason: `${raised} instead of ${priority}: ${sender.toLowerCase()} is a VIP sender` };
+}
+
+/** A category's name to start a sentence with: "hardware" → "Hardware"; "iOS" stays. */
+function named(category: string): string {
+  return /^\p{Ll}(?!\p{Lu})/u.test(category) ? category[0]!.toUpperCase() + category.slice(1) : category;
+}
+
+/** The words that decided a category, those that weighed most first: `"printer", "toner" and "paper jam"`. */
+const MAX_WORDS = 5;
+function wordList(terms: CategoryScore['terms']): string {
+  // Two keywords may match the same words: they are one word to the reader.
+  const points = new Map<string, number>();
+  for (const { term, points: p } of terms) points.set(term, (points.get(term) ?? 0) + p);
+  const words = [...points].sort((a, b) => b[1] - a[1]).map(([term]) => `"${term}"`);
+  // "and 1 more word" says less than the word itself.
+  if (words.length > MAX_WORDS + 1) return `${words.slice(0, MAX_WORDS).join(', ')} and ${words.length - MAX_WORDS} more words`;
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words.join('');
 }
 
 function isVip(sender: string, rules: TriageRules): boolean {

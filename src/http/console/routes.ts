@@ -184,9 +184,9 @@ export function consoleRoutes(deps: WebDeps): Hono {
     const after = (result.ticket ? await deps.ports.store.getTicketById(parseTicketId(config.ticketPrefix, result.ticket) ?? 0) : null) ?? ticket;
     const done = [
       ...(result.commands?.applied ?? []),
-      ...result.replies.filter((r) => r.kind === 'relay').map((r) => `sent to ${r.to}`),
-      ...(body.action === 'note' && result.outcome === 'appended' ? ['saved as an internal note; staff were told'] : []),
-      ...(result.outcome === 'redelivered' ? ['this was done already (the same form sent again)'] : []),
+      ...result.replies.filter((r) => r.kind === 'relay').map((r) => `Answer sent to ${r.to}`),
+      ...(body.action === 'note' && result.outcome === 'appended' ? ['Saved as an internal note, and mailed to staff'] : []),
+      ...(result.outcome === 'redelivered' ? ['This was done already (the same form was sent twice)'] : []),
     ];
     return showTicket(c, staff, after, { done, refused: result.commands?.rejected ?? [] });
   });

@@ -6,7 +6,8 @@
  *
  * Inside `p\`…\``, the literal text is ours and every `${value}` is treated as text we received
  * (subject, names, asks): HTML-escaped and bidi-isolated, so a right-to-left name cannot flip
- * the sentence around it. `strong(x)` makes a value bold in HTML (and stays plain in text).
+ * the sentence around it. `strong(x)` makes a value bold in HTML (and stays plain in text);
+ * `address(x)` lays out the email addresses in a value so that they break only after the "@".
  * Escaping lives only in this file.
  */
 
@@ -27,8 +28,16 @@ export interface RenderedMail {
   html: string;
 }
 
-/** Inline text: ours (a plain string), received (escaped, isolated), bold, or a link of ours. */
-export type Inline = string | { value: string; strong: boolean; href?: string };
+/** Inline text: ours (a plain string), or a received value (escaped, isolated): bold, a link of ours, or addresses. */
+export type Inline = string | Received;
+/** A value in a paragraph: received text, unless it is `link`'s label. */
+export interface Received {
+  value: string;
+  strong: boolean;
+  href?: string;
+  /** The value is, or names, email addresses: see `address`. */
+  address?: boolean;
+}
 export interface Paragraph {
   kind: 'p';
   parts: Inline[];
@@ -39,14 +48,20 @@ interface Quote {
 }
 interface List {
   kind: 'list';
-  items: string[];
+  /** Received text (a string) or a paragraph of ours with values in it, one per bullet. */
+  items: Array<string | Paragraph>;
 }
 /** A person's message as they wrote it: paragraphs and line breaks kept. */
 interface Message {
   kind: 'message';
   text: string;
 }
-type Block = Paragraph | Quote | List | Message;
+/** Labelled values, one per line ("Requester: …"): no bullet indent, so a long address gets the whole width. */
+interface Facts {
+  kind: 'facts';
+  rows: Array<{ label: string; value: Paragraph }>;
+}
+type Block = Paragraph | Quote | List | Message | Facts;
 
 export interface MailParts {
   preview: Paragraph;
@@ -60,7 +75,7 @@ export interface MailParts {
 }
 
 /** Tagged template: literals are our words, interpolations received text. */
-export function p(literals: TemplateStringsArray, ...values: Array<string | { value: string; strong: boolean; href?: string }>): Paragraph {
+export function p(literals: TemplateStringsArray, ...values: Array<string | Received>): Paragraph {
   const parts: Inline[] = [];
   literals.forEach((literal, i) => {
     if (literal) parts.push(literal);
@@ -72,12 +87,23 @@ export function p(literals: TemplateStringsArray, ...values: Array<string | { va
   return { kind: 'p', parts };
 }
 
-export function strong(value: string): { value: string; strong: boolean } {
+export function strong(value: string): Received {
   return { value, strong: true };
 }
 
+/**
+ * Received text that is, or names, email addresses ("Dana <dana@northwind.example>",
+ * "it-team@northwind.example", a sentence that mentions one). In HTML each address breaks only
+ * after its "@" (and before a dot of a long domain), never inside a word: "it-" / "team@…" and
+ * "…northwind.exampl" / "e>" do not happen. A part longer than the line still wraps, anywhere,
+ * rather than widen the mail. The text version shows the value as it is.
+ */
+export function address(value: string): Received {
+  return { value, strong: false, address: true };
+}
+
 /** A link we made (never one received): its label in HTML; the text version shows the address itself. */
-export function link(label: string, href: string): { value: string; strong: boolean; href: string } {
+export function link(label: string, href: string): Received & { href: string } {
   return { value: label, strong: false, href };
 }
 
@@ -86,13 +112,18 @@ export function quote(text: string): Quote {
   return { kind: 'quote', text };
 }
 
-/** Received items, one per bullet. */
-export function list(items: string[]): List {
+/** Items, one per bullet: received text, or paragraphs of ours (`p\`Requester: ${address(x)}\``). */
+export function list(items: Array<string | Paragraph>): List {
   return { kind: 'list', items };
 }
 
 export function message(text: string): Message {
   return { kind: 'message', text };
+}
+
+/** Facts about a ticket: our label, then its value (`p\`${address(x)}\``), a line each. */
+export function facts(rows: Array<[label: string, value: Paragraph]>): Facts {
+  return { kind: 'facts', rows: rows.map(([label, value]) => ({ label, value })) };
 }
 
 /** Paragraphs of a received message, each a list of lines, control characters removed. */
@@ -120,7 +151,8 @@ function renderText(mail: MailParts): string {
     if (block.kind === 'p') out.push(wrap(inlineText(block.parts), TEXT_WIDTH));
     else if (block.kind === 'quote') out.push(wrap(oneLine(received(block.text)), TEXT_WIDTH, '    ', '    '));
     else if (block.kind === 'message') out.push(messageParagraphs(block.text).map((lines) => lines.map((l) => wrap(isolate(l), TEXT_WIDTH)).join('\n')).join('\n\n'));
-    else out.push(block.items.map((item) => wrap(oneLine(received(item)), TEXT_WIDTH, '  - ', '    ')).join('\n'));
+    else if (block.kind === 'facts') out.push(block.rows.map((row) => wrap(`${row.label}: ${inlineText(row.value.parts)}`, TEXT_WIDTH, '', '    ')).join('\n'));
+    else out.push(block.items.map((item) => wrap(typeof item === 'string' ? oneLine(received(item)) : inlineText(item.parts), TEXT_WIDTH, '  - ', '    ')).join('\n'));
   }
   if (mail.signOff.length) out.push(mail.signOff.map((line) => inlineText(line.parts)).join('\n'));
   out.push(`-- \n${wrap(inlineText(mail.footer.parts), TEXT_WIDTH)}`);
@@ -237,12 +269,16 @@ function blockHtml(block: Block): string {
   if (block.kind === 'quote') {
     return `<div style="margin:0 0 16px 0;padding:12px 16px;background-color:${COLORS.quoteBg};border-left:4px solid ${COLORS.accent};border-radius:4px;color:${COLORS.heading};font-weight:600;${BREAK_ANYWHERE}">${receivedHtml(oneLine(block.text))}</div>`;
   }
+  if (block.kind === 'facts') {
+    const rows = block.rows.map((row) => `<div style="margin:0 0 4px 0;${BREAK_ANYWHERE}"><span style="color:${COLORS.muted};">${escapeHtml(row.label)}:</span> ${inlineHtml(row.value.parts)}</div>`);
+    return `<div style="margin:0 0 16px 0;font-size:15px;line-height:22px;">${rows.join('')}</div>`;
+  }
   if (block.kind === 'message') {
     const paragraphs = messageParagraphs(block.text).map((lines) => `<p style="margin:0 0 12px 0;${BREAK_ANYWHERE}">${lines.map(receivedHtml).join('<br>')}</p>`);
     return `<div style="margin:0 0 16px 0;padding:12px 16px;border-left:4px solid ${COLORS.border};">${paragraphs.join('\n')}</div>`;
   }
   const items = block.items
-    .map((item) => `<li style="margin:0 0 8px 0;${BREAK_ANYWHERE}">${receivedHtml(oneLine(item))}</li>`)
+    .map((item) => `<li style="margin:0 0 8px 0;${BREAK_ANYWHERE}">${typeof item === 'string' ? receivedHtml(oneLine(item)) : inlineHtml(item.parts)}</li>`)
     .join('');
   return `<ul style="margin:0 0 16px 0;padding:0 0 0 24px;">${items}</ul>`;
 }
@@ -253,15 +289,68 @@ export function paragraphHtml(paragraph: Paragraph): string {
 }
 
 function inlineHtml(parts: Inline[], isolated = true): string {
-  return parts
-    .map((part) => {
-      if (typeof part === 'string') return escapeHtml(part);
-      if (part.href) return `<a href="${escapeHtml(part.href)}" style="color:${COLORS.accent};font-weight:700;">${escapeHtml(part.value)}</a>`;
-      const value = oneLine(part.value);
-      const html = isolated ? receivedHtml(value) : escapeHtml(received(value));
-      return part.strong ? `<strong style="font-weight:700;">${html}</strong>` : html;
+  let html = '';
+  /** How much of the next literal was shown already, glued to the address before it. */
+  let glued = 0;
+  parts.forEach((part, i) => {
+    if (typeof part === 'string') {
+      html += escapeHtml(part.slice(glued));
+      glued = 0;
+      return;
+    }
+    if (part.href) {
+      html += `<a href="${escapeHtml(part.href)}" style="color:${COLORS.accent};font-weight:700;">${escapeHtml(part.value)}</a>`;
+      return;
+    }
+    const value = oneLine(part.value);
+    const words = received(value);
+    if (part.address && isolated && hasAddress(words)) {
+      // Our punctuation right after an address ("… of it-team@northwind.example.") stays on its line.
+      const next = parts[i + 1];
+      const after = typeof next === 'string' && ADDRESS_WORD.test(words.split(' ').at(-1)!) ? (/^\S+/.exec(next)?.[0] ?? '') : '';
+      glued = after.length;
+      html += `<span dir="auto">${addressesHtml(words, after)}</span>`;
+      return;
+    }
+    const text = isolated ? receivedHtml(value) : escapeHtml(words);
+    html += part.strong ? `<strong style="font-weight:700;">${text}</strong>` : text;
+  });
+  return html;
+}
+
+/** A word with an address in it: something before the "@", the "@", something after it. */
+const ADDRESS_WORD = /^([^\s@]+@)([^\s@].*)$/;
+/** A domain this long may also break before its dots. */
+const LONG_DOMAIN = 24;
+const ADDRESS_PART = `display:inline-block;max-width:100%;white-space:normal;${BREAK_ANYWHERE}`;
+
+/**
+ * Received text with each address in it laid out to break only after its "@" (or before a
+ * dot of a long domain). The address, and each of its parts, is an inline-block: a box that
+ * moves to the next line whole and wraps inside only when it is wider than the line. So an
+ * address that fits a line is kept whole; a longer one breaks between its parts; and only a
+ * part wider than the line itself wraps inside (anywhere, by BREAK_ANYWHERE) rather than widen
+ * the mail. The word around the address ("<dana@northwind.example>,") stays with its parts, in
+ * an LTR isolate: an address reads left to right, even after a right-to-left name. `after` (our
+ * punctuation) goes with the last word when that is an address.
+ */
+function addressesHtml(text: string, after: string): string {
+  const words = text.split(/( +)/);
+  const last = words.length - 1;
+  return words
+    .map((word, i) => {
+      const match = ADDRESS_WORD.exec(word);
+      if (!match) return escapeHtml(word);
+      const [, local, domain] = match;
+      const pieces = [local!, ...(domain!.length > LONG_DOMAIN ? domain!.split(/(?=\.)/) : [domain!])];
+      if (i === last) pieces[pieces.length - 1] += after;
+      return `<span dir="ltr" style="${ADDRESS_PART}">${pieces.map((piece) => `<span style="${ADDRESS_PART}">${escapeHtml(piece)}</span>`).join('')}</span>`;
     })
     .join('');
+}
+
+function hasAddress(text: string): boolean {
+  return text.split(' ').some((word) => ADDRESS_WORD.test(word));
 }
 
 /** Received text in HTML: escaped, in its own bidi isolate (`dir="auto"`). */

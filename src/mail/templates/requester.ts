@@ -5,7 +5,7 @@
  * To reword a mail, edit its function below: each one lists the mail's parts, and render.ts
  * makes them both the plain-text and the HTML version.
  */
-import { link, list, p, quote, renderMail, strong, type MailParts, type Paragraph, type RenderedMail, type TicketContext } from './render.js';
+import { address, link, list, p, quote, renderMail, strong, type MailParts, type Paragraph, type RenderedMail, type TicketContext } from './render.js';
 
 export const templates = {
   /** A complete new ticket: its id, what happens next, how to add information. */
@@ -118,7 +118,7 @@ function requesterMail(ctx: TicketContext, parts: Omit<MailParts, 'signOff' | 'f
 
 /** Why a requester gets our mail: they wrote to the support address. */
 export function becauseYouEmailed(ctx: TicketContext): Paragraph {
-  return p`You're getting this because you emailed ${ctx.supportAddress}.`;
+  return p`You're getting this because you emailed ${address(ctx.supportAddress)}.`;
 }
 
 /** Where the requester can see the ticket's progress, when status links are on. */

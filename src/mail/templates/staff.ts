@@ -7,7 +7,7 @@
  * makes them both the plain-text and the HTML version.
  */
 import { becauseYouEmailed, statusPageLine } from './requester.js';
-import { link, list, message, p, quote, renderMail, strong, type RenderedMail, type TicketContext } from './render.js';
+import { address, facts, link, list, message, p, quote, renderMail, strong, type Paragraph, type RenderedMail, type TicketContext } from './render.js';
 
 /** What staff mails show about a ticket. */
 export interface StaffTicketFacts {
@@ -26,26 +26,31 @@ export const staffTemplates = {
   /** To the staff list (or the assignee): a ticket needs a look, and why; Reply reaches the requester. */
   notification(ctx: TicketContext & { headline: string; facts: StaffTicketFacts; from: string; text: string; attachments: string[]; staffList: string; ticketPrefix: string }): RenderedMail {
     const f = ctx.facts;
-    const facts = [
-      `Requester: ${f.requester}${f.unverified ? ' (typed into the web form: not confirmed yet, so it may not be theirs)' : ''}`,
-      `Status: ${f.status}${f.missing.length ? ` (waiting for: ${f.missing.join(', ')})` : ''}`,
-      `Priority: ${f.priority ?? '-'} · category: ${f.category ?? '-'}${f.assignee ? ` · assigned to ${f.assignee}` : ''}`,
-      ...(f.triageReasons.length ? [`Why: ${f.triageReasons.join('; ')}`] : []),
-      ...(ctx.attachments.length ? [`Attachments: ${ctx.attachments.join(', ')}`] : []),
+    const rows: Array<[string, Paragraph]> = [
+      ['Requester', f.unverified ? p`${address(f.requester)} (typed into the web form and not confirmed yet, so it may not be theirs)` : p`${address(f.requester)}`],
+      ['Status', f.missing.length ? p`${f.status} (we asked the requester for: ${f.missing.join(', ')})` : p`${f.status}`],
+      ['Priority', f.priority ? p`${f.priority}` : p`not set`],
+      ['Category', f.category ? p`${f.category}` : p`not set`],
+      ['Assigned to', f.assignee ? p`${address(f.assignee)}` : p`nobody yet`],
     ];
+    if (ctx.attachments.length) rows.push(['Attachments', p`${ctx.attachments.join(', ')}`]);
+    const requester = ctx.requesterName || f.requester;
     return renderMail(ctx, {
       preview: p`${ctx.headline}`,
-      heading: p`${ctx.headline}`,
+      heading: p`${address(ctx.headline)}`,
       blocks: [
         quote(ctx.subject),
-        list(facts),
-        p`${ctx.from} wrote:`,
+        facts(rows),
+        ...(f.triageReasons.length ? [p`Why this priority and category:`, list(f.triageReasons)] : []),
+        p`${address(ctx.from)} wrote:`,
         message(ctx.text || '(no text)'),
-        p`Reply to this email to answer ${ctx.requesterName || f.requester}: your text goes to them from ${ctx.supportAddress}. To steer the ticket instead, or as well, start your reply with commands, one per line:`,
+        p`Reply to this email to answer ${address(requester)}: your text goes to them from ${address(ctx.supportAddress)}.`,
+        p`To change the ticket, start your reply with commands, one per line. A reply with only commands is not sent to the requester.`,
         list(['#status open, waiting, resolved or closed', '#priority P1 to P4', '#category and a category name', '#assign me, or a staff address', `#merge ${ctx.ticketPrefix}-7, to close this as a duplicate of ${ctx.ticketPrefix}-7`, '#note, to keep your mail internal (not sent to the requester)']),
       ],
       signOff: [],
-      footer: p`You're getting this as a member of ${ctx.staffList}.`,
+      // The notice goes to the assignee when there is one, else to the staff list.
+      footer: f.assignee ? p`You're getting this because ${ctx.ticketId} is assigned to you.` : p`You're getting this as a member of ${address(ctx.staffList)}.`,
     });
   },
 
@@ -55,20 +60,31 @@ export const staffTemplates = {
       preview: p`${firstLine(ctx.text)}`,
       heading: p`${ctx.staffName || ctx.teamName} replied to your request`,
       blocks: [message(ctx.text), p`To answer, just reply to this email. Please keep ${strong(`[${ctx.ticketId}]`)} in the subject.`, ...statusPageLine(ctx)],
-      signOff: [p`${ctx.staffName ? `${ctx.staffName}, ` : ''}${ctx.teamName}`],
+      signOff: [ctx.staffName ? p`${ctx.staffName}, ${ctx.teamName}` : p`${ctx.teamName}`],
       footer: becauseYouEmailed(ctx),
     });
   },
 
   /** What a staff member's commands did, to that staff member only. */
   commandResult(ctx: TicketContext & { applied: string[]; rejected: string[]; staffList: string }): RenderedMail {
+    const some = ctx.applied.length > 0;
     return renderMail(ctx, {
-      preview: ctx.rejected.length ? p`Some commands on ${ctx.ticketId} were not applied.` : p`Done: your commands on ${ctx.ticketId} are applied.`,
-      heading: ctx.rejected.length ? p`Not everything was applied` : p`Done`,
+      preview: !ctx.rejected.length
+        ? p`Done: your commands on ${ctx.ticketId} are applied.`
+        : some
+          ? p`Some of your commands on ${ctx.ticketId} were not applied.`
+          : p`None of your commands on ${ctx.ticketId} were applied.`,
+      heading: !ctx.rejected.length ? p`Done` : some ? p`Not everything was applied` : p`Nothing was changed`,
       blocks: [
         quote(ctx.subject),
-        ...(ctx.applied.length ? [p`Applied:`, list(ctx.applied)] : []),
-        ...(ctx.rejected.length ? [p`Not applied (nothing of these changed the ticket):`, list(ctx.rejected)] : []),
+        ...(some ? [p`Applied:`, list(ctx.applied.map((line) => p`${address(line)}`))] : []),
+        ...(ctx.rejected.length
+          ? [
+              some ? p`These were not applied, so they changed nothing:` : p`These were not applied, so nothing changed:`,
+              list(ctx.rejected.map((line) => p`${address(line)}`)),
+              p`To try again, reply to this email with the corrected commands alone: any other text in your reply goes to the requester.`,
+            ]
+          : []),
       ],
       signOff: [p`${ctx.teamName} ticketing`],
       footer: p`Only you get this; the requester does not.`,
@@ -78,17 +94,21 @@ export const staffTemplates = {
   /** To the staff list, at most once an hour per address: that address's new requests are being held. */
   limitNotice(ctx: { teamName: string; supportAddress: string; staffList: string; requester: string; max: number; hour: string; heldSubject: string }): RenderedMail {
     const about: TicketContext = { ticketId: 'On hold', subject: `New requests from ${ctx.requester}`, requesterName: '', supportAddress: ctx.supportAddress, teamName: ctx.teamName };
+    const hour = hourOf(ctx.hour);
     return renderMail(about, {
-      preview: p`${ctx.requester} has opened ${String(ctx.max)} tickets this hour; further new requests are held.`,
-      heading: p`New requests from ${ctx.requester} are on hold`,
+      preview: p`${ctx.requester} has opened ${String(ctx.max)} tickets this hour; their next new requests are held.`,
+      // The address is in the subject and the first line: a long one would fill a heading on a phone.
+      heading: p`New requests on hold`,
       blocks: [
-        p`${ctx.requester} has opened ${String(ctx.max)} tickets in the hour from ${ctx.hour}:00 UTC, the most one address may open in an hour (limits.newTicketsPerSenderPerHour in the configuration).`,
-        p`Their further new requests this hour are kept in quarantine, not lost. The first one held is:`,
+        hour
+          ? p`${address(ctx.requester)} has opened ${String(ctx.max)} tickets on ${hour.day} between ${hour.from}:00 and ${hour.to}:00 UTC. That is the most one address may open in an hour (the setting limits.newTicketsPerSenderPerHour).`
+          : p`${address(ctx.requester)} has opened ${String(ctx.max)} tickets in the hour from ${ctx.hour}:00 UTC. That is the most one address may open in an hour (the setting limits.newTicketsPerSenderPerHour).`,
+        p`Their next new requests this hour are kept in quarantine, not lost. The first one held:`,
         quote(ctx.heldSubject || '(no subject)'),
-        p`Replies on their existing tickets still arrive as usual. If the requests are genuine, bring them in with ${strong('ticketing replay --quarantined')}.`,
+        p`Their replies on existing tickets still arrive as usual. If the requests are genuine, bring them in with ${strong('ticketing replay --quarantined')}.`,
       ],
       signOff: [p`${ctx.teamName} ticketing`],
-      footer: p`You're getting this as a member of ${ctx.staffList}, at most once an hour for each address.`,
+      footer: p`You're getting this as a member of ${address(ctx.staffList)}, at most once an hour for each address.`,
     });
   },
 
@@ -102,7 +122,8 @@ export const staffTemplates = {
       heading: p`Your mail was not applied`,
       blocks: [
         quote(ctx.subject),
-        p`A mail from ${ctx.address} about ${ctx.ticketId} reached us, but it did not pass authentication (${ctx.why}). So it was treated as a stranger's mail: no command was applied and nothing you wrote was sent to the requester.`,
+        p`A mail from ${address(ctx.address)} about ${ctx.ticketId} reached us, but it did not pass authentication (${ctx.why}).`,
+        p`So we treated it as a stranger's mail: no command in it was applied, and nothing you wrote was sent to the requester.`,
         p`If you sent it: staff mail must pass DMARC for your domain, or carry a DKIM signature of your domain. Send it again from your usual mail account, or ask your mail administrator to check DKIM signing.`,
         p`If you did not send it, someone wrote in your name. Nothing changed; you may want to tell your security team.`,
       ],
@@ -118,7 +139,7 @@ export const staffTemplates = {
       preview: p`Your link to sign in to the ${ctx.teamName} staff console. It works once, for ${String(ctx.minutes)} minutes.`,
       heading: p`Sign in to the staff console`,
       blocks: [
-        p`Someone (we hope you) asked to sign in to the ${ctx.teamName} staff console as ${ctx.address}. Open this link in the same browser to sign in:`,
+        p`Someone (we hope you) asked to sign in to the ${ctx.teamName} staff console as ${address(ctx.address)}. Open this link in the same browser to sign in:`,
         p`${link('Sign in to the console', ctx.link)}`,
         p`It works once, for ${String(ctx.minutes)} minutes, and only in the browser where you asked for it.`,
         p`If you did not ask for it, ignore this email: nobody can sign in with it from another browser.`,
@@ -132,13 +153,19 @@ export const staffTemplates = {
   note(ctx: TicketContext & { author: string; text: string; staffList: string }): RenderedMail {
     return renderMail(ctx, {
       preview: p`Internal note on ${ctx.ticketId} from ${ctx.author}`,
-      heading: p`Internal note on ${ctx.ticketId}`,
-      blocks: [quote(ctx.subject), p`${ctx.author} wrote (not sent to the requester):`, message(ctx.text), p`Replies to this email stay internal too.`],
+      heading: p`Internal note`,
+      blocks: [quote(ctx.subject), p`${address(ctx.author)} wrote (not sent to the requester):`, message(ctx.text), p`Replies to this email stay internal too.`],
       signOff: [],
-      footer: p`You're getting this as a member of ${ctx.staffList}.`,
+      footer: p`You're getting this as a member of ${address(ctx.staffList)}.`,
     });
   },
 };
+
+/** A limit's hour, "2026-11-30T08" (UTC), as people say it: on 2026-11-30 between 08 and 09. */
+function hourOf(hour: string): { day: string; from: string; to: string } | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})$/.exec(hour);
+  return m ? { day: m[1]!, from: m[2]!, to: String((Number(m[2]) + 1) % 24).padStart(2, '0') } : null;
+}
 
 function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim()) ?? '';
