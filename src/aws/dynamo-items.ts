@@ -39,6 +39,11 @@ export function activityIndexPosition(p: { lastActivityAt: string; key: string }
   return { ...keys.ticket(p.key), [TABLE_KEYS.byActivity.pk]: partitions.allTickets, [TABLE_KEYS.byActivity.sk]: p.lastActivityAt };
 }
 
+/** The index keys of a resolved ticket: openByActivity's resolved partition, by when (the console's "resolved this week"). */
+export function resolvedIndexKeys(t: Pick<Ticket, 'status' | 'resolvedAt'>): Item | null {
+  return t.status === 'resolved' && t.resolvedAt ? byActivity(partitions.resolvedTickets, t.resolvedAt) : null;
+}
+
 export function ticketToItem(t: Ticket): Item {
   const { participants, messageKeys, mergedKeys, number, id, ...rest } = t;
   const item: Item = { ...keys.ticket(t.key), type: 'ticket', ...rest };
@@ -49,6 +54,7 @@ export function ticketToItem(t: Ticket): Item {
   // A ticket gets its number after its first write (numberTicket); until then no index sees it.
   if (number) Object.assign(item, { number, id, [TABLE_KEYS.byActivity.pk]: partitions.allTickets });
   if (number && isOpen(t.status)) Object.assign(item, openTicketIndexKeys(t));
+  if (number) Object.assign(item, resolvedIndexKeys(t));
   return item;
 }
 

@@ -38,6 +38,8 @@ export const partitions = {
   requesterTickets: (address: string) => `REQ#${address}`,
   /** openByActivity: open tickets of one priority, by last activity (the stale job). */
   openTickets: (priority: string | null) => `OPEN#${priority ?? 'NONE'}`,
+  /** openByActivity: resolved tickets (until closed), by when they were resolved. */
+  resolvedTickets: 'RESOLVED',
   /** byActivity: every numbered ticket, open or not, by last activity (search, listings). */
   allTickets: 'TICKETS',
   /** openByActivity: quarantined receipts, by arrival. */

@@ -18,6 +18,7 @@ import {
   itemToTicket,
   messageToItem,
   openTicketIndexKeys,
+  resolvedIndexKeys,
   receiptToItem,
   setToArray,
   threadKeyItem,
@@ -31,8 +32,9 @@ import { TABLE_KEYS } from './table.js';
 const INDEX_NAMES = { '#g1p': TABLE_KEYS.byRequester.pk, '#g1s': TABLE_KEYS.byRequester.sk, '#g2p': TABLE_KEYS.openByActivity.pk, '#g2s': TABLE_KEYS.openByActivity.sk };
 
 /**
- * The update of a ticket item for these changes (and new activity): the GSIs hold open tickets
- * only, so their keys follow the status and priority after the write.
+ * The update of a ticket item for these changes (and new activity): the sparse GSIs hold open
+ * tickets (and openByActivity resolved ones, by when), so their keys follow the status, priority
+ * and activity after the write.
  */
 function ticketUpdate(ticket: Ticket, changes: TicketChanges & { stale?: boolean; staleSince?: string | null; nudgedAt?: string }, activityAt: string | null): UpdateParts {
   const u: UpdateParts = { sets: [], removes: [], adds: [], names: {}, values: {} };
@@ -50,9 +52,14 @@ function ticketUpdate(ticket: Ticket, changes: TicketChanges & { stale?: boolean
   const after = { ...ticket, ...changes, lastActivityAt: moved ?? ticket.lastActivityAt };
   if (moved || changes.status !== undefined || changes.priority !== undefined) {
     Object.assign(u.names, INDEX_NAMES);
+    const resolved = resolvedIndexKeys(after);
     if (isOpen(after.status)) {
       u.sets.push('#g1p = :g1p', '#g1s = :gs', '#g2p = :g2p', '#g2s = :gs');
       Object.assign(u.values, openIndexValues(after));
+    } else if (resolved) {
+      u.removes.push('#g1p', '#g1s');
+      u.sets.push('#g2p = :g2p', '#g2s = :g2s');
+      Object.assign(u.values, { ':g2p': resolved[TABLE_KEYS.openByActivity.pk], ':g2s': resolved[TABLE_KEYS.openByActivity.sk] });
     } else {
       u.removes.push('#g1p', '#g1s', '#g2p', '#g2s');
     }
@@ -309,6 +316,17 @@ export class DynamoTicketBook implements TicketBook {
     return buckets.flat().map(itemToTicket);
   }
 
+  async resolvedSince(since: string): Promise<Ticket[]> {
+    const { name, pk, sk } = TABLE_KEYS.openByActivity;
+    const items = await this.table.queryAll({
+      IndexName: name,
+      KeyConditionExpression: '#p = :p AND #s >= :since',
+      ExpressionAttributeNames: { '#p': pk, '#s': sk },
+      ExpressionAttributeValues: { ':p': partitions.resolvedTickets, ':since': since },
+    });
+    return items.map(itemToTicket);
+  }
+
   async ticketsByActivity(from: ActivityPosition | null, limit: number): Promise<TicketPage> {
     const { name, pk } = TABLE_KEYS.byActivity;
     const { items, last } = await this.table.queryPage({
@@ -324,21 +342,34 @@ export class DynamoTicketBook implements TicketBook {
   }
 
   async reindexTickets(): Promise<number> {
-    const names = { '#n': 'number', '#g3p': TABLE_KEYS.byActivity.pk };
-    const unindexed = await this.table.scanAll('begins_with(pk, :t) AND sk = :s AND attribute_exists(#n) AND attribute_not_exists(#g3p)', { ':t': 'T#', ':s': 'T' }, names);
+    const names = { '#n': 'number', '#g2p': TABLE_KEYS.openByActivity.pk, '#g3p': TABLE_KEYS.byActivity.pk, '#st': 'status' };
+    const unindexed = await this.table.scanAll(
+      'begins_with(pk, :t) AND sk = :s AND attribute_exists(#n) AND (attribute_not_exists(#g3p) OR (#st = :resolved AND attribute_not_exists(#g2p)))',
+      { ':t': 'T#', ':s': 'T', ':resolved': 'resolved' },
+      names,
+    );
+    const { openByActivity, byActivity } = TABLE_KEYS;
     for (const part of chunk(unindexed, 25)) {
       await Promise.all(
-        part.map((item) =>
-          conditional(
-            this.table.update({
-              Key: { pk: item.pk, sk: item.sk },
-              UpdateExpression: 'SET #g3p = :g3p',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#g3p)',
-              ExpressionAttributeNames: { '#g3p': TABLE_KEYS.byActivity.pk },
-              ExpressionAttributeValues: { ':g3p': partitions.allTickets },
-            }),
-          ),
-        ),
+        part.flatMap((item) => {
+          const key = { pk: item.pk, sk: item.sk };
+          const resolved = resolvedIndexKeys(itemToTicket(item));
+          return [
+            conditional(this.table.update({ Key: key, UpdateExpression: 'SET #g3p = :g3p', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#g3p': byActivity.pk }, ExpressionAttributeValues: { ':g3p': partitions.allTickets } })),
+            // Only while it is still resolved and unindexed: a change since has set its keys itself.
+            resolved
+              ? conditional(
+                  this.table.update({
+                    Key: key,
+                    UpdateExpression: 'SET #g2p = :g2p, #g2s = :g2s',
+                    ConditionExpression: '#st = :resolved AND attribute_not_exists(#g2p)',
+                    ExpressionAttributeNames: { '#g2p': openByActivity.pk, '#g2s': openByActivity.sk, '#st': 'status' },
+                    ExpressionAttributeValues: { ':g2p': resolved[openByActivity.pk], ':g2s': resolved[openByActivity.sk], ':resolved': 'resolved' },
+                  }),
+                )
+              : null,
+          ];
+        }),
       );
     }
     return unindexed.length;

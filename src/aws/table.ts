@@ -7,10 +7,12 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * - byRequester: open tickets of a requester, by last activity (duplicate merging).
  *   Sparse: only open (not resolved/closed) tickets carry gsi1pk.
  * - openByActivity: open tickets per priority bucket, by last activity (the stale job and the
- *   console's open views: one Query per priority). Sparse the same way.
- * - byActivity: every numbered ticket in one partition, by last activity (the console's search
- *   and "resolved this week", the API's listing): a page is one Query read backwards from a
- *   position, so a search reads only as far back as it needs.
+ *   console's queue: one Query per priority), and resolved tickets by when, until closed
+ *   ("resolved this week"). Sparse the same way; other partitions hold other records
+ *   (src/aws/dynamo-keys.ts).
+ * - byActivity: every numbered ticket in one partition, by last activity (the console's "All
+ *   tickets" and search, the API's listing): a page is one Query read backwards from a position,
+ *   so a search reads only as far back as it needs.
  */
 export const TABLE_KEYS = {
   pk: 'pk',

@@ -47,6 +47,7 @@ const READS = new Set<string>([
   'getTicketById',
   'listTickets',
   'openTickets',
+  'resolvedSince',
   'ticketsByActivity',
   'listMessages',
   'listQuarantine',

@@ -1,6 +1,6 @@
 /**
  * Finding tickets among all of them, newest activity first, in a bounded number of reads: the
- * console's search and "resolved this week", and the REST API's listing. Each read is one Query
+ * console's "All tickets" and its search, and the REST API's listing. Each read is one Query
  * of the byActivity index (src/aws/table.ts); a page stops when it has what it wants, when the
  * tickets get older than `since`, or after `maxReads`, and then says where the next one starts.
  */

@@ -252,14 +252,16 @@ export interface TicketBook {
   listTickets(): Promise<Ticket[]>;
   /** Every open numbered ticket: one Query per priority on the sparse openByActivity index. */
   openTickets(): Promise<Ticket[]>;
+  /** Tickets resolved (and not yet closed) since then: one Query of openByActivity's resolved partition. */
+  resolvedSince(since: string): Promise<Ticket[]>;
   /**
    * At most `limit` numbered tickets, most recent activity first, starting after `from`: one
    * Query of the byActivity index (src/pipeline/find-tickets.ts reads it page by page).
    */
   ticketsByActivity(from: ActivityPosition | null, limit: number): Promise<TicketPage>;
   /**
-   * Puts tickets written before the byActivity index existed into it (once, after an upgrade):
-   * how many it had to add. Idempotent.
+   * Puts tickets written before the byActivity index (and resolved ones before openByActivity's
+   * resolved partition) existed into them, once after an upgrade: how many it had to add. Idempotent.
    */
   reindexTickets(): Promise<number>;
   listMessages(ticketKey: string): Promise<ThreadMessage[]>;

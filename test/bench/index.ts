@@ -100,6 +100,14 @@ try {
     ),
   );
 
+  section(
+    'A staff-console page on the same tables: the queue (every view and count), and All tickets searched (a page of 50 matches; no match: the read budget)',
+    table(
+      ['tickets', 'open', 'queue reads / items / RRU', 'search reads / items / RRU', 'no match reads / items / RRU'],
+      stale.map((s) => [s.tickets, s.open, ...[s.console.queue, s.console.search, s.console.searchNothing].map((c) => `${c.readRequests} / ${c.itemsRead} / ${fixed(c.readUnits, 1)}`)]),
+    ),
+  );
+
   const processMs = (stages.msPerMail.replies.process * stages.mails.replies + stages.msPerMail.multipart.process * stages.mails.multipart) / (stages.mails.replies + stages.mails.multipart);
   const cost = costPer10k(paths, stale.find((s) => s.tickets === 10_000)!, processMs, inbound.importCpuMs);
   section(
@@ -131,6 +139,7 @@ try {
       bundleMB: r(inbound.bytes / MB),
       roundTrips: { newTicket: paths.paths.newTicket.roundTrips, reply: paths.paths.reply.roundTrips, redelivery: paths.paths.redelivery.roundTrips, machineOnThread: paths.paths.machineOnThread.roundTrips },
       staleReads: { '1k': staleOf(1_000), '10k': staleOf(10_000), '100k': staleOf(100_000) },
+      consoleQueueReads: Object.fromEntries(stale.map((s) => [s.tickets, s.console.queue.readRequests])),
       costPer10k: r(cost.total),
       nonSesCostShare: r(cost.nonSesShare),
     }),

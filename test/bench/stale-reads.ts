@@ -1,7 +1,8 @@
 /**
  * What the daily stale job reads from DynamoDB as the table grows: requests, items and read
  * units (not time), on a table of 1k, 10k and 100k tickets in dynalite, each in a child process
- * of its own (`--child N`). Also one sweep (every 10 minutes) on the same table.
+ * of its own (`--child N`). Also one sweep (every 10 minutes) and one staff-console page (the
+ * queue, a search that fills a page, a search that finds nothing) on the same table.
  *
  * The table is what a help desk receiving 10,000 tickets a month holds after N of them, on the
  * morning of a daily run: tickets opened evenly over N / 10,000 months; 97% resolved a while
@@ -22,6 +23,7 @@ import { candidateCutoff, isStale, slotOf } from '../../src/domain/stale.js';
 import { fingerprint } from '../../src/domain/similarity.js';
 import { messageKey, type Ticket, type TicketStatus } from '../../src/domain/ticket.js';
 import { createAwsClients, ensureTable } from '../../src/local/stack.js';
+import { readQueue, searchAllTickets } from '../../src/http/console/queue-reads.js';
 import { addressBook } from '../../src/pipeline/inbound.js';
 import { runStaleJob } from '../../src/pipeline/stale-job.js';
 import { sweepPlans } from '../../src/pipeline/sweep.js';
@@ -42,6 +44,17 @@ export interface StaleReads {
   sweep: Capacity;
   /** Seconds it took to write the table (dynalite, in the child). */
   loadSeconds: number;
+  /** One page of the staff console on the same table (src/http/console/queue-reads.ts). */
+  console: ConsoleReads;
+}
+
+export interface ConsoleReads {
+  /** The queue: every open ticket and this week's resolved ones (all views and their counts). */
+  queue: Capacity;
+  /** "All tickets" searched for a word in a sixth of the subjects: a full page of 50. */
+  search: Capacity;
+  /** "All tickets" searched for a word in no ticket: the read budget, then a cursor. */
+  searchNothing: Capacity;
 }
 
 // dynalite ships no types: typed to what is used. No path: the table lives in memory.
@@ -147,9 +160,18 @@ async function measureAt(n: number): Promise<StaleReads> {
     capacity.reset();
     await sweepPlans({ ...ports, clock: { now: () => new Date(NOW.getTime() + 10 * 60_000) } }, config);
     const sweep = capacity.get();
+    capacity.reset();
+    const consoleReads: Partial<ConsoleReads> = {};
+    await readQueue(store, NOW);
+    consoleReads.queue = capacity.get();
+    for (const [name, word] of [['search', 'camera'], ['searchNothing', 'no-such-word']] as const) {
+      capacity.reset();
+      await searchAllTickets(store, (t) => t.subject.toLowerCase().includes(word), null);
+      consoleReads[name] = capacity.get();
+    }
     // Counted after the measured runs, so these reads are not in their figures.
     const lists = await Promise.all((['P1', 'P2', 'P3', 'P4', null] as const).map((p) => store.staleCandidates(p, candidateCutoff(p, NOW, config.stale))));
-    return { tickets: n, open, candidates: lists.flat().length, stale: flagged.length + result.flagged.length - result.cleared.length, job, sweep, loadSeconds };
+    return { tickets: n, open, candidates: lists.flat().length, stale: flagged.length + result.flagged.length - result.cleared.length, job, sweep, loadSeconds, console: consoleReads as ConsoleReads };
   } finally {
     clients.destroy();
     await new Promise((resolve) => server.close(resolve));

@@ -123,7 +123,14 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('the ticket indexes (%s)'
     expect(requests.get().requests).toBe(2);
   });
 
-  it('reads only as far back as `since` (resolved this week): one Query', async () => {
+  it('lists the tickets resolved since a time with one Query, closed ones not among them', async () => {
+    requests.reset();
+    const resolved = await store.resolvedSince(activityOf(TOTAL - 20));
+    expect(resolved.map((t) => t.number).sort((a, b) => a - b)).toEqual([682, 687, 692, 697]);
+    expect(requests.get().requests).toBe(1);
+  });
+
+  it('reads only as far back as `since`: one Query', async () => {
     requests.reset();
     const since = activityOf(TOTAL - 20);
     const found = await findTickets(store, { matches: (t) => t.status === 'resolved', from: null, want: Number.POSITIVE_INFINITY, maxReads: 8, since });
@@ -137,10 +144,16 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('the ticket indexes (%s)'
     await store.changeTicket({ ticket: old, changes: { status: 'resolved', resolvedAt: '2026-03-01T00:00:00.000Z' }, events: [], causeKey: 'test' });
     const at = '2026-03-01T00:00:00.000Z';
     const thanks: ThreadMessage = { ticketKey: old.key, key: 'm-late', direction: 'inbound', messageId: '<late@northwind.example>', from: old.requester, to: [], cc: [], subject: 'Re: x', date: at, receivedAt: at, visibleText: 'thanks', rawBlobKey: 'raw/late', attachments: [], reason: 'a reply', role: 'appended', parseWarnings: [] };
-    await store.appendMessage({ ticket: { ...old, status: 'resolved' }, message: thanks, threadKeys: [], receipts: [], newParticipants: [], activityAt: at, merged: false });
+    await store.appendMessage({ ticket: { ...old, status: 'resolved', resolvedAt: at }, message: thanks, threadKeys: [], receipts: [], newParticipants: [], activityAt: at, merged: false });
     const newest = await store.ticketsByActivity(null, 1);
     expect(newest.tickets.map((t) => [t.number, t.status])).toEqual([[5, 'resolved']]);
     expect((await store.openTickets()).map((t) => t.number)).not.toContain(5);
+    expect((await store.resolvedSince('2026-02-28T00:00:00.000Z')).map((t) => t.number)).toEqual([5]);
+    // Closed (as the stale job closes a resolved ticket): out of the resolved partition, still in byActivity.
+    const resolved = (await store.getTickets([old.key])).get(old.key)!;
+    await store.changeTicket({ ticket: resolved, changes: { status: 'closed' }, events: [], causeKey: 'test-close' });
+    expect(await store.resolvedSince('2026-02-28T00:00:00.000Z')).toEqual([]);
+    expect((await store.ticketsByActivity(null, 1)).tickets.map((t) => [t.number, t.status])).toEqual([[5, 'closed']]);
   });
 });
 
@@ -157,9 +170,11 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('a data directory from be
     before.AttributeDefinitions = before.AttributeDefinitions!.filter((a) => a.AttributeName !== TABLE_KEYS.byActivity.pk && a.AttributeName !== TABLE_KEYS.byActivity.sk);
     await fx.clients.dynamo.send(new CreateTableCommand(before));
     await tableActive(fx.clients.dynamo, name);
-    // Numbers 1, 3, 5: each with an activity time of its own.
-    const items = [1, 3, 5].map((n) => {
+    // Numbers 1, 3, 5, 7 (waiting, closed, open, resolved): each with an activity time of its own.
+    const items = [1, 3, 5, 7].map((n) => {
       const { [TABLE_KEYS.byActivity.pk]: _dropped, ...item } = ticketToItem(ticket(n));
+      // The older version kept resolved tickets out of openByActivity.
+      if (item.status === 'resolved') for (const key of [TABLE_KEYS.openByActivity.pk, TABLE_KEYS.openByActivity.sk]) delete item[key];
       return item;
     });
     await new Table(fx.clients.doc, name).batchWrite([...items, { pk: 'N#1', sk: 'N', type: 'alias', ticketKey: 'k00001' }]);
@@ -183,8 +198,10 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('a data directory from be
   async function expectWhole(name: string): Promise<void> {
     const store = dynamoTicketStore(fx.clients.doc, name);
     expect(await missingIndexes(fx.clients.dynamo, name)).toEqual([]);
-    expect(await store.reindexTickets()).toBe(3);
-    expect((await store.ticketsByActivity(null, 10)).tickets.map((t) => t.number)).toEqual([5, 3, 1]);
+    expect(await store.resolvedSince('2000-01-01T00:00:00Z')).toEqual([]);
+    expect(await store.reindexTickets()).toBe(4);
+    expect((await store.ticketsByActivity(null, 10)).tickets.map((t) => t.number)).toEqual([7, 5, 3, 1]);
+    expect((await store.resolvedSince('2000-01-01T00:00:00Z')).map((t) => t.number)).toEqual([7]);
     expect((await store.getTicketById(1))?.subject).toBe('Printer question 1');
     expect(await store.reindexTickets()).toBe(0);
     expect(await missingIndexes(fx.clients.dynamo, spareTableName(name))).toEqual([]);

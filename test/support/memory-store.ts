@@ -239,6 +239,10 @@ export class MemoryTicketStore implements TicketStore {
     return [...this.#tickets.values()].filter((t) => this.#indexed(t)).map(copy);
   }
 
+  async resolvedSince(since: string): Promise<Ticket[]> {
+    return [...this.#tickets.values()].filter((t) => t.number > 0 && t.status === 'resolved' && t.resolvedAt !== null && t.resolvedAt >= since).map(copy);
+  }
+
   /** The byActivity index's order: last activity, then key, both descending (a Query read backwards). */
   async ticketsByActivity(from: ActivityPosition | null, limit: number): Promise<TicketPage> {
     const position = (t: ActivityPosition) => `${t.lastActivityAt}\u0000${t.key}`;

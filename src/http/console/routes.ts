@@ -17,11 +17,11 @@ import { overLimit } from '../rate-limits.js';
 import { randomToken, sessionCookieValue, sessionEnded, sessionIdOf, sha256 } from './sessions.js';
 import { deliverWebMail } from '../web-mail.js';
 import { matchesQuery, QUERY_FIELDS, QUEUE_SORTS, queueQuery } from './queue-query.js';
-import { cursorToPosition, findTickets, positionToCursor } from '../../pipeline/find-tickets.js';
+import { cursorToPosition, positionToCursor } from '../../pipeline/find-tickets.js';
+import { PAGE_SIZE, readQueue, searchAllTickets } from './queue-reads.js';
 import { actionMail } from './action-mail.js';
 import { mailSignInLink } from './sign-in-mail.js';
 
-const PAGE_SIZE = 50;
 /** How long a download link works: enough to start the download, too short to pass around. */
 const DOWNLOAD_SECONDS = 300;
 /** A session's last-seen time is written at most this often: one read per request, not a write too. */
@@ -37,8 +37,6 @@ interface View {
   holds(t: Ticket, me: string, now: Date): boolean;
 }
 
-const WEEK_MS = 7 * 24 * 3600_000;
-
 const VIEWS: View[] = [
   { id: 'open', label: 'Open', source: 'open', holds: () => true },
   { id: 'unassigned', label: 'Unassigned', source: 'open', holds: (t) => !t.assignee },
@@ -46,17 +44,10 @@ const VIEWS: View[] = [
   { id: 'urgent', label: 'P1 and P2', source: 'open', holds: (t) => t.priority === 'P1' || t.priority === 'P2' },
   { id: 'waiting', label: 'Waiting on requester', source: 'open', holds: (t) => t.status === 'waiting-on-requester' || t.status === 'awaiting-info' },
   { id: 'stale', label: 'Stale', source: 'open', holds: (t) => t.stale },
-  { id: 'resolved', label: 'Resolved this week', source: 'week', holds: (t, _me, now) => t.status === 'resolved' && t.resolvedAt !== null && now.getTime() - Date.parse(t.resolvedAt) <= WEEK_MS },
+  { id: 'resolved', label: 'Resolved this week', source: 'week', holds: () => true },
   { id: 'all', label: 'All tickets', source: 'all', holds: () => true },
 ];
 
-/**
- * Reads per page of "All tickets" (each TICKETS_PER_READ tickets): a search for something old
- * stops here and offers to look further back, so no page costs more than this.
- */
-const SEARCH_READS = 4;
-/** Reads for "resolved this week": a week of a busy team's activity; beyond it the count says "+". */
-const WEEK_READS = 8;
 
 export function consoleRoutes(deps: WebDeps): Hono {
   const { config, sessions } = deps;
@@ -95,28 +86,23 @@ export function consoleRoutes(deps: WebDeps): Hono {
     if (asked !== null) return c.redirect(`/console/tickets/${config.ticketPrefix}-${asked}`, 303);
     const matches = (t: Ticket) => matchesQuery(t, query, now);
     const view = VIEWS.find((v) => v.id === c.req.query('view')) ?? VIEWS[0]!;
-    const resolvedView = VIEWS.find((v) => v.id === 'resolved')!;
-    const [open, week] = await Promise.all([
-      deps.ports.store.openTickets(),
-      findTickets(deps.ports.store, { matches: (t) => matches(t) && resolvedView.holds(t, staff, now), from: null, want: Number.POSITIVE_INFINITY, maxReads: WEEK_READS, since: new Date(now.getTime() - WEEK_MS).toISOString() }),
-    ]);
-    const openMatching = open.filter(matches);
+    const queue = await readQueue(deps.ports.store, now);
+    const [openMatching, week] = [queue.open.filter(matches), queue.resolvedThisWeek.filter(matches)];
     const views: QueueView[] = VIEWS.map((v) => ({
       id: v.id,
       label: v.label,
-      count: v.source === 'open' ? openMatching.filter((t) => v.holds(t, staff, now)).length : v.source === 'week' ? week.tickets.length : null,
-      more: v.source === 'week' && week.next !== null,
+      count: v.source === 'all' ? null : (v.source === 'open' ? openMatching : week).filter((t) => v.holds(t, staff, now)).length,
     }));
     const kept = new URLSearchParams(QUERY_FIELDS.flatMap((f) => (c.req.query(f) ? [[f, c.req.query(f)!] as [string, string]] : [])));
     const shown = { staff, token: token(c), views, view: view.id, now, query, kept: kept.toString() };
     if (view.source === 'all') {
       const from = cursorToPosition(c.req.query('from') ?? '');
-      const found = await findTickets(deps.ports.store, { matches, from, want: PAGE_SIZE, maxReads: SEARCH_READS });
+      const found = await searchAllTickets(deps.ports.store, matches, from);
       const paging: QueuePaging = { kind: 'further', fromStart: from === null, next: found.next ? positionToCursor(found.next) : null, lookedBackTo: found.next && found.tickets.length < PAGE_SIZE ? found.next.lastActivityAt : null };
       return c.html(queuePage(config, { ...shown, tickets: found.tickets, sort: null, paging }));
     }
     const sort = QUEUE_SORTS.find((s) => s.id === c.req.query('sort')) ?? QUEUE_SORTS[0]!;
-    const listed = (view.source === 'open' ? openMatching : week.tickets).filter((t) => view.holds(t, staff, now)).sort(sort.compare);
+    const listed = (view.source === 'open' ? openMatching : week).filter((t) => view.holds(t, staff, now)).sort(sort.compare);
     const pages = Math.max(1, Math.ceil(listed.length / PAGE_SIZE));
     const pageNo = Math.min(pages, Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
     return c.html(queuePage(config, { ...shown, tickets: listed.slice((pageNo - 1) * PAGE_SIZE, pageNo * PAGE_SIZE), sort: sort.id, paging: { kind: 'numbered', page: pageNo, pages } }));

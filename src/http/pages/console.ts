@@ -15,8 +15,6 @@ export interface QueueView {
   label: string;
   /** Null for a view that is not counted (all tickets: that would read them all). */
   count: number | null;
-  /** The count stopped at its read budget: there are more. */
-  more: boolean;
 }
 
 /**
@@ -125,7 +123,7 @@ ${
 <div class="actions"><button type="submit">Search</button>${isFiltered(q) ? html`<a href="/console?view=${p.view}">Clear</a>` : ''}</div>
 </form>
 <nav class="views" aria-label="Views"><ul>${p.views.map(
-      (v) => html`<li><a href="${link(v.id)}"${v.id === p.view ? html` aria-current="page"` : ''}>${v.label}${v.count === null ? '' : html` <span class="count">${String(v.count)}${v.more ? '+' : ''}</span>`}</a></li>`,
+      (v) => html`<li><a href="${link(v.id)}"${v.id === p.view ? html` aria-current="page"` : ''}>${v.label}${v.count === null ? '' : html` <span class="count">${String(v.count)}</span>`}</a></li>`,
     )}</ul></nav>
 <div class="card">
 <h1>${current.label}</h1>
