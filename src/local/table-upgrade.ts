@@ -90,13 +90,19 @@ async function createTable(client: DynamoDBClient, tableName: string): Promise<v
 }
 
 async function dropTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(new DeleteTableCommand({ TableName: tableName }));
-  } catch (err) {
-    // Gone already, or being dropped by the run that stopped: either way, wait until it is gone.
-    if (!(err instanceof ResourceNotFoundException) && !(err instanceof ResourceInUseException)) throw err;
+  const table = await describe(client, tableName);
+  if (!table) return;
+  // Being dropped by the run that stopped: asked again, dynalite would drop a table created after.
+  if (table.TableStatus !== 'DELETING') {
+    // A table still being created cannot be dropped yet.
+    if (table.TableStatus === 'CREATING') await waitFor(client, tableName, (t) => t?.TableStatus !== 'CREATING');
+    try {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+    } catch (err) {
+      if (!(err instanceof ResourceNotFoundException)) throw err;
+    }
   }
-  await waitFor(client, tableName, (table) => table === null);
+  await waitFor(client, tableName, (t) => t === null);
 }
 
 type TableDescription = NonNullable<Awaited<ReturnType<typeof describe>>>;

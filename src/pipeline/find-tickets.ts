@@ -1,8 +1,8 @@
 /**
  * Finding tickets among all of them, newest activity first, in a bounded number of reads: the
  * console's "All tickets" and its search, and the REST API's listing. Each read is one Query
- * of the byActivity index (src/aws/table.ts); a page stops when it has what it wants, when the
- * tickets get older than `since`, or after `maxReads`, and then says where the next one starts.
+ * of the byActivity index (src/aws/table.ts); a page stops when it has what it wants or after
+ * `maxReads`, and then says where the next one starts.
  */
 import type { Ticket } from '../domain/ticket.js';
 import type { ActivityPosition, TicketStore } from './ports.js';
@@ -18,8 +18,6 @@ export interface TicketSearch {
   want: number;
   /** Stop after this many reads, however few matched. */
   maxReads: number;
-  /** Stop at the first ticket whose last activity is older than this (an ISO time). */
-  since?: string;
 }
 
 export interface FoundTickets {
@@ -36,7 +34,6 @@ export async function findTickets(store: Pick<TicketStore, 'ticketsByActivity'>,
   for (let reads = 1; ; reads++) {
     const page = await store.ticketsByActivity(position, TICKETS_PER_READ);
     for (const [i, ticket] of page.tickets.entries()) {
-      if (search.since !== undefined && ticket.lastActivityAt < search.since) return { tickets: found, next: null, reads };
       position = { lastActivityAt: ticket.lastActivityAt, key: ticket.key };
       if (!search.matches(ticket)) continue;
       found.push(ticket);

@@ -130,15 +130,6 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('the ticket indexes (%s)'
     expect(requests.get().requests).toBe(1);
   });
 
-  it('reads only as far back as `since`: one Query', async () => {
-    requests.reset();
-    const since = activityOf(TOTAL - 20);
-    const found = await findTickets(store, { matches: (t) => t.status === 'resolved', from: null, want: Number.POSITIVE_INFINITY, maxReads: 8, since });
-    expect(found.tickets.map((t) => t.number)).toEqual([697, 692, 687, 682]);
-    expect(found.next).toBeNull();
-    expect(requests.get().requests).toBe(1);
-  });
-
   it('follows new activity and status by itself: the touched ticket comes first, a resolved one leaves the open index only', async () => {
     const old = (await store.getTickets(['k00005'])).get('k00005')!;
     await store.changeTicket({ ticket: old, changes: { status: 'resolved', resolvedAt: '2026-03-01T00:00:00.000Z' }, events: [], causeKey: 'test' });

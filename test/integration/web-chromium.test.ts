@@ -22,7 +22,7 @@ import { findServing } from '../../src/local/data-dir.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { serve, type Serving } from '../../src/local/serve.js';
 import { DESKTOP, PHONE, screenshot, squash, useChromium, widthAt } from '../support/chromium.js';
-import { outboxCount, sentMails, signInLinks } from '../support/outbox.js';
+import { expectOneRelayOnThread, outboxCount, sentMails, signInLinks } from '../support/outbox.js';
 import { fixtureMail } from '../support/pipeline.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -335,13 +335,7 @@ describe('the staff console in Chromium', () => {
     await looksRight(w, 'console-ticket-answered');
 
     const sent = await sentMails(outbox(), seen);
-    const toLars = sent.filter((m) => m.to.includes(LARS));
-    expect(toLars.map((m) => m.kind)).toEqual(['relay']);
-    const relay = toLars[0]!.mail;
-    expect(relay.from?.value[0]?.address).toBe('support@northwind.example');
-    expect(relay.subject).toContain(`[${wifi.id}]`);
-    expect(relay.inReplyTo).toBe(`<${wifi.originMessageId}>`);
-    expect([relay.references ?? []].flat()).toContain(`<${wifi.originMessageId}>`);
+    const relay = expectOneRelayOnThread(sent, LARS, wifi);
     expect(relay.text).toContain('join it again');
     expect((await serving.store.getTicketById(wifi.number))!.status).toBe('waiting-on-requester');
   });

@@ -17,7 +17,7 @@ import { sessionIdOf } from '../../src/http/console/sessions.js';
 import { deliverAsSesTo } from '../../src/local/serve.js';
 import type { Ticket } from '../../src/domain/ticket.js';
 import { ApiGatewayBrowser, formTokenIn, nextEvent as next, type ApiGatewayEvent as Event, type LambdaResult as Result } from '../support/api-gateway-browser.js';
-import { outboxCount, sentMails, signInLinks } from '../support/outbox.js';
+import { expectOneRelayOnThread, outboxCount, sentMails, signInLinks } from '../support/outbox.js';
 import { fixtureMail, fixturesDir, northwindConfig, pipelineOn } from '../support/pipeline.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
 
@@ -223,13 +223,7 @@ describe('the staff console behind API Gateway', () => {
     expect(said(answered.body, 'status')).toContain(LARS);
 
     const sent = await sentMails(outbox(), seen);
-    const toLars = sent.filter((m) => m.to.includes(LARS));
-    expect(toLars.map((m) => m.kind)).toEqual(['relay']);
-    const relay = toLars[0]!.mail;
-    expect(relay.from?.value[0]?.address).toBe('support@northwind.example');
-    expect(relay.subject).toContain(`[${wifi.id}]`);
-    expect(relay.inReplyTo).toBe(`<${wifi.originMessageId}>`);
-    expect([relay.references ?? []].flat()).toContain(`<${wifi.originMessageId}>`);
+    const relay = expectOneRelayOnThread(sent, LARS, wifi);
     expect(relay.text).toContain('forget the network and join it again');
     expect((await p.store.getTicketById(wifi.number))!.status).toBe('waiting-on-requester');
   });

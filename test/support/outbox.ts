@@ -4,6 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { expect } from 'vitest';
+import type { Ticket } from '../../src/domain/ticket.js';
 import { mailKind } from '../../src/cli/render.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
 
@@ -43,4 +45,19 @@ export async function signInLinks(outboxDir: string, to: string): Promise<URL[]>
     if (!link) throw new Error(`a sign-in mail to ${to} without a link:\n${m.mail.text}`);
     return new URL(link);
   });
+}
+
+/**
+ * Of the mails sent, those to `requester` are exactly one relay: from the support address, with
+ * the ticket's tag, on the requester's own thread (In-Reply-To and References name their mail).
+ */
+export function expectOneRelayOnThread(sent: SentMail[], requester: string, ticket: Pick<Ticket, 'id' | 'originMessageId'>): ParsedMail {
+  const toRequester = sent.filter((m) => m.to.includes(requester));
+  expect(toRequester.map((m) => m.kind)).toEqual(['relay']);
+  const relay = toRequester[0]!.mail;
+  expect(relay.from?.value[0]?.address).toBe('support@northwind.example');
+  expect(relay.subject).toContain(`[${ticket.id}]`);
+  expect(relay.inReplyTo).toBe(`<${ticket.originMessageId}>`);
+  expect([relay.references ?? []].flat()).toContain(`<${ticket.originMessageId}>`);
+  return relay;
 }

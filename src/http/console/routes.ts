@@ -86,7 +86,9 @@ export function consoleRoutes(deps: WebDeps): Hono {
     if (asked !== null) return c.redirect(`/console/tickets/${config.ticketPrefix}-${asked}`, 303);
     const matches = (t: Ticket) => matchesQuery(t, query, now);
     const view = VIEWS.find((v) => v.id === c.req.query('view')) ?? VIEWS[0]!;
-    const queue = await readQueue(deps.ports.store, now);
+    // The counts and a page of All tickets are read at once: one round trip more at most.
+    const from = cursorToPosition(c.req.query('from') ?? '');
+    const [queue, found] = await Promise.all([readQueue(deps.ports.store, now), view.source === 'all' ? searchAllTickets(deps.ports.store, matches, from) : null]);
     const [openMatching, week] = [queue.open.filter(matches), queue.resolvedThisWeek.filter(matches)];
     const views: QueueView[] = VIEWS.map((v) => ({
       id: v.id,
@@ -95,9 +97,7 @@ export function consoleRoutes(deps: WebDeps): Hono {
     }));
     const kept = new URLSearchParams(QUERY_FIELDS.flatMap((f) => (c.req.query(f) ? [[f, c.req.query(f)!] as [string, string]] : [])));
     const shown = { staff, token: token(c), views, view: view.id, now, query, kept: kept.toString() };
-    if (view.source === 'all') {
-      const from = cursorToPosition(c.req.query('from') ?? '');
-      const found = await searchAllTickets(deps.ports.store, matches, from);
+    if (found) {
       const paging: QueuePaging = { kind: 'further', fromStart: from === null, next: found.next ? positionToCursor(found.next) : null, lookedBackTo: found.next && found.tickets.length < PAGE_SIZE ? found.next.lastActivityAt : null };
       return c.html(queuePage(config, { ...shown, tickets: found.tickets, sort: null, paging }));
     }
