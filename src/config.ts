@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { domainSchema as domain, emailSchema as email } from './domain/addresses.js';
 import { missingInfoRulesSchema } from './domain/missing-info.js';
 import { staleRulesSchema } from './domain/stale.js';
+import { incidentRulesSchema } from './domain/incidents/rules.js';
 import { triageRulesSchema } from './domain/triage.js';
 import { closest } from './domain/did-you-mean.js';
 
@@ -104,6 +105,8 @@ export const configSchema = z
     triage: triageRulesSchema.prefault({}),
     /** Details each category needs before work can start, and how to ask for them. */
     missingInfo: missingInfoRulesSchema.prefault({}),
+    /** When several people's reports of one outage become an incident (src/domain/incidents/). */
+    incidents: incidentRulesSchema.prefault({}),
     duplicates: z
       .object({
         /** A new mail may merge into an open ticket of the same requester active within this window. */

@@ -9,3 +9,5 @@ const { reportDuplicates } = await import('./duplicates.js');
 await reportDuplicates();
 const { reportTriage } = await import('./triage.js');
 await reportTriage();
+const { reportIncidents } = await import('./incidents.js');
+await reportIncidents();

@@ -1,0 +1,113 @@
+/**
+ * What a new ticket says about a possible outage, read once when it opens: which service, where
+ * (a site, a floor), whether it says the service is unavailable, and identifiers (an error code,
+ * a host name) that tie reports together. Pure.
+ */
+import { matchesOf, normaliseText } from '../patterns.js';
+import type { IncidentRules } from './rules.js';
+
+export interface OutageReport {
+  /** The service's name in the rules (`network`). */
+  service: string;
+  /** A site from the rules' `sites`, lower-cased, or null. */
+  site: string | null;
+  /** A floor number, or null. */
+  floor: number | null;
+  /**
+   * The words saying it is unavailable ("geht nicht"), or null when it only names the service
+   * or says the problem is the writer's own ("my phone is fine").
+   */
+  symptom: string | null;
+  /** Error codes and host names: words of letters and digits (`0x800ccc0e`, `prn-hh-3f-02`). */
+  identifiers: string[];
+}
+
+/** How many times a word in the subject counts against one in the text: the subject says what it is about. */
+const SUBJECT_WEIGHT = 3;
+const ORDINALS: Record<string, number> = {
+  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
+  ersten: 1, zweiten: 2, dritten: 3, vierten: 4, fünften: 5, sechsten: 6,
+  första: 1, andra: 2, tredje: 3, fjärde: 4, femte: 5, sjätte: 6,
+};
+const ORDINAL_WORDS = Object.keys(ORDINALS).join('|');
+/** "3rd floor", "floor 3", "third floor", "3. OG", "3. Stock", "im dritten Stock", "våning 3", "tredje våningen", "plan 3". */
+const FLOOR_PATTERNS: { pattern: RegExp; group: number }[] = [
+  { pattern: /\b(\d{1,2})(?:st|nd|rd|th)?[ -]?floor\b/iu, group: 1 },
+  { pattern: /\bfloor (\d{1,2})\b/iu, group: 1 },
+  { pattern: /\b(\d{1,2})\. ?(?:og|obergeschoss|stock|etage)\b/iu, group: 1 },
+  { pattern: /(?:^|[^\p{L}])(?:våning|vån\.?|plan) ?(\d{1,2})\b/iu, group: 1 },
+  { pattern: /(?:^|[^\p{L}])(\d{1,2}):?(?:a|e|dje) (?:våningen|våning)(?![\p{L}])/iu, group: 1 },
+  { pattern: new RegExp(`(?:^|[^\\p{L}])(${ORDINAL_WORDS}) (?:floor|stock|etage|obergeschoss|våningen|våning)(?![\\p{L}])`, 'iu'), group: 1 },
+];
+/** Letters and digits together, at least four long: what error codes and host names look like. */
+const IDENTIFIER = /(?<![\p{L}\p{N}])(?=[\p{L}\p{N}-]*\p{N})(?=[\p{L}\p{N}-]*\p{L})[\p{L}\p{N}](?:[\p{L}\p{N}-]{2,}[\p{L}\p{N}])(?![\p{L}\p{N}])/gu;
+/** Words with digits that are not identifiers: times, dates, floors. */
+const NOT_IDENTIFIER = /^(\d{1,2}(st|nd|rd|th|am|pm|h|min|og)|\d{1,2}-\d{1,2}|q\d|\d{4}-\d{2}(-\d{2})?)$/iu;
+
+/** The report a ticket makes, or null when it names no service of the rules. */
+export function readReport(subject: string, text: string, rules: IncidentRules): OutageReport | null {
+  const [s, t] = [normaliseText(subject), normaliseText(text)];
+  const service = serviceOf(s, t, rules);
+  if (!service) return null;
+  const both = `${s}\n${t}`;
+  return {
+    service,
+    site: siteOf(both, rules),
+    floor: floorOf(both),
+    symptom: rules.onlyMe.some((pattern) => matchesOf(pattern, both).length) ? null : symptomOf(both, rules),
+    identifiers: identifiersOf(both),
+  };
+}
+
+function serviceOf(subject: string, text: string, rules: IncidentRules): string | null {
+  let best: { name: string; score: number } | null = null;
+  for (const service of rules.services) {
+    let score = 0;
+    for (const pattern of service.patterns) score += SUBJECT_WEIGHT * matchesOf(pattern, subject).length + matchesOf(pattern, text).length;
+    if (score > (best?.score ?? 0)) best = { name: service.name, score };
+  }
+  return best?.name ?? null;
+}
+
+function siteOf(text: string, rules: IncidentRules): string | null {
+  const lower = text.toLowerCase();
+  // The first site named: a report says where the writer is before it mentions anywhere else.
+  let first: { site: string; at: number } | null = null;
+  for (const site of rules.sites) {
+    const at = matchesOf(escapeRegExp(site), lower)[0]?.index;
+    if (at !== undefined && (!first || at < first.at)) first = { site: site.toLowerCase(), at };
+  }
+  return first?.site ?? null;
+}
+
+function floorOf(text: string): number | null {
+  for (const { pattern, group } of FLOOR_PATTERNS) {
+    const m = pattern.exec(text);
+    if (!m) continue;
+    const value = m[group]!.toLowerCase();
+    const floor = ORDINALS[value] ?? Number.parseInt(value, 10);
+    if (Number.isInteger(floor)) return floor;
+  }
+  return null;
+}
+
+function symptomOf(text: string, rules: IncidentRules): string | null {
+  for (const pattern of rules.symptoms) {
+    const found = matchesOf(pattern, text)[0];
+    if (found) return found.text;
+  }
+  return null;
+}
+
+function identifiersOf(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(IDENTIFIER)) {
+    const word = m[0].toLowerCase();
+    if (!NOT_IDENTIFIER.test(word)) found.add(word);
+  }
+  return [...found].slice(0, 20);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
