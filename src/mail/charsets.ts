@@ -1,6 +1,7 @@
 /**
  * Body and encoded-word charsets: which ones mailparser can decode, and the decoder it is handed
- * so that an unknown charset becomes a warning instead of silent U+FFFD.
+ * so that an unknown charset becomes a warning instead of silent U+FFFD; and how 8-bit bytes that
+ * declare no charset at all (a raw header, a raw attachment name) are read.
  */
 import { isUtf8 } from 'node:buffer';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -14,6 +15,29 @@ export function charsetKnown(declared: string): boolean {
   if (/^(us-?)?ascii$|^utf-?8$/i.test(declared.trim())) return true;
   const name = libmime.normalizeCharset(declared);
   return JAPANESE_CHARSET.test(name) || /^EUCJP/i.test(name) || iconv.encodingExists(name);
+}
+
+/** How `readUndeclared8Bit` read the bytes. */
+export type Undeclared8BitReading = 'utf-8' | 'utf-8 with U+FFFD' | 'latin-1';
+
+/**
+ * 8-bit bytes with no charset of their own (RFC 6532 raw UTF-8, or a legacy client's Latin-1):
+ * UTF-8 when they are UTF-8, and also when they are UTF-8 but for a few broken bytes (a relay
+ * that mangled one byte): each broken byte becomes U+FFFD, as in a mail client, instead of the
+ * whole value turning into Latin-1 mojibake. "Mostly UTF-8" means more well-formed multi-byte
+ * characters than broken sequences; Latin-1 text next to never holds a well-formed one (it would
+ * take an accented capital followed by a symbol), so it is still read as Latin-1.
+ */
+export function readUndeclared8Bit(bytes: Buffer): { text: string; read: Undeclared8BitReading } {
+  const utf8 = bytes.toString('utf8'); // WHATWG decoding: one U+FFFD per broken sequence
+  if (isUtf8(bytes)) return { text: utf8, read: 'utf-8' };
+  let wellFormed = 0;
+  let broken = 0;
+  for (const char of utf8) {
+    if (char === '\uFFFD') broken++;
+    else if (char > '\x7f') wellFormed++;
+  }
+  return wellFormed > broken ? { text: utf8, read: 'utf-8 with U+FFFD' } : { text: bytes.toString('latin1'), read: 'latin-1' };
 }
 
 /**

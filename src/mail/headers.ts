@@ -1,10 +1,10 @@
 /**
  * The top-level header block as read from mailparser's raw `headerLines`: unfolded, 8-bit bytes
- * that are not UTF-8 read as Latin-1, encoded words decoded except in address fields.
+ * read as UTF-8 (a broken byte in otherwise UTF-8 as U+FFFD) or, when they are no UTF-8 at all,
+ * as Latin-1, encoded words decoded except in address fields.
  */
-import { isUtf8 } from 'node:buffer';
 import type { HeaderLines } from 'mailparser';
-import { charsetKnown } from './charsets.js';
+import { charsetKnown, readUndeclared8Bit } from './charsets.js';
 import { libmime } from './mailparser-deps.js';
 import { quote } from './parse-warnings.js';
 
@@ -71,9 +71,10 @@ export function readHeaders(lines: HeaderLines, warnings: Set<string>): HeaderTa
     // mailsplit hands lines over as binary strings: one char per byte
     let text = line;
     if (!ASCII_ONLY.test(line)) {
-      const bytes = Buffer.from(line, 'latin1');
-      if (isUtf8(bytes)) text = bytes.toString('utf8');
-      else warnings.add(`header ${quote(name)} has 8-bit bytes that are not UTF-8; read as Latin-1`);
+      const { text: decoded, read } = readUndeclared8Bit(Buffer.from(line, 'latin1'));
+      text = decoded;
+      if (read === 'utf-8 with U+FFFD') warnings.add(`header ${quote(name)} has bytes that are not valid UTF-8; shown as U+FFFD`);
+      else if (read === 'latin-1') warnings.add(`header ${quote(name)} has 8-bit bytes that are not UTF-8; read as Latin-1`);
     }
     let unfolded = text.slice(text.indexOf(':') + 1);
     if (unfolded.includes('\n') || unfolded.includes('\r')) unfolded = unfolded.replace(/\r?\n(?=[ \t])/g, '').replace(/[\r\n]/g, '');

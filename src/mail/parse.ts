@@ -9,8 +9,10 @@
  * Decisions, in one place:
  * - Headers (`headers`, subject, addresses, ids, date) are read from mailparser's raw
  *   `headerLines`, not its processed map: a header line that is not valid UTF-8 is read as
- *   Latin-1 (with a warning) instead of becoming U+FFFD, and where a header occurs more than
- *   once the FIRST occurrence wins for From, Subject, Date, Message-ID and Content-Type.
+ *   UTF-8 when it is UTF-8 but for a few broken bytes (each U+FFFD), otherwise as Latin-1 (with
+ *   a warning either way); an attachment name mailsplit read as Latin-1 gets the same rule. Where
+ *   a header occurs more than once the FIRST occurrence wins for From, Subject, Date, Message-ID
+ *   and Content-Type.
  * - `headers` values are unfolded and trimmed; RFC 2047 encoded words are decoded except in
  *   address fields (From, To, Reply-To, Return-Path, ...), whose raw form is kept so that a
  *   decoded display name can never pass for an address.
@@ -28,9 +30,10 @@
  * - `text` is the text/plain parts (and message/delivery-status parts, as mailparser does).
  *   When that is blank and there is HTML, the HTML is converted to text. An HTML part that
  *   sits beside a text/plain part outside multipart/alternative adds nothing to `text` (it is
- *   in `html`).
+ *   in `html`). A text/plain alternative that is clearly HTML is read as HTML (with a warning).
  * - Not mail at all: the first line must be a header field ("Name: value", or an mbox
- *   "From " line), otherwise `MalformedMailError('no mail headers found: ...')`.
+ *   "From " line), otherwise `MalformedMailError('no mail headers found: ...')`. Empty or
+ *   whitespace-only lines before it are skipped, with a warning.
  * - Tolerated, with a `parseWarnings` entry: a multipart that ends before its closing boundary
  *   (found from mailsplit's state at the end; pinned mailparser 3.9.31), a body in an unknown
  *   charset (decoded as UTF-8 when valid, else Windows-1252), an encoded word in an unknown
@@ -46,7 +49,7 @@ import { finished as untilFinished } from 'node:stream/promises';
 import { MailParser, type AttachmentStream, type HeaderLines, type MessageText } from 'mailparser';
 import { parseAddressList } from './address-list.js';
 import { attachmentFilename } from './attachment-names.js';
-import { htmlToText, MAX_HTML_TO_TEXT_CHARS } from './body-text.js';
+import { htmlStart, htmlToText, MAX_HTML_TO_TEXT_CHARS } from './body-text.js';
 import { charsetDecoderFor } from './charsets.js';
 import { parseDate } from './dates.js';
 import { first, readHeaders, type HeaderTable } from './headers.js';
@@ -70,6 +73,18 @@ export interface AttachmentSink {
 interface SplitterInternals {
   node?: { root?: boolean } | null;
   inEpilogue?: boolean;
+}
+
+/** A part in mailparser's tree, as its `getTextContent` reads it to assemble `text` and `html`. */
+interface TextTreeNode {
+  contentType?: string | false;
+  textContent?: string;
+  children?: TextTreeNode[];
+}
+
+interface TextAssemblyInternals {
+  tree?: TextTreeNode;
+  getTextContent(): unknown;
 }
 
 /** A Buffer input is metered and handed to mailparser in pieces of this size. */
@@ -107,7 +122,8 @@ export async function parseMail(
     checksumAlgo: 'sha256', // mailparser hashes each attachment as it streams; sha256 instead of md5
     Iconv: charsetDecoderFor(warnings) as never,
   });
-  const { headerLines, body, attachments: metas } = await new MailRun(parser, meter, sink).run(raw);
+  readHtmlAlternativesAsHtml(parser, warnings);
+  const { headerLines, body, attachments: metas } = await new MailRun(parser, meter, sink, warnings).run(raw);
 
   if (!headerLines.some((line) => line.key.trim() !== '')) {
     throw new MalformedMailError(
@@ -199,6 +215,35 @@ export async function parseMail(
   };
 }
 
+/**
+ * A text/plain alternative that is clearly HTML (a relay rebuilt the HTML alternative and labelled
+ * it text/plain) is read as the HTML it is: mailparser puts every text/plain part into `text`, so
+ * its markup would end the ticket's text. The parts are relabelled on mailparser's own tree just
+ * before mailparser assembles `text` and `html` from it (pinned mailparser 3.9.31), so the genuine
+ * plain alternative is the text and the markup is `html` (converted to text when it is all there is).
+ * Outside multipart/alternative, a text/plain part is left as the sender labelled it.
+ */
+function readHtmlAlternativesAsHtml(parser: MailParser, warnings: Set<string>): void {
+  const internals = parser as unknown as TextAssemblyInternals;
+  const assemble = internals.getTextContent;
+  internals.getTextContent = function (this: TextAssemblyInternals) {
+    if (this.tree) relabelHtmlAlternatives(this.tree, false, warnings);
+    return assemble.call(this);
+  };
+}
+
+function relabelHtmlAlternatives(node: TextTreeNode, inAlternative: boolean, warnings: Set<string>): void {
+  if (inAlternative && node.contentType === 'text/plain' && typeof node.textContent === 'string') {
+    const start = htmlStart(node.textContent);
+    if (start !== null) {
+      node.contentType = 'text/html';
+      warnings.add(`a text/plain alternative of multipart/alternative is HTML (it starts with ${quote(start)}); read as HTML`);
+    }
+  }
+  const alternative = inAlternative || node.contentType === 'multipart/alternative';
+  for (const child of node.children ?? []) relabelHtmlAlternatives(child, alternative, warnings);
+}
+
 /** Mailboxes of one address field's raw values; a dropped "address" is a warning. */
 function addressesIn(values: string[], field: string, warnings: Set<string>): Mailbox[] {
   return parseAddressList(values, (address) => warnings.add(`${field} address ${quote(address)} is not one mailbox address: dropped`));
@@ -234,6 +279,7 @@ class MailRun {
     private readonly parser: MailParser,
     private readonly meter: RawMeter,
     private readonly sink: AttachmentSink | undefined,
+    private readonly warnings: Set<string>,
   ) {}
 
   run(raw: NodeJS.ReadableStream | Buffer): Promise<MailParts> {
@@ -295,7 +341,7 @@ class MailRun {
   private async takeAttachment(att: AttachmentStream): Promise<void> {
     const index = this.parts.attachments.length;
     const contentType = (att.contentType || 'application/octet-stream').toLowerCase().trim();
-    const filename = attachmentFilename(att.filename, contentType, index);
+    const filename = attachmentFilename(att.filename, contentType, index, this.warnings);
     const content = att.content as Readable;
     this.current = content;
     let contentError: unknown;

@@ -1,7 +1,7 @@
 /**
  * The raw-byte meter: size limit, sha256, header-line count, "is this mail", CR-only line
- * endings. The raw bytes pass through it on their way to mailparser one chunk at a time; it
- * keeps a running hash and counters, never the message.
+ * endings, blank lines before the headers. The raw bytes pass through it on their way to
+ * mailparser one chunk at a time; it keeps a running hash and counters, never the message.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { MalformedMailError, MessageTooLargeError, type ParseLimits } from './parse-errors.js';
@@ -10,6 +10,8 @@ import { MalformedMailError, MessageTooLargeError, type ParseLimits } from './pa
 const MAX_HEADER_SCAN_BYTES = 1024 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
+const SP = 0x20;
+const HT = 0x09;
 
 function hexStart(bytes: Buffer): string {
   return [...bytes.subarray(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
@@ -23,6 +25,10 @@ export class RawMeter {
   private readonly hash: Hash = createHash('sha256');
   private head: Buffer[] = [];
   private headLength = 0;
+  // whitespace-only lines before the first header: skipped while 'before'; whether the current one had a byte yet
+  private leading: 'before' | 'done' = 'before';
+  private leadingLines = 0;
+  private leadingLineStarted = false;
   // first-line check: 'name' while reading a field name, 'wsp' after "Name " (obsolete syntax)
   private firstLine: 'name' | 'wsp' | 'ok' = 'name';
   private nameSoFar = '';
@@ -51,7 +57,8 @@ export class RawMeter {
       this.headLength += Math.min(chunk.length, 16 - this.headLength);
     }
     if (this.lineEndings === 'unknown') this.detectLineEndings(chunk);
-    const out = this.lineEndings === 'cr' ? crToLf(chunk) : chunk;
+    let out = this.lineEndings === 'cr' ? crToLf(chunk) : chunk;
+    if (this.leading === 'before') out = this.skipLeadingBlankLines(out);
     if (!this.headerDone) {
       const problem = this.scanHeader(out);
       if (problem) throw problem;
@@ -62,6 +69,7 @@ export class RawMeter {
   /** The input has ended: throws when it was no mail; sets `sha256`. */
   end(): void {
     if (this.bytes === 0) throw new MalformedMailError('no mail headers found: the input is empty (0 bytes)');
+    if (this.leading === 'before') throw new MalformedMailError(`no mail headers found: the input is only whitespace (${this.bytes} bytes)`);
     if (this.firstLine !== 'ok') throw this.notMail();
     if (!this.headerDone) {
       // the input ended inside the header block (a mail with no body)
@@ -90,9 +98,37 @@ export class RawMeter {
     if (this.lineEndings === 'cr') this.warnings.add('message has CR-only line endings; read as LF');
   }
 
+  /**
+   * A relay or archiver that writes a blank line first (" \r\n", "\r\n") leaves a mail that
+   * Python's email and postal-mime read when the line holds whitespace (an empty one they take
+   * as an empty header block, which leaves no one to answer): such lines are not handed on. A
+   * first line with whitespace and then text is still not a header field (it continues nothing).
+   */
+  private skipLeadingBlankLines(buf: Buffer): Buffer {
+    for (let at = 0; at < buf.length; at++) {
+      const b = buf[at] as number;
+      if (b === LF) {
+        this.leadingLines++;
+        this.leadingLineStarted = false;
+      } else if (b === SP || b === HT || b === CR) {
+        this.leadingLineStarted = true;
+      } else {
+        this.leading = 'done';
+        if (this.leadingLineStarted) throw this.notMail();
+        if (this.leadingLines) {
+          const lines = this.leadingLines === 1 ? 'a blank line' : `${this.leadingLines} blank lines`;
+          this.warnings.add(`message has ${lines} before its first header; skipped`);
+        }
+        return at === 0 ? buf : buf.subarray(at);
+      }
+    }
+    return buf.subarray(buf.length);
+  }
+
   private notMail(): MalformedMailError {
+    const line = this.leadingLines ? 'the first line after the blank lines' : 'the first line';
     return new MalformedMailError(
-      `no mail headers found: the first line is not a "Name: value" header field (the input starts with bytes ${hexStart(Buffer.concat(this.head))})`,
+      `no mail headers found: ${line} is not a "Name: value" header field (the input starts with bytes ${hexStart(Buffer.concat(this.head))})`,
     );
   }
 

@@ -225,6 +225,14 @@ describe('hostile input through the real inbound pipeline', () => {
     }
   });
 
+  it('reads a mail with blank lines before its headers; a first line with whitespace and then text is still not mail', () => {
+    const outcome = (name: string) => timings.find((t) => t.name === name)?.outcome;
+    expect(outcome('framing/leading-blank-line')).toBe('created');
+    expect(outcome('framing/leading-whitespace-line')).toBe('created');
+    expect(outcome('framing/leading-space-before-first-header')).toBe('quarantined');
+    expect(outcome('framing/only-whitespace')).toBe('quarantined');
+  });
+
   it('answered the injection cases, so their echoed fields were really put into headers', () => {
     const injections = cases.filter((c) => c.injectedMarker);
     const answered = injections.filter((c) => (sentFor.get(c.name) ?? 0) > 0);

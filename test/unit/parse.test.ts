@@ -714,3 +714,180 @@ describe('parseMail: hostile fixtures', () => {
     expect(msg.headers['x-contoso-label-299']).toEqual(['label 299']);
   });
 });
+
+describe('parseMail: lenient MIME (issue 17)', () => {
+  it('skips a whitespace-only line before the headers (09: an archiving gateway that prepends " \\r\\n")', async () => {
+    // Prepare
+    const raw = hostileFixture('09-outlook-imap-archive-gateway-blank-line-before-headers.eml');
+    expect(raw.subarray(0, 3).toString('latin1')).toBe(' \r\n'); // the fixture is what it claims
+    // Act
+    const msg = await parseMail(raw, { limits });
+    // Assess
+    expect(msg.from).toEqual({ name: 'Tom Becker', address: 'tom.becker@northwind.example' });
+    expect(msg.subject).toBe('Label printer in the warehouse prints every label twice');
+    expect(msg.messageId).toBe('DB9PR07MB7412C4E0F2A19B6D35E8A1C2F7B11@DB9PR07MB7412.eurprd07.prod.outlook.com');
+    expect(msg.contentType).toBe('multipart/alternative');
+    expect(msg.text).toContain('prints every shipping label twice');
+    expect(msg.rawSha256).toBe(sha256(raw)); // of the bytes as received, the blank line too
+    expect(msg.rawSize).toBe(raw.length);
+    expect(msg.parseWarnings).toEqual(['message has a blank line before its first header; skipped']);
+  });
+
+  it('skips empty lines, several whitespace-only lines and LF-only ones too, from a stream cut anywhere', async () => {
+    const mail = hostileFixture('09-outlook-imap-archive-gateway-blank-line-before-headers.eml').subarray(3);
+    for (const prefix of ['\r\n', '\t\r\n\r\n', '\n\n\n', ' \t \r\n \r\n']) {
+      const raw = Buffer.concat([Buffer.from(prefix, 'latin1'), mail]);
+      const fromBuffer = await parseMail(raw, { limits });
+      expect(fromBuffer.subject, JSON.stringify(prefix)).toBe('Label printer in the warehouse prints every label twice');
+      expect(fromBuffer.parseWarnings[0]).toMatch(/^message has (a blank line|\d blank lines) before its first header; skipped$/);
+      const pieces = Readable.from([raw.subarray(0, 1), raw.subarray(1, 3), raw.subarray(3, 5), raw.subarray(5)]);
+      expect(await parseMail(pieces, { limits })).toEqual(fromBuffer);
+    }
+  });
+
+  it('still refuses what is not a header block after the blank lines', async () => {
+    const mail = hostileFixture('09-outlook-imap-archive-gateway-blank-line-before-headers.eml').subarray(3);
+    // whitespace and then text on the first line: a continuation of no header
+    const indented = await rejection(parseMail(Buffer.concat([Buffer.from('\r\n '), mail]), { limits }));
+    expect(indented).toBeInstanceOf(MalformedMailError);
+    expect(indented.message).toBe(
+      'no mail headers found: the first line after the blank lines is not a "Name: value" header field (the input starts with bytes 0d 0a 20 52 65 63 65 69 76 65 64 3a)',
+    );
+    const prose = await rejection(parseMail(Buffer.from('\r\n\r\nHello, the printer is broken.\r\n'), { limits }));
+    expect(prose.message).toMatch(/^no mail headers found: the first line after the blank lines is not a "Name: value" header field/);
+    const blank = await rejection(parseMail(Buffer.from(' \r\n\t\r\n \r\n'), { limits }));
+    expect(blank).toBeInstanceOf(MalformedMailError);
+    expect(blank.message).toBe('no mail headers found: the input is only whitespace (9 bytes)');
+  });
+
+  it('decodes UTF-8 headers and an attachment name with one broken byte as UTF-8, the byte as U+FFFD (10)', async () => {
+    // Prepare: Fabrikam's milter left a lone 0xD1 where "я" (D1 8F) was, in Subject, From and the PNG's name
+    const raw = hostileFixture('10-thunderbird-utf8-headers-one-broken-byte.eml');
+    expect(raw.includes(Buffer.from('\xd1?\xd0\xbd', 'latin1'))).toBe(true);
+    const { sink, stored } = recordingSink();
+    // Act
+    const msg = await parseMail(raw, { limits, attachments: sink });
+    // Assess
+    expect(msg.subject).toBe('Юникод в имени файла ломает выгрузку за \uFFFD?нварь');
+    expect(msg.from).toEqual({ name: 'Юли\uFFFD? Жукова', address: 'yulia.zhukova@fabrikam.example' });
+    expect(msg.attachments.map((a) => a.filename)).toEqual(['Ошибка выгрузки за \uFFFD?нварь.png']);
+    expect(stored.map((s) => s.filename)).toEqual(['Ошибка выгрузки за \uFFFD?нварь.png']);
+    expect(stored[0]?.bytes).toEqual(PNG);
+    expect(msg.text).toContain('файлы с русскими именами не создаются');
+    expect(msg.parseWarnings).toEqual([
+      'attachment 1 name "Ошибка выгрузки за \uFFFD?нварь.png" has bytes that are not valid UTF-8; shown as U+FFFD',
+      'header "from" has bytes that are not valid UTF-8; shown as U+FFFD',
+      'header "subject" has bytes that are not valid UTF-8; shown as U+FFFD',
+    ]);
+  });
+
+  it('decodes an encoded word and an RFC 2231 name with one broken byte the same way', async () => {
+    const utf8 = (s: string) => Buffer.from(s, 'utf8');
+    const name = Buffer.concat([utf8('Отчёт'), Buffer.from([0xff]), utf8('.pdf')]);
+    const raw = Buffer.concat([
+      eml(
+        `From: =?utf-8?B?${Buffer.concat([utf8('Юлия'), Buffer.from([0xd1]), utf8(' Жукова')]).toString('base64')}?= <yulia@example.com>`,
+        'Subject: =?utf-8?Q?=D0=AE=D0=BD=D0=B8=D0=BA=D0=BE=D0=B4=D1_test?=',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'x',
+        '--b',
+        'Content-Type: application/pdf',
+        `Content-Disposition: attachment; filename*=utf-8''${[...name].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')}`,
+        '',
+        'pdf',
+        '--b',
+        `Content-Type: application/pdf; name="=?utf-8?B?${name.toString('base64')}?="`,
+        '',
+        'pdf',
+        '--b--',
+        '',
+      ),
+    ]);
+    const msg = await parseMail(raw, { limits });
+    expect(msg.from?.name).toBe('Юлия\uFFFD Жукова');
+    expect(msg.subject).toBe('Юникод\uFFFD test');
+    expect(msg.attachments.map((a) => a.filename)).toEqual(['Отчёт\uFFFD.pdf', 'Отчёт\uFFFD.pdf']);
+  });
+
+  it('still reads header bytes and attachment names that are no UTF-8 at all as Latin-1', async () => {
+    const raw = Buffer.from(
+      [
+        'From: J\xfcrgen M\xfcller <jm@example.com>',
+        'Subject: Gr\xf6\xdfe aus K\xf6ln',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'x',
+        '--b',
+        'Content-Type: application/pdf',
+        'Content-Disposition: attachment; filename="Pr\xfcfbericht.pdf"',
+        '',
+        'pdf',
+        '--b--',
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+    const msg = await parseMail(raw, { limits });
+    expect(msg.subject).toBe('Größe aus Köln');
+    expect(msg.from).toEqual({ name: 'Jürgen Müller', address: 'jm@example.com' });
+    expect(msg.attachments.map((a) => a.filename)).toEqual(['Prüfbericht.pdf']);
+    expect(msg.parseWarnings).toEqual([
+      'header "from" has 8-bit bytes that are not UTF-8; read as Latin-1',
+      'header "subject" has 8-bit bytes that are not UTF-8; read as Latin-1',
+    ]);
+  });
+
+  it('reads a text/plain alternative that is really HTML as HTML: the text is the genuine plain part (11)', async () => {
+    // Prepare: a signature relay rebuilt Outlook's HTML alternative and labelled it text/plain
+    const raw = hostileFixture('11-outlook-signature-relay-html-labelled-text-plain.eml');
+    // Act
+    const msg = await parseMail(raw, { limits });
+    // Assess
+    expect(msg.contentType).toBe('multipart/alternative');
+    expect(msg.text).toBe(
+      'Hi,\n \nthe PC in meeting room 2.07 (NW-PC-0412) signs me out of Teams every time the screen locks, so each meeting starts with a login and an MFA prompt.\n \nThanks,\nYuki\n \nYuki Tanaka | Facilities | Northwind',
+    );
+    expect(msg.text).not.toContain('<');
+    expect(msg.html).toMatch(/^<div dir="ltr"/);
+    expect(msg.parseWarnings).toEqual(['a text/plain alternative of multipart/alternative is HTML (it starts with "<div"); read as HTML']);
+  });
+
+  it('converts a text/plain alternative that is HTML to text when there is no genuine plain part', async () => {
+    const alternative = (first: string, second: string) =>
+      eml(
+        'From: a@example.com',
+        'Content-Type: multipart/alternative; boundary="alt"',
+        '',
+        '--alt',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        first,
+        '--alt',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        second,
+        '--alt--',
+        '',
+      );
+    const onlyHtml = await parseMail(alternative('', '<!DOCTYPE html><html><body><p>Printer <b>PRN-04</b> is jammed.</p></body></html>'), { limits });
+    expect(onlyHtml.text).toBe('Printer PRN-04 is jammed.');
+    expect(onlyHtml.parseWarnings).toEqual(['a text/plain alternative of multipart/alternative is HTML (it starts with "<!DOCTYPE html"); read as HTML']);
+    // text that merely mentions a tag, or starts with one but closes none, is plain text
+    for (const plain of ['<div> is the tag our intranet page breaks on', '<p>aragraph marks show in Word']) {
+      const msg = await parseMail(alternative('Printer jammed.', plain), { limits });
+      expect(msg.text).toBe(`Printer jammed.\n${plain}`);
+      expect(msg.parseWarnings).toEqual([]);
+    }
+    // outside multipart/alternative the sender's label stands
+    const single = await parseMail(eml('From: a@example.com', 'Content-Type: text/plain', '', '<div>markup as sent</div>'), { limits });
+    expect(single.text).toBe('<div>markup as sent</div>');
+    expect(single.html).toBeNull();
+  });
+});
