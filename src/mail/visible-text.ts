@@ -24,7 +24,7 @@ import { abbreviate, codeFenceMask, dropTrailingNoise, joinTrimmed, plural, spli
 import { findOutlookBlocks } from './visible-text/outlook-blocks.js';
 import { removePriorText } from './visible-text/prior-text.js';
 import { composeKeptLines, decideQuotes } from './visible-text/quotes.js';
-import { findReplyHeaders } from './visible-text/reply-headers.js';
+import { findReplyHeaders, splitInlineHeaders } from './visible-text/reply-headers.js';
 import { describeCut, scanLines } from './visible-text/scan.js';
 import { findSignOffCard } from './visible-text/signatures.js';
 
@@ -48,13 +48,16 @@ export interface VisibleText {
 }
 
 export function extractVisibleText(body: string, options: VisibleTextOptions = {}): VisibleText {
-  const lines = splitLines(body);
-  const original = joinTrimmed(lines);
+  const bodyLines = splitLines(body);
+  const original = joinTrimmed(bodyLines);
   if (original === '') {
     return { text: '', quoted: false, signatureRemoved: false, reason: 'empty body' };
   }
 
-  const inFence = codeFenceMask(lines);
+  // A header typed after the reply on the same line goes onto a line of its own first.
+  const bodyFence = codeFenceMask(bodyLines);
+  const lines = splitInlineHeaders(bodyLines, bodyFence);
+  const inFence = lines === bodyLines ? bodyFence : codeFenceMask(lines);
   const headers = findReplyHeaders(lines, inFence);
   const outlookBlocks = findOutlookBlocks(lines, inFence);
 

@@ -87,6 +87,53 @@ describe('extractVisibleText — Outlook desktop', () => {
   });
 });
 
+describe('extractVisibleText — other header blocks', () => {
+  it.each([
+    ['----- Reply message -----', 'From: "IT Support" <support@example.com>', 'To: "Sam" <sam@example.com>', 'Date: Mon, Jan 5, 2026 10:01'],
+    ['-----Antwort Nachricht-----', 'Von: "IT Support" <support@example.com>', 'An: "Sam" <sam@example.com>', 'Datum: Mo., 05.01.2026 10:01'],
+  ])('cuts at "%s" (Android mail apps) and keeps the sign-off above it', (separator, ...block) => {
+    const body = mail('It charges now.', '', 'Thanks,', 'Sam', '', separator, ...block, '', 'Please try the other cable.');
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe(mail('It charges now.', '', 'Thanks,', 'Sam'));
+    expect(visible.reason).toContain(`removed '${separator}'`);
+  });
+
+  it.each([
+    ['From:/Date:', 'From: IT Support <support@example.com>', 'Date: Monday, 5 January 2026 at 10:01'],
+    ['Date:/To:', 'Date: Mon, 5 Jan 2026 10:01:41 +0100', 'To: Sam <sam@example.com>'],
+  ])('cuts at a two-line %s header', (_kind, first, second) => {
+    const body = mail('It is the printer in room 301.', '', first, second, '', 'Which printer is it?');
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('It is the printer in room 301.');
+    expect(visible.reason).toMatch(/^removed Outlook header block '(From|Date): … (Date|To): …' and 2 lines of history$/);
+  });
+
+  it('keeps two field-like lines that are no header: no address, or no date', () => {
+    const noAddress = mail('Team lunch', '', 'Date: Friday, 9 January 2026 at 12:30', 'To: everyone on floor 3', '', 'See you there.');
+    const noDate = mail('Leave request', '', 'From: sam@example.com', 'Date: next week', '', 'Please approve.');
+    expect(extractVisibleText(noAddress).text).toBe(noAddress);
+    expect(extractVisibleText(noDate).text).toBe(noDate);
+  });
+
+  it('cuts at a header block an HTML body flattened to one line', () => {
+    const body = mail(
+      'It is the printer in room 301.',
+      '',
+      'From: IT Support <support@example.com> Date: Monday, 5 January 2026 at 10:01 To: Sam <sam@example.com> Subject: RE: Printer',
+      '',
+      'Which printer is it?',
+    );
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('It is the printer in room 301.');
+    expect(visible.reason).toContain("removed Outlook header block 'From: … Date: …'");
+  });
+
+  it('keeps a line that starts with "From:" and names only one more field', () => {
+    const body = mail('Please forward this:', '', 'From: the finance team, to: all cost centre owners', '', 'Budgets are due on Friday.');
+    expect(extractVisibleText(body).text).toBe(body);
+  });
+});
+
 describe('extractVisibleText — Outlook web and mobile', () => {
   it('cuts at the bold header block Outlook on the web writes', () => {
     const body = mail(
@@ -207,6 +254,54 @@ describe('extractVisibleText — Gmail, Apple Mail, Thunderbird', () => {
   ])('removes a %s quote header', (_language, header) => {
     const body = mail('Merci / Danke / Gracias.', '', header, '', '> Earlier message from us.');
     expect(extractVisibleText(body).text).toBe('Merci / Danke / Gracias.');
+  });
+});
+
+describe('extractVisibleText — more reply headers', () => {
+  it.each([
+    ['on the header line', ['Works now, thanks! On Mon, Jan 5, 2026 at 10:01 AM IT Support <support@example.com> wrote:', '> Please restart it.']],
+    ['joined by dashes', ['Works now, thanks!--- On Mon, Jan 5, 2026 at 10:01 AM, support@example.com wrote:', '> Please restart it.']],
+    ['with the header wrapped', ['Works now, thanks! On Mon, Jan 5, 2026 at 10:01 AM IT Support <', 'support@example.com> wrote:', '> Please restart it.']],
+  ])('splits the reply from a header typed after it, %s', (_how, lines) => {
+    const visible = extractVisibleText(mail(...lines));
+    expect(visible.text).toBe('Works now, thanks!');
+    expect(visible.quoted).toBe(true);
+  });
+
+  it('removes a header ending "<address> sent:", and keeps "sent:" in a sentence', () => {
+    const visible = extractVisibleText(mail('Same error.', '', 'On Mon, Jan 5, 2026 at 10:01 AM, IT Support <support@example.com> sent:', '> Did you restart?'));
+    expect(visible.text).toBe('Same error.');
+    expect(visible.reason).toContain("quote header 'On … sent:'");
+    const sentence = mail('Yesterday at 10:30 the vendor sent:', '> the new licence key', '', 'Is it valid?');
+    expect(extractVisibleText(sentence).text).toBe(sentence);
+  });
+
+  it.each([
+    ['---- IT Support wrote ----'],
+    ['------On 05/01/2026 10:01, IT Support wrote-----'],
+  ])('cuts at a dash-framed header "%s" above unquoted history', (header) => {
+    const visible = extractVisibleText(mail('Done, it shows 6.2.1 now.', '', header, '', 'Could you check the version?', '', 'IT Support'));
+    expect(visible.text).toBe('Done, it shows 6.2.1 now.');
+    expect(visible.quoted).toBe(true);
+  });
+
+  it.each([
+    ['Vietnamese (Gmail)', 'Vào Th 2, 5 thg 1, 2026 vào lúc 10:01 IT Support <support@example.com> đã viết:'],
+    ['Russian (Thunderbird)', '05.01.2026 10:01, IT Support пишет:'],
+    ['Japanese (Thunderbird)', '2026/01/05 10:01 に IT Support さんは書きました:'],
+    ['Japanese, date after the name', 'IT Support さんは 2026/01/05 10:01 に書きました:'],
+  ])('removes a %s quote header', (_language, header) => {
+    const body = mail('Cảm ơn / Спасибо / ありがとうございました。', '', header, '> Earlier message from us.');
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('Cảm ơn / Спасибо / ありがとうございました。');
+    expect(visible.quoted).toBe(true);
+  });
+
+  it('removes a Vietnamese header Gmail wrapped after the address, with the quote below it', () => {
+    const body = mail('Đã in được rồi.', '', 'Vào Th 2, 5 thg 1, 2026 vào lúc 10:01 IT Support <support@example.com>', 'đã viết:', '', '> Bạn thử lại nhé.');
+    const visible = extractVisibleText(body);
+    expect(visible.text).toBe('Đã in được rồi.');
+    expect(visible.reason).toBe("removed quote header 'Vào … đã viết:' and 1 quoted line");
   });
 });
 
@@ -332,6 +427,39 @@ describe('extractVisibleText — quoted blocks', () => {
   });
 });
 
+describe('extractVisibleText — quoted links wrapped without their marker', () => {
+  it('takes the rest of a link left open on the quoted line above into the quote', () => {
+    const body = mail(
+      'The link works.',
+      '',
+      'On Mon, Jan 5, 2026 at 10:01 AM IT Support <support@example.com> wrote:',
+      '> Follow your request at <https://support.example.com/s/',
+      'TKT-9.f3a91c07d5e2b84c6a10e97d3b52c8f1>',
+      '> or answer this mail.',
+    );
+    expect(extractVisibleText(body).text).toBe('The link works.');
+  });
+
+  it('takes a whole link wrapped from a long quoted line into the quote', () => {
+    const body = mail(
+      'The link works.',
+      '',
+      'On Mon, Jan 5, 2026 at 10:01 AM IT Support <support@example.com> wrote:',
+      '> We have received your request and will answer today. You can follow it at',
+      '(https://support.example.com/s/TKT-9.f3a91c07d5e2b84c6a10e97d3b52c8f1)',
+      '> or answer this mail.',
+    );
+    expect(extractVisibleText(body).text).toBe('The link works.');
+  });
+
+  it('keeps a link given as an answer between quoted lines, and a word after a quoted link', () => {
+    const answer = mail('> Where is the form?', '<https://forms.example.com/leave>', '> And the deadline?', 'Friday.');
+    expect(extractVisibleText(answer).text).toBe(answer);
+    const after = mail('> Please check https://status.example.com', 'Done!');
+    expect(extractVisibleText(after).text).toBe(after);
+  });
+});
+
 describe('extractVisibleText — signatures', () => {
   it.each([
     'Sent from my iPhone',
@@ -398,6 +526,13 @@ describe('extractVisibleText — signatures', () => {
     const visible = extractVisibleText(body);
     expect(visible.text).toBe('I still cannot log in to the HR portal.');
     expect(visible.signatureRemoved).toBe(true);
+  });
+
+  it('keeps a bare sign-off with a rule under it ("----", an HTML <hr>), and still removes a card above one', () => {
+    const bare = mail('Works again.', '', 'Thanks,', 'Maria', '----------------------------------------', 'From: IT Support <support@example.com>', 'Sent: Monday, 5 January 2026 10:01', 'To: Maria', 'Subject: Toner');
+    expect(extractVisibleText(bare).text).toBe(mail('Works again.', '', 'Thanks,', 'Maria'));
+    const card = mail('Works again.', '', 'Kind regards,', 'Maria Garcia', 'Head of Accounts', '----');
+    expect(extractVisibleText(card).text).toBe('Works again.');
   });
 
   it('keeps a bare sign-off with a name, and sign-off words that carry content', () => {
@@ -495,6 +630,8 @@ describe('extractVisibleText — fallbacks and formatting', () => {
       ...Array(3000).fill('--' + ' '.repeat(290) + 'x--y'),
       ...Array(3000).fill('>' + ' '.repeat(290) + 'x:'),
       ...Array(3000).fill(('Sent from ' + '['.repeat(100) + '.'.repeat(90)).slice(0, 200)),
+      ...Array(3000).fill('x' + ' -'.repeat(300) + ' ' + '-'.repeat(300) + ' On'),
+      ...Array(3000).fill('> see <https://' + '('.repeat(500)),
     ];
     expect(typeof extractVisibleText(lines.join('\n')).text).toBe('string');
   });

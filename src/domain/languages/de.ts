@@ -6,7 +6,7 @@ export const de: Language = {
   wrote: ['schrieb'],
   wroteBeforeName: ['schrieb'],
   headerOpeners: ['am'],
-  originalMessage: ['ursprüngliche nachricht'],
+  originalMessage: ['ursprüngliche nachricht', 'antwort nachricht'],
   forwardSeparator: ['weitergeleitete nachricht'],
   forwardIntro: ['anfang der weitergeleiteten nachricht'],
   headerFields: {

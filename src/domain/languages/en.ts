@@ -6,7 +6,8 @@ export const en: Language = {
   wrote: ['wrote', 'writes'],
   wroteBeforeName: ['wrote'],
   headerOpeners: ['on', 'at'],
-  originalMessage: ['original message'],
+  // Android mail apps (HTC's among them): "----- Reply message -----".
+  originalMessage: ['original message', 'reply message'],
   forwardSeparator: ['forwarded message', 'forwarded email', 'forwarded e-mail'],
   forwardIntro: ['begin forwarded message'],
   headerFields: {

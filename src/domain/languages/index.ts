@@ -25,4 +25,5 @@ export { sk } from './sk.js';
 export { sv } from './sv.js';
 export { tr } from './tr.js';
 export { uk } from './uk.js';
+export { vi } from './vi.js';
 export { zh } from './zh.js';

@@ -3,7 +3,8 @@ import type { Language } from './language.js';
 /** Japanese. */
 export const ja: Language = {
   code: 'ja',
-  wrote: ['のメッセージ'],
+  // Thunderbird and Gmail: "2026/11/03 9:12 に Name さんは書きました:", "Name さんは … に書きました:".
+  wrote: ['のメッセージ', 'さんは書きました', 'に書きました'],
   originalMessage: ['元のメッセージ'],
   forwardSeparator: ['転送されたメッセージ'],
   headerFields: {

@@ -3,7 +3,8 @@ import type { Language } from './language.js';
 /** Russian. */
 export const ru: Language = {
   code: 'ru',
-  wrote: ['написал(а)', 'написала', 'написал'],
+  // Thunderbird: "03.11.2026 09:12, Name пишет:".
+  wrote: ['написал(а)', 'написала', 'написал', 'пишет'],
   originalMessage: ['исходное сообщение'],
   forwardSeparator: ['пересылаемое сообщение'],
   headerFields: {

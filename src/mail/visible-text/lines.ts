@@ -69,13 +69,18 @@ export function codeFenceMask(lines: string[]): boolean[] {
 /** Lines with nothing but a rule, dropped when they end the text. */
 const TRAILING_RULE = /^\s*(?:[-_=*#~+]{2,}|[ᐧ•·])\s*$/u;
 
+/** A line with nothing but a rule: "----", "____", "====", a lone "•". */
+export function isRuleLine(line: string): boolean {
+  return line.length <= MAX_PATTERN_LINE && TRAILING_RULE.test(line);
+}
+
 /** Drops blank lines, bare rules ("----", "____") and quoted lines from the end. */
 export function dropTrailingNoise(lines: string[]): { lines: string[]; quotedLines: number } {
   let end = lines.length;
   let quotedLines = 0;
   while (end > 0) {
     const line = lines[end - 1]!;
-    if (isBlank(line) || (line.length <= MAX_PATTERN_LINE && TRAILING_RULE.test(line))) {
+    if (isBlank(line) || isRuleLine(line)) {
       end--;
     } else if (isQuoted(line)) {
       quotedLines++;

@@ -43,7 +43,7 @@ function quoteBlockEnd(lines: string[], start: number): number {
       k = next + 1;
       continue;
     }
-    if (isWrappedQuoteLine(lines, k)) {
+    if (isWrappedQuoteLine(lines, k) || isWrappedLinkPiece(lines, k)) {
       end = k++;
       continue;
     }
@@ -63,6 +63,29 @@ function isWrappedQuoteLine(lines: string[], k: number): boolean {
     line.length <= MAX_PATTERN_LINE &&
     /^\p{Ll}/u.test(line.trim())
   );
+}
+
+/** A link in brackets left open at the end of a line: "… follow it at <https://support.example/s/". */
+const OPEN_LINK_END = /([<(])(?:https?:\/\/|www\.)[^\s<>()]*$/i;
+/** The rest of such a link and its closing bracket, alone on a line: "TKT-9.f3a9…>". */
+const LINK_REST_LINE = /^\s*[^\s<>()]+([>)])\s*$/;
+/** A whole link in brackets alone on a line: "<https://…>", "(http://…)". */
+const WHOLE_LINK_LINE = /^\s*(?:<(?:https?:\/\/|www\.)[^\s<>]+>|\((?:https?:\/\/|www\.)[^\s()]+\))\s*$/i;
+
+/**
+ * A quoted link the client wrapped after quoting, so that a piece of it lost its '>': the rest
+ * of a link left open on the quoted line above ("> … at <https://x/s/" + "TKT-9.f3a9…>"), or a
+ * whole "<https://…>" between two quoted lines under a long, wrapped one (an answer typed
+ * between quoted lines is more than a bare link, and is not wrapped from the line above).
+ */
+function isWrappedLinkPiece(lines: string[], k: number): boolean {
+  const previous = lines[k - 1] ?? '';
+  const line = lines[k]!;
+  if (!isQuoted(previous) || line.length > MAX_PATTERN_LINE || previous.length > MAX_PATTERN_LINE) return false;
+  const open = OPEN_LINK_END.exec(previous)?.[1];
+  const close = LINK_REST_LINE.exec(line)?.[1];
+  if (open !== undefined && close === (open === '<' ? '>' : ')')) return true;
+  return WHOLE_LINK_LINE.test(line) && isQuoted(lines[k + 1]) && previous.length >= 50 && !/\?\s*$/.test(previous);
 }
 
 export function decideQuotes(

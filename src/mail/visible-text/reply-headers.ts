@@ -1,8 +1,9 @@
 // Reply headers: "On Mon, Jan 5, 2026 at 10:01 AM Name <a@b> wrote:" and its localised,
-// wrapped and verb-less variants.
+// wrapped and verb-less variants, "---- Name wrote ----", and a header typed after the reply on
+// the same line ("Thanks! On … wrote:"), which is split off first.
 
 import { alternation, fromEveryLanguage } from '../../domain/languages/language.js';
-import { isBlank, isQuoted, nextNonBlank, spanText } from './lines.js';
+import { isBlank, isQuoted, MAX_PATTERN_LINE, nextNonBlank, spanText } from './lines.js';
 
 const MAX_HEADER_LINE = 300;
 const MAX_HEADER_TEXT = 500;
@@ -36,6 +37,16 @@ const HEADER_OPENER = new RegExp(
 );
 const SENTENCE_END = /(?:[!?]|\p{L}{2}\.)$/u;
 const HEADER_TIME = /\d{1,2}[:.h]\d{2}(?!\d)/;
+/** "… Name <a@b> sent:": "sent" only right after an address, where no sentence puts it. */
+const ADDRESS_SENT_END = /@[^\s<>()[\]]+[>)\]]?\s+sent\s*[:：]$/i;
+/** "---- Alex Kim wrote ----": inside a dash frame, a name of at most this many words is enough. */
+const FRAMED_NAME_MAX_WORDS = 5;
+/** An opener inside a line, capitalised, after what the person typed: "Thanks! On …", "done--- On …". */
+const MID_LINE_OPENER = new RegExp(
+  // Only from the start of a run of spaces or dashes: the pattern stays linear on long runs.
+  `(?:(?<![\\s-])\\s+|(?<!-)-{2,}\\s*)(?=(?:${alternation(fromEveryLanguage((language) => language.headerOpeners).map(capitalised))})\\s)`,
+  'gu',
+);
 const HEADER_YEAR = /(?<!\d)(?:19|20)\d{2}(?!\d)/;
 
 /** Header start line → header end line. */
@@ -143,13 +154,66 @@ function isReplyHeader(text: string, startsWithOpener: boolean): boolean {
   const inner = withoutDashFrame(text);
   const hasDigit = /\d/.test(inner);
   const hasAddress = inner.includes('@');
-  if (!hasDigit && !hasAddress) return false;
   // Real headers carry a time, a year or an address; "In ticket 1234 I wrote:" carries none.
   const hasDateEvidence = hasAddress || HEADER_TIME.test(inner) || HEADER_YEAR.test(inner);
+  // In a dash frame the verb needs no colon, and a name alone will do: "---- Name wrote ----".
+  if (inner !== text && WROTE_END_OPTIONAL_COLON.test(inner) && (hasDateEvidence || isFramedNameWrote(inner))) return true;
+  if (!hasDigit && !hasAddress) return false;
   if (WROTE_COLON_END.test(inner)) return hasDateEvidence;
   if (!hasDigit) return false;
-  if (hasAddress && (WROTE_END.test(inner) || ADDRESS_COLON_END.test(inner))) return true;
+  if (hasAddress && (WROTE_END.test(inner) || ADDRESS_COLON_END.test(inner) || ADDRESS_SENT_END.test(inner))) return true;
   return (startsWithOpener || hasAddress) && COLON_END.test(inner) && WROTE_BEFORE_NAME.test(inner);
+}
+
+/** "Alex Kim wrote", once the dash frame is off: a short name and the verb, nothing else. */
+function isFramedNameWrote(inner: string): boolean {
+  const wrote = WROTE_END_OPTIONAL_COLON.exec(inner);
+  // A space before the verb: "元のメッセージ" (Original Message) ends in a verb but names no one.
+  if (!wrote || !/\s$/.test(inner.slice(0, wrote.index))) return false;
+  const name = inner.slice(0, wrote.index).trim();
+  return name !== '' && name.split(/\s+/).length <= FRAMED_NAME_MAX_WORDS && !/[.!?;:]$/.test(name);
+}
+
+/**
+ * Splits a line holding the reply and then a reply header ("Thanks! On Tue, … <a@b> wrote:", the
+ * header maybe wrapped onto the next lines) into the reply and the header, so each pass sees the
+ * header on a line of its own. Only when the header names an address or a quote follows it.
+ */
+export function splitInlineHeaders(lines: string[], inFence: boolean[]): string[] {
+  let result: string[] | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const at = inFence[i] ? undefined : inlineHeaderStart(lines, i);
+    if (at === undefined) {
+      result?.push(lines[i]!);
+      continue;
+    }
+    result ??= lines.slice(0, i);
+    result.push(lines[i]!.slice(0, at).trimEnd(), lines[i]!.slice(at).trim());
+  }
+  return result ?? lines;
+}
+
+/** Where a reply header starts inside line i, after text of the person's own; undefined when none does. */
+function inlineHeaderStart(lines: string[], i: number): number | undefined {
+  const line = lines[i]!;
+  if (line.length > MAX_PATTERN_LINE || isQuoted(line)) return undefined;
+  for (const match of line.matchAll(MID_LINE_OPENER)) {
+    const head = line.slice(0, match.index);
+    if (!/[\p{L}\p{N}]/u.test(head)) continue;
+    const span = [line.slice(match.index).trim(), ...lines.slice(i + 1, i + 1 + HEADER_LOOKBACK)];
+    for (let end = 0; end < span.length; end++) {
+      const last = span[end]!.trim();
+      if (!mayEndHeader(last) || !isHeaderSpan(span, 0, end)) continue;
+      const text = spanText(span, 0, end);
+      if (!isReplyHeader(text, true)) continue;
+      if (text.includes('@') || isQuoted(lines[nextNonBlank(lines, i + end + 1)])) return match.index;
+    }
+  }
+  return undefined;
+}
+
+function capitalised(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /** Names the client behind an English quote header, for the reason text. */
@@ -167,7 +231,8 @@ export function abbreviateHeader(text: string): string {
   if (words.length <= 2) return inner;
   const first = words[0]!;
   const wroteAtEnd = WROTE_END_OPTIONAL_COLON.exec(inner);
-  if (wroteAtEnd) return `${first} … ${wroteAtEnd[0].replace(/\s+/g, '')}`;
+  if (wroteAtEnd) return `${first} … ${wroteAtEnd[0].replace(/\s+(?=[:：]$)/, '')}`;
+  if (ADDRESS_SENT_END.test(inner)) return `${first} … sent:`;
   const wrote = WROTE_ANYWHERE.exec(inner);
   const colon = COLON_END.test(inner) ? ':' : '';
   return wrote ? `${first} … ${wrote[0]} …${colon}` : `${first} …${colon}`;

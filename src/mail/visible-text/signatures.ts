@@ -3,7 +3,7 @@
 import { alternation, fromEveryLanguage } from '../../domain/languages/language.js';
 import { keywordCheck } from '../../domain/patterns/required-text.js';
 import { wordCount } from '../../domain/text.js';
-import { isBlank, isQuoted, MAX_PATTERN_LINE, type LineRole } from './lines.js';
+import { isBlank, isQuoted, isRuleLine, MAX_PATTERN_LINE, type LineRole } from './lines.js';
 import { isOriginalMessageLine, UNDERSCORE_LINE, type OutlookBlocks } from './outlook-blocks.js';
 import type { HeaderSpans } from './reply-headers.js';
 
@@ -97,7 +97,8 @@ const CARD_NAME = /^[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]
 export function findSignOffCard(lines: string[], role: LineRole[]): { start: number; end: number; lines: number } | undefined {
   let end = -1;
   for (let k = role.length - 1; k >= 0; k--) {
-    if (role[k] === 'own') {
+    // A rule under the sign-off ("----", an HTML <hr>) is no line of a card.
+    if (role[k] === 'own' && !isRuleLine(lines[k]!)) {
       end = k;
       break;
     }
