@@ -88,6 +88,28 @@ describe('priority rules', () => {
     expect(triage(mail('Der Drucker druckt nicht, bitte dringend.'), defaultTriageRules)).toMatchObject({ category: 'printing', priority: 'P2' });
   });
 
+  it('reads many people affected as an outage, said without the word, in several languages', () => {
+    for (const text of [
+      'The Wi-Fi stopped working and the whole team is affected.',
+      "We've all moved to our phone hotspots, the office network is useless.",
+      'Everyone on my floor has the same problem since 9.',
+      'Alle Kollegen hier haben das gleiche Problem mit dem Netzwerk.',
+      'Keiner von uns im Büro kommt ins Internet.',
+      'Hela avdelningen sitter utan nät sedan i morse.',
+      'Ingen av oss på kontoret kan logga in.',
+      'Niemand op de afdeling kan inloggen op het netwerk.',
+      "Personne au bureau ne peut se connecter au réseau depuis ce matin.",
+    ]) {
+      expect(triage(mail(text), defaultTriageRules).priority, text).toBe('P1');
+    }
+  });
+
+  it('does not read one person\'s problem that mentions others as an outage', () => {
+    for (const text of ['My colleague had the same issue last week and a restart fixed it.', 'Everyone says I should restart it, but the VPN still drops for me.']) {
+      expect(triage(mail(text), defaultTriageRules).priority, text).not.toBe('P1');
+    }
+  });
+
   it('does not take a question about phishing training for an incident', () => {
     expect(triage(mail('Could you sign me up for the phishing awareness training?'), defaultTriageRules).priority).toBe('P3');
     expect(triage(mail('I think I clicked a link in a phishing mail.'), defaultTriageRules)).toMatchObject({ category: 'security', priority: 'P1' });

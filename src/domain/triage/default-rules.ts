@@ -133,9 +133,25 @@ export const defaultSignals: SignalRuleInput[] = [
       'down for (everyone|everybody|all( of us)?|the whole \\w+)',
       "(whole|entire) (floor|office|building|site|team|department|company|branch|warehouse) (is |are )?(now )?(down|offline|affected|without|can't|cannot|unable)",
       '(everyone|everybody|all (users|staff|employees|of us)) (here |in the office |on (the|our|this) floor )?(is |are )?(down|offline|locked out|blocked)',
-      "(nobody|no one|none of us)[^.!?\\n]{0,40}(can|is able to|are able to) (work|log ?in|sign ?in|connect|get online|get any work done|access|open|send|receive)",
+      "(nobody|no one|none of us)[^.!?\\n]{0,40}(can|is able to|are able to) (work|log ?in|sign ?in|connect|get online|get any work done|access|open|send|receive|call|reach|use)",
       '(the |our )?(file |mail |print )?(server|servers|network|intranet|website|erp|crm|sap) (is|are|went|has gone|have gone) down',
       '(all|the) (systems|servers) (are )?down',
+      // Many people affected, said without "outage": everyone around has the problem or has given up on the office network.
+      "(the |our )?(whole|entire) (team|department|office|floor|building|site|branch|company) (is |are |has been |have been |seems )?(affected|impacted|hit|in the same boat)",
+      "(everyone|everybody|all of us|all my colleagues|the whole team)( around me| here| in the office| on (this|my|our|the) floor)? (has|have|is having|are having|gets|get|sees|see) (the same|this) (problem|issue|error)",
+      "(we|we've|we're|we are|we have|everyone|everybody|all of us)( all)? (moved to|switched to|using|working (off|from|on)|on|tethering to|tethered to|tethering from) (our |their |my )?(own )?(phones?|mobiles?|phone hotspots?|mobile hotspots?|hotspots?)",
+      "we('re| are) all tethering",
+      // German
+      '(alle|sämtliche) (kollegen|kolleginnen|mitarbeiter|mitarbeitenden|leute)( hier| im büro| auf (der|unserer) etage| im team| in der abteilung)? (haben|sind) (das gleiche|dasselbe|das selbe) problem|(alle|sämtliche) (kollegen|kolleginnen|mitarbeiter|mitarbeitenden)[^.!?\\n]{0,30}(betroffen|offline)',
+      '(das ganze|die ganze|der ganze|die gesamte|das gesamte) (team|büro|abteilung|etage|stockwerk|haus|standort|firma)[^.!?\\n]{0,20}(betroffen|offline|ohne (netz|internet|netzwerk)|kann nicht)',
+      '(keiner|niemand) (von uns|hier|im büro|auf der etage|in der abteilung)[^.!?\\n]{0,40}(kann|kommt)',
+      // Swedish
+      'hela (avdelningen|kontoret|våningen|teamet|företaget|gruppen)[^.!?\\n]{0,20}(drabbad|drabbat|drabbade|påverkad|påverkat|utan|nere|sitter utan)',
+      'ingen (av oss|här|på kontoret|på våningen|på avdelningen)[^.!?\\n]{0,40}(kan|kommer)',
+      'alla (här|på kontoret|på våningen|på avdelningen|i teamet) (har samma (problem|fel)|sitter (på|med) (mobilen|telefonen))',
+      // Dutch and French
+      'niemand (op de afdeling|hier|op kantoor|op de verdieping)[^.!?\\n]{0,40}kan|de hele (afdeling|verdieping|vloer|kantoor|team)[^.!?\\n]{0,20}(getroffen|plat|offline|kan niet)',
+      "personne (ici|au bureau|dans l'équipe|dans le service|à l'étage)[^.!?\\n]{0,40}ne peut|tout (le monde|le service|le bureau|l'étage)[^.!?\\n]{0,20}(est )?(touché|impacté|bloqué|concerné)",
     ],
   },
   {
