@@ -8,7 +8,9 @@
  * short bodies fall back to word Jaccard, where containment would be too generous.
  * The score weighs the body more than the subject, since people reword subjects; and when
  * both bodies are long enough for shingles to mean something, a near-identical body counts
- * on its own (a re-send with a reworded subject is still the same request).
+ * on its own (a re-send with a reworded subject is still the same request). Identifiers (asset
+ * tags, error codes, build numbers) are strong evidence: one in common lifts a reworded resend
+ * to a match; two of one kind that differ keep look-alike mails about two things apart.
  */
 import { withoutSubjectPrefixes } from './subject-prefixes.js';
 
@@ -26,11 +28,41 @@ export function words(text: string): string[] {
     .filter((w) => w.length > 0);
 }
 
-/** Fingerprint kept on the ticket: normalised subject, a separator, the opening words of the body. */
+/**
+ * Fingerprint kept on the ticket: normalised subject, the opening words of the body, and the
+ * identifiers in both (a line each; a print from before identifiers has two lines, and none).
+ */
 export const FINGERPRINT_BODY_WORDS = 300;
+const MAX_IDENTIFIERS = 20;
 
 export function fingerprint(subject: string, body: string): string {
-  return `${normaliseSubject(subject)}\n${words(body).slice(0, FINGERPRINT_BODY_WORDS).join(' ')}`;
+  const ids = identifiers(`${subject}\n${body}`);
+  return `${normaliseSubject(subject)}\n${words(body).slice(0, FINGERPRINT_BODY_WORDS).join(' ')}\n${ids.join(' ')}`;
+}
+
+/**
+ * What names one thing exactly: asset tags (`nw-lt-0217`), error codes (`0x800ccc0e`), build and
+ * version numbers (`16.0.17928`, `24h2`). Letters and digits together, or three dotted numbers;
+ * times, dates and sizes are not identifiers.
+ */
+const IDENTIFIER = /(?<![\p{L}\p{N}.])(?:\d+(?:\.\d+){2,}|(?=[\p{L}\p{N}-]*\p{N})(?=[\p{L}\p{N}-]*\p{L})[\p{L}\p{N}][\p{L}\p{N}-]{2,}[\p{L}\p{N}])(?![\p{L}\p{N}]|\.\d)/gu;
+const NOT_IDENTIFIER = /^(?:\d{1,2}(?:st|nd|rd|th|am|pm|h|min|mins|s|gb|mb|tb|kb|ghz|mhz|k|x|p|d)|\d+(?:gb|mb|tb|kb|px|dpi|hz|ms|%)|[a-z]\d|q[1-4]|\d{4}-\d{2}(?:-\d{2})?)$/u;
+
+export function identifiers(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.toLowerCase().normalize('NFKC').matchAll(IDENTIFIER)) if (!NOT_IDENTIFIER.test(m[0])) found.add(m[0]);
+  return [...found].slice(0, MAX_IDENTIFIERS);
+}
+
+/**
+ * An identifier's kind, so that two of one kind can disagree: an asset tag by its letter prefix
+ * (`nw-lt-…`), a hex error code, a dotted version, else a code.
+ */
+function kindOf(id: string): string {
+  if (/^0x[0-9a-f]+$/.test(id)) return 'hex';
+  if (/^\d+(?:\.\d+)+$/.test(id)) return 'version';
+  const tag = /^([a-z]+(?:-[a-z]+)*)-[a-z0-9]*\d[a-z0-9-]*$/.exec(id);
+  return tag ? `tag:${tag[1]}` : 'code';
 }
 
 function shingles(tokens: string[], size: number): Set<string> {
@@ -72,14 +104,24 @@ const SUBJECT_WEIGHT = 0.3;
 export interface Similarity {
   subject: number;
   body: number;
+  /** Identifiers both name; `conflict` when both name one of a kind and none in common (two laptops). */
+  identifiers: { shared: string[]; conflict: boolean };
   score: number;
 }
+
+/**
+ * With shared identifiers, text this similar is the same request reworded: an asset tag counts
+ * 1 (one laptop can have two problems), an error code or a version 2; the floor is for a
+ * strength of 1, halved from 2 on.
+ */
+const SAME_THING_FLOOR = 0.3;
 
 /** A fingerprint read back into what a comparison needs. */
 interface ReadPrint {
   subject: Set<string>;
   tokens: string[];
   shingles: Set<string>;
+  identifiers: string[];
 }
 
 /** The prints read last, most recent first: a new mail's print is compared with each open ticket's in turn. */
@@ -95,9 +137,16 @@ function readPrint(print: string): ReadPrint {
 }
 
 function parsePrint(print: string): ReadPrint {
-  const [subject = '', body = ''] = print.split('\n');
+  const [subject = '', body = '', ids = ''] = print.split('\n');
   const tokens = words(body);
-  return { subject: new Set(words(subject)), tokens, shingles: shingles(tokens, 3) };
+  return { subject: new Set(words(subject)), tokens, shingles: shingles(tokens, 3), identifiers: ids.split(' ').filter(Boolean) };
+}
+
+function compareIdentifiers(a: string[], b: string[]): Similarity['identifiers'] {
+  const shared = a.filter((id) => b.includes(id));
+  const kindsOfB = new Set(b.map(kindOf));
+  const conflict = !shared.length && a.some((id) => kindsOfB.has(kindOf(id)));
+  return { shared, conflict };
 }
 
 export function similarity(fingerprintA: string, fingerprintB: string): Similarity {
@@ -107,8 +156,14 @@ export function similarity(fingerprintA: string, fingerprintB: string): Similari
   const longBodies = Math.min(a.shingles.size, b.shingles.size) >= MIN_SHINGLES_FOR_CONTAINMENT;
   const body = longBodies ? containment(a.shingles, b.shingles) : jaccard(new Set(a.tokens), new Set(b.tokens));
   const weighted = SUBJECT_WEIGHT * subject + (1 - SUBJECT_WEIGHT) * body;
-  const score = longBodies ? Math.max(weighted, body) : weighted;
-  return { subject, body, score };
+  const text = longBodies ? Math.max(weighted, body) : weighted;
+  const ids = compareIdentifiers(a.identifiers, b.identifiers);
+  // The same asset tag or error code, and text about as close as a rewording: the same request.
+  // Two of one kind that differ (two laptops' tags): two things, however alike the words.
+  const strength = ids.shared.reduce((n, id) => n + (kindOf(id).startsWith('tag:') ? 1 : 2), 0);
+  const sameThing = strength > 0 && text >= (strength >= 2 ? SAME_THING_FLOOR / 2 : SAME_THING_FLOOR);
+  const score = ids.conflict ? Math.min(text, 0.5) : sameThing ? Math.max(text, 0.9) : text;
+  return { subject, body, identifiers: ids, score };
 }
 
 export function percent(x: number): string {
