@@ -110,11 +110,13 @@ export interface Similarity {
 }
 
 /**
- * With shared identifiers, text this similar is the same request reworded: an asset tag counts
- * 1 (one laptop can have two problems), an error code or a version 2; the floor is for a
- * strength of 1, halved from 2 on.
+ * Shared identifiers as evidence: an asset tag counts 1 (one laptop can have two problems), an
+ * error code or a version 2. A tag alone needs text this close; an error code also needs a word
+ * of the subject in common (one error code can come from two apps); a tag and a code together
+ * (3) are the same thing however the text was reworded or translated.
  */
-const SAME_THING_FLOOR = 0.3;
+const TAG_ALONE_FLOOR = 0.3;
+const CODE_FLOOR = 0.1;
 
 /** A fingerprint read back into what a comparison needs. */
 interface ReadPrint {
@@ -161,7 +163,7 @@ export function similarity(fingerprintA: string, fingerprintB: string): Similari
   // The same asset tag or error code, and text about as close as a rewording: the same request.
   // Two of one kind that differ (two laptops' tags): two things, however alike the words.
   const strength = ids.shared.reduce((n, id) => n + (kindOf(id).startsWith('tag:') ? 1 : 2), 0);
-  const sameThing = strength > 0 && text >= (strength >= 2 ? SAME_THING_FLOOR / 2 : SAME_THING_FLOOR);
+  const sameThing = strength >= 3 || (strength === 2 && subject > 0 && text >= CODE_FLOOR) || (strength === 1 && text >= TAG_ALONE_FLOOR);
   const score = ids.conflict ? Math.min(text, 0.5) : sameThing ? Math.max(text, 0.9) : text;
   return { subject, body, identifiers: ids, score };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint, normaliseSubject, similarity } from '../../src/domain/similarity.js';
+import { fingerprint, identifiers, normaliseSubject, similarity } from '../../src/domain/similarity.js';
 
 describe('normaliseSubject', () => {
   it('drops reply/forward prefixes in several languages and ticket tags', () => {
@@ -34,5 +34,32 @@ describe('similarity', () => {
 
   it('treats two empty bodies with the same subject as the same', () => {
     expect(similarity(fingerprint('Printer offline', ''), fingerprint('RE: Printer offline', '')).score).toBe(1);
+  });
+});
+
+describe('identifiers as evidence', () => {
+  it('finds asset tags, error codes and build numbers, not times, sizes or dates', () => {
+    expect(identifiers('Laptop NW-LT-0217 on Windows 11 24H2, Outlook 16.0.17928.20114, error 0x800CCC0E at 10:30, 16GB RAM, 3rd floor, 2026-12-07')).toEqual(['nw-lt-0217', '24h2', '16.0.17928.20114', '0x800ccc0e']);
+  });
+
+  it('takes a resend reworded into another language as the same, when the tag and the error code agree', () => {
+    const first = fingerprint('Windows update keeps failing', 'The update to 24H2 fails every night on my laptop NW-LT-0451 with error 0x800f0922. Could you look at it?');
+    const again = fingerprint('Update-Fehler', 'Das Update bricht mit 0x800f0922 ab, Gerät NW-LT-0451. Bitte um Hilfe.');
+    expect(similarity(first, again)).toMatchObject({ identifiers: { shared: expect.arrayContaining(['nw-lt-0451', '0x800f0922']), conflict: false } });
+    expect(similarity(first, again).score).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('keeps near-identical mails about two laptops apart, and one error code from two apps', () => {
+    const a = fingerprint('Laptop fan loud', 'The fan of my laptop NW-LT-0217 is very loud since Monday, even when idle.');
+    const b = fingerprint('Laptop fan loud', 'The fan of my laptop NW-LT-0342 is very loud since Monday, even when idle.');
+    expect(similarity(a, b)).toMatchObject({ identifiers: { shared: [], conflict: true } });
+    expect(similarity(a, b).score).toBeLessThan(0.8);
+    const miro = fingerprint('Cannot open Miro', 'Signing in to Miro fails with AADSTS50105.');
+    const docusign = fingerprint('DocuSign sign-in', 'DocuSign says AADSTS50105 when I sign in.');
+    expect(similarity(miro, docusign).score).toBeLessThan(0.8);
+  });
+
+  it('reads a fingerprint made before identifiers (two lines) as having none', () => {
+    expect(similarity('laptop fan loud\nthe fan is loud', fingerprint('Laptop fan loud', 'The fan is loud NW-LT-0217')).identifiers).toEqual({ shared: [], conflict: false });
   });
 });
