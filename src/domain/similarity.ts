@@ -12,6 +12,7 @@
  * tags, error codes, build numbers) are strong evidence: one in common lifts a reworded resend
  * to a match; two of one kind that differ keep look-alike mails about two things apart.
  */
+import { identifiers } from './identifiers.js';
 import { withoutSubjectPrefixes } from './subject-prefixes.js';
 
 const TAG = /\[[a-z]{2,10}-\d+\]/gi;
@@ -33,26 +34,12 @@ export function words(text: string): string[] {
  * identifiers in both (a line each; a print from before identifiers has two lines, and none).
  */
 export const FINGERPRINT_BODY_WORDS = 300;
-const MAX_IDENTIFIERS = 20;
 
 export function fingerprint(subject: string, body: string): string {
   const ids = identifiers(`${subject}\n${body}`);
   return `${normaliseSubject(subject)}\n${words(body).slice(0, FINGERPRINT_BODY_WORDS).join(' ')}\n${ids.join(' ')}`;
 }
 
-/**
- * What names one thing exactly: asset tags (`nw-lt-0217`), error codes (`0x800ccc0e`), build and
- * version numbers (`16.0.17928`, `24h2`). Letters and digits together, or three dotted numbers;
- * times, dates and sizes are not identifiers.
- */
-const IDENTIFIER = /(?<![\p{L}\p{N}.])(?:\d+(?:\.\d+){2,}|(?=[\p{L}\p{N}-]*\p{N})(?=[\p{L}\p{N}-]*\p{L})[\p{L}\p{N}][\p{L}\p{N}-]{2,}[\p{L}\p{N}])(?![\p{L}\p{N}]|\.\d)/gu;
-const NOT_IDENTIFIER = /^(?:\d{1,2}(?:st|nd|rd|th|am|pm|h|min|mins|s|gb|mb|tb|kb|ghz|mhz|k|x|p|d)|\d+(?:gb|mb|tb|kb|px|dpi|hz|ms|%)|[a-z]\d|q[1-4]|\d{4}-\d{2}(?:-\d{2})?)$/u;
-
-export function identifiers(text: string): string[] {
-  const found = new Set<string>();
-  for (const m of text.toLowerCase().normalize('NFKC').matchAll(IDENTIFIER)) if (!NOT_IDENTIFIER.test(m[0])) found.add(m[0]);
-  return [...found].slice(0, MAX_IDENTIFIERS);
-}
 
 /**
  * An identifier's kind, so that two of one kind can disagree: an asset tag by its letter prefix

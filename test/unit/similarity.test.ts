@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fingerprint, identifiers, normaliseSubject, similarity } from '../../src/domain/similarity.js';
+import { identifiers } from '../../src/domain/identifiers.js';
+import { fingerprint, normaliseSubject, similarity } from '../../src/domain/similarity.js';
 
 describe('normaliseSubject', () => {
   it('drops reply/forward prefixes in several languages and ticket tags', () => {

@@ -3,7 +3,9 @@
  * (a site, a floor), whether it says the service is unavailable, and identifiers (an error code,
  * a host name) that tie reports together. Pure.
  */
+import { identifiers } from '../identifiers.js';
 import { matchesOf, normaliseText } from '../patterns.js';
+import { escapeRegExp } from '../text.js';
 import type { IncidentRules } from './rules.js';
 
 export interface OutageReport {
@@ -39,11 +41,6 @@ const FLOOR_PATTERNS: { pattern: RegExp; group: number }[] = [
   { pattern: /(?:^|[^\p{L}])(\d{1,2}):?(?:a|e|dje) (?:våningen|våning)(?![\p{L}])/iu, group: 1 },
   { pattern: new RegExp(`(?:^|[^\\p{L}])(${ORDINAL_WORDS}) (?:floor|stock|etage|obergeschoss|våningen|våning)(?![\\p{L}])`, 'iu'), group: 1 },
 ];
-/** Letters and digits together, at least four long: what error codes and host names look like. */
-const IDENTIFIER = /(?<![\p{L}\p{N}])(?=[\p{L}\p{N}-]*\p{N})(?=[\p{L}\p{N}-]*\p{L})[\p{L}\p{N}](?:[\p{L}\p{N}-]{2,}[\p{L}\p{N}])(?![\p{L}\p{N}])/gu;
-/** Words with digits that are not identifiers: times, dates, floors. */
-const NOT_IDENTIFIER = /^(\d{1,2}(st|nd|rd|th|am|pm|h|min|og)|\d{1,2}-\d{1,2}|q\d|\d{4}-\d{2}(-\d{2})?)$/iu;
-
 /** The report a ticket makes, or null when it names no service of the rules. */
 export function readReport(subject: string, text: string, rules: IncidentRules): OutageReport | null {
   const [s, t] = [normaliseText(subject), normaliseText(text)];
@@ -55,7 +52,7 @@ export function readReport(subject: string, text: string, rules: IncidentRules):
     site: siteOf(both, rules),
     floor: floorOf(both),
     symptom: rules.onlyMe.some((pattern) => matchesOf(pattern, both).length) ? null : symptomOf(both, rules),
-    identifiers: identifiersOf(both),
+    identifiers: identifiers(both),
   };
 }
 
@@ -97,17 +94,4 @@ function symptomOf(text: string, rules: IncidentRules): string | null {
     if (found) return found.text;
   }
   return null;
-}
-
-function identifiersOf(text: string): string[] {
-  const found = new Set<string>();
-  for (const m of text.matchAll(IDENTIFIER)) {
-    const word = m[0].toLowerCase();
-    if (!NOT_IDENTIFIER.test(word)) found.add(word);
-  }
-  return [...found].slice(0, 20);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
