@@ -3,6 +3,7 @@
  * and, while the record belongs in a sparse index, that index's keys (src/aws/table.ts): open
  * tickets under their requester and their priority, quarantined receipts, unsettled plans.
  */
+import type { TicketOutage } from '../domain/incidents/incident.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
 import { isOpen, type RequesterProfile, type Ticket, type ThreadMessage } from '../domain/ticket.js';
 import type { EffectPlan, PlannedEffect } from '../pipeline/effects.js';
@@ -89,6 +90,8 @@ export function itemToTicket(item: Item): Ticket {
     nudgedAt: (item.nudgedAt as string | null) ?? null,
     lastExcerpt: (item.lastExcerpt as string) ?? '',
     ...(item.unverified === true ? { unverified: true } : {}),
+    ...(item.incident ? { incident: item.incident as string } : {}),
+    ...(item.outage ? { outage: item.outage as TicketOutage } : {}),
   };
 }
 

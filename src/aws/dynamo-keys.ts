@@ -24,6 +24,8 @@ export const keys = {
   receipt: (id: string) => ({ pk: `R#${keyPart(id)}`, sk: 'R' }),
   requester: (address: string) => ({ pk: `U#${keyPart(address)}`, sk: 'U' }),
   counter: { pk: 'C#ticket', sk: 'C' },
+  incident: (number: number) => ({ pk: `INC#${number}`, sk: 'INC' }),
+  incidentCounter: { pk: 'C#incident', sk: 'C' },
   limit: (scope: string, hour: string) => ({ pk: `L#${keyPart(scope)}#${hour}`, sk: 'L' }),
   plan: (planKey: string) => ({ pk: `O#${keyPart(planKey)}`, sk: 'O' }),
   undelivered: (planKey: string, effectId: string) => ({ pk: `X#${keyPart(planKey)}#${effectId}`, sk: 'X' }),
@@ -42,6 +44,8 @@ export const partitions = {
   resolvedTickets: 'RESOLVED',
   /** byActivity: every numbered ticket, open or not, by last activity (search, listings). */
   allTickets: 'TICKETS',
+  /** byActivity: incidents, by when they formed. */
+  incidents: 'INCIDENTS',
   /** openByActivity: quarantined receipts, by arrival. */
   quarantine: 'QUARANTINE',
   /** openByActivity: effect plans not yet settled, by creation (the sweeper). */

@@ -6,6 +6,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TicketStore } from '../pipeline/ports.js';
+import { DynamoIncidentBook } from './dynamo-incidents.js';
 import { DynamoJobRecords } from './dynamo-jobs.js';
 import { DynamoDeliveryLedger } from './dynamo-ledger.js';
 import { Table } from './dynamo-table.js';
@@ -13,7 +14,7 @@ import { DynamoTicketBook } from './dynamo-tickets.js';
 
 export function dynamoTicketStore(doc: DynamoDBDocumentClient, tableName: string): TicketStore {
   const table = new Table(doc, tableName);
-  return joinAdapters(new DynamoTicketBook(table), new DynamoDeliveryLedger(table), new DynamoJobRecords(table));
+  return joinAdapters(new DynamoTicketBook(table), new DynamoDeliveryLedger(table), new DynamoJobRecords(table), new DynamoIncidentBook(table));
 }
 
 type Joined<T extends object[]> = T extends [infer First, ...infer Rest extends object[]] ? First & Joined<Rest> : unknown;

@@ -23,7 +23,7 @@ export interface TicketEvent {
   at: string;
   /** The actor's address, or 'system'. */
   actor: string;
-  kind: 'created' | 'status' | 'priority' | 'category' | 'assignee' | 'merged' | 'merged-into' | 'note' | 'linked' | 'verified';
+  kind: 'created' | 'status' | 'priority' | 'category' | 'assignee' | 'merged' | 'merged-into' | 'note' | 'linked' | 'verified' | 'incident';
   from: string | null;
   to: string | null;
   why: string;

@@ -1,5 +1,6 @@
 /** The ticket model and its naming. No I/O. */
 import { createHash } from 'node:crypto';
+import type { TicketOutage } from './incidents/incident.js';
 
 export type TicketStatus = 'open' | 'awaiting-info' | 'waiting-on-requester' | 'resolved' | 'closed';
 
@@ -54,6 +55,10 @@ export interface Ticket {
    * status link mailed there, nothing shows the address is theirs. Absent: proven or by mail.
    */
   unverified?: boolean;
+  /** The incident it is part of (`INC-4`); absent or null: none. */
+  incident?: string | null;
+  /** What its report said about an outage and what was decided (src/domain/incidents/); absent: no outage report. */
+  outage?: TicketOutage | null;
 }
 
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
@@ -69,7 +74,7 @@ export interface RequesterProfile {
 
 /** What a new mail may change on its ticket. */
 export type TicketChanges = Partial<
-  Pick<Ticket, 'status' | 'priority' | 'category' | 'assignee' | 'missing' | 'triageReasons' | 'followUpAsks' | 'resolvedAt' | 'duplicateOf' | 'lastExcerpt' | 'unverified'>
+  Pick<Ticket, 'status' | 'priority' | 'category' | 'assignee' | 'missing' | 'triageReasons' | 'followUpAsks' | 'resolvedAt' | 'duplicateOf' | 'lastExcerpt' | 'unverified' | 'incident'>
 >;
 
 export type MessageDirection = 'inbound' | 'outbound';

@@ -94,10 +94,10 @@ export async function runPlan(plan: EffectPlan, ports: EffectPorts, config: Conf
       settlements.push(settlement(effect, result.outcome, result.attempts));
       if (result.record) records.set(effect.id, result.record);
     } catch (err) {
-      // A ticket change is idempotent: tried again. Anything else that is not a provider's answer
+      // A ticket or incident change is idempotent: tried again. Anything else that is not a provider's answer
       // (a bug, a crash of ours) leaves us unable to know whether it went out.
       const why = `stopped with ${(err as Error).name}: ${(err as Error).message}`;
-      const outcome: EffectOutcome = effect.spec.type === 'ticket-change' ? { effect, status: 'retrying', why } : { effect, status: 'unconfirmed', why };
+      const outcome: EffectOutcome = effect.spec.type === 'ticket-change' || effect.spec.type === 'incident-change' ? { effect, status: 'retrying', why } : { effect, status: 'unconfirmed', why };
       outcomes.set(effect.id, outcome);
       settlements.push(settlement(effect, outcome, effect.attempts + 1));
       unexpected ??= err;
@@ -204,7 +204,7 @@ interface Executed {
 
 async function execute(effect: PlannedEffect, raw: Buffer | undefined, limited: ReplyLimit | null, ports: EffectPorts): Promise<Executed> {
   const spec = effect.spec;
-  if (spec.type === 'ticket-change') {
+  if (spec.type === 'ticket-change' || spec.type === 'incident-change') {
     await applyChange(effect, ports.store);
     return { outcome: { effect, status: 'done' }, attempts: effect.attempts + 1 };
   }
@@ -244,6 +244,12 @@ async function execute(effect: PlannedEffect, raw: Buffer | undefined, limited: 
 }
 
 async function applyChange(effect: PlannedEffect, store: TicketStore): Promise<void> {
+  if (effect.spec.type === 'incident-change') {
+    const { incident, remove, resolvedAt } = effect.spec.change;
+    await store.removeIncidentMembers(incident.number, remove);
+    if (resolvedAt) await store.resolveIncident(incident.number, resolvedAt);
+    return;
+  }
   const { change } = effect.spec as Extract<PlannedEffect['spec'], { type: 'ticket-change' }>;
   const ticket = (await store.getTickets([change.ticket.key])).get(change.ticket.key);
   if (!ticket) return;
@@ -256,7 +262,7 @@ async function applyChange(effect: PlannedEffect, store: TicketStore): Promise<v
 /** A claim whose runner stopped: the mail's record on its ticket proves it went out; else no one can say. */
 async function resolveAbandoned(effect: PlannedEffect, ports: EffectPorts): Promise<Pick<Executed, 'outcome' | 'record'>> {
   const spec = effect.spec;
-  if (spec.type === 'ticket-change') {
+  if (spec.type === 'ticket-change' || spec.type === 'incident-change') {
     await applyChange(effect, ports.store);
     return { outcome: { effect, status: 'done' } };
   }

@@ -54,10 +54,20 @@ export interface PlannedTicketChange {
   causeKey: string;
 }
 
+/** A change to an incident a staff reply made (tickets taken out, the incident resolved): idempotent too. */
+export interface PlannedIncidentChange {
+  incident: { number: number; id: string };
+  /** Keys of the tickets taken out. */
+  remove: string[];
+  /** When it was resolved, or null: not resolved by this change. */
+  resolvedAt: string | null;
+}
+
 export type EffectSpec =
   | { type: 'mail'; mail: PlannedMail }
   | { type: 'event'; event: TicketEventMessage }
-  | { type: 'ticket-change'; change: PlannedTicketChange };
+  | { type: 'ticket-change'; change: PlannedTicketChange }
+  | { type: 'incident-change'; change: PlannedIncidentChange };
 
 export interface PlannedEffect {
   /** Unique within its plan; also the member that makes rate-limit slots idempotent. */
@@ -122,6 +132,7 @@ function effectName(effect: PlannedEffect): string {
   const spec = effect.spec;
   if (spec.type === 'mail') return spec.mail.kind;
   if (spec.type === 'event') return `${spec.event.type} event`;
+  if (spec.type === 'incident-change') return `change of ${spec.change.incident.id}`;
   return `change of ${spec.change.ticket.id}`;
 }
 

@@ -7,6 +7,7 @@
  */
 import { renderDigest } from '../mail/digest.js';
 import type { RenderedMail } from '../mail/templates/render.js';
+import { incidentTemplates } from '../mail/templates/incident.js';
 import { templates } from '../mail/templates/requester.js';
 import { staffTemplates } from '../mail/templates/staff.js';
 
@@ -26,8 +27,11 @@ export const OUTBOUND_KINDS = {
   ack: { audience: 'requester', autoReply: true, template: templates.ack },
   'missing-info': { audience: 'requester', autoReply: true, template: templates.missingInfo },
   'duplicate-notice': { audience: 'requester', autoReply: true, template: templates.duplicateNotice },
+  'incident-ack': { audience: 'requester', autoReply: true, template: templates.incidentAck },
   'staff-notification': { audience: 'staff', autoReply: false, template: staffTemplates.notification },
   'note-notification': { audience: 'staff', autoReply: false, template: staffTemplates.note },
+  'incident-notification': { audience: 'staff', autoReply: false, template: incidentTemplates.notification },
+  'incident-update': { audience: 'staff', autoReply: false, template: incidentTemplates.update },
   relay: { audience: 'requester', autoReply: false, template: staffTemplates.relay },
   'command-result': { audience: 'staff', autoReply: false, template: staffTemplates.commandResult },
   nudge: { audience: 'requester', autoReply: false, template: templates.nudge },

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Incident, IncidentMember } from '../domain/incidents/incident.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
 import type { Receipt } from '../domain/receipt.js';
 import type { RequesterProfile, Ticket, TicketChanges, ThreadMessage } from '../domain/ticket.js';
@@ -340,8 +341,27 @@ export interface JobRecords {
   releaseMailbox(mailbox: MailboxFolder, owner: string): Promise<void>;
 }
 
+/** Incidents (src/domain/incidents/): the reports a decision compares, and the incidents themselves. */
+export interface IncidentBook {
+  /** Numbered tickets opened since then with an outage report, most recent activity first: one Query of byActivity. */
+  recentReports(since: string): Promise<Ticket[]>;
+  /** The next incident number, for the incident this ticket forms: asked again for the same ticket, the same number. */
+  nextIncidentNumber(ownerKey: string): Promise<number>;
+  /** Writes the incident unless it exists; resolves to the incident as stored. */
+  createIncident(incident: Incident): Promise<Incident>;
+  /** Adds (or writes again) these members: idempotent. */
+  addIncidentMembers(number: number, members: IncidentMember[]): Promise<void>;
+  /** Takes these tickets out: idempotent. */
+  removeIncidentMembers(number: number, ticketKeys: string[]): Promise<void>;
+  /** Resolved, at the first time it was said to be: idempotent. */
+  resolveIncident(number: number, at: string): Promise<void>;
+  getIncident(number: number): Promise<Incident | null>;
+  /** Every incident, newest first: one Query of byActivity's incident partition. */
+  listIncidents(): Promise<Incident[]>;
+}
+
 /** Every port of the ticket table, as the pipeline's entry points take it; a module that needs one asks for that one. */
-export type TicketStore = TicketBook & DeliveryLedger & JobRecords;
+export type TicketStore = TicketBook & DeliveryLedger & JobRecords & IncidentBook;
 
 export interface BlobStore {
   put(key: string, body: Buffer | Readable, contentType?: string): Promise<void>;

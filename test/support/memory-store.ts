@@ -1,5 +1,5 @@
 /**
- * The ticket table's ports (TicketBook, DeliveryLedger, JobRecords) in memory, for the bench and
+ * The ticket table's ports (TicketBook, DeliveryLedger, JobRecords, IncidentBook) in memory, for the bench and
  * for tests that need the pipeline without a server. It keeps the contract the DynamoDB adapters
  * keep (src/aws/dynamo-*.ts), not a simpler one:
  *
@@ -20,6 +20,7 @@
  */
 import { ticketToItem, messageToItem, receiptToItem, planToItem, eventItems, threadKeyItem } from '../../src/aws/dynamo-items.js';
 import { assertItemSize, itemSize, type Item } from '../../src/aws/dynamo-table.js';
+import type { Incident, IncidentMember } from '../../src/domain/incidents/incident.js';
 import type { TicketEvent } from '../../src/domain/lifecycle.js';
 import { isOpen, type RequesterProfile, type Ticket, type TicketChanges, type ThreadMessage } from '../../src/domain/ticket.js';
 import type { EffectPlan, PlannedEffect } from '../../src/pipeline/effects.js';
@@ -94,6 +95,10 @@ export class MemoryTicketStore implements TicketStore {
   readonly #staleRuns = new Map<string, StaleRun>();
   readonly #checkpoints = new Map<string, MailboxCheckpoint & { at: string }>();
   readonly #leases = new Map<string, { owner: string; expiresAt: number }>();
+  readonly #incidents = new Map<number, Omit<Incident, 'members'> & { members: Map<string, IncidentMember> }>();
+  #incidentCounter = 0;
+  /** The number taken for the incident a ticket forms. */
+  readonly #incidentNumbers = new Map<string, number>();
 
   // --- TicketBook ---------------------------------------------------------------------------
 
@@ -441,6 +446,67 @@ export class MemoryTicketStore implements TicketStore {
   async releaseMailbox(mailbox: MailboxFolder, owner: string): Promise<void> {
     const key = folderKey(mailbox);
     if (this.#leases.get(key)?.owner === owner) this.#leases.delete(key);
+  }
+
+  // --- IncidentBook -------------------------------------------------------------------------
+
+  async recentReports(since: string): Promise<Ticket[]> {
+    return [...this.#tickets.values()]
+      .filter((t) => t.number > 0 && t.outage && t.lastActivityAt >= since && t.createdAt >= since)
+      .sort(byTime((t) => t.lastActivityAt, (t) => t.key))
+      .reverse()
+      .map(copy);
+  }
+
+  async nextIncidentNumber(ownerKey: string): Promise<number> {
+    const taken = this.#incidentNumbers.get(ownerKey);
+    if (taken !== undefined) return taken;
+    this.#incidentNumbers.set(ownerKey, ++this.#incidentCounter);
+    return this.#incidentCounter;
+  }
+
+  async createIncident(incident: Incident): Promise<Incident> {
+    if (!this.#incidents.has(incident.number)) {
+      this.#incidents.set(incident.number, { ...copy(incident), members: new Map(incident.members.map((m) => [m.ticketKey, copy(m)])) });
+    }
+    return this.#incidentOut(incident.number)!;
+  }
+
+  async addIncidentMembers(number: number, members: IncidentMember[]): Promise<void> {
+    const stored = this.#incidentItem(number);
+    for (const m of members) stored.members.set(m.ticketKey, copy(m));
+  }
+
+  async removeIncidentMembers(number: number, ticketKeys: string[]): Promise<void> {
+    const stored = this.#incidentItem(number);
+    for (const key of ticketKeys) stored.members.delete(key);
+  }
+
+  async resolveIncident(number: number, at: string): Promise<void> {
+    const stored = this.#incidentItem(number);
+    stored.status = 'resolved';
+    stored.resolvedAt ??= at;
+  }
+
+  async getIncident(number: number): Promise<Incident | null> {
+    return this.#incidentOut(number);
+  }
+
+  async listIncidents(): Promise<Incident[]> {
+    return [...this.#incidents.keys()].map((n) => this.#incidentOut(n)!).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  #incidentItem(number: number): Omit<Incident, 'members'> & { members: Map<string, IncidentMember> } {
+    const stored = this.#incidents.get(number);
+    if (!stored) throw new ConditionalCheckFailedError('The conditional request failed');
+    return stored;
+  }
+
+  #incidentOut(number: number): Incident | null {
+    const stored = this.#incidents.get(number);
+    if (!stored) return null;
+    const members = [...stored.members.values()].sort((a, b) => a.at.localeCompare(b.at) || a.ticketId.localeCompare(b.ticketId));
+    return copy({ ...stored, members });
   }
 
   // --- helpers ------------------------------------------------------------------------------

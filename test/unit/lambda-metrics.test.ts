@@ -18,6 +18,7 @@ const result = (over: Partial<InboundResult>, suppressed: SuppressedReply[] = []
   category: 'network',
   priority: 'P3',
   missing: [],
+  incident: null,
   replies: [],
   ...over,
   suppressed,

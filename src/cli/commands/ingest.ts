@@ -92,7 +92,7 @@ export async function ingestFiles(files: string[], opts: Options, print: (line: 
       if ('error' in outcome) {
         failures++;
         const error = outcome.error instanceof Error ? `${outcome.error.name}: ${outcome.error.message}` : String(outcome.error);
-        lines.set(index, [JSON.stringify({ file, messageId: null, outcome: 'error', ticket: null, reason: error, status: null, category: null, priority: null, missing: [], replies: [] })]);
+        lines.set(index, [JSON.stringify({ file, messageId: null, outcome: 'error', ticket: null, reason: error, status: null, category: null, priority: null, missing: [], incident: null, replies: [] })]);
       } else {
         // The held-back auto-replies are for the metrics; the line says them in its reason.
         // The line's contract: the result without its typed extras (held-back replies, the API's command lists).

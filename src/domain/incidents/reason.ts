@@ -1,5 +1,6 @@
 /** An incident decision in words, for history, notices and the CLI: rendered from its data, never parsed back. */
 import type { IncidentDecision, IncidentReason } from './grouping.js';
+import { placeOf } from './incident.js';
 import type { IncidentRules } from './rules.js';
 
 export function incidentReasonText(decision: IncidentDecision, rules: Pick<IncidentRules, 'services' | 'minRequesters' | 'windowMinutes'>): string {
@@ -8,15 +9,16 @@ export function incidentReasonText(decision: IncidentDecision, rules: Pick<Incid
     if (decision.why === 'excluded-category') return 'its category is kept out of incidents';
     const r = decision.reason;
     if (!r) return `no other report of ${serviceWords(null, rules)} within ${rules.windowMinutes} min`;
-    return `${ordinal(r.reportNumber)} report of ${what(r, rules)} within ${rules.windowMinutes} min, like ${r.like.join(', ')}: fewer than ${rules.minRequesters} people so far`;
+    return `${ordinal(r.reportNumber)} report of ${incidentWhat(r, rules)} within ${rules.windowMinutes} min, like ${r.like.join(', ')}: fewer than ${rules.minRequesters} people so far`;
   }
   const r = decision.reason;
-  const lead = `${ordinal(r.reportNumber)} report of ${what(r, rules)} within ${Math.max(r.minutes, 1)} min, like ${r.like.join(', ')}`;
+  const lead = `${ordinal(r.reportNumber)} report of ${incidentWhat(r, rules)} within ${Math.max(r.minutes, 1)} min, like ${r.like.join(', ')}`;
   return decision.kind === 'joins' ? `${lead}: joins ${decision.incidentId}` : `${lead}: a new incident`;
 }
 
-function what(r: IncidentReason, rules: Pick<IncidentRules, 'services'>): string {
-  const place = [r.floor !== null ? `floor ${r.floor}` : null, r.site ? titleCase(r.site) : null].filter(Boolean).join(', ');
+/** What is down and where: "Wi-Fi and network down (floor 3, Malmö)". */
+export function incidentWhat(r: IncidentReason, rules: Pick<IncidentRules, 'services'>): string {
+  const place = placeOf(r);
   return `${serviceWords(r.service, rules)} down${place ? ` (${place})` : ''}`;
 }
 
@@ -27,8 +29,4 @@ function serviceWords(name: string | null, rules: Pick<IncidentRules, 'services'
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
   return `${n}${suffix}`;
-}
-
-function titleCase(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -258,6 +258,8 @@ function eventHeadline(e: TicketEvent): string {
       return 'Requester address confirmed';
     case 'note':
       return 'Noted';
+    case 'incident':
+      return e.to ? `Part of incident ${e.to}` : `Taken out of incident ${e.from ?? ''}`.trim();
   }
 }
 

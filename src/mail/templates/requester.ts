@@ -69,6 +69,22 @@ export const templates = {
     });
   },
 
+  /** The request is one of several reports of one outage: known, being worked on, nothing more to do. */
+  incidentAck(ctx: TicketContext & { incidentId: string; title: string }): RenderedMail {
+    return requesterMail(ctx, {
+      preview: p`We know about this problem and are working on it. Your request is ${ctx.ticketId}.`,
+      heading: p`We know about this problem`,
+      blocks: [
+        greeting(ctx),
+        p`Thanks for letting us know. Other people have reported the same problem, so ${ctx.teamName} already knows about it and is working on it:`,
+        quote(ctx.title),
+        p`We've logged your request as ${strong(ctx.ticketId)}, as part of ${strong(ctx.incidentId)}. There's nothing more you need to do: we'll email you when it's fixed.`,
+        p`If your problem is a different one, or you have something to add, just reply to this email and it goes onto your ticket. Please keep ${strong(`[${ctx.ticketId}]`)} in the subject.`,
+        ...statusPageLine(ctx),
+      ],
+    });
+  },
+
   /**
    * A reminder to a requester who has gone quiet on a ticket that waits on them: what is still
    * missing, that a reply keeps it open, and that it closes otherwise. `closesInDays`, when

@@ -18,6 +18,7 @@ import { cause, clearBouncing, deliveryPlan, doneReceipts, eventEffect, profileN
 import { participantsRefused } from './record-on-ticket.js';
 import { joinReason, result, withOutcomes, type InboundResult } from './result.js';
 import type { Route } from './route.js';
+import { afterResolvedWords, decideOutage, incidentEvent, incidentIdFor, joinIncident } from './incident-report.js';
 import { staffWarning } from './staff-warning.js';
 import { excerpt, threadMessage } from './thread-message.js';
 
@@ -27,11 +28,12 @@ const NUMBER_WAIT_MS = 5000;
 export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): Promise<InboundResult> {
   const { msg, now, ports, config } = d;
   const { store } = ports;
-  const { draft, refused } = route.resumed ? { draft: route.resumed, refused: null } : newTicket(route, d);
   const { why, visible } = route;
+  const { draft, refused } = route.resumed ? { draft: route.resumed, refused: null } : await withOutage(newTicket(route, d), visible, d);
   const reason = joinReason([why, ...d.notes, refused]);
   const message = await threadMessage(draft.key, visible, reason, 'request', d);
   const events: TicketEvent[] = [{ at: now.toISOString(), actor: draft.requester, kind: 'created', from: draft.linkedTo, to: draft.status, why }];
+  if (draft.outage && draft.incident) events.push(incidentEvent(draft.outage, draft.incident, now.toISOString(), config));
   // The number is taken beside the ticket's first write and remembered under the ticket's key
   // until the ticket holds it: a copy of this mail, or its replay, takes the same one.
   const [won, taken] = await Promise.all([
@@ -42,19 +44,26 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
   // The delivery whose write made the ticket numbers it beside its plan (no other can number it
   // otherwise while the number is remembered); any other settles the number first.
   const ticket = won || !taken ? numbered : await settleNumber(numbered, taken.ours, route.resumed !== null, store);
+  // Part of an incident: the incident is written, and its mails take the place of the ticket's.
+  const incident = await joinIncident(ticket, visible, cause(ticket, d), d);
   const asks = asksFor(ticket.missing, ticket.category ?? 'other', config.missingInfo);
-  const reply: ReplyPlan = asks.length ? { kind: 'missing-info', asks, followUp: false } : { kind: 'ack' };
+  const reply: ReplyPlan = incident
+    ? { kind: 'incident-ack', incidentId: incident.incident.id, title: incident.incident.title }
+    : asks.length
+      ? { kind: 'missing-info', asks, followUp: false }
+      : { kind: 'ack' };
   const headline = [
     `New ticket ${ticket.id}`,
     ticket.linkedTo ? `follows up ${ticket.linkedTo}` : null,
     ticket.priority === 'P1' ? 'P1' : null,
+    afterResolvedWords(ticket.outage ?? null),
   ]
     .filter(Boolean)
     .join(', ');
   const warning = await staffWarning(ticket, d);
   const plan = deliveryPlan(d, [
     planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now }, config, d.book),
-    planStaffNotice(ticket, headline, visible, cause(ticket, d), shared(d)),
+    incident ? incident.staffMail : planStaffNotice(ticket, headline, visible, cause(ticket, d), shared(d)),
     eventEffect('ticket.created', ticket, why, d),
     ...(warning ? [warning] : []),
   ]);
@@ -141,6 +150,18 @@ function newTicket(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): 
     ...(d.receipt.proof?.kind === 'typed' ? { unverified: true } : {}),
   };
   return { draft, refused: others.length && !isAuthenticated(auth) ? participantsRefused(others, auth) : null };
+}
+
+/**
+ * The draft with what its report decided about incidents. A ticket that is part of an incident
+ * asks for nothing more: the outage is known, and staff answer everyone at once.
+ */
+async function withOutage(drafted: { draft: Ticket; refused: string | null }, visible: string, d: Delivery): Promise<{ draft: Ticket; refused: string | null }> {
+  const outage = await decideOutage(drafted.draft, visible, d);
+  if (!outage) return drafted;
+  const incident = await incidentIdFor(outage, drafted.draft.key, d.ports.store);
+  const known = incident ? { incident, missing: [], status: 'open' as const } : {};
+  return { ...drafted, draft: { ...drafted.draft, outage, ...known } };
 }
 
 /** Polls until the ticket has its number, for at most `ms`; null when it has none by then. */

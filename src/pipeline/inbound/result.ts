@@ -15,6 +15,8 @@ export interface InboundResult {
   category: string | null;
   priority: string | null;
   missing: string[];
+  /** The incident the ticket is part of (`INC-4`), or null. */
+  incident: string | null;
   replies: SentReply[];
   /** The auto-replies held back (the reason says why in words): what the metrics count. */
   suppressed: SuppressedReply[];
@@ -32,6 +34,7 @@ export function result(outcome: Outcome, reason: string, msg: { messageId: strin
     category: ticket?.category ?? null,
     priority: ticket?.priority ?? null,
     missing: ticket?.missing ?? [],
+    incident: ticket?.incident ?? null,
     replies: [],
     suppressed: [],
   };

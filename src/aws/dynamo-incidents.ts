@@ -1,0 +1,144 @@
+/**
+ * Incidents on the table: an item per incident (`INC#<n>` / `INC`) whose members are a map by
+ * ticket key (so adding or removing one is an idempotent write), in byActivity's `INCIDENTS`
+ * partition by when it formed (the listing), and a counter that numbers them. The reports an
+ * incident decision compares are the outage reports on tickets active in its window.
+ */
+import type { Incident, IncidentMember } from '../domain/incidents/incident.js';
+import type { Ticket } from '../domain/ticket.js';
+import type { IncidentBook } from '../pipeline/ports.js';
+import { itemToTicket } from './dynamo-items.js';
+import { keys, partitions } from './dynamo-keys.js';
+import { conditional, isConditionFailure, type Item, type Table } from './dynamo-table.js';
+import { TABLE_KEYS } from './table.js';
+
+/** The most tickets one decision reads back (a storm of mail in 30 minutes is far fewer). */
+const MAX_RECENT = 1000;
+
+const pendingNumber = (ownerKey: string) => `p_${ownerKey}`;
+
+export class DynamoIncidentBook implements IncidentBook {
+  constructor(private readonly table: Table) {}
+
+  async recentReports(since: string): Promise<Ticket[]> {
+    const { name, pk, sk } = TABLE_KEYS.byActivity;
+    const found: Ticket[] = [];
+    let start: Item | undefined;
+    do {
+      const { items, last } = await this.table.queryPage({
+        IndexName: name,
+        KeyConditionExpression: '#p = :p AND #s >= :since',
+        FilterExpression: 'attribute_exists(outage) AND createdAt >= :since',
+        ExpressionAttributeNames: { '#p': pk, '#s': sk },
+        ExpressionAttributeValues: { ':p': partitions.allTickets, ':since': since },
+        ScanIndexForward: false,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      });
+      found.push(...items.map(itemToTicket));
+      start = last;
+    } while (start && found.length < MAX_RECENT);
+    return found;
+  }
+
+  async nextIncidentNumber(ownerKey: string): Promise<number> {
+    // Remembered on the counter under the forming ticket's key, so a replay takes the same number.
+    const pending = pendingNumber(ownerKey);
+    try {
+      const updated = await this.table.update({
+        Key: keys.incidentCounter,
+        UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, #p = if_not_exists(#n, :zero) + :one',
+        ConditionExpression: 'attribute_not_exists(#p)',
+        ExpressionAttributeNames: { '#n': 'n', '#p': pending },
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+        ReturnValues: 'UPDATED_NEW',
+      });
+      return updated?.[pending] as number;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      return (await this.table.get(keys.incidentCounter))![pending] as number;
+    }
+  }
+
+  async createIncident(incident: Incident): Promise<Incident> {
+    const created = await conditional(this.table.put({ Item: incidentToItem(incident), ConditionExpression: 'attribute_not_exists(pk)' }));
+    return created ? incident : ((await this.getIncident(incident.number)) ?? incident);
+  }
+
+  async addIncidentMembers(number: number, members: IncidentMember[]): Promise<void> {
+    if (!members.length) return;
+    const names: Record<string, string> = { '#m': 'members' };
+    const values: Record<string, unknown> = {};
+    const sets = members.map((m, i) => {
+      names[`#k${i}`] = m.ticketKey;
+      values[`:m${i}`] = m;
+      return `#m.#k${i} = :m${i}`;
+    });
+    await this.table.update({ Key: keys.incident(number), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values });
+  }
+
+  async removeIncidentMembers(number: number, ticketKeys: string[]): Promise<void> {
+    if (!ticketKeys.length) return;
+    const names: Record<string, string> = { '#m': 'members' };
+    const removes = ticketKeys.map((key, i) => {
+      names[`#k${i}`] = key;
+      return `#m.#k${i}`;
+    });
+    await this.table.update({ Key: keys.incident(number), UpdateExpression: `REMOVE ${removes.join(', ')}`, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: names });
+  }
+
+  async resolveIncident(number: number, at: string): Promise<void> {
+    await this.table.update({
+      Key: keys.incident(number),
+      UpdateExpression: 'SET #s = :resolved, resolvedAt = if_not_exists(resolvedAt, :at)',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':resolved': 'resolved', ':at': at },
+    });
+  }
+
+  async getIncident(number: number): Promise<Incident | null> {
+    const item = await this.table.get(keys.incident(number));
+    return item ? itemToIncident(item) : null;
+  }
+
+  async listIncidents(): Promise<Incident[]> {
+    const { name, pk } = TABLE_KEYS.byActivity;
+    const items = await this.table.queryAll({
+      IndexName: name,
+      KeyConditionExpression: '#p = :p',
+      ExpressionAttributeNames: { '#p': pk },
+      ExpressionAttributeValues: { ':p': partitions.incidents },
+      ScanIndexForward: false,
+    });
+    return items.map(itemToIncident);
+  }
+}
+
+function incidentToItem(i: Incident): Item {
+  const { members, ...rest } = i;
+  return {
+    ...keys.incident(i.number),
+    type: 'incident',
+    ...rest,
+    // A map by ticket key: a member is added or removed by its key, idempotently.
+    members: Object.fromEntries(members.map((m) => [m.ticketKey, m])),
+    // In byActivity, by when it formed: the listing reads the newest first.
+    [TABLE_KEYS.byActivity.pk]: partitions.incidents,
+    [TABLE_KEYS.byActivity.sk]: i.createdAt,
+  };
+}
+
+function itemToIncident(item: Item): Incident {
+  const members = Object.values((item.members as Record<string, IncidentMember> | undefined) ?? {}).sort((a, b) => a.at.localeCompare(b.at) || a.ticketId.localeCompare(b.ticketId));
+  return {
+    number: item.number as number,
+    id: item.id as string,
+    status: item.status as Incident['status'],
+    title: item.title as string,
+    service: item.service as string,
+    members,
+    noticeMessageId: item.noticeMessageId as string,
+    createdAt: item.createdAt as string,
+    resolvedAt: (item.resolvedAt as string | null) ?? null,
+  };
+}

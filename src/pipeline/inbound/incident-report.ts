@@ -1,0 +1,154 @@
+/**
+ * A new ticket's outage report: read from the mail, decided against the other reports of the
+ * window (src/domain/incidents/), kept on the ticket so a replay repeats the decision instead of
+ * deciding again. When the ticket forms or joins an incident, the incident is written (every
+ * write idempotent) and the ticket's mails change: the requester hears the problem is known, and
+ * staff get the one incident notice, or a one-report note threaded on it, instead of a ticket notice.
+ */
+import type { Config } from '../../config.js';
+import type { AddressBook } from '../../domain/addresses.js';
+import { decideIncident, type IncidentReason, type ReportedTicket } from '../../domain/incidents/grouping.js';
+import { formatIncidentId, parseIncidentId, placeOf, type Incident, type IncidentMember, type TicketOutage } from '../../domain/incidents/incident.js';
+import { incidentReasonText, incidentWhat } from '../../domain/incidents/reason.js';
+import { readReport } from '../../domain/incidents/report.js';
+import type { TicketEvent } from '../../domain/lifecycle.js';
+import { isOpen, type Ticket } from '../../domain/ticket.js';
+import { incidentTemplates, type IncidentReportLine } from '../../mail/templates/incident.js';
+import { ANALYSED_TEXT_CHARS } from '../bounds.js';
+import { planned, type PlannedEffect } from '../effects.js';
+import { planTicketMail, receivingAddress, type Cause } from '../outbound.js';
+import type { TicketStore } from '../ports.js';
+import type { Delivery } from './context.js';
+
+/** What a new ticket's report decided, or null when it is no outage report (or incidents are off). */
+export async function decideOutage(draft: Ticket, visible: string, d: Delivery): Promise<TicketOutage | null> {
+  const rules = d.config.incidents;
+  if (!rules.enabled) return null;
+  const report = readReport(draft.subject, visible.slice(0, ANALYSED_TEXT_CHARS), rules);
+  if (!report) return null;
+  const since = new Date(d.now.getTime() - rules.windowMinutes * 60_000).toISOString();
+  const recent = (await d.ports.store.recentReports(since)).filter((t) => t.key !== draft.key && t.number > 0 && t.outage);
+  const fresh = { ticketId: '', requester: draft.requester, at: draft.createdAt, category: draft.category, incidentId: null, report };
+  const open = recent.filter((t) => isOpen(t.status));
+  const decision = decideIncident(fresh, open.map(reported), rules);
+  const members = decision.kind === 'forms' ? open.filter((t) => decision.members.includes(t.id)).map(memberOf) : [];
+  // A report matching an incident already resolved starts nothing silently: staff are told.
+  let afterResolved: TicketOutage['afterResolved'] = null;
+  if (decision.kind === 'alone') {
+    const again = decideIncident(fresh, recent.filter((t) => !isOpen(t.status) && t.incident).map(reported), rules);
+    if (again.kind === 'joins') afterResolved = { incidentId: again.incidentId, like: again.reason.like };
+  }
+  return { report, decision, members, afterResolved };
+}
+
+/** The incident id the ticket is part of from the start: the one it joins, or a number taken for the one it forms. */
+export async function incidentIdFor(outage: TicketOutage | null, ticketKey: string, store: TicketStore): Promise<string | null> {
+  if (outage?.decision.kind === 'joins') return outage.decision.incidentId;
+  if (outage?.decision.kind === 'forms') return formatIncidentId(await store.nextIncidentNumber(ticketKey));
+  return null;
+}
+
+/** The history entry of a ticket that is part of an incident from the start. */
+export function incidentEvent(outage: TicketOutage, incidentId: string, at: string, config: Config): TicketEvent {
+  return { at, actor: 'system', kind: 'incident', from: null, to: incidentId, why: incidentReasonText(outage.decision, config.incidents) };
+}
+
+/** The notice's headline words for a report after its incident was resolved (nothing reopens silently). */
+export function afterResolvedWords(outage: TicketOutage | null): string | null {
+  const after = outage?.afterResolved;
+  return after ? `reported after ${after.incidentId} was resolved (like ${after.like.join(', ')}): a new ticket, ${after.incidentId} stays resolved` : null;
+}
+
+/**
+ * The numbered ticket's incident written (formed with its members, or joined), and the mail to
+ * staff that replaces the ticket notice. Null when the ticket is in no incident.
+ */
+export async function joinIncident(ticket: Ticket, visible: string, cause: Cause, d: Delivery): Promise<{ incident: Incident; staffMail: PlannedEffect } | null> {
+  const outage = ticket.outage;
+  const number = ticket.incident ? parseIncidentId(ticket.incident) : null;
+  if (!outage || number === null || outage.decision.kind === 'alone') return null;
+  const { store } = d.ports;
+  const own = memberOf({ ...ticket, lastExcerpt: ticket.lastExcerpt || visible });
+  const s = { config: d.config, book: d.book };
+  if (outage.decision.kind === 'forms') {
+    const members = [...outage.members, own];
+    const reason = outage.decision.reason;
+    const draft: Incident = {
+      number,
+      id: formatIncidentId(number),
+      status: 'open',
+      title: incidentTitle(reason, d.config),
+      service: outage.report.service,
+      members,
+      noticeMessageId: '',
+      createdAt: d.now.toISOString(),
+      resolvedAt: null,
+    };
+    const staffMail = planIncidentMail('incident-notification', draft, outage, members, cause, s);
+    const incident = await store.createIncident({ ...draft, noticeMessageId: (staffMail.spec as { mail: { messageId: string } }).mail.messageId });
+    // The earlier reports join it too, each with its history entry (rewritten alike by a replay).
+    const earlier = await store.getTickets(outage.members.map((m) => m.ticketKey));
+    const event = incidentEvent(outage, incident.id, d.now.toISOString(), d.config);
+    await Promise.all(
+      [...earlier.values()].map((t) => (t.incident ? null : store.changeTicket({ ticket: t, changes: { incident: incident.id }, events: [{ ...event, why: `${incident.id} formed from ${ticket.id}'s report: ${event.why}` }], causeKey: `incident-${ticket.key}` }))),
+    );
+    return { incident, staffMail };
+  }
+  const incident = await store.getIncident(number);
+  if (!incident) return null;
+  await store.addIncidentMembers(number, [own]);
+  const members = [...incident.members.filter((m) => m.ticketKey !== own.ticketKey), own];
+  return { incident: { ...incident, members }, staffMail: planIncidentMail('incident-update', incident, outage, members, cause, s) };
+}
+
+/** "Wi-Fi and network down (floor 3, Malmö)" */
+export function incidentTitle(reason: IncidentReason, config: Config): string {
+  const what = incidentWhat(reason, config.incidents);
+  return what.charAt(0).toUpperCase() + what.slice(1);
+}
+
+function planIncidentMail(kind: 'incident-notification' | 'incident-update', incident: Incident, outage: TicketOutage, members: IncidentMember[], cause: Cause, s: { config: Config; book: AddressBook }): PlannedEffect {
+  const { config, book } = s;
+  const ctx = {
+    incidentId: incident.id,
+    title: incident.title,
+    supportAddress: receivingAddress(cause.inbound, book),
+    teamName: config.teamName,
+    staffList: config.staffList,
+    ticketPrefix: config.ticketPrefix,
+    reason: incidentReasonText(outage.decision, config.incidents),
+  };
+  const lines = members.map(reportLine);
+  const body = kind === 'incident-notification' ? incidentTemplates.notification({ ...ctx, reports: lines }) : incidentTemplates.update({ ...ctx, report: lines.at(-1)!, count: members.length });
+  const subject = `[${incident.id}] ${incident.title}`;
+  const mail = planTicketMail(
+    {
+      kind,
+      to: [config.staffList],
+      cc: [],
+      fromName: config.teamName,
+      subject: kind === 'incident-notification' ? subject : `Re: ${subject}`,
+      body,
+      automatic: 'auto-generated',
+      limitFor: null,
+      // A later report's note threads on the incident's notice, so a mail client shows them together.
+      ...(kind === 'incident-update' && incident.noticeMessageId ? { thread: { inReplyTo: incident.noticeMessageId, references: [incident.noticeMessageId] } } : {}),
+    },
+    cause,
+    config,
+    book,
+  );
+  return planned(kind, { type: 'mail', mail });
+}
+
+function reportLine(m: IncidentMember): IncidentReportLine {
+  return { ticketId: m.ticketId, from: m.requester, time: m.at.slice(11, 16), excerpt: m.excerpt };
+}
+
+function reported(t: Ticket): ReportedTicket {
+  return { ticketId: t.id, requester: t.requester, at: t.createdAt, category: t.category, report: t.outage!.report, incidentId: t.incident ?? null };
+}
+
+function memberOf(t: Ticket): IncidentMember {
+  return { ticketKey: t.key, ticketId: t.id, requester: t.requester, at: t.createdAt, place: t.outage ? placeOf(t.outage.report) : null, excerpt: t.lastExcerpt.slice(0, 160) };
+}
