@@ -9,6 +9,7 @@ import { demo } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { forget } from './commands/forget.js';
 import { imapPoll } from './commands/imap-poll.js';
+import { incidents } from './commands/incidents.js';
 import { ingest } from './commands/ingest.js';
 import { outbox } from './commands/outbox.js';
 import { reindex } from './commands/reindex.js';
@@ -22,6 +23,7 @@ export const COMMANDS: Record<string, Command> = {
   ingest,
   tickets,
   show,
+  incidents,
   outbox,
   export: exportCommand,
   stale,

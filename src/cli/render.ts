@@ -28,12 +28,13 @@ export function ticketRow(t: Ticket) {
   };
 }
 
-function clip(text: string, width: number): string {
+export function clip(text: string, width: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 }
 
-function table(rows: string[][]): string {
+/** Rows as aligned columns, the first row the header. */
+export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
@@ -100,6 +101,7 @@ export function renderTicket(t: Ticket, messages: ThreadMessage[], events: Ticke
     t.assignee ? `Assigned to ${t.assignee}` : null,
     t.duplicateOf ? `Merged into ${t.duplicateOf}` : null,
     t.linkedTo ? `Follows up ${t.linkedTo}` : null,
+    t.incident ? `Incident: ${t.incident}` : null,
     `Requester ${t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester}${t.unverified ? ' (typed into the web form or the API: not confirmed yet)' : ''}`,
     t.participants.length ? `Also on the ticket: ${t.participants.join(', ')}` : null,
     `Opened ${shortTime(t.createdAt)} · last activity ${shortTime(t.lastActivityAt)} · ${messages.length} message(s), ${t.mergedKeys.length} duplicate(s) merged`,

@@ -5,6 +5,7 @@
  *   #priority P1..P4 (also p1, 1)     #category <known category>
  *   #assign me|<staff address>         #merge TKT-7
  *   #note (the message is an internal note)   #close (= #status closed)   #resolve (= #status resolved)
+ *   #unlink TKT-7 (in a reply to an incident's email: takes that ticket out of the incident)
  *
  * The rules:
  * - Commands are read from the visible text (quotes and signature already gone), from its first
@@ -33,15 +34,16 @@ import { categoryCommand } from './commands/category.js';
 import { mergeCommand } from './commands/merge.js';
 import { noteCommand } from './commands/note.js';
 import { priorityCommand } from './commands/priority.js';
-import type { CommandContext, CommandOf, CommandOutcome, CommandRun, CommandSpec } from './commands/spec.js';
+import type { CommandContext, CommandOf, CommandOutcome, CommandRun, CommandSpec, IncidentScope } from './commands/spec.js';
 import { statusCommand } from './commands/status.js';
+import { unlinkCommand } from './commands/unlink.js';
 import { wordCount } from './text.js';
 import type { Ticket, TicketChanges, TicketStatus } from './ticket.js';
 
-export type { CommandContext, CommandOutcome } from './commands/spec.js';
+export type { CommandContext, CommandOutcome, IncidentScope } from './commands/spec.js';
 
 /** Every staff command, in the order "known commands" lists them. */
-const COMMANDS = [statusCommand, priorityCommand, categoryCommand, assignCommand, noteCommand, mergeCommand] as const;
+const COMMANDS = [statusCommand, priorityCommand, categoryCommand, assignCommand, noteCommand, mergeCommand, unlinkCommand] as const;
 
 export type StaffCommand = CommandOf<(typeof COMMANDS)[number]>;
 
@@ -117,7 +119,7 @@ export function parseCommands(visibleText: string, ctx: CommandContext): ParsedC
 export async function applyCommands(
   ticket: Ticket,
   parsed: ParsedCommands,
-  who: { sender: string; at: string; ticketByNumber(number: number): Promise<Ticket | null> },
+  who: { sender: string; at: string; ticketByNumber(number: number): Promise<Ticket | null>; incident?: IncidentScope | null },
 ): Promise<CommandOutcome & { status: TicketStatus }> {
   const { sender, at } = who;
   const actor = { kind: 'staff', address: sender } as const;
@@ -157,6 +159,7 @@ export async function applyCommands(
       outcome.applied.push(fieldChanged(kind, from, to));
     },
     ticketByNumber: (number) => who.ticketByNumber(number),
+    incident: who.incident ?? null,
   };
   for (const command of parsed.commands) await specOf(command).apply(command, run);
   return { ...outcome, status };
@@ -169,7 +172,7 @@ function resolveConflicts(commands: StaffCommand[], rejected: CommandRejection[]
   const conflicting = new Set<StaffCommand['kind']>();
   for (const [kind, same] of byKind) {
     const values = [...new Set(same.map(valueOf))];
-    if (values.length > 1) {
+    if (values.length > 1 && !specOf(same[0]!).repeatable) {
       conflicting.add(kind);
       const times = same.length === 2 ? 'twice' : `${same.length} times`;
       const none = same.length === 2 ? 'neither was applied' : 'none was applied';

@@ -5,7 +5,7 @@
 import { statusLink } from '../domain/status-link.js';
 import type { Config } from '../config.js';
 import { isStaffAddress, type AddressBook } from '../domain/addresses.js';
-import { applyCommands, parseCommands, type CommandOutcome } from '../domain/commands.js';
+import { applyCommands, parseCommands, type CommandOutcome, type IncidentScope } from '../domain/commands.js';
 import { transition, type Actor, type TicketEvent } from '../domain/lifecycle.js';
 import type { Ticket, TicketChanges } from '../domain/ticket.js';
 import { staffTemplates, type StaffTicketFacts } from '../mail/templates/staff.js';
@@ -89,6 +89,7 @@ export async function staffEffect(
   store: TicketStore,
   config: Config,
   book: AddressBook,
+  incident: IncidentScope | null = null,
 ): Promise<StaffEffect> {
   const sender = msg.from!.address;
   const actor: Actor = { kind: 'staff', address: sender };
@@ -100,7 +101,7 @@ export async function staffEffect(
     categories: [...config.triage.categories.map((c) => c.name), config.triage.fallbackCategory],
     isStaff: (address) => isStaffAddress(address, book),
   });
-  const { status, ...outcome } = await applyCommands(ticket, parsed, { sender, at, ticketByNumber: (n) => store.getTicketById(n) });
+  const { status, ...outcome } = await applyCommands(ticket, parsed, { sender, at, ticketByNumber: (n) => store.getTicketById(n), incident });
   const effect: StaffEffect = {
     ...outcome,
     internal: repliesToNote || parsed.commands.some((c) => c.kind === 'note'),
@@ -109,8 +110,9 @@ export async function staffEffect(
   };
   if (!effect.internal && !effect.mergeTarget && effect.text) {
     effect.relayText = effect.text;
-    // An answer to the requester waits for them, unless a command said otherwise.
-    if (effect.changes.status === undefined && (status === 'open' || status === 'awaiting-info')) {
+    // An answer to the requester waits for them, unless a command said otherwise. News of an
+    // incident to all its reporters asks nothing of them: their tickets stay as they are.
+    if (!incident && effect.changes.status === undefined && (status === 'open' || status === 'awaiting-info')) {
       const step = transition(status, 'waiting-on-requester', actor, `${sender} answered the requester`, at);
       if (step.ok && step.event) {
         effect.events.push(step.event);

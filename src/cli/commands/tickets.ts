@@ -1,10 +1,12 @@
-/** `ticketing tickets` and `ticketing show TICKET`: the tickets, as a table or one with its thread. */
+/** `ticketing tickets` and `ticketing show TICKET`: the tickets, as a table or one with its thread (or an incident). */
+import { parseIncidentId } from '../../domain/incidents/incident.js';
 import { parseTicketId } from '../../domain/ticket.js';
 import type { TargetedCommand } from '../command.js';
 import { withPorts } from '../ports.js';
 import { renderTicket, renderTicketTable, ticketRow } from '../render.js';
 import { where, type Options } from '../target.js';
 import { UsageError } from '../errors.js';
+import { showIncident } from './incidents.js';
 
 export const tickets: TargetedCommand = {
   options: ['json'], access: 'read', deployed: true, args: 'none',
@@ -14,11 +16,12 @@ export const tickets: TargetedCommand = {
 
 export const show: TargetedCommand = {
   options: ['json'], access: 'read', deployed: true, args: 'one',
-  help: `  ticketing show TICKET [--json]    one ticket with its thread, e.g. ticketing show TKT-3`,
+  help: `  ticketing show TICKET [--json]    one ticket with its thread, e.g. ticketing show TKT-3; or an
+                                    incident with its tickets: ticketing show INC-1`,
   check: (refs) => {
-    if (refs.length !== 1) throw new UsageError('show needs one ticket id, e.g. ticketing show TKT-1');
+    if (refs.length !== 1) throw new UsageError('show needs one ticket or incident id, e.g. ticketing show TKT-1 or ticketing show INC-1');
   },
-  run: ({ args, opts, print }) => showTicket(args[0]!, opts, print),
+  run: ({ args, opts, print }) => showTicketOrIncident(args[0]!, opts, print),
 };
 
 export async function listTickets(opts: Options, print: (line: string) => void): Promise<number> {
@@ -31,9 +34,17 @@ export async function listTickets(opts: Options, print: (line: string) => void):
   return 0;
 }
 
-async function showTicket(ref: string, opts: Options, print: (line: string) => void): Promise<number> {
-  const number = parseTicketId(opts.config.ticketPrefix, ref) ?? (/^\d+$/.test(ref) ? Number(ref) : null);
-  if (number === null) throw new UsageError(`"${ref}" is not a ticket id; ticket ids look like ${opts.config.ticketPrefix}-42`);
+/** A ticket id (or its bare number) shows the ticket; otherwise an incident id shows the incident. */
+async function showTicketOrIncident(ref: string, opts: Options, print: (line: string) => void): Promise<number> {
+  // The ticket's reading first: a config whose ticket prefix is INC keeps `show INC-4` for its tickets.
+  const ticket = parseTicketId(opts.config.ticketPrefix, ref) ?? (/^\d+$/.test(ref) ? Number(ref) : null);
+  if (ticket !== null) return showTicket(ticket, opts, print);
+  const incident = parseIncidentId(ref);
+  if (incident !== null) return showIncident(incident, opts, print);
+  throw new UsageError(`"${ref}" is not a ticket or incident id; ticket ids look like ${opts.config.ticketPrefix}-42, incident ids like INC-4`);
+}
+
+async function showTicket(number: number, opts: Options, print: (line: string) => void): Promise<number> {
   return withPorts(opts, async (deps) => {
     const ticket = await deps.store.getTicketById(number);
     if (!ticket) {

@@ -50,6 +50,14 @@ export interface CommandRun {
   setField(kind: TicketEvent['kind'], from: string | null, to: string, line: string, change: TicketChanges): void;
   /** A ticket by number, for commands that name another ticket. */
   ticketByNumber(number: number): Promise<Ticket | null>;
+  /** The incident the reply answers (a reply to an incident's email), or null. */
+  incident: IncidentScope | null;
+}
+
+/** The incident a staff reply answers: its id and the numbers of its tickets. */
+export interface IncidentScope {
+  id: string;
+  memberNumbers: number[];
 }
 
 export interface CommandSpec<C extends CommandBase> {
@@ -58,6 +66,8 @@ export interface CommandSpec<C extends CommandBase> {
   words: readonly string[];
   /** Aliases listed after every command's own word in "known commands". */
   aliases?: readonly string[];
+  /** Given several times with different values, each counts (else that is a conflict, and none does). */
+  repeatable?: boolean;
   parse(word: string, value: string, line: string, ctx: CommandContext): ParsedValue<C>;
   /** The value compared when the same command is given twice. */
   valueOf(command: C): string;

@@ -31,7 +31,7 @@ export async function decideOutage(draft: Ticket, visible: string, d: Delivery):
   const fresh = { ticketId: '', requester: draft.requester, at: draft.createdAt, category: draft.category, incidentId: null, report };
   const open = recent.filter((t) => isOpen(t.status));
   const decision = decideIncident(fresh, open.map(reported), rules);
-  const members = decision.kind === 'forms' ? open.filter((t) => decision.members.includes(t.id)).map(memberOf) : [];
+  const members = decision.kind === 'forms' ? open.filter((t) => decision.members.includes(t.id)).map(memberOf).sort((a, b) => a.at.localeCompare(b.at)) : [];
   // A report matching an incident already resolved starts nothing silently: staff are told.
   let afterResolved: TicketOutage['afterResolved'] = null;
   if (decision.kind === 'alone') {

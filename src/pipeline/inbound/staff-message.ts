@@ -3,6 +3,7 @@ import type { TicketEvent } from '../../domain/lifecycle.js';
 import type { Ticket } from '../../domain/ticket.js';
 import { planStaffMails, staffEffect } from '../staff.js';
 import { cause, eventEffect, shared, type Delivery } from './context.js';
+import { answerIncident, incidentAnswered } from './incident-reply.js';
 import { recordOnTicket } from './record-on-ticket.js';
 import { joinReason, result, type InboundResult } from './result.js';
 import type { Route } from './route.js';
@@ -13,6 +14,9 @@ const NOTE_ROLES = new Set(['note-notification']);
 
 export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind: 'staff-message' }>, d: Delivery): Promise<InboundResult> {
   const { msg, now, ports, config, book, found } = d;
+  const answered = incidentAnswered(ticket, msg, found.threadKeyRoles);
+  const incident = answered === null ? null : await ports.store.getIncident(answered);
+  if (incident) return answerIncident(ticket, incident, why, d);
   const visible = visibleTextOf(msg, []);
   const repliesToNote = msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
   const effect = await staffEffect(ticket, visible, msg, repliesToNote, now, ports.store, config, book);
