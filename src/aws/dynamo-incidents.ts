@@ -101,13 +101,13 @@ export class DynamoIncidentBook implements IncidentBook {
     return item ? itemToIncident(item) : null;
   }
 
-  async listIncidents(): Promise<Incident[]> {
-    const { name, pk } = TABLE_KEYS.byActivity;
+  async listIncidents(since?: string): Promise<Incident[]> {
+    const { name, pk, sk } = TABLE_KEYS.byActivity;
     const items = await this.table.queryAll({
       IndexName: name,
-      KeyConditionExpression: '#p = :p',
-      ExpressionAttributeNames: { '#p': pk },
-      ExpressionAttributeValues: { ':p': partitions.incidents },
+      KeyConditionExpression: since ? '#p = :p AND #s >= :since' : '#p = :p',
+      ExpressionAttributeNames: { '#p': pk, ...(since ? { '#s': sk } : {}) },
+      ExpressionAttributeValues: { ':p': partitions.incidents, ...(since ? { ':since': since } : {}) },
       ScanIndexForward: false,
     });
     return items.map(itemToIncident);
@@ -115,11 +115,13 @@ export class DynamoIncidentBook implements IncidentBook {
 }
 
 function incidentToItem(i: Incident): Item {
-  const { members, ...rest } = i;
+  // resolvedAt is absent until it is resolved: resolveIncident sets it only where it does not exist.
+  const { members, resolvedAt, ...rest } = i;
   return {
     ...keys.incident(i.number),
     type: 'incident',
     ...rest,
+    ...(resolvedAt ? { resolvedAt } : {}),
     // A map by ticket key: a member is added or removed by its key, idempotently.
     members: Object.fromEntries(members.map((m) => [m.ticketKey, m])),
     // In byActivity, by when it formed: the listing reads the newest first.
@@ -136,6 +138,8 @@ function itemToIncident(item: Item): Incident {
     status: item.status as Incident['status'],
     title: item.title as string,
     service: item.service as string,
+    site: (item.site as string | null) ?? null,
+    floor: (item.floor as number | null) ?? null,
     members,
     noticeMessageId: item.noticeMessageId as string,
     createdAt: item.createdAt as string,

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import { parseIncidentId } from '../domain/incidents/incident.js';
 import { checkStatusToken } from '../domain/status-link.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { WebDeps } from './deps.js';
@@ -54,9 +55,12 @@ export function statusRoutes(deps: WebDeps): Hono {
     if (found instanceof Response) return found;
     const ticket = found.unverified ? await confirmAddress(found, deps) : found;
     const flash = FLASHES.find((f) => f === c.req.query('sent')) ?? null;
-    const messages = await deps.ports.store.listMessages(ticket.key);
+    const incidentNumber = ticket.incident ? parseIncidentId(ticket.incident) : null;
+    const [messages, incident] = await Promise.all([deps.ports.store.listMessages(ticket.key), incidentNumber === null ? null : deps.ports.store.getIncident(incidentNumber)]);
     c.header('Cache-Control', 'no-store');
-    return c.html(statusPage(config, { ticket, messages, action: `/s/${c.req.param('token')}`, formToken: formToken(c, linkKeys, deps.plainHttp), flash }));
+    return c.html(
+      statusPage(config, { ticket, messages, action: `/s/${c.req.param('token')}`, formToken: formToken(c, linkKeys, deps.plainHttp), flash, knownProblem: incident?.status === 'open' }),
+    );
   });
 
   const answer = (solved: boolean) => async (c: Context) => {

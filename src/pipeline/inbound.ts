@@ -52,7 +52,7 @@ export async function processInbound(receipt: Receipt, ports: InboundPorts, conf
     return quarantine(store, receipt, msg, `no From or Reply-To address: there is no one to answer${why}`);
   }
 
-  await ports.order?.turn(decisionScope(msg, facts, receipt));
+  await ports.order?.turn(decisionScope(msg, facts, receipt, config.incidents));
   const delivery = await lookUp(msg, receipt, now, facts, ports, config, book);
 
   const previous = await previousDelivery(delivery);

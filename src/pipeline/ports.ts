@@ -356,8 +356,8 @@ export interface IncidentBook {
   /** Resolved, at the first time it was said to be: idempotent. */
   resolveIncident(number: number, at: string): Promise<void>;
   getIncident(number: number): Promise<Incident | null>;
-  /** Every incident, newest first: one Query of byActivity's incident partition. */
-  listIncidents(): Promise<Incident[]>;
+  /** Every incident (formed since then, when given), newest first: one Query of byActivity's incident partition. */
+  listIncidents(since?: string): Promise<Incident[]>;
 }
 
 /** Every port of the ticket table, as the pipeline's entry points take it; a module that needs one asks for that one. */

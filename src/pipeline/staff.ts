@@ -40,7 +40,7 @@ export interface Shared {
 }
 
 /** Tells the assignee (else the staff list) that the ticket needs a look, with what was written. */
-export function planStaffNotice(ticket: Ticket, headline: string, text: string, cause: Cause, s: Shared): PlannedEffect {
+export function planStaffNotice(ticket: Ticket, headline: string, text: string, cause: Cause, s: Shared, remarks: string[] = []): PlannedEffect {
   const to = ticket.assignee ?? s.config.staffList;
   const from = cause.inbound.from;
   const body = staffTemplates.notification({
@@ -56,6 +56,7 @@ export function planStaffNotice(ticket: Ticket, headline: string, text: string, 
     attachments: cause.inbound.attachments.map((a) => a.filename),
     staffList: s.config.staffList,
     ticketPrefix: s.config.ticketPrefix,
+    remarks,
   });
   const mail = planTicketMail(
     { kind: 'staff-notification', to: [to], cc: [], fromName: s.config.teamName, subject: staffSubject(ticket), body, automatic: 'auto-generated', limitFor: null },
@@ -124,7 +125,13 @@ export async function staffEffect(
 }
 
 /** What a staff message causes: the relay to the requester, the note to staff, the result to its author. */
-export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause, s: Shared, options = { resultByMail: true }): { effects: PlannedEffect[]; notes: string[] } {
+export function planStaffMails(
+  ticket: Ticket,
+  effect: StaffEffect,
+  cause: Cause,
+  s: Shared,
+  options: { resultByMail: boolean; resultAbout?: { id: string; title: string } } = { resultByMail: true },
+): { effects: PlannedEffect[]; notes: string[] } {
   const { inbound } = cause;
   const author = inbound.from!;
   const support = receivingAddress(inbound, s.book);
@@ -166,13 +173,15 @@ export function planStaffMails(ticket: Ticket, effect: StaffEffect, cause: Cause
     });
   }
   if (options.resultByMail && (effect.applied.length || effect.rejected.length)) {
+    // The result of commands given to an incident is about the incident, not the ticket they came in on.
+    const about = options.resultAbout;
     plan({
       kind: 'command-result',
       to: [author.address],
       cc: [],
       fromName: s.config.teamName,
-      subject: `Re: ${staffSubject(ticket)}`,
-      body: staffTemplates.commandResult({ ...ctx, applied: effect.applied, rejected: effect.rejected, staffList: s.config.staffList }),
+      subject: about ? `Re: [${about.id}] ${about.title}` : `Re: ${staffSubject(ticket)}`,
+      body: staffTemplates.commandResult({ ...ctx, ...(about ? { ticketId: about.id, subject: about.title } : {}), applied: effect.applied, rejected: effect.rejected, staffList: s.config.staffList }),
       automatic: 'auto-replied',
       limitFor: null,
     });

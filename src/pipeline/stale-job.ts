@@ -1,18 +1,19 @@
 /**
  * The scheduled stale-ticket job: flags tickets idle past their threshold, clears the flag of
  * those that moved on, reminds quiet requesters and closes their tickets in time, and mails IT
- * one digest. Reads follow the candidates (a Query per priority on the sparse open-tickets
- * index), never the table. One run per schedule slot: every reminder, closing and the digest
+ * one digest, open incidents first. Reads follow the candidates (a Query per priority on the
+ * sparse open-tickets index, and one of the incidents), never the table. One run per schedule slot: every reminder, closing and the digest
  * is an effect plan keyed by the slot (and ticket), so a run that stopped half-way is finished
  * by its retry and nothing is sent twice. It also sweeps effect plans left unfinished.
  */
 import type { Config } from '../config.js';
 import type { AddressBook } from '../domain/addresses.js';
+import { summarise, type Incident } from '../domain/incidents/incident.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
 import { asksFor } from '../domain/missing-info.js';
 import { candidateCutoff, idleHours, isStale, isWaitingOnRequester, quietAction, slotOf } from '../domain/stale.js';
 import type { Ticket } from '../domain/ticket.js';
-import { renderDigest, type DigestTicket } from '../mail/digest.js';
+import { digestIsDue, renderDigest, type DigestInput, type DigestTicket } from '../mail/digest.js';
 import { templates } from '../mail/templates/requester.js';
 import { runPlan, type EffectPorts } from './effect-runner.js';
 import { outcomeNote, planned, type EffectOutcome, type EffectPlan, type PlannedEffect } from './effects.js';
@@ -92,9 +93,10 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
     for (const plan of (await store.openPlans(upToNow)).filter((p) => p.key.startsWith(planPrefix))) outcomesOf(plan, await runPlan(plan, ports, config));
   }
 
-  const [candidateLists, last] = await Promise.all([
+  const [candidateLists, last, incidents] = await Promise.all([
     Promise.all(PRIORITIES.map((p) => store.staleCandidates(p, candidateCutoff(p, now, rules)))),
     store.lastStaleRun(),
+    store.listIncidents(),
   ]);
   const candidates = candidateLists.flat();
   const byKey = new Map(candidates.map((t) => [t.key, t]));
@@ -171,25 +173,29 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
 
   result.swept = await sweepPlans(ports, config);
   result.problems.push(...result.swept.problems);
-  const undelivered = (await store.undeliveredSince(last?.startedAt ?? new Date(now.getTime() - 24 * 3600_000).toISOString())).slice(0, DIGEST_UNDELIVERED_LISTED);
+  // What happened since the last run: mail that did not go out, incidents resolved.
+  const since = last?.startedAt ?? new Date(now.getTime() - 24 * 3600_000).toISOString();
+  const undelivered = (await store.undeliveredSince(since)).slice(0, DIGEST_UNDELIVERED_LISTED);
 
   let digestHtml: string | null = null;
-  if (stale.length || unreachable.length || undelivered.length || rules.allClear) {
-    const listedStale = [...stale].sort(mostUrgent).slice(0, DIGEST_STALE_LISTED);
-    const listedUnreachable = unreachable.slice(0, DIGEST_UNREACHABLE_LISTED);
-    const digest = renderDigest({
-      teamName: config.teamName,
-      staffList: config.staffList,
-      supportAddress: support,
-      now,
-      stale: listedStale.map((t) => digestTicket(t, now, support, config)),
-      unreachable: listedUnreachable.map((t) => digestTicket(t, now, support, config)),
-      nudged: result.nudged,
-      closed: result.closed,
-      undelivered: undelivered.map(undeliveredLine),
-      omitted: { stale: stale.length - listedStale.length, unreachable: unreachable.length - listedUnreachable.length },
-      allClear: rules.allClear,
-    });
+  const listedStale = [...stale].sort(mostUrgent).slice(0, DIGEST_STALE_LISTED);
+  const listedUnreachable = unreachable.slice(0, DIGEST_UNREACHABLE_LISTED);
+  const input: DigestInput = {
+    teamName: config.teamName,
+    staffList: config.staffList,
+    supportAddress: support,
+    now,
+    stale: listedStale.map((t) => digestTicket(t, now, support, config)),
+    unreachable: listedUnreachable.map((t) => digestTicket(t, now, support, config)),
+    nudged: result.nudged,
+    closed: result.closed,
+    undelivered: undelivered.map(undeliveredLine),
+    omitted: { stale: stale.length - listedStale.length, unreachable: unreachable.length - listedUnreachable.length },
+    incidents: digestIncidents(incidents, since),
+    allClear: rules.allClear,
+  };
+  if (digestIsDue(input)) {
+    const digest = renderDigest(input);
     // No mail caused the digest: the schedule did, so it answers none and its slot names it.
     const mail = planTicketMail(
       { kind: 'digest', to: [config.staffList], cc: [], fromName: config.teamName, subject: digest.subject, body: digest, automatic: 'auto-generated', limitFor: null },
@@ -207,6 +213,14 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   }
   await store.finishStaleRun({ slot, startedAt: at, finishedAt: ports.clock.now().toISOString(), result, flaggedKeys: [...staleKeys] });
   return { result, digestHtml };
+}
+
+/** The open incidents, and those resolved since the last run. */
+function digestIncidents(incidents: Incident[], since: string): NonNullable<DigestInput['incidents']> {
+  return {
+    open: incidents.filter((i) => i.status === 'open').map(summarise),
+    resolved: incidents.filter((i) => i.status === 'resolved' && i.resolvedAt !== null && i.resolvedAt >= since).map(summarise),
+  };
 }
 
 function undeliveredLine(u: UndeliveredMail) {
@@ -227,6 +241,7 @@ function digestTicket(t: Ticket, now: Date, support: string, config: Config): Di
     excerpt: t.lastExcerpt,
     replyAddress: ticketAddress(support, config.ticketPrefix, t.number),
     assignee: t.assignee,
+    incident: t.incident ?? null,
   };
 }
 

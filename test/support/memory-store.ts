@@ -492,8 +492,11 @@ export class MemoryTicketStore implements TicketStore {
     return this.#incidentOut(number);
   }
 
-  async listIncidents(): Promise<Incident[]> {
-    return [...this.#incidents.keys()].map((n) => this.#incidentOut(n)!).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  async listIncidents(since?: string): Promise<Incident[]> {
+    return [...this.#incidents.keys()]
+      .map((n) => this.#incidentOut(n)!)
+      .filter((i) => !since || i.createdAt >= since)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   #incidentItem(number: number): Omit<Incident, 'members'> & { members: Map<string, IncidentMember> } {

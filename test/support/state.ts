@@ -21,7 +21,7 @@ export async function ticketLines(store: TicketStore): Promise<{ tickets: string
     threads.push(...ids.filter((id) => found.threadKeyHits.get(id) !== t.key).map((id) => `${t.id} thread key ${id} does not lead here`));
   }
   return {
-    tickets: tickets.map((t) => [t.id, t.requester, t.status, t.priority, t.category, t.assignee, t.participants.join('+'), t.missing.join('+'), t.messageKeys.length, t.mergedKeys.length, t.stale].join(' ')),
+    tickets: tickets.map((t) => [t.id, t.requester, t.status, t.priority, t.category, t.assignee, t.participants.join('+'), t.missing.join('+'), t.messageKeys.length, t.mergedKeys.length, t.stale, t.incident ?? '-'].join(' ')),
     threads: threads.sort(),
   };
 }

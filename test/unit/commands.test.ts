@@ -215,7 +215,7 @@ describe('the command block', () => {
     const parsed = parse(reply);
 
     // Assess
-    const known = 'the commands are #status, #priority, #category, #assign, #note, #merge, #close, #resolve';
+    const known = 'the commands are #status, #priority, #category, #assign, #note, #merge, #unlink, #close, #resolve';
     expect(parsed.rejected).toEqual([
       { line: '#stauts resolved', error: `#stauts resolved: #stauts is not a command (did you mean #status?); ${known}` },
       { line: '#foo', error: `#foo: #foo is not a command; ${known}` },
@@ -319,5 +319,33 @@ describe('what the commands did, in words', () => {
     const outcome = await apply({ ...ticket, status: 'resolved' }, '#status awaiting-info');
     expect(outcome.applied).toEqual([]);
     expect(outcome.rejected).toEqual([expect.stringMatching(/^#status awaiting-info: .*from resolved it can only move to open or closed/)]);
+  });
+});
+
+describe('#unlink', () => {
+  const ticket = { key: 'k', number: 42, id: 'TKT-42', status: 'open', priority: 'P3', category: null, assignee: null } as Partial<Ticket> as Ticket;
+  const incident = { id: 'INC-3', memberNumbers: [41, 42, 43] };
+  const applyIn = (on: Ticket, lines: string, scope: typeof incident | null) =>
+    applyCommands(on, parse(lines), { sender: 'alex.kim@northwind.example', at: '2026-11-24T08:00:00.000Z', ticketByNumber: async () => null, incident: scope });
+
+  it.each(['TKT-43', 'tkt-43', '[TKT-43]', '43'])('reads %s as the ticket to take out', (id) => {
+    expect(parse(`#unlink ${id}`).commands).toEqual([{ kind: 'unlink', ticketNumber: 43, ticketId: 'TKT-43', line: `#unlink ${id}` }]);
+  });
+
+  it('takes several tickets out, one line each, without calling it a conflict', () => {
+    const parsed = parse(text('#unlink TKT-41', '#unlink TKT-43', '#unlink TKT-43'));
+    expect(parsed.commands.map((c) => c.kind === 'unlink' && c.ticketId)).toEqual(['TKT-41', 'TKT-43']);
+    expect(parsed.rejected).toEqual([]);
+  });
+
+  it('says what it needs when the value is not a ticket id', () => {
+    expect(parse('#unlink the printer one').rejected[0]?.error).toBe('#unlink the printer one: expected the id of the ticket to take out of the incident, such as TKT-7');
+  });
+
+  it('is refused outside a reply to an incident, and for a ticket not in the incident', async () => {
+    expect((await applyIn(ticket, '#unlink TKT-43', null)).rejected).toEqual(["#unlink TKT-43: #unlink takes a ticket out of an incident; use it in a reply to the incident's email"]);
+    expect((await applyIn(ticket, '#unlink TKT-7', incident)).rejected).toEqual(['#unlink TKT-7: TKT-7 is not part of INC-3']);
+    // A member: nothing is rejected (the incident takes it out as a whole).
+    expect(await applyIn(ticket, '#unlink TKT-43', incident)).toMatchObject({ rejected: [], applied: [], changes: {} });
   });
 });

@@ -29,6 +29,9 @@ export interface Incident {
   title: string;
   /** The service's name in the rules (`network`). */
   service: string;
+  /** Where it is, when the reports say (a site of the rules, lower-case; a floor). */
+  site: string | null;
+  floor: number | null;
   /** Its tickets, in the order their reports arrived. */
   members: IncidentMember[];
   /** The staff notice that announced it: later reports' notes and staff replies thread on it. */

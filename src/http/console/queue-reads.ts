@@ -1,9 +1,10 @@
 /**
  * What a queue page reads, and no more (README "How the queue stays fast on DynamoDB"): every
- * open ticket and the week's resolved ones from the sparse openByActivity index (six Queries, sent
- * at once), and for "All tickets" one page of matches from byActivity within a read budget. The
- * routes and the bench call these.
+ * open ticket and the week's resolved ones from the sparse openByActivity index, and the
+ * incidents (seven Queries, sent at once), and for "All tickets" one page of matches from
+ * byActivity within a read budget. The routes and the bench call these.
  */
+import { summarise, type IncidentSummary } from '../../domain/incidents/incident.js';
 import type { Ticket } from '../../domain/ticket.js';
 import { findTickets, type FoundTickets } from '../../pipeline/find-tickets.js';
 import type { ActivityPosition, TicketStore } from '../../pipeline/ports.js';
@@ -16,12 +17,23 @@ const WEEK_MS = 7 * 24 * 3600_000;
  */
 export const SEARCH_READS = 4;
 
-type Store = Pick<TicketStore, 'openTickets' | 'resolvedSince' | 'ticketsByActivity'>;
+type Store = Pick<TicketStore, 'openTickets' | 'resolvedSince' | 'ticketsByActivity' | 'listIncidents'>;
 
-/** Every open ticket, and the tickets resolved in the last seven days, read at once. */
-export async function readQueue(store: Store, now: Date): Promise<{ open: Ticket[]; resolvedThisWeek: Ticket[] }> {
-  const [open, resolvedThisWeek] = await Promise.all([store.openTickets(), store.resolvedSince(new Date(now.getTime() - WEEK_MS).toISOString())]);
-  return { open, resolvedThisWeek };
+export interface QueueRead {
+  open: Ticket[];
+  resolvedThisWeek: Ticket[];
+  /** Open incidents, the longest-running first: shown above the queue. */
+  openIncidents: IncidentSummary[];
+}
+
+/** Every open ticket, the tickets resolved in the last seven days, and the open incidents, read at once. */
+export async function readQueue(store: Store, now: Date): Promise<QueueRead> {
+  const [open, resolvedThisWeek, incidents] = await Promise.all([store.openTickets(), store.resolvedSince(new Date(now.getTime() - WEEK_MS).toISOString()), store.listIncidents()]);
+  const openIncidents = incidents
+    .filter((i) => i.status === 'open')
+    .map(summarise)
+    .sort((a, b) => a.firstReport.localeCompare(b.firstReport));
+  return { open, resolvedThisWeek, openIncidents };
 }
 
 /** One page of "All tickets": up to PAGE_SIZE matches, newest activity first, from `from`. */

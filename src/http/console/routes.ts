@@ -1,17 +1,18 @@
 /**
- * The staff console (`/console`): sign-in by a mailed one-time link (sessions.ts), the queue and
- * each ticket. Nothing but the sign-in pages answers without a session; every form carries the
+ * The staff console (`/console`): sign-in by a mailed one-time link (sessions.ts), the queue with
+ * the open incidents above it, each ticket and each incident. Nothing but the sign-in pages answers without a session; every form carries the
  * CSRF token; signing in is limited per address and per client, in the store.
  */
 import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { emailSchema, isStaffAddress } from '../../domain/addresses.js';
+import { parseIncidentId, summarise } from '../../domain/incidents/incident.js';
 import { parseTicketId, type Ticket, type ThreadMessage } from '../../domain/ticket.js';
 import { addressBook } from '../../pipeline/inbound.js';
 import type { WebDeps } from '../deps.js';
 import { formToken, formTokenValid } from '../form-token.js';
-import { confirmSignInPage, queuePage, signInPage, signInSentPage, ticketPage, type ActionOutcome, type QueuePaging, type QueueView } from '../pages/console.js';
+import { confirmSignInPage, incidentPage, queuePage, signInPage, signInSentPage, ticketPage, type ActionOutcome, type QueuePaging, type QueueView } from '../pages/console.js';
 import { notice } from '../pages/layout.js';
 import { overLimit } from '../rate-limits.js';
 import { randomToken, sessionCookieValue, sessionEnded, sessionIdOf, sha256 } from './sessions.js';
@@ -96,7 +97,7 @@ export function consoleRoutes(deps: WebDeps): Hono {
       count: v.source === 'all' ? null : (v.source === 'open' ? openMatching : week).filter((t) => v.holds(t, staff, now)).length,
     }));
     const kept = new URLSearchParams(QUERY_FIELDS.flatMap((f) => (c.req.query(f) ? [[f, c.req.query(f)!] as [string, string]] : [])));
-    const shown = { staff, token: token(c), views, view: view.id, now, query, kept: kept.toString() };
+    const shown = { staff, token: token(c), views, view: view.id, now, query, kept: kept.toString(), incidents: queue.openIncidents };
     if (found) {
       const paging: QueuePaging = { kind: 'further', fromStart: from === null, next: found.next ? positionToCursor(found.next) : null, lookedBackTo: found.next && found.tickets.length < PAGE_SIZE ? found.next.lastActivityAt : null };
       return c.html(queuePage(config, { ...shown, tickets: found.tickets, sort: null, paging }));
@@ -113,10 +114,16 @@ export function consoleRoutes(deps: WebDeps): Hono {
     return number === null ? null : deps.ports.store.getTicketById(number);
   };
   const showTicket = async (c: Context, staff: string, ticket: Ticket, outcome?: ActionOutcome) => {
-    const [messages, events] = await Promise.all([deps.ports.store.listMessages(ticket.key), deps.ports.store.listEvents(ticket.key)]);
+    const incidentNumber = ticket.incident ? parseIncidentId(ticket.incident) : null;
+    const [messages, events, incident] = await Promise.all([
+      deps.ports.store.listMessages(ticket.key),
+      deps.ports.store.listEvents(ticket.key),
+      incidentNumber === null ? null : deps.ports.store.getIncident(incidentNumber),
+    ]);
     c.header('Cache-Control', 'no-store');
     const status = outcome?.refused.length && !outcome.done.length ? 422 : 200;
-    return c.html(ticketPage(config, { staff, token: token(c), ticket, messages, events, submission: randomToken(), ...(outcome ? { outcome } : {}) }), status);
+    const partOf = ticket.incident ? { id: ticket.incident, title: incident?.title ?? null, status: incident?.status ?? null } : null;
+    return c.html(ticketPage(config, { staff, token: token(c), ticket, messages, events, incident: partOf, submission: randomToken(), ...(outcome ? { outcome } : {}) }), status);
   };
   const noTicket = (c: Context) => c.html(notice(config.teamName, 'No such ticket', [`There is no ticket ${c.req.param('id')}.`]), 404);
 
@@ -125,6 +132,18 @@ export function consoleRoutes(deps: WebDeps): Hono {
     if (!staff) return c.redirect('/console', 303);
     const ticket = await ticketOf(c);
     return ticket ? showTicket(c, staff, ticket) : noTicket(c);
+  });
+
+  // An incident: its facts and every ticket in it, each with its status, linking to the ticket.
+  app.get('/console/incidents/:id', async (c) => {
+    const staff = await signedIn(c);
+    if (!staff) return c.redirect('/console', 303);
+    const number = parseIncidentId(c.req.param('id'));
+    const incident = number === null ? null : await deps.ports.store.getIncident(number);
+    if (!incident) return c.html(notice(config.teamName, 'No such incident', [`There is no incident ${c.req.param('id')}.`]), 404);
+    const tickets = await deps.ports.store.getTickets(incident.members.map((m) => m.ticketKey));
+    c.header('Cache-Control', 'no-store');
+    return c.html(incidentPage(config, { staff, token: token(c), incident: summarise(incident), members: incident.members.map((member) => ({ member, ticket: tickets.get(member.ticketKey) ?? null })), now: deps.ports.clock.now() }));
   });
 
   // Attachments and the original mail: a presigned link, good for DOWNLOAD_SECONDS, straight from the bucket.

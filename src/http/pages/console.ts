@@ -1,9 +1,11 @@
 /**
- * The staff console's pages: sign-in, the queue and a ticket, server-rendered like the rest of
+ * The staff console's pages: sign-in, the queue (open incidents above it), a ticket and an
+ * incident, server-rendered like the rest of
  * the site (no script), one column on a phone. Every received string is escaped by hono/html.
  */
 import { html } from 'hono/html';
 import type { Config } from '../../config.js';
+import type { IncidentMember, IncidentStatus, IncidentSummary } from '../../domain/incidents/incident.js';
 import type { TicketEvent } from '../../domain/lifecycle.js';
 import { TICKET_STATUSES, type Ticket, type ThreadMessage } from '../../domain/ticket.js';
 import { PRIORITIES } from '../../domain/triage/schema.js';
@@ -92,7 +94,20 @@ const STATUS_WORDS: Record<string, string> = { open: 'open', 'awaiting-info': 'a
 
 export function queuePage(
   config: Config,
-  p: { staff: string; token: string; views: QueueView[]; view: string; tickets: Ticket[]; sort: string | null; paging: QueuePaging; now: Date; query: QueueQuery; kept: string },
+  p: {
+    staff: string;
+    token: string;
+    views: QueueView[];
+    view: string;
+    tickets: Ticket[];
+    sort: string | null;
+    paging: QueuePaging;
+    now: Date;
+    query: QueueQuery;
+    kept: string;
+    /** Open incidents, shown above the queue in every view. */
+    incidents: IncidentSummary[];
+  },
 ): Html {
   const current = p.views.find((v) => v.id === p.view)!;
   const q = p.query;
@@ -103,7 +118,7 @@ export function queuePage(
     `${current.label} · Queue`,
     p.staff,
     p.token,
-    html`<form method="get" action="/console" class="search" role="search">
+    html`${incidentsCard(p.incidents, p.now)}<form method="get" action="/console" class="search" role="search">
 <input type="hidden" name="view" value="${p.view}">
 <div class="field"><label for="q">Search tickets</label><input id="q" name="q" type="search" value="${q.words.join(' ')}" placeholder="${config.ticketPrefix}-42, vpn, maria@…"></div>
 <details${isFiltered({ ...q, words: [] }) ? html` open` : ''}><summary>Filters</summary>
@@ -131,7 +146,7 @@ ${
   p.tickets.length
     ? html`<ol class="queue">${p.tickets.map(
         (t) => html`<li><a href="/console/tickets/${t.id}"><span class="badge">${t.id}</span> <strong>${t.subject}</strong></a>
-<p class="meta">${[t.priority ?? 'no priority', t.category ?? 'no category', STATUS_WORDS[t.status] ?? t.status, t.assignee ? `assigned to ${t.assignee}` : 'unassigned', t.stale ? 'stale' : null].filter(Boolean).join(' · ')}</p>
+<p class="meta">${[t.priority ?? 'no priority', t.category ?? 'no category', STATUS_WORDS[t.status] ?? t.status, t.assignee ? `assigned to ${t.assignee}` : 'unassigned', t.stale ? 'stale' : null, t.incident ? `part of ${t.incident}` : null].filter(Boolean).join(' · ')}</p>
 <p class="meta">${t.requesterName ? `${t.requesterName} <${t.requester}>` : t.requester}${t.unverified ? ' (not confirmed)' : ''} · last activity ${age(t.lastActivityAt, p.now)}</p></li>`,
       )}</ol>`
     : html`<p>No tickets here.</p>`
@@ -152,6 +167,81 @@ function pagingNav(paging: QueuePaging, link: (more: string) => string): Html | 
   return html`${paging.lookedBackTo ? html`<p class="meta">Searched the tickets active since ${paging.lookedBackTo.slice(0, 10)}; older ones may match too.</p>` : ''}<nav class="pages" aria-label="Pages">${paging.fromStart ? '' : html`<a href="${link('')}">Back to the newest</a>`} ${further}</nav>`;
 }
 
+/** The open incidents, first thing on the queue: an outage outranks any one ticket. */
+function incidentsCard(incidents: IncidentSummary[], now: Date): Html | string {
+  if (!incidents.length) return '';
+  return html`<section class="card incidents" aria-labelledby="incidents-heading">
+<h2 id="incidents-heading">Incidents</h2>
+<ul class="incidents">${incidents.map(
+    (i) => html`<li><a href="/console/incidents/${i.id}"><span class="badge bad">${i.id}</span> <strong>${i.title}</strong></a>
+<p class="meta">${reportsFrom(i)} · since ${since(i.firstReport, now)}</p></li>`,
+  )}</ul>
+</section>`;
+}
+
+/** One ticket of an incident as stored: null when the ticket is gone (erased on request). */
+export interface IncidentTicket {
+  member: IncidentMember;
+  ticket: Ticket | null;
+}
+
+export function incidentPage(config: Config, p: { staff: string; token: string; incident: IncidentSummary; members: IncidentTicket[]; now: Date }): Html {
+  const i = p.incident;
+  const members = [...p.members].sort((a, b) => a.member.at.localeCompare(b.member.at) || a.member.ticketId.localeCompare(b.member.ticketId, 'en', { numeric: true }));
+  const open = members.filter((m) => m.ticket && m.ticket.status !== 'resolved' && m.ticket.status !== 'closed').length;
+  return consolePage(
+    config,
+    `${i.id} ${i.title}`,
+    p.staff,
+    p.token,
+    html`<div class="card">
+<p><span class="badge bad">${i.id}</span></p>
+<h1>${i.title}</h1>
+<dl class="facts">
+<dt>Status</dt><dd>${i.status === 'open' ? 'open' : html`resolved${i.resolvedAt ? html` ${when(i.resolvedAt)}` : ''}`}</dd>
+<dt>Reports</dt><dd>${reportsFrom(i)}</dd>
+<dt>First report</dt><dd>${when(i.firstReport)}</dd>
+<dt>Latest report</dt><dd>${when(i.lastReport)}</dd>
+${i.places.length ? html`<dt>Where</dt><dd>${i.places.join('; ')}</dd>` : ''}
+</dl>
+${
+  i.status === 'open'
+    ? html`<p class="hint">To answer everyone at once, reply to the incident's notice mail (its subject starts with [${i.id}]): each person gets your text on their own ticket, and #resolve at the top of your reply resolves them all.</p>`
+    : ''
+}
+</div>
+<div class="card">
+<h2>Tickets</h2>
+<p class="meta count">${String(members.length)} ${members.length === 1 ? 'ticket' : 'tickets'}, ${String(open)} still open; in the order they were reported.</p>
+${
+  members.length
+    ? html`<ol class="queue">${members.map(({ member: m, ticket: t }) => {
+        const status = t ? (STATUS_WORDS[t.status] ?? t.status) : 'no longer kept';
+        return html`<li>${t ? html`<a href="/console/tickets/${m.ticketId}"><span class="badge">${m.ticketId}</span> <strong>${t.subject}</strong></a>` : html`<span class="badge">${m.ticketId}</span>`}
+<p class="meta">${[status, t ? (t.priority ?? 'no priority') : null, t ? (t.assignee ? `assigned to ${t.assignee}` : 'unassigned') : null].filter(Boolean).join(' · ')}</p>
+<p class="meta">${breakable(m.requester)} · reported ${since(m.at, p.now)}${m.place ? ` · ${m.place}` : ''}</p>
+${m.excerpt ? html`<p class="excerpt">${m.excerpt}</p>` : ''}</li>`;
+      })}</ol>`
+    : html`<p>No tickets are left in this incident.</p>`
+}
+</div>`,
+  );
+}
+
+/** "5 reports from 4 people": one person may report twice. */
+function reportsFrom(i: IncidentSummary): string {
+  const people = i.requesters.length;
+  return `${i.tickets.length} ${i.tickets.length === 1 ? 'report' : 'reports'} from ${people === 1 ? '1 person' : `${people} people`}`;
+}
+
+/** "07:41 UTC" today, "5 Dec 07:41 UTC" before. */
+function since(iso: string, now: Date): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const time = `${d.toISOString().slice(11, 16)} UTC`;
+  return d.toISOString().slice(0, 10) === now.toISOString().slice(0, 10) ? time : `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' })} ${time}`;
+}
+
 /** What an action on the ticket page came to, said on the page that follows it. */
 export interface ActionOutcome {
   done: string[];
@@ -169,7 +259,17 @@ function outcome(o: ActionOutcome | undefined): Html | string {
 
 export function ticketPage(
   config: Config,
-  p: { staff: string; token: string; ticket: Ticket; messages: ThreadMessage[]; events: TicketEvent[]; submission: string; outcome?: ActionOutcome },
+  p: {
+    staff: string;
+    token: string;
+    ticket: Ticket;
+    messages: ThreadMessage[];
+    events: TicketEvent[];
+    /** The incident the ticket is part of; title and status null when it cannot be read. */
+    incident: { id: string; title: string | null; status: IncidentStatus | null } | null;
+    submission: string;
+    outcome?: ActionOutcome;
+  },
 ): Html {
   const t = p.ticket;
   const action = `/console/tickets/${t.id}/act`;
@@ -204,7 +304,7 @@ export function ticketPage(
     html`${outcome(p.outcome)}<div class="card">
 <p><span class="badge">${t.id}</span></p>
 <h1>${t.subject}</h1>
-<dl class="facts">
+${partOf(p.incident)}<dl class="facts">
 <dt>Status</dt><dd>${STATUS_WORDS[t.status] ?? t.status}${t.stale ? ' (stale)' : ''}</dd>
 <dt>Priority</dt><dd>${t.priority ?? 'none'}</dd>
 <dt>Category</dt><dd>${t.category ?? 'none'}</dd>
@@ -232,6 +332,14 @@ ${m.direction === 'inbound' ? (m.visibleText.trim() ? html`<p class="text">${m.v
 <ol class="history">${p.events.map((e) => html`<li><span class="when">${when(e.at)}</span> <strong>${eventHeadline(e)}</strong>${e.actor === 'system' ? ' (automatic)' : html` by ${breakable(e.actor)}`}<br><span class="meta">${e.why}</span></li>`)}</ol>
 </div>`,
   );
+}
+
+/** "Part of incident INC-4: Wi-Fi down", linking to the incident. */
+function partOf(incident: { id: string; title: string | null; status: IncidentStatus | null } | null): Html | string {
+  if (!incident) return '';
+  const link = html`<a href="/console/incidents/${incident.id}">${incident.id}</a>`;
+  return html`<p class="part-of">Part of incident ${link}${incident.title ? html`: ${incident.title}` : ''}${incident.status === 'resolved' ? ' (resolved)' : ''}</p>
+`;
 }
 
 /** What an event did, said from its data (its `why` follows on a line of its own). */

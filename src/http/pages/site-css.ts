@@ -71,5 +71,18 @@ ul.plain { margin: 0; padding-left: 20px; }
 form.search { margin-bottom: 12px; }
 form.search details { margin-bottom: 12px; }
 form.search summary { cursor: pointer; font-weight: 600; margin-bottom: 8px; }
+/* Incidents: an outage several people reported, marked as the console marks what is wrong. */
+.badge.bad { background: var(--bad-bg); color: var(--bad); }
+.card.incidents { border-left: 4px solid var(--bad); }
+ul.incidents { list-style: none; margin: 0; padding: 0; }
+ul.incidents li { border-top: 1px solid var(--line); padding: 10px 0; }
+ul.incidents li:first-child { border-top: 0; padding-top: 0; }
+ul.incidents li:last-child { padding-bottom: 0; }
+ul.incidents a { text-decoration: none; }
+p.part-of { margin: 0 0 12px; padding: 8px 12px; border-left: 4px solid var(--bad); background: var(--bad-bg); }
+p.excerpt { margin: 6px 0 0; padding-left: 8px; border-left: 2px solid var(--line); white-space: pre-wrap; }
+dl.facts + p.hint { margin-top: 16px; }
+p.meta.count { margin: 0 0 12px; }
+p.known { margin: 0 0 12px; padding: 8px 12px; border-left: 4px solid var(--accent); background: #eff6ff; }
 input[type=search], input[type=number] { width: 100%; font: inherit; padding: 10px 12px; border: 1px solid #6b7280; border-radius: 6px; background: #fff; color: inherit; }
 `;

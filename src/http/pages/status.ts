@@ -35,6 +35,11 @@ export interface StatusView {
   action: string;
   formToken: string;
   flash: Flash;
+  /**
+   * The ticket is one report of an open incident (an outage several people reported): the page
+   * says the problem is known, and nothing of the other reports or the people behind them.
+   */
+  knownProblem: boolean;
 }
 
 /** "priya.shah@northwind.example" → "Priya": who is on it, without handing out a staff address. */
@@ -74,7 +79,8 @@ export function statusPage(config: Config, v: StatusView): Html {
 <div class="card">
 <p><span class="badge">${ticket.id}</span></p>
 <h1>${ticket.subject}</h1>
-<dl class="facts">
+${v.knownProblem && !finished ? html`<p class="known">This is a known problem: other people have reported it too, and ${config.teamName} is working on it.</p>
+` : ''}<dl class="facts">
 <dt>Status</dt><dd>${STATUS_WORDS[ticket.status]}</dd>
 ${ticket.priority ? html`<dt>Priority</dt><dd>${PRIORITY_WORDS[ticket.priority] ?? ticket.priority}</dd>` : ''}
 <dt>Who's on it</dt><dd>${ticket.assignee ? firstName(ticket.assignee) : `${config.teamName} (not assigned to one person yet)`}</dd>

@@ -24,7 +24,9 @@ export interface StaffTicketFacts {
 
 export const staffTemplates = {
   /** To the staff list (or the assignee): a ticket needs a look, and why; Reply reaches the requester. */
-  notification(ctx: TicketContext & { headline: string; facts: StaffTicketFacts; from: string; text: string; attachments: string[]; staffList: string; ticketPrefix: string }): RenderedMail {
+  notification(
+    ctx: TicketContext & { headline: string; facts: StaffTicketFacts; from: string; text: string; attachments: string[]; staffList: string; ticketPrefix: string; remarks?: string[] },
+  ): RenderedMail {
     const f = ctx.facts;
     const rows: Array<[string, Paragraph]> = [
       ['Requester', f.unverified ? p`${address(f.requester)} (typed into the web form and not confirmed yet, so it may not be theirs)` : p`${address(f.requester)}`],
@@ -40,6 +42,7 @@ export const staffTemplates = {
       heading: p`${address(ctx.headline)}`,
       blocks: [
         quote(ctx.subject),
+        ...(ctx.remarks ?? []).map((remark) => p`${strong('Note:')} ${remark}`),
         facts(rows),
         ...(f.triageReasons.length ? [p`Why this priority and category:`, list(f.triageReasons)] : []),
         p`${address(ctx.from)} wrote:`,

@@ -62,7 +62,7 @@ export async function answerIncident(ticket: Ticket, incident: Incident, why: st
   const rejected = [...new Set(answers.flatMap((a) => a.effect.rejected))];
 
   const effects: PlannedEffect[] = [];
-  for (const a of answers) effects.push(...answerEffects(a, a === own, { ...own.effect, applied, rejected }, d));
+  for (const a of answers) effects.push(...answerEffects(a, a === own, { ...own.effect, applied, rejected }, incident, d));
   const resolved = staying.length > 0 && staying.every((a) => CLOSED_STATUSES.includes(a.effect.changes.status ?? a.ticket.status));
   const out = answers.filter((a) => a.unlinked).map((a) => a.ticket.key);
   if (out.length || (resolved && incident.status !== 'resolved')) {
@@ -98,12 +98,13 @@ export async function answerIncident(ticket: Ticket, incident: Incident, why: st
  * thread), its change and ticket event. The ticket the mail is recorded on changes through that
  * record; the author hears the whole result once, through that ticket's mails.
  */
-function answerEffects(a: MemberAnswer, isOwn: boolean, whole: StaffEffect, d: Delivery): PlannedEffect[] {
+function answerEffects(a: MemberAnswer, isOwn: boolean, whole: StaffEffect, incident: Incident, d: Delivery): PlannedEffect[] {
   const { ticket, effect } = a;
   const changed: Ticket = { ...ticket, ...effect.changes };
   const own = isOwn ? cause(changed, d) : { ...cause(changed, d), inboundKey: `${d.ownKey}.${ticket.number}` };
   const mails = planStaffMails(changed, isOwn ? { ...effect, applied: whole.applied, rejected: whole.rejected } : { ...effect, notedByCommand: false }, own, shared(d), {
     resultByMail: isOwn && d.receipt.proof?.kind !== 'api-key' && d.receipt.proof?.kind !== 'console',
+    resultAbout: { id: incident.id, title: incident.title },
   });
   const events = effect.events.length ? [eventEffect('ticket.updated', changed, effect.events.map((e) => e.why).join('; '), d)] : [];
   if (isOwn) return [...mails.effects, ...events];

@@ -7,10 +7,10 @@
  */
 import type { Config } from '../../config.js';
 import type { AddressBook } from '../../domain/addresses.js';
-import { decideIncident, type IncidentReason, type ReportedTicket } from '../../domain/incidents/grouping.js';
+import { decideIncident, evidence, type IncidentReason, type ReportedTicket } from '../../domain/incidents/grouping.js';
 import { formatIncidentId, parseIncidentId, placeOf, type Incident, type IncidentMember, type TicketOutage } from '../../domain/incidents/incident.js';
 import { incidentReasonText, incidentWhat } from '../../domain/incidents/reason.js';
-import { readReport } from '../../domain/incidents/report.js';
+import { readReport, type OutageReport } from '../../domain/incidents/report.js';
 import type { TicketEvent } from '../../domain/lifecycle.js';
 import { isOpen, type Ticket } from '../../domain/ticket.js';
 import { incidentTemplates, type IncidentReportLine } from '../../mail/templates/incident.js';
@@ -32,13 +32,22 @@ export async function decideOutage(draft: Ticket, visible: string, d: Delivery):
   const open = recent.filter((t) => isOpen(t.status));
   const decision = decideIncident(fresh, open.map(reported), rules);
   const members = decision.kind === 'forms' ? open.filter((t) => decision.members.includes(t.id)).map(memberOf).sort((a, b) => a.at.localeCompare(b.at)) : [];
-  // A report matching an incident already resolved starts nothing silently: staff are told.
-  let afterResolved: TicketOutage['afterResolved'] = null;
-  if (decision.kind === 'alone') {
-    const again = decideIncident(fresh, recent.filter((t) => !isOpen(t.status) && t.incident).map(reported), rules);
-    if (again.kind === 'joins') afterResolved = { incidentId: again.incidentId, like: again.reason.like };
-  }
+  const afterResolved = decision.kind === 'alone' ? await resolvedMatch(report, d) : null;
   return { report, decision, members, afterResolved };
+}
+
+/** How long after an incident was resolved a matching report is said to come after it. */
+const AFTER_RESOLVED_MS = 24 * 3600_000;
+
+/**
+ * An incident resolved lately that this report matches: the report opens a ticket of its own and
+ * reopens nothing, but staff are told, so a fix that did not hold is not missed.
+ */
+async function resolvedMatch(report: OutageReport, d: Delivery): Promise<TicketOutage['afterResolved']> {
+  const since = new Date(d.now.getTime() - AFTER_RESOLVED_MS).toISOString();
+  const resolved = (await d.ports.store.listIncidents(since)).filter((i) => i.status === 'resolved' && (i.resolvedAt ?? '') >= since);
+  const match = resolved.find((i) => evidence(report, { service: i.service, site: i.site, floor: i.floor, symptom: report.symptom, identifiers: [] }, d.config.incidents) > 0);
+  return match ? { incidentId: match.id, like: match.members.map((m) => m.ticketId) } : null;
 }
 
 /** The incident id the ticket is part of from the start: the one it joins, or a number taken for the one it forms. */
@@ -53,10 +62,12 @@ export function incidentEvent(outage: TicketOutage, incidentId: string, at: stri
   return { at, actor: 'system', kind: 'incident', from: null, to: incidentId, why: incidentReasonText(outage.decision, config.incidents) };
 }
 
-/** The notice's headline words for a report after its incident was resolved (nothing reopens silently). */
-export function afterResolvedWords(outage: TicketOutage | null): string | null {
+/** What staff are told of a report after its incident was resolved (nothing reopens silently). */
+export function afterResolvedWords(outage: TicketOutage | null): string[] {
   const after = outage?.afterResolved;
-  return after ? `reported after ${after.incidentId} was resolved (like ${after.like.join(', ')}): a new ticket, ${after.incidentId} stays resolved` : null;
+  return after
+    ? [`this was reported after ${after.incidentId} was resolved (like ${after.like.join(', ')}). It is a ticket of its own and ${after.incidentId} stays resolved: if the fix did not hold, answer here or reopen those tickets.`]
+    : [];
 }
 
 /**
@@ -79,6 +90,8 @@ export async function joinIncident(ticket: Ticket, visible: string, cause: Cause
       status: 'open',
       title: incidentTitle(reason, d.config),
       service: outage.report.service,
+      site: reason.site,
+      floor: reason.floor,
       members,
       noticeMessageId: '',
       createdAt: d.now.toISOString(),
@@ -145,10 +158,21 @@ function reportLine(m: IncidentMember): IncidentReportLine {
   return { ticketId: m.ticketId, from: m.requester, time: m.at.slice(11, 16), excerpt: m.excerpt };
 }
 
+/** How much of each report an incident keeps and its mails show. */
+const EXCERPT_CHARS = 160;
+
+/** The text cut at a word before `max` characters, with an ellipsis when it was cut. */
+function shortened(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
+}
+
 function reported(t: Ticket): ReportedTicket {
   return { ticketId: t.id, requester: t.requester, at: t.createdAt, category: t.category, report: t.outage!.report, incidentId: t.incident ?? null };
 }
 
 function memberOf(t: Ticket): IncidentMember {
-  return { ticketKey: t.key, ticketId: t.id, requester: t.requester, at: t.createdAt, place: t.outage ? placeOf(t.outage.report) : null, excerpt: t.lastExcerpt.slice(0, 160) };
+  return { ticketKey: t.key, ticketId: t.id, requester: t.requester, at: t.createdAt, place: t.outage ? placeOf(t.outage.report) : null, excerpt: shortened(t.lastExcerpt, EXCERPT_CHARS) };
 }

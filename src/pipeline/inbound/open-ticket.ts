@@ -56,14 +56,13 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
     `New ticket ${ticket.id}`,
     ticket.linkedTo ? `follows up ${ticket.linkedTo}` : null,
     ticket.priority === 'P1' ? 'P1' : null,
-    afterResolvedWords(ticket.outage ?? null),
   ]
     .filter(Boolean)
     .join(', ');
   const warning = await staffWarning(ticket, d);
   const plan = deliveryPlan(d, [
     planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now }, config, d.book),
-    incident ? incident.staffMail : planStaffNotice(ticket, headline, visible, cause(ticket, d), shared(d)),
+    incident ? incident.staffMail : planStaffNotice(ticket, headline, visible, cause(ticket, d), shared(d), afterResolvedWords(ticket.outage ?? null)),
     eventEffect('ticket.created', ticket, why, d),
     ...(warning ? [warning] : []),
   ]);
