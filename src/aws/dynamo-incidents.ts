@@ -1,7 +1,8 @@
 /**
  * Incidents on the table: an item per incident (`INC#<n>` / `INC`) whose members are a map by
- * ticket key (so adding or removing one is an idempotent write), in byActivity's `INCIDENTS`
- * partition by when it formed (the listing), and a counter that numbers them. The reports an
+ * ticket key (so adding or removing one is an idempotent write), in one of byActivity's two
+ * incident partitions (open ones by when they formed, resolved ones by when they were resolved:
+ * each reading is one Query of only what it needs), and a counter that numbers them. The reports an
  * incident decision compares are the outage reports on tickets active in its window.
  */
 import type { Incident, IncidentMember } from '../domain/incidents/incident.js';
@@ -87,12 +88,13 @@ export class DynamoIncidentBook implements IncidentBook {
   }
 
   async resolveIncident(number: number, at: string): Promise<void> {
+    // Into the resolved partition, by when: "resolved since" is a Query from then on.
     await this.table.update({
       Key: keys.incident(number),
-      UpdateExpression: 'SET #s = :resolved, resolvedAt = if_not_exists(resolvedAt, :at)',
+      UpdateExpression: 'SET #s = :resolved, resolvedAt = if_not_exists(resolvedAt, :at), #p = :part, #k = if_not_exists(resolvedAt, :at)',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':resolved': 'resolved', ':at': at },
+      ExpressionAttributeNames: { '#s': 'status', '#p': TABLE_KEYS.byActivity.pk, '#k': TABLE_KEYS.byActivity.sk },
+      ExpressionAttributeValues: { ':resolved': 'resolved', ':at': at, ':part': partitions.resolvedIncidents },
     });
   }
 
@@ -101,13 +103,27 @@ export class DynamoIncidentBook implements IncidentBook {
     return item ? itemToIncident(item) : null;
   }
 
-  async listIncidents(since?: string): Promise<Incident[]> {
+  async openIncidents(): Promise<Incident[]> {
+    return this.#query(partitions.openIncidents, null);
+  }
+
+  async resolvedIncidentsSince(since: string): Promise<Incident[]> {
+    return this.#query(partitions.resolvedIncidents, since);
+  }
+
+  async listIncidents(): Promise<Incident[]> {
+    const [open, resolved] = await Promise.all([this.#query(partitions.openIncidents, null), this.#query(partitions.resolvedIncidents, null)]);
+    return [...open, ...resolved].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** One partition of incidents, newest first (from `since` on, when given). */
+  async #query(partition: string, since: string | null): Promise<Incident[]> {
     const { name, pk, sk } = TABLE_KEYS.byActivity;
     const items = await this.table.queryAll({
       IndexName: name,
       KeyConditionExpression: since ? '#p = :p AND #s >= :since' : '#p = :p',
       ExpressionAttributeNames: { '#p': pk, ...(since ? { '#s': sk } : {}) },
-      ExpressionAttributeValues: { ':p': partitions.incidents, ...(since ? { ':since': since } : {}) },
+      ExpressionAttributeValues: { ':p': partition, ...(since ? { ':since': since } : {}) },
       ScanIndexForward: false,
     });
     return items.map(itemToIncident);
@@ -124,9 +140,9 @@ function incidentToItem(i: Incident): Item {
     ...(resolvedAt ? { resolvedAt } : {}),
     // A map by ticket key: a member is added or removed by its key, idempotently.
     members: Object.fromEntries(members.map((m) => [m.ticketKey, m])),
-    // In byActivity, by when it formed: the listing reads the newest first.
-    [TABLE_KEYS.byActivity.pk]: partitions.incidents,
-    [TABLE_KEYS.byActivity.sk]: i.createdAt,
+    // In byActivity: open ones by when they formed, resolved ones by when they were resolved.
+    [TABLE_KEYS.byActivity.pk]: resolvedAt ? partitions.resolvedIncidents : partitions.openIncidents,
+    [TABLE_KEYS.byActivity.sk]: resolvedAt ?? i.createdAt,
   };
 }
 

@@ -44,8 +44,10 @@ export const partitions = {
   resolvedTickets: 'RESOLVED',
   /** byActivity: every numbered ticket, open or not, by last activity (search, listings). */
   allTickets: 'TICKETS',
-  /** byActivity: incidents, by when they formed. */
-  incidents: 'INCIDENTS',
+  /** byActivity: open incidents, by when they formed. */
+  openIncidents: 'INCIDENTS#open',
+  /** byActivity: resolved incidents, by when they were resolved. */
+  resolvedIncidents: 'INCIDENTS#resolved',
   /** openByActivity: quarantined receipts, by arrival. */
   quarantine: 'QUARANTINE',
   /** openByActivity: effect plans not yet settled, by creation (the sweeper). */

@@ -95,7 +95,9 @@ export interface RenderedDigest {
  * that was asked for. Resolved incidents alone are not worth a mail: the next digest says them.
  */
 export function digestIsDue(d: Pick<DigestInput, 'stale' | 'unreachable' | 'allClear' | 'undelivered' | 'incidents'>): boolean {
-  return d.stale.length > 0 || d.unreachable.length > 0 || (d.undelivered?.length ?? 0) > 0 || (d.incidents?.open.length ?? 0) > 0 || d.allClear;
+  // A resolved incident is news too: the next run's window starts after this one, so it would never be told.
+  const incidents = (d.incidents?.open.length ?? 0) + (d.incidents?.resolved.length ?? 0);
+  return d.stale.length > 0 || d.unreachable.length > 0 || (d.undelivered?.length ?? 0) > 0 || incidents > 0 || d.allClear;
 }
 
 /** A long subject is clipped in the digest (the ticket has it whole); wrapping does the rest. */

@@ -356,8 +356,12 @@ export interface IncidentBook {
   /** Resolved, at the first time it was said to be: idempotent. */
   resolveIncident(number: number, at: string): Promise<void>;
   getIncident(number: number): Promise<Incident | null>;
-  /** Every incident (formed since then, when given), newest first: one Query of byActivity's incident partition. */
-  listIncidents(since?: string): Promise<Incident[]>;
+  /** The open incidents, newest first: one Query. */
+  openIncidents(): Promise<Incident[]>;
+  /** Incidents resolved since then, the latest first: one Query. */
+  resolvedIncidentsSince(since: string): Promise<Incident[]>;
+  /** Every incident, newest first (the operator's listing). */
+  listIncidents(): Promise<Incident[]>;
 }
 
 /** Every port of the ticket table, as the pipeline's entry points take it; a module that needs one asks for that one. */

@@ -2,13 +2,14 @@
  * The scheduled stale-ticket job: flags tickets idle past their threshold, clears the flag of
  * those that moved on, reminds quiet requesters and closes their tickets in time, and mails IT
  * one digest, open incidents first. Reads follow the candidates (a Query per priority on the
- * sparse open-tickets index, and one of the incidents), never the table. One run per schedule slot: every reminder, closing and the digest
+ * sparse open-tickets index; one each of the open and the lately resolved incidents), never the
+ * table. One run per schedule slot: every reminder, closing and the digest
  * is an effect plan keyed by the slot (and ticket), so a run that stopped half-way is finished
  * by its retry and nothing is sent twice. It also sweeps effect plans left unfinished.
  */
 import type { Config } from '../config.js';
 import type { AddressBook } from '../domain/addresses.js';
-import { summarise, type Incident } from '../domain/incidents/incident.js';
+import { summarise } from '../domain/incidents/incident.js';
 import type { TicketEvent } from '../domain/lifecycle.js';
 import { asksFor } from '../domain/missing-info.js';
 import { candidateCutoff, idleHours, isStale, isWaitingOnRequester, quietAction, slotOf } from '../domain/stale.js';
@@ -93,10 +94,10 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
     for (const plan of (await store.openPlans(upToNow)).filter((p) => p.key.startsWith(planPrefix))) outcomesOf(plan, await runPlan(plan, ports, config));
   }
 
-  const [candidateLists, last, incidents] = await Promise.all([
+  const [candidateLists, last, openIncidents] = await Promise.all([
     Promise.all(PRIORITIES.map((p) => store.staleCandidates(p, candidateCutoff(p, now, rules)))),
     store.lastStaleRun(),
-    store.listIncidents(),
+    store.openIncidents(),
   ]);
   const candidates = candidateLists.flat();
   const byKey = new Map(candidates.map((t) => [t.key, t]));
@@ -175,7 +176,8 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   result.problems.push(...result.swept.problems);
   // What happened since the last run: mail that did not go out, incidents resolved.
   const since = last?.startedAt ?? new Date(now.getTime() - 24 * 3600_000).toISOString();
-  const undelivered = (await store.undeliveredSince(since)).slice(0, DIGEST_UNDELIVERED_LISTED);
+  const [undeliveredSince, resolvedIncidents] = await Promise.all([store.undeliveredSince(since), store.resolvedIncidentsSince(since)]);
+  const undelivered = undeliveredSince.slice(0, DIGEST_UNDELIVERED_LISTED);
 
   let digestHtml: string | null = null;
   const listedStale = [...stale].sort(mostUrgent).slice(0, DIGEST_STALE_LISTED);
@@ -191,7 +193,7 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
     closed: result.closed,
     undelivered: undelivered.map(undeliveredLine),
     omitted: { stale: stale.length - listedStale.length, unreachable: unreachable.length - listedUnreachable.length },
-    incidents: digestIncidents(incidents, since),
+    incidents: { open: openIncidents.map(summarise), resolved: resolvedIncidents.map(summarise) },
     allClear: rules.allClear,
   };
   if (digestIsDue(input)) {
@@ -213,14 +215,6 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   }
   await store.finishStaleRun({ slot, startedAt: at, finishedAt: ports.clock.now().toISOString(), result, flaggedKeys: [...staleKeys] });
   return { result, digestHtml };
-}
-
-/** The open incidents, and those resolved since the last run. */
-function digestIncidents(incidents: Incident[], since: string): NonNullable<DigestInput['incidents']> {
-  return {
-    open: incidents.filter((i) => i.status === 'open').map(summarise),
-    resolved: incidents.filter((i) => i.status === 'resolved' && i.resolvedAt !== null && i.resolvedAt >= since).map(summarise),
-  };
 }
 
 function undeliveredLine(u: UndeliveredMail) {

@@ -1,7 +1,7 @@
 /**
  * The stale-ticket digest rendered by a real browser (headless Chromium, see
- * test/support/chromium.ts): a dozen tickets with hostile subjects, names and excerpts are shown
- * as written, nothing from them runs or becomes an element, the only links are mailto links to
+ * test/support/chromium.ts): a dozen tickets and an incident with hostile subjects, names,
+ * titles and excerpts are shown as written, nothing from them runs or becomes an element, the only links are mailto links to
  * our ticket addresses, and the mail fits a 360 px phone without sideways scrolling.
  * (test/integration/staff-mail-chromium.test.ts checks how its addresses break on a phone.)
  *
@@ -57,10 +57,26 @@ const input: DigestInput = {
     { ticketId: null, kind: 'limit-notice', to: 'it-team@northwind.example', state: 'failed', detail: `MessageRejected: ${IMG}` },
   ],
   omitted: { stale: 3, unreachable: 0 },
+  incidents: {
+    open: [
+      {
+        id: 'INC-7',
+        status: 'open',
+        title: `Wi-Fi down ${SCRIPT} (floor 3, ${ARABIC})`,
+        tickets: Array.from({ length: 24 }, (_, i) => `TKT-${200 + i}`),
+        requesters: Array.from({ length: 22 }, (_, i) => `person${i}@northwind.example`),
+        places: ['floor 3, Malmö', `floor 2, ${BREAKOUT}`],
+        firstReport: '2026-11-23T06:52:00Z',
+        lastReport: '2026-11-23T07:49:00Z',
+        resolvedAt: null,
+      },
+    ],
+    resolved: [{ id: 'INC-6', status: 'resolved', title: `${LONG}`, tickets: ['TKT-15', 'TKT-16', 'TKT-17'], requesters: ['a@n.example', 'b@n.example', 'c@n.example'], places: [], firstReport: '2026-11-22T09:00:00Z', lastReport: '2026-11-22T09:20:00Z', resolvedAt: '2026-11-22T13:05:00Z' }],
+  },
   allClear: false,
 };
 const digest = renderDigest(input);
-const allClear = renderDigest({ ...input, stale: [], unreachable: [], nudged: [], closed: ['TKT-19'], undelivered: [], omitted: { stale: 0, unreachable: 0 }, allClear: true });
+const allClear = renderDigest({ ...input, stale: [], unreachable: [], nudged: [], closed: ['TKT-19'], undelivered: [], omitted: { stale: 0, unreachable: 0 }, incidents: { open: [], resolved: [] }, allClear: true });
 
 /** What each ticket shows as received text, as the digest has it (long ones clipped). */
 function shownPieces(t: DigestTicket): string[] {
@@ -93,6 +109,14 @@ describe('the digest in Chromium', () => {
     expect(text).toContain(squash(`TKT-3 · staff answer to sara@northwind.example: may not have gone out (SES's answer about the mail was lost ${SCRIPT})`));
     expect(text).toContain(squash(`No ticket · on-hold notice to it-team@northwind.example: could not be sent (MessageRejected: ${IMG})`));
     expect(text).toContain('3 more tickets not listed here');
+    // The open incident first, its hostile title as written; the resolved one a line.
+    expect(text.indexOf('INC-7')).toBeLessThan(text.indexOf('TKT-2 · idle'));
+    expect(text).toContain(squash(`INC-7 · 24 reports from 22 people Wi-Fi down ${SCRIPT} (floor 3, ${ARABIC})`));
+    expect(text).toContain('First report 06:52, latest 07:49 UTC');
+    expect(text).toContain(squash(`Reported from floor 3, Malmö; floor 2, ${BREAKOUT}`));
+    expect(text).toContain('TKT-219 and 4 more tickets');
+    expect(text).toContain('INC-6 · Printer-on-floor-3-');
+    expect(text).toContain('3 reports from 3 people · resolved Sun 22 Nov 13:05 UTC');
     expect(text).toContain(input.teamName);
     expect(seen.title).toBe(digest.subject);
     expect(seen.hostileElements).toEqual([]);

@@ -17,6 +17,7 @@ import type { Ticket } from '../../src/domain/ticket.js';
 import { triage } from '../../src/domain/triage.js';
 import { renderDigest } from '../../src/mail/digest.js';
 import { BREAK_ANYWHERE, type RenderedMail, type TicketContext } from '../../src/mail/templates/render.js';
+import { incidentTemplates } from '../../src/mail/templates/incident.js';
 import { staffTemplates } from '../../src/mail/templates/staff.js';
 import { northwind } from '../eval/triage.js';
 import { PHONE, PHONE_390, inspect, layoutOf, screenshot, squash, useChromium, widthAt, type LaidOut, type Loaded } from '../support/chromium.js';
@@ -151,6 +152,39 @@ const cases: Record<string, Case> = {
     mail: staffTemplates.note({ ...ctx, author: PRIYA, text: 'Known issue with the fuser after a toner change: HP ticket 5012-3344 is open.', staffList: STAFF_LIST }),
     addresses: [PRIYA, STAFF_LIST],
     says: ['Internal note', `${PRIYA} wrote (not sent to the requester):`, 'Replies to this email stay internal too.'],
+  },
+  'incident-notification': {
+    mail: incidentTemplates.notification({
+      incidentId: 'INC-7',
+      title: 'Wi-Fi and network down (floor 3, Hamburg)',
+      supportAddress: SUPPORT,
+      teamName: ctx.teamName,
+      staffList: STAFF_LIST,
+      ticketPrefix: 'TKT',
+      reason: '3rd report of Wi-Fi and network down (floor 3, Hamburg) within 6 min, like TKT-1041, TKT-1042: a new incident',
+      reports: [
+        { ticketId: 'TKT-1041', from: `Maximilian Oberhauser-Lindqvist <${MAXIMILIAN}>`, time: '08:02', excerpt: 'The WLAN on the 3rd floor is gone, nothing loads, not even the intranet…' },
+        { ticketId: 'TKT-1042', from: `${ctx.requesterName} <${MARGARETHE}>`, time: '08:05', excerpt: "No internet up here, we're all tethering to our phones." },
+        { ticketId: 'TKT-1043', from: CONTRACTOR, time: '08:08', excerpt: 'Wi-Fi dead in the east wing of floor 3.' },
+      ],
+    }),
+    addresses: [MAXIMILIAN, MARGARETHE, CONTRACTOR, SUPPORT, STAFF_LIST],
+    says: ['Incident INC-7: Wi-Fi and network down (floor 3, Hamburg)', 'Reply to this email to answer everyone in the incident', '#unlink TKT-7, to take a ticket that is a different problem out of the incident'],
+  },
+  'incident-update': {
+    mail: incidentTemplates.update({
+      incidentId: 'INC-7',
+      title: 'Wi-Fi and network down (floor 3, Hamburg)',
+      supportAddress: SUPPORT,
+      teamName: ctx.teamName,
+      staffList: STAFF_LIST,
+      ticketPrefix: 'TKT',
+      reason: '4th report of Wi-Fi and network down (floor 3, Hamburg) within 12 min, like TKT-1041, TKT-1042, TKT-1043: joins INC-7',
+      report: { ticketId: 'TKT-1044', from: CONTRACTOR, time: '08:14', excerpt: 'Meeting room 3.14 cannot connect either.' },
+      count: 4,
+    }),
+    addresses: [CONTRACTOR, SUPPORT, STAFF_LIST],
+    says: ['Another report of INC-7', '4 reports now.'],
   },
   digest: {
     mail: renderDigest({

@@ -492,11 +492,18 @@ export class MemoryTicketStore implements TicketStore {
     return this.#incidentOut(number);
   }
 
-  async listIncidents(since?: string): Promise<Incident[]> {
-    return [...this.#incidents.keys()]
-      .map((n) => this.#incidentOut(n)!)
-      .filter((i) => !since || i.createdAt >= since)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  async openIncidents(): Promise<Incident[]> {
+    return (await this.listIncidents()).filter((i) => i.status === 'open');
+  }
+
+  async resolvedIncidentsSince(since: string): Promise<Incident[]> {
+    return (await this.listIncidents())
+      .filter((i) => i.status === 'resolved' && i.resolvedAt! >= since)
+      .sort((a, b) => b.resolvedAt!.localeCompare(a.resolvedAt!));
+  }
+
+  async listIncidents(): Promise<Incident[]> {
+    return [...this.#incidents.keys()].map((n) => this.#incidentOut(n)!).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   #incidentItem(number: number): Omit<Incident, 'members'> & { members: Map<string, IncidentMember> } {

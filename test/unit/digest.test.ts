@@ -1,8 +1,10 @@
 /**
  * The stale-ticket digest: what it lists and in which order, its counts and subject, human
- * ages, the all-clear mail, and hostile received text (escaped in HTML, as written in text).
+ * ages, the all-clear mail, open and resolved incidents, and hostile received text (escaped in
+ * HTML, as written in text).
  */
 import { describe, expect, it } from 'vitest';
+import type { IncidentSummary } from '../../src/domain/incidents/incident.js';
 import { digestIsDue, idleLabel, renderDigest, type DigestInput, type DigestTicket } from '../../src/mail/digest.js';
 import { escapeHtml } from '../../src/mail/templates/render.js';
 import { digestTicket } from '../support/message.js';
@@ -321,3 +323,102 @@ describe('hostile received text', () => {
 });
 
 const BREAK_ANYWHERE_STYLE = 'overflow-wrap:anywhere;word-break:break-word;';
+
+describe('incidents', () => {
+  /** An incident as summarise() gives it: five reports from four people this morning. */
+  function incident(n: number, over: Partial<IncidentSummary> = {}): IncidentSummary {
+    return {
+      id: `INC-${n}`,
+      status: 'open',
+      title: 'Wi-Fi and network down (floor 3, Malmö)',
+      tickets: ['TKT-41', 'TKT-43', 'TKT-44', 'TKT-47', 'TKT-48'],
+      requesters: ['ana@northwind.example', 'ben@northwind.example', 'cem@northwind.example', 'dag@northwind.example'],
+      places: ['floor 3, Malmö'],
+      firstReport: '2026-11-23T07:41:00Z',
+      lastReport: '2026-11-23T07:58:00Z',
+      resolvedAt: null,
+      ...over,
+    };
+  }
+  const wifi = incident(4);
+  const printing = incident(5, { title: 'Printing down', tickets: ['TKT-30', 'TKT-31', 'TKT-32'], requesters: ['a@n.example', 'b@n.example', 'c@n.example'], places: [], firstReport: '2026-11-22T15:10:00Z', lastReport: '2026-11-22T16:02:00Z' });
+  const vpn = incident(3, { status: 'resolved', title: 'VPN down', tickets: ['TKT-20', 'TKT-21', 'TKT-22'], requesters: ['a@n.example', 'b@n.example', 'c@n.example'], resolvedAt: '2026-11-22T16:20:00Z' });
+  const withIncidents: DigestInput = { ...base, stale: [ticket(1, { priority: 'P1', incident: 'INC-4' }), ticket(2, { priority: 'P3' })], incidents: { open: [wifi, printing], resolved: [vpn] } };
+
+  it('makes the digest due with an open incident alone, or one resolved since the last run (never told otherwise)', () => {
+    expect(digestIsDue({ ...base, incidents: { open: [wifi], resolved: [] } })).toBe(true);
+    expect(digestIsDue({ ...base, incidents: { open: [], resolved: [vpn] } })).toBe(true);
+    expect(digestIsDue({ ...base, incidents: { open: [], resolved: [] } })).toBe(false);
+  });
+
+  it('lists the open incidents first, longest running first, and the resolved ones after the tickets', () => {
+    const { text } = renderDigest(withIncidents);
+    expect(sectionHeadings(text)).toEqual(['Open incidents · 2 incidents', 'P1 · 1 ticket', 'P3 · 1 ticket', 'Incidents resolved since the last digest · 1 incident']);
+    expect(text.indexOf('INC-5  ')).toBeLessThan(text.indexOf('INC-4  '));
+    expect(text.split('\n\n')[1]).toBe(['2 open incidents: INC-5, INC-4', '2 stale tickets: 1 P1, 1 P3', '1 incident resolved since the last digest: INC-3'].join('\n'));
+  });
+
+  it('shows each open incident: id, reports and people, title, first and last report, where, its tickets', () => {
+    const { text } = renderDigest(withIncidents);
+    const block = text.slice(text.indexOf('INC-4  '), text.indexOf('\n\n', text.indexOf('INC-4  ')));
+    expect(block).toBe(['INC-4  5 reports from 4 people', '  Wi-Fi and network down (floor 3, Malmö)', '  First report 07:41, latest 07:58 UTC', '  Tickets: TKT-41, TKT-43, TKT-44, TKT-47, TKT-48'].join('\n'));
+    // Reports of another day carry their date; the latest only when its day differs from the first.
+    expect(text).toContain('  First report Sun 22 Nov 15:10, latest 16:02 UTC\n');
+    // How to answer them all, in the words of the incident mail.
+    expect(squash(text)).toContain("Reply to an incident's notice mail from us (the subject starts with its id, such as [INC-5]) to answer everyone in it at once");
+    // A stale ticket that is one of the reports says so.
+    expect(text).toContain('  hardware · open · unassigned · part of INC-4\n');
+  });
+
+  it('says a resolved incident in one line', () => {
+    const { text, html } = renderDigest(withIncidents);
+    expect(text).toContain('  - INC-3 · VPN down · 3 reports from 3 people · resolved Sun 22 Nov\n    16:20 UTC\n');
+    expect(visible(html)).toContain('INC-3 · VPN down · 3 reports from 3 people · resolved Sun 22 Nov 16:20 UTC');
+  });
+
+  it('says where the reports come from when they come from more than one place', () => {
+    const { text } = renderDigest({ ...base, incidents: { open: [incident(4, { places: ['floor 3, Malmö', 'floor 2, Malmö'] })], resolved: [] } });
+    expect(text).toContain('  Reported from floor 3, Malmö; floor 2, Malmö\n');
+  });
+
+  it('lists twenty tickets of a big incident and counts the rest', () => {
+    const tickets = Array.from({ length: 23 }, (_, i) => `TKT-${100 + i}`);
+    const { text, html } = renderDigest({ ...base, incidents: { open: [incident(4, { tickets })], resolved: [] } });
+    expect(squash(text)).toContain(`Tickets: ${tickets.slice(0, 20).join(', ')} and 3 more tickets`);
+    expect(visible(html)).toContain(`Tickets: ${tickets.slice(0, 20).join(', ')} and 3 more tickets`);
+    expect(text).not.toContain('TKT-120');
+  });
+
+  it.each([
+    ['with stale tickets', { stale: [ticket(1, { priority: 'P1' })] }, '[Northwind IT] 1 open incident; 1 stale ticket: 1 P1 (Mon 23 Nov)', '1 open incident · 1 stale ticket'],
+    ['alone', {}, '[Northwind IT] 1 open incident; no stale tickets (Mon 23 Nov)', '1 open incident'],
+    ['with an unreachable requester', { unreachable: [ticket(2)] }, '[Northwind IT] 1 open incident; no stale tickets; 1 unreachable requester (Mon 23 Nov)', '1 open incident · Cannot reach 1 requester'],
+  ] as Array<[string, Partial<DigestInput>, string, string]>)('puts an open incident first in the subject and heading (%s)', (_case, over, subject, heading) => {
+    const digest = renderDigest({ ...base, ...over, incidents: { open: [wifi], resolved: [] } });
+    expect(digest.subject).toBe(subject);
+    expect(withoutSpans(digest.html)).toMatch(new RegExp(`<h1[^>]*>${heading}</h1>`));
+  });
+
+  it('with only an incident, says the tickets are all right apart from it, and previews the incident', () => {
+    const { text, html } = renderDigest({ ...base, incidents: { open: [wifi], resolved: [] } });
+    expect(squash(text)).toContain('Apart from the incident below, no ticket has waited longer than its priority allows');
+    expect(text).not.toMatch(/Reply to support|To answer a requester/);
+    expect(visible(html)).toContain('Open incident INC-4: Wi-Fi and network down (floor 3, Malmö), 5 reports from 4 people');
+  });
+
+  it('shows the times in the digest time zone', () => {
+    const { text } = renderDigest({ ...base, timeZone: 'Europe/Stockholm', incidents: { open: [wifi], resolved: [] } });
+    expect(text).toContain('  First report 08:41, latest 08:58 CET\n');
+  });
+
+  it('escapes a hostile title in HTML, shows it as written in text, and adds no link', () => {
+    const title = `Wi-Fi down ${SCRIPT} ${BREAKOUT}`;
+    const { text, html } = renderDigest({ ...base, stale, incidents: { open: [incident(4, { title })], resolved: [incident(3, { status: 'resolved', title, resolvedAt: '2026-11-23T06:00:00Z' })] } });
+    const { tags, attributes } = tagsAndAttributes(html);
+    expect([...tags].filter((tag) => !OUR_TAGS.has(tag))).toEqual([]);
+    expect([...attributes].filter((a) => !OUR_ATTRIBUTES.has(a))).toEqual([]);
+    expect(withoutSpans(html)).toContain(escapeHtml(title));
+    expect(squash(text)).toContain(squash(title));
+    expect(hrefs(html).sort()).toEqual(stale.map((t) => `mailto:${t.replyAddress}?subject=%5B${t.id}%5D`).sort());
+  });
+});

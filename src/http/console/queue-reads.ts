@@ -17,7 +17,7 @@ const WEEK_MS = 7 * 24 * 3600_000;
  */
 export const SEARCH_READS = 4;
 
-type Store = Pick<TicketStore, 'openTickets' | 'resolvedSince' | 'ticketsByActivity' | 'listIncidents'>;
+type Store = Pick<TicketStore, 'openTickets' | 'resolvedSince' | 'ticketsByActivity' | 'openIncidents'>;
 
 export interface QueueRead {
   open: Ticket[];
@@ -28,9 +28,8 @@ export interface QueueRead {
 
 /** Every open ticket, the tickets resolved in the last seven days, and the open incidents, read at once. */
 export async function readQueue(store: Store, now: Date): Promise<QueueRead> {
-  const [open, resolvedThisWeek, incidents] = await Promise.all([store.openTickets(), store.resolvedSince(new Date(now.getTime() - WEEK_MS).toISOString()), store.listIncidents()]);
+  const [open, resolvedThisWeek, incidents] = await Promise.all([store.openTickets(), store.resolvedSince(new Date(now.getTime() - WEEK_MS).toISOString()), store.openIncidents()]);
   const openIncidents = incidents
-    .filter((i) => i.status === 'open')
     .map(summarise)
     .sort((a, b) => a.firstReport.localeCompare(b.firstReport));
   return { open, resolvedThisWeek, openIncidents };

@@ -39,7 +39,7 @@ export const incidentTemplates = {
           ['Why', p`${ctx.reason}`],
           ['Reports', p`${String(n)}`],
         ]),
-        list(ctx.reports.map(reportLine)),
+        reportLines(ctx.reports),
         ...howToAnswer(ctx),
       ],
       signOff: [],
@@ -52,7 +52,7 @@ export const incidentTemplates = {
     return renderMail(frame(ctx), {
       preview: p`Report ${String(ctx.count)} of ${ctx.incidentId}: ${ctx.report.ticketId} from ${ctx.report.from}`,
       heading: p`Another report of ${ctx.incidentId}`,
-      blocks: [p`${ctx.title}: ${String(ctx.count)} reports now.`, list([reportLine(ctx.report)]), p`${ctx.reason}`, ...howToAnswer(ctx)],
+      blocks: [p`${ctx.title}: ${String(ctx.count)} reports now.`, reportLines([ctx.report]), p`${ctx.reason}`, ...howToAnswer(ctx)],
       signOff: [],
       footer: p`You're getting this as a member of ${address(ctx.staffList)}.`,
     });
@@ -63,8 +63,9 @@ function frame(ctx: IncidentContext): TicketContext {
   return { ticketId: ctx.incidentId, subject: ctx.title, requesterName: '', supportAddress: ctx.supportAddress, teamName: ctx.teamName };
 }
 
-function reportLine(r: IncidentReportLine): Paragraph {
-  return p`${r.ticketId} from ${address(r.from)} at ${r.time} UTC: “${r.excerpt}”`;
+/** One line per report, labelled with its ticket and time: no bullet indent, so a long address gets the whole width. */
+function reportLines(reports: IncidentReportLine[]) {
+  return facts(reports.map((r) => [`${r.ticketId} at ${r.time} UTC`, p`${address(r.from)}: “${r.excerpt}”`]));
 }
 
 function howToAnswer(ctx: IncidentContext): Array<Paragraph | ReturnType<typeof list>> {

@@ -76,9 +76,11 @@ export const templates = {
       heading: p`We know about this problem`,
       blocks: [
         greeting(ctx),
-        p`Thanks for letting us know. Other people have reported the same problem, so ${ctx.teamName} already knows about it and is working on it:`,
+        p`Thanks for letting us know. We've logged your request as ${strong(ctx.ticketId)}:`,
+        quote(ctx.subject),
+        p`Other people have reported the same problem, so ${ctx.teamName} already knows about it and is working on it (${strong(ctx.incidentId)}):`,
         quote(ctx.title),
-        p`We've logged your request as ${strong(ctx.ticketId)}, as part of ${strong(ctx.incidentId)}. There's nothing more you need to do: we'll email you when it's fixed.`,
+        p`There's nothing more you need to do: we'll email you when it's fixed.`,
         p`If your problem is a different one, or you have something to add, just reply to this email and it goes onto your ticket. Please keep ${strong(`[${ctx.ticketId}]`)} in the subject.`,
         ...statusPageLine(ctx),
       ],

@@ -45,7 +45,7 @@ const AFTER_RESOLVED_MS = 24 * 3600_000;
  */
 async function resolvedMatch(report: OutageReport, d: Delivery): Promise<TicketOutage['afterResolved']> {
   const since = new Date(d.now.getTime() - AFTER_RESOLVED_MS).toISOString();
-  const resolved = (await d.ports.store.listIncidents(since)).filter((i) => i.status === 'resolved' && (i.resolvedAt ?? '') >= since);
+  const resolved = await d.ports.store.resolvedIncidentsSince(since);
   const match = resolved.find((i) => evidence(report, { service: i.service, site: i.site, floor: i.floor, symptom: report.symptom, identifiers: [] }, d.config.incidents) > 0);
   return match ? { incidentId: match.id, like: match.members.map((m) => m.ticketId) } : null;
 }
