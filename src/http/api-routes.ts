@@ -30,6 +30,8 @@ const ticketSchema = z
     missing: z.array(z.string()),
     triageReasons: z.array(z.string()),
     linkedTo: z.string().nullable(),
+    /** The incident it is part of (`INC-4`): an outage several people reported. */
+    incident: z.string().nullable(),
     createdAt: z.string(),
     lastActivityAt: z.string(),
   })

@@ -171,6 +171,7 @@ export function ticketView(t: Ticket) {
     missing: t.missing,
     triageReasons: t.triageReasons,
     linkedTo: t.linkedTo,
+    incident: t.incident ?? null,
     createdAt: t.createdAt,
     lastActivityAt: t.lastActivityAt,
   };
