@@ -52,6 +52,11 @@ const READS = new Set<string>([
   'listMessages',
   'listQuarantine',
   'undeliveredSince',
+  'recentReports',
+  'getIncident',
+  'openIncidents',
+  'resolvedIncidentsSince',
+  'listIncidents',
 ]);
 
 export function dryRunPorts(ports: EffectPorts): DryRun {

@@ -166,7 +166,7 @@ describe('ticketing --stack (a deployed stack, moto)', () => {
     expect(stale.stderr).toBe('ticketing: the deployed stack runs the stale job on its own schedule; see what it would do with stale --dry-run\n');
     const outbox = await ticketing(['outbox', '--stack', 'Ticketing-test']);
     expect(outbox.code).toBe(2);
-    expect(outbox.stderr).toContain('outbox works on the embedded stack only; a deployed stack takes tickets, show, export, stale --dry-run, replay, sweep, reindex, forget');
+    expect(outbox.stderr).toContain('outbox works on the embedded stack only; a deployed stack takes tickets, show, incidents, export, stale --dry-run, replay, sweep, reindex, forget');
     const both = await ticketing(['tickets', '--stack', 'Ticketing-test', '--data', dir]);
     expect(both.stderr).toContain("--data is the embedded stack's");
 

@@ -43,7 +43,7 @@ describe('ticketing CLI', () => {
     const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
     for (const [i, line] of lines.entries()) {
-      expect(Object.keys(line)).toEqual(['file', 'messageId', 'outcome', 'ticket', 'reason', 'status', 'category', 'priority', 'missing', 'replies']);
+      expect(Object.keys(line)).toEqual(['file', 'messageId', 'outcome', 'ticket', 'reason', 'status', 'category', 'priority', 'missing', 'incident', 'replies']);
       expect(line.file).toBe(expected[i]!.file);
       expect(line.outcome).toBe(expected[i]!.outcome);
       expect(line.ticket).toBe(expected[i]!.ticket);

@@ -62,6 +62,11 @@ export function incidentEvent(outage: TicketOutage, incidentId: string, at: stri
   return { at, actor: 'system', kind: 'incident', from: null, to: incidentId, why: incidentReasonText(outage.decision, config.incidents) };
 }
 
+/** What the result's reason says of a ticket in an incident (null: in none). */
+export function outageWords(ticket: Ticket, config: Config): string | null {
+  return ticket.outage && ticket.incident ? `part of ${ticket.incident}: ${incidentReasonText(ticket.outage.decision, config.incidents)}` : null;
+}
+
 /** What staff are told of a report after its incident was resolved (nothing reopens silently). */
 export function afterResolvedWords(outage: TicketOutage | null): string[] {
   const after = outage?.afterResolved;

@@ -18,7 +18,7 @@ import { cause, clearBouncing, deliveryPlan, doneReceipts, eventEffect, profileN
 import { participantsRefused } from './record-on-ticket.js';
 import { joinReason, result, withOutcomes, type InboundResult } from './result.js';
 import type { Route } from './route.js';
-import { afterResolvedWords, decideOutage, incidentEvent, incidentIdFor, joinIncident } from './incident-report.js';
+import { afterResolvedWords, decideOutage, incidentEvent, incidentIdFor, joinIncident, outageWords } from './incident-report.js';
 import { staffWarning } from './staff-warning.js';
 import { excerpt, threadMessage } from './thread-message.js';
 
@@ -30,7 +30,7 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
   const { store } = ports;
   const { why, visible } = route;
   const { draft, refused } = route.resumed ? { draft: route.resumed, refused: null } : await withOutage(newTicket(route, d), visible, d);
-  const reason = joinReason([why, ...d.notes, refused]);
+  const reason = joinReason([why, outageWords(draft, config), ...d.notes, refused]);
   const message = await threadMessage(draft.key, visible, reason, 'request', d);
   const events: TicketEvent[] = [{ at: now.toISOString(), actor: draft.requester, kind: 'created', from: draft.linkedTo, to: draft.status, why }];
   if (draft.outage && draft.incident) events.push(incidentEvent(draft.outage, draft.incident, now.toISOString(), config));
