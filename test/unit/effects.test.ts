@@ -46,8 +46,18 @@ describe('effect outcomes in words', () => {
 describe('the outbound kinds', () => {
   it('says per kind who reads it and which auto-replies may be held back (one table: src/pipeline/outbound-kinds.ts)', () => {
     const kinds = Object.keys(OUTBOUND_KINDS) as OutboundKind[];
-    expect(kinds.filter(isAutoReply)).toEqual(['ack', 'missing-info', 'duplicate-notice']);
-    expect(kinds.filter(readByRequester)).toEqual(['ack', 'missing-info', 'duplicate-notice', 'relay', 'nudge', 'auto-closed']);
-    expect(kinds.filter((k) => !readByRequester(k))).toEqual(['staff-notification', 'note-notification', 'command-result', 'digest', 'limit-notice', 'staff-warning', 'sign-in']);
+    expect(kinds.filter(isAutoReply)).toEqual(['ack', 'missing-info', 'duplicate-notice', 'incident-ack']);
+    expect(kinds.filter(readByRequester)).toEqual(['ack', 'missing-info', 'duplicate-notice', 'incident-ack', 'relay', 'nudge', 'auto-closed']);
+    expect(kinds.filter((k) => !readByRequester(k))).toEqual([
+      'staff-notification',
+      'note-notification',
+      'incident-notification',
+      'incident-update',
+      'command-result',
+      'digest',
+      'limit-notice',
+      'staff-warning',
+      'sign-in',
+    ]);
   });
 });

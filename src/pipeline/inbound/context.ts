@@ -19,6 +19,7 @@ import type { AppendDecision, BlobStore, Clock, InboundLookupResult, ReceiptReco
 import type { Shared } from '../staff.js';
 import type { TicketEventPublisher, TicketEventType } from '../ticket-events.js';
 import type { OverLimit } from '../ticket-limit.js';
+import type { IncidentReads } from './incident-report.js';
 import type { InboundOrder } from './order.js';
 import type { Outcome } from './result.js';
 
@@ -59,6 +60,8 @@ export interface Delivery extends SenderFacts {
   found: InboundLookupResult;
   /** The new-ticket limit, taken during the lookup for a mail that looked new. */
   newTicketSlot: Promise<OverLimit | null> | null;
+  /** What an outage report that looked new is compared with, read during the lookup (null: not read). */
+  incidentReads: Promise<IncidentReads | null> | null;
   ports: InboundPorts;
   config: Config;
   book: AddressBook;

@@ -11,42 +11,67 @@ import { decideIncident, evidence, type IncidentReason, type ReportedTicket } fr
 import { formatIncidentId, parseIncidentId, placeOf, type Incident, type IncidentMember, type TicketOutage } from '../../domain/incidents/incident.js';
 import { incidentReasonText, incidentWhat } from '../../domain/incidents/reason.js';
 import { readReport, type OutageReport } from '../../domain/incidents/report.js';
+import type { IncidentRules } from '../../domain/incidents/rules.js';
 import type { TicketEvent } from '../../domain/lifecycle.js';
 import { isOpen, type Ticket } from '../../domain/ticket.js';
 import { incidentTemplates, type IncidentReportLine } from '../../mail/templates/incident.js';
-import { ANALYSED_TEXT_CHARS } from '../bounds.js';
+import type { InboundMessage } from '../../mail/types.js';
+import { ANALYSED_TEXT_CHARS, boundedLine, MAX_SUBJECT_CHARS } from '../bounds.js';
 import { planned, type PlannedEffect } from '../effects.js';
 import { planTicketMail, receivingAddress, type Cause } from '../outbound.js';
 import type { TicketStore } from '../ports.js';
 import type { Delivery } from './context.js';
+import { visibleTextOf } from './thread-message.js';
 
-/** What a new ticket's report decided, or null when it is no outage report (or incidents are off). */
-export async function decideOutage(draft: Ticket, visible: string, d: Delivery): Promise<TicketOutage | null> {
-  const rules = d.config.incidents;
-  if (!rules.enabled) return null;
-  const report = readReport(draft.subject, visible.slice(0, ANALYSED_TEXT_CHARS), rules);
-  if (!report) return null;
-  const since = new Date(d.now.getTime() - rules.windowMinutes * 60_000).toISOString();
-  const recent = (await d.ports.store.recentReports(since)).filter((t) => t.key !== draft.key && t.number > 0 && t.outage);
-  const fresh = { ticketId: '', requester: draft.requester, at: draft.createdAt, category: draft.category, incidentId: null, report };
-  const open = recent.filter((t) => isOpen(t.status));
-  const decision = decideIncident(fresh, open.map(reported), rules);
-  const members = decision.kind === 'forms' ? open.filter((t) => decision.members.includes(t.id)).map(memberOf).sort((a, b) => a.at.localeCompare(b.at)) : [];
-  const afterResolved = decision.kind === 'alone' ? await resolvedMatch(report, d) : null;
-  return { report, decision, members, afterResolved };
+/** A mail's outage report, and what the decision compares it with: the window's reports, the incidents resolved lately. */
+export interface IncidentReads {
+  report: OutageReport;
+  recent: Ticket[];
+  resolved: Incident[];
 }
 
 /** How long after an incident was resolved a matching report is said to come after it. */
 const AFTER_RESOLVED_MS = 24 * 3600_000;
 
+/** The outage report a new mail makes (what it would open a ticket with), or null: it names no service, or incidents are off. */
+export function outageReportOf(msg: InboundMessage, rules: IncidentRules): OutageReport | null {
+  if (!rules.enabled) return null;
+  return readReport(boundedLine(msg.subject.trim(), MAX_SUBJECT_CHARS), visibleTextOf(msg, []).slice(0, ANALYSED_TEXT_CHARS), rules);
+}
+
+/** The mail's outage report and the reads its decision needs, in one round trip; null when it makes no report. */
+export async function readIncidentReads(msg: InboundMessage, now: Date, store: TicketStore, config: Config): Promise<IncidentReads | null> {
+  const rules = config.incidents;
+  const report = outageReportOf(msg, rules);
+  if (!report) return null;
+  const [recent, resolved] = await Promise.all([
+    store.recentReports(new Date(now.getTime() - rules.windowMinutes * 60_000).toISOString()),
+    store.resolvedIncidentsSince(new Date(now.getTime() - AFTER_RESOLVED_MS).toISOString()),
+  ]);
+  return { report, recent, resolved };
+}
+
+/** What a new ticket's report decided, or null when it is no outage report (or incidents are off). */
+export async function decideOutage(draft: Ticket, d: Delivery): Promise<TicketOutage | null> {
+  const rules = d.config.incidents;
+  const reads = await (d.incidentReads ?? readIncidentReads(d.msg, d.now, d.ports.store, d.config));
+  if (!reads) return null;
+  const { report } = reads;
+  const recent = reads.recent.filter((t) => t.key !== draft.key && t.number > 0 && t.outage);
+  const fresh = { ticketId: '', requester: draft.requester, at: draft.createdAt, category: draft.category, incidentId: null, report };
+  const open = recent.filter((t) => isOpen(t.status));
+  const decision = decideIncident(fresh, open.map(reported), rules);
+  const members = decision.kind === 'forms' ? open.filter((t) => decision.members.includes(t.id)).map(memberOf).sort((a, b) => a.at.localeCompare(b.at)) : [];
+  const afterResolved = decision.kind === 'alone' ? resolvedMatch(report, reads.resolved, d.config) : null;
+  return { report, decision, members, afterResolved };
+}
+
 /**
  * An incident resolved lately that this report matches: the report opens a ticket of its own and
  * reopens nothing, but staff are told, so a fix that did not hold is not missed.
  */
-async function resolvedMatch(report: OutageReport, d: Delivery): Promise<TicketOutage['afterResolved']> {
-  const since = new Date(d.now.getTime() - AFTER_RESOLVED_MS).toISOString();
-  const resolved = await d.ports.store.resolvedIncidentsSince(since);
-  const match = resolved.find((i) => evidence(report, { service: i.service, site: i.site, floor: i.floor, symptom: report.symptom, identifiers: [] }, d.config.incidents) > 0);
+function resolvedMatch(report: OutageReport, resolved: Incident[], config: Config): TicketOutage['afterResolved'] {
+  const match = resolved.find((i) => evidence(report, { service: i.service, site: i.site, floor: i.floor, symptom: report.symptom, identifiers: [] }, config.incidents) > 0);
   return match ? { incidentId: match.id, like: match.members.map((m) => m.ticketId) } : null;
 }
 

@@ -29,7 +29,7 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
   const { msg, now, ports, config } = d;
   const { store } = ports;
   const { why, visible } = route;
-  const { draft, refused } = route.resumed ? { draft: route.resumed, refused: null } : await withOutage(newTicket(route, d), visible, d);
+  const { draft, refused } = route.resumed ? { draft: route.resumed, refused: null } : await withOutage(newTicket(route, d), d);
   const reason = joinReason([why, outageWords(draft, config), ...d.notes, refused]);
   const message = await threadMessage(draft.key, visible, reason, 'request', d);
   const events: TicketEvent[] = [{ at: now.toISOString(), actor: draft.requester, kind: 'created', from: draft.linkedTo, to: draft.status, why }];
@@ -155,8 +155,8 @@ function newTicket(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): 
  * The draft with what its report decided about incidents. A ticket that is part of an incident
  * asks for nothing more: the outage is known, and staff answer everyone at once.
  */
-async function withOutage(drafted: { draft: Ticket; refused: string | null }, visible: string, d: Delivery): Promise<{ draft: Ticket; refused: string | null }> {
-  const outage = await decideOutage(drafted.draft, visible, d);
+async function withOutage(drafted: { draft: Ticket; refused: string | null }, d: Delivery): Promise<{ draft: Ticket; refused: string | null }> {
+  const outage = await decideOutage(drafted.draft, d);
   if (!outage) return drafted;
   const incident = await incidentIdFor(outage, drafted.draft.key, d.ports.store);
   const known = incident ? { incident, missing: [], status: 'open' as const } : {};

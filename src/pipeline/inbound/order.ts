@@ -11,13 +11,11 @@
  * Any other mail may read or change any ticket (a reply, a bounce, a staff command, a tag): it is
  * decided alone.
  */
-import { readReport } from '../../domain/incidents/report.js';
 import type { IncidentRules } from '../../domain/incidents/rules.js';
 import type { Receipt } from '../../domain/receipt.js';
 import type { InboundMessage } from '../../mail/types.js';
-import { ANALYSED_TEXT_CHARS } from '../bounds.js';
 import type { SenderFacts } from './context.js';
-import { visibleTextOf } from './thread-message.js';
+import { outageReportOf } from './incident-report.js';
 
 export interface DecisionScope {
   /** Decided after every mail before it and before any mail after it. */
@@ -36,6 +34,6 @@ export function decisionScope(msg: InboundMessage, facts: SenderFacts, receipt: 
   const onThread = msg.inReplyTo.length > 0 || msg.references.length > 0;
   const alone = onThread || facts.tag !== null || facts.machine !== null || facts.choice === null || facts.standing.isStaff || Boolean(receipt.replayed);
   const people = [facts.sender, facts.choice?.requester.address].filter((a): a is string => Boolean(a));
-  const report = alone || !incidents.enabled ? null : readReport(msg.subject, visibleTextOf(msg, []).slice(0, ANALYSED_TEXT_CHARS), incidents);
+  const report = alone ? null : outageReportOf(msg, incidents);
   return { alone, touches: [`id:${msg.messageId}`, `raw:${msg.rawSha256}`, ...new Set(people.map((a) => `addr:${a}`)), ...(report ? [`service:${report.service}`] : [])] };
 }
