@@ -6,6 +6,7 @@
 import encodingJapaneseModule from 'encoding-japanese';
 import iconvModule from 'iconv-lite';
 import libmimeModule from 'libmime';
+import { decodeFlowed } from './flowed.js';
 
 interface Libmime {
   decodeWords(value: string): string;
@@ -27,5 +28,10 @@ interface EncodingJapanese {
 // (In the Lambda bundles iconv-lite and encoding-japanese are stand-ins that load the packages
 // from files beside the bundle on first use: infra/lambda-bundling.ts.)
 export const libmime = libmimeModule as unknown as Libmime;
+
+// mailparser unwraps format=flowed text with libmime's decodeFlowed (through mailsplit's
+// FlowedDecoder, which makes its own Libmime), and that one joins lines across quote depths:
+// replaced on the class by one that keeps RFC 3676's rule (flowed.ts).
+(libmimeModule as unknown as { Libmime: { prototype: { decodeFlowed: typeof decodeFlowed } } }).Libmime.prototype.decodeFlowed = decodeFlowed;
 export const iconv = iconvModule as unknown as IconvLite;
 export const encodingJapanese = encodingJapaneseModule as unknown as EncodingJapanese;
