@@ -10,13 +10,11 @@ import type { Ticket } from '../domain/ticket.js';
 import type { IncidentBook } from '../pipeline/ports.js';
 import { itemToTicket } from './dynamo-items.js';
 import { keys, partitions } from './dynamo-keys.js';
-import { conditional, isConditionFailure, type Item, type Table } from './dynamo-table.js';
+import { conditional, rememberedNumber, takeRememberedNumber, type Item, type Table } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
 
 /** The most tickets one decision reads back (a storm of mail in 30 minutes is far fewer). */
 const MAX_RECENT = 1000;
-
-const pendingNumber = (ownerKey: string) => `p_${ownerKey}`;
 
 export class DynamoIncidentBook implements IncidentBook {
   constructor(private readonly table: Table) {}
@@ -43,21 +41,7 @@ export class DynamoIncidentBook implements IncidentBook {
 
   async nextIncidentNumber(ownerKey: string): Promise<number> {
     // Remembered on the counter under the forming ticket's key, so a replay takes the same number.
-    const pending = pendingNumber(ownerKey);
-    try {
-      const updated = await this.table.update({
-        Key: keys.incidentCounter,
-        UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, #p = if_not_exists(#n, :zero) + :one',
-        ConditionExpression: 'attribute_not_exists(#p)',
-        ExpressionAttributeNames: { '#n': 'n', '#p': pending },
-        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-        ReturnValues: 'UPDATED_NEW',
-      });
-      return updated?.[pending] as number;
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      return (await this.table.get(keys.incidentCounter))![pending] as number;
-    }
+    return (await takeRememberedNumber(this.table, keys.incidentCounter, ownerKey)) ?? ((await this.table.get(keys.incidentCounter))![rememberedNumber(ownerKey)] as number);
   }
 
   async createIncident(incident: Incident): Promise<Incident> {

@@ -228,3 +228,30 @@ export class Table {
     return items;
   }
 }
+
+/**
+ * Takes the next number of a counter item for its owner (a ticket, an incident's forming ticket),
+ * and remembers it on the counter under the owner's key (`p_<owner>`) until forgotten: null when
+ * a number is remembered for that owner already (an earlier or concurrent take), to read back.
+ */
+export async function takeRememberedNumber(table: Table, counter: ItemKey, ownerKey: string): Promise<number | null> {
+  const pending = rememberedNumber(ownerKey);
+  try {
+    const updated = await table.update({
+      Key: counter,
+      UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, #p = if_not_exists(#n, :zero) + :one',
+      ConditionExpression: 'attribute_not_exists(#p)',
+      ExpressionAttributeNames: { '#n': 'n', '#p': pending },
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      ReturnValues: 'UPDATED_NEW',
+    });
+    return updated?.[pending] as number;
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    return null;
+  }
+}
+
+/** The counter attribute remembering the number taken for an owner. */
+export const rememberedNumber = (ownerKey: string) => `p_${ownerKey}`;
+

@@ -25,7 +25,7 @@ import {
   ticketToItem,
 } from './dynamo-items.js';
 import { keys, partitions } from './dynamo-keys.js';
-import { assertItemSize, chunk, conditional, isConditionFailure, type Item, type Table, type UpdateParts } from './dynamo-table.js';
+import { assertItemSize, chunk, conditional, rememberedNumber, takeRememberedNumber, type Item, type Table, type UpdateParts } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
 
 /** The ticket item's index keys, as expression attribute names. */
@@ -72,9 +72,6 @@ function openIndexValues(t: Ticket): Record<string, string> {
   const index = openTicketIndexKeys(t);
   return { ':g1p': index[TABLE_KEYS.byRequester.pk] as string, ':g2p': index[TABLE_KEYS.openByActivity.pk] as string, ':gs': t.lastActivityAt };
 }
-
-/** The counter attribute remembering the number taken for a ticket until the ticket holds it. */
-const pendingNumber = (ticketKey: string) => `p_${ticketKey}`;
 
 export class DynamoTicketBook implements TicketBook {
   constructor(private readonly table: Table) {}
@@ -134,7 +131,7 @@ export class DynamoTicketBook implements TicketBook {
       else if (pk.startsWith('T#')) result.messagesFound.add(`${item.ticketKey}/${item.key}`);
       else if (pk.startsWith('N#')) aliasKey = item.ticketKey as string;
       else if (pk.startsWith('U#')) result.profile = itemToProfile(item);
-      else if (pk === keys.counter.pk && q.numberFor) result.pendingNumber = (item[pendingNumber(q.numberFor)] as number | undefined) ?? null;
+      else if (pk === keys.counter.pk && q.numberFor) result.pendingNumber = (item[rememberedNumber(q.numberFor)] as number | undefined) ?? null;
     }
     return aliasKey;
   }
@@ -147,26 +144,10 @@ export class DynamoTicketBook implements TicketBook {
   async nextTicketNumber(ticketKey: string): Promise<{ number: number; ours: boolean }> {
     // The number is remembered on the counter under the ticket's key until the ticket holds it,
     // so a delivery that stops between the two takes the same number again, never a second one.
-    const pending = pendingNumber(ticketKey);
-    const updated = await this.table
-      .update({
-        Key: keys.counter,
-        UpdateExpression: 'SET #n = if_not_exists(#n, :zero) + :one, #p = if_not_exists(#n, :zero) + :one',
-        ConditionExpression: 'attribute_not_exists(#p)',
-        ExpressionAttributeNames: { '#n': 'n', '#p': pending },
-        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-        ReturnValues: 'UPDATED_NEW',
-      })
-      .then(
-        (attributes) => ({ attributes }),
-        (err: unknown) => {
-          if (!isConditionFailure(err)) throw err;
-          return null;
-        },
-      );
-    if (updated) return { number: updated.attributes?.[pending] as number, ours: true };
-    const taken = (await this.table.get(keys.counter))?.[pending] as number | undefined;
-    if (taken !== undefined) return { number: taken, ours: false };
+    const taken = await takeRememberedNumber(this.table, keys.counter, ticketKey);
+    if (taken !== null) return { number: taken, ours: true };
+    const remembered = (await this.table.get(keys.counter))?.[rememberedNumber(ticketKey)] as number | undefined;
+    if (remembered !== undefined) return { number: remembered, ours: false };
     // Forgotten in between: the ticket holds its number by now.
     const ticket = await this.table.get(keys.ticket(ticketKey));
     return { number: ticket!.number as number, ours: false };
@@ -179,7 +160,7 @@ export class DynamoTicketBook implements TicketBook {
         UpdateExpression: 'SET #n = :before REMOVE #p',
         // Only the last number taken can go back; the remembered one may already be forgotten.
         ConditionExpression: '#n = :number',
-        ExpressionAttributeNames: { '#n': 'n', '#p': pendingNumber(ticketKey) },
+        ExpressionAttributeNames: { '#n': 'n', '#p': rememberedNumber(ticketKey) },
         ExpressionAttributeValues: { ':number': number, ':before': number - 1 },
       }),
     );
@@ -191,7 +172,7 @@ export class DynamoTicketBook implements TicketBook {
         Key: keys.counter,
         UpdateExpression: 'REMOVE #p',
         ConditionExpression: '#p = :number',
-        ExpressionAttributeNames: { '#p': pendingNumber(ticketKey) },
+        ExpressionAttributeNames: { '#p': rememberedNumber(ticketKey) },
         ExpressionAttributeValues: { ':number': number },
       }),
     );

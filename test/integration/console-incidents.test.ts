@@ -7,18 +7,16 @@
  * The pages are then looked at in Chromium at 390 px: axe-core, no sideways scrolling, no CSP
  * violation; screenshots in test-artifacts/web/.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../src/config.js';
 import { formatIncidentId, type Incident } from '../../src/domain/incidents/incident.js';
 import type { Ticket } from '../../src/domain/ticket.js';
 import { serve, type Serving } from '../../src/local/serve.js';
-import { PHONE_390, screenshot, squash, useChromium, widthAt } from '../support/chromium.js';
+import { PHONE_390, squash, useChromium } from '../support/chromium.js';
+import { expectPageLooksRight, watchedPage, type WatchedPage } from '../support/page-checks.js';
 import { signInLinks } from '../support/outbox.js';
 import { requestForm, WebClient } from '../support/web-client.js';
 
@@ -26,7 +24,6 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 const northwind = loadConfigFile(join(repoRoot, 'fixtures', 'northwind.config.json'));
 // The pipeline forms no incident of its own here: the tests write the ones they show.
 const config = parseConfig({ ...northwind, incidents: { ...(northwind.incidents as object | undefined), enabled: false } });
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SCRIPT = '<script>alert(1)</script>';
 const BREAKOUT = '"><img src=x onerror=alert(2)>';
 const TITLE = `Wi-Fi and network down (floor 3, Malmö) ${SCRIPT}`;
@@ -205,40 +202,8 @@ describe('the status page of a ticket in an incident', () => {
 });
 
 describe('the incident pages in Chromium at 390 px', () => {
-  interface Watched {
-    page: Page;
-    refused: string[];
-  }
-
-  async function phonePage(): Promise<Watched> {
-    const page = await chromium.newPage();
-    await page.setViewportSize(PHONE_390);
-    const refused: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
-    });
-    return { page, refused };
-  }
-
-  /** axe-core's serious and critical findings on the page. */
-  async function accessibilityProblems(page: Page): Promise<string[]> {
-    await page.evaluate(AXE);
-    const found = await page.evaluate(async () => {
-      const run = (globalThis as unknown as { axe: { run(o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
-      const result = await run({ resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-    });
-    return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(', ')}`);
-  }
-
-  async function looksRight(w: Watched, name: string): Promise<void> {
-    expect(await accessibilityProblems(w.page), `${name}: axe-core`).toEqual([]);
-    const width = await widthAt(w.page, PHONE_390);
-    expect(width.widest, `${name}: nothing wider than a phone`).toEqual([]);
-    expect(width.scrollWidth).toBeLessThanOrEqual(width.clientWidth);
-    expect(w.refused, `${name}: content security policy`).toEqual([]);
-    await screenshot(w.page, 'web', `${name}-390`, PHONE_390);
-  }
+  const phonePage = () => watchedPage(chromium, PHONE_390);
+  const looksRight = (w: WatchedPage, name: string) => expectPageLooksRight(w, name, PHONE_390, 'web', { '390': PHONE_390 });
 
   it('a staff member goes from the queue to the incident and on to a ticket; the requester sees the one sentence', async () => {
     const w = await phonePage();

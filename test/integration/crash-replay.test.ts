@@ -56,15 +56,11 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('crash at every step (%s)
 
   it('replays a crash after any write or send to the same end state, with every effect done once', async () => {
     const clean = await play(null);
-    expect(clean.replays).toBe(0);
-    expect(clean.snapshot.pending).toEqual([]);
-    expect(clean.snapshot.unconfirmed).toEqual([]);
-    expect(clean.snapshot.threads.filter((line) => line.includes('does not lead here'))).toEqual([]);
     // The clean run: 2 tickets; 9 mails (missing-info, 2 staff notices, relay, command result,
     // ack, staff notice, reminder, digest); 4 events (2 created, 2 updated).
     expect(clean.snapshot.outbox).toHaveLength(9);
     expect(clean.snapshot.events).toHaveLength(4);
-    const { points, sends, unconfirmedAfterSend } = await crashAtEveryStep(play, clean);
+    const { points, sends, unconfirmedAfterSend } = await crashAtEveryStep(play, clean); // checks the clean run first
     console.info(`[${backend}] crash at every step: ${points} injection points (${points - sends} writes, ${sends} sends), each replayed to the clean run's end state; ${unconfirmedAfterSend} crashes right after a send left that mail or event unconfirmed, sent once`);
   }, 600_000);
 });

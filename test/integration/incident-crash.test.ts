@@ -47,16 +47,12 @@ describe('crash at every step of an incident (dynalite)', () => {
 
   it('replays a crash after any write or send to the same end state, with every effect done once', async () => {
     const clean = await play(null);
-    expect(clean.replays).toBe(0);
-    expect(clean.snapshot.pending).toEqual([]);
-    expect(clean.snapshot.unconfirmed).toEqual([]);
-    expect(clean.snapshot.threads.filter((line) => line.includes('does not lead here'))).toEqual([]);
     expect(clean.snapshot.incidents).toHaveLength(1);
     expect(JSON.parse(clean.snapshot.incidents[0]!)).toMatchObject({ id: 'INC-1', status: 'resolved', tickets: ['TKT-1', 'TKT-2', 'TKT-3'] });
     // 5 tickets; 15 mails: 3 acks and 3 staff notices, 2 incident acks, the incident notice and
     // the note of the fourth report, 2 command results, 3 relays.
     expect(clean.snapshot.outbox).toHaveLength(15);
-    const { points, sends, unconfirmedAfterSend } = await crashAtEveryStep(play, clean);
+    const { points, sends, unconfirmedAfterSend } = await crashAtEveryStep(play, clean); // checks the clean run first
     console.info(`[dynalite] incident crash at every step: ${points} injection points (${points - sends} writes, ${sends} sends), each replayed to the clean run's end state; ${unconfirmedAfterSend} crashes right after a send left that mail or event unconfirmed, sent once`);
   }, 900_000);
 });

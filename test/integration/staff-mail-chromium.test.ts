@@ -92,6 +92,9 @@ async function commandOutcome() {
 }
 const outcome = await commandOutcome();
 
+/** The incident the incident mails are about. */
+const incident = { incidentId: 'INC-7', title: 'Wi-Fi and network down (floor 3, Hamburg)', supportAddress: SUPPORT, teamName: ctx.teamName, staffList: STAFF_LIST, ticketPrefix: 'TKT' };
+
 interface Case {
   mail: { html: string };
   /** Addresses the mail shows: each must be laid out as an address, and never broken inside a word. */
@@ -155,12 +158,7 @@ const cases: Record<string, Case> = {
   },
   'incident-notification': {
     mail: incidentTemplates.notification({
-      incidentId: 'INC-7',
-      title: 'Wi-Fi and network down (floor 3, Hamburg)',
-      supportAddress: SUPPORT,
-      teamName: ctx.teamName,
-      staffList: STAFF_LIST,
-      ticketPrefix: 'TKT',
+      ...incident,
       reason: '3rd report of Wi-Fi and network down (floor 3, Hamburg) within 6 min, like TKT-1041, TKT-1042: a new incident',
       reports: [
         { ticketId: 'TKT-1041', from: `Maximilian Oberhauser-Lindqvist <${MAXIMILIAN}>`, time: '08:02', excerpt: 'The WLAN on the 3rd floor is gone, nothing loads, not even the intranet…' },
@@ -173,12 +171,7 @@ const cases: Record<string, Case> = {
   },
   'incident-update': {
     mail: incidentTemplates.update({
-      incidentId: 'INC-7',
-      title: 'Wi-Fi and network down (floor 3, Hamburg)',
-      supportAddress: SUPPORT,
-      teamName: ctx.teamName,
-      staffList: STAFF_LIST,
-      ticketPrefix: 'TKT',
+      ...incident,
       reason: '4th report of Wi-Fi and network down (floor 3, Hamburg) within 12 min, like TKT-1041, TKT-1042, TKT-1043: joins INC-7',
       report: { ticketId: 'TKT-1044', from: CONTRACTOR, time: '08:14', excerpt: 'Meeting room 3.14 cannot connect either.' },
       count: 4,

@@ -9,7 +9,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -21,13 +20,13 @@ import type { Ticket } from '../../src/domain/ticket.js';
 import { findServing } from '../../src/local/data-dir.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { serve, type Serving } from '../../src/local/serve.js';
-import { DESKTOP, PHONE, screenshot, squash, useChromium, widthAt } from '../support/chromium.js';
+import { DESKTOP, PHONE, squash, useChromium } from '../support/chromium.js';
+import { expectPageLooksRight, watchedPage, type WatchedPage } from '../support/page-checks.js';
 import { expectOneRelayOnThread, outboxCount, sentMails, signInLinks } from '../support/outbox.js';
 import { fixtureMail } from '../support/pipeline.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const config = loadConfigFile(join(repoRoot, 'fixtures', 'northwind.config.json'));
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SUITE = 'web';
 
 const chromium = useChromium('the request form, the status page and the staff console');
@@ -44,42 +43,8 @@ afterAll(async () => {
   await rm(data, { recursive: true, force: true });
 });
 
-interface Watched {
-  page: Page;
-  /** Console messages about the content security policy: anything the page tried that the policy refused. */
-  refused: string[];
-}
-
-async function phonePage(): Promise<Watched> {
-  const page = await chromium.newPage();
-  await page.setViewportSize(PHONE);
-  const refused: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
-  });
-  return { page, refused };
-}
-
-/** axe-core's serious and critical findings on the page (run through the debugger: our CSP allows no injected script). */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const found = await page.evaluate(async () => {
-    const run = (globalThis as unknown as { axe: { run(o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
-    const result = await run({ resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.targets.join(', ')}`);
-}
-
-async function looksRight(w: Watched, name: string): Promise<void> {
-  expect(await accessibilityProblems(w.page), `${name}: axe-core`).toEqual([]);
-  const width = await widthAt(w.page, PHONE);
-  expect(width.widest, `${name}: nothing wider than a phone`).toEqual([]);
-  expect(width.scrollWidth).toBeLessThanOrEqual(width.clientWidth);
-  expect(w.refused, `${name}: content security policy`).toEqual([]);
-  await screenshot(w.page, SUITE, `${name}-phone`, PHONE);
-  await screenshot(w.page, SUITE, `${name}-desktop`, DESKTOP);
-}
+const phonePage = () => watchedPage(chromium, PHONE);
+const looksRight = (w: WatchedPage, name: string) => expectPageLooksRight(w, name, PHONE, SUITE, { phone: PHONE, desktop: DESKTOP });
 
 describe('the web surface in Chromium', () => {
   it('a person asks for help from a phone, follows the ticket from the acknowledgement, answers and marks it solved', async () => {
@@ -184,7 +149,7 @@ describe('the staff console in Chromium', () => {
   /** Lars's Wi-Fi problem with his log attached (fixtures/mail/05), and Maria's VPN outage (01), mailed to the SMTP port. */
   let wifi: Ticket;
   let vpn: Ticket;
-  let signedIn: Watched | undefined;
+  let signedIn: WatchedPage | undefined;
 
   beforeAll(async () => {
     const smtp = createTransport({ host: '127.0.0.1', port: serving.smtpPort, secure: false, ignoreTLS: true });
@@ -202,7 +167,7 @@ describe('the staff console in Chromium', () => {
   });
 
   /** The page at phone width of a staff member signed in by the link from the outbox: one sign-in for the flows below. */
-  async function staffPage(): Promise<Watched> {
+  async function staffPage(): Promise<WatchedPage> {
     if (signedIn) return signedIn;
     const w = await phonePage();
     await askForLink(w.page, STAFF);

@@ -96,6 +96,11 @@ export async function playScenario(
  * the clean one did, every effect done once. Resolves to the counts the test reports.
  */
 export async function crashAtEveryStep(play: (failAfter: number | null) => ReturnType<typeof playScenario>, clean: Awaited<ReturnType<typeof playScenario>>): Promise<{ points: number; sends: number; unconfirmedAfterSend: number }> {
+  // The clean run is the measure: nothing replayed, nothing left pending or unconfirmed, every thread key leading home.
+  expect(clean.replays).toBe(0);
+  expect(clean.snapshot.pending).toEqual([]);
+  expect(clean.snapshot.unconfirmed).toEqual([]);
+  expect(clean.snapshot.threads.filter((line) => line.includes('does not lead here'))).toEqual([]);
   const points = clean.steps.length;
   const sends = clean.steps.filter((s) => s === 'SendRawEmail' || s === 'Publish').length;
   let unconfirmedAfterSend = 0;
