@@ -7,7 +7,7 @@
  */
 import type { Incident, IncidentMember } from '../domain/incidents/incident.js';
 import type { Ticket } from '../domain/ticket.js';
-import type { IncidentBook } from '../pipeline/ports.js';
+import type { IncidentBook, IncidentClaim } from '../pipeline/ports.js';
 import { itemToTicket } from './dynamo-items.js';
 import { keys, partitions } from './dynamo-keys.js';
 import { conditional, rememberedNumber, takeRememberedNumber, type Item, type Table } from './dynamo-table.js';
@@ -44,6 +44,22 @@ export class DynamoIncidentBook implements IncidentBook {
     return (await takeRememberedNumber(this.table, keys.incidentCounter, ownerKey)) ?? ((await this.table.get(keys.incidentCounter))![rememberedNumber(ownerKey)] as number);
   }
 
+  async claimIncidentForming(claim: IncidentClaim, now: string): Promise<IncidentClaim> {
+    const key = keys.incidentClaim(claim.service);
+    const claimed = await conditional(
+      this.table.put({
+        // Expires with its window (TTL, in seconds), so claims do not pile up.
+        Item: { ...key, ...claim, [TABLE_KEYS.ttl]: Math.ceil(Date.parse(claim.until) / 1000) },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until < :now OR #number = :number',
+        ExpressionAttributeNames: { '#until': 'until', '#number': 'number' },
+        ExpressionAttributeValues: { ':now': now, ':number': claim.number },
+      }),
+    );
+    if (claimed) return claim;
+    const held = (await this.table.get(key))!;
+    return { service: held.service as string, number: held.number as number, site: (held.site as string | null) ?? null, floor: (held.floor as number | null) ?? null, until: held.until as string };
+  }
+
   async createIncident(incident: Incident): Promise<Incident> {
     const created = await conditional(this.table.put({ Item: incidentToItem(incident), ConditionExpression: 'attribute_not_exists(pk)' }));
     return created ? incident : ((await this.getIncident(incident.number)) ?? incident);
@@ -73,13 +89,16 @@ export class DynamoIncidentBook implements IncidentBook {
 
   async resolveIncident(number: number, at: string): Promise<void> {
     // Into the resolved partition, by when: "resolved since" is a Query from then on.
-    await this.table.update({
+    const resolved = await this.table.update({
+      ReturnValues: 'ALL_NEW',
       Key: keys.incident(number),
       UpdateExpression: 'SET #s = :resolved, resolvedAt = if_not_exists(resolvedAt, :at), #p = :part, #k = if_not_exists(resolvedAt, :at)',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#s': 'status', '#p': TABLE_KEYS.byActivity.pk, '#k': TABLE_KEYS.byActivity.sk },
       ExpressionAttributeValues: { ':resolved': 'resolved', ':at': at, ':part': partitions.resolvedIncidents },
     });
+    // Its claim on forming goes with it: a new outage of the service forms an incident of its own.
+    await conditional(this.table.delete({ Key: keys.incidentClaim(resolved!.service as string), ConditionExpression: '#number = :number', ExpressionAttributeNames: { '#number': 'number' }, ExpressionAttributeValues: { ':number': number } }));
   }
 
   async getIncident(number: number): Promise<Incident | null> {

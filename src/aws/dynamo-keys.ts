@@ -26,6 +26,7 @@ export const keys = {
   counter: { pk: 'C#ticket', sk: 'C' },
   incident: (number: number) => ({ pk: `INC#${number}`, sk: 'INC' }),
   incidentCounter: { pk: 'C#incident', sk: 'C' },
+  incidentClaim: (service: string) => ({ pk: `INC-CLAIM#${keyPart(service)}`, sk: 'C' }),
   limit: (scope: string, hour: string) => ({ pk: `L#${keyPart(scope)}#${hour}`, sk: 'L' }),
   plan: (planKey: string) => ({ pk: `O#${keyPart(planKey)}`, sk: 'O' }),
   undelivered: (planKey: string, effectId: string) => ({ pk: `X#${keyPart(planKey)}#${effectId}`, sk: 'X' }),

@@ -341,12 +341,28 @@ export interface JobRecords {
   releaseMailbox(mailbox: MailboxFolder, owner: string): Promise<void>;
 }
 
+/** A report's claim to form the incident of its service (and place), until it runs out. */
+export interface IncidentClaim {
+  service: string;
+  number: number;
+  site: string | null;
+  floor: number | null;
+  /** ISO: the end of the window of the report that claimed it. */
+  until: string;
+}
+
 /** Incidents (src/domain/incidents/): the reports a decision compares, and the incidents themselves. */
 export interface IncidentBook {
   /** Numbered tickets opened since then with an outage report, most recent activity first: one Query of byActivity. */
   recentReports(since: string): Promise<Ticket[]>;
   /** The next incident number, for the incident this ticket forms: asked again for the same ticket, the same number. */
   nextIncidentNumber(ownerKey: string): Promise<number>;
+  /**
+   * Claims forming an incident of this service, for this number, until `until`: resolves to the
+   * claim that holds (this one, or another report's that got there first and has not run out).
+   * Two reports deciding at once to form one outage's incident find each other here.
+   */
+  claimIncidentForming(claim: IncidentClaim, now: string): Promise<IncidentClaim>;
   /** Writes the incident unless it exists; resolves to the incident as stored. */
   createIncident(incident: Incident): Promise<Incident>;
   /** Adds (or writes again) these members: idempotent. */

@@ -49,7 +49,9 @@ describe('an outage becomes one incident, answered once (dynalite)', () => {
       const [result] = await deliverAsSes(mail(prefix), verdicts, deps);
       return { result: result!, sent: await sentMails(outbox, before) };
     };
-    return { store, deliver };
+    /** Delivers at the clock's time, for mails that arrive together. */
+    const deliverNow = async (prefix: string): Promise<InboundResult> => (await deliverAsSes(mail(prefix), {}, deps))[0]!;
+    return { store, deliver, deliverNow };
   }
 
   it('groups the third report into INC-1 and tells staff once, each reporter that it is known', async () => {
@@ -146,6 +148,18 @@ describe('an outage becomes one incident, answered once (dynalite)', () => {
     const staff = late.sent.find((m) => m.kind === 'staff-notification')!;
     expect(flat(staff.mail.text)).toMatch(/reported after INC-1 was resolved \(like TKT-1, TKT-2, TKT-3\)/);
     expect((await store.getIncident(1))!.status).toBe('resolved');
+  });
+
+  it('forms one incident when two reports decide at the same moment (concurrent deliveries): the later joins', async () => {
+    const { store, deliver, deliverNow } = await storm();
+    for (const f of ['f01', 'f02']) await deliver(f);
+    // f03 and f05 arrive together: both see two earlier reports, and both decide to form.
+    const results = await Promise.all([deliverNow('f03'), deliverNow('f05')]);
+    expect(results.map((r) => r.incident)).toEqual(['INC-1', 'INC-1']);
+    const incidents = await store.listIncidents();
+    expect(incidents.map((i) => i.id)).toEqual(['INC-1']);
+    expect(incidents[0]!.members.map((m) => m.ticketId).sort()).toEqual(['TKT-1', 'TKT-2', 'TKT-3', 'TKT-4']);
+    for (const n of [1, 2, 3, 4]) expect((await store.getTicketById(n))!.incident).toBe('INC-1');
   });
 
   it('gives no staff power to a reply to the notice that fails DMARC: nothing is resolved or relayed', async () => {

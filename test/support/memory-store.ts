@@ -28,6 +28,7 @@ import type {
   ActivityPosition,
   AppendWrite,
   EffectSettlement,
+  IncidentClaim,
   InboundLookup,
   InboundLookupResult,
   LimitSlot,
@@ -97,6 +98,8 @@ export class MemoryTicketStore implements TicketStore {
   readonly #leases = new Map<string, { owner: string; expiresAt: number }>();
   readonly #incidents = new Map<number, Omit<Incident, 'members'> & { members: Map<string, IncidentMember> }>();
   #incidentCounter = 0;
+  /** By service: the report that claimed forming its incident. */
+  readonly #claims = new Map<string, IncidentClaim>();
   /** The number taken for the incident a ticket forms. */
   readonly #incidentNumbers = new Map<string, number>();
 
@@ -465,6 +468,12 @@ export class MemoryTicketStore implements TicketStore {
     return this.#incidentCounter;
   }
 
+  async claimIncidentForming(claim: IncidentClaim, now: string): Promise<IncidentClaim> {
+    const held = this.#claims.get(claim.service);
+    if (!held || held.until < now || held.number === claim.number) this.#claims.set(claim.service, copy(claim));
+    return copy(this.#claims.get(claim.service)!);
+  }
+
   async createIncident(incident: Incident): Promise<Incident> {
     if (!this.#incidents.has(incident.number)) {
       this.#incidents.set(incident.number, { ...copy(incident), members: new Map(incident.members.map((m) => [m.ticketKey, copy(m)])) });
@@ -486,6 +495,7 @@ export class MemoryTicketStore implements TicketStore {
     const stored = this.#incidentItem(number);
     stored.status = 'resolved';
     stored.resolvedAt ??= at;
+    if (this.#claims.get(stored.service)?.number === number) this.#claims.delete(stored.service);
   }
 
   async getIncident(number: number): Promise<Incident | null> {

@@ -75,11 +75,25 @@ function resolvedMatch(report: OutageReport, resolved: Incident[], config: Confi
   return match ? { incidentId: match.id, like: match.members.map((m) => m.ticketId) } : null;
 }
 
-/** The incident id the ticket is part of from the start: the one it joins, or a number taken for the one it forms. */
-export async function incidentIdFor(outage: TicketOutage | null, ticketKey: string, store: TicketStore): Promise<string | null> {
-  if (outage?.decision.kind === 'joins') return outage.decision.incidentId;
-  if (outage?.decision.kind === 'forms') return formatIncidentId(await store.nextIncidentNumber(ticketKey));
-  return null;
+/**
+ * The incident the ticket is part of from the start: the one it joins, or the one it forms, with
+ * a number taken for it. Forming is claimed per service first: two reports of one outage that
+ * decide at the same moment (concurrent deliveries) find each other there, and the later one
+ * joins the earlier one's incident instead of forming a second.
+ */
+export async function settleIncident(outage: TicketOutage, ticketKey: string, d: Delivery): Promise<{ outage: TicketOutage; incidentId: string | null }> {
+  const { decision, report } = outage;
+  if (decision.kind === 'joins') return { outage, incidentId: decision.incidentId };
+  if (decision.kind !== 'forms') return { outage, incidentId: null };
+  const { store } = d.ports;
+  const rules = d.config.incidents;
+  const number = await store.nextIncidentNumber(ticketKey);
+  const until = new Date(d.now.getTime() + rules.windowMinutes * 60_000).toISOString();
+  const held = await store.claimIncidentForming({ service: report.service, number, site: report.site, floor: report.floor, until }, d.now.toISOString());
+  const sameOutage = held.number !== number && evidence(report, { ...held, symptom: report.symptom, identifiers: [] }, rules) > 0;
+  if (!sameOutage) return { outage, incidentId: formatIncidentId(number) };
+  const incidentId = formatIncidentId(held.number);
+  return { outage: { ...outage, decision: { kind: 'joins', incidentId, reason: decision.reason }, members: [] }, incidentId };
 }
 
 /** The history entry of a ticket that is part of an incident from the start. */
@@ -137,11 +151,27 @@ export async function joinIncident(ticket: Ticket, visible: string, cause: Cause
     );
     return { incident, staffMail };
   }
-  const incident = await store.getIncident(number);
-  if (!incident) return null;
+  const incident = await waitForIncident(store, number);
   await store.addIncidentMembers(number, [own]);
   const members = [...incident.members.filter((m) => m.ticketKey !== own.ticketKey), own];
   return { incident: { ...incident, members }, staffMail: planIncidentMail('incident-update', incident, outage, members, cause, s) };
+}
+
+/** How long a report that joins an incident another delivery is forming waits for it to be written. */
+const FORMING_WAIT_MS = 5000;
+
+/**
+ * The incident, once written: one another delivery is forming right now may take a moment.
+ * Not there by then: the mail is tried again (its ticket keeps the decision), never left half-joined.
+ */
+async function waitForIncident(store: TicketStore, number: number): Promise<Incident> {
+  const until = Date.now() + FORMING_WAIT_MS;
+  for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
+    const incident = await store.getIncident(number);
+    if (incident) return incident;
+    if (Date.now() >= until) throw new Error(`incident ${formatIncidentId(number)} is still being formed by another delivery; this mail will be tried again`);
+    await new Promise((r) => setTimeout(r, pause));
+  }
 }
 
 /** "Wi-Fi and network down (floor 3, Malmö)" */

@@ -18,7 +18,7 @@ import { cause, clearBouncing, deliveryPlan, doneReceipts, eventEffect, profileN
 import { participantsRefused } from './record-on-ticket.js';
 import { joinReason, result, withOutcomes, type InboundResult } from './result.js';
 import type { Route } from './route.js';
-import { afterResolvedWords, decideOutage, incidentEvent, incidentIdFor, joinIncident, outageWords } from './incident-report.js';
+import { afterResolvedWords, decideOutage, incidentEvent, joinIncident, outageWords, settleIncident } from './incident-report.js';
 import { staffWarning } from './staff-warning.js';
 import { excerpt, threadMessage } from './thread-message.js';
 
@@ -156,10 +156,10 @@ function newTicket(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): 
  * asks for nothing more: the outage is known, and staff answer everyone at once.
  */
 async function withOutage(drafted: { draft: Ticket; refused: string | null }, d: Delivery): Promise<{ draft: Ticket; refused: string | null }> {
-  const outage = await decideOutage(drafted.draft, d);
-  if (!outage) return drafted;
-  const incident = await incidentIdFor(outage, drafted.draft.key, d.ports.store);
-  const known = incident ? { incident, missing: [], status: 'open' as const } : {};
+  const decided = await decideOutage(drafted.draft, d);
+  if (!decided) return drafted;
+  const { outage, incidentId } = await settleIncident(decided, drafted.draft.key, d);
+  const known = incidentId ? { incident: incidentId, missing: [], status: 'open' as const } : {};
   return { ...drafted, draft: { ...drafted.draft, outage, ...known } };
 }
 
