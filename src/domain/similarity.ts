@@ -36,16 +36,28 @@ export function words(text: string): string[] {
 export const FINGERPRINT_BODY_WORDS = 300;
 
 export function fingerprint(subject: string, body: string): string {
-  const ids = identifiers(`${subject}\n${body}`);
+  const ids = [...identifiers(`${subject}\n${body}`), ...mailboxes(`${subject}\n${body}`)];
   return `${normaliseSubject(subject)}\n${words(body).slice(0, FINGERPRINT_BODY_WORDS).join(' ')}\n${ids.join(' ')}`;
 }
 
+
+/** At most this many addresses per text (a pasted distribution list says nothing more). */
+const MAX_MAILBOXES = 5;
+
+/**
+ * Addresses a mail names (a shared mailbox, a distribution list): evidence only against a match,
+ * as two requests alike but for the mailbox they are about are two requests.
+ */
+function mailboxes(text: string): string[] {
+  return [...new Set(text.toLowerCase().match(/[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}/g) ?? [])].slice(0, MAX_MAILBOXES);
+}
 
 /**
  * An identifier's kind, so that two of one kind can disagree: an asset tag by its letter prefix
  * (`nw-lt-…`), a hex error code, a dotted version, else a code.
  */
 function kindOf(id: string): string {
+  if (id.includes('@')) return 'address';
   if (/^0x[0-9a-f]+$/.test(id)) return 'hex';
   if (/^\d+(?:\.\d+)+$/.test(id)) return 'version';
   const tag = /^([a-z]+(?:-[a-z]+)*)-[a-z0-9]*\d[a-z0-9-]*$/.exec(id);
@@ -102,7 +114,7 @@ export interface Similarity {
  * of the subject in common (one error code can come from two apps); a tag and a code together
  * (3) are the same thing however the text was reworded or translated.
  */
-const TAG_ALONE_FLOOR = 0.3;
+const TAG_ALONE_FLOOR = 0.1;
 const CODE_FLOOR = 0.1;
 
 /** A fingerprint read back into what a comparison needs. */
@@ -138,6 +150,22 @@ function compareIdentifiers(a: string[], b: string[]): Similarity['identifiers']
   return { shared, conflict };
 }
 
+/**
+ * Words saying the earlier problem is over and this is another one ("works now", "new problem",
+ * "one more thing"): a follow-up that forwards or repeats the first mail is still a new request.
+ */
+const MOVED_ON = new RegExp(
+  `\\b(?:${[
+    'works now', 'working now', 'works again', 'is fine again', 'are fine again', 'works great', 'new problem', 'new issue', 'another problem', 'another issue', 'different problem', 'one more thing', 'something else',
+    'funktioniert jetzt', 'funktioniert wieder', 'neues problem', 'anderes problem', 'noch etwas',
+    'fungerar nu', 'fungerar igen', 'nytt problem', 'ett annat problem', 'en sak till',
+  ].join('|')})\\b`,
+);
+
+function movedOn(tokens: string[]): boolean {
+  return MOVED_ON.test(tokens.join(' '));
+}
+
 export function similarity(fingerprintA: string, fingerprintB: string): Similarity {
   const a = readPrint(fingerprintA);
   const b = readPrint(fingerprintB);
@@ -149,9 +177,11 @@ export function similarity(fingerprintA: string, fingerprintB: string): Similari
   const ids = compareIdentifiers(a.identifiers, b.identifiers);
   // The same asset tag or error code, and text about as close as a rewording: the same request.
   // Two of one kind that differ (two laptops' tags): two things, however alike the words.
-  const strength = ids.shared.reduce((n, id) => n + (kindOf(id).startsWith('tag:') ? 1 : 2), 0);
+  const strength = ids.shared.reduce((n, id) => n + (kindOf(id) === 'address' ? 0 : kindOf(id).startsWith('tag:') ? 1 : 2), 0);
   const sameThing = strength >= 3 || (strength === 2 && subject > 0 && text >= CODE_FLOOR) || (strength === 1 && text >= TAG_ALONE_FLOOR);
-  const score = ids.conflict ? Math.min(text, 0.5) : sameThing ? Math.max(text, 0.9) : text;
+  // Either mail saying the first problem is over: a new request, however much it quotes the first.
+  const moved = movedOn(a.tokens) || movedOn(b.tokens);
+  const score = ids.conflict || moved ? Math.min(text, 0.5) : sameThing ? Math.max(text, 0.9) : text;
   return { subject, body, identifiers: ids, score };
 }
 

@@ -60,6 +60,29 @@ describe('identifiers as evidence', () => {
     expect(similarity(miro, docusign).score).toBeLessThan(0.8);
   });
 
+  it('takes a short reworded resend naming the same asset tag as the same request', () => {
+    const first = fingerprint('Scanner NW-HS-0023 offline in bay 4', 'Handheld scanner NW-HS-0023 will not connect to the wifi since start of shift, it says "Network not available". Restarted it twice.');
+    const again = fingerprint('Scanner still offline', 'Sending again in case it got lost: NW-HS-0023 still not connecting in bay 4, "Network not available".');
+    expect(similarity(first, again).score).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('keeps two requests alike but for the mailbox they name apart', () => {
+    const a = fingerprint('Full Access to shared mailbox hr-recruiting@', 'Could you give me Full Access and Send As on the shared mailbox hr-recruiting@northwind.example? Karin Holt approved it.');
+    const b = fingerprint('Full Access to shared mailbox hr-payroll@', 'Could you give me Full Access and Send As on the shared mailbox hr-payroll@northwind.example? Karin Holt approved it.');
+    expect(similarity(a, b)).toMatchObject({ identifiers: { shared: [], conflict: true } });
+    expect(similarity(a, b).score).toBeLessThan(0.8);
+  });
+
+  it('keeps a follow-up that says the first problem is over apart, even when it forwards the first mail whole', () => {
+    const first = fingerprint('Projector in room Oslo finds no laptop', 'The projector in meeting room Oslo says "No signal" whatever we do. We tried two laptops and both HDMI cables.');
+    const forward = fingerprint(
+      'Fwd: Projector in room Oslo finds no laptop',
+      'The projector works now, thanks! New problem in the same room: the ceiling microphone is not picked up by Teams. The projector in meeting room Oslo says "No signal" whatever we do. We tried two laptops and both HDMI cables.',
+    );
+    expect(similarity(first, forward).body).toBeGreaterThan(0.9);
+    expect(similarity(first, forward).score).toBeLessThan(0.8);
+  });
+
   it('reads a fingerprint made before identifiers (two lines) as having none', () => {
     expect(similarity('laptop fan loud\nthe fan is loud', fingerprint('Laptop fan loud', 'The fan is loud NW-LT-0217')).identifiers).toEqual({ shared: [], conflict: false });
   });
