@@ -54,6 +54,8 @@ export interface AutoReplyInput {
   inboundKey: string;
   profile: RequesterProfile | null;
   now: Date;
+  /** Threading on the ticket's own request, when the mail that causes it is another person's (an incident forming). */
+  thread?: { inReplyTo: string; references: string[] };
 }
 
 /**
@@ -80,8 +82,10 @@ export function planAutoReply(input: AutoReplyInput, config: Config, book: Addre
       fromName: config.teamName,
       subject: ticketSubject(config, ticket),
       body: render(plan, ctx),
-      automatic: 'auto-replied',
+      // On its own ticket's thread, caused by someone else's mail: news, not an answer.
+      automatic: input.thread ? 'auto-generated' : 'auto-replied',
       limitFor: to,
+      ...(input.thread ? { thread: input.thread } : {}),
     },
     { ticket, inbound, inboundKey: input.inboundKey, now: input.now },
     config,

@@ -17,6 +17,7 @@ import { isOpen, type Ticket } from '../../domain/ticket.js';
 import { incidentTemplates, type IncidentReportLine } from '../../mail/templates/incident.js';
 import type { InboundMessage } from '../../mail/types.js';
 import { ANALYSED_TEXT_CHARS, boundedLine, MAX_SUBJECT_CHARS } from '../bounds.js';
+import { planAutoReply } from '../auto-reply.js';
 import { planned, type PlannedEffect } from '../effects.js';
 import { planTicketMail, receivingAddress, type Cause } from '../outbound.js';
 import type { TicketStore } from '../ports.js';
@@ -115,10 +116,11 @@ export function afterResolvedWords(outage: TicketOutage | null): string[] {
 }
 
 /**
- * The numbered ticket's incident written (formed with its members, or joined), and the mail to
- * staff that replaces the ticket notice. Null when the ticket is in no incident.
+ * The numbered ticket's incident written (formed with its members, or joined), the mail to staff
+ * that replaces the ticket notice, and (when it forms) the "known problem" mails to the earlier
+ * reporters. Null when the ticket is in no incident.
  */
-export async function joinIncident(ticket: Ticket, visible: string, cause: Cause, d: Delivery): Promise<{ incident: Incident; staffMail: PlannedEffect } | null> {
+export async function joinIncident(ticket: Ticket, visible: string, cause: Cause, d: Delivery): Promise<{ incident: Incident; staffMail: PlannedEffect; known: PlannedEffect[] } | null> {
   const outage = ticket.outage;
   const number = ticket.incident ? parseIncidentId(ticket.incident) : null;
   if (!outage || number === null || outage.decision.kind === 'alone') return null;
@@ -144,17 +146,27 @@ export async function joinIncident(ticket: Ticket, visible: string, cause: Cause
     const staffMail = planIncidentMail('incident-notification', draft, outage, members, cause, s);
     const incident = await store.createIncident({ ...draft, noticeMessageId: (staffMail.spec as { mail: { messageId: string } }).mail.messageId });
     // The earlier reports join it too, each with its history entry (rewritten alike by a replay).
-    const earlier = await store.getTickets(outage.members.map((m) => m.ticketKey));
+    const [earlier, profiles] = await Promise.all([store.getTickets(outage.members.map((m) => m.ticketKey)), store.getProfiles(outage.members.map((m) => m.requester))]);
     const event = incidentEvent(outage, incident.id, d.now.toISOString(), d.config);
+    const joining = [...earlier.values()].filter((t) => !t.incident || t.incident === incident.id);
     await Promise.all(
-      [...earlier.values()].map((t) => (t.incident ? null : store.changeTicket({ ticket: t, changes: { incident: incident.id }, events: [{ ...event, why: `${incident.id} formed from ${ticket.id}'s report: ${event.why}` }], causeKey: `incident-${ticket.key}` }))),
+      joining.map((t) => store.changeTicket({ ticket: t, changes: { incident: incident.id }, events: [{ ...event, why: `${incident.id} formed from ${ticket.id}'s report: ${event.why}` }], causeKey: `incident-${ticket.key}` })),
     );
-    return { incident, staffMail };
+    // Their reporters hear it too: the problem is known, on their own ticket's thread.
+    const known = joining.map((t) => {
+      const ack = planAutoReply(
+        { plan: { kind: 'incident-ack', incidentId: incident.id, title: incident.title }, ticket: t, inbound: d.msg, inboundKey: `${d.ownKey}.${t.number}`, profile: profiles.get(t.requester) ?? null, now: d.now, thread: { inReplyTo: t.originMessageId, references: [t.originMessageId] } },
+        d.config,
+        d.book,
+      );
+      return { ...ack, id: `${ack.id}:${t.id}` };
+    });
+    return { incident, staffMail, known };
   }
   const incident = await waitForIncident(store, number);
   await store.addIncidentMembers(number, [own]);
   const members = [...incident.members.filter((m) => m.ticketKey !== own.ticketKey), own];
-  return { incident: { ...incident, members }, staffMail: planIncidentMail('incident-update', incident, outage, members, cause, s) };
+  return { incident: { ...incident, members }, staffMail: planIncidentMail('incident-update', incident, outage, members, cause, s), known: [] };
 }
 
 /** How long a report that joins an incident another delivery is forming waits for it to be written. */

@@ -63,6 +63,7 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
   const plan = deliveryPlan(d, [
     planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now }, config, d.book),
     incident ? incident.staffMail : planStaffNotice(ticket, headline, visible, cause(ticket, d), shared(d), afterResolvedWords(ticket.outage ?? null)),
+    ...(incident?.known ?? []),
     eventEffect('ticket.created', ticket, why, d),
     ...(warning ? [warning] : []),
   ]);
