@@ -22,7 +22,7 @@ const file = (prefix: string) => readdirSync(dir).find((f) => f.startsWith(`${pr
 const mail = (prefix: string) => readFileSync(new URL(file(prefix), dir));
 /** Each mail's arrival (its SES Received time), as fixtures/incident-flow/README.md gives it. */
 const ARRIVALS: Record<string, string> = {
-  f01: '09:02:39', f02: '09:05:14', f03: '09:08:05', f04: '09:10:46', f05: '09:14:23', f09: '09:20:49', f06: '09:40:14', f07: '10:05:33', f08: '10:20:11',
+  f01: '09:02:39', f02: '09:05:14', f03: '09:08:05', f04: '09:10:46', f05: '09:14:23', f09: '09:20:49', f06: '09:40:14', f07: '10:05:33', f08: '10:20:11', f10: '09:06:12',
 };
 const REPORTERS = ['anna.devries@northwind.example', 'ben.carter@contoso.example', 'pieter.janssen@northwind.example'];
 const MEETING_ROOM = 'chloe.martin@northwind.example';
@@ -168,6 +168,20 @@ describe('an outage becomes one incident, answered once (dynalite)', () => {
     expect(incidents.map((i) => i.id)).toEqual(['INC-1']);
     expect(incidents[0]!.members.map((m) => m.ticketId).sort()).toEqual(['TKT-1', 'TKT-2', 'TKT-3', 'TKT-4']);
     for (const n of [1, 2, 3, 4]) expect((await store.getTicketById(n))!.incident).toBe('INC-1');
+  });
+
+  it('stops asking an earlier reporter for details once their report is part of the incident', async () => {
+    const { store, deliver } = await storm();
+    await deliver('f01');
+    // A two-line report from a phone: which network it is on is missing, so it is asked for.
+    const vague = await deliver('f10');
+    expect(vague.result).toMatchObject({ ticket: 'TKT-2', status: 'awaiting-info', missing: ['connection'] });
+    const formed = await deliver('f03');
+    expect(formed.result.incident).toBe('INC-1');
+    const ticket = (await store.getTicketById(2))!;
+    expect(ticket).toMatchObject({ incident: 'INC-1', status: 'open', missing: [] });
+    expect((await store.listEvents(ticket.key)).find((e) => e.kind === 'status' && e.to === 'open')).toMatchObject({ from: 'awaiting-info', actor: 'system', why: 'part of INC-1: nothing more is needed from the reporter' });
+    expect(formed.sent.find((m) => m.kind === 'incident-ack' && m.to.includes('tomas.ruiz@northwind.example'))!.mail.text).toMatch(/nothing more you need to do/);
   });
 
   it('gives no staff power to a reply to the notice that fails DMARC: nothing is resolved or relayed', async () => {

@@ -12,7 +12,7 @@ import { formatIncidentId, parseIncidentId, placeOf, type Incident, type Inciden
 import { incidentReasonText, incidentWhat } from '../../domain/incidents/reason.js';
 import { readReport, type OutageReport } from '../../domain/incidents/report.js';
 import type { IncidentRules } from '../../domain/incidents/rules.js';
-import type { TicketEvent } from '../../domain/lifecycle.js';
+import { transition, type TicketEvent } from '../../domain/lifecycle.js';
 import { isOpen, type Ticket } from '../../domain/ticket.js';
 import { incidentTemplates, type IncidentReportLine } from '../../mail/templates/incident.js';
 import type { InboundMessage } from '../../mail/types.js';
@@ -20,7 +20,7 @@ import { ANALYSED_TEXT_CHARS, boundedLine, MAX_SUBJECT_CHARS } from '../bounds.j
 import { planAutoReply } from '../auto-reply.js';
 import { planned, type PlannedEffect } from '../effects.js';
 import { planTicketMail, receivingAddress, type Cause } from '../outbound.js';
-import type { TicketStore } from '../ports.js';
+import type { TicketChangeWrite, TicketStore } from '../ports.js';
 import type { Delivery } from './context.js';
 import { visibleTextOf } from './thread-message.js';
 
@@ -149,9 +149,7 @@ export async function joinIncident(ticket: Ticket, visible: string, cause: Cause
     const [earlier, profiles] = await Promise.all([store.getTickets(outage.members.map((m) => m.ticketKey)), store.getProfiles(outage.members.map((m) => m.requester))]);
     const event = incidentEvent(outage, incident.id, d.now.toISOString(), d.config);
     const joining = [...earlier.values()].filter((t) => !t.incident || t.incident === incident.id);
-    await Promise.all(
-      joining.map((t) => store.changeTicket({ ticket: t, changes: { incident: incident.id }, events: [{ ...event, why: `${incident.id} formed from ${ticket.id}'s report: ${event.why}` }], causeKey: `incident-${ticket.key}` })),
-    );
+    await Promise.all(joining.map((t) => store.changeTicket({ ...linkedToIncident(t, incident.id, event, `${incident.id} formed from ${ticket.id}'s report: ${event.why}`), causeKey: `incident-${ticket.key}` })));
     // Their reporters hear it too: the problem is known, on their own ticket's thread.
     const known = joining.map((t) => {
       const ack = planAutoReply(
@@ -184,6 +182,21 @@ async function waitForIncident(store: TicketStore, number: number): Promise<Inci
     if (Date.now() >= until) throw new Error(`incident ${formatIncidentId(number)} is still being formed by another delivery; this mail will be tried again`);
     await new Promise((r) => setTimeout(r, pause));
   }
+}
+
+/**
+ * An earlier report's ticket as the forming incident takes it in: linked, and, when it was
+ * waiting for details from its reporter, open again with nothing asked (the outage is known;
+ * the reminder must not chase them for details, as the "known problem" mail says there is nothing to do).
+ */
+function linkedToIncident(t: Ticket, incidentId: string, event: TicketEvent, why: string): Omit<TicketChangeWrite, 'causeKey'> {
+  const reopened = t.status === 'awaiting-info' ? transition(t.status, 'open', { kind: 'system', address: null }, `part of ${incidentId}: nothing more is needed from the reporter`, event.at) : null;
+  const step = reopened?.ok ? reopened.event : null;
+  return {
+    ticket: t,
+    changes: { incident: incidentId, ...(step ? { status: 'open' as const, missing: [] } : {}) },
+    events: [{ ...event, why }, ...(step ? [step] : [])],
+  };
 }
 
 /** "Wi-Fi and network down (floor 3, Malmö)" */
