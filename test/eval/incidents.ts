@@ -112,6 +112,8 @@ export async function reportIncidents(): Promise<void> {
   console.log('\nincident grouping (pairwise; src/domain/incidents/)');
   const generated = combine(Array.from({ length: 20 }, (_, i) => scoreGrouping(generateMorning(1000 + i), rules)));
   console.log(line('generated mornings (tuned)', generated));
+  const tuning = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning'));
+  console.log(tuning ? line('fixtures/incidents-tuning (tuned)', scoreGrouping(tuning, rules)) : 'fixtures/incidents-tuning: not there');
   const hand = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents'));
   console.log(hand ? line('fixtures/incidents (held out)', scoreGrouping(hand, rules)) : 'fixtures/incidents: not there');
 }

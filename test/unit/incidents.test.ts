@@ -33,6 +33,31 @@ describe('what a report says', () => {
   });
 });
 
+describe('what a report says, in the words of fixtures/incidents-tuning/', () => {
+  it('hears an outage said without the usual words', () => {
+    expect(report('Not receiving any emails', "I haven't received a single email since 8.")).toMatchObject({ service: 'email', symptom: 'Not receiving any emails' });
+    expect(report('Outlook Passwort', 'Outlook fragt ständig nach meinem Passwort.')).toMatchObject({ service: 'email', symptom: 'fragt ständig nach meinem Passwort' });
+    expect(report('Inga mejl kommer in')).toMatchObject({ service: 'email', symptom: 'Inga mejl' });
+    expect(report('Drucken', 'Kann nix ausdrucken, 2. Etage. Alle hier nicht.')).toMatchObject({ service: 'printing', floor: 2, symptom: 'Kann nix ausdrucken' });
+    expect(report('Phones?', 'Customers say they cant get through on the main number, it just rings out.')).toMatchObject({ service: 'phones', symptom: 'cant get through' });
+    expect(report('Hotspot', 'Vi är sex stycken här uppe som sitter på mobilens hotspot sedan en halvtimme.')).toMatchObject({ service: 'network', symptom: 'sitter på mobilens hotspot' });
+  });
+
+  it('reads floors said as levels and as Swedish floor nouns', () => {
+    expect(report("Can't print - level 2", 'Printing from my laptop spools forever and then says "Error - Printing".')).toMatchObject({ service: 'printing', floor: 2, symptom: "Can't print" });
+    expect(report('Inget nät', 'Inget nät på fyran??')).toMatchObject({ service: 'network', floor: 4, symptom: 'Inget nät' });
+  });
+
+  it('takes "from home, nothing inside reachable" as the way in (VPN), and the writer\'s own broadband as theirs', () => {
+    expect(report("can't connect from home", 'Cant connect to the work network from home, keeps saying "Unable to establish a secure connection".')?.service).toBe('vpn');
+    expect(report('Home internet down', 'My broadband at home is down, the router is flashing orange.')?.symptom).toBeNull();
+  });
+
+  it('does not take "slowing me down" for an outage', () => {
+    expect(report('Excel attachments open in Protected View', 'I have to click Enable Editing each time. It is really slowing me down.')?.symptom ?? null).toBeNull();
+  });
+});
+
 describe('when two reports are of one outage', () => {
   it('needs the same service down on both, and for a local service the same place or none named', () => {
     const wifi3 = report('Wi-Fi down on the 3rd floor')!;

@@ -32,10 +32,13 @@ const ORDINALS: Record<string, number> = {
   första: 1, andra: 2, tredje: 3, fjärde: 4, femte: 5, sjätte: 6,
 };
 const ORDINAL_WORDS = Object.keys(ORDINALS).join('|');
-/** "3rd floor", "floor 3", "third floor", "3. OG", "3. Stock", "im dritten Stock", "våning 3", "tredje våningen", "plan 3". */
+/** Swedish says a floor by its number's noun: "på fyran" (on the fourth). */
+const SWEDISH_FLOOR_NOUNS: Record<string, number> = { ettan: 1, tvåan: 2, trean: 3, fyran: 4, femman: 5, sexan: 6 };
+/** "3rd floor", "floor 3", "level 3", "third floor", "3. OG", "3. Stock", "im dritten Stock", "våning 3", "tredje våningen", "plan 3", "på trean". */
 const FLOOR_PATTERNS: { pattern: RegExp; group: number }[] = [
   { pattern: /\b(\d{1,2})(?:st|nd|rd|th)?[ -]?floor\b/iu, group: 1 },
-  { pattern: /\bfloor (\d{1,2})\b/iu, group: 1 },
+  { pattern: /\b(?:floor|level) (\d{1,2})\b/iu, group: 1 },
+  { pattern: new RegExp(`(?:^|[^\\p{L}])på (${Object.keys(SWEDISH_FLOOR_NOUNS).join('|')})(?![\\p{L}])`, 'iu'), group: 1 },
   { pattern: /\b(\d{1,2})\. ?(?:og|obergeschoss|stock|etage)\b/iu, group: 1 },
   { pattern: /(?:^|[^\p{L}])(?:våning|vån\.?|plan) ?(\d{1,2})\b/iu, group: 1 },
   { pattern: /(?:^|[^\p{L}])(\d{1,2}):?(?:a|e|dje) (?:våningen|våning)(?![\p{L}])/iu, group: 1 },
@@ -82,7 +85,7 @@ function floorOf(text: string): number | null {
     const m = pattern.exec(text);
     if (!m) continue;
     const value = m[group]!.toLowerCase();
-    const floor = ORDINALS[value] ?? Number.parseInt(value, 10);
+    const floor = ORDINALS[value] ?? SWEDISH_FLOOR_NOUNS[value] ?? Number.parseInt(value, 10);
     if (Number.isInteger(floor)) return floor;
   }
   return null;
