@@ -67,12 +67,17 @@ export async function decideOutage(draft: Ticket, d: Delivery): Promise<TicketOu
   return { report, decision, members, afterResolved };
 }
 
+/** Whether a report is of the outage an incident (or a claim to form one) is about: its service, at its place. */
+function sameOutage(report: OutageReport, of: { service: string; site: string | null; floor: number | null }, rules: IncidentRules): boolean {
+  return evidence(report, { service: of.service, site: of.site, floor: of.floor, symptom: report.symptom, identifiers: [] }, rules) > 0;
+}
+
 /**
  * An incident resolved lately that this report matches: the report opens a ticket of its own and
  * reopens nothing, but staff are told, so a fix that did not hold is not missed.
  */
 function resolvedMatch(report: OutageReport, resolved: Incident[], config: Config): TicketOutage['afterResolved'] {
-  const match = resolved.find((i) => evidence(report, { service: i.service, site: i.site, floor: i.floor, symptom: report.symptom, identifiers: [] }, config.incidents) > 0);
+  const match = resolved.find((i) => sameOutage(report, i, config.incidents));
   return match ? { incidentId: match.id, like: match.members.map((m) => m.ticketId) } : null;
 }
 
@@ -91,8 +96,7 @@ export async function settleIncident(outage: TicketOutage, ticketKey: string, d:
   const number = await store.nextIncidentNumber(ticketKey);
   const until = new Date(d.now.getTime() + rules.windowMinutes * 60_000).toISOString();
   const held = await store.claimIncidentForming({ service: report.service, number, site: report.site, floor: report.floor, until }, d.now.toISOString());
-  const sameOutage = held.number !== number && evidence(report, { ...held, symptom: report.symptom, identifiers: [] }, rules) > 0;
-  if (!sameOutage) return { outage, incidentId: formatIncidentId(number) };
+  if (held.number === number || !sameOutage(report, held, rules)) return { outage, incidentId: formatIncidentId(number) };
   const incidentId = formatIncidentId(held.number);
   return { outage: { ...outage, decision: { kind: 'joins', incidentId, reason: decision.reason }, members: [] }, incidentId };
 }
