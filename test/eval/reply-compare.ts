@@ -186,9 +186,11 @@ export function formatReport(results: SetResult[], failuresPerSet = 5): string {
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const table = [format(header), rule, ...rows.map(format), rule, ...totals.map(format)];
 
+  // A held-out set's failures are counted, not shown: what nobody sees, nobody tunes a rule on.
   const failing = results.flatMap((r) => {
     const failed = r.cases.filter((c) => !c.passed);
     if (failed.length === 0) return [];
+    if (r.use === 'held-out') return [`${nameOf(r)}, held out — ${plural(failed.length, 'case', 'cases')} failing (not shown)`];
     const shown = failed.slice(0, failuresPerSet).map((c) => `  ${c.name}: ${c.failures[0] ?? 'failed'}`);
     const more = failed.length > failuresPerSet ? [`  … and ${failed.length - failuresPerSet} more`] : [];
     return [`${nameOf(r)}, ${useOf(r)} — failing:`, ...shown, ...more];
