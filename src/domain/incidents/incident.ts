@@ -94,6 +94,6 @@ export function summarise(incident: Incident): IncidentSummary {
   };
 }
 
-export function titleCase(word: string): string {
+function titleCase(word: string): string {
   return word.replace(/(^|[\s-])(\p{L})/gu, (_m, lead: string, letter: string) => lead + letter.toUpperCase());
 }

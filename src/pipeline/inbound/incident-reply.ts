@@ -57,7 +57,8 @@ export async function answerIncident(ticket: Ticket, incident: Incident, why: st
     if (!a.effect.relayText && !a.effect.internal && a.effect.changes.status === 'resolved') a.effect.relayText = fixedText(incident);
     if (a.effect.relayText) a.effect.changes.lastExcerpt = excerpt(a.effect.relayText);
   }
-  const own = answers.find((a) => a.ticket.key === ticket.key) ?? { ticket, effect: await staffEffect(ticket, visible, msg, false, now, ports.store, config, book, scope), unlinked: false };
+  // The ticket the reply came in on names this incident (incidentAnswered), so it is one of the answers.
+  const own = answers.find((a) => a.ticket.key === ticket.key)!;
   const applied = answers.flatMap((a) => a.effect.applied.map((line) => `${a.ticket.id}: ${line}`));
   const rejected = [...new Set(answers.flatMap((a) => a.effect.rejected))];
 

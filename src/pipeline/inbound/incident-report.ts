@@ -124,12 +124,12 @@ export function afterResolvedWords(outage: TicketOutage | null): string[] {
  * that replaces the ticket notice, and (when it forms) the "known problem" mails to the earlier
  * reporters. Null when the ticket is in no incident.
  */
-export async function joinIncident(ticket: Ticket, visible: string, cause: Cause, d: Delivery): Promise<{ incident: Incident; staffMail: PlannedEffect; known: PlannedEffect[] } | null> {
+export async function joinIncident(ticket: Ticket, cause: Cause, d: Delivery): Promise<{ incident: Incident; staffMail: PlannedEffect; known: PlannedEffect[] } | null> {
   const outage = ticket.outage;
   const number = ticket.incident ? parseIncidentId(ticket.incident) : null;
   if (!outage || number === null || outage.decision.kind === 'alone') return null;
   const { store } = d.ports;
-  const own = memberOf({ ...ticket, lastExcerpt: ticket.lastExcerpt || visible });
+  const own = memberOf(ticket);
   const s = { config: d.config, book: d.book };
   if (outage.decision.kind === 'forms') {
     const members = [...outage.members, own];

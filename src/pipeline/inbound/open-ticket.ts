@@ -45,7 +45,7 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
   // otherwise while the number is remembered); any other settles the number first.
   const ticket = won || !taken ? numbered : await settleNumber(numbered, taken.ours, route.resumed !== null, store);
   // Part of an incident: the incident is written, and its mails take the place of the ticket's.
-  const incident = await joinIncident(ticket, visible, cause(ticket, d), d);
+  const incident = await joinIncident(ticket, cause(ticket, d), d);
   const asks = asksFor(ticket.missing, ticket.category ?? 'other', config.missingInfo);
   const reply: ReplyPlan = incident
     ? { kind: 'incident-ack', incidentId: incident.incident.id, title: incident.incident.title }

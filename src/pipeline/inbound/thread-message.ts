@@ -5,9 +5,18 @@ import { extractVisibleText } from '../../mail/visible-text.js';
 import { boundedLine, boundedList, boundedText, MAX_SUBJECT_CHARS, STORED_TEXT_BYTES, VISIBLE_TEXT_INPUT_CHARS } from '../bounds.js';
 import type { Delivery } from './context.js';
 
+/**
+ * The visible text of a mail read with no texts of ours to clean out: the batch order, the
+ * lookup (an outage report) and the route of a new mail all ask for it, and it is made once.
+ */
+const withoutPriorTexts = new WeakMap<InboundMessage, string>();
+
 /** What the person wrote, bounded for analysis; the stored copy is bounded again (threadMessage). */
 export function visibleTextOf(msg: InboundMessage, priorTexts: string[]): string {
-  return extractVisibleText(msg.text.length > VISIBLE_TEXT_INPUT_CHARS ? msg.text.slice(0, VISIBLE_TEXT_INPUT_CHARS) : msg.text, { subject: msg.subject, priorTexts }).text;
+  if (!priorTexts.length && withoutPriorTexts.has(msg)) return withoutPriorTexts.get(msg)!;
+  const text = extractVisibleText(msg.text.length > VISIBLE_TEXT_INPUT_CHARS ? msg.text.slice(0, VISIBLE_TEXT_INPUT_CHARS) : msg.text, { subject: msg.subject, priorTexts }).text;
+  if (!priorTexts.length) withoutPriorTexts.set(msg, text);
+  return text;
 }
 
 /** The start of what someone wrote, on one line: what the digest shows of a ticket's last message. */
