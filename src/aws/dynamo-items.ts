@@ -106,9 +106,17 @@ export function itemToProfile(item: Item): RequesterProfile {
 }
 
 /** A thread key: the Message-ID kept whole in the item (its key part may be a hash). */
-export function threadKeyItem(messageId: string, ticketKey: string, extra: { role?: string; sentTo?: string[] } = {}): Item {
+/** What a thread key of our own mail remembers besides its ticket. */
+export interface ThreadKeyExtra {
+  role?: string;
+  incident?: string;
+  sentTo?: string[];
+}
+
+export function threadKeyItem(messageId: string, ticketKey: string, extra: ThreadKeyExtra = {}): Item {
   const item: Item = { ...keys.threadKey(messageId), type: 'thread-key', messageId, ticketKey };
   if (extra.role) item.role = extra.role;
+  if (extra.incident) item.incident = extra.incident;
   if (extra.sentTo?.length) item.sentTo = new Set(extra.sentTo);
   return item;
 }

@@ -113,6 +113,6 @@ export class DynamoDeliveryLedger extends DynamoPlans implements DeliveryLedger 
 function threadKeysOf(w: OutboundWrite) {
   const ties = new Set(w.sentTo.keys);
   return [...new Set([...w.threadKeys, ...w.sentTo.keys])].map((id) =>
-    threadKeyItem(id, w.ticketKey, { role: w.message.role, ...(ties.has(id) && w.sentTo.recipients.length ? { sentTo: w.sentTo.recipients } : {}) }),
+    threadKeyItem(id, w.ticketKey, { role: w.message.role, incident: w.message.incident, ...(ties.has(id) && w.sentTo.recipients.length ? { sentTo: w.sentTo.recipients } : {}) }),
   );
 }

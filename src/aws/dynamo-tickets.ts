@@ -95,6 +95,7 @@ export class DynamoTicketBook implements TicketBook {
       receipts: [],
       threadKeyHits: new Map(),
       threadKeyRoles: new Map(),
+      threadKeyIncidents: new Map(),
       tickets: new Map(),
       messagesFound: new Set(),
       ticketByNumber: null,
@@ -124,6 +125,7 @@ export class DynamoTicketBook implements TicketBook {
         const id = item.messageId as string;
         result.threadKeyHits.set(id, item.ticketKey as string);
         if (item.role) result.threadKeyRoles.set(id, item.role as string);
+        if (item.incident) result.threadKeyIncidents.set(id, item.incident as string);
         if (item.sentTo) result.sentTo.set(id, setToArray(item.sentTo));
       }
       else if (pk.startsWith('O#')) result.plan = itemToPlan(item);

@@ -101,6 +101,8 @@ export interface ThreadMessage {
   reason: string;
   /** appended | merged | created | machine kinds such as out-of-office. */
   role: string;
+  /** Our mail about an incident: which one (`INC-4`), so a reply answers it wherever it was recorded. */
+  incident?: string;
   /** What the parser had to tolerate (truncated part, unknown charset), in words. */
   parseWarnings: string[];
 }

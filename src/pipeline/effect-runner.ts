@@ -300,6 +300,7 @@ function outboundRecord(mail: PlannedMail, sent: SentMail | null): OutboundWrite
       ? `${mail.kind} for <${mail.causeMessageId}>; sent as ${sent.providerMessageId}`
       : `${mail.kind} for <${mail.causeMessageId}>; may not have gone out: the mail service's answer was lost`,
     role: mail.kind,
+    ...(mail.incident ? { incident: mail.incident } : {}),
     parseWarnings: [],
   };
   const providerIds = (sent?.messageIdHeaders ?? []).filter((id) => id !== mail.messageId);

@@ -42,6 +42,8 @@ export interface PlannedMail extends Omit<OutboundMail, 'date' | 'automatic'> {
   keptTexts: string[] | null;
   /** Why this mail is sent, for its record on the thread. */
   causeMessageId: string;
+  /** The incident it is about (`INC-4`), kept on its thread keys. */
+  incident?: string;
 }
 
 /** A change the stale job makes to a ticket: applied idempotently, so a replay may apply it again. */

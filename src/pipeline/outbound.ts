@@ -36,6 +36,8 @@ export interface TicketMail {
   limitFor: string | null;
   /** Threading, when it is not the mail that caused the send (a relay threads on the request). */
   thread?: { inReplyTo: string | null; references: string[] };
+  /** The incident a mail to staff is about (`INC-4`): a reply to it answers that incident. */
+  incident?: string;
 }
 
 /** What of the causing mail a send needs (the stale job's reminders and closings stand in the ticket's request). */
@@ -116,6 +118,7 @@ export function planTicketMail(mail: TicketMail, cause: SendCause, config: Confi
     keptTexts: readByRequester(mail.kind) && ticket ? [...ticket.outboundTexts, kept].slice(-KEPT_OUTBOUND_TEXTS) : null,
     // A send no mail caused is its own cause: the digest's record names the digest.
     causeMessageId: inbound?.messageId ?? messageId,
+    ...(mail.incident ? { incident: mail.incident } : {}),
   };
 }
 

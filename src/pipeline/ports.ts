@@ -55,6 +55,8 @@ export interface InboundLookupResult {
   threadKeyHits: Map<string, string>;
   /** What the mail behind a thread key was, where we sent it (e.g. `note-notification`). */
   threadKeyRoles: Map<string, string>;
+  /** The incident our mail behind a thread key was about (`INC-4`). */
+  threadKeyIncidents: Map<string, string>;
   tickets: Map<string, Ticket>;
   /** `ticketKey/messageKey` of the requested message items that exist. */
   messagesFound: Set<string>;

@@ -51,6 +51,8 @@ export const REPLY_SETS = {
   'reply-npm-planer': { use: 'split', home: 'project', format: 'fragments' },
   // parse-reply@0.0.4's input/output pairs.
   'reply-npm-parse-reply': { use: 'held-out', home: 'project', format: 'pairs' },
+  // mail-stripper@0.2.1's tests, as input/output pairs (derive.cjs).
+  'reply-npm-mail-stripper': { use: 'held-out', home: 'project', format: 'pairs' },
 } as const satisfies Record<string, ReplySetInfo>;
 export type ReplySet = keyof typeof REPLY_SETS;
 const SET_NAMES = Object.keys(REPLY_SETS) as ReplySet[];

@@ -22,7 +22,7 @@ const file = (prefix: string) => readdirSync(dir).find((f) => f.startsWith(`${pr
 const mail = (prefix: string) => readFileSync(new URL(file(prefix), dir));
 /** Each mail's arrival (its SES Received time), as fixtures/incident-flow/README.md gives it. */
 const ARRIVALS: Record<string, string> = {
-  f01: '09:02:39', f02: '09:05:14', f03: '09:08:05', f04: '09:10:46', f05: '09:14:23', f09: '09:20:49', f06: '09:40:14', f07: '10:05:33', f08: '10:20:11', f10: '09:06:12',
+  f01: '09:02:39', f02: '09:05:14', f03: '09:08:05', f04: '09:10:46', f05: '09:14:23', f09: '09:20:49', f06: '09:40:14', f07: '10:05:33', f08: '10:20:11', f10: '09:06:12', f11: '09:18:31',
 };
 const REPORTERS = ['anna.devries@northwind.example', 'ben.carter@contoso.example', 'pieter.janssen@northwind.example'];
 const MEETING_ROOM = 'chloe.martin@northwind.example';
@@ -156,6 +156,30 @@ describe('an outage becomes one incident, answered once (dynalite)', () => {
     const staff = late.sent.find((m) => m.kind === 'staff-notification')!;
     expect(flat(staff.mail.text)).toMatch(/reported after INC-1 was resolved \(like TKT-1, TKT-2, TKT-3\)/);
     expect((await store.getIncident(1))!.status).toBe('resolved');
+  });
+
+  it('still answers everyone left when the ticket the notice was recorded on is taken out', async () => {
+    const { store, deliver } = await storm();
+    for (const f of ['f01', 'f02', 'f03', 'f04', 'f05']) await deliver(f);
+    // The notice went out on TKT-3's thread; #unlink TKT-3 with #note keeps the why internal.
+    const unlink = await deliver('f11');
+    expect(unlink.result.reason).toMatch(/taken out: TKT-3/);
+    expect(unlink.sent.map((m) => `${m.kind} ${m.to.join()}`)).toEqual(['command-result priya.nair@northwind.example']);
+    expect((await store.getIncident(1))!.members.map((m) => m.ticketId)).toEqual(['TKT-1', 'TKT-2', 'TKT-5']);
+
+    // The answer to that notice reaches the three still in INC-1, and not the one taken out.
+    const answer = await deliver('f06');
+    expect(answer.result.reason).toMatch(/a reply to INC-1; TKT-3 was taken out of it: recorded on TKT-1; relayed to 3 of its 3 reporters/);
+    expect(answer.result.ticket).toBe('TKT-1');
+    expect(answer.sent.map((m) => m.kind)).toEqual(['relay', 'relay', 'relay']);
+    for (const n of [1, 2, 5]) {
+      const ticket = (await store.getTicketById(n))!;
+      expect(expectOneRelayOnThread(answer.sent, ticket.requester, ticket).text).toContain('replacing');
+    }
+    expect(answer.sent.some((m) => m.to.includes(REPORTERS[2]!))).toBe(false);
+    const taken = (await store.getTicketById(3))!;
+    expect(taken.incident ?? null).toBeNull();
+    expect(taken.status).toBe('open');
   });
 
   it('forms one incident when two reports decide at the same moment (concurrent deliveries): the later joins', async () => {

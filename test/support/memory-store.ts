@@ -18,7 +18,7 @@
  * Every method does its work without awaiting in between, so each is atomic, as one DynamoDB
  * request is; a port method the adapters make of several requests is atomic here too.
  */
-import { ticketToItem, messageToItem, receiptToItem, planToItem, eventItems, threadKeyItem } from '../../src/aws/dynamo-items.js';
+import { ticketToItem, messageToItem, receiptToItem, planToItem, eventItems, threadKeyItem, type ThreadKeyExtra } from '../../src/aws/dynamo-items.js';
 import { assertItemSize, itemSize, type Item } from '../../src/aws/dynamo-table.js';
 import type { Incident, IncidentMember } from '../../src/domain/incidents/incident.js';
 import type { TicketEvent } from '../../src/domain/lifecycle.js';
@@ -61,6 +61,7 @@ export class ItemSizeExceededError extends Error {
 interface ThreadKeyRecord {
   ticketKey: string;
   role?: string;
+  incident?: string;
   sentTo?: string[];
 }
 
@@ -110,6 +111,7 @@ export class MemoryTicketStore implements TicketStore {
       receipts: this.#receiptsOf(q.receiptIds),
       threadKeyHits: new Map(),
       threadKeyRoles: new Map(),
+      threadKeyIncidents: new Map(),
       tickets: new Map(),
       messagesFound: new Set(),
       ticketByNumber: null,
@@ -125,6 +127,7 @@ export class MemoryTicketStore implements TicketStore {
       if (!hit) continue;
       result.threadKeyHits.set(id, hit.ticketKey);
       if (hit.role) result.threadKeyRoles.set(id, hit.role);
+      if (hit.incident) result.threadKeyIncidents.set(id, hit.incident);
       if (hit.sentTo) result.sentTo.set(id, [...hit.sentTo]);
     }
     for (const key of q.ticketKeys) {
@@ -317,7 +320,7 @@ export class MemoryTicketStore implements TicketStore {
     const ids = [...new Set([...w.threadKeys, ...w.sentTo.keys])];
     this.#putThreadItems(
       w.ticketKey,
-      ids.map((id) => [id, { role: w.message.role, ...(ties.has(id) && w.sentTo.recipients.length ? { sentTo: w.sentTo.recipients } : {}) }]),
+      ids.map((id) => [id, { role: w.message.role, incident: w.message.incident, ...(ties.has(id) && w.sentTo.recipients.length ? { sentTo: w.sentTo.recipients } : {}) }]),
       message,
       w.message.key,
       [],
@@ -566,10 +569,10 @@ export class MemoryTicketStore implements TicketStore {
 
   /** Thread keys, a message and its events: one batch write of whole items (a put replaces), each size-checked first. */
   /** Thread keys, the message (null: left as it is) and events, each size-checked as the adapter's items are. */
-  #putThreadItems(ticketKey: string, threadKeys: [string, { role?: string; sentTo?: string[] }][], message: ThreadMessage | null, causeKey: string, events: TicketEvent[]): void {
+  #putThreadItems(ticketKey: string, threadKeys: [string, ThreadKeyExtra][], message: ThreadMessage | null, causeKey: string, events: TicketEvent[]): void {
     for (const item of [...threadKeys.map(([id, extra]) => threadKeyItem(id, ticketKey, extra)), ...(message ? [messageToItem(message)] : []), ...eventItems(ticketKey, causeKey, events)]) assertItemSize(item as Item);
     for (const [id, extra] of threadKeys) {
-      this.#threadKeys.set(id, { ticketKey, ...(extra.role ? { role: extra.role } : {}), ...(extra.sentTo?.length ? { sentTo: stringSet(extra.sentTo) } : {}) });
+      this.#threadKeys.set(id, { ticketKey, ...(extra.role ? { role: extra.role } : {}), ...(extra.incident ? { incident: extra.incident } : {}), ...(extra.sentTo?.length ? { sentTo: stringSet(extra.sentTo) } : {}) });
     }
     if (message) {
       const messages = this.#messages.get(ticketKey) ?? new Map<string, ThreadMessage>();

@@ -13,6 +13,7 @@ import { isStaffAddress } from '../../domain/addresses.js';
 import { CLOSED_STATUSES, type Ticket } from '../../domain/ticket.js';
 import type { InboundMessage } from '../../mail/types.js';
 import { planned, type PlannedEffect } from '../effects.js';
+import type { InboundLookupResult } from '../ports.js';
 import { planStaffMails, staffEffect, type StaffEffect } from '../staff.js';
 import { cause, eventEffect, shared, type Delivery } from './context.js';
 import { recordOnTicket } from './record-on-ticket.js';
@@ -22,10 +23,16 @@ import { excerpt, visibleTextOf } from './thread-message.js';
 /** Our mails about an incident: a staff reply to one of them answers the incident. */
 const INCIDENT_ROLES = new Set(['incident-notification', 'incident-update']);
 
-/** The incident a staff mail answers (it replies to one of the incident's mails), or null. */
-export function incidentAnswered(ticket: Ticket, msg: Pick<InboundMessage, 'inReplyTo'>, roles: Map<string, string>): number | null {
-  if (!ticket.incident || !msg.inReplyTo.some((id) => INCIDENT_ROLES.has(roles.get(id) ?? ''))) return null;
-  return parseIncidentId(ticket.incident);
+/**
+ * The incident a staff mail answers (it replies to one of the incident's mails), or null. Our
+ * mail remembers its incident, so a reply still answers it after the ticket that mail was
+ * recorded on was taken out.
+ */
+export function incidentAnswered(ticket: Ticket, msg: Pick<InboundMessage, 'inReplyTo'>, found: Pick<InboundLookupResult, 'threadKeyRoles' | 'threadKeyIncidents'>): number | null {
+  const answered = msg.inReplyTo.find((id) => INCIDENT_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
+  if (!answered) return null;
+  const id = found.threadKeyIncidents.get(answered) ?? ticket.incident;
+  return id ? parseIncidentId(id) : null;
 }
 
 /** What one ticket of the incident gets from the reply. */
@@ -36,12 +43,18 @@ interface MemberAnswer {
   unlinked: boolean;
 }
 
-export async function answerIncident(ticket: Ticket, incident: Incident, why: string, d: Delivery): Promise<InboundResult> {
+/**
+ * Null when nobody is left in the incident. A reply that came in on a ticket since taken out is
+ * recorded on the incident's first remaining ticket, and the one taken out hears nothing of it.
+ */
+export async function answerIncident(thread: Ticket, incident: Incident, why: string, d: Delivery): Promise<InboundResult | null> {
   const { msg, now, ports, config, book } = d;
   const author = msg.from!.address;
   const visible = visibleTextOf(msg, []);
-  const members = await ports.store.getTickets([...new Set([ticket.key, ...incident.members.map((m) => m.ticketKey)])]);
-  const inIncident = [...members.values()].filter((t) => t.incident === incident.id && t.number > 0);
+  const members = await ports.store.getTickets([...new Set([thread.key, ...incident.members.map((m) => m.ticketKey)])]);
+  const inIncident = [...members.values()].filter((t) => t.incident === incident.id && t.number > 0).sort((a, b) => a.number - b.number);
+  const ticket = inIncident.find((t) => t.key === thread.key) ?? inIncident[0];
+  if (!ticket) return null;
   const scope = { id: incident.id, memberNumbers: inIncident.map((t) => t.number) };
   const parsed = parseCommands(visible, { sender: author, ticketPrefix: config.ticketPrefix, ticketNumber: ticket.number, categories: [], isStaff: (a) => isStaffAddress(a, book) });
   const unlinking = new Set(parsed.commands.flatMap((c) => (c.kind === 'unlink' ? [c.ticketNumber] : [])));
@@ -57,7 +70,7 @@ export async function answerIncident(ticket: Ticket, incident: Incident, why: st
     if (!a.effect.relayText && !a.effect.internal && a.effect.changes.status === 'resolved') a.effect.relayText = fixedText(incident);
     if (a.effect.relayText) a.effect.changes.lastExcerpt = excerpt(a.effect.relayText);
   }
-  // The ticket the reply came in on names this incident (incidentAnswered), so it is one of the answers.
+  // The ticket the reply is recorded on is in the incident (chosen above), so it is one of the answers.
   const own = answers.find((a) => a.ticket.key === ticket.key)!;
   const applied = answers.flatMap((a) => a.effect.applied.map((line) => `${a.ticket.id}: ${line}`));
   const rejected = [...new Set(answers.flatMap((a) => a.effect.rejected))];
@@ -73,6 +86,7 @@ export async function answerIncident(ticket: Ticket, incident: Incident, why: st
   const relayed = staying.filter((a) => a.effect.relayText).length;
   const said = [
     `a reply to ${incident.id}`,
+    ticket.key === thread.key ? null : `${thread.id} was taken out of it: recorded on ${ticket.id}`,
     relayed ? `relayed to ${relayed} of its ${staying.length} reporters on their own tickets` : null,
     out.length ? `taken out: ${answers.filter((a) => a.unlinked).map((a) => a.ticket.id).join(', ')}` : null,
     resolved ? `${incident.id} resolved` : null,

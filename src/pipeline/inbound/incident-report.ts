@@ -233,6 +233,7 @@ function planIncidentMail(kind: 'incident-notification' | 'incident-update', inc
       body,
       automatic: 'auto-generated',
       limitFor: null,
+      incident: incident.id,
       // A later report's note threads on the incident's notice, so a mail client shows them together.
       ...(kind === 'incident-update' && incident.noticeMessageId ? { thread: { inReplyTo: incident.noticeMessageId, references: [incident.noticeMessageId] } } : {}),
     },

@@ -1,5 +1,6 @@
 /** A staff member wrote on the thread: commands applied, the answer relayed or kept internal. */
 import type { TicketEvent } from '../../domain/lifecycle.js';
+import { formatIncidentId } from '../../domain/incidents/incident.js';
 import type { Ticket } from '../../domain/ticket.js';
 import { planStaffMails, staffEffect } from '../staff.js';
 import { cause, eventEffect, shared, type Delivery } from './context.js';
@@ -14,16 +15,20 @@ const NOTE_ROLES = new Set(['note-notification']);
 
 export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind: 'staff-message' }>, d: Delivery): Promise<InboundResult> {
   const { msg, now, ports, config, book, found } = d;
-  const answered = incidentAnswered(ticket, msg, found.threadKeyRoles);
+  const answered = incidentAnswered(ticket, msg, found);
   const incident = answered === null ? null : await ports.store.getIncident(answered);
-  if (incident) return answerIncident(ticket, incident, why, d);
+  const toIncident = incident ? await answerIncident(ticket, incident, why, d) : null;
+  if (toIncident) return toIncident;
   const visible = visibleTextOf(msg, []);
-  const repliesToNote = msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
+  // An answer to an incident nobody is left in was not meant for this ticket's requester alone.
+  const toEmptyIncident = answered !== null;
+  const repliesToNote = toEmptyIncident || msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
   const effect = await staffEffect(ticket, visible, msg, repliesToNote, now, ports.store, config, book);
+  const internally = toEmptyIncident ? `a reply to the mail of ${formatIncidentId(answered)}, which has no tickets left: kept internal` : 'a reply to an internal note: kept internal';
   const said = [
     effect.applied.length ? `applied: ${effect.applied.join('; ')}` : null,
     effect.rejected.length ? `rejected: ${effect.rejected.join('; ')}` : null,
-    effect.internal ? (repliesToNote ? 'a reply to an internal note: kept internal' : 'internal note: not sent to the requester') : null,
+    effect.internal ? (repliesToNote ? internally : 'internal note: not sent to the requester') : null,
   ];
   if (effect.relayText) effect.changes.lastExcerpt = excerpt(effect.relayText);
   const changed: Ticket = { ...ticket, ...effect.changes };
