@@ -73,6 +73,9 @@ describe('an outage becomes one incident, answered once (dynalite)', () => {
       expect(known.mail.subject).toContain(`[${ticket.id}]`);
       expect(known.mail.inReplyTo).toBe(`<${ticket.originMessageId}>`);
       expect(known.mail.headers.get('auto-submitted')).toBe('auto-generated');
+      // They were thanked when they wrote: this one only says what changed.
+      expect(flat(known.mail.text)).toMatch(/Other people have since reported the same problem/);
+      expect(known.mail.text).not.toMatch(/Thanks for letting us know/);
     }
     const notice = r3.sent.find((m) => m.kind === 'incident-notification')!;
     expect(notice.to).toEqual(['it-team@northwind.example']);
@@ -83,6 +86,7 @@ describe('an outage becomes one incident, answered once (dynalite)', () => {
     expect(ack.mail.inReplyTo).toBe(`<${(await store.getTicketById(3))!.originMessageId}>`);
     expect(ack.mail.subject).toContain('[TKT-3]');
     expect(flat(ack.mail.text)).toMatch(/already knows about it and is working on it \(INC-1\)/);
+    expect(flat(ack.mail.text)).toMatch(/Thanks for letting us know/);
     // The printer on floor 2 is another problem.
     expect(r4.result).toMatchObject({ ticket: 'TKT-4', incident: null, category: 'printing' });
     expect(r4.sent.map((m) => m.kind).sort()).toEqual(['ack', 'staff-notification']);

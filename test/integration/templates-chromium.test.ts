@@ -51,6 +51,7 @@ const cases: Record<string, Case> = {
   'missingInfo-followUp': { mail: templates.missingInfo({ ...ctx, asks: [...ASKS, ''], followUp: true }), ticketId: 'TKT-42', asks: ASKS },
   duplicateNotice: { mail: templates.duplicateNotice({ ...ctx, duplicateOfId: 'TKT-17' }), ticketId: 'TKT-17', asks: [] },
   incidentAck: { mail: templates.incidentAck({ ...ctx, incidentId: 'INC-7', title: 'Wi-Fi and network down (floor 3)' }), ticketId: 'TKT-42', asks: [] },
+  'incidentAck-earlier': { mail: templates.incidentAck({ ...ctx, incidentId: 'INC-7', title: 'Wi-Fi and network down (floor 3)', earlier: true }), ticketId: 'TKT-42', asks: [] },
   nudge: { mail: templates.nudge({ ...ctx, waitingFor: [...ASKS, ' '], days: 3, closesInDays: 7 }), ticketId: 'TKT-42', asks: ASKS },
   autoClosed: { mail: templates.autoClosed({ ...ctx, days: 10 }), ticketId: 'TKT-42', asks: [] },
 };

@@ -38,6 +38,7 @@ const renders: Record<string, Render> = {
   missingInfoFollowUp: (ctx) => templates.missingInfo({ ...ctx, asks: ASKS, followUp: true }),
   duplicateNotice: (ctx) => templates.duplicateNotice({ ...ctx, duplicateOfId: 'TKT-17' }),
   incidentAck: (ctx) => templates.incidentAck({ ...ctx, incidentId: 'INC-7', title: `Wi-Fi down ${SCRIPT}` }),
+  incidentAckEarlier: (ctx) => templates.incidentAck({ ...ctx, incidentId: 'INC-7', title: `Wi-Fi down ${SCRIPT}`, earlier: true }),
   nudge: (ctx) => templates.nudge({ ...ctx, waitingFor: ASKS, days: 3 }),
   autoClosed: (ctx) => templates.autoClosed({ ...ctx, days: 10 }),
 };

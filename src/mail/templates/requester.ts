@@ -69,16 +69,22 @@ export const templates = {
     });
   },
 
-  /** The request is one of several reports of one outage: known, being worked on, nothing more to do. */
-  incidentAck(ctx: TicketContext & { incidentId: string; title: string }): RenderedMail {
+  /**
+   * The request is one of several reports of one outage: known, being worked on, nothing more to
+   * do. `earlier`: the request was acknowledged before others reported the same, so this mail
+   * does not thank and log it again.
+   */
+  incidentAck(ctx: TicketContext & { incidentId: string; title: string; earlier?: boolean }): RenderedMail {
     return requesterMail(ctx, {
       preview: p`We know about this problem and are working on it. Your request is ${ctx.ticketId}.`,
       heading: p`We know about this problem`,
       blocks: [
         greeting(ctx),
-        p`Thanks for letting us know. We've logged your request as ${strong(ctx.ticketId)}:`,
+        ctx.earlier ? p`About your request ${strong(ctx.ticketId)}:` : p`Thanks for letting us know. We've logged your request as ${strong(ctx.ticketId)}:`,
         quote(ctx.subject),
-        p`Other people have reported the same problem, so ${ctx.teamName} already knows about it and is working on it (${strong(ctx.incidentId)}):`,
+        ctx.earlier
+          ? p`Other people have since reported the same problem, so ${ctx.teamName} is treating it as one incident and working on it (${strong(ctx.incidentId)}):`
+          : p`Other people have reported the same problem, so ${ctx.teamName} already knows about it and is working on it (${strong(ctx.incidentId)}):`,
         quote(ctx.title),
         p`There's nothing more you need to do: we'll email you when it's fixed.`,
         p`If your problem is a different one, or you have something to add, just reply to this email and it goes onto your ticket. Please keep ${strong(`[${ctx.ticketId}]`)} in the subject.`,

@@ -157,7 +157,7 @@ export async function joinIncident(ticket: Ticket, cause: Cause, d: Delivery): P
     // Their reporters hear it too: the problem is known, on their own ticket's thread.
     const known = joining.map((t) => {
       const ack = planAutoReply(
-        { plan: { kind: 'incident-ack', incidentId: incident.id, title: incident.title }, ticket: t, inbound: d.msg, inboundKey: `${d.ownKey}.${t.number}`, profile: profiles.get(t.requester) ?? null, now: d.now, thread: { inReplyTo: t.originMessageId, references: [t.originMessageId] } },
+        { plan: { kind: 'incident-ack', incidentId: incident.id, title: incident.title, earlier: true }, ticket: t, inbound: d.msg, inboundKey: `${d.ownKey}.${t.number}`, profile: profiles.get(t.requester) ?? null, now: d.now, thread: { inReplyTo: t.originMessageId, references: [t.originMessageId] } },
         d.config,
         d.book,
       );
