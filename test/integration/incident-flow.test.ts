@@ -82,6 +82,8 @@ describe('an outage becomes one incident, answered once (dynalite)', () => {
     expect(notice.mail.subject).toBe('[INC-1] Wi-Fi and network down (floor 3)');
     expect(flat(notice.mail.text)).toMatch(/3rd report of Wi-Fi and network down \(floor 3\) within 5 min, like TKT-1, TKT-2: a new incident/);
     for (const id of ['TKT-1', 'TKT-2', 'TKT-3']) expect(notice.mail.text).toMatch(new RegExp(`^${id} at 09:0\\d UTC: `, 'm'));
+    // Each report by name as well as address, as the reporter's mail gave it.
+    expect(flat(notice.mail.text)).toContain('TKT-1 at 09:02 UTC: Anna de Vries <anna.devries@northwind.example>');
     const ack = r3.sent.find((m) => m.kind === 'incident-ack' && m.to.includes('pieter.janssen@northwind.example'))!;
     expect(ack.mail.inReplyTo).toBe(`<${(await store.getTicketById(3))!.originMessageId}>`);
     expect(ack.mail.subject).toContain('[TKT-3]');

@@ -12,6 +12,8 @@ export interface IncidentMember {
   ticketKey: string;
   ticketId: string;
   requester: string;
+  /** Their display name, when their mail gave one (absent on members recorded before it was kept). */
+  requesterName?: string;
   /** When the report arrived (ISO). */
   at: string;
   /** Where the report says it is ("floor 3, Malmö"), or null. */

@@ -219,7 +219,7 @@ ${
         const status = t ? (STATUS_WORDS[t.status] ?? t.status) : 'no longer kept';
         return html`<li>${t ? html`<a href="/console/tickets/${m.ticketId}"><span class="badge">${m.ticketId}</span> <strong>${t.subject}</strong></a>` : html`<span class="badge">${m.ticketId}</span>`}
 <p class="meta">${[status, t ? (t.priority ?? 'no priority') : null, t ? (t.assignee ? `assigned to ${t.assignee}` : 'unassigned') : null].filter(Boolean).join(' · ')}</p>
-<p class="meta">${breakable(m.requester)} · reported ${since(m.at, p.now)}${m.place ? ` · ${m.place}` : ''}</p>
+<p class="meta">${m.requesterName ? `${m.requesterName} · ` : ''}${breakable(m.requester)} · reported ${since(m.at, p.now)}${m.place ? ` · ${m.place}` : ''}</p>
 ${m.excerpt ? html`<p class="excerpt">${m.excerpt}</p>` : ''}</li>`;
       })}</ol>`
     : html`<p>No tickets are left in this incident.</p>`

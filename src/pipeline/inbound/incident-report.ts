@@ -245,7 +245,7 @@ function planIncidentMail(kind: 'incident-notification' | 'incident-update', inc
 }
 
 function reportLine(m: IncidentMember): IncidentReportLine {
-  return { ticketId: m.ticketId, from: m.requester, time: m.at.slice(11, 16), excerpt: m.excerpt };
+  return { ticketId: m.ticketId, from: m.requesterName ? `${m.requesterName} <${m.requester}>` : m.requester, time: m.at.slice(11, 16), excerpt: m.excerpt };
 }
 
 /** How much of each report an incident keeps and its mails show. */
@@ -264,5 +264,5 @@ function reported(t: Ticket): ReportedTicket {
 }
 
 function memberOf(t: Ticket): IncidentMember {
-  return { ticketKey: t.key, ticketId: t.id, requester: t.requester, at: t.createdAt, place: t.outage ? placeOf(t.outage.report) : null, excerpt: shortened(t.lastExcerpt, EXCERPT_CHARS) };
+  return { ticketKey: t.key, ticketId: t.id, requester: t.requester, ...(t.requesterName ? { requesterName: t.requesterName } : {}), at: t.createdAt, place: t.outage ? placeOf(t.outage.report) : null, excerpt: shortened(t.lastExcerpt, EXCERPT_CHARS) };
 }
