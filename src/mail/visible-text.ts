@@ -8,9 +8,9 @@
 // of the body (a 1 MB single-line quote parses in milliseconds).
 //
 // Policy choices where public corpora disagree (a person reading a support ticket decides):
-// - A bare sign-off with a name ("Thanks,\nSam", "-Abhishek Kona") stays: it is part of the
-//   message's voice and costs nothing. A sign-off followed by a contact card (name + title,
-//   phone, company...) is a signature block and goes.
+// - A sign-off with a name ("Thanks,\nSam", "-Abhishek Kona") stays: it is part of the
+//   message's voice and costs nothing. The contact card under it (title, company, phone,
+//   disclaimer...) is a signature and goes.
 // - Quoted lines without a quote header that are answered below ("> question\n\nanswer") stay
 //   as context; the automatic quote under an "On ... wrote:" header goes, unless the reply is
 //   interleaved with two or more quoted blocks (an inline answer needs its questions).
@@ -78,7 +78,7 @@ export function extractVisibleText(body: string, options: VisibleTextOptions = {
   let quoted = quoteDecision.removedAny || scan.role.includes('header');
   let signatureRemoved = false;
   if (signOff) {
-    notes.push(`removed sign-off block '${abbreviate(lines[signOff.start]!.trim())}' (${plural(signOff.lines, 'line')})`);
+    notes.push(`removed the contact card under the sign-off '${abbreviate(lines[signOff.signOff]!.trim())}' (${plural(signOff.lines, 'line')})`);
     signatureRemoved = true;
   }
   if (scan.cut) {

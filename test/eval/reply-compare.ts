@@ -53,6 +53,8 @@ export const REPLY_SETS = {
   'reply-npm-parse-reply': { use: 'held-out', home: 'project', format: 'pairs' },
   // mail-stripper@0.2.1's tests, as input/output pairs (derive.cjs).
   'reply-npm-mail-stripper': { use: 'held-out', home: 'project', format: 'pairs' },
+  // Written blind by hand for this project (2026-12-06): odd cases tuned on, even held out.
+  'reply-blind': { use: 'split', home: 'project', format: 'pairs' },
 } as const satisfies Record<string, ReplySetInfo>;
 export type ReplySet = keyof typeof REPLY_SETS;
 const SET_NAMES = Object.keys(REPLY_SETS) as ReplySet[];

@@ -89,8 +89,8 @@ describe('every word of every language is recognised', () => {
 
   it.each(fromEveryLanguage((language) => language.signOffs))('sign-off "%s" above a contact card', (word) => {
     const visible = extractVisibleText(mail(own, '', `${capitalised(word)},`, 'Erik Larsen', 'Finance, Northwind Ltd', '+46 8 123 45 67'));
-    expect(visible.text).toBe(own);
-    expect(visible.reason).toContain('sign-off block');
+    expect(visible.text).toBe(mail(own, '', `${capitalised(word)},`, 'Erik Larsen'));
+    expect(visible.reason).toContain('contact card under the sign-off');
   });
 
   it.each(fromEveryLanguage((language) => [...(language.replyPrefixes ?? []), ...(language.forwardPrefixes ?? [])]))(
@@ -169,7 +169,7 @@ describe('a word or language added to the list', () => {
     expect(extract('-----Earlier Letter-----', 'Please restart.').text).toBe(own);
     expect(extract('Whence: IT Support', 'Posted: Monday, 5 January 2026', 'Matter: VPN', '', 'Please restart.').reason).toContain('Outlook header block');
     expect(extract('Quilled on my slate').signatureRemoved).toBe(true);
-    expect(extract('Fare thee well,', 'Erik Larsen', 'Finance, Northwind Ltd').reason).toContain('sign-off block');
+    expect(extract('Fare thee well,', 'Erik Larsen', 'Finance, Northwind Ltd').reason).toContain('contact card under the sign-off');
     expect(visibleText.extractVisibleText(mail('FYI', '', '---------- Passed along ---------', 'Your licence expires.')).reason).toMatch(/^kept the forwarded/);
     expect(visibleText.extractVisibleText(mail('FYI', '', '-----Original Message-----', 'x'), { subject: 'PA: licence' }).reason).toMatch(/^kept the forwarded/);
     expect(compose.replySubject('TKT', 42, 'ANS: PA: VPN down')).toBe('Re: [TKT-42] VPN down');

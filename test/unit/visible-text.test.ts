@@ -47,7 +47,7 @@ describe('extractVisibleText — Outlook desktop', () => {
     expect(visible.reason).toContain("Outlook header block 'From: … Sent: …'");
   });
 
-  it('cuts at a German header block under an underscore line and drops the sign-off card', () => {
+  it('cuts at a German header block under an underscore line and drops the contact card under the sign-off', () => {
     const body = mail(
       'Danke, funktioniert wieder.',
       '',
@@ -65,11 +65,11 @@ describe('extractVisibleText — Outlook desktop', () => {
       'Hallo Frau Schmidt, bitte starten Sie den Drucker neu.',
     );
     const visible = extractVisibleText(body);
-    expect(visible.text).toBe('Danke, funktioniert wieder.');
+    expect(visible.text).toBe(mail('Danke, funktioniert wieder.', '', 'Viele Grüße', 'Anna Schmidt'));
     expect(visible.quoted).toBe(true);
     expect(visible.signatureRemoved).toBe(true);
     expect(visible.reason).toContain("Outlook header block 'Von: … Gesendet: …'");
-    expect(visible.reason).toContain("sign-off block 'Viele Grüße'");
+    expect(visible.reason).toContain("contact card under the sign-off 'Viele Grüße' (2 lines)");
   });
 
   it('cuts at a French header block (De / Envoyé / À / Objet)', () => {
@@ -513,7 +513,7 @@ describe('extractVisibleText — signatures', () => {
     expect(extractVisibleText(body).text).toBe(body);
   });
 
-  it('removes a sign-off followed by a contact card', () => {
+  it('keeps a sign-off and name, and removes the contact card under them', () => {
     const body = mail(
       'I still cannot log in to the HR portal.',
       '',
@@ -524,15 +524,15 @@ describe('extractVisibleText — signatures', () => {
       'Acme Corp | +1 555 0100',
     );
     const visible = extractVisibleText(body);
-    expect(visible.text).toBe('I still cannot log in to the HR portal.');
+    expect(visible.text).toBe(mail('I still cannot log in to the HR portal.', '', 'Kind regards,', '', 'Maria Garcia'));
     expect(visible.signatureRemoved).toBe(true);
   });
 
-  it('keeps a bare sign-off with a rule under it ("----", an HTML <hr>), and still removes a card above one', () => {
+  it('keeps a bare sign-off with a rule under it ("----", an HTML <hr>), and still removes a card above one (not the name)', () => {
     const bare = mail('Works again.', '', 'Thanks,', 'Maria', '----------------------------------------', 'From: IT Support <support@example.com>', 'Sent: Monday, 5 January 2026 10:01', 'To: Maria', 'Subject: Toner');
     expect(extractVisibleText(bare).text).toBe(mail('Works again.', '', 'Thanks,', 'Maria'));
     const card = mail('Works again.', '', 'Kind regards,', 'Maria Garcia', 'Head of Accounts', '----');
-    expect(extractVisibleText(card).text).toBe('Works again.');
+    expect(extractVisibleText(card).text).toBe(mail('Works again.', '', 'Kind regards,', 'Maria Garcia'));
   });
 
   it('keeps a bare sign-off with a name, and sign-off words that carry content', () => {

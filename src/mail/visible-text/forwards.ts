@@ -52,8 +52,13 @@ export function isForwardMarker(line: string): boolean {
 
 export function keepForward(lines: string[], forward: Forward): VisibleText {
   // The forwarder's own "Sent from my iPhone" above the forwarded message is still noise.
-  const kept = lines.filter((line, i) => i >= forward.start || !isMobileSignature(line));
-  const removedSignature = kept.length < lines.length;
+  const kept: string[] = [];
+  let removedSignature = false;
+  for (const [i, line] of lines.entries()) {
+    if (i < forward.start && isMobileSignature(line)) removedSignature = true;
+    // No second blank line where the signature stood between two.
+    else if (!(removedSignature && i < forward.start && line.trim() === '' && kept.at(-1)?.trim() === '')) kept.push(line);
+  }
   return {
     text: joinTrimmed(kept),
     quoted: false,

@@ -86,18 +86,24 @@ function trimChars(text: string, chars: string): string {
 
 /** Sign-off lines, matched only when the whole line is the sign-off. */
 const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]*$`, 'iu');
-/** A contact card under a sign-off: 2–6 short lines (name, title, company, phone...). */
-const CARD_MIN_LINES = 2;
-const CARD_MAX_LINES = 6;
-const CARD_MAX_WORDS = 8;
-/** The card's first line is a name: one to four capitalised words ("John Doe", "—Jef"). */
+/** A name: one to four capitalised words ("John Doe", "—Jef"). */
 const CARD_NAME = /^[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}$/u;
+/** A name signed with a dash or slash ("/Lars", "-Sam"): a sign-off and a name in one line. */
+const MARKED_NAME = /^[-–—~/]\s*\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]*){0,2}$/u;
+const CARD_LINE_MAX_CHARS = 80;
+const CARD_LINE_MAX_WORDS = 8;
 
-/** "Regards,\n\nJohn Doe\nCEO @ Acme" at the end of the own text; a bare "Thanks,\nJohn" is kept. */
-export function findSignOffCard(lines: string[], role: LineRole[]): { start: number; end: number; lines: number } | undefined {
+/**
+ * The contact card under a sign-off and name at the end of the own text ("Regards,\nJohn Doe\n
+ * CEO @ Acme\n+46 8 …"): the card goes, the sign-off and name stay, as a bare "Thanks,\nJohn"
+ * does. The card starts with a card-like line (a title, a company, a phone number, not a
+ * sentence or a P.S.); once it has, a disclaimer or footer under it goes with it, up to a
+ * signature's size.
+ */
+export function findSignOffCard(lines: string[], role: LineRole[]): { signOff: number; start: number; end: number; lines: number } | undefined {
   let end = -1;
   for (let k = role.length - 1; k >= 0; k--) {
-    // A rule under the sign-off ("----", an HTML <hr>) is no line of a card.
+    // A rule under the card ("----", an HTML <hr>) is no line of it.
     if (role[k] === 'own' && !isRuleLine(lines[k]!)) {
       end = k;
       break;
@@ -106,28 +112,46 @@ export function findSignOffCard(lines: string[], role: LineRole[]): { start: num
   }
   if (end < 0) return undefined;
 
-  let cardLines = 0;
-  let firstCardLine = '';
-  for (let k = end; k >= 0; k--) {
+  let seen = 0;
+  for (let k = end; k >= 0 && seen <= MAX_SIGNATURE_LINES; k--) {
     if (role[k] === 'blank') continue;
     if (role[k] !== 'own') return undefined;
-    const line = lines[k]!;
-    if (line.length <= MAX_PATTERN_LINE && SIGN_OFF.test(line.trim())) {
-      if (cardLines < CARD_MIN_LINES || k === 0 || !hasOwnTextBefore(role, k)) return undefined;
-      if (!CARD_NAME.test(firstCardLine)) return undefined;
-      return { start: k, end, lines: cardLines + 1 };
-    }
-    cardLines++;
-    firstCardLine = line.trim();
-    if (cardLines > CARD_MAX_LINES || line.length > 80 || isCardSentence(firstCardLine)) return undefined;
+    const line = lines[k]!.trim();
+    seen++;
+    if (line.length > MAX_PATTERN_LINE) continue;
+    // A list item ("- Apples") is no signed name: that stands apart, under a blank line.
+    const marked = MARKED_NAME.test(line) && role[k - 1] === 'blank';
+    if (!marked && !SIGN_OFF.test(line)) continue;
+    if (!hasOwnTextBefore(role, k)) return undefined;
+    const name = marked ? k : nextOwn(role, k);
+    if (name === undefined || name > end || !CARD_NAME.test(lines[name]!.trim())) return undefined;
+    const card = nextOwn(role, name);
+    if (card === undefined || card > end || !isCardLine(lines[card]!.trim())) return undefined;
+    return { signOff: k, start: card, end, lines: countOwn(role, card, end) };
   }
   return undefined;
 }
 
-/** "The printer is in room 5." or "P.S. ..." under a "Thanks!" is content, not a card. */
-function isCardSentence(line: string): boolean {
-  const words = wordCount(line);
-  return words > CARD_MAX_WORDS || (words >= 5 && /[.?!]$/.test(line)) || /^p\.?\s?s\b/i.test(line);
+/** A title, company, address or phone line; not a sentence or a P.S. ("The printer is in room 5."). */
+function isCardLine(line: string): boolean {
+  if (line.length > CARD_LINE_MAX_CHARS || /^p\.?\s?s\b/i.test(line)) return false;
+  // Numbers are no words here: "Phone: +46 8 555 012 34" is two.
+  const words = line.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
+  return words <= CARD_LINE_MAX_WORDS && !(words >= 5 && /[.?!]$/.test(line));
+}
+
+function nextOwn(role: LineRole[], after: number): number | undefined {
+  for (let k = after + 1; k < role.length; k++) {
+    if (role[k] === 'own') return k;
+    if (role[k] !== 'blank') return undefined;
+  }
+  return undefined;
+}
+
+function countOwn(role: LineRole[], from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k <= to; k++) if (role[k] === 'own') n++;
+  return n;
 }
 
 function hasOwnTextBefore(role: LineRole[], index: number): boolean {
