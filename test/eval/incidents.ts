@@ -114,6 +114,8 @@ export async function reportIncidents(): Promise<void> {
   console.log(line('generated mornings (tuned)', generated));
   const tuning = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning'));
   console.log(tuning ? line('fixtures/incidents-tuning (tuned)', scoreGrouping(tuning, rules)) : 'fixtures/incidents-tuning: not there');
+  const second = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning-2'));
+  console.log(second ? line('fixtures/incidents-tuning-2 (tuned)', scoreGrouping(second, rules)) : 'fixtures/incidents-tuning-2: not there');
   const hand = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents'));
   console.log(hand ? line('fixtures/incidents (held out)', scoreGrouping(hand, rules)) : 'fixtures/incidents: not there');
 }
