@@ -77,20 +77,26 @@ export interface StaffEffect extends CommandOutcome {
   relayText: string | null;
 }
 
+/** Where a staff message is read: the mail, its time, and what its commands are checked against. */
+export interface StaffMessageContext {
+  msg: InboundMessage;
+  now: Date;
+  store: TicketStore;
+  config: Config;
+  book: AddressBook;
+}
+
 /**
  * Applies a staff member's commands to the ticket as one change set (one conditional update),
  * and decides what is relayed. Every command is checked first; a rejected one changes nothing.
+ * `repliesToNote`: the mail answers an internal note (or nobody), so it stays internal;
+ * `incident`: it answers an incident, whose tickets its commands may name.
  */
 export async function staffEffect(
   ticket: Ticket,
   visibleText: string,
-  msg: InboundMessage,
-  repliesToNote: boolean,
-  now: Date,
-  store: TicketStore,
-  config: Config,
-  book: AddressBook,
-  incident: IncidentScope | null = null,
+  { msg, now, store, config, book }: StaffMessageContext,
+  { repliesToNote = false, incident = null }: { repliesToNote?: boolean; incident?: IncidentScope | null } = {},
 ): Promise<StaffEffect> {
   const sender = msg.from!.address;
   const actor: Actor = { kind: 'staff', address: sender };

@@ -62,7 +62,7 @@ export async function answerIncident(thread: Ticket, incident: Incident, why: st
   const answers: MemberAnswer[] = [];
   for (const t of inIncident) {
     if (unlinking.has(t.number)) answers.push({ ticket: t, effect: unlinked(t, incident, author, now), unlinked: true });
-    else answers.push({ ticket: t, effect: await staffEffect(t, visible, msg, false, now, ports.store, config, book, scope), unlinked: false });
+    else answers.push({ ticket: t, effect: await staffEffect(t, visible, { msg, now, store: ports.store, config, book }, { incident: scope }), unlinked: false });
   }
   const staying = answers.filter((a) => !a.unlinked);
   // #resolve with nothing to say: each reporter still hears that it is fixed.

@@ -23,7 +23,7 @@ export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind:
   // An answer to an incident nobody is left in was not meant for this ticket's requester alone.
   const toEmptyIncident = answered !== null;
   const repliesToNote = toEmptyIncident || msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
-  const effect = await staffEffect(ticket, visible, msg, repliesToNote, now, ports.store, config, book);
+  const effect = await staffEffect(ticket, visible, { msg, now, store: ports.store, config, book }, { repliesToNote });
   const internally = toEmptyIncident ? `a reply to the mail of ${formatIncidentId(answered)}, which has no tickets left: kept internal` : 'a reply to an internal note: kept internal';
   const said = [
     effect.applied.length ? `applied: ${effect.applied.join('; ')}` : null,
