@@ -20,6 +20,7 @@
 // - When everything looks quoted, the original body is returned rather than nothing.
 
 import { findForward, keepForward } from './visible-text/forwards.js';
+import { leadingBanner } from './visible-text/banners.js';
 import { abbreviate, codeFenceMask, dropTrailingNoise, joinTrimmed, plural, splitLines } from './visible-text/lines.js';
 import { findOutlookBlocks } from './visible-text/outlook-blocks.js';
 import { removePriorText } from './visible-text/prior-text.js';
@@ -48,11 +49,14 @@ export interface VisibleText {
 }
 
 export function extractVisibleText(body: string, options: VisibleTextOptions = {}): VisibleText {
-  const bodyLines = splitLines(body);
-  const original = joinTrimmed(bodyLines);
+  const allLines = splitLines(body);
+  const original = joinTrimmed(allLines);
   if (original === '') {
     return { text: '', quoted: false, signatureRemoved: false, reason: 'empty body' };
   }
+  const banner = leadingBanner(allLines);
+  const bodyLines = banner ? allLines.slice(banner) : allLines;
+  const bannerNote = banner ? [`removed the external-sender banner at the top ('${abbreviate(allLines.find((l) => l.trim())!.trim())}')`] : [];
 
   // A header typed after the reply on the same line goes onto a line of its own first.
   const bodyFence = codeFenceMask(bodyLines);
@@ -63,7 +67,8 @@ export function extractVisibleText(body: string, options: VisibleTextOptions = {
 
   const forward = findForward(lines, inFence, headers, outlookBlocks, options.subject);
   if (forward) {
-    return keepForward(lines, forward);
+    const kept = keepForward(lines, forward);
+    return banner ? { ...kept, reason: [...bannerNote, kept.reason].join('; ') } : kept;
   }
 
   const scan = scanLines(lines, inFence, headers, outlookBlocks);
@@ -74,7 +79,7 @@ export function extractVisibleText(body: string, options: VisibleTextOptions = {
   const quoteDecision = decideQuotes(lines, scan.role, scan.quoteBlocks);
 
   // Reasons in document order: quotes, sign-off, then whatever ended the own text.
-  const notes = [...scan.notes, ...quoteDecision.notes];
+  const notes = [...bannerNote, ...scan.notes, ...quoteDecision.notes];
   let quoted = quoteDecision.removedAny || scan.role.includes('header');
   let signatureRemoved = false;
   if (signOff) {

@@ -55,6 +55,8 @@ export const REPLY_SETS = {
   'reply-npm-mail-stripper': { use: 'held-out', home: 'project', format: 'pairs' },
   // Written blind by hand for this project (2026-12-06): odd cases tuned on, even held out.
   'reply-blind': { use: 'split', home: 'project', format: 'pairs' },
+  // A second set written blind (2026-12-06), split the same way.
+  'reply-blind-2': { use: 'split', home: 'project', format: 'pairs' },
 } as const satisfies Record<string, ReplySetInfo>;
 export type ReplySet = keyof typeof REPLY_SETS;
 const SET_NAMES = Object.keys(REPLY_SETS) as ReplySet[];

@@ -87,6 +87,15 @@ describe('every word of every language is recognised', () => {
     expect(visible.reason).toContain('Outlook header block');
   });
 
+  it.each(fromEveryLanguage((language) => language.externalSenderBanners))('external-sender banner "%s" at the top', (words) => {
+    const visible = extractVisibleText(mail(`[EXTERNAL] This email ${words}. Be careful with links.`, '', own));
+    expect(visible.text).toBe(own);
+    expect(visible.reason).toContain('external-sender banner');
+    // The same words in somebody's own question stay.
+    const asked = mail(`Mails now say they ${words}: is that right?`, '', own);
+    expect(extractVisibleText(asked).text).toBe(asked);
+  });
+
   it.each(fromEveryLanguage((language) => language.signOffs))('sign-off "%s" above a contact card', (word) => {
     const visible = extractVisibleText(mail(own, '', `${capitalised(word)},`, 'Erik Larsen', 'Finance, Northwind Ltd', '+46 8 123 45 67'));
     expect(visible.text).toBe(mail(own, '', `${capitalised(word)},`, 'Erik Larsen'));

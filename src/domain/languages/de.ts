@@ -22,6 +22,7 @@ export const de: Language = {
     /^gesendet (?:von|mit|vom|über) \S/iu,
     /^diese nachricht wurde von meinem .+ gesendet\.?$/iu,
   ],
+  externalSenderBanners: ['von außerhalb der organisation', 'von außerhalb ihrer organisation'],
   signOffs: [
     'mfg', 'mit freundlichen grüßen', 'freundliche grüße', 'viele grüße', 'beste grüße', 'liebe grüße', 'gruß', 'grüße',
   ],

@@ -23,6 +23,7 @@ export const en: Language = {
     /^(?:get|download) outlook for (?:ios|android)/i,
     /^from my (?:iphone|ipad|ipod|android|mobile|phone|cell|smartphone|samsung|galaxy|blackberry|pixel|huawei)\b/i,
   ],
+  externalSenderBanners: ['originated from outside of the organization', 'originated from outside the organization', 'originated from outside of the organisation', 'originated from outside the organisation'],
   signOffs: [
     'best', 'best wishes', 'all the best', 'kind regards', 'best regards', 'warm regards', 'warmest regards', 'regards',
     'many thanks', 'thanks', 'thanks again', 'thank you', 'thx', 'cheers', 'sincerely', 'yours sincerely',

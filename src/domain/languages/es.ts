@@ -17,6 +17,7 @@ export const es: Language = {
     replyTo: ['responder a'],
   },
   mobileSignatures: [/^enviad[oa] (?:desde|de|con) \S/iu],
+  externalSenderBanners: ['fuera de la organización', 'fuera de su organización'],
   signOffs: ['saludos', 'un saludo', 'atentamente'],
   forwardPrefixes: ['rv'],
 };

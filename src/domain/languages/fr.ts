@@ -18,6 +18,7 @@ export const fr: Language = {
     replyTo: ['répondre à'],
   },
   mobileSignatures: [/^envoy[ée] (?:de|depuis|à partir de|a partir de|avec|via) \S/iu],
+  externalSenderBanners: ["l'extérieur de l'organisation", "l'extérieur de votre organisation"],
   signOffs: ['cordialement', 'bien cordialement', 'bien à vous', 'salutations'],
   forwardPrefixes: ['tr'],
 };

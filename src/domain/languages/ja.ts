@@ -14,4 +14,6 @@ export const ja: Language = {
     subject: ['件名'],
   },
   mobileSignatures: [/^.{1,30}から送信$/u],
+  // The closing of a business mail, above the name: "引き続きよろしくお願いいたします。".
+  signOffs: ['よろしくお願いいたします', 'よろしくお願いします', '引き続きよろしくお願いいたします', '今後ともよろしくお願いいたします'],
 };

@@ -29,6 +29,8 @@ export interface Language {
   headerFields?: Partial<Record<HeaderField, readonly string[]>>;
   /** Mobile and webmail signatures, tried on a whole line with its links removed. */
   mobileSignatures?: readonly RegExp[];
+  /** Words of the banner a mail system puts at the top of mail from outside: "originated from outside of the organization". */
+  externalSenderBanners?: readonly string[];
   /** Sign-offs, matched only when the whole line is one: "Kind regards,". */
   signOffs?: readonly string[];
   /** Subject prefixes of a reply ("Re:", "AW:") and of a forward ("Fwd:", "WG:"), without the colon. */

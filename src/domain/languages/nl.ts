@@ -15,6 +15,7 @@ export const nl: Language = {
     subject: ['onderwerp'],
   },
   mobileSignatures: [/^(?:verzonden|verstuurd) (?:vanaf|met|van|via) \S/iu],
+  externalSenderBanners: ['buiten de organisatie', 'buiten uw organisatie'],
   signOffs: ['met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'vriendelijke groeten', 'groeten'],
   replyPrefixes: ['antw'],
   forwardPrefixes: ['doorst'],

@@ -16,6 +16,7 @@ export const sv: Language = {
     cc: ['kopia'],
   },
   mobileSignatures: [/^skickat från \S/iu],
+  externalSenderBanners: ['utanför organisationen', 'utanför din organisation'],
   signOffs: ['mvh', 'vänliga hälsningar', 'med vänlig hälsning', 'hälsningar'],
   replyPrefixes: ['sv'],
   forwardPrefixes: ['vb'],

@@ -6,7 +6,7 @@ import { abbreviate, isBlank, isQuoted, MAX_PATTERN_LINE, nextNonBlank, plural, 
 import { isOriginalMessageLine, UNDERSCORE_LINE, type OutlookBlocks } from './outlook-blocks.js';
 import { markQuoteBlock, type QuoteBlock } from './quotes.js';
 import { abbreviateHeader, headerClient, type HeaderSpans } from './reply-headers.js';
-import { isMobileSignature, isSignatureSized, SIGNATURE_DELIMITER } from './signatures.js';
+import { hasLaterSignatureDelimiter, isMobileSignature, isSignatureSized, SIGNATURE_DELIMITER } from './signatures.js';
 
 export type CutKind = 'reply-header' | 'outlook' | 'original-message' | 'forward' | 'footer' | 'signature' | 'mobile';
 
@@ -91,7 +91,7 @@ export function scanLines(lines: string[], inFence: boolean[], headers: HeaderSp
       if (outlookBlocks.has(below)) return cutAt('outlook', i);
       if (isSignatureSized(lines, i + 1, headers, outlookBlocks)) return cutAt('footer', i);
     }
-    if (SIGNATURE_DELIMITER.test(line) && isSignatureSized(lines, i + 1, headers, outlookBlocks)) {
+    if (SIGNATURE_DELIMITER.test(line) && isSignatureSized(lines, i + 1, headers, outlookBlocks) && !hasLaterSignatureDelimiter(lines, i + 1, headers, outlookBlocks)) {
       return cutAt('signature', i);
     }
     if (isMobileSignature(line)) return cutAt('mobile', i);

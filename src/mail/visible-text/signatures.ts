@@ -18,13 +18,30 @@ const MAX_SIGNATURE_LINES = 25;
  */
 export function isSignatureSized(lines: string[], from: number, headers: HeaderSpans, outlookBlocks: OutlookBlocks): boolean {
   let nonBlank = 0;
-  for (let k = from; k < lines.length; k++) {
-    const line = lines[k]!;
-    if (headers.has(k) || outlookBlocks.has(k) || isQuoted(line)) break;
-    if (line.length <= MAX_PATTERN_LINE && (isOriginalMessageLine(line) || UNDERSCORE_LINE.test(line))) break;
-    if (!isBlank(line) && ++nonBlank > MAX_SIGNATURE_LINES) return false;
+  for (let k = from; k < beforeHistory(lines, from, headers, outlookBlocks); k++) {
+    if (!isBlank(lines[k]!) && ++nonBlank > MAX_SIGNATURE_LINES) return false;
   }
   return true;
+}
+
+/**
+ * A "--" with another "-- " under it, before the quoted history, is the writer's own rule: a mail
+ * has one signature, under the last delimiter ("--\nSide note: …\nThanks,\nHannah\n-- \nHannah Schulz").
+ */
+export function hasLaterSignatureDelimiter(lines: string[], from: number, headers: HeaderSpans, outlookBlocks: OutlookBlocks): boolean {
+  const end = beforeHistory(lines, from, headers, outlookBlocks);
+  for (let k = from; k < end; k++) if (lines[k]!.length <= MAX_PATTERN_LINE && SIGNATURE_DELIMITER.test(lines[k]!)) return true;
+  return false;
+}
+
+/** The first line from `from` on that starts the quoted history (a header, a quote, a separator). */
+function beforeHistory(lines: string[], from: number, headers: HeaderSpans, outlookBlocks: OutlookBlocks): number {
+  for (let k = from; k < lines.length; k++) {
+    const line = lines[k]!;
+    if (headers.has(k) || outlookBlocks.has(k) || isQuoted(line)) return k;
+    if (line.length <= MAX_PATTERN_LINE && (isOriginalMessageLine(line) || UNDERSCORE_LINE.test(line))) return k;
+  }
+  return lines.length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -85,9 +102,12 @@ function trimChars(text: string, chars: string): string {
 // Sign-off cards
 
 /** Sign-off lines, matched only when the whole line is the sign-off. */
-const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]*$`, 'iu');
-/** A name: one to four capitalised words ("John Doe", "—Jef"). */
-const CARD_NAME = /^[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}$/u;
+const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!。、！]*$`, 'iu');
+/**
+ * A name: one to four capitalised words ("John Doe", "—Jef"), or in a script without capitals
+ * one or two short runs of its characters ("佐藤 健", "김민준").
+ */
+const CARD_NAME = /^(?:[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}|[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6}(?:[\s\u3000][\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6})?)$/u;
 /** A name signed with a dash or slash ("/Lars", "-Sam"): a sign-off and a name in one line. */
 const MARKED_NAME = /^[-–—~/]\s*\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]*){0,2}$/u;
 const CARD_LINE_MAX_CHARS = 80;
@@ -101,14 +121,14 @@ const CARD_LINE_MAX_WORDS = 8;
  * signature's size.
  */
 export function findSignOffCard(lines: string[], role: LineRole[]): { signOff: number; start: number; end: number; lines: number } | undefined {
+  // The own text's last line: the quote under it (a reply's history) is passed over, and so is
+  // a rule under the card ("----", an HTML <hr>), which is no line of it.
   let end = -1;
   for (let k = role.length - 1; k >= 0; k--) {
-    // A rule under the card ("----", an HTML <hr>) is no line of it.
     if (role[k] === 'own' && !isRuleLine(lines[k]!)) {
       end = k;
       break;
     }
-    if (role[k] === 'quote' || role[k] === 'header') return undefined;
   }
   if (end < 0) return undefined;
 
