@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config.js';
-import { decideIncident, type ReportedTicket } from '../../src/domain/incidents/grouping.js';
+import { decideIncident, type OpenOutage, type ReportedTicket } from '../../src/domain/incidents/grouping.js';
 import { readReport } from '../../src/domain/incidents/report.js';
 import type { IncidentRules } from '../../src/domain/incidents/rules.js';
 import { parseMail } from '../../src/mail/parse.js';
@@ -33,17 +33,25 @@ export function scoreGrouping(tickets: GeneratedTicket[], rules: IncidentRules):
   const incidentOf = new Map<string, string>();
   /** Tickets whose own arrival made or joined an incident: when the storm was recognised. */
   const decided = new Set<string>();
+  // The incidents formed so far, all still open (a morning resolves none), as the pipeline keeps them.
+  const open: OpenOutage[] = [];
   let next = 1;
   for (const t of tickets) {
     const report = readReport(t.subject, t.text, rules);
     const fresh = { ticketId: t.id, requester: t.requester, at: t.at, category: null, incidentId: null };
-    const decision = decideIncident({ ...fresh, report }, earlier, rules);
+    const decision = decideIncident({ ...fresh, report }, earlier, rules, open);
     if (decision.kind !== 'alone') decided.add(t.id);
+    const member = { ticketId: t.id, requester: t.requester, at: t.at };
     if (decision.kind === 'forms') {
       const id = `INC-${next++}`;
-      for (const member of [t.id, ...decision.members]) incidentOf.set(member, id);
+      for (const m of [t.id, ...decision.members]) incidentOf.set(m, id);
       for (const e of earlier) if (decision.members.includes(e.ticketId)) e.incidentId = id;
-    } else if (decision.kind === 'joins') incidentOf.set(t.id, decision.incidentId);
+      const { service, site, floor } = decision.reason;
+      open.push({ incidentId: id, service, site, floor, members: [...earlier.filter((e) => e.incidentId === id).map((e) => ({ ticketId: e.ticketId, requester: e.requester, at: e.at })), member] });
+    } else if (decision.kind === 'joins') {
+      incidentOf.set(t.id, decision.incidentId);
+      open.find((i) => i.incidentId === decision.incidentId)?.members.push(member);
+    }
     if (report) earlier.push({ ...fresh, report, incidentId: incidentOf.get(t.id) ?? null });
   }
   let truePairs = 0;
@@ -106,16 +114,23 @@ function line(name: string, s: GroupingScore): string {
   return `${name.padEnd(34)} ${String(s.tickets).padStart(5)} tickets ${String(s.storms).padStart(3)} storms  precision ${pct(s.correctPairs, s.groupedPairs).padStart(6)}  recall ${pct(s.truePairs ? s.correctPairs : 0, s.truePairs).padStart(6)}  detected ${detected.length}/${s.storms} (by the 3rd report: ${byThird}; mean report ${detected.length ? (detected.reduce((a, b) => a + b, 0) / detected.length).toFixed(2) : 'n/a'})`;
 }
 
+/**
+ * Northwind's sites, as the hand-written sets' READMEs give them: offices in Hamburg, Malmö,
+ * Stockholm, London, Amsterdam and Lyon, and the warehouse in Rotterdam. The generator writes of
+ * its own three (SITES) and keeps them.
+ */
+export const NORTHWIND_SITES = ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'];
+
 export async function reportIncidents(): Promise<void> {
-  const config = parseConfig({ incidents: { sites: [...SITES] } });
-  const rules = config.incidents;
+  const rules = parseConfig({ incidents: { sites: [...SITES] } }).incidents;
+  const northwind = parseConfig({ incidents: { sites: NORTHWIND_SITES } }).incidents;
   console.log('\nincident grouping (pairwise; src/domain/incidents/)');
   const generated = combine(Array.from({ length: 20 }, (_, i) => scoreGrouping(generateMorning(1000 + i), rules)));
   console.log(line('generated mornings (tuned)', generated));
   const tuning = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning'));
-  console.log(tuning ? line('fixtures/incidents-tuning (tuned)', scoreGrouping(tuning, rules)) : 'fixtures/incidents-tuning: not there');
+  console.log(tuning ? line('fixtures/incidents-tuning (tuned)', scoreGrouping(tuning, northwind)) : 'fixtures/incidents-tuning: not there');
   const second = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning-2'));
-  console.log(second ? line('fixtures/incidents-tuning-2 (tuned)', scoreGrouping(second, rules)) : 'fixtures/incidents-tuning-2: not there');
+  console.log(second ? line('fixtures/incidents-tuning-2 (tuned)', scoreGrouping(second, northwind)) : 'fixtures/incidents-tuning-2: not there');
   const hand = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents'));
-  console.log(hand ? line('fixtures/incidents (held out)', scoreGrouping(hand, rules)) : 'fixtures/incidents: not there');
+  console.log(hand ? line('fixtures/incidents (held out)', scoreGrouping(hand, northwind)) : 'fixtures/incidents: not there');
 }

@@ -58,6 +58,43 @@ describe('what a report says, in the words of fixtures/incidents-tuning/', () =>
   });
 });
 
+describe('what a report says, in the words of fixtures/incidents-tuning-2/ (Dutch, French, more services)', () => {
+  const northwind = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'] } }).incidents;
+  const nw = (subject: string, text = '') => readReport(subject, text, northwind);
+
+  it('hears calls that drop, doors that stay shut, a drive that is gone and a sign-in that loops', () => {
+    expect(nw('teams valt steeds weg')).toMatchObject({ service: 'teams', symptom: 'valt steeds weg' });
+    expect(nw('Appels Teams qui coupent sans arrêt')).toMatchObject({ service: 'teams', symptom: 'qui coupent' });
+    expect(nw('Pas werkt niet', 'mijn pas wordt niet geaccepteerd, lampje blijft rood')).toMatchObject({ service: 'door-access', symptom: 'werkt niet' });
+    expect(nw('S: ist weg', 'bei mir ist das Laufwerk S: weg.')).toMatchObject({ service: 'files', symptom: 'ist weg' });
+    expect(nw('Okta loop', 'Ik zit vast in een loop bij het inloggen.')).toMatchObject({ service: 'sign-in', symptom: 'Okta loop' });
+    expect(nw('scanners', 'Scanners piepen alleen nog maar en boeken niks.')).toMatchObject({ service: 'scanners', symptom: 'boeken niks' });
+    expect(nw('Câble réseau ne marche plus', 'Au 2ème le réseau par câble ne marche plus, en wifi ça passe.')).toMatchObject({ service: 'network', floor: 2, symptom: 'ne marche plus' });
+  });
+
+  it('reads French and Dutch floors', () => {
+    expect(nw('Plus de réseau au 2e étage')?.floor).toBe(2);
+    expect(nw('Pasje doet het niet', 'Mijn pasje opent de deur op de tweede verdieping niet meer.')?.floor).toBe(2);
+  });
+
+  it("takes one person's own badge, account, quota, battery, socket, rights and a days-old problem as theirs", () => {
+    expect(nw('Nieuwe toegangspas', 'Mijn toegangspas is mee de wasmachine in gegaan, kan er een nieuwe pas klaarliggen?')?.symptom ?? null).toBeNull();
+    expect(nw('Kontot låst', 'Ditt konto är låst. Kan ni låsa upp kontot? Inloggningen fungerar inte.')?.symptom ?? null).toBeNull();
+    expect(nw('Kan inte spara på G:', 'Kollegorna runt mig kan spara som vanligt, så det är min kvot.')?.symptom ?? null).toBeNull();
+    expect(nw('Accu scanner 12', 'Scanner 12 laadt niet meer op en gaat niet meer aan, werkt niet.')?.symptom ?? null).toBeNull();
+    expect(nw('Prise réseau bureau 412', 'La prise réseau de mon bureau ne fonctionne plus.')?.symptom ?? null).toBeNull();
+    expect(nw('Schreibrechte für S:', 'Ich bräuchte Schreibrechte auf S:\\Marketing, es geht nicht.')?.symptom ?? null).toBeNull();
+    expect(nw('Camera black in Teams', 'Since yesterday afternoon my laptop camera is not working in Teams.')?.symptom ?? null).toBeNull();
+    // "Laden" is also "load": a page that does not load is not a battery.
+    expect(nw('Homeoffice', 'Das VPN geht nicht von zu Hause, das Intranet lädt nicht.')?.symptom).not.toBeNull();
+  });
+
+  it('does not take "shut down last night" for an outage, nor count a mail app\'s footer as email', () => {
+    expect(nw('Laptop camera', 'There was an update waiting when I shut down last night. Teams shows a black picture.')?.symptom ?? null).toBeNull();
+    expect(nw('SAP hänger', 'SAP hänger sig.\n\nGet Outlook for Android<https://aka.ms/x>')?.service).toBe('erp');
+  });
+});
+
 describe('when two reports are of one outage', () => {
   it('needs the same service down on both, and for a local service the same place or none named', () => {
     const wifi3 = report('Wi-Fi down on the 3rd floor')!;
@@ -66,6 +103,14 @@ describe('when two reports are of one outage', () => {
     expect(evidence(wifi3, report('Wi-Fi down on the 2nd floor')!, rules)).toBe(0);
     expect(evidence(wifi3, report('VPN down')!, rules)).toBe(0);
     expect(evidence(wifi3, report('Wi-Fi password?', 'What is the guest Wi-Fi password on the 3rd floor?')!, rules)).toBe(0);
+  });
+
+  it("takes a site's service (its badge readers) as one for all its floors, but not a floor's (its network)", () => {
+    const northwind = parseConfig({ incidents: { sites: ['Amsterdam', 'Lyon'] } }).incidents;
+    const nw = (subject: string, text = '') => readReport(subject, text, northwind)!;
+    expect(evidence(nw('Pasje doet het niet', 'Op de tweede verdieping, Amsterdam.'), nw('Deur gaat niet open', 'Mijn pas werkt niet op de 3e verdieping in Amsterdam.'), northwind)).toBe(5);
+    expect(evidence(nw('Pasje doet het niet', 'Amsterdam'), nw('Badge reader not working', 'Lyon office'), northwind)).toBe(0);
+    expect(evidence(nw('Plus de réseau au 2e étage'), nw('Plus de réseau au 4e étage'), northwind)).toBe(0);
   });
 
   it('takes a global service as down for everyone: places do not split it', () => {
@@ -91,6 +136,21 @@ describe('when reports become an incident', () => {
     expect(incidentReasonText(decision, rules)).toMatch(/^2nd report of the ERP system down within 12 min, like TKT-\d+: joins INC-7$/);
   });
 
+  it('joins an open incident after the window while it is still being reported, at its place, and not its own reporter again', () => {
+    const members = [0, 5, 20].map((minute, i) => ({ ticketId: `TKT-${i + 1}`, requester: `r${i}@northwind.example`, at: new Date(Date.parse('2026-12-07T08:00:00Z') + minute * 60_000).toISOString() }));
+    const wifi = { incidentId: 'INC-3', service: 'network', site: 'hamburg', floor: 3, members };
+    // 65 minutes after the first report, 45 after the latest: joins, and the reason counts from the first.
+    const late = decideIncident(reported('zoe@northwind.example', 65, 'WLAN geht nicht', 'Im 3. OG in Hamburg, seit heute früh.'), [], rules, [wifi]);
+    expect(late).toMatchObject({ kind: 'joins', incidentId: 'INC-3' });
+    expect(incidentReasonText(late, rules)).toBe('4th report of Wi-Fi and network down (floor 3, Hamburg) within 65 min, like TKT-1, TKT-2, TKT-3: joins INC-3');
+    // Not when it names no place (the window no longer narrows a local service down), not at another floor,
+    // not when nobody wrote for two windows, and not from someone already in it.
+    expect(decideIncident(reported('zoe@northwind.example', 65, 'Wi-Fi down'), [], rules, [wifi])).toMatchObject({ kind: 'alone' });
+    expect(decideIncident(reported('zoe@northwind.example', 65, 'Wi-Fi down', 'Hamburg, 4th floor.'), [], rules, [wifi])).toMatchObject({ kind: 'alone' });
+    expect(decideIncident(reported('zoe@northwind.example', 81, 'WLAN geht nicht', 'Im 3. OG in Hamburg, seit heute früh.'), [], rules, [wifi])).toMatchObject({ kind: 'alone' });
+    expect(decideIncident(reported('r1@northwind.example', 65, 'WLAN geht nicht', 'Im 3. OG in Hamburg, seit heute früh.'), [], rules, [wifi])).toMatchObject({ kind: 'alone' });
+  });
+
   it('does not group one person writing three times, reports outside the window, or unrelated printer problems', () => {
     const same = ['first', 'second'].map((w, i) => reported('ann@northwind.example', i * 5, `VPN down (${w})`));
     expect(decideIncident(reported('ann@northwind.example', 10, 'VPN still down'), same, rules)).toMatchObject({ kind: 'alone' });
@@ -101,6 +161,14 @@ describe('when reports become an incident', () => {
       reported('finn@northwind.example', 20, 'Drucker geht nicht', 'Der Drucker im 4. OG hat einen Papierstau.'),
     ];
     expect(decideIncident(reported('gus@northwind.example', 40, 'Printer toner low', 'The kitchen printer says toner low.'), printers, rules)).toMatchObject({ kind: 'alone' });
+  });
+
+  it('does not let a report that names no place bridge the same service at two places', () => {
+    const hamburg = [reported('ann@northwind.example', 0, 'WLAN geht nicht', 'Im Büro Hamburg kein Internet.', 'INC-3'), reported('ben@northwind.example', 2, 'WLAN Störung', 'Hamburg', 'INC-3')];
+    const unplaced = reported('cat@northwind.example', 4, 'wifi down', '', 'INC-3');
+    const malmo = reported('dan@northwind.example', 6, 'Wifi nere', 'Nätet ligger nere på kontoret i Malmö.');
+    // The Malmö report matches the unplaced one, but the incident it is in is Hamburg's.
+    expect(decideIncident(malmo, [...hamburg, unplaced], rules)).toMatchObject({ kind: 'alone' });
   });
 
   it('keeps an excluded category and a ticket with no report out', () => {

@@ -1,69 +1,174 @@
 /**
- * Built-in services and unavailability phrases for incident detection, in English, German and
- * Swedish (the languages of the evaluation storms, test/eval/incidents.ts). Patterns are rule
- * patterns (src/domain/patterns.ts): case-insensitive, whole words.
+ * Built-in services and unavailability phrases for incident detection, in English, German,
+ * Swedish, Dutch and French (the languages of Northwind's offices: Hamburg, Malmö, Stockholm,
+ * London, Amsterdam, Lyon and the Rotterdam warehouse; see test/eval/incidents.ts). Patterns are
+ * rule patterns (src/domain/patterns.ts): case-insensitive, whole words.
+ *
+ * `local` says whose a service is: a floor's (Wi-Fi and the wired network hang off a floor's
+ * switch, printers stand on a floor), a site's (one badge controller, one file server, one
+ * warehouse system per site: its floors don't split it), or nobody's (Teams, email, sign-in are
+ * down for everyone alike).
  */
 
-export const defaultServices = [
+/** The week's days, for "since Tuesday" (a problem that has lasted days is no fresh outage). */
+const DAYS = {
+  en: 'monday|tuesday|wednesday|thursday|friday|saturday|sunday',
+  de: 'montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag',
+  sv: 'måndag(en|s)?|tisdag(en|s)?|onsdag(en|s)?|torsdag(en|s)?|fredag(en|s)?|lördag(en|s)?|söndag(en|s)?',
+  nl: 'maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag',
+  fr: 'lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche',
+};
+/** A few words in between, within one clause (no punctuation): "since my laptop was reimaged on Tuesday". */
+const FEW_WORDS = "( [\\p{L}\\p{N}'-]+){0,5}";
+
+/** A service as the config gives it (rules.ts). */
+interface ServiceDefault {
+  name: string;
+  label: string;
+  local?: boolean | 'site' | 'floor';
+  patterns: string[];
+}
+
+export const defaultServices: ServiceDefault[] = [
   {
     name: 'network',
     label: 'Wi-Fi and network',
     local: true,
-    patterns: ['wi-?fi', 'wlan', 'wireless', 'internet', 'network', 'netzwerk', 'netz', 'nätverk(et)?', 'nät(et)?', 'ethernet', 'lan', 'ssid', 'hotspots?', 'tether(ing)?', 'uppkoppling(en)?'],
+    patterns: [
+      'wi-?fi', 'wlan', 'wireless', 'internet', 'network', 'netzwerk', 'netz', 'nätverk(et)?', 'nät(et)?', 'ethernet', 'lan', 'ssid', 'hotspots?', 'tether(ing)?', 'uppkoppling(en)?',
+      // The wired network of a floor: sockets, cables, a switch, no address (169.254.x.x).
+      'wired', 'lan[- ]?(ports?|cables?|kabel)', 'network (sockets?|ports?|cables?|outlets?|points?)', 'netzwerk(dose|dosen|kabel|anschluss|buchse)', 'kabel(netz|verbindung)',
+      'nätverks(uttag(et|en)?|kabel(n)?)', 'netwerk', 'netwerk(aansluiting(en)?|kabel(s)?)', 'réseau', 'câbles? réseau', 'réseau par câble', 'filaires?', 'prises? réseau',
+      'ip[- ]?(address|adresse|adres)', 'adresse ip', '169\\.254(\\.[\\dx]+){0,2}', 'switch(es)?',
+    ],
   },
   {
     name: 'email',
     label: 'email',
-    patterns: ['outlook', 'exchange', 'e-?mails?', 'mails?', 'mailbox', 'postfach', 'mejl(en|et)?', 'e-?post(en)?', 'inbox'],
+    patterns: ['outlook', 'exchange', 'e-?mails?', 'mails?', 'mailbox', 'postfach', 'mejl(en|et)?', 'e-?post(en)?', 'inbox', 'messagerie', 'courriels?'],
   },
   {
     name: 'vpn',
     label: 'VPN',
     // Working from home and not reaching what is inside: that is the way in, whatever it names.
-    patterns: ['vpn', 'globalprotect', 'anyconnect', 'forticlient', 'remote access', 'from home', 'home ?office', 'hemifrån', 'von zu ?hause', 'im homeoffice'],
+    patterns: ['vpn', 'globalprotect', 'anyconnect', 'forticlient', 'remote access', 'from home', 'home ?office', 'hemifrån', 'von zu ?hause', 'im homeoffice', 'thuiswerken', 'vanuit huis', 'télétravail', 'de chez moi'],
   },
   { name: 'erp', label: 'the ERP system', patterns: ['sap', 'erp', 'navision', 'dynamics', 'affärssystem(et)?', 'warenwirtschaft'] },
-  { name: 'teams', label: 'Teams', patterns: ['teams', 'zoom', 'video ?calls?', 'videokonferenz'] },
+  {
+    name: 'teams',
+    label: 'Teams calls and meetings',
+    patterns: ['teams', 'zoom', 'webex', 'video ?calls?', 'videokonferenz(en)?', 'videosamtal(et)?', 'videogesprek(ken)?', 'visioconférence'],
+  },
+  {
+    // A site's door access: one controller opens every door of the building, so it is the site's.
+    name: 'door-access',
+    label: 'door access (badge readers)',
+    local: 'site',
+    patterns: [
+      'badges?', 'badge ?readers?', 'card ?readers?', 'door ?readers?', 'turnstiles?', 'access control', 'door access', 'doors?',
+      // "pass" only as a pass: "my pass", "building pass" (not "pass on").
+      "(?<=(my|the|building|access|door|security|staff|id|his|her|our|their) )pass(es)?",
+      'ausweis(e|es)?', 'mitarbeiterausweis', 'zutritt(skarte|skontrolle|ssystem)?', 'kartenleser', 'drehkreuz(e)?', 'türöffner', 'tür(en)?',
+      'passerkort(et|en)?', 'passersystem(et)?', 'kortläsare(n|na)?', 'dörr(en|arna|ar)?',
+      // Dutch "pas" is also "only"/"not until": only as a card ("mijn pas", "met pas").
+      "(?<=(mijn|m'n|zijn|haar|je|met|de) )pas", 'pasje(s)?', 'toegangspas(sen)?', 'paslezers?', 'kaartlezers?', 'lezers?', 'toegangssysteem', 'draaipoort(jes|en)?', 'deur(en)?',
+      'lecteurs? de badges?', 'badgeuses?', 'tourniquets?', "contrôle d'accès", 'portes?',
+    ],
+  },
   { name: 'phones', label: 'phones', local: true, patterns: ['phones?', 'telephon(e|y)', 'telefon(e|en|erna)?', 'softphone', 'switchboard', 'växel(n)?'] },
-  { name: 'files', label: 'file shares', patterns: ['file ?shares?', 'shared drive', 'network drive', 'laufwerk', 'netzlaufwerk', 'filserver(n)?', 'file ?server', 'sharepoint', 'onedrive'] },
-  { name: 'printing', label: 'printing', local: true, patterns: ['printers?', 'printing', 'print server', 'drucker', 'drucken', 'skrivare(n)?', 'utskrift(er)?'] },
-  { name: 'sign-in', label: 'signing in', patterns: ['sso', 'single sign-?on', 'log ?in', 'sign ?in', 'anmeld(ung|en)', 'inloggning(en)?', 'logga in', 'okta', 'entra', 'azure ad'] },
+  {
+    // A network drive is a site's file server (ham-fs01): its floors don't split it.
+    name: 'files',
+    label: 'file shares',
+    local: 'site',
+    patterns: [
+      'file ?shares?', 'shared (drives?|folders?)', 'network ?drives?', 'file ?servers?', 'fileserver', 'filserver(n)?',
+      '\\p{L}*laufwerk(e|en)?', 'netzwerkpfad', '(abteilungs|gruppen|team|projekt)ordner', 'nätverksenhet(en)?', 'delade? mapp(en|ar)?', 'gemensamma (mappen|mappar|enheten)',
+      'netwerkschijf', 'gedeelde (map|mappen|schijf)', 'lecteurs? réseau', 'dossiers? partagés?', 'serveur de fichiers',
+      // A drive letter or a path on a server: "S:\\Vertrieb", "\\\\ham-fs01\\gruppen", "smb://ham-fs01".
+      '[a-z]:\\\\[\\p{L}\\p{N}_.-]*', '\\\\\\\\[\\p{L}\\p{N}_.-]+', 'smb://[\\p{L}\\p{N}_.-]+',
+      '(drive|laufwerk|disk(en)?|schijf|lecteur|enhet(en)?|on|auf|an|på|op|sur) [a-z]:', '[a-z]: ?(drive|laufwerk|disk(en)?|schijf)',
+    ],
+  },
+  { name: 'cloud-files', label: 'SharePoint and OneDrive', patterns: ['sharepoint', 'onedrive'] },
+  {
+    // A warehouse's handheld scanners talk to its own warehouse system (WMS): the site's.
+    name: 'scanners',
+    label: 'handheld scanners',
+    local: 'site',
+    patterns: ['hand ?scanners?', 'handscanner(s|n)?', 'handhelds?', 'rf[- ]?(guns?|scanners?|terminals?)', 'barcode ?scanners?', 'scanners?', 'scannern?', 'skanner(n|na)?', 'streckkodsläsare(n|na)?', 'scanettes?', 'douchettes?', 'wms'],
+  },
+  { name: 'printing', label: 'printing', local: true, patterns: ['printers?', 'printing', 'print server', 'drucker', 'drucken', 'skrivare(n)?', 'utskrift(er)?', 'kopierer', 'copiers?', 'scan-to-mail', 'multifunction'] },
+  {
+    name: 'sign-in',
+    label: 'signing in (single sign-on)',
+    patterns: [
+      'sso', 'single sign-?on', 'log ?in', 'sign ?in', 'anmeld(ung|en)', 'inloggning(en)?', 'logga in', 'okta', 'entra', 'azure ad',
+      'anmeldeseite', 'login-?seite', 'inloggningssida(n)?', 'inloggen', 'aanmelden', 'se connecter', 'me connecter', '(page|écran) de connexion', 'connexion impossible', 'identifiant',
+    ],
+  },
 ];
 
 export const defaultSymptoms = [
-  // English ("slowing me down" is not an outage)
-  '(?<!slow(s|ing)? (me|it|us|things|everything) )down',
+  // English ("slowing me down", "shut down last night", a "drop-down" are not an outage)
+  '(?<!(slow(s|ing)? (me|it|us|things|everything)|shut|shuts|shutting|turn|turned|write|wrote|sit|sat|calm|count|upside|let|scroll|scrolled|scrolling) )(?<!(drop|pull)-)down',
   'outage',
   'offline',
   'dead',
-  'gone',
+  // ("gone through the steps", "gone home" are not)
+  'gone(?! (through|over|ahead|home|into|to|for|well|fine))',
   "(is|are|'s|'re)n't working|(is|are) not working|not working( at all)?|stopped working|doesn't work|does not work|won't (work|connect|load|open)",
-  "(can't|cant|cannot|can not|unable to|couldn't) (connect|get (on ?line|online|in|on|through)|reach|access|load|open|send|receive|print|log ?in|sign ?in)",
+  "(can't|cant|cannot|can not|unable to|couldn't) (connect|get (on ?line|online|in|on|through|into)|reach|access|load|open|send|receive|print|log ?in|sign ?in|save|scan|join)",
   "(not|n't|nt) (receiving|getting) (any )?(e-?mails?|mails?|calls?)|no (new )?(e-?mails?|mails?) (are )?(coming in|arriving)|(nothing|no e-?mails?) (has|have|seems to have) (arrived|come in)",
   '(keeps|kept) asking for (my|the) password|rings out|no dial ?tone|registration failed',
-  'no (connection|connectivity|signal|internet|network|wi-?fi|access|service)',
-  '(keeps|kept) (dropping|disconnecting|crashing|failing)',
+  'no (connection|connectivity|signal|internet|network|wi-?fi|access|service|ip( address)?)',
+  '(keeps|kept) (dropping|disconnecting|crashing|failing|reconnecting)',
   'disconnected',
   '(not|un)reachable',
-  'times? out|timing out|timed out',
+  'times? out|timing out|timed out|time-?out',
   "tethering|(on|using) (my|our|the) (phone|phone's|mobile|mobile's) hotspots?",
+  // Calls that drop, doors that don't open, a sign-in that goes round in a loop.
+  '(calls?|meetings?|connection|sessions?)( [\\p{L}-]+){0,6} (drops?|dropped|dropping)|(dropped|thrown|kicked|booted) (out|off)|(throws?|threw|kicks?|kicked) (us|me|them|everyone|people) out|reconnecting',
+  "(doesn't|does not|won't|will not|don't|do not|didn't|did not) (open|respond|react|accept|read)|(blinks?|blinking|flash(es)?|flashing|stays?|staying) (red|orange)",
+  '(stuck|caught) in an? (endless |infinite |redirect )?loop|(an?|endless|infinite|redirect|login|log-?in|sign-?in|okta|same) loop|round and round|(goes|go|going|sends? me|comes?|coming)( straight| right)? back to the (sign-?in|log-?in|login) page',
+  "file not found|(path|server) (was )?not found|nobody can|no ?one can|(e-?mails?|mails?|messages)( [\\p{L}\\p{N}'-]+){0,3} (are |is )?missing",
+  '169\\.254(\\.[\\dx]+){0,2}',
   // German
   'geht nicht|gehen nicht|geht gar nichts|funktioniert nicht|funktionieren nicht|funzt nicht',
   'ausgefallen|ausfall|störung|gestört',
-  'keine (verbindung|internetverbindung|netzwerkverbindung|anmeldung)|kein (internet|netz|wlan|empfang|zugriff)',
-  'nicht (erreichbar|verbunden|möglich)|getrennt',
+  'keine (verbindung|internetverbindung|netzwerkverbindung|anmeldung|ip(-adresse)?)|kein (internet|netz|wlan|empfang|zugriff)',
+  'nicht (mehr )?(erreichbar|verbunden|möglich|gefunden)|getrennt|unterbrochen',
   'druck(t|en) nicht|kann (nix|nichts) (aus)?drucken|keine ausdrucke|kommt nichts (mehr )?raus|(kommt|kommen) nicht an',
   'keine (neuen )?(e-?)?mails|komme nicht (ins|in das|auf das|an)|fragt (ständig|immer wieder|dauernd) nach (meinem|dem) passwort',
+  '(bricht|brechen)( [\\p{L}-]+){0,3} ab|abgebrochen|(fliege|fliegen|fliegt)( [\\p{L}-]+){0,8} raus|rausgeworfen|rausgeflogen|verbindung wird wiederhergestellt',
+  '(ist|sind) weg|kann nicht zugegriffen werden|(kommt|kommen) (keiner|niemand)|(keiner|niemand) kommt|kann( [\\p{L}-]+){0,2} nicht (speichern|öffnen|zugreifen|verbinden)|nicht gespeichert',
+  'schleife|nirgends (mehr )?anmelden|(wieder|zurück) auf der anmeldeseite|(geht|gehen) nicht (mehr )?auf|öffne[tn] (sich )?nicht|reagier(t|en) nicht|(bleibt|bleiben|blinkt|blinken) rot',
   // Swedish
   'fungerar inte|funkar inte|fungerar ej|går inte',
   'nere|ligger nere|avbrott|strul',
-  'ingen (anslutning|uppkoppling|täckning|åtkomst)|inget (internet|nätverk|nät|wifi|wi-fi)',
-  'kommer inte (in|åt|ut)|inga (nya )?mejl|står still|tappat (nätet|uppkopplingen|anslutningen)|hänger (sig|bara)',
+  'ingen (anslutning|uppkoppling|täckning|åtkomst|ip-adress)|inget (internet|nätverk|nät|wifi|wi-fi)',
+  'kommer inte (in|åt|ut)|ingen kommer (in|åt)|inga (nya )?mejl|står still|tappat (nätet|uppkopplingen|anslutningen)|hänger (sig|bara)',
   "(sitter|är) på (mobilens|telefonens|mobil)? ?hotspot",
   'frånkopplad|bortkopplad|ur funktion',
+  'bryts|bröts|kopplas (ner|bort|ifrån)|(åker|slängs|kastas) ut|snurrar|loopar|(hamnar|kommer)( [\\p{L}-]+){0,3} (på|till) inloggningen igen|öppnas inte|reagerar inte|(lyser|blinkar) rött',
+  // Dutch
+  'werkt niet|werken niet|doet het niet|doen het niet|(doet|doen|boekt|boeken|gebeurt)( [\\p{L}-]+){0,2} (niks|niets)',
+  '(gaat|gaan) niet (meer )?open|opent( [\\p{L}-]+){0,6} niet|wordt niet (meer )?(geaccepteerd|herkend|gelezen)|(reageert|reageren) niet|(blijft|blijven) rood|rood knipperen',
+  'geen (verbinding|netwerk|internet|toegang|wifi|wi-fi)|niet (meer )?bereikbaar|(ligt|liggen) (er )?(uit|plat|stil)|storing|(valt|vallen)( steeds| telkens| continu| constant)? weg|eruit gegooid|kan niet (inloggen|verbinden)|kom(en)? niet (in|binnen)',
+  // French
+  "ne (marche|marchent|fonctionne|fonctionnent|répond|répondent|réagit|réagissent) (plus|pas)|ne s'ouvre(nt)? (plus|pas)|en panne|hors (service|ligne)|injoignables?|inaccessibles?",
+  "(qui )?coupent|coupure(s)?|reconnexion|déconnecté(e|s|es)?|impossible de (me |se )?(connecter|tenir|joindre|accéder|ouvrir|imprimer)|connexion impossible|n'arrive (plus|pas) à (me |se )?(connecter|accéder|ouvrir)",
+  "en boucle|tourne(nt)? en rond|(reviens|revient|retombe)( toujours)? (à|sur) la page|plus de (réseau|connexion|internet|wi-?fi)|pas de (réseau|connexion|internet)|pas d'accès|n'obtien(t|nent) (pas )?d'adresse ip|sans adresse ip|éteint(e|s|es)?",
 ];
 
-/** Phrases saying the problem is the writer's own: such a report is not of an outage. */
+/**
+ * Phrases saying the problem is the writer's own, or no fresh outage: such a report is not of an
+ * outage. What makes a problem one person's, in any language: others are fine ("my colleagues
+ * can save as usual"); it is their own account, quota, battery, badge or socket ("my account is
+ * locked", "not enough space", "the battery won't charge", "a new badge", "the socket of my
+ * desk"); it is about their rights, not the service ("write access to S:\\Marketing"); or it
+ * has lasted days ("since Tuesday"): an outage that many people report at once is fresh.
+ */
 export const defaultOnlyMe = [
   "(only|just) (me|mine|my (laptop|pc|computer|machine|account|phone))",
   "(my )?(phone|mobile|colleagues?|co-?workers?|others|everyone else|the rest of (the|my) team)('s| is| are| seems?)? (fine|ok|okay|working|unaffected)",
@@ -74,4 +179,40 @@ export const defaultOnlyMe = [
   // The writer's own line at home: their provider's fault, not ours.
   'my (home )?(broadband|router)|mein(en)? (router|heimanschluss)|min router|mitt bredband',
   '(kollegorna|de andra|alla andra) (har inga problem|fungerar|funkar)',
+  'alleen (bij )?(mij|ik|mijn (laptop|pc|computer|account|telefoon))|(seulement|uniquement|juste) (moi|mon (pc|ordinateur|portable|compte))|que moi',
+  // Others around them are fine: "others in the same meeting can share fine", "Kollegorna runt mig kan spara som vanligt".
+  `(others|colleagues|co-?workers|everyone else|my neighbou?rs?)${FEW_WORDS} (fine|normally|as usual|without (any )?problems?)`,
+  `(kollegen|die anderen|alle anderen)${FEW_WORDS} (ganz )?(normal|problemlos|ohne probleme)`,
+  `(kollegorna|kollegerna|de andra|alla andra)${FEW_WORDS} (som vanligt|utan problem)`,
+  `(collega's|de anderen|iedereen anders)${FEW_WORDS} (gewoon|prima|zonder problemen)|bij (mijn )?(collega's|anderen|de buren|mijn buurman|mijn buurvrouw) (werkt|doet) het (wel|gewoon)`,
+  "(mes collègues|les autres|ma voisine|mon voisin|mes voisins)(,)? (ça|cela|tout|il|elle|ils|elles) (marche|fonctionne)|(chez|pour) (mes collègues|les autres|ma voisine|mon voisin)(,)? (ça|cela|tout) (marche|fonctionne)",
+  // Their own account: locked, forgotten password.
+  '(my|mein|min|mitt|mijn|mon) (account|konto|compte|user|benutzer)( is| ist| är| est)? (locked|gesperrt|låst|geblokkeerd|verrouillé|bloqué)',
+  '(account|konto(t)?|compte|benutzer|user)( [\\p{L}-]+){0,3} (is|ist|är|est) (locked|gesperrt|låst|geblokkeerd|verrouillé|bloqué)|(bin|ist) (jetzt )?gesperrt|locked out of my account|låsa upp (mitt )?kontot|forgot (my|the)( new)? password|passwort vergessen|wachtwoord vergeten|mot de passe oublié|glömt (mitt|det nya) lösenord',
+  // Their own quota or mailbox full.
+  'quota|kvot(en)?|not enough (disk )?space|(nicht genug|kein) speicherplatz|inte tillräckligt med utrymme|onvoldoende (schijf)?ruimte|espace (disque )?insuffisant|mailbox (is )?(almost |nearly )?full|postfach (ist )?(fast )?voll',
+  // Their own device's battery, or a thing of theirs broken (washed, cracked).
+  // ("laden", "ladda" are also "load": only charging with its particle or its battery.)
+  "laadt( [\\p{L}-]+){0,2} op|lädt( sich)? nicht( mehr)? auf|(batteri(et)?|akku|accu|battery)( [\\p{L}-]+){0,3} (laddar|laddas|lädt|laadt) (inte|nicht|niet)|(won't|doesn't|does not|will not|isn't) charg(e|ing)|ne (se )?charge (plus|pas)|(battery|akku|accu|batteri(et)?|batterie) (is at|steht auf|staat op|står på|est à) 0",
+  'washing machine|waschmaschine|wasmachine|tvättmaskin(en)?|machine à laver|(my|mein(e|en)?|min|mitt|mijn|mon|ma) (laptop |pc )?(camera|webcam|kamera)',
+  // The writer's own connection away from the office: a hotel's or a train's line is not ours.
+  "(at|in|from|on) the (hotel|train|airport)|(im|vom|aus dem) (hotel|zug)|am flughafen|på (hotellet|tåget|flygplatsen)|in (het|de) (hotel|trein)|(à|de) l'hôtel|dans le train",
+  // Their own password expired, their own new device not recognised.
+  'password (has )?expired|passwort (ist )?abgelaufen|lösenord(et)? (har )?gått ut|wachtwoord (is )?verlopen|mot de passe (a )?expiré',
+  "(not|isn't|is not) (being )?recogni[sz]ed|wird nicht erkannt|känns inte igen|wordt niet herkend|n'est pas reconnu",
+  // One printer's consumables: paper and toner are that printer's, not an outage.
+  'toner|paper jam|out of paper|papierstau|kein papier|pappersstopp|slut på papper|papierstoring|papier op|bourrage|plus de papier',
+  // A new one of theirs: a request, not an outage.
+  '(new|nieuwe?|neue[nmrs]?|ny(tt|a)?|nouveau|nouvelle) (badge|pass|pasje|pas|toegangspas|ausweis|passerkort|card|karte|accu|akku|battery|batteri|batterie|charger|laddare|headset|laptop|mobil|telefon|phone|dator)',
+  // Rights, not the service: "write access to S:\\Marketing", "could my access be added back".
+  "(write|read|access) (rights|permissions?)|schreibrechte|leserechte|zugriffsrechte|berechtigung(en)?|behörighet(er)?|skrivrättigheter|toegangsrechten|schrijfrechten|droits d'(accès|écriture)",
+  '(my )?access( [\\p{L}\\p{N}-]+){0,4} (be )?(added|restored|granted|given)|give me access|(bitte )?(um )?(zugriff|zugang) (für|auf)( [\\p{L}-]+){0,3} (freischalten|geben)',
+  // One socket of theirs: "la prise réseau de mon bureau", "Nätverksuttaget i Riddarholmen".
+  "(my|mein(e|er)?|min|mitt|mijn|mon|ma) (network |lan |ethernet )?(socket|port|outlet|netzwerkdose|dose|nätverksuttag|uttag|netwerkaansluiting|aansluiting|prise( réseau)?)|(prise|dose|socket|outlet|uttag(et)?|aansluiting)( réseau| de réseau)? (de|of|in|im|at|van) (mon|my|mein(em)?|mijn|the|dem|het) (bureau|desk|office|büro|platz|room|kantoor)|nätverksuttaget i",
+  // It has lasted days: no fresh outage ("since Tuesday", "seit gestern", "depuis le passage des déménageurs mardi").
+  `since${FEW_WORDS} (yesterday|last (night|week)|(on )?(${DAYS.en}))|for (two|three|a few|several|\\d+) days`,
+  `seit${FEW_WORDS} (gestern|vorgestern|letzter woche|(${DAYS.de}))|seit (zwei|drei|ein paar|einigen|mehreren|\\d+) tagen`,
+  `sedan${FEW_WORDS} (igår|i går|i förrgår|förra veckan|i (${DAYS.sv})|${DAYS.sv})|i (två|tre|flera|några|\\d+) dagar`,
+  `sinds${FEW_WORDS} (gisteren|eergisteren|vorige week|(${DAYS.nl}))|al (twee|drie|een paar|enkele|\\d+) dagen`,
+  `depuis${FEW_WORDS} (hier|avant-hier|la semaine dernière|(${DAYS.fr}))|depuis (deux|trois|quelques|plusieurs|\\d+) jours`,
 ];

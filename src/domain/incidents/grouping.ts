@@ -7,12 +7,14 @@
  * service from different places never match, and a report that names no service never does,
  * so "not working" alone ties nothing together. A new report is compared with the
  * reports of other requesters in the window; once the ones it matches come from enough distinct
- * requesters (itself included), they are an incident. Several people each with their own printer
+ * requesters (itself included), they are an incident. An incident still open takes a matching
+ * report after the window too: the outage is not over because the first reports are old. Several
+ * people each with their own printer
  * problem do not group: without "down"-like words on both, the same service is not enough, and
  * printers on different floors or sites never match.
  */
 import type { OutageReport } from './report.js';
-import type { IncidentRules } from './rules.js';
+import { localityOf, type IncidentRules } from './rules.js';
 
 /** A ticket's report, as the decision sees the ones already in. */
 export interface ReportedTicket {
@@ -24,6 +26,15 @@ export interface ReportedTicket {
   report: OutageReport;
   /** The open incident it is part of, or null. */
   incidentId: string | null;
+}
+
+/** An open incident as the decision sees it: what is down, where, and who reported it when. */
+export interface OpenOutage {
+  incidentId: string;
+  service: string;
+  site: string | null;
+  floor: number | null;
+  members: { ticketId: string; requester: string; at: string }[];
 }
 
 /** Why the decision went as it did: data, worded at the edge (reason.ts). */
@@ -50,25 +61,43 @@ export function evidence(a: OutageReport, b: OutageReport, rules: Pick<IncidentR
   // Both must say it is unavailable: three people out of paper at one printer are not an outage.
   if (a.service !== b.service || !a.symptom || !b.symptom) return 0;
   let score = 3;
-  if (rules.services.find((s) => s.name === a.service)?.local) {
+  const locality = localityOf(rules.services.find((s) => s.name === a.service));
+  if (locality !== 'none') {
     if (a.site && b.site && a.site !== b.site) return 0;
-    if (a.floor !== null && b.floor !== null && a.floor !== b.floor) return 0;
-    if ((a.site && a.site === b.site) || (a.floor !== null && a.floor === b.floor)) score += 2;
+    // A site's service (its badge controller, its file server) is one for all its floors.
+    const byFloor = locality === 'floor';
+    if (byFloor && a.floor !== null && b.floor !== null && a.floor !== b.floor) return 0;
+    if ((a.site && a.site === b.site) || (byFloor && a.floor !== null && a.floor === b.floor)) score += 2;
   }
   const shared = a.identifiers.filter((id) => b.identifiers.includes(id)).length;
   score += Math.min(shared, 2);
   return score >= rules.threshold ? score : 0;
 }
 
-export function decideIncident(fresh: ReportedTicket | (Omit<ReportedTicket, 'report'> & { report: null }), earlier: ReportedTicket[], rules: IncidentRules): IncidentDecision {
+export function decideIncident(
+  fresh: ReportedTicket | (Omit<ReportedTicket, 'report'> & { report: null }),
+  earlier: ReportedTicket[],
+  rules: IncidentRules,
+  open: OpenOutage[] = [],
+): IncidentDecision {
   if (!fresh.report) return { kind: 'alone', why: 'no-report', reason: null };
   if (fresh.category && rules.excludedCategories.includes(fresh.category)) return { kind: 'alone', why: 'excluded-category', reason: null };
   const report = fresh.report;
   const since = Date.parse(fresh.at) - rules.windowMinutes * 60_000;
-  const matched = earlier
+  const candidates = earlier
     .filter((t) => t.requester !== fresh.requester && Date.parse(t.at) >= since && !(t.category && rules.excludedCategories.includes(t.category)))
     .filter((t) => evidence(report, t.report, rules) > 0)
     .sort((a, b) => a.at.localeCompare(b.at));
+  // A report that names no place matches reports of every place; for a local service they must
+  // still be of one place among themselves (no unplaced report bridges the Wi-Fi of Hamburg and
+  // Malmö), and an incident has the place its members name.
+  const locality = localityOf(rules.services.find((s) => s.name === report.service));
+  const place = placeOfGroup([report, ...candidates.map((t) => t.report)], locality);
+  const incidentPlaces = new Map<string, Place>();
+  for (const id of new Set(candidates.map((t) => t.incidentId).filter((i): i is string => i !== null))) {
+    incidentPlaces.set(id, placeOfGroup(earlier.filter((t) => t.incidentId === id).map((t) => t.report), locality));
+  }
+  const matched = candidates.filter((t) => fitsPlace(t.report, place, locality) && (!t.incidentId || fitsPlace(report, incidentPlaces.get(t.incidentId)!, locality)));
   const requesters = new Set([fresh.requester, ...matched.map((t) => t.requester)]);
   const first = matched[0];
   const reason: IncidentReason = {
@@ -84,6 +113,67 @@ export function decideIncident(fresh: ReportedTicket | (Omit<ReportedTicket, 're
   for (const t of matched) if (t.incidentId) incidents.set(t.incidentId, (incidents.get(t.incidentId) ?? 0) + 1);
   const joined = [...incidents.entries()].sort((a, b) => b[1] - a[1])[0];
   if (joined) return { kind: 'joins', incidentId: joined[0], reason };
+  const late = lateJoin(fresh as ReportedTicket, open, rules);
+  if (late) return late;
   if (requesters.size < rules.minRequesters) return { kind: 'alone', why: 'too-few', reason: matched.length ? reason : null };
   return { kind: 'forms', members: matched.map((t) => t.ticketId), reason };
+}
+
+interface Place {
+  site: string | null;
+  floor: number | null;
+}
+
+/** The place a group of reports names: each part the one named most (the first named on a tie), for a local service. */
+function placeOfGroup(reports: OutageReport[], locality: 'none' | 'site' | 'floor'): Place {
+  if (locality === 'none') return { site: null, floor: null };
+  const most = <T>(values: (T | null)[]): T | null => {
+    const counts = new Map<T, number>();
+    for (const v of values) if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+    let best: T | null = null;
+    for (const [v, n] of counts) if (best === null || n > counts.get(best)!) best = v;
+    return best;
+  };
+  const site = reports[0]?.site ?? most(reports.map((r) => r.site));
+  const floor = locality === 'floor' ? (reports[0]?.floor ?? most(reports.map((r) => r.floor))) : null;
+  return { site, floor };
+}
+
+function fitsPlace(r: OutageReport, place: Place, locality: 'none' | 'site' | 'floor'): boolean {
+  if (locality === 'none') return true;
+  if (r.site && place.site && r.site !== place.site) return false;
+  return !(locality === 'floor' && r.floor !== null && place.floor !== null && r.floor !== place.floor);
+}
+
+/**
+ * An open incident whose outage the report is of, though its reports are older than the window:
+ * the report joins it while the incident is still being reported, its latest report no more than
+ * two windows back (an incident nobody has written about for longer is most likely fixed and not
+ * yet resolved, and a new report of that service is a new outage). Not when the writer is in it
+ * already: that is their own follow-up.
+ */
+function lateJoin(fresh: ReportedTicket, open: OpenOutage[], rules: IncidentRules): IncidentDecision | null {
+  const since = Date.parse(fresh.at) - 2 * rules.windowMinutes * 60_000;
+  for (const incident of open) {
+    if (incident.members.some((m) => m.requester === fresh.requester)) continue;
+    if (!incident.members.some((m) => Date.parse(m.at) >= since)) continue;
+    // Late, a report of a local service must say it is at the incident's place: the window no
+    // longer narrows it down, and an unplaced one may be another site's outage.
+    const locality = localityOf(rules.services.find((s) => s.name === incident.service));
+    if (locality !== 'none' && incident.site && fresh.report.site !== incident.site) continue;
+    if (locality === 'floor' && incident.floor !== null && fresh.report.floor !== incident.floor) continue;
+    const outage: OutageReport = { service: incident.service, site: incident.site, floor: incident.floor, symptom: fresh.report.symptom, identifiers: [] };
+    if (evidence(fresh.report, outage, rules) === 0) continue;
+    const members = [...incident.members].sort((a, b) => a.at.localeCompare(b.at));
+    const reason: IncidentReason = {
+      service: incident.service,
+      site: fresh.report.site ?? incident.site,
+      floor: fresh.report.floor ?? incident.floor,
+      reportNumber: members.length + 1,
+      minutes: members[0] ? Math.round((Date.parse(fresh.at) - Date.parse(members[0].at)) / 60_000) : 0,
+      like: members.map((m) => m.ticketId),
+    };
+    return { kind: 'joins', incidentId: incident.incidentId, reason };
+  }
+  return null;
 }

@@ -30,11 +30,16 @@ const ORDINALS: Record<string, number> = {
   first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
   ersten: 1, zweiten: 2, dritten: 3, vierten: 4, fünften: 5, sechsten: 6,
   första: 1, andra: 2, tredje: 3, fjärde: 4, femte: 5, sjätte: 6,
+  eerste: 1, tweede: 2, derde: 3, vierde: 4, vijfde: 5, zesde: 6,
+  premier: 1, première: 1, deuxième: 2, troisième: 3, quatrième: 4, cinquième: 5, sixième: 6,
 };
 const ORDINAL_WORDS = Object.keys(ORDINALS).join('|');
 /** Swedish says a floor by its number's noun: "på fyran" (on the fourth). */
 const SWEDISH_FLOOR_NOUNS: Record<string, number> = { ettan: 1, tvåan: 2, trean: 3, fyran: 4, femman: 5, sexan: 6 };
-/** "3rd floor", "floor 3", "level 3", "third floor", "3. OG", "3. Stock", "im dritten Stock", "våning 3", "tredje våningen", "plan 3", "på trean". */
+/**
+ * "3rd floor", "floor 3", "level 3", "third floor", "3. OG", "3. Stock", "im dritten Stock", "våning 3", "tredje våningen", "plan 3", "på trean",
+ * "2e étage", "au 2ème", "du 2e", "tweede verdieping", "3e verdieping".
+ */
 const FLOOR_PATTERNS: { pattern: RegExp; group: number }[] = [
   { pattern: /\b(\d{1,2})(?:st|nd|rd|th)?[ -]?floor\b/iu, group: 1 },
   { pattern: /\b(?:floor|level) (\d{1,2})\b/iu, group: 1 },
@@ -42,11 +47,20 @@ const FLOOR_PATTERNS: { pattern: RegExp; group: number }[] = [
   { pattern: /\b(\d{1,2})\. ?(?:og|obergeschoss|stock|etage)\b/iu, group: 1 },
   { pattern: /(?:^|[^\p{L}])(?:våning|vån\.?|plan) ?(\d{1,2})\b/iu, group: 1 },
   { pattern: /(?:^|[^\p{L}])(\d{1,2}):?(?:a|e|dje) (?:våningen|våning)(?![\p{L}])/iu, group: 1 },
-  { pattern: new RegExp(`(?:^|[^\\p{L}])(${ORDINAL_WORDS}) (?:floor|stock|etage|obergeschoss|våningen|våning)(?![\\p{L}])`, 'iu'), group: 1 },
+  { pattern: new RegExp(`(?:^|[^\\p{L}])(${ORDINAL_WORDS}) (?:floor|stock|etage|obergeschoss|våningen|våning|verdieping|étage)(?![\\p{L}])`, 'iu'), group: 1 },
+  { pattern: /(?:^|[^\p{L}\p{N}])(\d{1,2}) ?(?:e|er|ère|ème|eme|de|ste)? ?(?:étage|verdieping)(?![\p{L}])/iu, group: 1 },
+  // French says the floor alone after "au"/"du": "au 2ème", "l'imprimante du 2e".
+  { pattern: /(?:^|[^\p{L}])(?:au|du) (\d{1,2})(?:e|er|ème|eme)(?![\p{L}\p{N}])/iu, group: 1 },
 ];
+/**
+ * A mail app's footer ("Get Outlook for Android", "Skaffa Outlook för iOS"): it names the app the
+ * mail was written in, not a service the writer reports on, so it must not count as email.
+ */
+const APP_FOOTER = /^[ \t]*(?:get|download|skaffa|hämta|hol dir|holen sie sich|obtenir|télécharger|download|downloaden)\s+outlook\s+(?:for|för|für|voor|pour)\s+(?:ios|android)\b.*$/gimu;
+
 /** The report a ticket makes, or null when it names no service of the rules. */
 export function readReport(subject: string, text: string, rules: IncidentRules): OutageReport | null {
-  const [s, t] = [normaliseText(subject), normaliseText(text)];
+  const [s, t] = [normaliseText(subject), normaliseText(text).replace(APP_FOOTER, '')];
   const service = serviceOf(s, t, rules);
   if (!service) return null;
   const both = `${s}\n${t}`;

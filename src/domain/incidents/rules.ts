@@ -15,10 +15,12 @@ const serviceSchema = z
     /** Words that name the service in a report (any language), matched as rule patterns. */
     patterns: z.array(z.string().min(1)).min(1),
     /**
-     * A service of a place (a site's Wi-Fi, a floor's printers): reports naming different places
-     * are different outages. Not local (email, the VPN): it is down for everyone alike.
+     * A service of a place: reports naming different places are different outages. `"site"`: of
+     * a site as a whole (its badge readers' controller, its file server, a warehouse's scanners),
+     * so floors do not split it; `"floor"` (or `true`): of a floor too (its Wi-Fi, its switch,
+     * its printers). Not local (`false`: email, the VPN, Teams, sign-in): down for everyone alike.
      */
-    local: z.boolean().default(false),
+    local: z.union([z.boolean(), z.enum(['site', 'floor'])]).default(false),
   })
   .strict()
   .superRefine((s, ctx) => checkPatterns(ctx, `service "${s.name}"`, s.patterns, ['patterns']));
@@ -56,3 +58,9 @@ export const incidentRulesSchema = z
 
 export type IncidentRules = z.infer<typeof incidentRulesSchema>;
 export type ServiceRule = IncidentRules['services'][number];
+
+/** How local a service is: of no place, of a site, or of a site's floor (`local: true` is a floor's, as it always was). */
+export function localityOf(service: Pick<ServiceRule, 'local'> | undefined): 'none' | 'site' | 'floor' {
+  if (!service?.local) return 'none';
+  return service.local === 'site' ? 'site' : 'floor';
+}

@@ -7,7 +7,7 @@
  */
 import type { Config } from '../../config.js';
 import type { AddressBook } from '../../domain/addresses.js';
-import { decideIncident, evidence, type IncidentReason, type ReportedTicket } from '../../domain/incidents/grouping.js';
+import { decideIncident, evidence, type IncidentReason, type OpenOutage, type ReportedTicket } from '../../domain/incidents/grouping.js';
 import { formatIncidentId, parseIncidentId, placeOf, type Incident, type IncidentMember, type TicketOutage } from '../../domain/incidents/incident.js';
 import { incidentReasonText, incidentWhat } from '../../domain/incidents/reason.js';
 import { readReport, type OutageReport } from '../../domain/incidents/report.js';
@@ -24,10 +24,11 @@ import type { TicketChangeWrite, TicketStore } from '../ports.js';
 import type { Delivery } from './context.js';
 import { visibleTextOf } from './thread-message.js';
 
-/** A mail's outage report, and what the decision compares it with: the window's reports, the incidents resolved lately. */
+/** A mail's outage report, and what the decision compares it with: the window's reports, the open incidents, those resolved lately. */
 export interface IncidentReads {
   report: OutageReport;
   recent: Ticket[];
+  open: Incident[];
   resolved: Incident[];
 }
 
@@ -45,11 +46,12 @@ export async function readIncidentReads(msg: InboundMessage, now: Date, store: T
   const rules = config.incidents;
   const report = outageReportOf(msg, rules);
   if (!report) return null;
-  const [recent, resolved] = await Promise.all([
+  const [recent, open, resolved] = await Promise.all([
     store.recentReports(new Date(now.getTime() - rules.windowMinutes * 60_000).toISOString()),
+    store.openIncidents(),
     store.resolvedIncidentsSince(new Date(now.getTime() - AFTER_RESOLVED_MS).toISOString()),
   ]);
-  return { report, recent, resolved };
+  return { report, recent, open, resolved };
 }
 
 /** What a new ticket's report decided, or null when it is no outage report (or incidents are off). */
@@ -61,7 +63,7 @@ export async function decideOutage(draft: Ticket, d: Delivery): Promise<TicketOu
   const recent = reads.recent.filter((t) => t.key !== draft.key && t.number > 0 && t.outage);
   const fresh = { ticketId: '', requester: draft.requester, at: draft.createdAt, category: draft.category, incidentId: null, report };
   const open = recent.filter((t) => isOpen(t.status));
-  const decision = decideIncident(fresh, open.map(reported), rules);
+  const decision = decideIncident(fresh, open.map(reported), rules, reads.open.map(openOutage));
   const members = decision.kind === 'forms' ? open.filter((t) => decision.members.includes(t.id)).map(memberOf).sort((a, b) => a.at.localeCompare(b.at)) : [];
   const afterResolved = decision.kind === 'alone' ? resolvedMatch(report, reads.resolved, d.config) : null;
   return { report, decision, members, afterResolved };
@@ -257,6 +259,10 @@ function shortened(text: string, max: number): string {
   const cut = text.slice(0, max - 1);
   const space = cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
+}
+
+function openOutage(i: Incident): OpenOutage {
+  return { incidentId: i.id, service: i.service, site: i.site, floor: i.floor, members: i.members.map((m) => ({ ticketId: m.ticketId, requester: m.requester, at: m.at })) };
 }
 
 function reported(t: Ticket): ReportedTicket {
