@@ -59,6 +59,26 @@ describe('missingDetails', () => {
   });
 });
 
+describe('missingDetails in the offices\' languages', () => {
+  it('sees whose account it is in "mon accès", "jag loggar in" and a whole team', () => {
+    for (const text of ['Pouvez-vous rétablir mon accès au site SharePoint ?', 'När jag loggar in på datorn händer inget.', 'None of us in Finance can open the share.']) {
+      expect(missingDetails('access', [text], defaultMissingInfoRules).map((d) => d.id), text).not.toContain('account');
+    }
+  });
+
+  it('sees a business application or a name with its version as the application', () => {
+    for (const text of ['Visma startar inte.', 'LohnPro 24.3 bricht beim Abrechnungslauf ab.', 'The Business Central app closes by itself.']) {
+      expect(missingDetails('software', [text], defaultMissingInfoRules).map((d) => d.id), text).not.toContain('application');
+    }
+    expect(missingDetails('software', ['It crashes at 10.30 every day.'], defaultMissingInfoRules).map((d) => d.id)).toContain('application');
+  });
+
+  it('sees a floor written the German way, and asks a Dutch crash for its error', () => {
+    expect(missingDetails('network', ['Das WLAN in den Besprechungsräumen im 4. OG bricht ab, am Platz mit Kabel geht es.'], defaultMissingInfoRules).map((d) => d.id)).toEqual([]);
+    expect(missingDetails('software', ['Teams crasht elke keer als ik mijn scherm deel.'], defaultMissingInfoRules).map((d) => d.id)).toContain('error');
+  });
+});
+
 describe('stillMissing', () => {
   it('keeps rule order and drops what the reply gives', () => {
     const still = stillMissing(['connection', 'location'], 'I am at the Hamburg office, 2nd floor.', 'network', rules);

@@ -123,6 +123,77 @@ describe('priority rules', () => {
     expect(triage(mail('We have been hit by ransomware.', { sender: 'ceo@northwind.example' }), vipRules).priority).toBe('P1');
   });
 
+  it('reads "not urgent" in the offices\' languages, and a later date the sender says is fine', () => {
+    for (const text of [
+      'Toner snart slut, ingen brådska.',
+      'Det är lugnt, ni kan ta den efter jul.',
+      'Kein Stress, ich nehme so lange mein privates Headset.',
+      'Hat Zeit bis Januar.',
+      'Geen haast hoor.',
+      "Ce n'est pas pressé du tout.",
+      "Rien d'urgent, mais je préfère vous prévenir.",
+      'After the holidays is fine.',
+      'Next month is fine.',
+      "I don't need anything right now, just a heads-up.",
+    ]) {
+      expect(triage(mail(text), defaultTriageRules).priority, text).toBe('P4');
+    }
+    // A negated urgency word is no request, in any language.
+    expect(triage(mail('Das ist nicht dringend.'), defaultTriageRules).priority).toBe('P4');
+  });
+
+  it('reads security incidents described without the word phishing', () => {
+    for (const text of [
+      "J'ai cliqué et j'ai mis mon adresse et mon mot de passe sur la page qui s'est ouverte.",
+      'Daar kwam een inlogscherm via de QR-code, daar heb ik mijn wachtwoord ingevuld.',
+      'Someone logged in from Brazil on my work account last night.',
+      'I approved an MFA prompt that I did not start.',
+      'I found an inbox rule I did not create that forwards invoices.',
+      'He said he was from Microsoft support and then he was moving my mouse around.',
+      'The supplier says they moved banks and we should pay to a new IBAN.',
+      'I lost my work phone in a taxi last night.',
+      'Ich habe mein Passwort aus Versehen in den Teams-Kanal eingefügt.',
+    ]) {
+      expect(triage(mail(text), defaultTriageRules), text).toMatchObject({ category: 'security', priority: 'P1' });
+    }
+  });
+
+  it('does not take a sign-in problem or a forgotten laptop for an incident', () => {
+    expect(triage(mail('I typed my password on the login page and it says wrong password.'), defaultTriageRules).category).toBe('access');
+    expect(triage(mail('I left my laptop at home, can I borrow one?'), defaultTriageRules).category).toBe('hardware');
+    expect(triage(mail('Maria lost her phone, please reset her MFA.'), defaultTriageRules).category).toBe('access');
+  });
+
+  it('lets a security signal decide the category at any priority: a fraud attempt seen through, data sent to the wrong people', () => {
+    const giftCards = triage(mail('My "CEO" asked me to buy 8 gift cards and send him the codes; I did not.', { subject: 'Strange mail in my inbox' }), defaultTriageRules);
+    expect(giftCards).toMatchObject({ category: 'security', priority: 'P3' });
+    expect(giftCards.reasons[0]).toBe('Security, because it says "to buy 8 gift cards" (a fraud attempt to check)');
+    expect(triage(mail('I sent the pricing workbook to the wrong customer.'), defaultTriageRules)).toMatchObject({ category: 'security', priority: 'P2' });
+  });
+
+  it('reads many people affected from who is affected, not from who is mentioned', () => {
+    for (const text of ['The whole sales floor is tethering to their phones.', 'At least 8 of us are stuck.', 'Same for the people next to me.', 'Die ganze Frühschicht steht.', 'Plus personne ne peut imprimer ici.', 'Ons hele team is de mailbox kwijt, hij is verdwenen.', 'Niemand kan meer inloggen.', 'Ingen kan logga in.']) {
+      expect(triage(mail(text), defaultTriageRules).priority, text).toBe('P1');
+    }
+    for (const text of ['My team is waiting for the new laptops.', 'I need to send this to 40 people and Outlook cannot attach it.', 'Others have the same laptop and it works.', 'Die Kollegen haben auch ein neues Headset bekommen.', 'Une personne de mon équipe ne peut pas se connecter.', 'Ingen brådska, men jag kan inte skriva ut.']) {
+      expect(triage(mail(text), defaultTriageRules).priority, text).not.toBe('P1');
+    }
+  });
+
+  it('does not read "today" that tells what happened, or a visit, as a deadline', () => {
+    expect(triage(mail('The call dropped, which happened twice in my meeting today.'), defaultTriageRules).priority).toBe('P3');
+    expect(triage(mail('Could someone come by today or tomorrow?'), defaultTriageRules).priority).toBe('P3');
+    expect(triage(mail('Die Datei muss heute bis 14 Uhr an die Bank.'), defaultTriageRules).priority).toBe('P2');
+  });
+
+  it('files business applications as software, a broken camera as hardware, a shared mailbox as email', () => {
+    expect(triage(mail('Visma startar inte, licensservern svarar inte.', { subject: 'Visma' }), defaultTriageRules).category).toBe('software');
+    expect(triage(mail('The camera on my laptop does not work in Teams.', { subject: 'Camera not working in Teams' }), defaultTriageRules).category).toBe('hardware');
+    expect(triage(mail('Teams does not find my camera; it works in the Camera app, so the hardware is fine.', { subject: 'Teams not working' }), defaultTriageRules).category).toBe('software');
+    expect(triage(mail('Vi har inte fått några mejl i den gemensamma brevlådan.', { subject: 'Kundtjänst' }), defaultTriageRules).category).toBe('email');
+    expect(triage(mail('Votre compte est désactivé.', { subject: 'Portail' }), defaultTriageRules).category).toBe('access');
+  });
+
   it('falls back to "other" when no category scores enough', () => {
     const result = triage(mail('Please call me back.', { subject: 'Call me' }), defaultTriageRules);
     expect(result.category).toBe('other');

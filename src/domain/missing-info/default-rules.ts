@@ -9,7 +9,14 @@ import type { DetailRuleInput } from './schema.js';
 const HOSTNAME = '[a-z0-9-]+(\\.[a-z0-9-]+)*\\.(example|com|net|org|local|corp|io|nl|de|se|jp)';
 const EMAIL_ADDRESS = '[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}';
 const APPLICATIONS =
-  'excel|word|powerpoint|outlook|teams|onedrive|sharepoint|visio|project|zoom|webex|slack|sap|salesforce|jira|confluence|adobe|acrobat|photoshop|chrome|firefox|edge|safari|docker|vs ?code|visual studio|git(hub|lab)?|citrix|globalprotect|anyconnect|windows update|intune|company portal';
+  'excel|word|powerpoint|outlook|teams|onedrive|sharepoint|visio|project|zoom|webex|slack|sap|salesforce|jira|confluence|adobe|acrobat|photoshop|chrome|firefox|edge|safari|docker|vs ?code|visual studio|git(hub|lab)?|citrix|globalprotect|anyconnect|windows update|intune|company portal' +
+  // Business applications: payroll, ERP, CRM, BI and design tools.
+  '|visma|datev|business central|dynamics|navision|hubspot|workday|power ?bi|tableau|sketchup|autocad|crm|erp';
+// Other languages' words for "my": "mijn account", "mon accès".
+const MY = '(mijn|onze|mein(e|en)?|unser(e|en)?|min|mitt|mina|vår|vårt|mon|ma|mes|notre|nos)';
+/** Everyone at once: a team's own accounts, many people in one place. */
+const MANY =
+  "everyone|everybody|nobody|no one|whole (floor|office|building|team)|all of us|none of us|\\d+ of us|servers?|iedereen|niemand|ingen av oss|alla (här|på)|hela (kontoret|våningen|avdelningen)|keiner|alle kollegen|personne|tout le monde|toute l['’]équipe|\\d+ (man|mensen|people|leute|personer|personnes|users|agents)";
 
 export const defaultDetails: DetailRuleInput[] = [
   {
@@ -39,6 +46,9 @@ export const defaultDetails: DetailRuleInput[] = [
       'home|remote(ly)?|hotel|travel(l)?ing|on the road',
       'amsterdam|rotterdam|hamburg|stockholm|tokyo|london|berlin|paris',
       '\\d+(st|nd|rd|th) floor|ground floor',
+      // The same in the offices' languages: "4. OG", "2e verdieping", "3e étage", "våning 4".
+      'büro|etage|stock(werk)?|og|eg|besprechungsr(a|ä)um(e|en)?|kantoor|verdieping|vloer|vergaderruimte|magazijn|hal|kontor(et)?|våning(en)?|lager(et)?|bureau|étage|salle|accueil|entrepôt',
+      'malmö|lyon|göteborg|münchen|frankfurt|utrecht|antwerpen|bruxelles|brussel',
     ],
     // A VPN gateway is the same from everywhere: where the user sits does not change the fix.
     unless: ['vpn|globalprotect|anyconnect|remote access'],
@@ -53,7 +63,7 @@ export const defaultDetails: DetailRuleInput[] = [
     ],
     // The way in matters for one person's local network only: over the VPN it is the tunnel
     // that fails, and when many people or a server are down, one person's cable changes nothing.
-    unless: ['vpn|globalprotect|anyconnect|remote access', 'everyone|everybody|nobody|no one|whole (floor|office|building)|all of us|servers?'],
+    unless: ['vpn|globalprotect|anyconnect|remote access', MANY],
   },
   {
     id: 'system',
@@ -62,6 +72,8 @@ export const defaultDetails: DetailRuleInput[] = [
       HOSTNAME,
       'https?://\\S+',
       '\\\\\\\\[a-z0-9.-]+\\\\', // a share path: \\fs01\...
+      '[a-z]:\\\\', // a drive path: S:\Finance
+      'portail|portaal|système|systeem|systemet|dossier|map|ordner|mapp(en)?|laufwerk|schijf|lecteur|enhet(en)?|webseite',
       APPLICATIONS,
       '(system|portal|share|shared (drive|folder|mailbox)|drive|folder|site|server|database|channel|mailbox|calendar|application|app|tool|vpn|wi-?fi)',
       'password|mfa|2fa|authenticator|temporary access pass', // the main Northwind sign-in itself
@@ -80,19 +92,33 @@ export const defaultDetails: DetailRuleInput[] = [
       "I('d| would)?[^.!?\\n]{0,15}(need|want|like|require|request)[^.!?\\n]{0,20}access",
       'user ?name|user id|employee (id|number)|badge (no|number)|account (name|is)',
       'new (starter|joiner|colleague|hire) [a-z]+',
+      'set (me|him|her|them) up',
+      // Many at once: their own accounts, all of them.
+      MANY,
+      "(my|our) ([\\w.-]+ ){0,2}(permissions|rights)|(we|wij|wir|vi|nous) (can't|cannot|get|have|krijgen|hebben|kunnen|bekommen|haben|können|får|har|kan|avons|pouvons|n['’]avons)",
+      `${MY} ([\\w.-]+ ){0,2}(account|konto(t)?|compte|login|inlog|wachtwoord|passwort|kennwort|lösenord(et)?|mot de passe|toegang|zugang|zugriff|accès|åtkomst|behörighet)`,
+      "(jag|ik|ich|je|j['’])[^.!?\\n]{0,30}(loggar in|logga in|log in|inlog\\w*|anmelde|einlogge|me connecte|connecter)",
       'アカウント|パスワード|ログイン', // Japanese drops the "my": a login problem is the sender's own
     ],
   },
   {
     id: 'application',
     ask: 'which application it is (for example Excel, Teams or the expense system) and its version if you know it',
-    present: [APPLICATIONS, '(the|my|our) [\\w-]+ (app|application|program|software|client|tool|agent|plugin|add-in)', '\\w+\\.exe', 'licen[cs]e for'],
+    present: [
+      APPLICATIONS,
+      '(the|my|our) ([\\w-]+ ){1,2}(app|application|program|software|client|tool|agent|plugin|add-in)',
+      '\\w+\\.exe',
+      'licen[cs]e for',
+      // A name with its version, "LohnPro 24.3", is an application; "at 10.30" is a time.
+      '(?!(at|um|om|kl|vers|ab|bis|from|till|until|before|by|after|since|seit|sinds|sedan|depuis|around|about|ca|gegen|to|and|or|und|en|och|et|tot|von|van|de|du)\\s)\\p{L}[\\p{L}-]*\\p{L} v?\\d{1,2}\\.\\d{1,2}(?![.:\\d])',
+    ],
   },
   {
     id: 'error',
     ask: 'the exact error message, word for word, or a screenshot of it',
     present: [
       '"[^"\\n]{6,}"', // a quoted message
+      '[«„“][^«»„“”\\n]{6,}[»“”]', // the same in French or German quotes
       '(error|code|exception)[ :#]*[a-z]?[0-9x][0-9a-fx-]{2,}',
       '0x[0-9a-f]{4,}',
       'screenshot|screen shot|attached|see below|photo',
@@ -101,6 +127,7 @@ export const defaultDetails: DetailRuleInput[] = [
     // Only a failure has an error to quote; a request for a licence or an install has none.
     onlyIf: [
       "error|fail(s|ed|ing|ure)?|crash(es|ed|ing)?|freez(e|es|ing)|hangs?|broken|stopped|not working|doesn't work|won't|can't|cannot|don't get|no longer|anymore|greyed|problem|issue|slow",
+      "crasht|crashen|loopt vast|bevriest|werkt niet|foutmelding|fout|fehler|stürzt ab|bricht ab|hängt|funktioniert nicht|kraschar|hänger sig|fungerar inte|fel|plante|ne (se )?(lance|démarre|marche|fonctionne|s['’]ouvre) plus|erreur|bloqué",
     ],
     unless: ['licen[cs]e|subscription|(please|could you|can you) install'],
   },
@@ -112,6 +139,7 @@ export const defaultDetails: DetailRuleInput[] = [
       'printers? (on|in|at|next to|near|by)',
       '(all|any|every)( of)? (the )?printers',
       'floor|room|office|kitchen|reception|amsterdam|rotterdam|hamburg|stockholm|tokyo',
+      'büro|etage|og|küche|kantoor|verdieping|keuken|kontor(et)?|våning(en)?|köket|bureau|étage|cuisine|accueil|malmö|lyon|london',
       'hp|ricoh|canon|brother|kyocera|xerox|konica|lexmark|epson',
     ],
   },

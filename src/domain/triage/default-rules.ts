@@ -19,6 +19,9 @@ export const defaultCategories: CategoryRuleInput[] = [
       "block (the |this )?sender|unknown sender|(don't|do not) know (this|the) (sender|supplier)": 2,
       'stolen|lost (my|the|a|her|his) laptop': 3,
       'fake (login|sign-in|invoice|page)': 2,
+      // CEO fraud asks for gift cards; invoice fraud for a new bank account: the words name the scam.
+      'gift ?cards?|gift vouchers?|itunes cards?|cadeaukaart(en)?|cadeaubon(nen)?|geschenkkarten?|gutscheinkarten?|presentkort(et)?|cartes? cadeaux?': 4,
+      'iban|bank (details|account details)|bankverbindung|rekeningnummer|kontonummer|coordonnées bancaires|rib': 2,
     },
   },
   {
@@ -29,6 +32,9 @@ export const defaultCategories: CategoryRuleInput[] = [
       'internet|ethernet|lan|dns|dhcp|proxy|gateway|file server|network drive|shared drive': 2,
       'network|router|access point|switch port|bandwidth|latency|packet loss': 1,
       'ping|ip address|connection|connect(ed|ing|s)?|offline|online': 1,
+      'netwerk|netzwerk|nätverk(et)?|réseau|verbinding|verbindung|anslutning(en)?|uppkoppling(en)?|connexion': 1,
+      // "No internet" names a network problem, whichever device it is seen on.
+      'no (internet|network|connection|connectivity|signal|wi-?fi)|(lost|lose|loses|losing|drops?|dropping|dropped) (the |my |their |its )?(wi-?fi|connection|network|internet|signal)|geen (internet|verbinding|netwerk|wifi|bereik)|kein(e|en)? (internet|netz|netzwerk|verbindung|wlan)|inget (internet|nätverk|wifi)|ingen (anslutning|uppkoppling|täckning)|pas (de |d\'|d’)(internet|connexion|réseau)': 3,
     },
   },
   {
@@ -39,6 +45,11 @@ export const defaultCategories: CategoryRuleInput[] = [
       'projectors?|speakers?|adapters?|dongles?|hdmi|usb-?c?|displays?|screens?': 2,
       'fan|overheat(s|ing)?|boot(s|ing)?|bios|bitlocker|hard ?drive|ssd|ram': 2,
       'asset tag|asset list|NW-(LT|MB|PC|DT|MN)-\\d+|equipment|hardware': 2,
+      // A camera that does not work is a device problem, even in Teams; Teams not finding a working camera is not.
+      "(camera|webcam)( (on|of|in) (my|the) \\w+)? (is not working|isn't working|not working|does not work|doesn't work|no longer works|stopped working|is broken|is black|shows (only )?(a )?black)": 3,
+      // Warehouse handhelds scan barcodes: they are devices, not the printers' scanners.
+      'hand-?helds?|handheld scanners?|hand-?scanners?|barcode scanners?|scan guns?|zebra': 3,
+      'bildschirme?|dockingstation|tastatur|scherm(en)?|toetsenbord|skärm(en|ar)?|tangentbord|écrans?|clavier|souris|ordinateur( portable)?|datorn?': 2,
       'cracked|broken|spilled|panel|camera|webcam|iphone|phone|tablet|ipad': 1,
     },
   },
@@ -56,6 +67,11 @@ export const defaultCategories: CategoryRuleInput[] = [
       'outlook|mailbox(es)?|shared mailbox|calendars?|inbox|distribution list|owa': 3,
       'out of office|auto-?reply|exchange|spam|junk|mail rules?|signature': 2,
       'e-?mails?|mails?|attachments?|meeting invites?': 1,
+      // Shared mailboxes and lists, as people write them in the offices' languages.
+      'gedeelde mailbox|(gemeinsame[sn]?|funktions)postfach|postfach|(gemensamma?|delade?) (brevlåda(n)?|inkorg(en)?|låda(n)?)|brevlåda(n)?|inkorg(en)?|boîte (mail|de réception|aux lettres)( partagée)?|mailing lists?|listes? de diffusion|verteiler(liste)?|distributielijst(en)?|distributionslista(n)?': 3,
+      // A list named by its address: "the list ventes-france@…".
+      '(list|liste|lijst|lista(n)?) [a-z0-9._-]+@[a-z0-9-]+(\\.[a-z0-9-]+)+': 3,
+      'mejl(en|et|a|ar)?|e-?post(en)?|courriels?': 1,
     },
   },
   {
@@ -66,6 +82,11 @@ export const defaultCategories: CategoryRuleInput[] = [
       'new (starter|joiner|colleague|hire)|onboarding': 3,
       'access|permissions?|rights|accounts?|log ?in|login|sign(ed)?[- ]?in|sharing|read-only|read/write': 2,
       'password|portal|guests?|shares?': 1,
+      // The same words in the offices' languages.
+      'toegang|zugriff|zugang|åtkomst|accès|accéder|behörighet(er)?|berechtigung(en)?|machtiging(en)?|autorisation|rechten|rättigheter|droits d\'accès': 2,
+      'benutzerkonto|konto(t)?|(mon|votre|son|le|du|un) compte|inloggen|ingelogd|inlogscherm|einloggen|eingeloggt|anmelden|anmeldung|logga in|loggar in|loggade in|inloggning(en)?|se connecter|me connecte|kommer inte in': 2,
+      '(account|konto(t)?|compte|user|benutzer|gebruiker|användare)( \\w+)? (is |has been |was |ist |wurde |är |har blivit |est |a été )?(locked|disabled|deactivated|expired|gesperrt|deaktiviert|abgelaufen|låst|spärrat|inaktiverat|geblokkeerd|gedeactiveerd|verlopen|bloqué|désactivé|verrouillé|expiré)': 3,
+      'wachtwoord|passwort|kennwort|lösenord(et)?|mot de passe|portail|portaal': 1,
       'ログイン|アカウント|ロック': 3,
       'パスワード|アクセス': 2,
     },
@@ -73,8 +94,13 @@ export const defaultCategories: CategoryRuleInput[] = [
   {
     name: 'software',
     keywords: {
-      'excel|word|powerpoint|teams|visio|zoom|sap|adobe|acrobat|docker|chrome|firefox|edge browser': 3,
+      // "En visio" is French for a video call, not Microsoft Visio.
+      'excel|word|powerpoint|teams|(?<!en )visio|zoom|sap|adobe|acrobat|docker|chrome|firefox|edge browser': 3,
       'licen[cs]es?|install(ed|ing|ation)?|update|upgrade|backup|crash(es|ed|ing)?|application|app|software|program': 3,
+      'programm|programma|programmet|programme|logiciel|anwendung|applicatie|applikation(en)?': 3,
+      // Business applications: payroll, ERP, CRM and their licence servers are software, even when a login fails.
+      'visma|datev|business central|dynamics( 365)?|navision|salesforce|hubspot|power ?bi|sketchup|autocad|tableau|licen[cs]e ?server(n|s)?|licensserver(n)?|lizenzserver|licentieserver': 3,
+      'crm|erp|payroll|lohnabrechnung|gehaltsabrechnung|abrechnungslauf|lönesystem(et)?|salarisadministratie': 2,
       'onedrive|sharepoint|workbook|spreadsheet|plugin|add-in|driver': 1,
       'ソフト|アプリ': 2,
     },
@@ -102,6 +128,29 @@ const DEADLINE_CONTEXT = [
   'finish',
   'go-live|launch',
   'flight',
+  'audit|workshop|training|appointment|exam',
+  // The same in the offices' languages: must, before, need to.
+  // Swedish "ska" is also "will": only "ska ut", "ska vara klart" are a deadline.
+  'muss|müssen|moet|moeten|uiterlijk|måste|senast|innan|ska (ut|in|iväg|vara (klar|klart|klara|färdig\\w*)|skickas|lämnas|betalas)|doit|dois|doivent|faut|avant',
+];
+
+/** "Today" said in the offices' languages. */
+const TODAY_WORDS = ['heute( abend| nachmittag)?', 'vandaag|vanavond|vanmiddag', 'idag|i dag|ikväll|i kväll|i eftermiddag', "aujourd['’]hui|ce soir|cet après-midi"];
+
+/** People, counted: "8 of us", "20 man", "14 agents". */
+const PEOPLE = "of us|people|users|colleagues|agents|staff|employees|pickers|mensen|man|collega['’]?s|medewerkers|leute|kollegen|mitarbeiter\\w*|personer|kollegor|personnes|collègues";
+
+/**
+ * Words that make a sentence say something has stopped working, in the offices' languages: next to
+ * "the whole team" or "8 of us" they say many people are affected, not only mentioned.
+ */
+const FAILING = [
+  "can't|cannot|can not|unable|couldn't|could not|not working|isn't working|aren't working|doesn't work|don't work|stopped|down|offline|affected|impacted|without|no longer|lost|losing|gone|disappeared|stuck|blocked|idle|failing|fails|failed|broken|tethering|locked out|have no|has no|haven't|hasn't|not getting|not receiving",
+  'kan niet|kunnen niet|kan geen|kunnen geen|hebben geen|krijgen geen|werkt niet|werken niet|verdwenen|weg|geen|niet meer|plat|getroffen|staat stil|ligt stil|liggen stil',
+  // German puts the verb last: "die ganze Frühschicht steht" is idle, "steht vor einem Umzug" is not.
+  'kann nicht|können nicht|kann keine|können keine|geht nicht|gehen nicht|funktioniert nicht|funktionieren nicht|nicht mehr|kein|keine|keinen|betroffen|(steht|stehen)(?=[,.;!?]|$)|(steht|stehen) still|ausgefallen',
+  'kan inte|kommer inte|har inte|har inga|får inte|får inga|fungerar inte|funkar inte|nere|drabbad|drabbat|drabbade|påverkad|påverkade|utan|inget|inga|sitter och väntar|står still',
+  "ne peut|ne peuvent|n['’]arrive|n['’]arrivent|ne fonctionne|ne marche|plus de|sans|bloqués?|touchés?|impactés?|en panne|hors service|ne reçoit|ne recevons",
 ];
 
 export const defaultSignals: SignalRuleInput[] = [
@@ -114,15 +163,111 @@ export const defaultSignals: SignalRuleInput[] = [
       'ransomware',
       'phishing',
       "clicked (on )?(a|the|this|that|an) (\\w+ )?(link|attachment)",
-      'entered my (password|credentials)',
       'data (loss|leak|breach)',
       'breach(ed)?',
       'compromised|hacked',
       'malware',
       '(files|documents) (are|were|got|have been) encrypted',
+      // Someone else is using the account: mail the sender did not write, rules the sender did not make.
+      "(mails?|e-?mails?|messages?) (that )?I (didn't|did not|never) (write|send|sent)|messages? que je n['’]ai pas (écrits?|envoyés?)|(mails?|nachrichten) die ich nicht (geschrieben|verschickt|gesendet)|(mejl|mail|meddelanden) som jag inte (har )?(skrivit|skickat)|(mails?|berichten) die ik niet (heb )?(geschreven|verstuurd)",
+      "(rules?|regel|regels|regeln|règles?) (that )?I (didn't|did not|never) (make|made|create|created|set up|add|added)|(didn't|did not|never) (set|make|create|add) (up )?(this|that|the|a|any) (\\w+ )?rules?",
+      'forward(s|ing|ed)? (all |my |incoming )?(mails?|e-?mails?|messages?|invoices?) to (an? )?(unknown|external|strange|outside)',
+      // A tech-support scam: a caller "from Microsoft" took over the computer.
+      '(he|she|they|someone|somebody|the caller|the man|the woman) (was|were|is|are) (moving|controlling|taking over) my (mouse|cursor|screen|laptop|pc|computer)',
+      '(took|taken|take|taking) (over|control of) my (laptop|pc|computer|screen|mouse)',
+      '(said|claimed|claiming)( that)? (he|she|they) (was|were|is|are) (from|calling from) (microsoft|apple|windows|it support|the it (department|team)|the helpdesk)|(claiming|pretending|pretended) to be (from )?(microsoft|apple|windows|it support|the it (department|team)|the helpdesk)',
+      // A sign-in or an MFA approval the sender did not make.
+      '(unusual|suspicious|unfamiliar|strange|unknown|odd|unrecognised|unrecognized) (sign-?in|log-?in|login)( activity| attempts?| alerts?)?|ovanlig(a)? inloggning\\w*|verdachte (aanmelding|inlog\\w*)|ungewöhnliche (anmeldung|anmeldeaktivität)|connexion (inhabituelle|suspecte)',
+      "(someone|somebody|nån|någon|iemand|jemand|quelqu['’]un)( \\w+){0,2} (signed|logged|loggat|ingelogd|angemeldet|eingeloggt|connecté)( in| into| on| sig)? (from|från|vanuit|aus|depuis)",
+      "approved (an? |the )?(\\w+ )?(mfa |authenticator |sign-?in |login )?(prompt|request|notification|push)( that)? I (didn't|did not|never)|(prompts?|requests?|notifications?|push(es)?) (that )?I (didn't|did not|never) (start|make|made|request|requested|initiate|initiated|trigger|triggered)",
     ],
     // Asking about phishing training or a test campaign is not an incident.
     unlessSameSentence: ['training|awareness|simulation|course|webinar'],
+  },
+  {
+    id: 'credentials-given',
+    priority: 'P1',
+    label: 'a password typed into a page that may not be ours',
+    category: 'security',
+    patterns: [
+      '(entered|entering|typed|typing|put|filled|gave|giving|submitted)( in| out)? (my|our|his|her|their) ([\\w-]+ )?(and |& )?(password|credentials|login details)',
+      '(mot de passe|wachtwoord|passwort|kennwort|lösenord(et)?)[^.!?\\n]{0,40}(saisi|entré|tapé|ingevuld|ingevoerd|ingetypt|opgegeven|eingegeben|eingetippt|angegeben|skrev in|skrivit in|angav|angett|fyllde i)',
+      "(saisi|entré|tapé|mis|ingevuld|ingevoerd|eingegeben|eingetippt|skrev in|angav|fyllde i)[^.!?\\n]{0,40}(mot de passe|wachtwoord|passwort|kennwort|lösenord(et)?)",
+    ],
+    // Only on a page reached from a link, a mail's button or a scanned code: typing a password into the usual sign-in screen is no incident.
+    sameSentence: ['page|pagina|seite|webseite|sida(n)?|site|website|link|lien|länk(en)?|formul\\w*|qr|qr-code|pop-?up|scanned|gescand|gescannt|scannat|scanné'],
+    // "I typed my password and it says wrong password" is a sign-in problem; "should I reset it?" is not.
+    unlessSameSentence: [
+      "wrong|incorrect|rejected|invalid|keeps (asking|rejecting)|not accept\\w*|(doesn't|does not|didn't|did not|won't) (work|accept|let)|fails|failed|locked|expired|training|simulation",
+      'new password|nieuwe? wachtwoord|neue[sn]? passwort|nytt lösenord|nouveau mot de passe|falsch|fel|fout|onjuist|ongeldig|ungültig|erreur',
+    ],
+  },
+  {
+    id: 'password-posted',
+    priority: 'P1',
+    label: 'a password posted where others can read it',
+    category: 'security',
+    patterns: [
+      '(posted|pasted|shared|gepostet|eingefügt|geteilt|geplakt|geplaatst|gedeeld|klistrade|klistrat|postade|delade|collé|publié|partagé)[^.!?\\n]{0,60}(channel|chat|group chat|kanal|kanaal|kanalen|canal|groepsapp|slack)',
+      '(channel|chat|kanal|kanaal|kanalen|canal)[^.!?\\n]{0,60}(posted|pasted|gepostet|eingefügt|geteilt|geplakt|geplaatst|gedeeld|klistrade|klistrat|postade|delade|collé|publié|partagé)',
+    ],
+    sameSentence: ['password|passwort|kennwort|wachtwoord|lösenord(et)?|mot de passe|credentials|zugangsdaten|inloggegevens'],
+  },
+  {
+    id: 'payment-fraud',
+    priority: 'P1',
+    label: 'changed bank details on a payment',
+    category: 'security',
+    // Invoice fraud: a "supplier" asks to pay to a new account. Money leaves with the next payment run.
+    patterns: [
+      '(new|changed|different|updated) (iban|bank (account|details)|account (number|details))|(moved|changed|switched) banks?|(bank|payment) details (have )?changed',
+      'nieuw(e)? (iban|rekeningnummer|bankrekening)|neue (iban|bankverbindung|kontonummer)|ny(tt)? (iban|kontonummer|bankkonto)|nouve(l|au) (iban|rib|compte bancaire)|changement de (rib|coordonnées bancaires)',
+    ],
+    // About paying someone: one's own new bank account for the salary is not IT's business, but not fraud either.
+    sameSentence: ['invoices?|pay(ment|ing)?|supplier|vendor|factuur|rechnung|faktura|facture|betaling|zahlung|betalning|paiement|lieferant|leverancier|leverantör|fournisseur'],
+  },
+  {
+    id: 'lost-device',
+    priority: 'P1',
+    label: 'a lost or stolen device with company data',
+    category: 'security',
+    patterns: [
+      // The sender's own: "she lost her phone, reset her MFA" is an access request.
+      'lost (my|our) (work |company |business )?(phone|iphone|mobile|smartphone|laptop|macbook|tablet|ipad)(?! (charger|cable|case|bag|sleeve|stand|adapter|pen|battery|keyboard|screen))',
+      'left (my|our) (work |company |business )?(phone|iphone|mobile|smartphone|laptop|macbook|tablet|ipad) (in|on|at) (a|the) (taxi|cab|uber|train|bus|tram|plane|airport|station|restaurant|bar|pub)',
+      '(phone|iphone|mobile|laptop|macbook|tablet|ipad|bag|backpack) (was|has been|got|were|have been) stolen|stolen (phone|iphone|laptop|macbook|tablet|ipad)',
+      '(telefoon|laptop|gsm|mobiel) (is )?(kwijt|gestolen|verloren)|(handy|laptop|telefon|smartphone) (verloren|gestohlen)|(tappat|förlorat) (min|mitt|den)( \\w+)? (telefon|mobil|laptop|dator)|(mobilen|telefonen|datorn) (är |har blivit )?(stulen|borta)|(perdu|volé) (mon|ma|le) (téléphone|portable|ordinateur|pc)',
+    ],
+  },
+  {
+    id: 'data-exposure',
+    priority: 'P2',
+    label: 'company data sent to the wrong people',
+    category: 'security',
+    patterns: [
+      '(sent|shared|forwarded|e-?mailed|mailed)[^.!?\\n]{0,40}to (the )?wrong (person|people|address|recipients?|customer|contact|inbox|e-?mail( address)?|company|party)',
+      // Their general address is outside; "the shared inbox" alone may be ours.
+      '(went|gone|was sent|got sent|were sent|ended up) to (the |an? )?wrong (\\S+ )?(address|inbox|recipients?|person|people|mailbox)|(went|was sent|got sent|ended up) to their (general|public|shared) (\\S+ )?(address|inbox|mailbox)',
+      'naar de verkeerde (persoon|ontvanger|klant|adres|mensen)|an (den |die )?falschen? (empfänger|person|adresse|kunden)|till fel (person|mottagare|adress|kund)|(au|à la|à) mauvaise? (destinataire|personne|adresse|client)',
+    ],
+  },
+  {
+    id: 'fraud-attempt',
+    priority: 'P3',
+    label: 'a fraud attempt to check',
+    category: 'security',
+    // CEO fraud: "buy gift cards and send me the codes". Recognised in time it is a report, not an incident.
+    patterns: ['gift ?cards?|gift vouchers?|itunes cards?|cadeaukaart(en)?|cadeaubon(nen)?|geschenkkarten?|gutscheinkarten?|presentkort(et)?|cartes? cadeaux?'],
+    sameSentence: ['buy|purchase|kopen|kaufen|besorgen|köpa|acheter|codes?|scratch'],
+  },
+  {
+    id: 'unknown-usb',
+    priority: 'P3',
+    label: 'a fraud attempt to check',
+    category: 'security',
+    // A USB stick nobody asked for, in the post or on the car park, is a known way in.
+    patterns: ['usb[- ]?(sticks?|drives?|keys?|minnen?|minnet)|clé usb'],
+    sameSentence: ['post|posted|envelope|parcel|package|kuvert(et)?|paket(et)?|umschlag|päckchen|envelop|pakket|enveloppe|colis|found|hittade|gevonden|gefunden|trouvé|car park|parking|unknown|unexpected|okänd|onbekend|unbekannt|inconnue?'],
   },
   {
     id: 'outage',
@@ -133,7 +278,7 @@ export const defaultSignals: SignalRuleInput[] = [
       'down for (everyone|everybody|all( of us)?|the whole \\w+)',
       "(whole|entire) (floor|office|building|site|team|department|company|branch|warehouse) (is |are )?(now )?(down|offline|affected|without|can't|cannot|unable)",
       '(everyone|everybody|all (users|staff|employees|of us)) (here |in the office |on (the|our|this) floor )?(is |are )?(down|offline|locked out|blocked)',
-      "(nobody|no one|none of us)[^.!?\\n]{0,40}(can|is able to|are able to) (work|log ?in|sign ?in|connect|get online|get any work done|access|open|send|receive|call|reach|use)",
+      "(nobody|no one|none of us)[^.!?\\n]{0,40}(can|is able to|are able to) (work|log ?in|sign ?in|connect|get online|get any work done|access|open|send|receive|call|reach|use|save|load|join|start|launch|get in|get into)",
       '(the |our )?(file |mail |print )?(server|servers|network|intranet|website|erp|crm|sap) (is|are|went|has gone|have gone) down',
       '(all|the) (systems|servers) (are )?down',
       // Many people affected, said without "outage": everyone around has the problem or has given up on the office network.
@@ -152,7 +297,47 @@ export const defaultSignals: SignalRuleInput[] = [
       // Dutch and French
       'niemand (op de afdeling|hier|op kantoor|op de verdieping)[^.!?\\n]{0,40}kan|de hele (afdeling|verdieping|vloer|kantoor|team)[^.!?\\n]{0,20}(getroffen|plat|offline|kan niet)',
       "personne (ici|au bureau|dans l'équipe|dans le service|à l'étage)[^.!?\\n]{0,40}ne peut|tout (le monde|le service|le bureau|l'étage)[^.!?\\n]{0,20}(est )?(touché|impacté|bloqué|concerné)",
+      // Nobody can, with the verb first as Swedish, Dutch and German put it ("kommer ingen av oss ut"), and French "plus personne ne peut".
+      '(kan|kommer|får) ingen (av oss|här|på \\w+)|(kan|kann|kommt) (niemand|keiner) (hier|van ons|von uns|meer|mehr)',
+      "(niemand|keiner)( \\S+){0,4} (kan|kunnen|kann|können|kommt|krijgt|bekommt)|(^|, )ingen (kan|kommer)",
+      "(?<!(une|la|cette|chaque|seule|autre|quelle|de|par) )personne( \\S+){0,6} n(e |['’])(peut|peuvent|arrive|arrivent|marche|fonctionne|reçoit|a accès)",
+      // Colleagues who have the same problem, or the people next to me.
+      "(colleagues|team ?mates|people|others|everyone|everybody)( [^.!?\\n]{0,40})? (have|has|are having|see|get|report) (exactly )?the same( (problem|issue|error|thing|fault|message))?(?=[.,;:!?)]| since| here| too| now|$)",
+      '(the )?same (for|with|here for) (the people|everyone|everybody|my colleagues|my team|the others|others|the rest of (the|my) team|all of us)',
+      '(die|meine|unsere|alle|sämtliche) (kollegen|kolleginnen|mitarbeiter\\w*|leute)[^.!?\\n]{0,40} (haben|hat|sind) (auch )?(das gleiche|dasselbe|das selbe|den gleichen|denselben|betroffen)|(die|den) kollegen[^.!?\\n]{0,30} (ist es |geht es |haben es )?auch(?=[,.;!?)]|$| so)',
+      "(mijn|onze|de|alle) collega['’]?s[^.!?\\n]{0,40} (hebben|heeft) (ook )?(hetzelfde|het zelfde)|collega['’]?s[^.!?\\n]{0,30} (hebben|heeft) (het|dit|dat) ook(?=[,.;!?)]|$)",
+      '(mina|våra|alla) kollegor[^.!?\\n]{0,40} (har|sitter) (också )?(samma|med samma)|kollegor[^.!?\\n]{0,30} har (det|problemet) också',
+      "(mes|nos|les|tous les|toutes les) collègues[^.!?\\n]{0,60} (ont|a) (aussi |également )?(le même|la même|les mêmes)|collègues[^.!?\\n]{0,40} (ont|a) (aussi|également) (ce|le) (problème|souci)",
+      // How many it concerns, said as a number: "het gaat om zo'n 20 man", "det gäller hela avdelningen".
+      `(it|this|that) (affects|impacts|concerns) (about |around |roughly |some |at least |over )?\\d+ (${PEOPLE})|het gaat om (zo['’]n |ongeveer |ruim )?\\d+ (man|mensen|collega['’]?s|medewerkers|gebruikers)|es betrifft (etwa |ca\\.? |rund )?\\d+|det gäller (hela|alla|\\d+)|cela concerne \\d+`,
+      '(at|on) (almost |nearly )?(every|each) desk|(an|auf) (fast |nahezu )?jedem (platz|arbeitsplatz|schreibtisch)|(bij|op) (bijna )?elke (plek|werkplek)|vid (nästan )?varje (plats|skrivbord)|(à|sur) (presque )?chaque (poste|bureau)',
+      // Every device of a kind stopped at once.
+      '(all|all the|every|alle|sämtliche|alla|tous les|toutes les) (\\w+ )?(scanners?|handscanner|handhelds?|printers?|drucker|devices|geräte|pcs|laptops|terminals|screens|monitors|phones|kassen|tills)[^.!?\\n]{0,60}(stopped|aufgehört|ausgefallen|are down|offline|not working|funktionieren nicht|gestopt|werken niet|slutat|fungerar inte|ne fonctionnent plus|ne marchent plus)',
     ],
+  },
+  {
+    id: 'outage-team',
+    priority: 'P1',
+    label: 'outage affecting many people',
+    // A group as the subject of a failure: "the whole sales floor is tethering", "8 of us are stuck",
+    // "the call centre can't log in", "die ganze Frühschicht steht". Mentioning the team alone (a
+    // training for the whole team) says nothing is broken.
+    patterns: [
+      '(my|our|the) (whole|entire) (\\w+ )?(team|department|office|floor|building|site|branch|shift|warehouse)',
+      // "My office", "the 4th floor" are places; a team, a shift or a call centre are people.
+      '(?<!rest of )(my|our) (\\w+ )?(team|department|shift)(?! (lead|leader|manager|head|member|mate|assistant|chat|channel|site|meeting|calendar|drive|folder))|(the|our) (call cent(re|er)|contact cent(re|er)|service desk|help ?desk|sales floor|shift)',
+      // A count of people as the subject ("8 of us are stuck"), not as the audience ("send it to 40 people").
+      `(\\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|a dozen|dozens|several|most|half|many) (${PEOPLE})( (here|all|still|also|now|today|(in|on|at) (the )?\\S+))? (are|were|have|can't|cannot|can not|sind|haben|können|zijn|hebben|kunnen|är|har|kan|sont|ont|ne)`,
+      '(ons|onze|het|de) hele (team|afdeling|kantoor|verdieping|vloer|magazijn|ploeg|nachtploeg)',
+      '(das ganze|die ganze|der ganze|die gesamte|das gesamte) (\\p{L}*schicht|team|büro|abteilung|etage|stockwerk|lager|standort)',
+      'hela (avdelningen|kontoret|våningen|teamet|företaget|gruppen|lagret|skiftet)',
+      "toute (l['’]équipe|la société|l['’]agence)|tout (le monde|le service|le bureau|l['’]étage|le plateau)",
+      // "We at customer service have not received", in the offices' languages.
+      '(vi|wij|wir) (på|op|in|bei|im) [^.!?\\n]{0,40}|we (on|in|at) (the )?\\S+ (floor|team|office|department)',
+    ],
+    sameSentence: FAILING,
+    // "Het hele team heeft geen haast", "the whole team works without problems".
+    unlessSameSentence: ['haast|stress|eile|eilig|brådska|bråttom|pressé|urgent|rush|hurry', 'no problems?|without (any )?(problems?|issues?)|inga problem|kein problem|geen probleem|sans (problème|souci)|pas de problème'],
   },
   {
     id: 'cannot-work',
@@ -165,6 +350,8 @@ export const defaultSignals: SignalRuleInput[] = [
       'blocked (from|by)',
       '(nobody|no one|none of us)[^.!?\\n]{0,40}(can|is able to|are able to)',
       '(laptop|pc|computer|machine) (is|went) dead',
+      "(can't|cannot|can not|unable to) (really )?do (anything|much|any work|my (job|work))(?! about)",
+      'kan inte (jobba|arbeta)|kan (nu )?niet (werken|verder)|(kann|können) (so |gerade |momentan |jetzt )?nicht (arbeiten|weiterarbeiten)|ne (peux|peut|pouvons) (pas|plus) travailler',
     ],
   },
   {
@@ -185,23 +372,34 @@ export const defaultSignals: SignalRuleInput[] = [
       'urgence',
       'brådskande',
       'spoed',
+      // "As soon as possible" in the offices' languages.
+      'så (fort|snart) som möjligt|snarast|zo (snel|spoedig) mogelijk|so schnell wie möglich|schnellstmöglich|dès que possible|au plus vite|le plus (vite|rapidement) possible',
     ],
   },
   {
     id: 'deadline-today',
     priority: 'P2',
     label: 'deadline today',
-    patterns: ['today', 'tonight', 'this (afternoon|evening)', '{today}', '本日|今日'],
+    patterns: ['today', 'tonight', 'this (afternoon|evening)', '{today}', '本日|今日', ...TODAY_WORDS],
     sameSentence: DEADLINE_CONTEXT,
+    // "Today" that tells what happened, or one of two days, is not a deadline.
+    unlessSameSentence: ['happened|happens|occurred', '(today|tonight) or (tomorrow|later)'],
   },
   {
     id: 'deadline-by',
     priority: 'P2',
     label: 'deadline today',
     patterns: [
-      '(by|before) (noon|midday|lunch(time)?|eod|cob|end of (the )?(day|business)|close of business|tonight|today|this (afternoon|evening)|\\d{1,2}([:.]\\d{2})?( ?(am|pm|h|o\'clock))?(?![\\d%]|[:./-]\\d)(?! ?(%|percent|people|users|pages|min|mins|minutes|hours|days|weeks|laptops|devices|gb|mb|tb)\\b))',
+      // "Come by today" is a visit, not a deadline.
+      '(?<!(come|drop|pop|stop|swing) )(by|before) (noon|midday|lunch(time)?|eod|cob|end of (the )?(day|business)|close of business|tonight|today|this (afternoon|evening)|\\d{1,2}([:.]\\d{2})?( ?(am|pm|h|o\'clock))?(?![\\d%]|[:./-]\\d)(?! ?(%|percent|people|users|pages|min|mins|minutes|hours|days|weeks|laptops|devices|gb|mb|tb)\\b))',
       'eod|cob',
+      // "Bis 14 Uhr", "avant 17h", "vóór 14:00", "senast kl 15": a time of day, not a date.
+      '(bis|vor) (spätestens )?\\d{1,2}(:\\d{2})? ?uhr|(bis|vor) (spätestens )?\\d{1,2}:\\d{2}',
+      'avant (midi|ce soir|\\d{1,2} ?h(\\d{2})?)|d[\'’]ici (midi|ce soir|\\d{1,2} ?h(\\d{2})?)',
+      '(voor|vóór|uiterlijk) \\d{1,2}[:.]\\d{2}(?![.\\d])',
+      '(före|innan|senast) (kl\\.? ?\\d{1,2}([:.]\\d{2})?|\\d{1,2}:\\d{2})',
     ],
+    unlessSameSentence: ['(today|tonight) or (tomorrow|later)'],
   },
   {
     id: 'deadline-time',
@@ -221,7 +419,8 @@ export const defaultSignals: SignalRuleInput[] = [
       'nothing urgent',
       'no (rush|hurry|urgency)',
       'not in a (rush|hurry)',
-      'nice to have',
+      // "It would be nice to have it sorted" asks for a fix; "a nice-to-have" says it can wait.
+      'nice[- ]to[- ]have(?! (it|this|that|them) )',
       'not (time[- ])?critical',
       'low priority',
       'not a priority',
@@ -232,6 +431,15 @@ export const defaultSignals: SignalRuleInput[] = [
       '急ぎません',
       'nicht dringend',
       'geen haast',
+      // The same in the offices' languages: no stress, it has time, it can wait.
+      'kein(e)? (stress|eile|hektik)|nicht eilig|eilt nicht|hat (noch )?zeit|kann warten',
+      'geen (haast|spoed)|heeft geen haast|kan wachten|niet dringend',
+      'ingen (brådska|stress)|inte bråttom|det är lugnt|det brådskar inte|inget akut|kan vänta',
+      "pas (du tout |très |si )?(pressé|urgent)|rien d['’]urgent|rien de (pressé|urgent)|aucune urgence|peut attendre|sans urgence",
+      '(it|this|that) can wait',
+      // A later date the sender says is fine: "next month is fine", "after the holidays is fine".
+      '(next (week|month|quarter|year)|after (the )?(holidays|christmas|new year|easter|summer|break|weekend)|(in|by|before|until|after|from) (january|february|march|april|may|june|july|august|september|october|november|december|the new year)|the new year|january|february) (is|would be|will be) (fine|ok|okay|early enough|soon enough|good|perfect)',
+      "(don't|do not) need anything (right )?(now|yet)|nothing (is )?needed (right now|now|yet|before|until)|no action (is )?needed (yet|now)",
     ],
   },
 ];

@@ -1,7 +1,8 @@
 /**
  * Triage: a new ticket's category and priority, with the rules that fired in words. No I/O.
  *
- * Method: each category sums the weights of its keywords found in the subject and visible text;
+ * Method: a signal that names a category (a security incident, a fraud attempt) decides it;
+ * otherwise each category sums the weights of its keywords found in the subject and visible text;
  * the best score wins (ties go to the category listed first), below `minCategoryScore` the
  * ticket is `fallbackCategory`. Priority starts at `defaultPriority`; signals (phrases, read one
  * sentence at a time) raise it, the strongest wins; only when nothing raises it may a lowering
@@ -44,7 +45,9 @@ export function triage(input: TriageInput, rules: TriageRules): TriageResult {
   // The subject is the sender's own summary of the problem: its words count twice.
   const text = normaliseText(`${input.subject}\n${input.subject}\n${input.text}`);
   const fired = firedSignals(input, rules);
-  const forced = fired.find((f) => f.rule.category && f.rule.priority < rules.defaultPriority);
+  // A signal with a category decides it, whatever priority it asks for: a fraud attempt the
+  // sender saw through is still a security ticket, at the usual priority.
+  const forced = fired.find((f) => f.rule.category);
 
   const reasons: string[] = [];
   let category: string;
@@ -213,8 +216,12 @@ function prioritySentences(subject: string, text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
-/** A negation right before a raising phrase cancels it: "not urgent", "isn't blocked". */
-const NEGATED = /(?:\b(?:not|no|nothing|never|hardly)|n't)\s+(?:(?:really|very|that|so|super|too|particularly|especially|an?)\s+)?$/i;
+/**
+ * A negation right before a raising phrase cancels it: "not urgent", "isn't blocked", and in the
+ * offices' languages "nicht dringend", "niet dringend", "inte brådskande", "pas urgent", "rien d'urgent".
+ */
+const NEGATED =
+  /(?:(?:\b(?:not|no|nothing|never|hardly|nicht|kein|keine|keinen|niet|geen|inte|ingen|inget|pas|aucune?)|n't)\s+(?:(?:really|very|that|so|super|too|particularly|especially|an?|sehr|besonders|wirklich|zo|erg|echt|så|särskilt|vraiment|très|si|trop)\s+)?|\brien d['’]\s*)$/iu;
 
 function firstSignalMatch(rule: SignalRule, patterns: readonly string[], sentences: string[], raising: boolean): string | null {
   const any = patternSet(patterns);
