@@ -8,10 +8,19 @@
  * short bodies fall back to word Jaccard, where containment would be too generous.
  * The score weighs the body more than the subject, since people reword subjects; and when
  * both bodies are long enough for shingles to mean something, a near-identical body counts
- * on its own (a re-send with a reworded subject is still the same request). Identifiers (asset
- * tags, error codes, build numbers) are strong evidence: one in common lifts a reworded resend
- * to a match; two of one kind that differ keep look-alike mails about two things apart.
+ * on its own (a forward of one's own first mail, a re-send with a reworded subject).
+ *
+ * Wording alone misses most resends (a two-line chase from the phone, a reword, a translation)
+ * and merges look-alikes, so two more kinds of evidence decide (duplicate-cues.ts):
+ * - what a mail is about: its key terms (stop words of EN/DE/SV/NL/FR out, words cut to their
+ *   first letters, identifiers whole). Sharing enough of the smaller mail's key terms is the same
+ *   request; less is needed with an identifier in common, and less again across two languages.
+ * - what says two things: identifiers of one kind that differ (two laptops, two mailboxes), two
+ *   dates, rooms, cost centres, references or people, "works now" / "new problem", and "could you
+ *   also…" / "assign me there as well". Any of these caps the score below a match, however alike
+ *   the words: a wrong merge hides a request, a missed one costs a click.
  */
+import { keyTerms, languageOf, movedOn, namedPeople, oneMore, slots, withoutSignatureCards } from './duplicate-cues.js';
 import { identifiers } from './identifiers.js';
 import { withoutSubjectPrefixes } from './subject-prefixes.js';
 
@@ -30,14 +39,16 @@ export function words(text: string): string[] {
 }
 
 /**
- * Fingerprint kept on the ticket: normalised subject, the opening words of the body, and the
- * identifiers in both (a line each; a print from before identifiers has two lines, and none).
+ * Fingerprint kept on the ticket: normalised subject, the opening words of the body without its
+ * signature card, the identifiers in both, and the people the request is for (a line each; a
+ * print from before identifiers has two lines and none, one from before people three lines).
  */
 export const FINGERPRINT_BODY_WORDS = 300;
 
 export function fingerprint(subject: string, body: string): string {
   const ids = [...identifiers(`${subject}\n${body}`), ...mailboxes(`${subject}\n${body}`)];
-  return `${normaliseSubject(subject)}\n${words(body).slice(0, FINGERPRINT_BODY_WORDS).join(' ')}\n${ids.join(' ')}`;
+  const people = namedPeople(`${subject}\n${body}`);
+  return `${normaliseSubject(subject)}\n${words(withoutSignatureCards(body)).slice(0, FINGERPRINT_BODY_WORDS).join(' ')}\n${ids.join(' ')}\n${people.join(' ')}`;
 }
 
 
@@ -103,19 +114,10 @@ const SUBJECT_WEIGHT = 0.3;
 export interface Similarity {
   subject: number;
   body: number;
-  /** Identifiers both name; `conflict` when both name one of a kind and none in common (two laptops). */
+  /** Identifiers both name; `conflict` when they name two things of one kind (two laptops, two mailboxes). */
   identifiers: { shared: string[]; conflict: boolean };
   score: number;
 }
-
-/**
- * Shared identifiers as evidence: an asset tag counts 1 (one laptop can have two problems), an
- * error code or a version 2. A tag alone needs text this close; an error code also needs a word
- * of the subject in common (one error code can come from two apps); a tag and a code together
- * (3) are the same thing however the text was reworded or translated.
- */
-const TAG_ALONE_FLOOR = 0.1;
-const CODE_FLOOR = 0.1;
 
 /** A fingerprint read back into what a comparison needs. */
 interface ReadPrint {
@@ -123,6 +125,12 @@ interface ReadPrint {
   tokens: string[];
   shingles: Set<string>;
   identifiers: string[];
+  /** Key terms of subject and body (duplicate-cues.ts), and the dates, cost centres, references named. */
+  terms: Set<string>;
+  slots: string[];
+  language: string | undefined;
+  moved: boolean;
+  oneMore: boolean;
 }
 
 /** The prints read last, most recent first: a new mail's print is compared with each open ticket's in turn. */
@@ -138,33 +146,68 @@ function readPrint(print: string): ReadPrint {
 }
 
 function parsePrint(print: string): ReadPrint {
-  const [subject = '', body = '', ids = ''] = print.split('\n');
+  const [subject = '', body = '', ids = '', people = ''] = print.split('\n');
   const tokens = words(body);
-  return { subject: new Set(words(subject)), tokens, shingles: shingles(tokens, 3), identifiers: ids.split(' ').filter(Boolean) };
-}
-
-function compareIdentifiers(a: string[], b: string[]): Similarity['identifiers'] {
-  const shared = a.filter((id) => b.includes(id));
-  const kindsOfB = new Set(b.map(kindOf));
-  const conflict = !shared.length && a.some((id) => kindsOfB.has(kindOf(id)));
-  return { shared, conflict };
+  const subjectWords = words(subject);
+  const identifiers = ids.split(' ').filter(Boolean);
+  return {
+    subject: new Set(subjectWords),
+    tokens,
+    shingles: shingles(tokens, 3),
+    identifiers,
+    // An identifier is a key term of its own: "NW-LT-0417" is one term, not "nw", "lt", "0417".
+    terms: new Set([...keyTerms([...subjectWords, ...tokens]), ...identifiers.filter((id) => !id.includes('@'))]),
+    slots: [...slots([...subjectWords, ...tokens]), ...people.split(' ').filter(Boolean)],
+    language: languageOf(tokens),
+    moved: movedOn(tokens),
+    oneMore: oneMore(tokens),
+  };
 }
 
 /**
- * Words saying the earlier problem is over and this is another one ("works now", "new problem",
- * "one more thing"): a follow-up that forwards or repeats the first mail is still a new request.
+ * Identifiers both name, and whether they name two things. Two of one kind with none of that
+ * kind in common disagree (two laptops' tags, two mailboxes). An asset tag disagrees already when
+ * one mail names a tag of a kind the other names and the other does not have it: "the same error
+ * on PRN-GOT-2F-03 too, PRN-GOT-1F-01 you know about" is a second printer, and a mail that
+ * forwards the first one about NW-LT-0302 to ask for data to be moved to NW-LT-0811 is new work.
  */
-const MOVED_ON = new RegExp(
-  `\\b(?:${[
-    'works now', 'working now', 'works again', 'is fine again', 'are fine again', 'works great', 'new problem', 'new issue', 'another problem', 'another issue', 'different problem', 'one more thing', 'something else',
-    'funktioniert jetzt', 'funktioniert wieder', 'neues problem', 'anderes problem', 'noch etwas',
-    'fungerar nu', 'fungerar igen', 'nytt problem', 'ett annat problem', 'en sak till',
-  ].join('|')})\\b`,
-);
-
-function movedOn(tokens: string[]): boolean {
-  return MOVED_ON.test(tokens.join(' '));
+function compareIdentifiers(a: string[], b: string[]): Similarity['identifiers'] {
+  const shared = a.filter((id) => b.includes(id));
+  const conflicts = new Set<string>();
+  for (const kind of new Set(a.map(kindOf))) {
+    const ofA = a.filter((id) => kindOf(id) === kind);
+    const ofB = b.filter((id) => kindOf(id) === kind);
+    if (!ofB.length) continue;
+    // A version or a code of no known shape ("x509", "wd22tb4", a model number) is too loose a
+    // kind to disagree on its own: only when the mails share no identifier at all.
+    const loose = kind === 'code' || kind === 'version';
+    const none = !ofA.some((id) => ofB.includes(id)) && (!loose || !shared.length);
+    const newTag = kind.startsWith('tag:') && (ofA.some((id) => !ofB.includes(id)) || ofB.some((id) => !ofA.includes(id)));
+    if (none || newTag) conflicts.add(kind);
+  }
+  return { shared, conflict: conflicts.size > 0 };
 }
+
+/** Slots (duplicate-cues.ts) of a kind both name, none in common: another date, room, cost centre, reference, person. */
+function slotConflicts(a: string[], b: string[]): string[] {
+  const kind = (slot: string) => slot.slice(0, slot.indexOf(':'));
+  return [...new Set(a.map(kind))].filter((k) => b.some((s) => kind(s) === k) && !a.some((s) => kind(s) === k && b.includes(s)));
+}
+
+/**
+ * Key terms (duplicate-cues.ts) the smaller mail shares with the other, as a share of its own,
+ * needed to take two mails with no exact evidence against them as one request. A phone resend
+ * of two lines shares most of its few terms with the first mail; another request from the same
+ * person shares the greeting's neighbours and the app's name, rarely half. Less is needed with
+ * an identifier in common (it already says which thing), and less again across two languages,
+ * where only names, products and numbers can be shared.
+ */
+const TERMS_NEEDED = { alone: 0.45, withIdentifier: 0.35, acrossLanguages: 0.2 };
+/**
+ * Fewer shared key terms than this say nothing, whatever share of a tiny mail they are; across
+ * languages an identifier and two names (the tag, "Mac", "Windows") are as much as can be shared.
+ */
+const MIN_SHARED_TERMS = { sameLanguage: 4, acrossLanguages: 3 };
 
 export function similarity(fingerprintA: string, fingerprintB: string): Similarity {
   const a = readPrint(fingerprintA);
@@ -175,13 +218,24 @@ export function similarity(fingerprintA: string, fingerprintB: string): Similari
   const weighted = SUBJECT_WEIGHT * subject + (1 - SUBJECT_WEIGHT) * body;
   const text = longBodies ? Math.max(weighted, body) : weighted;
   const ids = compareIdentifiers(a.identifiers, b.identifiers);
-  // The same asset tag or error code, and text about as close as a rewording: the same request.
-  // Two of one kind that differ (two laptops' tags): two things, however alike the words.
-  const strength = ids.shared.reduce((n, id) => n + (kindOf(id) === 'address' ? 0 : kindOf(id).startsWith('tag:') ? 1 : 2), 0);
-  const sameThing = strength >= 3 || (strength === 2 && subject > 0 && text >= CODE_FLOOR) || (strength === 1 && text >= TAG_ALONE_FLOOR);
-  // Either mail saying the first problem is over: a new request, however much it quotes the first.
-  const moved = movedOn(a.tokens) || movedOn(b.tokens);
-  const score = ids.conflict || moved ? Math.min(text, 0.5) : sameThing ? Math.max(text, 0.9) : text;
+  // Shared identifiers as evidence: an asset tag counts 1 (one laptop can have two problems), an
+  // error code, a version or a vendor case number both name 2 (it names one case).
+  const sharedRefs = a.slots.filter((slot) => slot.startsWith('ref:') && b.slots.includes(slot)).length;
+  const strength = 2 * sharedRefs + ids.shared.reduce((n, id) => n + (kindOf(id) === 'address' ? 0 : kindOf(id).startsWith('tag:') ? 1 : 2), 0);
+  // Two things, however alike the words: two tags or mailboxes (compareIdentifiers), two dates,
+  // cost centres or references, the first problem over ("works now"), or the same asked again
+  // for something else ("could you also…", "assign me there as well").
+  const twoThings = ids.conflict || slotConflicts(a.slots, b.slots).length > 0 || a.moved || b.moved || a.oneMore || b.oneMore;
+  const shared = intersectionSize(a.terms, b.terms);
+  const terms = containment(a.terms, b.terms);
+  const translated = a.language !== undefined && b.language !== undefined && a.language !== b.language;
+  // An asset tag and an error code or version in common (3) name the same fault on the same
+  // thing, however the text was reworded or translated: they need no more words in common than a
+  // translation keeps (two mails about one laptop can still be about two faults).
+  const needed = translated || strength >= 3 ? TERMS_NEEDED.acrossLanguages : strength > 0 ? TERMS_NEEDED.withIdentifier : TERMS_NEEDED.alone;
+  const minShared = translated ? MIN_SHARED_TERMS.acrossLanguages : MIN_SHARED_TERMS.sameLanguage;
+  const sameTopic = shared >= minShared && terms >= needed;
+  const score = twoThings ? Math.min(text, 0.5) : sameTopic ? Math.max(text, 0.9) : text;
   return { subject, body, identifiers: ids, score };
 }
 

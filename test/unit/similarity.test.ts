@@ -87,3 +87,52 @@ describe('identifiers as evidence', () => {
     expect(similarity('laptop fan loud\nthe fan is loud', fingerprint('Laptop fan loud', 'The fan is loud NW-LT-0217')).identifiers).toEqual({ shared: [], conflict: false });
   });
 });
+
+describe('what a mail is about, and what says two things', () => {
+  const merged = (a: [string, string], b: [string, string]) => similarity(fingerprint(...a), fingerprint(...b)).score >= 0.8;
+
+  it('takes a two-line phone chase that repeats the first mail’s key terms as the same request', () => {
+    const first: [string, string] = [
+      'Staff badge no longer opens the car park gate',
+      'Hello,\n\nsince this morning my staff badge does not open the car park gate in Leeds any more. The reader beeps twice and shows red. The doors inside the building still open with the same badge.\n\nCould you check my access rights?\n\nThanks,\nNils',
+    ];
+    expect(merged(first, ['Car park', 'Morning, again the badge will not open the car park gate, reader red and beeps twice like yesterday. Can someone fix it?\n\nNils'])).toBe(true);
+    expect(merged(first, ['Monitor arm', 'Morning, could someone fit a monitor arm on my desk next week? The old one is loose.\n\nNils'])).toBe(false);
+  });
+
+  it('takes a resend in another language naming the same tag and product as the same request', () => {
+    const first: [string, string] = ['Jabra headset not recognised', 'After last night’s Windows update my Jabra headset is no longer recognised on laptop NW-LT-0580. The USB dongle lights up but Windows says the USB device is not recognised.'];
+    const again: [string, string] = ['Headset wird nicht erkannt', 'Mein Jabra-Headset wird seit dem Update immer noch nicht erkannt (NW-LT-0580). Der USB-Dongle leuchtet, aber Windows meldet einen Fehler.'];
+    expect(merged(first, again)).toBe(true);
+  });
+
+  it('leaves out the signature card, which every mail of one person shares', () => {
+    const print = fingerprint('VPN', 'The VPN drops every hour.\n\nKind regards,\nAnna Berg\nHead of Treasury | Northwind\n+46 8 555 0100');
+    expect(print.split('\n')[1]).toBe('the vpn drops every hour');
+  });
+
+  it('keeps the same request for another date, room, cost centre or person apart', () => {
+    const booking = (day: string, room: string): [string, string] => ['AV support', `Could we have a technician for the town hall on Thursday ${day} January in room ${room}, from 9:00 to set up the cameras and microphones?`];
+    expect(merged(booking('14', 'Thames'), booking('14', 'Thames'))).toBe(true);
+    expect(merged(booking('14', 'Thames'), booking('28', 'Thames'))).toBe(false);
+    expect(merged(booking('14', 'Thames'), booking('14', 'Severn'))).toBe(false);
+    const order = (cc: string): [string, string] => ['Order: 2 webcams', `Please order two Logitech webcams on cost centre ${cc} for the new desks in Marketing. Approved by my manager.`];
+    expect(merged(order('5200'), order('5300'))).toBe(false);
+    const access = (name: string): [string, string] => ['Folder access', `Please give read access to the Finance export folder for ${name}, who supports the month-end close from February. I approve it as the folder owner.`];
+    expect(merged(access('Lena Fischer'), access('Jonas Krüger'))).toBe(false);
+  });
+
+  it('keeps apart a second printer named next to the first, and the same ask for another app', () => {
+    const first: [string, string] = ['Printer PRN-GOT-1F-01 error 49.4C02', 'The printer at reception, PRN-GOT-1F-01, shows error 49.4C02 and prints nothing. We restarted it twice.'];
+    expect(merged(first, ['Printer PRN-GOT-2F-03 error 49.4C02', 'Now the printer on floor 2, PRN-GOT-2F-03, shows error 49.4C02 as well. You already have my mail about PRN-GOT-1F-01, this one is by the warehouse.'])).toBe(false);
+    const miro: [string, string] = ['Figma blocked', 'When I install the Figma desktop app Windows says "This app has been blocked by your system administrator". Could you install it or allow it?'];
+    const loom: [string, string] = ['Loom blocked', 'Same message when I install the Loom desktop app: "This app has been blocked by your system administrator". Could you install it or allow it as well?'];
+    expect(merged(miro, loom)).toBe(false);
+  });
+
+  it('reads "works again" as the first problem over, but not "geht wieder nicht"', () => {
+    const first: [string, string] = ['Drucker druckt nicht', 'Der Drucker im 4. OG druckt seit heute Morgen nichts mehr, die Aufträge bleiben in der Warteschlange hängen. Neustart hat nicht geholfen.'];
+    expect(merged(first, ['Drucker', 'Der Drucker im 4. OG geht wieder nicht, die Aufträge bleiben immer noch in der Warteschlange hängen.'])).toBe(true);
+    expect(merged(first, ['Drucker', 'Danke, der Drucker im 4. OG geht wieder! Aber jetzt bleiben die Aufträge für den Scanner in der Warteschlange hängen.'])).toBe(false);
+  });
+});

@@ -1,0 +1,241 @@
+import { alternation, fromEveryLanguage } from './languages/language.js';
+
+/**
+ * Cues for duplicate detection (similarity.ts) that read what a mail is about rather than how it
+ * is worded: its key terms across languages, the dates, rooms, cost centres, references and
+ * people it names, words saying the first problem is over or asking for one more, and the
+ * signature card to leave out. Pure. All but the people work on the lower-cased word list a
+ * fingerprint keeps, so prints stored before these cues existed are read the same way.
+ */
+
+/**
+ * Words that say nothing about the problem, in the languages our requesters write (EN, DE, SV,
+ * NL, FR): function words, greetings and sign-offs, and the chasing words every resend adds
+ * ("still", "again", "any news", "please help"). Left in, they make two different requests from
+ * one person look alike and a short resend look unlike its first mail.
+ */
+const STOP_WORDS_BY_LANGUAGE: Record<string, Set<string>> = Object.fromEntries(
+  Object.entries({
+    en: 'a an the and or but if so to of in on at by for from with without into about as is are was were be been being am it its this that these those there here i me my mine we our us you your he she him her his they them their what which who when where why how all any some no not nor only own same than too very can could would should will shall may might must do does did done have has had having get got just also again still now then yet already since after before while until up down out off over under more most other such each both few one two new hi hello dear team thanks thank regards best cheers kind please help someone anyone look quick sorry news mail email sent send sending resend resending yesterday today tomorrow morning afternoon evening week day time works work working issue problem',
+    de: 'der die das den dem des ein eine einer eines einem einen und oder aber wenn dass daß zu von mit bei für auf aus im in an am um ist sind war waren bin bist sein es ich mich mir mein meine meinen meinem wir uns unser ihr euch sie er ihm ihn ihnen nicht kein keine noch schon wieder immer auch nur so sehr was wer wie wo warum hier da dann jetzt seit nach vor über unter bitte danke hallo gruß grüße viele liebe heute gestern morgen jemand kann könnt können könnte habe hast hat haben wird werden wurde mal gibt neues problem geht',
+    sv: 'och eller men om att till av med hos för på ur är var vara jag mig min mitt mina vi oss vår ni er han hon den det de dem inte ingen inget fortfarande redan igen bara så mycket vad vem hur här där nu sedan efter före hej tack hälsningar mvh idag igår imorgon någon kan kunna har hade blir blev',
+    nl: 'de het een en of maar als dat te van met bij voor op uit is zijn was waren ben ik mij me mijn wij we ons onze jullie jij je u hij zij ze hem haar niet geen nog al weer alleen zo heel wat wie hoe waar hier daar nu sinds na dit deze die hoi hallo dank bedankt groeten groet vriendelijke vandaag gisteren morgen iemand kan kunnen heb hebt heeft hebben wordt worden steeds',
+    fr: 'le la les un une des du de et ou mais si que qui à au aux en dans sur par pour avec sans est sont était être suis je me moi mon ma mes nous notre vous votre il elle ils elles lui leur ne pas plus rien toujours encore déjà seulement très quoi comment où ici là maintenant depuis après avant bonjour salut merci cordialement aujourd hui hier demain quelqu peut pouvez pourriez ai as avons avez ont fait ce cette ces se sa son ses on',
+  }).map(([code, list]) => [code, new Set(list.split(' ').map(fold))]),
+);
+const STOP_WORDS = new Set(Object.values(STOP_WORDS_BY_LANGUAGE).flatMap((set) => [...set]));
+
+/**
+ * The language a text is written in, by which language's stop words it uses most (undefined when
+ * it has too few to tell). Across languages only names, products and identifiers can be shared,
+ * so a translated resend shares fewer key terms with its first mail than a reworded one.
+ */
+export function languageOf(words: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestCount = 2;
+  for (const [code, stops] of Object.entries(STOP_WORDS_BY_LANGUAGE)) {
+    let count = 0;
+    for (const word of words) if (stops.has(fold(word))) count++;
+    if (count > bestCount) [best, bestCount] = [code, count];
+  }
+  return best;
+}
+
+const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]*$|^--\\s*$`, 'iu');
+const CARD_LINE_MAX_WORDS = 8;
+
+/**
+ * The text without the card under each sign-off ("Thanks,\nFelix Schuster\nControlling |
+ * Northwind\n+49 40 555 0231"): every mail of one person carries the same card, so left in it
+ * makes any two of their requests share a name, a title and a phone number. A card is the
+ * short lines after a sign-off line, up to the next line of prose.
+ */
+export function withoutSignatureCards(text: string): string {
+  const kept: string[] = [];
+  let inCard = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (SIGN_OFF.test(line.trim())) {
+      inCard = true;
+      continue;
+    }
+    if (inCard && line.trim().split(/\s+/).length <= CARD_LINE_MAX_WORDS) continue;
+    inCard = false;
+    kept.push(line);
+  }
+  return kept.join('\n');
+}
+
+/** Lower case without accents: "Lön" and "lon", "Réunion" and "reunion" are one word. */
+export function fold(word: string): string {
+  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/**
+ * A word's first four letters stand for it (truncation stemming). That joins a word's forms
+ * ("printing", "printer"; "piept", "piepen") and many words shared across our languages
+ * ("mobile"/"mobiele", "scan"/"scanner", "Tastatur"/"tastatur"). Two different words with one
+ * start cost less than a resend missed: the share of key terms needed (similarity.ts) allows it.
+ */
+const STEM = 4;
+
+/**
+ * What a text is about, as a set of stems: its words without stop words, words of one or two
+ * letters (the "nw" and "lt" of every asset tag) and numbers of fewer than five digits (times,
+ * counts, years, the groups of a phone number in a signature). Words with digits (a build, a
+ * case number, an error code) stay whole: "0x800f0922" is not "0x800ccc0e".
+ */
+export function keyTerms(words: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const raw of words) {
+    const word = fold(raw);
+    if (word.length < 3 || STOP_WORDS.has(word) || /^\d{1,4}$/.test(word)) continue;
+    out.add(/\d/.test(word) ? word : word.slice(0, STEM));
+  }
+  return out;
+}
+
+const MONTHS: Record<string, number> = {};
+for (const [i, names] of [
+  'january januar janvier januari jan janv',
+  'february februar fevrier februari feb fevr',
+  'march marz mars maart mar',
+  'april avril apr',
+  'may mai maj mei',
+  'june juni juin jun',
+  'july juli juillet jul juil',
+  'august augusti aout augustus aug',
+  'september septembre sep sept',
+  'october oktober octobre oktober okt oct',
+  'november novembre nov',
+  'december dezember decembre dec dez',
+].entries()) {
+  for (const name of names.split(' ')) MONTHS[name] = i + 1;
+}
+
+/** Words that put a number after them as the thing a request is for. */
+const LABELS: Record<string, string> = {
+  centre: 'cost', center: 'cost', kostenstelle: 'cost', kostenplaats: 'cost', kostnadsstalle: 'cost', cout: 'cost', couts: 'cost',
+  ref: 'ref', reference: 'ref', referenz: 'ref', referentie: 'ref', case: 'ref', personalnummer: 'ref', employee: 'ref', personnel: 'ref', order: 'ref', arende: 'ref', dossier: 'ref', zaak: 'ref',
+};
+
+const ROOM_WORDS = new Set(['room', 'raum', 'besprechungsraum', 'konferenzraum', 'rum', 'motesrum', 'konferensrum', 'zaal', 'vergaderzaal', 'vergaderruimte', 'salle']);
+/** "Meeting room", "training room" name no room; "another room" is none of the two. */
+const GENERIC_ROOM = new Set(['meeting', 'conference', 'training', 'server', 'reunion', 'conference', 'besprechung']);
+const ANOTHER = new Set(['another', 'other', 'different', 'anderen', 'anderer', 'annat', 'andra', 'ander', 'andere', 'autre']);
+const FILLERS = new Set(['number', 'no', 'nr', 'nummer', 'is', 'ist', 'est', 'ar']);
+
+/**
+ * What a request is for, named exactly, by kind: the dates (`date:14-1`), rooms (`room:elbe`),
+ * cost centres (`cost:4100`) and reference numbers (`ref:44817`, a vendor case or personnel
+ * number) it names. Two mails that both name one kind and share none of it are about two things:
+ * the same AV booking for another day or room, the same order on another cost centre, the same
+ * template for another person.
+ */
+export function slots(words: readonly string[]): string[] {
+  const out = new Set<string>();
+  const folded = words.map(fold);
+  for (let i = 0; i < folded.length; i++) {
+    const word = folded[i]!;
+    const next = folded[i + 1] ?? '';
+    const day = (w: string) => (/^\d{1,2}$/.test(w) && Number(w) >= 1 && Number(w) <= 31 ? Number(w) : 0);
+    if (day(word) && MONTHS[next]) out.add(`date:${day(word)}-${MONTHS[next]}`);
+    else if (MONTHS[word] && word.length > 3 && day(next)) out.add(`date:${day(next)}-${MONTHS[word]}`);
+    // "room Elbe", "Raum Alster", "the Thames room": the words either side of a room word both
+    // stand for the room, so that two mails disagree only when they share neither.
+    if (ROOM_WORDS.has(word) && !ANOTHER.has(folded[i - 1] ?? '')) {
+      for (const name of [next, folded[i - 1] ?? '']) {
+        if (name && !STOP_WORDS.has(name) && !ROOM_WORDS.has(name) && !GENERIC_ROOM.has(name) && !MONTHS[name]) out.add(`room:${name}`);
+      }
+    }
+    // "case 198765432", "case number is 198765432", "cost centre 4100", "employee no. 30158"
+    // (not a bare "number": a phone number names a line, not a request).
+    const label = LABELS[word];
+    let j = i + 1;
+    while (j < i + 3 && FILLERS.has(folded[j] ?? '')) j++;
+    if (label && /^\d{3,}$/.test(folded[j] ?? '')) out.add(`${label}:${folded[j]}`);
+  }
+  return [...out];
+}
+
+/**
+ * Not negated: "geht wieder nicht", "werkt nu niet", "is not working now" are the same fault
+ * again, not a fixed one.
+ */
+const NOT_NEGATED = '(?! (?:not|nicht|niet|inte|pas)\\b)';
+const NEGATION_BEFORE = '(?<!\\b(?:not|no|t|never|nicht|nie|niet|nooit|inte|aldrig|pas|jamais) )';
+
+/**
+ * Words saying the earlier problem is over or this is another one ("works now", "thanks for the
+ * quick fix", "new problem", "a different machine"): a follow-up that forwards or repeats the
+ * first mail is still a new request.
+ */
+const MOVED_ON = new RegExp(
+  `${NEGATION_BEFORE}\\b(?:${[
+    'works now', 'working now', 'works again', 'working again', 'is fine again', 'are fine again', 'fine again', 'works great', 'is fixed', 'new problem', 'new issue', 'another problem', 'another issue', 'different problem', 'one more thing',
+    'funktioniert jetzt', 'funktioniert wieder', 'geht wieder', 'lauft wieder', 'ist behoben', 'neues problem', 'anderes problem', 'noch etwas',
+    'fungerar nu', 'fungerar igen', 'nytt problem', 'ett annat problem', 'en sak till',
+    'werkt weer', 'werkt nu', 'kan weer', 'nieuw probleem', 'ander probleem', 'is opgelost',
+    'fonctionne a nouveau', 'marche a nouveau', 'fonctionne de nouveau', 'nouveau probleme', 'autre probleme', 'est resolu',
+    'fixed now', 'now fixed', 'has been fixed', 'is sorted', 'all sorted', 'sorted now', 'is resolved', 'has been resolved', 'works fine now', 'working fine now',
+    'ist gelost', 'hat sich erledigt', 'klappt wieder', 'klappt jetzt', 'lauft jetzt', 'funkar nu', 'funkar igen', 'ar lost', 'ar fixat',
+    'doet het weer', 'werkt het weer', 'is verholpen', 'c est regle', 'fonctionne maintenant', 'marche maintenant',
+    // Thanks for work already done: the first request is over.
+    'thanks for the quick help', 'thanks for the quick fix', 'thanks for the quick swap', 'thanks for fixing', 'thank you for fixing', 'thanks for the new', 'thank you for the new',
+    'danke fur die schnelle hilfe', 'danke fur das neue', 'danke fur den neuen', 'danke fur die neue', 'tack for hjalpen', 'tack for den nya', 'tack for det nya',
+    'bedankt voor de snelle hulp', 'dank voor de snelle hulp', 'dank voor het aanzetten', 'merci pour le nouveau', 'merci pour la nouvelle',
+    // Saying outright that this is something else.
+    'new request', 'separate request', 'separate issue', 'unrelated', 'different request', 'different question', 'another question',
+    'different (?:machine|device|laptop|computer|pc|printer|phone|account|user|person|app|application|mailbox)',
+    'neue anfrage', 'anderes thema', 'andere frage', 'anderes gerat', 'anderer rechner', 'anderer drucker',
+    'en annan fraga', 'ny fraga', 'nieuwe vraag', 'andere vraag', 'nouvelle demande', 'autre question', 'autre demande',
+  ].join('|')})\\b${NOT_NEGATED}`,
+);
+
+export function movedOn(words: readonly string[]): boolean {
+  return MOVED_ON.test(words.map(fold).join(' '));
+}
+
+/**
+ * Words asking for the same thing again for something else: "could you also …", "assign me
+ * there as well", "bitte dasselbe auch für …", "ik heb ook toegang nodig". The same request for
+ * a second app, room or person is a second piece of work, however alike the wording; a resend
+ * chases the first thing, it does not add one. ("One more detail", "noch ein Screenshot", "this
+ * time it crashed" add to the first request, so they are not cues.)
+ */
+const ONE_MORE = new RegExp(
+  `\\b(?:${[
+    // "Could you also set up…" (not "could you also call me", which chases the first).
+    '(?:could|can|would) (?:you|someone) also (?!call|ring|phone|let|tell|update)',
+    '(?:install|allow|assign|add|give|grant|enable|order|set up|do|check|look at) (?:it|me|them|this one|that one)(?: there)? (?:as well|too)',
+    'dasselbe auch', 'bitte gebt auch', 'konnt ihr auch', 'konnen sie auch', 'brauche auch',
+    'kan ni ocksa', 'behover ocksa',
+    'kunnen jullie ook', 'heb ook (?:\\S+ ){0,3}nodig',
+    'pourriez vous aussi', 'une autre demande',
+  ].join('|')})`,
+);
+
+export function oneMore(words: readonly string[]): boolean {
+  return ONE_MORE.test(words.map(fold).join(' '));
+}
+
+/**
+ * Who a request is for, when it says so: "for Lena Fischer", "agency worker Piotr Nowak", "neue
+ * Mitarbeiterin Amira El Idrissi" (`person:lena-fischer`). Read from the text as written, since
+ * only capitals tell a name from words. The same account, access or onboarding for another
+ * person is another request, however alike the two mails are.
+ */
+const FOR_PERSON_WORDS = ['for', 'für', 'voor', 'för', 'pour', 'agency worker', 'new starter', 'neuer Mitarbeiter', 'neue Mitarbeiterin', 'nieuwe collega', 'ny medarbetare', 'nouveau collaborateur', 'nouvelle collaboratrice'];
+const FOR_PERSON = new RegExp(
+  `\\b(?:${FOR_PERSON_WORDS.map((w) => `[${w[0]}${w[0]!.toUpperCase()}]${w.slice(1)}`).join('|')})\\s+` +
+    `(\\p{Lu}\\p{Ll}+(?:[ -](?:(?:van|de|der|den|von|el|al|da|du|la)[ -])*\\p{Lu}\\p{Ll}+){1,2})`,
+  'gu',
+);
+/** At most this many per text: a pasted list of names says nothing more. */
+const MAX_PEOPLE = 5;
+/** Vendors and product families, whose names look like a person's: "for Microsoft Teams". */
+const NOT_A_PERSON = new Set(['microsoft', 'adobe', 'google', 'apple', 'dell', 'lenovo', 'cisco', 'creative', 'visual', 'power', 'project', 'office', 'windows', 'teams', 'sharepoint', 'outlook', 'excel', 'word', 'company', 'sales', 'finance', 'marketing', 'legal']);
+
+export function namedPeople(text: string): string[] {
+  const names = [...text.matchAll(FOR_PERSON)].map((m) => fold(m[1]!).split(/[ -]+/)).filter((name) => !NOT_A_PERSON.has(name[0]!));
+  return [...new Set(names.map((name) => `person:${name.join('-')}`))].slice(0, MAX_PEOPLE);
+}
