@@ -73,6 +73,25 @@ describe('missingDetails in the offices\' languages', () => {
     expect(missingDetails('software', ['It crashes at 10.30 every day.'], defaultMissingInfoRules).map((d) => d.id)).toContain('application');
   });
 
+  it('sees the sender\'s own access in "could I get", "ich bräuchte", "j\'ai besoin"', () => {
+    for (const text of ['Could I get read access to the Marketing SharePoint site?', 'Ich bräuchte Lese- und Schreibrechte auf den Ordner \\\\nw-fs01\\Controlling.', "J'ai besoin d'un accès au dossier Achats."]) {
+      expect(missingDetails('access', [text], defaultMissingInfoRules).map((d) => d.id), text).not.toContain('account');
+    }
+  });
+
+  it('sees a pasted message, an HTTP status or an exception as the error, and asks a program that closes or throws people out for one', () => {
+    for (const text of [
+      'Al guardar el CRM nos da error:\n\n   HTTP 503 Service Unavailable – The server is temporarily unable to service your request.',
+      'Der Export bricht ab mit System.NullReferenceException.',
+      'Opslaan mislukt met HTTP 500.',
+    ]) {
+      expect(missingDetails('software', [`SAP: ${text}`], defaultMissingInfoRules).map((d) => d.id), text).not.toContain('error');
+    }
+    for (const text of ['Excel shows the green loading bar and then just closes.', 'Seit heute Morgen fliegen wir alle paar Minuten aus SAP raus.']) {
+      expect(missingDetails('software', [text], defaultMissingInfoRules).map((d) => d.id), text).toContain('error');
+    }
+  });
+
   it('sees a floor written the German way, and asks a Dutch crash for its error', () => {
     expect(missingDetails('network', ['Das WLAN in den Besprechungsräumen im 4. OG bricht ab, am Platz mit Kabel geht es.'], defaultMissingInfoRules).map((d) => d.id)).toEqual([]);
     expect(missingDetails('software', ['Teams crasht elke keer als ik mijn scherm deel.'], defaultMissingInfoRules).map((d) => d.id)).toContain('error');

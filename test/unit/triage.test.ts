@@ -194,6 +194,103 @@ describe('priority rules', () => {
     expect(triage(mail('Votre compte est désactivé.', { subject: 'Portail' }), defaultTriageRules).category).toBe('access');
   });
 
+  it('reads many people affected from a counted group, a team it fails for, or every device of a kind', () => {
+    for (const text of [
+      'Betroffen sind wir sechs in der Kreditorenbuchhaltung.',
+      'Vi är sex personer som jobbar i den brevlådan och just nu sitter vi mest och väntar.',
+      'Now most scanners are empty, we are 16 people and only few scanners are working.',
+      'Al equipo comercial (somos 12) el CRM nos da error al guardar.',
+      'We hebben 14 orderpickers die nu met papieren lijsten lopen.',
+      'The wifi keeps dropping every few minutes for the marketing team.',
+      'None of the Zebra label printers on the packing line has printed a label since 13:15.',
+      'None of us in the London sales team are getting meeting invitations from outside.',
+      "Aucun d'entre nous à Lyon n'arrive à se connecter à Concur.",
+      "C'est pareil pour les 11 personnes du bureau.",
+      'Bei den Kollegen geht es auch nicht.',
+    ]) {
+      expect(triage(mail(text), defaultTriageRules).priority, text).toBe('P1');
+    }
+    for (const text of [
+      'Teams startet nicht, aber bei den Kollegen läuft es auch.',
+      "I can't print the slides for the sales team meeting.",
+      'We once had the same problem and it could not be fixed.',
+      'We are 3 days late with the invoices and Excel crashes.',
+    ]) {
+      expect(triage(mail(text), defaultTriageRules).priority, text).not.toBe('P1');
+    }
+  });
+
+  it('reads a device that will not switch on, and a time of day, in the offices\' languages', () => {
+    expect(triage(mail('Mein Laptop geht heute früh gar nicht mehr an und ich kann so überhaupt nicht arbeiten.'), defaultTriageRules).priority).toBe('P2');
+    expect(triage(mail('Jag har en kundpresentation kl 11 och den ligger på datorn.'), defaultTriageRules).priority).toBe('P2');
+    // A fallback the sender already has, or another day, is no deadline.
+    expect(triage(mail('Ich habe um 10 einen Call mit einem Kunden, den kann ich zur Not auch vom Handy machen.'), defaultTriageRules).priority).toBe('P3');
+    expect(triage(mail('Ich habe morgen um 10 einen Call.'), defaultTriageRules).priority).toBe('P3');
+  });
+
+  it('reads a go-live today or tomorrow as P2, and a start date weeks away as P4', () => {
+    const sentAt = new Date('2026-12-17T14:00:00Z');
+    expect(triage(mail('Tomorrow at 06:00 we go live with the new WMS.', { sentAt }), defaultTriageRules)).toMatchObject({
+      priority: 'P2',
+      reasons: expect.arrayContaining(['P2, because it says "at 06:00 we go live" (a go-live due today or tomorrow)']),
+    });
+    expect(triage(mail('El 11 de enero se incorpora Ana Ruiz, necesita portátil y acceso a SAP.', { sentAt }), defaultTriageRules).priority).toBe('P4');
+    expect(triage(mail('The new colleague starts on 20 January.', { sentAt }), defaultTriageRules).priority).toBe('P4');
+    // Too soon, or not a start or a deadline.
+    expect(triage(mail('The new colleague starts on 21 December.', { sentAt }), defaultTriageRules).priority).toBe('P3');
+    expect(triage(mail('The access can end on 31 January.', { sentAt }), defaultTriageRules).priority).toBe('P3');
+  });
+
+  it('reads "not urgent" and "when you have time" in Danish and Spanish, and a date with an adverb', () => {
+    for (const text of ['Det haster ikke, bare når du har tid.', 'No es urgente, de momento imprimo en la de la 2ª.', '¿Me la podéis añadir cuando podáis?', 'In the new year is absolutely fine.']) {
+      expect(triage(mail(text), defaultTriageRules).priority, text).toBe('P4');
+    }
+  });
+
+  it('reads a caller posing as IT, mail the sender never wrote and a new bank in their mail as incidents, in several languages', () => {
+    for (const text of [
+      'Gerade hat mich ein Herr Kramer angerufen, angeblich von euch aus der IT.',
+      'Plusieurs collègues ont reçu de ma part un mail « Facture en attente » que je n’ai jamais écrit.',
+      'Le lien m’a amenée sur une page Microsoft qui m’a redemandé mon mot de passe, je les ai saisis.',
+      'We got an email from them saying they moved to a new bank, with a letter attached with a new IBAN.',
+    ]) {
+      expect(triage(mail(text), defaultTriageRules), text).toMatchObject({ category: 'security', priority: 'P1' });
+    }
+    expect(triage(mail('He enviado por error el Excel con las nóminas a un cliente.'), defaultTriageRules)).toMatchObject({ category: 'security', priority: 'P2' });
+    // A print job sent by mistake, or a disclaimer, exposes nothing.
+    expect(triage(mail('I sent my print job to the wrong printer by mistake.'), defaultTriageRules).category).toBe('printing');
+    expect(triage(mail('If this email was sent to you by mistake, please delete it.'), defaultTriageRules).category).not.toBe('security');
+  });
+
+  it('takes a sign-in alert the sender says was their own for a security check, not an incident', () => {
+    const own = triage(mail('I got an "Unusual sign-in activity" mail from Madrid. I was in Madrid, so I assume that was me.', { subject: 'Unusual sign-in activity email' }), defaultTriageRules);
+    expect(own).toMatchObject({ category: 'security', priority: 'P3' });
+    expect(own.reasons[0]).toBe('Security, because it says "Unusual sign-in activity" (a sign-in alert the sender explains)');
+    expect(triage(mail('I got an unusual sign-in alert from Lagos.'), defaultTriageRules)).toMatchObject({ category: 'security', priority: 'P1' });
+  });
+
+  it('files training, move and planning requests and door badges as other, unless something is broken', () => {
+    for (const [text, subject] of [
+      ['Zouden jullie een keer een korte sessie van een half uur willen geven?', 'Idee: korte Teams-training'],
+      ['Jag flyttar från rum 3.08 till 4.15 på fredag. Behöver IT göra något med min skärm och docka?', 'Flytt'],
+      ['I would like someone from IT to join the finance meeting and walk us through the licence costs.', 'IT costs 2027'],
+      ['My badge has stopped opening the archive room door.', 'Badge'],
+    ] as const) {
+      expect(triage(mail(text, { subject }), defaultTriageRules).category, text).toBe('other');
+    }
+    expect(triage(mail('Since I moved to the 3rd floor my screen stays black.'), defaultTriageRules).category).toBe('hardware');
+    expect(triage(mail('Could you give me a short training on the VPN? It does not work for me.'), defaultTriageRules).category).toBe('network');
+  });
+
+  it('files words of the offices\' languages: a locked-out Swede, a Spanish printer, a Danish battery, an exception, a doubted mail', () => {
+    expect(triage(mail('Nu säger Windows att kontot är spärrat.', { subject: 'Utelåst från datorn' }), defaultTriageRules).category).toBe('access');
+    expect(triage(mail('No tengo la impresora de aquí en mi portátil.', { subject: 'Añadir impresora' }), defaultTriageRules).category).toBe('printing');
+    expect(triage(mail('Batteriet på min telefon er ved at give op.', { subject: 'Ny telefon?' }), defaultTriageRules).category).toBe('hardware');
+    expect(triage(mail('System.NullReferenceException bij het exporteren. Ik heb de pc opnieuw gestart.', { subject: 'Export' }), defaultTriageRules).category).toBe('software');
+    expect(triage(mail('Ik ken het adres niet.', { subject: 'Is deze mail over het pensioen echt?' }), defaultTriageRules).category).toBe('security');
+    expect(triage(mail('AADSTS50105: access to the application is blocked.', { subject: 'Connexion Concur' }), defaultTriageRules).category).toBe('access');
+  });
+
   it('falls back to "other" when no category scores enough', () => {
     const result = triage(mail('Please call me back.', { subject: 'Call me' }), defaultTriageRules);
     expect(result.category).toBe('other');

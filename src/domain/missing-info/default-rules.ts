@@ -90,6 +90,8 @@ export const defaultDetails: DetailRuleInput[] = [
       "I('m| am)?[^.!?\\n]{0,30}(log|sign)(ged)?[- ]?(in|on)|I('m| am) locked out",
       'for (me|him|her|them)|(give|grant|add) me',
       "I('d| would)?[^.!?\\n]{0,15}(need|want|like|require|request)[^.!?\\n]{0,20}access",
+      // "Could I get read access", "ich bräuchte Leserechte", "jag behöver åtkomst": the sender's own.
+      "(could|can|may) I (get|have|be given)[^.!?\\n]{0,20}(access|rights|permissions)|(ich|ik|jag|je|yo)[^.!?\\n]{0,80}(bräuchte|brauche|benötige|nodig|behöver|besoin|necesito|necesitaría)|j['’]ai besoin",
       'user ?name|user id|employee (id|number)|badge (no|number)|account (name|is)',
       'new (starter|joiner|colleague|hire) [a-z]+',
       'set (me|him|her|them) up',
@@ -120,6 +122,10 @@ export const defaultDetails: DetailRuleInput[] = [
       '"[^"\\n]{6,}"', // a quoted message
       '[«„“][^«»„“”\\n]{6,}[»“”]', // the same in French or German quotes
       '(error|code|exception)[ :#]*[a-z]?[0-9x][0-9a-fx-]{2,}',
+      // A message pasted on its own indented line, an HTTP status, an exception's name.
+      '\\n {3,}\\S',
+      'http (error )?[45]\\d\\d',
+      '\\w{1,40}exception',
       '0x[0-9a-f]{4,}',
       'screenshot|screen shot|attached|see below|photo',
       'no (error|message)|without (an|any) (error|message)|nothing happens|doesn\'t say anything',
@@ -127,6 +133,8 @@ export const defaultDetails: DetailRuleInput[] = [
     // Only a failure has an error to quote; a request for a licence or an install has none.
     onlyIf: [
       "error|fail(s|ed|ing|ure)?|crash(es|ed|ing)?|freez(e|es|ing)|hangs?|broken|stopped|not working|doesn't work|won't|can't|cannot|don't get|no longer|anymore|greyed|problem|issue|slow",
+      // A program that closes by itself or throws the user out.
+      "(just |simply )?closes|shuts down|quits|(kicks|throws) (me|us) out|raus|rausgeworfen|schließt sich|eruit|sluit (af|zich)|kastar ut|stängs( ner)?|se ferme|se cierra",
       "crasht|crashen|loopt vast|bevriest|werkt niet|foutmelding|fout|fehler|stürzt ab|bricht ab|hängt|funktioniert nicht|kraschar|hänger sig|fungerar inte|fel|plante|ne (se )?(lance|démarre|marche|fonctionne|s['’]ouvre) plus|erreur|bloqué",
     ],
     unless: ['licen[cs]e|subscription|(please|could you|can you) install'],

@@ -198,6 +198,7 @@ function firedSignals(input: TriageInput, rules: TriageRules): FiredSignal[] {
     if (fired.some((f) => f.rule.label === rule.label && f.rule.priority === rule.priority)) continue;
     const patterns = signalPatterns(rule.patterns, input.sentAt);
     if (!patternSet(patterns).mayMatch(all)) continue;
+    if (rule.unlessInMail.length && patternSet(rule.unlessInMail).some(all)) continue;
     const quote = firstSignalMatch(rule, patterns, sentences, rule.priority < rules.defaultPriority);
     if (quote !== null) fired.push({ rule, quote });
   }
@@ -221,7 +222,7 @@ function prioritySentences(subject: string, text: string): string[] {
  * offices' languages "nicht dringend", "niet dringend", "inte brådskande", "pas urgent", "rien d'urgent".
  */
 const NEGATED =
-  /(?:(?:\b(?:not|no|nothing|never|hardly|nicht|kein|keine|keinen|niet|geen|inte|ingen|inget|pas|aucune?)|n't)\s+(?:(?:really|very|that|so|super|too|particularly|especially|an?|sehr|besonders|wirklich|zo|erg|echt|så|särskilt|vraiment|très|si|trop)\s+)?|\brien d['’]\s*)$/iu;
+  /(?:(?:\b(?:not|no|nothing|never|hardly|nicht|kein|keine|keinen|niet|geen|inte|ingen|inget|pas|aucune?|nada)|n't)\s+(?:(?:really|very|that|so|super|too|particularly|especially|an?|sehr|besonders|wirklich|zo|erg|echt|så|särskilt|vraiment|très|si|trop|es|está|muy|tan)\s+){0,2}|\brien d['’]\s*)$/iu;
 
 function firstSignalMatch(rule: SignalRule, patterns: readonly string[], sentences: string[], raising: boolean): string | null {
   const any = patternSet(patterns);

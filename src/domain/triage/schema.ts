@@ -30,12 +30,17 @@ const signalRuleSchema = z
     priority: prioritySchema,
     /** In words, for the reason: `P2: deadline today ("close today")`. */
     label: z.string().trim().min(1).max(80),
-    /** `{today}` stands for the date the mail was sent, written like "23 November" or "Nov 23". */
+    /**
+     * `{today}` stands for the date the mail was sent, written like "23 November" or "Nov 23";
+     * `{weeksAway}` for any date from three weeks to four months after it.
+     */
     patterns: z.array(z.string().min(1)).min(1),
     /** When set, one of these must occur in the same sentence ("today" counts next to "need"). */
     sameSentence: z.array(z.string().min(1)).default([]),
     /** When one of these occurs in the same sentence, the match does not count ("tomorrow at 10"). */
     unlessSameSentence: z.array(z.string().min(1)).default([]),
+    /** When one of these occurs anywhere in the mail, the signal does not fire ("that sign-in was me"). */
+    unlessInMail: z.array(z.string().min(1)).default([]),
     /** A signal that also decides the category (a security incident is a security ticket). */
     category: z.string().trim().min(1).optional(),
   })
@@ -45,6 +50,7 @@ const signalRuleSchema = z
     checkPatterns(ctx, name, rule.patterns, ['patterns'], expandToday(new Date(0)));
     checkPatterns(ctx, name, rule.sameSentence, ['sameSentence']);
     checkPatterns(ctx, name, rule.unlessSameSentence, ['unlessSameSentence']);
+    checkPatterns(ctx, name, rule.unlessInMail, ['unlessInMail']);
   });
 
 const vipSchema = z
@@ -87,7 +93,12 @@ export const defaultTriageRules: TriageRules = {
   fallbackCategory: FALLBACK_CATEGORY,
   minCategoryScore: MIN_CATEGORY_SCORE,
   defaultPriority: DEFAULT_PRIORITY,
-  signals: defaultSignals.map((signal) => ({ ...signal, sameSentence: signal.sameSentence ?? [], unlessSameSentence: signal.unlessSameSentence ?? [] })),
+  signals: defaultSignals.map((signal) => ({
+    ...signal,
+    sameSentence: signal.sameSentence ?? [],
+    unlessSameSentence: signal.unlessSameSentence ?? [],
+    unlessInMail: signal.unlessInMail ?? [],
+  })),
   vip: { addresses: [], domains: [], raiseBy: VIP_RAISE_BY },
 };
 
