@@ -52,7 +52,7 @@ export const triageLabels: TriageLabel[] = [...readLabels<TriageLabel>('expected
 export const tuningLabels: TriageLabel[] = readLabels<TriageLabel>('tuning/expected.json');
 /** Labelled blind to the rules and never used to tune them: measured, not asserted. */
 export const holdoutLabels: TriageLabel[] = readLabels<TriageLabel>('holdout/expected.json');
-/** A second set written and labelled blind (fixtures/triage/blind-2/), measured only. */
+/** A second set written and labelled blind (fixtures/triage/blind-2/): 75% / 60% as written, then tuned on. */
 export const blind2Labels: TriageLabel[] = readLabels<TriageLabel>('blind-2/expected.json');
 export const replyLabels: ReplyLabel[] = readLabels<ReplyLabel>('expected-replies.json');
 
@@ -177,7 +177,7 @@ export async function reportTriage(): Promise<void> {
   reportOutcomes(`${triageLabels.length} labelled mails the rules were tuned on (fixtures/triage/expected*.json)`, await triageOutcomes());
   reportOutcomes(`${tuningLabels.length} mails written blind to the rules, then tuned on (fixtures/triage/tuning/)`, await triageOutcomes(northwind, tuningLabels));
   reportOutcomes(`${holdoutLabels.length} held-out mails, labelled blind to the rules (fixtures/triage/holdout/)`, await triageOutcomes(northwind, holdoutLabels), true);
-  reportOutcomes(`${blind2Labels.length} more held-out mails, written and labelled blind (fixtures/triage/blind-2/)`, await triageOutcomes(northwind, blind2Labels), true);
+  reportOutcomes(`${blind2Labels.length} more mails written blind, then tuned on (fixtures/triage/blind-2/)`, await triageOutcomes(northwind, blind2Labels));
 
   const replies = await replyOutcomes();
   console.log(`\nReplies (escalation and still-missing details)\n`);
