@@ -131,6 +131,8 @@ export async function reportIncidents(): Promise<void> {
   console.log(tuning ? line('fixtures/incidents-tuning (tuned)', scoreGrouping(tuning, northwind)) : 'fixtures/incidents-tuning: not there');
   const second = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning-2'));
   console.log(second ? line('fixtures/incidents-tuning-2 (tuned)', scoreGrouping(second, northwind)) : 'fixtures/incidents-tuning-2: not there');
+  const third = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning-3'));
+  console.log(third ? line('fixtures/incidents-tuning-3 (tuned)', scoreGrouping(third, northwind)) : 'fixtures/incidents-tuning-3: not there');
   const hand = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents'));
   console.log(hand ? line('fixtures/incidents (held out)', scoreGrouping(hand, northwind)) : 'fixtures/incidents: not there');
 }

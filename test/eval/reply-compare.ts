@@ -57,6 +57,8 @@ export const REPLY_SETS = {
   'reply-blind': { use: 'split', home: 'project', format: 'pairs' },
   // A second set written blind (2026-12-06), split the same way.
   'reply-blind-2': { use: 'split', home: 'project', format: 'pairs' },
+  // A third, of everyday desk replies and harder shapes, split the same way.
+  'reply-blind-3': { use: 'split', home: 'project', format: 'pairs' },
 } as const satisfies Record<string, ReplySetInfo>;
 export type ReplySet = keyof typeof REPLY_SETS;
 const SET_NAMES = Object.keys(REPLY_SETS) as ReplySet[];
