@@ -535,6 +535,23 @@ describe('extractVisibleText — signatures', () => {
     expect(extractVisibleText(card).text).toBe(mail('Works again.', '', 'Kind regards,', 'Maria Garcia'));
   });
 
+  it('removes a card under "Thanks, Maria" on one line, and a card with no sign-off above it (the name stays)', () => {
+    const oneLine = mail('The new password works.', '', 'Thanks, Maria', 'Maria Lopez | Payroll | Lucerne Publishing | +1 555 0100 4545');
+    expect(extractVisibleText(oneLine).text).toBe(mail('The new password works.', '', 'Thanks, Maria'));
+    const unsigned = mail('The portal still logs me out every 5 minutes.', 'Paul Harris', 'Senior Accountant', 'Tailwind Traders Ltd', 'Direct: +44 113 555 0170');
+    expect(extractVisibleText(unsigned).text).toBe(mail('The portal still logs me out every 5 minutes.', 'Paul Harris'));
+    // "Best regards" is a sign-off, not a sign-off and a name.
+    const bare = mail('Pictures attached.', '', 'Best regards', '', 'Some One');
+    expect(extractVisibleText(bare).text).toBe(bare);
+  });
+
+  it('keeps an address the writer gives, and short lines without a way to reach anyone', () => {
+    const address = mail('Please send the laptop to:', 'Maria Garcia', 'Northwind GmbH', 'Hauptstraße 5, 20095 Hamburg', '+49 40 1234567');
+    expect(extractVisibleText(address).text).toBe(address);
+    const list = mail('We need these installed:', '', 'Visio', 'Project 2021', 'Acrobat Pro');
+    expect(extractVisibleText(list).text).toBe(list);
+  });
+
   it('keeps a bare sign-off with a name, and sign-off words that carry content', () => {
     expect(extractVisibleText(mail('Got it.', '', 'Thanks,', 'Anna')).text).toBe(mail('Got it.', '', 'Thanks,', 'Anna'));
     expect(extractVisibleText("Thanks, I'll try that").text).toBe("Thanks, I'll try that");

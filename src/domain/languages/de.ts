@@ -21,10 +21,12 @@ export const de: Language = {
     /^von meinem .+ gesendet\.?$/iu,
     /^gesendet (?:von|mit|vom|über) \S/iu,
     /^diese nachricht wurde von meinem .+ gesendet\.?$/iu,
+    /^(?:outlook für (?:ios|android) herunterladen|holen sie sich outlook für (?:ios|android))/iu,
   ],
   externalSenderBanners: ['von außerhalb der organisation', 'von außerhalb ihrer organisation'],
   signOffs: [
     'mfg', 'mit freundlichen grüßen', 'freundliche grüße', 'viele grüße', 'beste grüße', 'liebe grüße', 'gruß', 'grüße',
+    'lg', 'vg', 'viele grüße und danke', 'danke und gruß', 'schöne grüße', 'herzliche grüße',
   ],
   replyPrefixes: ['aw'],
   forwardPrefixes: ['wg'],

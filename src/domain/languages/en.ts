@@ -27,7 +27,7 @@ export const en: Language = {
   signOffs: [
     'best', 'best wishes', 'all the best', 'kind regards', 'best regards', 'warm regards', 'warmest regards', 'regards',
     'many thanks', 'thanks', 'thanks again', 'thank you', 'thx', 'cheers', 'sincerely', 'yours sincerely',
-    'yours truly', 'yours', 'respectfully', 'br',
+    'yours truly', 'yours', 'respectfully', 'br', 'rgds', 'best rgds', 'kr', 'thanks so much', 'thanks a lot',
   ],
   replyPrefixes: ['re'],
   forwardPrefixes: ['fw', 'fwd'],

@@ -16,8 +16,8 @@ export const es: Language = {
     subject: ['asunto'],
     replyTo: ['responder a'],
   },
-  mobileSignatures: [/^enviad[oa] (?:desde|de|con) \S/iu],
+  mobileSignatures: [/^enviad[oa] (?:desde|de|con) \S/iu, /^(?:obtener|descargar) outlook para (?:ios|android)/iu],
   externalSenderBanners: ['fuera de la organización', 'fuera de su organización'],
-  signOffs: ['saludos', 'un saludo', 'atentamente'],
+  signOffs: ['saludos', 'un saludo', 'atentamente', 'saludos cordiales', 'gracias', 'muchas gracias', 'un abrazo'],
   forwardPrefixes: ['rv'],
 };

@@ -17,8 +17,8 @@ export const fr: Language = {
     cc: ['copie', 'copie à'],
     replyTo: ['répondre à'],
   },
-  mobileSignatures: [/^envoy[ée] (?:de|depuis|à partir de|a partir de|avec|via) \S/iu],
+  mobileSignatures: [/^envoy[ée] (?:de|depuis|à partir de|a partir de|avec|via) \S/iu, /^(?:obtenir|télécharger) outlook pour (?:ios|android)/iu],
   externalSenderBanners: ["l'extérieur de l'organisation", "l'extérieur de votre organisation"],
-  signOffs: ['cordialement', 'bien cordialement', 'bien à vous', 'salutations'],
+  signOffs: ['cordialement', 'bien cordialement', 'bien à vous', 'salutations', 'bonne journée', 'bonne soirée', 'belle journée', 'merci', 'merci beaucoup', 'à bientôt', 'bises', 'bisous'],
   forwardPrefixes: ['tr'],
 };

@@ -14,9 +14,9 @@ export const nl: Language = {
     to: ['aan'],
     subject: ['onderwerp'],
   },
-  mobileSignatures: [/^(?:verzonden|verstuurd) (?:vanaf|met|van|via) \S/iu],
+  mobileSignatures: [/^(?:verzonden|verstuurd) (?:vanaf|met|van|via) \S/iu, /^(?:outlook voor (?:ios|android) downloaden|download outlook voor (?:ios|android))/iu],
   externalSenderBanners: ['buiten de organisatie', 'buiten uw organisatie'],
-  signOffs: ['met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'vriendelijke groeten', 'groeten'],
+  signOffs: ['met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'vriendelijke groeten', 'groeten', 'groetjes', 'grtz', 'met groet', 'bedankt', 'alvast bedankt'],
   replyPrefixes: ['antw'],
   forwardPrefixes: ['doorst'],
 };

@@ -15,9 +15,9 @@ export const sv: Language = {
     subject: ['ämne'],
     cc: ['kopia'],
   },
-  mobileSignatures: [/^skickat från \S/iu],
+  mobileSignatures: [/^skickat från \S/iu, /^(?:skaffa|hämta|ladda ned) outlook för (?:ios|android)/iu],
   externalSenderBanners: ['utanför organisationen', 'utanför din organisation'],
-  signOffs: ['mvh', 'vänliga hälsningar', 'med vänlig hälsning', 'hälsningar'],
+  signOffs: ['mvh', 'vänliga hälsningar', 'med vänlig hälsning', 'med vänliga hälsningar', 'hälsningar', 'hälsning', 'tack', 'tack och hälsningar', 'ha det bra'],
   replyPrefixes: ['sv'],
   forwardPrefixes: ['vb'],
 };

@@ -108,6 +108,13 @@ const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => l
  * one or two short runs of its characters ("佐藤 健", "김민준").
  */
 const CARD_NAME = /^(?:[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}|[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6}(?:[\s\u3000][\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6})?)$/u;
+/** A sign-off and a first name on one line: "Thanks, Maria", "Gruß, Tom". */
+const SIGN_OFF_AND_NAME = new RegExp(
+  `^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]+(\\p{L}[\\p{L}'’.-]*(?:\\s+\\p{L}[\\p{L}'’.-]*)?)$`,
+  'iu',
+);
+/** A way to reach someone on a card: a phone number (seven digits or more), an address, a link. */
+const CONTACT = /(?:\+?\d[\d ()./-]{6,}\d)|@[\w-]+\.|https?:\/\/|www\./u;
 /** A name signed with a dash or slash ("/Lars", "-Sam"): a sign-off and a name in one line. */
 const MARKED_NAME = /^[-–—~/]\s*\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]*){0,2}$/u;
 const CARD_LINE_MAX_CHARS = 80;
@@ -140,16 +147,43 @@ export function findSignOffCard(lines: string[], role: LineRole[]): { signOff: n
     seen++;
     if (line.length > MAX_PATTERN_LINE) continue;
     // A list item ("- Apples") is no signed name: that stands apart, under a blank line.
-    const marked = MARKED_NAME.test(line) && role[k - 1] === 'blank';
+    const marked = (MARKED_NAME.test(line) && role[k - 1] === 'blank') || isSignOffAndName(line);
     if (!marked && !SIGN_OFF.test(line)) continue;
     if (!hasOwnTextBefore(role, k)) return undefined;
     const name = marked ? k : nextOwn(role, k);
-    if (name === undefined || name > end || !CARD_NAME.test(lines[name]!.trim())) return undefined;
+    // A marked name or a sign-off with a name is its own name line.
+    if (name === undefined || name > end || (name !== k && !CARD_NAME.test(lines[name]!.trim()))) return undefined;
     const card = nextOwn(role, name);
     if (card === undefined || card > end || !isCardLine(lines[card]!.trim())) return undefined;
     return { signOff: k, start: card, end, lines: countOwn(role, card, end) };
   }
-  return undefined;
+  return unsignedCard(lines, role, end);
+}
+
+/**
+ * A card with no sign-off above it ("…clearing the cache.\nPaul Harris\nSenior Accountant\n
+ * Tailwind Traders Ltd\nDirect: +44 …"): the last unbroken run of card-like lines, at least
+ * three, that starts with a name and has a way to reach the person. The name stays. Not under a
+ * line ending in ":", which introduces what follows (an address to send something to).
+ */
+function unsignedCard(lines: string[], role: LineRole[], end: number): { signOff: number; start: number; end: number; lines: number } | undefined {
+  let top = end;
+  while (top > 0 && role[top - 1] === 'own' && isCardLine(lines[top - 1]!.trim())) top--;
+  // The run may have grown into the text above it: its name is the first name from the top.
+  let name = top;
+  while (name < end && !CARD_NAME.test(lines[name]!.trim())) name++;
+  if (end - name < 2 || !hasOwnTextBefore(role, name)) return undefined;
+  const card = lines.slice(name + 1, end + 1);
+  if (!card.some((l) => CONTACT.test(l))) return undefined;
+  const above = lines[name - 1]?.trim() ?? '';
+  if (above.endsWith(':')) return undefined;
+  return { signOff: name, start: name + 1, end, lines: end - name };
+}
+
+/** "Thanks, Maria": a sign-off, then a capitalised name ("Best regards" is a sign-off alone). */
+function isSignOffAndName(line: string): boolean {
+  const name = SIGN_OFF_AND_NAME.exec(line)?.[1];
+  return name !== undefined && !SIGN_OFF.test(line) && name.split(/\s+/).every((word) => /^\p{Lu}/u.test(word));
 }
 
 /** A title, company, address or phone line; not a sentence or a P.S. ("The printer is in room 5."). */
