@@ -10,17 +10,20 @@ import { alternation, fromEveryLanguage } from './languages/language.js';
 
 /**
  * Words that say nothing about the problem, in the languages our requesters write (EN, DE, SV,
- * NL, FR): function words, greetings and sign-offs, and the chasing words every resend adds
+ * NL, FR, ES): function words, greetings and sign-offs, and the chasing words every resend adds
  * ("still", "again", "any news", "please help"). Left in, they make two different requests from
  * one person look alike and a short resend look unlike its first mail.
  */
 const STOP_WORDS_BY_LANGUAGE: Record<string, Set<string>> = Object.fromEntries(
   Object.entries({
-    en: 'a an the and or but if so to of in on at by for from with without into about as is are was were be been being am it its this that these those there here i me my mine we our us you your he she him her his they them their what which who when where why how all any some no not nor only own same than too very can could would should will shall may might must do does did done have has had having get got just also again still now then yet already since after before while until up down out off over under more most other such each both few one two new hi hello dear team thanks thank regards best cheers kind please help someone anyone look quick sorry news mail email sent send sending resend resending yesterday today tomorrow morning afternoon evening week day time works work working issue problem',
-    de: 'der die das den dem des ein eine einer eines einem einen und oder aber wenn dass daß zu von mit bei für auf aus im in an am um ist sind war waren bin bist sein es ich mich mir mein meine meinen meinem wir uns unser ihr euch sie er ihm ihn ihnen nicht kein keine noch schon wieder immer auch nur so sehr was wer wie wo warum hier da dann jetzt seit nach vor über unter bitte danke hallo gruß grüße viele liebe heute gestern morgen jemand kann könnt können könnte habe hast hat haben wird werden wurde mal gibt neues problem geht',
-    sv: 'och eller men om att till av med hos för på ur är var vara jag mig min mitt mina vi oss vår ni er han hon den det de dem inte ingen inget fortfarande redan igen bara så mycket vad vem hur här där nu sedan efter före hej tack hälsningar mvh idag igår imorgon någon kan kunna har hade blir blev',
+    en: 'a an the and or but if so to of in on at by for from with without into about as is are was were be been being am it its this that these those there here i me my mine we our us you your he she him her his they them their what which who when where why how all any some no not nor only own same than too very can could would should will shall may might must do does did done have has had having get got just also again still now then yet already since after before while until up down out off over under more most other such each both few one two new hi hello dear team thanks thank regards best cheers kind please help someone anyone look quick sorry news mail email sent send sending resend resending yesterday today tomorrow morning afternoon evening week day time works work working issue problem doesn don isn aren wasn weren didn won couldn wouldn shouldn haven hasn',
+    de: 'der die das den dem des ein eine einer eines einem einen und oder aber wenn dass daß zu von mit bei für auf aus im in an am um ist sind war waren bin bist sein es ich mich mir mein meine meinen meinem wir uns unser ihr euch sie er ihm ihn ihnen nicht kein keine noch schon wieder immer auch nur so sehr was wer wie wo warum hier da dann jetzt seit nach vor über unter bitte danke hallo gruß grüße viele liebe heute gestern morgen jemand kann könnt können könnte habe hast hat haben wird werden wurde mal gibt neues problem geht mehr sich',
+    sv: 'och eller men om att till av med hos för på ur är var vara jag mig min mitt mina vi oss vår ni er han hon den det de dem inte ingen inget ingenting fortfarande redan igen bara så mycket vad vem hur här där nu sedan efter före hej tack hälsningar mvh idag igår imorgon någon kan kunna har hade blir blev som ett en från samma sak gjort länge',
     nl: 'de het een en of maar als dat te van met bij voor op uit is zijn was waren ben ik mij me mijn wij we ons onze jullie jij je u hij zij ze hem haar niet geen nog al weer alleen zo heel wat wie hoe waar hier daar nu sinds na dit deze die hoi hallo dank bedankt groeten groet vriendelijke vandaag gisteren morgen iemand kan kunnen heb hebt heeft hebben wordt worden steeds',
-    fr: 'le la les un une des du de et ou mais si que qui à au aux en dans sur par pour avec sans est sont était être suis je me moi mon ma mes nous notre vous votre il elle ils elles lui leur ne pas plus rien toujours encore déjà seulement très quoi comment où ici là maintenant depuis après avant bonjour salut merci cordialement aujourd hui hier demain quelqu peut pouvez pourriez ai as avons avez ont fait ce cette ces se sa son ses on',
+    fr: 'le la les un une des du de et ou mais si que qui à au aux en dans sur par pour avec sans est sont était être suis je me moi mon ma mes nous notre vous votre il elle ils elles lui leur ne pas plus rien toujours encore déjà seulement très quoi comment où ici là maintenant depuis après avant bonjour salut merci cordialement aujourd hui hier demain quelqu peut pouvez pourriez ai as avons avez ont fait ce cette ces se sa son ses on jusqu sinon eu',
+    // Spanish: without it a Spanish mail reads as French (languageOf) and its "hola", "para",
+    // "los", "gracias" count as key terms shared with any other Spanish mail.
+    es: 'el la los las un una unos unas y o pero si que a al de del en con sin por para es son era ser estoy está están este esta esto estos estas mi mis me yo nosotros nos os su sus se lo le les no ni ya todavía aún sigue solo muy qué como cómo donde dónde aquí ahí ahora desde hasta hola buenas buenos días gracias saludo saludos hoy ayer mañana tarde alguien puede podéis podrías puedo he ha han hemos tengo tiene tenemos hay vez nuevo nueva también ninguna ningún nada muchas mucho',
   }).map(([code, list]) => [code, new Set(list.split(' ').map(fold))]),
 );
 const STOP_WORDS = new Set(Object.values(STOP_WORDS_BY_LANGUAGE).flatMap((set) => [...set]));
@@ -41,19 +44,27 @@ export function languageOf(words: readonly string[]): string | undefined {
   return best;
 }
 
+/** A sign-off line ("Kind regards", "Merci,", "Tack!") or "--": the card under it is the sender's own. */
 const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]*$|^--\\s*$`, 'iu');
+/**
+ * The mobile client's footer in whatever language the phone is set to ("Get Outlook for iOS",
+ * "Outlook für iOS beziehen", "Skaffa Outlook för iOS", "Obtener Outlook para iOS"), usually with
+ * its aka.ms link: it is not the mail's content, and its link reads as an identifier.
+ */
+const CLIENT_FOOTER = /^.{0,40}\boutlook\b.{0,20}\b(?:ios|android)\b.{0,60}$/iu;
 const CARD_LINE_MAX_WORDS = 8;
 
 /**
  * The text without the card under each sign-off ("Thanks,\nFelix Schuster\nControlling |
  * Northwind\n+49 40 555 0231"): every mail of one person carries the same card, so left in it
  * makes any two of their requests share a name, a title and a phone number. A card is the
- * short lines after a sign-off line, up to the next line of prose.
+ * short lines after a sign-off line, up to the next line of prose. A mobile client's footer goes too.
  */
 export function withoutSignatureCards(text: string): string {
   const kept: string[] = [];
   let inCard = false;
   for (const line of text.split(/\r?\n/)) {
+    if (CLIENT_FOOTER.test(line.trim())) continue;
     if (SIGN_OFF.test(line.trim())) {
       inCard = true;
       continue;
@@ -96,18 +107,18 @@ export function keyTerms(words: readonly string[]): Set<string> {
 
 const MONTHS: Record<string, number> = {};
 for (const [i, names] of [
-  'january januar janvier januari jan janv',
-  'february februar fevrier februari feb fevr',
-  'march marz mars maart mar',
-  'april avril apr',
-  'may mai maj mei',
-  'june juni juin jun',
-  'july juli juillet jul juil',
-  'august augusti aout augustus aug',
-  'september septembre sep sept',
-  'october oktober octobre oktober okt oct',
-  'november novembre nov',
-  'december dezember decembre dec dez',
+  'january januar janvier januari jan janv enero',
+  'february februar fevrier februari feb fevr febrero',
+  'march marz mars maart mar marzo',
+  'april avril apr abril',
+  'may mai maj mei mayo',
+  'june juni juin jun junio',
+  'july juli juillet jul juil julio',
+  'august augusti aout augustus aug agosto',
+  'september septembre sep sept septiembre',
+  'october oktober octobre oktober okt oct octubre',
+  'november novembre nov noviembre',
+  'december dezember decembre dec dez diciembre',
 ].entries()) {
   for (const name of names.split(' ')) MONTHS[name] = i + 1;
 }
@@ -115,8 +126,17 @@ for (const [i, names] of [
 /** Words that put a number after them as the thing a request is for. */
 const LABELS: Record<string, string> = {
   centre: 'cost', center: 'cost', kostenstelle: 'cost', kostenplaats: 'cost', kostnadsstalle: 'cost', cout: 'cost', couts: 'cost',
+  // "error 1030", "Laufzeitfehler '1004'", "Fehler 0x80070002", "felkoden 0x8004de40": the number
+  // an error message carries names the fault, as a case number names the case.
+  error: 'error', errors: 'error', fehler: 'error', laufzeitfehler: 'error', fehlercode: 'error', fout: 'error', foutcode: 'error', fel: 'error', felkod: 'error', felkoden: 'error', erreur: 'error', codigo: 'error',
   ref: 'ref', reference: 'ref', referenz: 'ref', referentie: 'ref', case: 'ref', personalnummer: 'ref', employee: 'ref', personnel: 'ref', order: 'ref', arende: 'ref', dossier: 'ref', zaak: 'ref',
 };
+
+/** Verbs asking for software to be put on a machine (the request form, not "installed", a past update). */
+const INSTALL = new Set(['install', 'installer', 'installieren', 'installera', 'installeren', 'instalar', 'instaleis']);
+/** The word before the verb when it is asked for ("could you install", "pourriez-vous installer", "bitte installieren"), not "trying to install", "install error". */
+const ASKING = new Set(['you', 'please', 'pls', 'vous', 'bitte', 'jullie', 'u', 'ni', 'me', 'podeis', 'puedes', 'usted']);
+const INSTALL_FILLERS = new Set(['please', 'bitte', 'svp', 'programm', 'software', 'logiciel', 'programvaran', 'programma', 'el', 'la']);
 
 const ROOM_WORDS = new Set(['room', 'raum', 'besprechungsraum', 'konferenzraum', 'rum', 'motesrum', 'konferensrum', 'zaal', 'vergaderzaal', 'vergaderruimte', 'salle']);
 /** "Meeting room", "training room" name no room; "another room" is none of the two. */
@@ -138,7 +158,9 @@ export function slots(words: readonly string[]): string[] {
     const word = folded[i]!;
     const next = folded[i + 1] ?? '';
     const day = (w: string) => (/^\d{1,2}$/.test(w) && Number(w) >= 1 && Number(w) <= 31 ? Number(w) : 0);
-    if (day(word) && MONTHS[next]) out.add(`date:${day(word)}-${MONTHS[next]}`);
+    // "9 de febrero", "9 February", "den 9 februari" (Spanish puts "de" between day and month).
+    const month = MONTHS[next] ?? (next === 'de' ? MONTHS[folded[i + 2] ?? ''] : undefined);
+    if (day(word) && month) out.add(`date:${day(word)}-${month}`);
     else if (MONTHS[word] && word.length > 3 && day(next)) out.add(`date:${day(next)}-${MONTHS[word]}`);
     // "room Elbe", "Raum Alster", "the Thames room": the words either side of a room word both
     // stand for the room, so that two mails disagree only when they share neither.
@@ -152,7 +174,13 @@ export function slots(words: readonly string[]): string[] {
     const label = LABELS[word];
     let j = i + 1;
     while (j < i + 3 && FILLERS.has(folded[j] ?? '')) j++;
-    if (label && /^\d{3,}$/.test(folded[j] ?? '')) out.add(`${label}:${folded[j]}`);
+    if (label && (/^\d{3,}$/.test(folded[j] ?? '') || (label === 'error' && /^0x[0-9a-f]{4,}$/.test(folded[j] ?? '')))) out.add(`${label}:${folded[j]}`);
+    // "install QGIS", "installer Notepad++", "QGIS installieren": the software a request names is
+    // what it is for; two installs on one laptop under one subject are two requests.
+    if (INSTALL.has(word) && ASKING.has(folded[i - 1] ?? '')) {
+      const what = [folded[i + 1], folded[i + 2]].find((w) => w && !STOP_WORDS.has(w) && !INSTALL_FILLERS.has(w) && /\p{L}/u.test(w));
+      if (what) out.add(`install:${what}`);
+    }
   }
   return [...out];
 }
@@ -175,6 +203,7 @@ const MOVED_ON = new RegExp(
     'funktioniert jetzt', 'funktioniert wieder', 'geht wieder', 'lauft wieder', 'ist behoben', 'neues problem', 'anderes problem', 'noch etwas',
     'fungerar nu', 'fungerar igen', 'nytt problem', 'ett annat problem', 'en sak till',
     'werkt weer', 'werkt nu', 'kan weer', 'nieuw probleem', 'ander probleem', 'is opgelost',
+    'ya funciona', 'vuelve a funcionar', 'funciona de nuevo', 'otro problema', 'nuevo problema', 'otra cosa', 'otra pregunta',
     'fonctionne a nouveau', 'marche a nouveau', 'fonctionne de nouveau', 'nouveau probleme', 'autre probleme', 'est resolu',
     'fixed now', 'now fixed', 'has been fixed', 'is sorted', 'all sorted', 'sorted now', 'is resolved', 'has been resolved', 'works fine now', 'working fine now',
     'ist gelost', 'hat sich erledigt', 'klappt wieder', 'klappt jetzt', 'lauft jetzt', 'funkar nu', 'funkar igen', 'ar lost', 'ar fixat',
@@ -184,7 +213,7 @@ const MOVED_ON = new RegExp(
     'danke fur die schnelle hilfe', 'danke fur das neue', 'danke fur den neuen', 'danke fur die neue', 'tack for hjalpen', 'tack for den nya', 'tack for det nya',
     'bedankt voor de snelle hulp', 'dank voor de snelle hulp', 'dank voor het aanzetten', 'merci pour le nouveau', 'merci pour la nouvelle',
     // Saying outright that this is something else.
-    'new request', 'separate request', 'separate issue', 'unrelated', 'different request', 'different question', 'another question',
+    'another one on the same', 'new request', 'separate request', 'separate issue', 'unrelated', 'different request', 'different question', 'another question',
     'different (?:machine|device|laptop|computer|pc|printer|phone|account|user|person|app|application|mailbox)',
     'neue anfrage', 'anderes thema', 'andere frage', 'anderes gerat', 'anderer rechner', 'anderer drucker',
     'en annan fraga', 'ny fraga', 'nieuwe vraag', 'andere vraag', 'nouvelle demande', 'autre question', 'autre demande',
@@ -238,4 +267,64 @@ const NOT_A_PERSON = new Set(['microsoft', 'adobe', 'google', 'apple', 'dell', '
 export function namedPeople(text: string): string[] {
   const names = [...text.matchAll(FOR_PERSON)].map((m) => fold(m[1]!).split(/[ -]+/)).filter((name) => !NOT_A_PERSON.has(name[0]!));
   return [...new Set(names.map((name) => `person:${name.join('-')}`))].slice(0, MAX_PEOPLE);
+}
+
+/**
+ * Subject words that name a kind of mail, not a problem or a thing: "Help", "IT issue",
+ * "Problem", "Fråga", "Fehlermeldung in Excel", "Installation de logiciel", "Laptop kaputt". Two
+ * mails titled "Help" share no subject at all; what is left ("Excel", "Laptop") is what the
+ * subject says. Stems, as key terms are.
+ */
+const GENERIC_SUBJECT_WORDS = new Set(
+  [
+    'help hilfe hjalp hulp aide ayuda urgent urgente dringend brådskande quick small question questions frage fråga vraag pregunta',
+    'issue issues problem problems probleme problème problema problemen trouble thing sache',
+    'error errors fehler fehlermeldung meldung fel felmeddelande fout foutmelding erreur message',
+    'request anfrage demande solicitud verzoek aanvraag förfrågan begäran',
+    // A password reset or a new starter is a kind of request; the system or the person is the thing.
+    'password passwort passwörter wachtwoord lösenord contraseña mot passe reset zurücksetzen réinitialisation återställ återställa resetten restablecer unlock entsperren',
+    'onboarding medewerker mitarbeiter mitarbeiterin medarbetare collaborateur employee nieuwe neuer neue nouveau nouvelle nuevo',
+    'installation install installieren installera installeren instalar software logiciel programvara',
+    'access zugriff toegang acceso accès åtkomst behörighet',
+    'broken kaputt defekt kapot stuk trasig cassé roto averiado',
+    'it ict support servicedesk helpdesk ticket',
+  ]
+    .join(' ')
+    .split(' ')
+    .map((w) => fold(w).slice(0, STEM)),
+);
+
+/** A subject's key terms without the words that only name a kind of mail (GENERIC_SUBJECT_WORDS). */
+export function specificSubjectTerms(words: readonly string[]): Set<string> {
+  return new Set([...keyTerms(words)].filter((term) => !GENERIC_SUBJECT_WORDS.has(term)));
+}
+
+/**
+ * Words saying this mail goes back to an earlier one about the same thing: "did you get my
+ * mail?", "I haven't heard back", "any news?", "sending this again in English", "ich hatte gestern
+ * gemeldet", "vorige mail", "relance", "¿habéis recibido…?", and "I followed the knowledge-base
+ * article, still the same" (the desk's first answer). Such a mail restates its request briefly,
+ * or in another language, so it shares few words with the first: naming the same thing is enough.
+ * Not "my other email" (that points away: "the fan is in my other email").
+ */
+const FOLLOW_UP = new RegExp(
+  `\\b(?:${[
+    'did you (?:get|receive) my', 'did my (?:\\S+ )?(?:mail|email|message) (?:arrive|get through)', 'haven t heard', 'have not heard', 'not heard back', 'heard nothing', 'no (?:reply|response|answer) yet',
+    'any (?:news|update|updates)\\b', 'just checking (?:on|in)', 'following up', 'follow up on', 'chasing', 'my (?:earlier|previous|first|last) (?:mail|email|message)',
+    'i (?:emailed|wrote|mailed|reported) (?:\\S+ ){0,3}(?:yesterday|earlier|this morning|on (?:monday|tuesday|wednesday|thursday|friday))', 'i asked for (?:\\S+ ){0,2}on (?:monday|tuesday|wednesday|thursday|friday)',
+    'wie gestern', 'like yesterday', 'same as yesterday', 'som igar', 'zoals gisteren', 'comme hier', 'como ayer',
+    'reminder', 'erinnerung', 'paminnelse', 'herinnering', 'rappel', 'recordatorio',
+    'still having the (?:same )?(?:problem|issue)', 'still the same', 'immer noch (?:das|dasselbe|der|die) (?:gleiche|selbe)', 'nog steeds hetzelfde', 'toujours le meme', 'sigue igual',
+    'sending this again', 'writing again', 'again in english', 'in english in case', 'hi again', 'hello again',
+    'ich hatte (?:\\S+ ){0,3}gemeldet', 'hatte ich (?:\\S+ ){0,3}gemeldet', 'keine ruckmeldung', 'noch keine antwort', 'warte ich', 'ich warte', 'meine (?:letzte|vorige|erste) (?:mail|e mail|nachricht)', 'hallo nochmal',
+    'vorige mail', 'eerdere mail', 'mijn mail van', 'nog geen reactie', 'nog niets gehoord', 'hoi nogmaals',
+    'fick ni mitt', 'mitt (?:forra|tidigare) (?:mejl|mail)', 'har inte hort', 'hej igen',
+    'relance', 'relancer', 'des nouvelles', 'avez vous (?:bien )?recu mon', 'mon (?:precedent|dernier|premier) (?:mail|message)', 'je vous ai ecrit',
+    'habeis recibido', 'recibisteis', 'mi correo anterior', 'hola de nuevo', 'alguna novedad', 'sin respuesta',
+    'kunskapsbas', 'kb artikel', 'kb article', 'knowledge base', 'base de conocimiento', 'wissensdatenbank', 'kennisbank', 'base de connaissances',
+  ].join('|')})`,
+);
+
+export function followsUp(words: readonly string[]): boolean {
+  return FOLLOW_UP.test(words.map(fold).join(' '));
 }

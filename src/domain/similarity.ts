@@ -17,10 +17,16 @@
  *   request; less is needed with an identifier in common, and less again across two languages.
  * - what says two things: identifiers of one kind that differ (two laptops, two mailboxes), two
  *   dates, rooms, cost centres, references or people, "works now" / "new problem", and "could you
- *   also…" / "assign me there as well". Any of these caps the score below a match, however alike
- *   the words: a wrong merge hides a request, a missed one costs a click.
+ *   also…" / "assign me there as well", two network folders, two installs, two error numbers, a
+ *   request for someone the other mail never mentions. Any of these caps the score below a match,
+ *   however alike the words: a wrong merge hides a request, a missed one costs a click.
+ * Short of those, three more kinds of evidence take two mails as one request: a mail that says it
+ * goes back to an earlier one ("did you get my mail?", "in English in case…", "the KB article did
+ * not help") and names the same thing; the same subject word for word that names a thing, not a
+ * kind of mail ("Help", "IT issue", "Fråga" name nothing); a vague one-line first mail ("Laptop
+ * kaputt") whose subject's thing is in the precise one's subject.
  */
-import { keyTerms, languageOf, movedOn, namedPeople, oneMore, slots, withoutSignatureCards } from './duplicate-cues.js';
+import { followsUp, keyTerms, languageOf, movedOn, namedPeople, oneMore, slots, specificSubjectTerms, withoutSignatureCards } from './duplicate-cues.js';
 import { identifiers } from './identifiers.js';
 import { withoutSubjectPrefixes } from './subject-prefixes.js';
 
@@ -45,12 +51,34 @@ export function words(text: string): string[] {
  */
 export const FINGERPRINT_BODY_WORDS = 300;
 
-export function fingerprint(subject: string, body: string): string {
-  const ids = [...identifiers(`${subject}\n${body}`), ...mailboxes(`${subject}\n${body}`)];
+export function fingerprint(subject: string, rawBody: string): string {
+  const body = withoutNoise(rawBody);
+  const ids = [...identifiers(`${subject}\n${body}`), ...mailboxes(`${subject}\n${body}`), ...folders(`${subject}\n${body}`)];
   const people = namedPeople(`${subject}\n${body}`);
   return `${normaliseSubject(subject)}\n${words(withoutSignatureCards(body)).slice(0, FINGERPRINT_BODY_WORDS).join(' ')}\n${ids.join(' ')}\n${people.join(' ')}`;
 }
 
+
+/**
+ * A GUID ("Activity ID: 6c1f2a9e-53b7-…") is minted for each occurrence of an error, so it neither
+ * links two mails nor tells them apart; its parts read as a dozen key terms of their own.
+ */
+const GUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+/** A mobile client's footer line, with its aka.ms link (see withoutSignatureCards). */
+const FOOTER_LINE = /^.{0,40}\boutlook\b.{0,20}\b(?:ios|android)\b.{0,60}$/gimu;
+
+function withoutNoise(body: string): string {
+  return body.replace(GUID, ' ').replace(FOOTER_LINE, '');
+}
+
+/**
+ * Network folders a mail names (`\\nw-fs02\Projecten\2027\Havenkwartier`), up to the first space:
+ * what an access request is for. Two folders are two requests, however alike the two mails; a
+ * folder and one inside it are one (compareIdentifiers).
+ */
+function folders(text: string): string[] {
+  return [...new Set([...text.matchAll(/\\\\[\w.-]+(?:\\[^\s\\"'<>|,;]+)+/g)].map((m) => m[0].toLowerCase().replace(/[.)]+$/, '')))].slice(0, MAX_MAILBOXES);
+}
 
 /** At most this many addresses per text (a pasted distribution list says nothing more). */
 const MAX_MAILBOXES = 5;
@@ -69,6 +97,7 @@ function mailboxes(text: string): string[] {
  */
 function kindOf(id: string): string {
   if (id.includes('@')) return 'address';
+  if (id.startsWith('\\\\')) return 'folder';
   if (/^0x[0-9a-f]+$/.test(id)) return 'hex';
   if (/^\d+(?:\.\d+)+$/.test(id)) return 'version';
   const tag = /^([a-z]+(?:-[a-z]+)*)-[a-z0-9]*\d[a-z0-9-]*$/.exec(id);
@@ -131,6 +160,14 @@ interface ReadPrint {
   language: string | undefined;
   moved: boolean;
   oneMore: boolean;
+  /** The subject's key terms without "Help", "issue", "Problem"… (duplicate-cues.ts). */
+  subjectTerms: Set<string>;
+  /** The normalised subject as written, to tell two identical subjects. */
+  subjectLine: string;
+  /** Says it goes back to an earlier mail ("did you get my mail?", "any news?", "KB article didn't help"). */
+  followUp: boolean;
+  /** Every word of subject and body, to tell whether a person one mail names appears in the other. */
+  allWords: Set<string>;
 }
 
 /** The prints read last, most recent first: a new mail's print is compared with each open ticket's in turn. */
@@ -161,6 +198,10 @@ function parsePrint(print: string): ReadPrint {
     language: languageOf(tokens),
     moved: movedOn(tokens),
     oneMore: oneMore(tokens),
+    subjectTerms: specificSubjectTerms(subjectWords),
+    subjectLine: subjectWords.join(' '),
+    followUp: followsUp(tokens),
+    allWords: new Set([...subjectWords, ...tokens]),
   };
 }
 
@@ -172,7 +213,9 @@ function parsePrint(print: string): ReadPrint {
  * forwards the first one about NW-LT-0302 to ask for data to be moved to NW-LT-0811 is new work.
  */
 function compareIdentifiers(a: string[], b: string[]): Similarity['identifiers'] {
-  const shared = a.filter((id) => b.includes(id));
+  // A folder and one inside it are one place (`\\fs02\projects` and `…\projects\havenkwartier`).
+  const same = (x: string, y: string) => x === y || (kindOf(x) === 'folder' && kindOf(y) === 'folder' && (x.startsWith(`${y}\\`) || y.startsWith(`${x}\\`)));
+  const shared = a.filter((id) => b.some((other) => same(id, other)));
   const conflicts = new Set<string>();
   for (const kind of new Set(a.map(kindOf))) {
     const ofA = a.filter((id) => kindOf(id) === kind);
@@ -181,7 +224,7 @@ function compareIdentifiers(a: string[], b: string[]): Similarity['identifiers']
     // A version or a code of no known shape ("x509", "wd22tb4", a model number) is too loose a
     // kind to disagree on its own: only when the mails share no identifier at all.
     const loose = kind === 'code' || kind === 'version';
-    const none = !ofA.some((id) => ofB.includes(id)) && (!loose || !shared.length);
+    const none = !ofA.some((id) => ofB.some((other) => same(id, other))) && (!loose || !shared.length);
     const newTag = kind.startsWith('tag:') && (ofA.some((id) => !ofB.includes(id)) || ofB.some((id) => !ofA.includes(id)));
     if (none || newTag) conflicts.add(kind);
   }
@@ -209,6 +252,23 @@ const TERMS_NEEDED = { alone: 0.45, withIdentifier: 0.35, acrossLanguages: 0.2 }
  */
 const MIN_SHARED_TERMS = { sameLanguage: 4, acrossLanguages: 3 };
 
+/** Key terms a follow-up (FOLLOW_UP in duplicate-cues.ts) must share with the other mail. */
+const FOLLOW_UP_SHARED = { alone: 3, withIdentifier: 2 };
+/** Specific subject terms an identical subject needs, and key terms the mails must share beyond them. */
+const SAME_SUBJECT = { specificTerms: 2, moreShared: 2 };
+/** At most this many key terms, and no identifier, make a mail vague ("Laptop kaputt. Kann jemand kommen?"). */
+const VAGUE_MAX_TERMS = 6;
+
+function vagueMatch(vague: ReadPrint, precise: ReadPrint): boolean {
+  if (vague.terms.size > VAGUE_MAX_TERMS || vague.identifiers.length || vague.slots.length || !vague.subjectTerms.size) return false;
+  return [...vague.subjectTerms].every((term) => precise.subjectTerms.has(term));
+}
+
+/** Whether a names a person its request is for whom b does not mention at all. */
+function unmentioned(a: ReadPrint, b: ReadPrint): boolean {
+  return a.slots.some((slot) => slot.startsWith('person:') && !slot.slice('person:'.length).split('-').some((name) => b.allWords.has(name)));
+}
+
 export function similarity(fingerprintA: string, fingerprintB: string): Similarity {
   const a = readPrint(fingerprintA);
   const b = readPrint(fingerprintB);
@@ -220,12 +280,15 @@ export function similarity(fingerprintA: string, fingerprintB: string): Similari
   const ids = compareIdentifiers(a.identifiers, b.identifiers);
   // Shared identifiers as evidence: an asset tag counts 1 (one laptop can have two problems), an
   // error code, a version or a vendor case number both name 2 (it names one case).
-  const sharedRefs = a.slots.filter((slot) => slot.startsWith('ref:') && b.slots.includes(slot)).length;
-  const strength = 2 * sharedRefs + ids.shared.reduce((n, id) => n + (kindOf(id) === 'address' ? 0 : kindOf(id).startsWith('tag:') ? 1 : 2), 0);
+  const sharedRefs = a.slots.filter((slot) => (slot.startsWith('ref:') || slot.startsWith('error:')) && b.slots.includes(slot)).length;
+  const strength = 2 * sharedRefs + ids.shared.reduce((n, id) => n + (kindOf(id) === 'address' || kindOf(id) === 'folder' ? 0 : kindOf(id).startsWith('tag:') ? 1 : 2), 0);
   // Two things, however alike the words: two tags or mailboxes (compareIdentifiers), two dates,
   // cost centres or references, the first problem over ("works now"), or the same asked again
   // for something else ("could you also…", "assign me there as well").
-  const twoThings = ids.conflict || slotConflicts(a.slots, b.slots).length > 0 || a.moved || b.moved || a.oneMore || b.oneMore;
+  // A request for someone the other mail never mentions ("bitte das SAP-Passwort für Leonie Brandt
+  // zurücksetzen" after his own password) is a request for another person.
+  const forSomeoneElse = unmentioned(a, b) || unmentioned(b, a);
+  const twoThings = ids.conflict || slotConflicts(a.slots, b.slots).length > 0 || a.moved || b.moved || a.oneMore || b.oneMore || forSomeoneElse;
   const shared = intersectionSize(a.terms, b.terms);
   const terms = containment(a.terms, b.terms);
   const translated = a.language !== undefined && b.language !== undefined && a.language !== b.language;
@@ -235,7 +298,19 @@ export function similarity(fingerprintA: string, fingerprintB: string): Similari
   const needed = translated || strength >= 3 ? TERMS_NEEDED.acrossLanguages : strength > 0 ? TERMS_NEEDED.withIdentifier : TERMS_NEEDED.alone;
   const minShared = translated ? MIN_SHARED_TERMS.acrossLanguages : MIN_SHARED_TERMS.sameLanguage;
   const sameTopic = shared >= minShared && terms >= needed;
-  const score = twoThings ? Math.min(text, 0.5) : sameTopic ? Math.max(text, 0.9) : text;
+  // A mail that says it goes back to an earlier one ("did you get my mail?", "sending this again
+  // in English", "the KB article didn't help") restates its request in a line or in another
+  // language: naming the same thing is enough (an identifier and one more term, or three terms).
+  const followUp = (a.followUp || b.followUp) && (strength > 0 ? shared >= FOLLOW_UP_SHARED.withIdentifier : shared >= FOLLOW_UP_SHARED.alone);
+  // The same subject, word for word, that names a thing and not just a kind of mail ("Teams
+  // startar inte", "Can't print to the level 3 plotter", not "Help" or "Fehlermeldung in Excel"),
+  // with the bodies sharing terms beyond it: the same request again.
+  const sameSubject =
+    a.subjectLine === b.subjectLine && a.subjectTerms.size >= SAME_SUBJECT.specificTerms && shared - a.subjectTerms.size >= SAME_SUBJECT.moreShared;
+  // A vague first mail ("Laptop kaputt", "Skärmen": a line, no identifier) and a precise one whose
+  // subject names the same thing: the vague one can say no more, so what it names is enough.
+  const vague = vagueMatch(a, b) || vagueMatch(b, a);
+  const score = twoThings ? Math.min(text, 0.5) : sameTopic || followUp || sameSubject || vague ? Math.max(text, 0.9) : text;
   return { subject, body, identifiers: ids, score };
 }
 

@@ -4,7 +4,8 @@
  * (fixtures/mail/duplicate-pairs.json) and the set written blind to the rules
  * (fixtures/duplicates/pairs.json), whose odd pairs are tuned on and even pairs held out, and a
  * second set written blind (fixtures/duplicates/tuning/), all tuned on after its first figure, and a
- * third (fixtures/duplicates/blind-2/), only measured. The
+ * third (fixtures/duplicates/blind-2/), measured blind at first (precision 69% (9/13), recall 45%
+ * (9/20)) and tuned on since. The
  * decision is the product's own: visible text → fingerprint → similarity ≥ threshold.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { extractVisibleText } from '../../src/mail/visible-text.js';
 const fixtures = new URL('../../fixtures/mail/', import.meta.url);
 const blindSet = new URL('../../fixtures/duplicates/', import.meta.url);
 export const tuningSet = new URL('../../fixtures/duplicates/tuning/', import.meta.url);
-/** A third set written blind (fixtures/duplicates/blind-2/): measured only. */
+/** A third set written blind (fixtures/duplicates/blind-2/): first measured blind, now tuned on. */
 export const blind2Set = new URL('../../fixtures/duplicates/blind-2/', import.meta.url);
 
 interface Pair {
@@ -90,12 +91,12 @@ export async function reportDuplicates(): Promise<void> {
   const tuning = await scoreBlindPairs(threshold, tuningSet);
   const blind2 = await scoreBlindPairs(threshold, blind2Set);
   if (!blind.length) return;
-  console.log(`\nThe sets written blind to the rules (fixtures/duplicates/ and fixtures/duplicates/tuning/)`);
+  console.log(`\nThe sets written blind to the rules (fixtures/duplicates/, fixtures/duplicates/tuning/ and fixtures/duplicates/blind-2/)`);
   // Only the tuned pairs' misses are listed: the held-out half is measured, never read for rules.
-  for (const s of [...blind, ...tuning].filter((b) => !b.heldOut && b.predicted !== b.duplicate)) {
+  for (const s of [...blind, ...tuning, ...blind2].filter((b) => !b.heldOut && b.predicted !== b.duplicate)) {
     console.log(`MISS ${s.duplicate ? 'dup    ' : 'not dup'} score ${percent(s.score).padStart(4)} (subject ${percent(s.subject)}, body ${percent(s.body)}, shared ids ${s.identifiers.shared.join(' ') || '-'}${s.identifiers.conflict ? ', ids conflict' : ''})  ${s.first} ~ ${s.second}`);
   }
-  const parts = [['tuned (odd pairs)', blind.filter((b) => !b.heldOut)], ['second set (tuned)', tuning], ['held out (even pairs)', blind.filter((b) => b.heldOut)], ['third set (held out)', blind2]] as const;
+  const parts = [['tuned (odd pairs)', blind.filter((b) => !b.heldOut)], ['second set (tuned)', tuning], ['held out (even pairs)', blind.filter((b) => b.heldOut)], ['third set (tuned)', blind2]] as const;
   for (const [name, part] of parts) {
     const r = precisionRecall(part);
     console.log(`${name.padEnd(22)} precision ${percent(r.precision)} (${r.tp}/${r.tp + r.fp}), recall ${percent(r.recall)} (${r.tp}/${r.tp + r.fn}) over ${part.length} pairs`);

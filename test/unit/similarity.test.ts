@@ -136,3 +136,66 @@ describe('what a mail is about, and what says two things', () => {
     expect(merged(first, ['Drucker', 'Danke, der Drucker im 4. OG geht wieder! Aber jetzt bleiben die Aufträge für den Scanner in der Warteschlange hängen.'])).toBe(false);
   });
 });
+
+describe('generic subjects, chases, vague first mails and follow-up work', () => {
+  const merged = (a: [string, string], b: [string, string]) => similarity(fingerprint(...a), fingerprint(...b)).score >= 0.8;
+
+  it('does not take a generic subject ("Help", "IT issue") as shared evidence for two unrelated problems', () => {
+    const ipad: [string, string] = ['Help', 'Since I changed my password this morning the Mail app on my iPad keeps asking for my password and then says it is wrong.\n\nNeil'];
+    const room: [string, string] = ['Help', 'The screen in the Thames meeting room shows "No signal" on both HDMI cables. I have a client meeting there at 2pm.\n\nNeil'];
+    expect(merged(ipad, room)).toBe(false);
+    expect(merged(['Fehlermeldung in Excel', 'Beim Ausführen des Makros bekomme ich Laufzeitfehler 1004: Die Methode SaveAs ist fehlgeschlagen.'], ['Fehlermeldung in Excel', 'Beim Start kommt: Das Add-In DATEV konnte nicht geladen werden. Fehler 0x80070002.'])).toBe(false);
+  });
+
+  it('takes an identical subject that names the thing, with more terms shared, as the same request', () => {
+    const first: [string, string] = ['Can’t print to the level 3 plotter', 'The job for the plotter on level 3 shows up in the queue, then disappears and nothing comes out. Tried from Acrobat and AutoCAD.'];
+    const again: [string, string] = ['Can’t print to the level 3 plotter', 'Got a screenshot this time. From Acrobat the dialog says "Operation failed with error 0x0000011b". Still nothing coming out.'];
+    expect(merged(first, again)).toBe(true);
+  });
+
+  it('takes a "did you get my mail?" chase that names the same thing as the same request', () => {
+    const first: [string, string] = ['Exact Online account geblokkeerd', 'Ik kan sinds vanochtend niet meer inloggen in Exact Online. Ik krijg de melding dat mijn account is geblokkeerd. Kunnen jullie het vrijgeven? Ik moet vandaag de betaalrun doen.'];
+    const chase: [string, string] = ['Exact Online', 'Weet niet of mijn vorige mail verstuurd is, zit in de trein. Exact zegt nog steeds dat mijn account geblokkeerd is.'];
+    expect(merged(first, chase)).toBe(true);
+    // A chase that names something else is not the same request.
+    expect(merged(first, ['Printer', 'Weet niet of mijn vorige mail verstuurd is. De printer op de tweede verdieping drukt alleen lege pagina’s af.'])).toBe(false);
+  });
+
+  it('takes a resend in English that says so and names the same printer as the same request', () => {
+    const sv: [string, string] = ['Skrivaren på plan 4 skriver ut tomma sidor', 'Skrivaren vid kaffeautomaten på plan 4 (NW-PR-0415) skriver bara ut tomma sidor sedan i morse. Tonern byttes i fredags.'];
+    const en: [string, string] = ['Printer on floor 4 printing blank pages', 'Sending this again in English: the printer by the coffee machine on floor 4 (NW-PR-0415) prints only blank pages since this morning. The toner was changed on Friday.'];
+    expect(merged(sv, en)).toBe(true);
+  });
+
+  it('takes a vague first mail and a precise one whose subject names the same thing as one request', () => {
+    const vague: [string, string] = ['Laptop kaputt', 'Hallo, mein Laptop geht nicht mehr. Kann jemand vorbeikommen? Bin im 4. OG.'];
+    const precise: [string, string] = ['Laptop NW-LT-0877 startet nicht – Bildschirm bleibt schwarz', 'Mein Laptop NW-LT-0877 startet seit heute früh nicht mehr richtig. Die Power-LED leuchtet, aber der Bildschirm bleibt schwarz.'];
+    expect(merged(vague, precise)).toBe(true);
+    expect(merged(vague, ['Drucker NW-PR-0302 druckt nicht', 'Der Drucker NW-PR-0302 im 4. OG zieht kein Papier ein, Fehler 13.A2.'])).toBe(false);
+  });
+
+  it('keeps apart the same request for someone the first mail never mentions', () => {
+    const own: [string, string] = ['SAP Passwort zurücksetzen', 'Mein SAP-Benutzer (JWEBER, System P01, Mandant 100) ist gesperrt. Könnt ihr das Passwort bitte zurücksetzen?'];
+    const colleague: [string, string] = ['SAP Passwort zurücksetzen', 'Bitte das SAP-Passwort für Leonie Brandt zurücksetzen (Benutzer LBRANDT, P01, Mandant 100). Sie hat das Initialpasswort zu oft falsch eingegeben.'];
+    expect(merged(own, colleague)).toBe(false);
+  });
+
+  it('keeps apart two network folders, two installs on one laptop, two error numbers and two visit dates', () => {
+    const folder = (path: string): [string, string] => ['Toegang map', `Graag lees- en schrijfrechten op de map ${path}. Nu krijg ik 'Toegang geweigerd'. Inge de Boer geeft akkoord.`];
+    expect(merged(folder('\\\\nw-fs02\\Projecten\\2027\\Havenkwartier'), folder('\\\\nw-fs02\\Inkoop\\Contracten'))).toBe(false);
+    expect(merged(folder('\\\\nw-fs02\\Projecten\\2027\\Havenkwartier'), folder('\\\\nw-fs02\\Projecten\\2027\\Havenkwartier'))).toBe(true);
+    const install = (app: string): [string, string] => ['Installation de logiciel', `Bonjour, pourriez-vous installer ${app} sur mon ordinateur NW-LT-0702 ? Mon responsable a validé la demande. Merci, Manon`];
+    expect(merged(install('QGIS'), install('Notepad++'))).toBe(false);
+    const error = (code: string): [string, string] => ['Citrix Planning', `I cannot log in to the Citrix Planning workspace: "Cannot connect to the Citrix Workspace app. Error ${code}". Other Citrix apps work fine.`];
+    expect(merged(error('1030'), error('1030'))).toBe(true);
+    expect(merged(error('1030'), error('2320'))).toBe(false);
+    const visit = (day: string): [string, string] => ['Solicitud de acceso – visita externa', `Formulario de acceso: visitante Marta Gil, Deloitte. Fecha de la visita: martes, ${day} de febrero de 2027. Necesita tarjeta de visitante y wifi de invitados.`];
+    expect(merged(visit('9'), visit('16'))).toBe(false);
+  });
+
+  it('leaves out per-occurrence GUIDs and the mobile client footer in any language', () => {
+    const print = fingerprint('Power BI', 'Id. de actividad: 6c1f2a9e-53b7-4d0e-9a4c-2f8e7d31b0c4\nLa página se queda en blanco.\n\nLena\nOutlook für iOS<https://aka.ms/o0ukef> beziehen');
+    expect(print).not.toContain('6c1f2a9e');
+    expect(print).not.toContain('o0ukef');
+  });
+});

@@ -26,7 +26,7 @@ export const de: Language = {
   externalSenderBanners: ['von außerhalb der organisation', 'von außerhalb ihrer organisation'],
   signOffs: [
     'mfg', 'mit freundlichen grüßen', 'freundliche grüße', 'viele grüße', 'beste grüße', 'liebe grüße', 'gruß', 'grüße',
-    'lg', 'vg', 'viele grüße und danke', 'danke und gruß', 'schöne grüße', 'herzliche grüße',
+    'lg', 'vg', 'viele grüße und danke', 'danke und gruß', 'danke und grüße', 'danke', 'vielen dank', 'schöne grüße', 'herzliche grüße',
   ],
   replyPrefixes: ['aw'],
   forwardPrefixes: ['wg'],

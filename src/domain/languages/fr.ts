@@ -19,6 +19,6 @@ export const fr: Language = {
   },
   mobileSignatures: [/^envoy[ée] (?:de|depuis|à partir de|a partir de|avec|via) \S/iu, /^(?:obtenir|télécharger) outlook pour (?:ios|android)/iu],
   externalSenderBanners: ["l'extérieur de l'organisation", "l'extérieur de votre organisation"],
-  signOffs: ['cordialement', 'bien cordialement', 'bien à vous', 'salutations', 'bonne journée', 'bonne soirée', 'belle journée', 'merci', 'merci beaucoup', 'à bientôt', 'bises', 'bisous'],
+  signOffs: ['cordialement', 'bien cordialement', 'bien à vous', 'salutations', 'bonne journée', 'bonne soirée', 'belle journée', 'merci', 'merci beaucoup', "merci d'avance", 'à bientôt', 'bises', 'bisous'],
   forwardPrefixes: ['tr'],
 };

@@ -16,7 +16,7 @@ export const nl: Language = {
   },
   mobileSignatures: [/^(?:verzonden|verstuurd) (?:vanaf|met|van|via) \S/iu, /^(?:outlook voor (?:ios|android) downloaden|download outlook voor (?:ios|android))/iu],
   externalSenderBanners: ['buiten de organisatie', 'buiten uw organisatie'],
-  signOffs: ['met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'vriendelijke groeten', 'groeten', 'groetjes', 'grtz', 'met groet', 'bedankt', 'alvast bedankt'],
+  signOffs: ['met vriendelijke groet', 'met vriendelijke groeten', 'vriendelijke groet', 'vriendelijke groeten', 'groeten', 'groetjes', 'grtz', 'groet', 'met groet', 'dank je', 'bedankt', 'alvast bedankt'],
   replyPrefixes: ['antw'],
   forwardPrefixes: ['doorst'],
 };

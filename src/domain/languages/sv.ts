@@ -17,7 +17,7 @@ export const sv: Language = {
   },
   mobileSignatures: [/^skickat från \S/iu, /^(?:skaffa|hämta|ladda ned) outlook för (?:ios|android)/iu],
   externalSenderBanners: ['utanför organisationen', 'utanför din organisation'],
-  signOffs: ['mvh', 'vänliga hälsningar', 'med vänlig hälsning', 'med vänliga hälsningar', 'hälsningar', 'hälsning', 'tack', 'tack och hälsningar', 'ha det bra'],
+  signOffs: ['mvh', 'vänliga hälsningar', 'med vänlig hälsning', 'med vänliga hälsningar', 'hälsningar', 'hälsning', 'tack', 'tack och hälsningar', 'tack på förhand', 'stort tack', 'ha det bra'],
   replyPrefixes: ['sv'],
   forwardPrefixes: ['vb'],
 };
