@@ -95,6 +95,58 @@ describe('what a report says, in the words of fixtures/incidents-tuning-2/ (Dutc
   });
 });
 
+describe('what a report says, in the words of fixtures/incidents-tuning-3/ (slow, late, garbled; look-alikes)', () => {
+  const northwind = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'] } }).incidents;
+  const nw = (subject: string, text = '') => readReport(subject, text, northwind);
+  const symptomOf = (subject: string, text = '') => nw(subject, text)?.symptom ?? null;
+
+  it('hears an outage said as slow, late, hanging or garbled, in five languages', () => {
+    expect(nw('Customer emails turning up late')).toMatchObject({ service: 'email', symptom: 'turning up late' });
+    expect(nw('E-Mails kommen mit großer Verzögerung an')).toMatchObject({ service: 'email', symptom: 'Verzögerung' });
+    expect(nw('Mejlen kommer sent')).toMatchObject({ service: 'email', symptom: 'kommer sent' });
+    expect(nw('Inbox heel stil vanochtend')).toMatchObject({ service: 'email', symptom: 'Inbox heel stil' });
+    expect(nw('Messages reçus avec une heure de retard')).toMatchObject({ service: 'email' });
+    expect(nw('SAP hängt – Sanduhr bei VA01')).toMatchObject({ service: 'erp', symptom: 'hängt' });
+    expect(nw('Goederenontvangst boeken duurt eeuwig', 'MIGO gaf "Time limit exceeded".')).toMatchObject({ service: 'erp' });
+    expect(nw('SAP jättesegt')).toMatchObject({ service: 'erp', symptom: 'jättesegt' });
+    expect(nw('SAP extrêmement lent', 'SAP rame énormément.')?.symptom).not.toBeNull();
+    expect(nw('Print-outs coming out as random characters', 'The printer spat out 30 pages.')).toMatchObject({ service: 'printing', symptom: 'random characters' });
+    expect(nw('PCL XL error', 'Every page the printer prints says PCL XL error.')).toMatchObject({ service: 'printing', symptom: 'PCL XL error' });
+    // "Hängt davon ab" is "it depends"; "une rame de papier" is a ream.
+    expect(symptomOf('Drucker', 'Ob der Drucker reicht, hängt davon ab, wie viel wir drucken.')).toBeNull();
+    expect(symptomOf('Imprimante', "Il faut commander une rame de papier pour l'imprimante.")).toBeNull();
+  });
+
+  it('takes the way a mail came ("writing from my private mail") for no service, and the first floor named for the place', () => {
+    expect(nw('Skriver från privata mejlen – ingen uppkoppling på jobbet', 'Ingen webbsida laddar.')?.service).toBe('network');
+    expect(nw('Stockholmskontoret når inte ut', 'Lena i Stockholm ringde: ingen där kan surfa eller få mejl, de kommer inte in i Teams.')).toMatchObject({ service: 'network', site: 'stockholm' });
+    expect(nw('Nothing printing', 'Our bank of desks on 3 is in the same boat; we email things to Jack on the 2nd floor to print.')?.floor).toBe(3);
+  });
+
+  it('takes questions, requests, notices, a past outage and one person\'s own cause for no outage report', () => {
+    expect(symptomOf('Can I get SAP access?', 'How do I get access? SAP is so slow for me to learn.')).toBeNull();
+    expect(symptomOf('Comment mettre un message d\'absence ?', 'Comment est-ce que je programme un message d\'absence dans Outlook ? Mes mails arrivent en retard.')).toBeNull();
+    expect(symptomOf('FW: [LON-3-PRN02] Error', 'This is an automatically generated message. Printer offline.')).toBeNull();
+    expect(symptomOf('WG: Geplante Wartung SAP', 'Am Samstag ist SAP wegen eines Upgrades nicht erreichbar.')).toBeNull();
+    expect(symptomOf('SAP-Ausfall gestern Nachmittag', 'Gestern war SAP nicht erreichbar. Heute früh lief alles wieder normal.')).toBeNull();
+    expect(symptomOf('Outlook keeps asking for my password', 'I changed my Windows password yesterday evening. Outlook says Disconnected.')).toBeNull();
+    expect(symptomOf('Geen autorisatie voor ME21N', 'SAP doet raar, het werkt niet.')).toBeNull();
+    expect(symptomOf('Låst i SAP', 'Jag skrev fel lösenord för många gånger, SAP fungerar inte.')).toBeNull();
+    expect(symptomOf('Email bounced', "550 5.1.2 Host unknown; it won't work.")).toBeNull();
+    expect(symptomOf('Thuis erg traag internet', 'Mijn internet thuis is erg traag.')).toBeNull();
+    expect(symptomOf('Laptop slow', 'My laptop is really slow in Outlook.')).toBeNull();
+    // Not a question that asks how to do something, nor "it does not work again":
+    expect(symptomOf('Drucken', 'Seit 9 Uhr kann man im 2. OG nicht drucken, der Drucker geht nicht.')).not.toBeNull();
+    expect(symptomOf('Réseau', 'Le réseau ne marche plus au 2e.')).not.toBeNull();
+  });
+
+  it('reads "is it only me?" as a question, not as one person\'s problem', () => {
+    expect(symptomOf('Ausdruck kommt nicht an', 'Am Drucker im 2. OG liegt nichts, Status "Offline". Geht das nur mir so?')).not.toBeNull();
+    expect(symptomOf('Wifi', 'The wifi is down, is it just me?')).not.toBeNull();
+    expect(symptomOf('Wifi', 'The wifi is down, but only me.')).toBeNull();
+  });
+});
+
 describe('when two reports are of one outage', () => {
   it('needs the same service down on both, and for a local service the same place or none named', () => {
     const wifi3 = report('Wi-Fi down on the 3rd floor')!;

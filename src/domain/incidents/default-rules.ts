@@ -40,12 +40,17 @@ export const defaultServices: ServiceDefault[] = [
       'wired', 'lan[- ]?(ports?|cables?|kabel)', 'network (sockets?|ports?|cables?|outlets?|points?)', 'netzwerk(dose|dosen|kabel|anschluss|buchse)', 'kabel(netz|verbindung)',
       'nätverks(uttag(et|en)?|kabel(n)?)', 'netwerk', 'netwerk(aansluiting(en)?|kabel(s)?)', 'réseau', 'câbles? réseau', 'réseau par câble', 'filaires?', 'prises? réseau',
       'ip[- ]?(address|adresse|adres)', 'adresse ip', '169\\.254(\\.[\\dx]+){0,2}', 'switch(es)?',
+      // Going out to the internet: browsing, reaching out ("Stockholmskontoret når inte ut").
+      'surfa|surfen|surfer', 'når inte ut',
     ],
   },
   {
     name: 'email',
     label: 'email',
-    patterns: ['outlook', 'exchange', 'e-?mails?', 'mails?', 'mailbox', 'postfach', 'mejl(en|et)?', 'e-?post(en)?', 'inbox', 'messagerie', 'courriels?'],
+    patterns: [
+      'outlook', 'exchange', 'e-?mails?', 'mails?', 'mailbox', 'postfach', 'mejl(en|et)?', 'e-?post(en)?', 'inbox', 'messagerie', 'courriels?',
+      'posteingang', 'inkorg(en)?', 'postvak( in)?', 'boîte de réception', 'messages? (reçus?|entrants?)',
+    ],
   },
   {
     name: 'vpn',
@@ -53,7 +58,12 @@ export const defaultServices: ServiceDefault[] = [
     // Working from home and not reaching what is inside: that is the way in, whatever it names.
     patterns: ['vpn', 'globalprotect', 'anyconnect', 'forticlient', 'remote access', 'from home', 'home ?office', 'hemifrån', 'von zu ?hause', 'im homeoffice', 'thuiswerken', 'vanuit huis', 'télétravail', 'de chez moi'],
   },
-  { name: 'erp', label: 'the ERP system', patterns: ['sap', 'erp', 'navision', 'dynamics', 'affärssystem(et)?', 'warenwirtschaft'] },
+  {
+    name: 'erp',
+    label: 'the ERP system',
+    // SAP's well-known transactions name it too ("MIGO duurt eeuwig", "Sanduhr bei VA01").
+    patterns: ['sap', 'erp', 'navision', 'dynamics', 'affärssystem(et)?', 'warenwirtschaft', 'migo|miro|me2[1-3]n|va0[1-3]|vl0[1-3]n|vl06[a-z]?|fb0[1-3]|fb[56]0|mm0[1-3]|su01|se16n?'],
+  },
   {
     name: 'teams',
     label: 'Teams calls and meetings',
@@ -159,6 +169,20 @@ export const defaultSymptoms = [
   "ne (marche|marchent|fonctionne|fonctionnent|répond|répondent|réagit|réagissent) (plus|pas)|ne s'ouvre(nt)? (plus|pas)|en panne|hors (service|ligne)|injoignables?|inaccessibles?",
   "(qui )?coupent|coupure(s)?|reconnexion|déconnecté(e|s|es)?|impossible de (me |se )?(connecter|tenir|joindre|accéder|ouvrir|imprimer)|connexion impossible|n'arrive (plus|pas) à (me |se )?(connecter|accéder|ouvrir)",
   "en boucle|tourne(nt)? en rond|(reviens|revient|retombe)( toujours)? (à|sur) la page|plus de (réseau|connexion|internet|wi-?fi)|pas de (réseau|connexion|internet)|pas d'accès|n'obtien(t|nent) (pas )?d'adresse ip|sans adresse ip|éteint(e|s|es)?",
+  // Degraded, not down: slow, hanging, late, garbled. An outage is as often said this way ("SAP
+  // really slow", "mails kommen mit Verzögerung an", "print-outs of random characters"); one
+  // person's slow laptop is theirs (onlyMe).
+  // English
+  "slow|sluggish|crawling|(takes?|taking|took)( [\\p{L}-]+){0,2} (ages|forever|minutes|an eternity)|hangs|hanging|hung|frozen|freez(es|ing)|hourglass|time limit exceeded",
+  "(arriv(e|es|ed|ing)|turn(s|ed|ing)? up|com(e|es|ing) in|came in|delivered)( [\\p{L}-]+){0,2} late|delayed|delays?|gibberish|garbage|nonsense|(random|strange|weird|odd) (symbols|characters|letters)|pcl( xl)? error|stuck in the (print )?queue",
+  // German ("hängt davon ab" is "it depends")
+  "langsam|lahm|(hängt|hängen)(?! (davon|damit|das|es) )( sich)?( auf)?|aufgehängt|sanduhr|dauert( [\\p{L}\\p{N}-]+){0,3} (ewig|ewigkeiten|minuten|lange)|verzögert|verzögerung(en)?|verspätet|verspätung|nicht angekommen|zeitüberschreitung|(seltsame|kryptische|komische|wirre) zeichen|zeichensalat|(lädt|laden)( [\\p{L}-]+){0,2} nicht(?! (mehr )?auf)",
+  // Swedish ("sent" is only late after "kommer")
+  "seg(t|a)?|jätteseg(t|a)?|långsam(t|ma)?|trög(t|a)?|krånglar|tar (flera|många|\\d+) minuter|tar (en )?evighet(er)?|blir aldrig klar|försenad(e)?|fördröjd(a)?|fördröjning(ar)?|kommer( in| fram)?( för)? sent|konstiga tecken",
+  // Dutch ("hangt af van" is "it depends")
+  "traag|trage|langzaam|(duurt|duren)( [\\p{L}-]+){0,3} (eeuwig|eeuwen|lang|minuten)|vertraagd|vertraging(en)?|(komen|komt|kwamen|kwam)( [\\p{L}-]+){0,4} (te )?laat( binnen)?|(blijft|blijven) hangen|hangt(?!( [\\p{L}-]+){0,4} af)|loopt vast|vastgelopen|(rare|vreemde) tekens|(inbox|postvak( in)?)( [\\p{L}-]+){0,5} stil",
+  // French ("une rame de papier" is a ream)
+  "lent(e|s|es)?|lenteurs?|rame(nt)?(?! de papier)|fig(e|ent|é|ée)|(en|avec (une heure de |du )?)retard|retardé(e|s|es)?|délai d'attente (dépassé|expiré)|met( [\\p{L}-]+){0,3} (une éternité|des minutes|plus d'une minute)|caractères (bizarres|étranges|incompréhensibles)|charabia",
 ];
 
 /**
@@ -170,16 +194,17 @@ export const defaultSymptoms = [
  * has lasted days ("since Tuesday"): an outage that many people report at once is fresh.
  */
 export const defaultOnlyMe = [
-  "(only|just) (me|mine|my (laptop|pc|computer|machine|account|phone))",
+  // (Asked, it says nothing: "Is it just me?", "Geht das nur mir so?", "Är det bara jag?")
+  "(only|just) (me|mine|my (laptop|pc|computer|machine|account|phone))(?![^.!?\\n]{0,20}\\?)",
   "(my )?(phone|mobile|colleagues?|co-?workers?|others|everyone else|the rest of (the|my) team)('s| is| are| seems?)? (fine|ok|okay|working|unaffected)",
   "(works|is working|is fine) (for|on) (my )?(colleagues?|everyone else|others|my phone)",
-  'nur (bei )?mir|nur mein(e|en)? (laptop|rechner|pc|konto)',
+  '(nur (bei )?mir|nur mein(e|en)? (laptop|rechner|pc|konto))(?![^.!?\\n]{0,20}\\?)',
   '(bei )?(den )?(kollegen|anderen) (geht|funktioniert|klappt) (es|alles)',
-  'bara (jag|för mig|min (dator|laptop|telefon))',
+  'bara (jag|för mig|min (dator|laptop|telefon))(?![^.!?\\n]{0,20}\\?)',
   // The writer's own line at home: their provider's fault, not ours.
   'my (home )?(broadband|router)|mein(en)? (router|heimanschluss)|min router|mitt bredband',
   '(kollegorna|de andra|alla andra) (har inga problem|fungerar|funkar)',
-  'alleen (bij )?(mij|ik|mijn (laptop|pc|computer|account|telefoon))|(seulement|uniquement|juste) (moi|mon (pc|ordinateur|portable|compte))|que moi',
+  '(alleen (bij )?(mij|ik|mijn (laptop|pc|computer|account|telefoon))|(seulement|uniquement|juste) (moi|mon (pc|ordinateur|portable|compte))|que moi)(?![^.!?\\n]{0,20}\\?)',
   // Others around them are fine: "others in the same meeting can share fine", "Kollegorna runt mig kan spara som vanligt".
   `(others|colleagues|co-?workers|everyone else|my neighbou?rs?)${FEW_WORDS} (fine|normally|as usual|without (any )?problems?)`,
   `(kollegen|die anderen|alle anderen)${FEW_WORDS} (ganz )?(normal|problemlos|ohne probleme)`,
@@ -215,4 +240,31 @@ export const defaultOnlyMe = [
   `sedan${FEW_WORDS} (igår|i går|i förrgår|förra veckan|i (${DAYS.sv})|${DAYS.sv})|i (två|tre|flera|några|\\d+) dagar`,
   `sinds${FEW_WORDS} (gisteren|eergisteren|vorige week|(${DAYS.nl}))|al (twee|drie|een paar|enkele|\\d+) dagen`,
   `depuis${FEW_WORDS} (hier|avant-hier|la semaine dernière|(${DAYS.fr}))|depuis (deux|trois|quelques|plusieurs|\\d+) jours`,
+  // A past outage, already fixed: "yesterday's outage", "SAP-Ausfall gestern", "heute früh lief alles wieder normal".
+  // (German and Dutch "hier" is "here": only French "d'hier" counts.)
+  "(yesterday's|last night's|gestrige[nmrs]?|gårdagens) (outage|ausfall|störung|avbrott|storing|problems?)|(outage|ausfall|störung|avbrott|storing|storingen|panne|coupure)( [\\p{L}-]+){0,2} (yesterday|gestern|igår|i går|gisteren|d'hier|hier soir)",
+  "(yesterday|gestern|igår|i går|gisteren)( [\\p{L}\\p{N}:-]+){0,8} (was|were|war|waren|var|låg|lag|lagen|était|étaient) (down|offline|out|nicht erreichbar|ausgefallen|nere|plat|eruit|en panne|hors service)",
+  "(back to normal|working (normally|fine) again|works again|(lief|läuft|geht|funktioniert|klappt)( alles)? wieder( ganz)? normal|fungerar (som vanligt )?igen|funkar igen|werkt( alles)? weer( normaal)?|doet het weer|(?<!(ne|n') )(marche|fonctionne)(nt)? (à nouveau|de nouveau|normalement)|remarche|refonctionne)(?! (nicht|inte|niet|pas|not))",
+  // Not a report at all: a question how to do something, a request to set up, add or grant.
+  "(request(ing)?|need|apply for) (access|rights|permissions?|a licen[cs]e)|(ich )?(brauche|benötige|beantrage) (zugriff|zugang|rechte|eine lizenz)|(behöver|ansöker om) (åtkomst|behörighet|rättigheter|en licens)|(heb|hebben) (toegang|rechten)( [\\p{L}-]+){0,3} nodig|(besoin|demande) (d'(un )?accès|des droits|d'une licence)",
+  "please (add|set up|setup|install|create|grant|give me|order|enable)|bitte( [\\p{L}-]+){0,3} (einrichten|anlegen|freischalten|installieren)|merci de (créer|ajouter|installer|donner)",
+  "how (do|can|should|would) (i|we)|can (i|we) (get|have)|(could|can|would) you( please)? (add|set up|setup|install|give|grant|create|order|forward|unlock|reset|enable)|is it possible|would it be possible",
+  "wie (kann|richte|stelle|mache|bekomme|erstelle|aktiviere) (ich|man)|kann man(?!( [\\p{L}\\p{N}.-]+){0,5} nicht)|ist es möglich|(könnt|könntet) ihr( [\\p{L}-]+){0,5} (installieren|einrichten|freischalten|hinzufügen|vergrößern|anlegen|zurücksetzen|entsperren)",
+  "hur (gör|kan|ställer|får|lägger) (jag|vi|man)|går det att|är det möjligt|(kan|skulle) (ni|du)( [\\p{L}-]+){0,2} (låsa upp|lägga till|installera|ge mig|skicka|återställa)",
+  "hoe (kan|moet|doe|stel|krijg|maak) (ik|je|we)|is het mogelijk|(kan|mag) ik( [\\p{L}-]+){0,4} krijgen|(kunnen|kun) jullie (mij|me)( [\\p{L}-]+){0,3} (toegang|rechten|geven|toevoegen|installeren)",
+  "comment (est-ce qu'on|est-ce que je|puis-je|faire|je|mettre|programmer|configurer|activer)|(serait|est)-il possible|pourriez-vous( [\\p{L}'-]+){0,2} (installer|ajouter|créer|donner|activer)",
+  // One person's own cause: a typo in an address (its bounce: "host unknown"), a missing
+  // authorisation, a wrong or changed password, a locked user.
+  "typo|tippfehler|vertippt|stavfel|skrivfel|tikfout|typfout|faute de frappe|host unknown|user unknown|domain name not found|(recipient|empfänger|mottagare|ontvanger|destinataire)( address| adresse| adress| adres)? (not found|unknown|unbekannt|okänd|onbekend|introuvable|inconnu)",
+  "(no|keine|ingen|geen|pas d'|aucune) ?(authori[sz]ation|autorisation|autorisatie|behörighet|berechtigung|rechten|rights|permission)|not authori[sz]ed|nicht berechtigt|inte behörig|niet geautoriseerd|non autorisé",
+  "(wrong|incorrect) password|falsche[ns]? (passwort|kennwort)|fel lösenord|(verkeerd|fout) wachtwoord|mauvais mot de passe|too many (attempts|times|tries)|zu oft|för många gånger|te vaak|trop de tentatives",
+  "(changed|reset) my( windows)? password|password( [\\p{L}\\p{N}-]+){0,6} (expired|changed)|(passwort|kennwort)( [\\p{L}-]+){0,3} (geändert|gewechselt|abgelaufen)|(bytt|bytte|ändrade|ändrat) (mitt )?lösenord(et)?|wachtwoord( [\\p{L}-]+){0,3} (gewijzigd|veranderd|gewisseld|verlopen)|changé (mon )?mot de passe",
+  "(användare(n)?|gebruiker|utilisateur|nutzer)( [\\p{L}-]+){0,3} (är|is|est|ist) (låst|geblokkeerd|bloqué|verrouillé|gesperrt)",
+  // One device of theirs slow: "my laptop is really slow".
+  "(my|mein(e)?|min|mitt|mijn|mon|ma) (laptop|pc|computer|rechner|dator|ordinateur|portable)( [\\p{L}-]+){0,2} (is|ist|är|est) (so |very |really |sehr |extrem |jätte|erg |heel |très )?(slow|langsam|långsam|seg|traag|lent)",
+  // The writer's own line at home: "mijn internet thuis", "my internet at home", "my provider".
+  "(my|mein(en)?|min|mitt|mijn|mon) (home |eigen )?(internet|provider|isp|internetanbieter|anbieter|leverantör|bredband|fournisseur)( (thuis|at home|zu ?hause|hemma|à la maison))?",
+  // A notice, not a report: a forwarded automatic message, a planned maintenance, a quarantine digest.
+  "automatic(ally generated)? (message|mail|e-?mail|notice|alert|notification)|automatische([nrs])? (e-?mail|mail|nachricht|benachrichtigung|meldung)|automatiskt (meddelande|mejl|genererat)|automatisch (bericht|gegenereerd)|(message|notification|courriel) automatique",
+  "(planned|scheduled) (maintenance|outage|downtime)|(geplante[rn]?|angekündigte[rn]?) (wartung|ausfall|downtime|arbeiten)|wartungsarbeiten|wartungsfenster|planerat (underhåll|avbrott)|(gepland|geplande|aangekondigd) (onderhoud|storing|downtime)|(maintenance|coupure|interruption) (planifiée|prévue|programmée)|quarantine|quarantäne|karantän(en)?|quarantaine",
 ];

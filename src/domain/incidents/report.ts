@@ -51,6 +51,8 @@ const FLOOR_PATTERNS: { pattern: RegExp; group: number }[] = [
   { pattern: /(?:^|[^\p{L}\p{N}])(\d{1,2}) ?(?:e|er|ère|ème|eme|de|ste)? ?(?:étage|verdieping)(?![\p{L}])/iu, group: 1 },
   // French says the floor alone after "au"/"du": "au 2ème", "l'imprimante du 2e".
   { pattern: /(?:^|[^\p{L}])(?:au|du) (\d{1,2})(?:e|er|ème|eme)(?![\p{L}\p{N}])/iu, group: 1 },
+  // A floor said as its number alone, after where people sit or print: "our bank of desks on 3", "printing on 3".
+  { pattern: /\b(?:desks?|printers?|printing|we're|we are|i'm|i am|sitting|sit) on (\d{1,2})(?![\p{L}\p{N}.,:]\d| ?(?:pages?|copies|pcs|laptops|computers|machines|minutes|hours|days|%|x\b|of\b))/iu, group: 1 },
 ];
 /**
  * A mail app's footer ("Get Outlook for Android", "Skaffa Outlook för iOS"): it names the app the
@@ -58,9 +60,15 @@ const FLOOR_PATTERNS: { pattern: RegExp; group: number }[] = [
  */
 const APP_FOOTER = /^[ \t]*(?:get|download|skaffa|hämta|hol dir|holen sie sich|obtenir|télécharger|download|downloaden)\s+outlook\s+(?:for|för|für|voor|pour)\s+(?:ios|android)\b.*$/gimu;
 
+/**
+ * "Writing from my private mail", "skriver från mobilen": the way the mail came when the usual one
+ * can't, not a service the writer reports on (it is the one that still works).
+ */
+const WRITING_FROM = /(?:i'm |i am |je |ik )?(?:writing|write|sending this|schreibe|skriver|schrijf|j'écris|écris)(?: (?:this|dies|das|detta|det här|dit|ceci))? (?:from|von|via|från|vanaf|van|de|depuis) (?:my |meine[mnr]? |min |mitt |mina |mijn |m'n |mon |ma |the |den |dem |der |de |het |le |la |l')?(?:(?:own|private|personal|privat|privata|privé|persoonlijke|perso|personnel(?:le)?|eigen|eigenen?)\s)?(?:(?:e-?mail|mail|mejl|phone|mobile|handy|telefon|telefoon|mobil|gsm|portable|adresse?|adress|adres|address|gmail|account|konto)\p{L}*)(?:\s+(?:address|adresse|adress|adres|account|konto))?/giu;
+
 /** The report a ticket makes, or null when it names no service of the rules. */
 export function readReport(subject: string, text: string, rules: IncidentRules): OutageReport | null {
-  const [s, t] = [normaliseText(subject), normaliseText(text).replace(APP_FOOTER, '')];
+  const [s, t] = [normaliseText(subject).replace(WRITING_FROM, ''), normaliseText(text).replace(APP_FOOTER, '').replace(WRITING_FROM, '')];
   const service = serviceOf(s, t, rules);
   if (!service) return null;
   const both = `${s}\n${t}`;
@@ -94,15 +102,17 @@ function siteOf(text: string, rules: IncidentRules): string | null {
   return first?.site ?? null;
 }
 
+/** The first floor named: as with the site, a report says where the writer is before it mentions another floor. */
 function floorOf(text: string): number | null {
+  let first: { floor: number; at: number } | null = null;
   for (const { pattern, group } of FLOOR_PATTERNS) {
     const m = pattern.exec(text);
     if (!m) continue;
     const value = m[group]!.toLowerCase();
     const floor = ORDINALS[value] ?? SWEDISH_FLOOR_NOUNS[value] ?? Number.parseInt(value, 10);
-    if (Number.isInteger(floor)) return floor;
+    if (Number.isInteger(floor) && (!first || m.index < first.at)) first = { floor, at: m.index };
   }
-  return null;
+  return first?.floor ?? null;
 }
 
 function symptomOf(text: string, rules: IncidentRules): string | null {
