@@ -325,6 +325,15 @@ const FOLLOW_UP = new RegExp(
   ].join('|')})`,
 );
 
+/** Where a forwarded or quoted message starts in a mail's words: what follows is not the writer's. */
+const FORWARDED = /\b(?:(?:begin )?forwarded message|original message|weitergeleitete nachricht|urspr[u]ngliche nachricht|vidarebefordrat meddelande|ursprungligt meddelande|doorgestuurd bericht|oorspronkelijk bericht|message transfere|message d origine|mensaje reenviado|mensaje original)\b/;
+
+/**
+ * Whether the writer says the mail goes back to an earlier one. Only their own words count: a
+ * forwarded invoice's "final reminder" is no chase of ours.
+ */
 export function followsUp(words: readonly string[]): boolean {
-  return FOLLOW_UP.test(words.map(fold).join(' '));
+  const text = words.map(fold).join(' ');
+  const own = text.split(FORWARDED, 1)[0]!;
+  return FOLLOW_UP.test(own);
 }

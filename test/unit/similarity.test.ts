@@ -161,6 +161,16 @@ describe('generic subjects, chases, vague first mails and follow-up work', () =>
     expect(merged(first, ['Printer', 'Weet niet of mijn vorige mail verstuurd is. De printer op de tweede verdieping drukt alleen lege pagina’s af.'])).toBe(false);
   });
 
+  it('reads a chase only in the writer\'s own words, not in a message they forward (fixtures/triage/04 and 15)', () => {
+    const forward: [string, string] = [
+      'Fwd: Overdue invoice INV-22917 - final reminder',
+      "this came in to the finance mailbox this morning. We don't know this supplier and the attachment is a .zip file. I haven't opened it. Can you check it?\n\nMaria\n\nBegin forwarded message:\n\nFrom: Accounts Receivable\nSubject: Overdue invoice INV-22917 - final reminder\n\nYour invoice is overdue. Please open the attached file.",
+    ];
+    const excel: [string, string] = ['Excel crashes with the budget file', 'Since Monday Excel crashes every time I open the 2027 budget workbook with macros enabled. Other files are fine. Could you have a look?\n\nMaria'];
+    expect(merged(forward, excel)).toBe(false);
+    expect(merged(excel, forward)).toBe(false);
+  });
+
   it('takes a resend in English that says so and names the same printer as the same request', () => {
     const sv: [string, string] = ['Skrivaren på plan 4 skriver ut tomma sidor', 'Skrivaren vid kaffeautomaten på plan 4 (NW-PR-0415) skriver bara ut tomma sidor sedan i morse. Tonern byttes i fredags.'];
     const en: [string, string] = ['Printer on floor 4 printing blank pages', 'Sending this again in English: the printer by the coffee machine on floor 4 (NW-PR-0415) prints only blank pages since this morning. The toner was changed on Friday.'];
