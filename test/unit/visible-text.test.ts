@@ -545,6 +545,13 @@ describe('extractVisibleText — signatures', () => {
     expect(extractVisibleText(bare).text).toBe(bare);
   });
 
+  it('takes a family name with "de" or "van der" for a name above a card, and cuts at a Finnish Gmail header', () => {
+    const dutch = mail('Ik krijg nog steeds geen meldingen.', '', 'Met vriendelijke groet,', '', 'Sanne de Vries', 'Office Manager', 'Van Dijk B.V. | Postbus 123 | Utrecht');
+    expect(extractVisibleText(dutch).text).toBe(mail('Ik krijg nog steeds geen meldingen.', '', 'Met vriendelijke groet,', '', 'Sanne de Vries'));
+    const finnish = mail('En saa vieläkään sähköposteja.', '', 'T. Mikko', '', 'Alex Kim (alex.kim@northwind.example) kirjoitti to 26.11.2026 klo 12.30:', '', '> Hei Mikko,', '> toimiiko nyt?');
+    expect(extractVisibleText(finnish).text).toBe(mail('En saa vieläkään sähköposteja.', '', 'T. Mikko'));
+  });
+
   it('keeps an address the writer gives, and short lines without a way to reach anyone', () => {
     const address = mail('Please send the laptop to:', 'Maria Garcia', 'Northwind GmbH', 'Hauptstraße 5, 20095 Hamburg', '+49 40 1234567');
     expect(extractVisibleText(address).text).toBe(address);

@@ -14,7 +14,7 @@ export const da: Language = {
     to: ['til'],
     subject: ['emne'],
   },
-  mobileSignatures: [/^sendt fra \S/iu],
+  mobileSignatures: [/^sendt fra \S/iu, /^(?:hent|få) outlook til (?:ios|android)/iu],
   signOffs: ['mvh', 'med venlig hilsen', 'venlig hilsen'],
   replyPrefixes: ['sv'],
   forwardPrefixes: ['vs'],

@@ -15,7 +15,7 @@ export const it: Language = {
     subject: ['oggetto'],
     replyTo: ['risposta'],
   },
-  mobileSignatures: [/^inviato da \S/iu],
+  mobileSignatures: [/^inviato da \S/iu, /^(?:scarica|ottieni) outlook per (?:ios|android)/iu],
   signOffs: ['cordiali saluti', 'distinti saluti', 'saluti'],
   replyPrefixes: ['r', 'rif'],
 };

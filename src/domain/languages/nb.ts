@@ -7,5 +7,6 @@ export const nb: Language = {
   code: 'nb',
   originalMessage: ['opprinnelig melding'],
   forwardSeparator: ['videresendt melding'],
-  signOffs: ['mvh'],
+  signOffs: ['mvh', 'med vennlig hilsen', 'vennlig hilsen', 'hilsen'],
+  mobileSignatures: [/^sendt fra \S/iu, /^(?:hent|få) outlook for (?:ios|android)/iu],
 };

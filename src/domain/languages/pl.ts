@@ -14,6 +14,6 @@ export const pl: Language = {
     subject: ['temat'],
     cc: ['kopia'],
   },
-  mobileSignatures: [/^wysłano z \S/iu],
+  mobileSignatures: [/^wysłano z \S/iu, /^(?:pobierz|uzyskaj) (?:aplikację )?outlook dla (?:ios|androida?)/iu],
   replyPrefixes: ['odp'],
 };

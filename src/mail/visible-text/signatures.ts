@@ -104,10 +104,11 @@ function trimChars(text: string, chars: string): string {
 /** Sign-off lines, matched only when the whole line is the sign-off. */
 const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!。、！]*$`, 'iu');
 /**
- * A name: one to four capitalised words ("John Doe", "—Jef"), or in a script without capitals
+ * A name: one to four capitalised words ("John Doe", "—Jef"), with the small words of family
+ * names between them ("Sanne de Vries", "Ludwig van der Berg"), or in a script without capitals
  * one or two short runs of its characters ("佐藤 健", "김민준").
  */
-const CARD_NAME = /^(?:[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+\p{Lu}[\p{L}'’.-]*){0,3}|[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6}(?:[\s\u3000][\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6})?)$/u;
+const CARD_NAME = /^(?:[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+(?:(?:de|van|der|den|von|zu|af|la|le|di|da|del|dos|du|ten|ter)\s+)*\p{Lu}[\p{L}'’.-]*){0,3}|[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6}(?:[\s\u3000][\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6})?)$/u;
 /** A sign-off and a first name on one line: "Thanks, Maria", "Gruß, Tom". */
 const SIGN_OFF_AND_NAME = new RegExp(
   `^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]+(\\p{L}[\\p{L}'’.-]*(?:\\s+\\p{L}[\\p{L}'’.-]*)?)$`,
