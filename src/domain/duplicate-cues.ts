@@ -46,25 +46,18 @@ export function languageOf(words: readonly string[]): string | undefined {
 
 /** A sign-off line ("Kind regards", "Merci,", "Tack!") or "--": the card under it is the sender's own. */
 const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]*$|^--\\s*$`, 'iu');
-/**
- * The mobile client's footer in whatever language the phone is set to ("Get Outlook for iOS",
- * "Outlook für iOS beziehen", "Skaffa Outlook för iOS", "Obtener Outlook para iOS"), usually with
- * its aka.ms link: it is not the mail's content, and its link reads as an identifier.
- */
-const CLIENT_FOOTER = /^.{0,40}\boutlook\b.{0,20}\b(?:ios|android)\b.{0,60}$/iu;
 const CARD_LINE_MAX_WORDS = 8;
 
 /**
  * The text without the card under each sign-off ("Thanks,\nFelix Schuster\nControlling |
  * Northwind\n+49 40 555 0231"): every mail of one person carries the same card, so left in it
  * makes any two of their requests share a name, a title and a phone number. A card is the
- * short lines after a sign-off line, up to the next line of prose. A mobile client's footer goes too.
+ * short lines after a sign-off line, up to the next line of prose.
  */
 export function withoutSignatureCards(text: string): string {
   const kept: string[] = [];
   let inCard = false;
   for (const line of text.split(/\r?\n/)) {
-    if (CLIENT_FOOTER.test(line.trim())) continue;
     if (SIGN_OFF.test(line.trim())) {
       inCard = true;
       continue;

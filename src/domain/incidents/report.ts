@@ -55,12 +55,6 @@ const FLOOR_PATTERNS: { pattern: RegExp; group: number }[] = [
   { pattern: /\b(?:desks?|printers?|printing|we're|we are|i'm|i am|sitting|sit) on (\d{1,2})(?![\p{L}\p{N}.,:]\d| ?(?:pages?|copies|pcs|laptops|computers|machines|minutes|hours|days|%|x\b|of\b))/iu, group: 1 },
 ];
 /**
- * A mail app's footer ("Get Outlook for Android", "Skaffa Outlook för iOS"): it names the app the
- * mail was written in, not a service the writer reports on, so it must not count as email.
- */
-const APP_FOOTER = /^[ \t]*(?:get|download|skaffa|hämta|hol dir|holen sie sich|obtenir|télécharger|download|downloaden)\s+outlook\s+(?:for|för|für|voor|pour)\s+(?:ios|android)\b.*$/gimu;
-
-/**
  * "Writing from my private mail", "skriver från mobilen": the way the mail came when the usual one
  * can't, not a service the writer reports on (it is the one that still works).
  */
@@ -68,7 +62,7 @@ const WRITING_FROM = /(?:i'm |i am |je |ik )?(?:writing|write|sending this|schre
 
 /** The report a ticket makes, or null when it names no service of the rules. */
 export function readReport(subject: string, text: string, rules: IncidentRules): OutageReport | null {
-  const [s, t] = [normaliseText(subject).replace(WRITING_FROM, ''), normaliseText(text).replace(APP_FOOTER, '').replace(WRITING_FROM, '')];
+  const [s, t] = [normaliseText(subject).replace(WRITING_FROM, ''), normaliseText(text).replace(WRITING_FROM, '')];
   const service = serviceOf(s, t, rules);
   if (!service) return null;
   const both = `${s}\n${t}`;

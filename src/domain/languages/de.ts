@@ -21,7 +21,7 @@ export const de: Language = {
     /^von meinem .+ gesendet\.?$/iu,
     /^gesendet (?:von|mit|vom|über) \S/iu,
     /^diese nachricht wurde von meinem .+ gesendet\.?$/iu,
-    /^(?:outlook für (?:ios|android) herunterladen|holen sie sich outlook für (?:ios|android))/iu,
+    /^(?:outlook für (?:ios|android) (?:herunterladen|beziehen)|holen sie sich outlook für (?:ios|android))/iu,
   ],
   externalSenderBanners: ['von außerhalb der organisation', 'von außerhalb ihrer organisation'],
   signOffs: [
