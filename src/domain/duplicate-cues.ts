@@ -318,8 +318,19 @@ const FOLLOW_UP = new RegExp(
   ].join('|')})`,
 );
 
-/** Where a forwarded or quoted message starts in a mail's words: what follows is not the writer's. */
-const FORWARDED = /\b(?:(?:begin )?forwarded message|original message|weitergeleitete nachricht|urspr[u]ngliche nachricht|vidarebefordrat meddelande|ursprungligt meddelande|doorgestuurd bericht|oorspronkelijk bericht|message transfere|message d origine|mensaje reenviado|mensaje original)\b/;
+/**
+ * Where a forwarded or quoted message starts in a mail's words: the separators the visible text
+ * knows in every language ("Begin forwarded message", "-----Original Message-----"), as a
+ * fingerprint spells them (folded, punctuation gone). What follows is not the writer's.
+ */
+const FORWARDED = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:${alternation(
+    fromEveryLanguage((language) => [...(language.forwardSeparator ?? []), ...(language.originalMessage ?? []), ...(language.forwardIntro ?? [])]).map((marker) =>
+      fold(marker).split(/[^\p{L}\p{N}]+/u).filter(Boolean).join(' '),
+    ),
+  )})(?![\\p{L}\\p{N}])`,
+  'u',
+);
 
 /**
  * Whether the writer says the mail goes back to an earlier one. Only their own words count: a
