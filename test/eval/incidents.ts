@@ -127,12 +127,11 @@ export async function reportIncidents(): Promise<void> {
   console.log('\nincident grouping (pairwise; src/domain/incidents/)');
   const generated = combine(Array.from({ length: 20 }, (_, i) => scoreGrouping(generateMorning(1000 + i), rules)));
   console.log(line('generated mornings (tuned)', generated));
-  const tuning = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning'));
-  console.log(tuning ? line('fixtures/incidents-tuning (tuned)', scoreGrouping(tuning, northwind)) : 'fixtures/incidents-tuning: not there');
-  const second = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning-2'));
-  console.log(second ? line('fixtures/incidents-tuning-2 (tuned)', scoreGrouping(second, northwind)) : 'fixtures/incidents-tuning-2: not there');
-  const third = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents-tuning-3'));
-  console.log(third ? line('fixtures/incidents-tuning-3 (tuned)', scoreGrouping(third, northwind)) : 'fixtures/incidents-tuning-3: not there');
+  // Each written blind to the rules and measured as written (README), then tuned on.
+  for (const set of ['incidents-tuning', 'incidents-tuning-2', 'incidents-tuning-3', 'incidents-tuning-4']) {
+    const tickets = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', set));
+    console.log(tickets ? line(`fixtures/${set} (tuned)`, scoreGrouping(tickets, northwind)) : `fixtures/${set}: not there`);
+  }
   const hand = await handWrittenSet(join(import.meta.dirname, '..', '..', 'fixtures', 'incidents'));
   console.log(hand ? line('fixtures/incidents (held out)', scoreGrouping(hand, northwind)) : 'fixtures/incidents: not there');
 }
