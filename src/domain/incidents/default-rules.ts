@@ -4,8 +4,8 @@
  * London, Amsterdam, Lyon and the Rotterdam warehouse; see test/eval/incidents.ts). Patterns are
  * rule patterns (src/domain/patterns.ts): case-insensitive, whole words.
  *
- * `local` says whose a service is: a floor's (Wi-Fi and the wired network hang off a floor's
- * switch, printers stand on a floor), a site's (one badge controller, one file server, one
+ * `local` says whose a service is: a floor's (printers and desk phones stand on a floor), a
+ * site's (one Wi-Fi controller and line out, one badge controller, one file server, one
  * warehouse system per site: its floors don't split it), or nobody's (Teams, email, sign-in are
  * down for everyone alike).
  */
@@ -33,9 +33,11 @@ export const defaultServices: ServiceDefault[] = [
   {
     name: 'network',
     label: 'Wi-Fi and network',
-    local: true,
+    // The site's: one Wi-Fi controller and one line out serve its floors, and reports from
+    // several floors of one office at once are one outage far more often than two.
+    local: 'site',
     patterns: [
-      'wi-?fi', 'wlan', 'wireless', 'internet', 'network', 'netzwerk', 'netz', 'nätverk(et)?', 'nät(et)?', 'ethernet', 'lan', 'ssid', 'hotspots?', 'tether(ing)?', 'uppkoppling(en)?',
+      'wi-?fi', 'wlan', 'wireless', 'draadloos', 'drahtlos', 'trådlös(t|a)?', 'sans[- ]fil', 'internet', 'network', 'netzwerk', 'netz', 'nätverk(et)?', 'nät(et)?', 'ethernet', 'lan', 'ssid', 'hotspots?', 'tether(ing)?', 'uppkoppling(en)?',
       // The wired network of a floor: sockets, cables, a switch, no address (169.254.x.x).
       'wired', 'lan[- ]?(ports?|cables?|kabel)', 'network (sockets?|ports?|cables?|outlets?|points?)', 'netzwerk(dose|dosen|kabel|anschluss|buchse)', 'kabel(netz|verbindung)',
       'nätverks(uttag(et|en)?|kabel(n)?)', 'netwerk', 'netwerk(aansluiting(en)?|kabel(s)?)', 'réseau', 'câbles? réseau', 'réseau par câble', 'filaires?', 'prises? réseau',
@@ -59,6 +61,13 @@ export const defaultServices: ServiceDefault[] = [
     patterns: ['vpn', 'globalprotect', 'anyconnect', 'forticlient', 'remote access', 'from home', 'home ?office', 'hemifrån', 'von zu ?hause', 'im homeoffice', 'thuiswerken', 'vanuit huis', 'télétravail', 'de chez moi'],
   },
   {
+    name: 'sign-in',
+    label: 'signing in (single sign-on)',
+    patterns: [
+      'sso', 'single sign-?on', 'log ?in', 'sign ?in', 'anmeld(ung|en)', 'inloggning(en)?', 'logga in', 'okta', 'entra', 'azure ad',
+      'anmeldeseite', 'login-?seite', 'inloggningssida(n)?', 'inloggen', 'aanmelden', 'se connecter', 'me connecter', '(page|écran) de connexion', 'connexion impossible', 'identifiant',
+    ],
+  },  {
     name: 'erp',
     label: 'the ERP system',
     // SAP's well-known transactions name it too ("MIGO duurt eeuwig", "Sanduhr bei VA01").
@@ -85,7 +94,23 @@ export const defaultServices: ServiceDefault[] = [
       'lecteurs? de badges?', 'badgeuses?', 'tourniquets?', "contrôle d'accès", 'portes?',
     ],
   },
-  { name: 'phones', label: 'phones', local: true, patterns: ['phones?', 'telephon(e|y)', 'telefon(e|en|erna)?', 'softphone', 'switchboard', 'växel(n)?'] },
+  {
+    name: 'phones',
+    label: 'phones',
+    local: true,
+    patterns: [
+      'phones?', 'telephon(e|y)', 'telefon(e|en|erna)?', 'softphone', 'switchboard', 'växel(n)?', 'direct line', 'phone calls?', 'desk ?phones?',
+      'tischtelefon(e)?', 'festnetz', 'anrufe?', 'bordstelefon(en)?', 'fast telefon', 'samtal(en)?', 'vaste (telefoon|lijn)', 'bureautelefoon',
+      'téléphones?', '(ligne|téléphone|poste)s? fixes?', 'mon fixe', 'appels?', 'combinés?', 'standard téléphonique',
+    ],
+  },
+  {
+    name: 'expenses',
+    label: 'the expenses system',
+    patterns: [
+      'expenses?( (site|portal|system|tool|app|reports?|claims?))?', 'spesen\\p{L}*', 'reisekosten\\p{L}*', 'declaratie(s|systeem|portaal)?', 'reseräkning\\p{L}*', 'utlägg(en)?', 'notes? de frais',
+    ],
+  },
   {
     // A network drive is a site's file server (ham-fs01): its floors don't split it.
     name: 'files',
@@ -108,15 +133,8 @@ export const defaultServices: ServiceDefault[] = [
     local: 'site',
     patterns: ['hand ?scanners?', 'handscanner(s|n)?', 'handhelds?', 'rf[- ]?(guns?|scanners?|terminals?)', 'barcode ?scanners?', 'scanners?', 'scannern?', 'skanner(n|na)?', 'streckkodsläsare(n|na)?', 'scanettes?', 'douchettes?', 'wms'],
   },
-  { name: 'printing', label: 'printing', local: true, patterns: ['printers?', 'printing', 'print server', 'drucker', 'drucken', 'skrivare(n)?', 'utskrift(er)?', 'kopierer', 'copiers?', 'scan-to-mail', 'multifunction'] },
-  {
-    name: 'sign-in',
-    label: 'signing in (single sign-on)',
-    patterns: [
-      'sso', 'single sign-?on', 'log ?in', 'sign ?in', 'anmeld(ung|en)', 'inloggning(en)?', 'logga in', 'okta', 'entra', 'azure ad',
-      'anmeldeseite', 'login-?seite', 'inloggningssida(n)?', 'inloggen', 'aanmelden', 'se connecter', 'me connecter', '(page|écran) de connexion', 'connexion impossible', 'identifiant',
-    ],
-  },
+  { name: 'printing', label: 'printing', local: true, patterns: ['printers?', 'printing', 'print server', 'drucker', 'drucken', 'skrivare(n)?', 'utskrift(er)?', 'kopierer', 'copiers?', 'scan-to-mail', 'multifunction', 'afdrukken', 'printen', 'imprimantes?', 'imprimer', 'impressions?'] },
+
 ];
 
 export const defaultSymptoms = [
@@ -143,6 +161,8 @@ export const defaultSymptoms = [
   '(stuck|caught) in an? (endless |infinite |redirect )?loop|(an?|endless|infinite|redirect|login|log-?in|sign-?in|okta|same) loop|round and round|(goes|go|going|sends? me|comes?|coming)( straight| right)? back to the (sign-?in|log-?in|login) page',
   "file not found|(path|server) (was )?not found|nobody can|no ?one can|(e-?mails?|mails?|messages)( [\\p{L}\\p{N}'-]+){0,3} (are |is )?missing",
   '169\\.254(\\.[\\dx]+){0,2}',
+  // A sign-in refused with the right password, an error page instead of the app, calls without sound.
+  '(authentication|login|log-?in|sign-?in) (failed|failure|error)|(http )?error 50[234]|service (is )?unavailable|bad gateway|error page|(white|blank) page|no (sound|audio|voice)|(can\'t|cannot|can not) hear|(just|only) silence',
   // German
   'geht nicht|gehen nicht|geht gar nichts|funktioniert nicht|funktionieren nicht|funzt nicht',
   'ausgefallen|ausfall|störung|gestört',
@@ -152,22 +172,26 @@ export const defaultSymptoms = [
   'keine (neuen )?(e-?)?mails|komme nicht (ins|in das|auf das|an)|fragt (ständig|immer wieder|dauernd) nach (meinem|dem) passwort',
   '(bricht|brechen)( [\\p{L}-]+){0,3} ab|abgebrochen|(fliege|fliegen|fliegt)( [\\p{L}-]+){0,8} raus|rausgeworfen|rausgeflogen|verbindung wird wiederhergestellt',
   '(ist|sind) weg|kann nicht zugegriffen werden|(kommt|kommen) (keiner|niemand)|(keiner|niemand) kommt|kann( [\\p{L}-]+){0,2} nicht (speichern|öffnen|zugreifen|verbinden)|nicht gespeichert',
+  '(anmeldung|authentifizierung|login) fehlgeschlagen|fehlerseite|(weiße|leere) seite|kein (ton|sound)|(höre|hört|hören) (nichts|mich nicht)',
   'schleife|nirgends (mehr )?anmelden|(wieder|zurück) auf der anmeldeseite|(geht|gehen) nicht (mehr )?auf|öffne[tn] (sich )?nicht|reagier(t|en) nicht|(bleibt|bleiben|blinkt|blinken) rot',
   // Swedish
   'fungerar inte|funkar inte|fungerar ej|går inte',
   'nere|ligger nere|avbrott|strul',
   'ingen (anslutning|uppkoppling|täckning|åtkomst|ip-adress)|inget (internet|nätverk|nät|wifi|wi-fi)',
   'kommer inte (in|åt|ut)|ingen kommer (in|åt)|inga (nya )?mejl|står still|tappat (nätet|uppkopplingen|anslutningen)|hänger (sig|bara)',
+  '(autentisering(en)?|inloggning(en)?) misslyckades|felsida(n)?|(bara|helt) vit|inget ljud|hör (ingenting|inget|inte (mig|dem|något))',
   "(sitter|är) på (mobilens|telefonens|mobil)? ?hotspot",
   'frånkopplad|bortkopplad|ur funktion',
   'bryts|bröts|kopplas (ner|bort|ifrån)|(åker|slängs|kastas) ut|snurrar|loopar|(hamnar|kommer)( [\\p{L}-]+){0,3} (på|till) inloggningen igen|öppnas inte|reagerar inte|(lyser|blinkar) rött',
   // Dutch
+  '(aanmelden|inloggen|login|authenticatie) (is )?mislukt|foutpagina|(krijg|krijgen) (het|hem|\'m) niet (open|aan)|kom(en)? niet (op|bij) de|geen (geluid|verkeer)|(er )?komt (niets|niks) door|(hoor|hoort|horen) (niets|niks)|lukt( [\\p{L}-]+){0,2} niet',
   'werkt niet|werken niet|doet het niet|doen het niet|(doet|doen|boekt|boeken|gebeurt)( [\\p{L}-]+){0,2} (niks|niets)',
   '(gaat|gaan) niet (meer )?open|opent( [\\p{L}-]+){0,6} niet|wordt niet (meer )?(geaccepteerd|herkend|gelezen)|(reageert|reageren) niet|(blijft|blijven) rood|rood knipperen',
   'geen (verbinding|netwerk|internet|toegang|wifi|wi-fi)|niet (meer )?bereikbaar|(ligt|liggen) (er )?(uit|plat|stil)|storing|(valt|vallen)( steeds| telkens| continu| constant)? weg|eruit gegooid|kan niet (inloggen|verbinden)|kom(en)? niet (in|binnen)',
   // French
   "ne (marche|marchent|fonctionne|fonctionnent|répond|répondent|réagit|réagissent) (plus|pas)|ne s'ouvre(nt)? (plus|pas)|en panne|hors (service|ligne)|injoignables?|inaccessibles?",
   "(qui )?coupent|coupure(s)?|reconnexion|déconnecté(e|s|es)?|impossible de (me |se )?(connecter|tenir|joindre|accéder|ouvrir|imprimer)|connexion impossible|n'arrive (plus|pas) à (me |se )?(connecter|accéder|ouvrir)",
+  "échec de (l'authentification|la connexion)|refuse(nt)? (la )?connexion|connexion refusée|page (d'erreur|blanche)|(aucun|pas de|plus de) son|n'entend(s|ent)? (rien|pas)|ne m'entend(ent)? pas|muette?s?",
   "en boucle|tourne(nt)? en rond|(reviens|revient|retombe)( toujours)? (à|sur) la page|plus de (réseau|connexion|internet|wi-?fi)|pas de (réseau|connexion|internet)|pas d'accès|n'obtien(t|nent) (pas )?d'adresse ip|sans adresse ip|éteint(e|s|es)?",
   // Degraded, not down: slow, hanging, late, garbled. An outage is as often said this way ("SAP
   // really slow", "mails kommen mit Verzögerung an", "print-outs of random characters"); one
@@ -240,11 +264,15 @@ export const defaultOnlyMe = [
   `sedan${FEW_WORDS} (igår|i går|i förrgår|förra veckan|i (${DAYS.sv})|${DAYS.sv})|i (två|tre|flera|några|\\d+) dagar`,
   `sinds${FEW_WORDS} (gisteren|eergisteren|vorige week|(${DAYS.nl}))|al (twee|drie|een paar|enkele|\\d+) dagen`,
   `depuis${FEW_WORDS} (hier|avant-hier|la semaine dernière|(${DAYS.fr}))|depuis (deux|trois|quelques|plusieurs|\\d+) jours`,
+  // Weeks: "for a few weeks", "al een paar weken", "seit Wochen".
+  'for (a few |several |some |\\d+ )?weeks|seit (ein paar |einigen |mehreren |\\d+ )?wochen|i (några |flera |\\d+ )?veckor|al (een paar |enkele |\\d+ )?weken|depuis (quelques |plusieurs |\\d+ )?semaines',
+  // A past day: "last Wednesday", "letzten Mittwoch", "förra veckan", "vorige week", "mercredi dernier".
+  `(last|letzte[nmrs]?|förra|vorige|afgelopen) (week|woche|veckan|(${DAYS.en})|(${DAYS.de})|(${DAYS.sv})|(${DAYS.nl}))|(${DAYS.fr}) dernier`,
   // A past outage, already fixed: "yesterday's outage", "SAP-Ausfall gestern", "heute früh lief alles wieder normal".
   // (German and Dutch "hier" is "here": only French "d'hier" counts.)
   "(yesterday's|last night's|gestrige[nmrs]?|gårdagens) (outage|ausfall|störung|avbrott|storing|problems?)|(outage|ausfall|störung|avbrott|storing|storingen|panne|coupure)( [\\p{L}-]+){0,2} (yesterday|gestern|igår|i går|gisteren|d'hier|hier soir)",
   "(yesterday|gestern|igår|i går|gisteren)( [\\p{L}\\p{N}:-]+){0,8} (was|were|war|waren|var|låg|lag|lagen|était|étaient) (down|offline|out|nicht erreichbar|ausgefallen|nere|plat|eruit|en panne|hors service)",
-  "(back to normal|working (normally|fine) again|works again|(lief|läuft|geht|funktioniert|klappt)( alles)? wieder( ganz)? normal|fungerar (som vanligt )?igen|funkar igen|werkt( alles)? weer( normaal)?|doet het weer|(?<!(ne|n') )(marche|fonctionne)(nt)? (à nouveau|de nouveau|normalement)|remarche|refonctionne)(?! (nicht|inte|niet|pas|not))",
+  "(back to normal|working (normally|fine) again|works again|(lief|läuft|geht|funktioniert|klappt)( alles)? wieder( ganz)? normal|fungerar (som vanligt )?igen|funkar igen|werkt( alles)? weer( normaal)?|doet het weer|(?<!(ne|n') )(marche|fonctionne)(nt)? (à nouveau|de nouveau)|remarche|refonctionne)(?! (nicht|inte|niet|pas|not))",
   // Not a report at all: a question how to do something, a request to set up, add or grant.
   "(request(ing)?|need|apply for) (access|rights|permissions?|a licen[cs]e)|(ich )?(brauche|benötige|beantrage) (zugriff|zugang|rechte|eine lizenz)|(behöver|ansöker om) (åtkomst|behörighet|rättigheter|en licens)|(heb|hebben) (toegang|rechten)( [\\p{L}-]+){0,3} nodig|(besoin|demande) (d'(un )?accès|des droits|d'une licence)",
   "please (add|set up|setup|install|create|grant|give me|order|enable)|bitte( [\\p{L}-]+){0,3} (einrichten|anlegen|freischalten|installieren)|merci de (créer|ajouter|installer|donner)",
@@ -260,6 +288,10 @@ export const defaultOnlyMe = [
   "(wrong|incorrect) password|falsche[ns]? (passwort|kennwort)|fel lösenord|(verkeerd|fout) wachtwoord|mauvais mot de passe|too many (attempts|times|tries)|zu oft|för många gånger|te vaak|trop de tentatives",
   "(changed|reset) my( windows)? password|password( [\\p{L}\\p{N}-]+){0,6} (expired|changed)|(passwort|kennwort)( [\\p{L}-]+){0,3} (geändert|gewechselt|abgelaufen)|(bytt|bytte|ändrade|ändrat) (mitt )?lösenord(et)?|wachtwoord( [\\p{L}-]+){0,3} (gewijzigd|veranderd|gewisseld|verlopen)|changé (mon )?mot de passe",
   "(användare(n)?|gebruiker|utilisateur|nutzer)( [\\p{L}-]+){0,3} (är|is|est|ist) (låst|geblokkeerd|bloqué|verrouillé|gesperrt)",
+  // Their own file too large: "exceeds the maximum size of 5 MB", "zu groß", "för stor".
+  '(exceeds|over) the (maximum|max\\.?) (file )?size|(file|datei|fil(en)?|bestand|fichier)( [\\p{L}-]+){0,3} (is )?(too large|too big|zu groß|för stor|te groot|trop (gros|volumineux))',
+  // Others nearby don't have it: "die Kolleginnen im Einkauf haben das Problem nicht".
+  `(colleagues|others|co-?workers)${FEW_WORDS} (don't|do not|haven't) (have|got) (this|the|that) (problem|issue)|(kollegen|kolleginnen|die anderen)${FEW_WORDS} haben (das|dieses) problem nicht|(kollegorna|de andra)${FEW_WORDS} har inte (det|samma) problem(et)?|(collega's|de anderen)${FEW_WORDS} hebben (dat|dit|het) (probleem )?niet|(mes collègues|les autres)${FEW_WORDS} n'ont pas (ce|le) problème`,
   // One device of theirs slow: "my laptop is really slow".
   "(my|mein(e)?|min|mitt|mijn|mon|ma) (laptop|pc|computer|rechner|dator|ordinateur|portable)( [\\p{L}-]+){0,2} (is|ist|är|est) (so |very |really |sehr |extrem |jätte|erg |heel |très )?(slow|langsam|långsam|seg|traag|lent)",
   // The writer's own line at home: "mijn internet thuis", "my internet at home", "my provider".

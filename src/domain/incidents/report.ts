@@ -6,7 +6,7 @@
 import { identifiers } from '../identifiers.js';
 import { matchesOf, normaliseText } from '../patterns.js';
 import { escapeRegExp } from '../text.js';
-import type { IncidentRules } from './rules.js';
+import { localityOf, type IncidentRules } from './rules.js';
 
 export interface OutageReport {
   /** The service's name in the rules (`network`). */
@@ -24,6 +24,8 @@ export interface OutageReport {
   identifiers: string[];
 }
 
+/** The service that devices failing together on one floor point to (serviceOf). */
+const NETWORK = 'network';
 /** How many times a word in the subject counts against one in the text: the subject says what it is about. */
 const SUBJECT_WEIGHT = 3;
 const ORDINALS: Record<string, number> = {
@@ -66,23 +68,52 @@ export function readReport(subject: string, text: string, rules: IncidentRules):
   const service = serviceOf(s, t, rules);
   if (!service) return null;
   const both = `${s}\n${t}`;
+  const site = siteOf(both, rules);
   return {
     service,
-    site: siteOf(both, rules),
+    site,
     floor: floorOf(both),
-    symptom: rules.onlyMe.some((pattern) => matchesOf(pattern, both).length) ? null : symptomOf(both, rules),
+    symptom: ownProblem(both, service, site, rules) ? null : symptomOf(both, rules),
     identifiers: identifiers(both),
   };
 }
 
 function serviceOf(subject: string, text: string, rules: IncidentRules): string | null {
-  let best: { name: string; score: number } | null = null;
-  for (const service of rules.services) {
-    let score = 0;
-    for (const pattern of service.patterns) score += SUBJECT_WEIGHT * matchesOf(pattern, subject).length + matchesOf(pattern, text).length;
-    if (score > (best?.score ?? 0)) best = { name: service.name, score };
+  const scored = rules.services
+    .map((service) => ({ service, score: SUBJECT_WEIGHT * mentions(service, subject) + mentions(service, text) }))
+    .filter((s) => s.score > 0)
+    // Stable: on a tie the service listed first wins (the ways in, network, VPN and sign-in, come before what they lead to).
+    .sort((a, b) => b.score - a.score);
+  // A desk phone and a printer of one floor failing together are the floor's network: the switch
+  // they both hang off.
+  const [first, second] = scored;
+  const network = rules.services.find((s) => s.name === NETWORK);
+  if (first && second && network && [first, second].every((s) => s.service !== network && localityOf(s.service) === 'floor' && s.score >= SUBJECT_WEIGHT)) return network.name;
+  return first?.service.name ?? null;
+}
+
+function mentions(service: IncidentRules['services'][number], text: string): number {
+  let count = 0;
+  for (const pattern of service.patterns) count += matchesOf(pattern, text).length;
+  return count;
+}
+
+/**
+ * Whether the writer says the problem is theirs alone, or no fresh outage (rules.onlyMe). Said in
+ * a sentence about another service only, it is about that one: "the VPN works again, thanks; now
+ * the expenses site shows an error page" reports the expenses site.
+ */
+function ownProblem(text: string, service: string, site: string | null, rules: IncidentRules): boolean {
+  const reported = rules.services.find((s) => s.name === service)!;
+  const others = rules.services.filter((s) => s !== reported);
+  for (const sentence of text.split(/(?<=[^\d\s][.!?])\s+|\n+/)) {
+    if (!rules.onlyMe.some((pattern) => matchesOf(pattern, sentence).length)) continue;
+    const aboutAnother = !mentions(reported, sentence) && others.some((s) => mentions(s, sentence) > 0);
+    // "Calls to our Hamburg colleagues go through fine": fine at another site is a local outage's sign.
+    const elsewhere = siteOf(sentence, rules) !== null && siteOf(sentence, rules) !== site;
+    if (!aboutAnother && !elsewhere) return true;
   }
-  return best?.name ?? null;
+  return false;
 }
 
 function siteOf(text: string, rules: IncidentRules): string | null {
