@@ -61,6 +61,8 @@ export const REPLY_SETS = {
   'reply-blind-3': { use: 'split', home: 'project', format: 'pairs' },
   // A fourth, of the company's own languages (DA, NO, FI, PL and IT too), split the same way.
   'reply-blind-4': { use: 'split', home: 'project', format: 'pairs' },
+  // A fifth, of a global desk's clients and languages (PT, CS, HU, TR, RU, UK, JA, ZH, KO too), split the same way.
+  'reply-blind-5': { use: 'split', home: 'project', format: 'pairs' },
 } as const satisfies Record<string, ReplySetInfo>;
 export type ReplySet = keyof typeof REPLY_SETS;
 const SET_NAMES = Object.keys(REPLY_SETS) as ReplySet[];
