@@ -5,8 +5,17 @@ import { alternation, fromEveryLanguage } from './languages/language.js';
  * is worded: its key terms across languages, the dates, rooms, cost centres, references and
  * people it names, words saying the first problem is over or asking for one more, and the
  * signature card to leave out. Pure. All but the people work on the lower-cased word list a
- * fingerprint keeps, so prints stored before these cues existed are read the same way.
+ * fingerprint keeps, so prints stored before these cues existed are read the same way; the caller
+ * folds that list (fold) once for all of them.
  */
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Lower case without accents: "Lön" and "lon", "Réunion" and "reunion" are one word. */
+export function fold(word: string): string {
+  if (!NON_ASCII.test(word)) return word.toLowerCase(); // ASCII has no accents: NFD would leave it as it is
+  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
 
 /**
  * Words that say nothing about the problem, in the languages our requesters write (EN, DE, SV,
@@ -38,7 +47,7 @@ export function languageOf(words: readonly string[]): string | undefined {
   let bestCount = 2;
   for (const [code, stops] of Object.entries(STOP_WORDS_BY_LANGUAGE)) {
     let count = 0;
-    for (const word of words) if (stops.has(fold(word))) count++;
+    for (const word of words) if (stops.has(word)) count++;
     if (count > bestCount) [best, bestCount] = [code, count];
   }
   return best;
@@ -69,11 +78,6 @@ export function withoutSignatureCards(text: string): string {
   return kept.join('\n');
 }
 
-/** Lower case without accents: "Lön" and "lon", "Réunion" and "reunion" are one word. */
-export function fold(word: string): string {
-  return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 /**
  * A word's first four letters stand for it (truncation stemming). That joins a word's forms
  * ("printing", "printer"; "piept", "piepen") and many words shared across our languages
@@ -90,8 +94,7 @@ const STEM = 4;
  */
 export function keyTerms(words: readonly string[]): Set<string> {
   const out = new Set<string>();
-  for (const raw of words) {
-    const word = fold(raw);
+  for (const word of words) {
     if (word.length < 3 || STOP_WORDS.has(word) || /^\d{1,4}$/.test(word)) continue;
     out.add(/\d/.test(word) ? word : word.slice(0, STEM));
   }
@@ -137,6 +140,9 @@ const GENERIC_ROOM = new Set(['meeting', 'conference', 'training', 'server', 're
 const ANOTHER = new Set(['another', 'other', 'different', 'anderen', 'anderer', 'annat', 'andra', 'ander', 'andere', 'autre']);
 const FILLERS = new Set(['number', 'no', 'nr', 'nummer', 'is', 'ist', 'est', 'ar']);
 
+/** A day of the month written as a number, else 0. */
+const dayOf = (w: string) => (/^\d{1,2}$/.test(w) && Number(w) >= 1 && Number(w) <= 31 ? Number(w) : 0);
+
 /**
  * What a request is for, named exactly, by kind: the dates (`date:14-1`), rooms (`room:elbe`),
  * cost centres (`cost:4100`) and reference numbers (`ref:44817`, a vendor case or personnel
@@ -146,19 +152,17 @@ const FILLERS = new Set(['number', 'no', 'nr', 'nummer', 'is', 'ist', 'est', 'ar
  */
 export function slots(words: readonly string[]): string[] {
   const out = new Set<string>();
-  const folded = words.map(fold);
-  for (let i = 0; i < folded.length; i++) {
-    const word = folded[i]!;
-    const next = folded[i + 1] ?? '';
-    const day = (w: string) => (/^\d{1,2}$/.test(w) && Number(w) >= 1 && Number(w) <= 31 ? Number(w) : 0);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const next = words[i + 1] ?? '';
     // "9 de febrero", "9 February", "den 9 februari" (Spanish puts "de" between day and month).
-    const month = MONTHS[next] ?? (next === 'de' ? MONTHS[folded[i + 2] ?? ''] : undefined);
-    if (day(word) && month) out.add(`date:${day(word)}-${month}`);
-    else if (MONTHS[word] && word.length > 3 && day(next)) out.add(`date:${day(next)}-${MONTHS[word]}`);
+    const month = MONTHS[next] ?? (next === 'de' ? MONTHS[words[i + 2] ?? ''] : undefined);
+    if (dayOf(word) && month) out.add(`date:${dayOf(word)}-${month}`);
+    else if (MONTHS[word] && word.length > 3 && dayOf(next)) out.add(`date:${dayOf(next)}-${MONTHS[word]}`);
     // "room Elbe", "Raum Alster", "the Thames room": the words either side of a room word both
     // stand for the room, so that two mails disagree only when they share neither.
-    if (ROOM_WORDS.has(word) && !ANOTHER.has(folded[i - 1] ?? '')) {
-      for (const name of [next, folded[i - 1] ?? '']) {
+    if (ROOM_WORDS.has(word) && !ANOTHER.has(words[i - 1] ?? '')) {
+      for (const name of [next, words[i - 1] ?? '']) {
         if (name && !STOP_WORDS.has(name) && !ROOM_WORDS.has(name) && !GENERIC_ROOM.has(name) && !MONTHS[name]) out.add(`room:${name}`);
       }
     }
@@ -166,12 +170,12 @@ export function slots(words: readonly string[]): string[] {
     // (not a bare "number": a phone number names a line, not a request).
     const label = LABELS[word];
     let j = i + 1;
-    while (j < i + 3 && FILLERS.has(folded[j] ?? '')) j++;
-    if (label && (/^\d{3,}$/.test(folded[j] ?? '') || (label === 'error' && /^0x[0-9a-f]{4,}$/.test(folded[j] ?? '')))) out.add(`${label}:${folded[j]}`);
+    while (j < i + 3 && FILLERS.has(words[j] ?? '')) j++;
+    if (label && (/^\d{3,}$/.test(words[j] ?? '') || (label === 'error' && /^0x[0-9a-f]{4,}$/.test(words[j] ?? '')))) out.add(`${label}:${words[j]}`);
     // "install QGIS", "installer Notepad++", "QGIS installieren": the software a request names is
     // what it is for; two installs on one laptop under one subject are two requests.
-    if (INSTALL.has(word) && ASKING.has(folded[i - 1] ?? '')) {
-      const what = [folded[i + 1], folded[i + 2]].find((w) => w && !STOP_WORDS.has(w) && !INSTALL_FILLERS.has(w) && /\p{L}/u.test(w));
+    if (INSTALL.has(word) && ASKING.has(words[i - 1] ?? '')) {
+      const what = [words[i + 1], words[i + 2]].find((w) => w && !STOP_WORDS.has(w) && !INSTALL_FILLERS.has(w) && /\p{L}/u.test(w));
       if (what) out.add(`install:${what}`);
     }
   }
@@ -214,7 +218,7 @@ const MOVED_ON = new RegExp(
 );
 
 export function movedOn(words: readonly string[]): boolean {
-  return MOVED_ON.test(words.map(fold).join(' '));
+  return MOVED_ON.test(words.join(' '));
 }
 
 /**
@@ -237,7 +241,7 @@ const ONE_MORE = new RegExp(
 );
 
 export function oneMore(words: readonly string[]): boolean {
-  return ONE_MORE.test(words.map(fold).join(' '));
+  return ONE_MORE.test(words.join(' '));
 }
 
 /**
@@ -337,7 +341,7 @@ const FORWARDED = new RegExp(
  * forwarded invoice's "final reminder" is no chase of ours.
  */
 export function followsUp(words: readonly string[]): boolean {
-  const text = words.map(fold).join(' ');
+  const text = words.join(' ');
   const own = text.split(FORWARDED, 1)[0]!;
   return FOLLOW_UP.test(own);
 }

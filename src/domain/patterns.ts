@@ -168,11 +168,22 @@ function scan(search: Search, text: string, stop: (match: PatternMatch) => boole
 /** A back reference or a named group: numbers and names that change when patterns are combined. */
 const GROUP_REFERENCE = /\\[1-9]|\\k<|\(\?<(?![=!])/;
 
+/** The text asked about last and whether it is plain ASCII: every rule asks about the same mail's text in turn. */
+let lastText = '';
+let lastAscii = true;
+
+function isAscii(text: string): boolean {
+  if (text !== lastText) [lastText, lastAscii] = [text, !NON_ASCII.test(text)];
+  return lastAscii;
+}
+
 /** A list of rule patterns, compiled once, that answers "does any of them occur?" in one pass. */
 export class PatternSet {
   private readonly sources: readonly string[];
   /** Plain words one of which any match contains; null when a pattern promises none. */
   private readonly keywords: RegExp | null;
+  /** The same check without the u flag, for a text of plain ASCII; null where it would answer otherwise. */
+  private readonly asciiKeywords: RegExp | null;
   /** The patterns as one alternation per kind of word edge, or each on its own where they cannot be combined. */
   private readonly searches: Search[];
 
@@ -180,6 +191,8 @@ export class PatternSet {
     this.sources = [...patterns];
     this.searches = combined(patterns);
     this.keywords = patterns.length ? keywordCheck(patterns.map((source) => ({ source, flags: FLAGS }))) : null;
+    // On ASCII text only ASCII keywords can match, alike with or without u; but "ſ" and the Kelvin sign match "s" and "k" under u.
+    this.asciiKeywords = this.keywords && !/[\u017F\u212A]/.test(this.keywords.source) ? new RegExp(this.keywords.source, 'i') : null;
   }
 
   /** Whether the set was compiled from exactly these patterns (rules may be edited in place). */
@@ -189,7 +202,10 @@ export class PatternSet {
 
   /** False when no pattern can occur in the text, by its keywords alone; true when one may. */
   mayMatch(text: string): boolean {
-    return this.keywords === null ? this.searches.length > 0 : this.keywords.test(text);
+    if (this.keywords === null) return this.searches.length > 0;
+    // On ASCII text the check answers the same without the u flag, and that runs several times faster.
+    const keywords = this.asciiKeywords && isAscii(text) ? this.asciiKeywords : this.keywords;
+    return keywords.test(text);
   }
 
   /** Whether any of the patterns occurs in the text (as `matchesOf(p, text).length > 0` for some p). */

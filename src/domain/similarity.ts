@@ -26,7 +26,7 @@
  * kind of mail ("Help", "IT issue", "Fråga" name nothing); a vague one-line first mail ("Laptop
  * kaputt") whose subject's thing is in the precise one's subject.
  */
-import { followsUp, keyTerms, languageOf, movedOn, namedPeople, oneMore, slots, specificSubjectTerms, withoutSignatureCards } from './duplicate-cues.js';
+import { fold, followsUp, keyTerms, languageOf, movedOn, namedPeople, oneMore, slots, specificSubjectTerms, withoutSignatureCards } from './duplicate-cues.js';
 import { identifiers } from './identifiers.js';
 import { withoutSubjectPrefixes } from './subject-prefixes.js';
 
@@ -187,20 +187,23 @@ function parsePrint(print: string): ReadPrint {
   const tokens = words(body);
   const subjectWords = words(subject);
   const identifiers = ids.split(' ').filter(Boolean);
+  // The cues (duplicate-cues.ts) read the words without accents.
+  const foldedSubject = subjectWords.map(fold);
+  const foldedTokens = tokens.map(fold);
   return {
     subject: new Set(subjectWords),
     tokens,
     shingles: shingles(tokens, 3),
     identifiers,
     // An identifier is a key term of its own: "NW-LT-0417" is one term, not "nw", "lt", "0417".
-    terms: new Set([...keyTerms([...subjectWords, ...tokens]), ...identifiers.filter((id) => !id.includes('@'))]),
-    slots: [...slots([...subjectWords, ...tokens]), ...people.split(' ').filter(Boolean)],
-    language: languageOf(tokens),
-    moved: movedOn(tokens),
-    oneMore: oneMore(tokens),
-    subjectTerms: specificSubjectTerms(subjectWords),
+    terms: new Set([...keyTerms([...foldedSubject, ...foldedTokens]), ...identifiers.filter((id) => !id.includes('@'))]),
+    slots: [...slots([...foldedSubject, ...foldedTokens]), ...people.split(' ').filter(Boolean)],
+    language: languageOf(foldedTokens),
+    moved: movedOn(foldedTokens),
+    oneMore: oneMore(foldedTokens),
+    subjectTerms: specificSubjectTerms(foldedSubject),
     subjectLine: subjectWords.join(' '),
-    followUp: followsUp(tokens),
+    followUp: followsUp(foldedTokens),
     allWords: new Set([...subjectWords, ...tokens]),
   };
 }

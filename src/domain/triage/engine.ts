@@ -232,8 +232,9 @@ function firstSignalMatch(rule: SignalRule, patterns: readonly string[], sentenc
     // Cheapest first: most sentences hold none of the rule's phrases.
     if (!any.some(sentence) || unless.some(sentence)) continue;
     if (rule.sameSentence.length && !context.some(sentence)) continue;
+    const notNegated = (match: PatternMatch) => !raising || !NEGATED.test(sentence.slice(0, match.index));
     for (const pattern of patterns) {
-      const m = firstMatchOf(pattern, sentence, (match) => !raising || !NEGATED.test(sentence.slice(0, match.index)));
+      const m = firstMatchOf(pattern, sentence, notNegated);
       if (m) return quoteOf(sentence, m, rule.sameSentence.flatMap((p) => matchesOf(p, sentence)));
     }
   }

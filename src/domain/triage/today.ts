@@ -68,16 +68,21 @@ export function expandToday(sentAt: Date): (pattern: string) => string {
   return (pattern) => pattern.replaceAll('{today}', today).replaceAll('{weeksAway}', weeksAway);
 }
 
-/** A signal's patterns with `{today}` expanded: per day the same array, so what is compiled from it is kept. */
-const expanded = new WeakMap<readonly string[], { patterns: string[]; byDay: Map<string, string[]> }>();
+/**
+ * A signal's patterns with `{today}` expanded: per day the same array, so what is compiled from it
+ * is kept. Whether they name a date at all is kept too: most rules name none, and each is read on
+ * every mail.
+ */
+const expanded = new WeakMap<readonly string[], { patterns: string[]; dated: boolean; byDay: Map<string, string[]> }>();
 
 export function signalPatterns(patterns: readonly string[], sentAt: Date): readonly string[] {
-  if (!patterns.some((pattern) => pattern.includes('{today}') || pattern.includes('{weeksAway}'))) return patterns;
   let known = expanded.get(patterns);
   if (!known || !sameStrings(known.patterns, patterns)) {
-    known = { patterns: [...patterns], byDay: new Map() };
+    const dated = patterns.some((pattern) => pattern.includes('{today}') || pattern.includes('{weeksAway}'));
+    known = { patterns: [...patterns], dated, byDay: new Map() };
     expanded.set(patterns, known);
   }
+  if (!known.dated) return patterns;
   const day = Number.isNaN(sentAt.getTime()) ? 'invalid' : sentAt.toISOString().slice(0, 10);
   let list = known.byDay.get(day);
   if (!list) {

@@ -197,7 +197,9 @@ export function splitInlineHeaders(lines: string[], inFence: boolean[]): string[
 function inlineHeaderStart(lines: string[], i: number): number | undefined {
   const line = lines[i]!;
   if (line.length > MAX_PATTERN_LINE || isQuoted(line)) return undefined;
-  for (const match of line.matchAll(MID_LINE_OPENER)) {
+  // exec, not matchAll: matchAll copies the expression for every line, and that copy cost more than the search.
+  MID_LINE_OPENER.lastIndex = 0;
+  for (let match = MID_LINE_OPENER.exec(line); match; match = MID_LINE_OPENER.exec(line)) {
     const head = line.slice(0, match.index);
     if (!/[\p{L}\p{N}]/u.test(head)) continue;
     const span = [line.slice(match.index).trim(), ...lines.slice(i + 1, i + 1 + HEADER_LOOKBACK)];
