@@ -54,7 +54,7 @@ export function languageOf(words: readonly string[]): string | undefined {
 }
 
 /** A sign-off line ("Kind regards", "Merci,", "Tack!") or "--": the card under it is the sender's own. */
-const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]*$|^--\\s*$`, 'iu');
+const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!:]*$|^--\\s*$`, 'iu');
 const CARD_LINE_MAX_WORDS = 8;
 
 /**

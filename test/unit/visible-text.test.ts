@@ -567,6 +567,29 @@ describe('extractVisibleText — signatures', () => {
   });
 });
 
+describe('extractVisibleText — the words of reply-blind-5 (inline answers, longer sign-offs, company cards)', () => {
+  it('keeps of our quoted mail only the questions answered inline: not our greeting, lead-in or sign-off', () => {
+    const body = mail(
+      'Hoi Alex,', '', 'Antwoorden staan hieronder.', '', 'Groet,', 'Sanne', '',
+      'Op 3 dec. 2026, om 10:20 heeft Alex Kim <alex.kim@northwind.example> het volgende geschreven:', '',
+      '> Hoi Sanne,', '>', '> Een paar vragen:', '>', '> - Wil je je oude nummer houden?', 'Ja, graag.',
+      '> - Moet WhatsApp erop?', 'Nee.', '>', '> Groet,', '> Alex Kim', 'Groet,', 'Sanne',
+    );
+    expect(extractVisibleText(body).text).toBe(
+      mail('Hoi Alex,', '', 'Antwoorden staan hieronder.', '', 'Groet,', 'Sanne', '', '> - Wil je je oude nummer houden?', 'Ja, graag.', '> - Moet WhatsApp erop?', 'Nee.', 'Groet,', 'Sanne'),
+    );
+  });
+
+  it('takes "Thanks for the quick fix," and "Üdvözlettel:" for sign-offs, and "Title | Company Ltd." for a card line', () => {
+    const card = mail('Hi Alex,', '', 'Connected from home now.', '', 'Thanks for the quick fix,', 'Dana', '', 'Dana Whitfield', 'Senior Accountant | Brightwater Foods Inc.', 'O: (415) 555-0143');
+    expect(extractVisibleText(card).text).toBe(mail('Hi Alex,', '', 'Connected from home now.', '', 'Thanks for the quick fix,', 'Dana'));
+    const hungarian = mail('Kedves Priya!', '', 'A mikrofon is működik.', '', 'Üdvözlettel:', 'Nagy Péter', 'értékesítési vezető', 'Tel.: +36 1 555 0173');
+    expect(extractVisibleText(hungarian).text).toBe(mail('Kedves Priya!', '', 'A mikrofon is működik.', '', 'Üdvözlettel:', 'Nagy Péter'));
+    const company = mail('Hi Alex,', '', 'Still the same error.', '', 'Regards,', 'Arjun Sharma', 'IT Coordinator, Pune Plant | Kaveri Motors Ltd.', '+91 20 5555 0138');
+    expect(extractVisibleText(company).text).toBe(mail('Hi Alex,', '', 'Still the same error.', '', 'Regards,', 'Arjun Sharma'));
+  });
+});
+
 describe('extractVisibleText — text we sent earlier', () => {
   const prior = mail(
     'Hi Anna,',

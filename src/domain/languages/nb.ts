@@ -7,6 +7,12 @@ export const nb: Language = {
   code: 'nb',
   originalMessage: ['opprinnelig melding'],
   forwardSeparator: ['videresendt melding'],
-  signOffs: ['mvh', 'med vennlig hilsen', 'vennlig hilsen', 'hilsen'],
+  forwardIntro: ['start på videresendt melding', 'videresendt melding'],
+  headerFields: { ...da.headerFields, cc: ['kopi'] },
+  signOffs: [
+    'mvh', 'med vennlig hilsen', 'vennlig hilsen', 'hilsen', 'beste hilsen', 'takk', 'tusen takk', 'takk på forhånd',
+    'ha en fin dag',
+  ],
   mobileSignatures: [/^sendt fra \S/iu, /^(?:hent|få) outlook for (?:ios|android)/iu],
+  externalSenderBanners: ['utenfor organisasjonen', 'utenfor din organisasjon'],
 };

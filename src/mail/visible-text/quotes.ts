@@ -4,6 +4,7 @@
 
 import { isBlank, isQuoted, MAX_PATTERN_LINE, nextNonBlank, plural, spanText, type LineRole } from './lines.js';
 import { abbreviateHeader, headerClient } from './reply-headers.js';
+import { isSignOff } from './signatures.js';
 
 export interface QuoteBlock {
   start: number;
@@ -112,7 +113,10 @@ export function decideQuotes(
   for (const block of quoteBlocks) {
     const quotedLines = countRole(role, block.start, block.end, 'quote');
     if (block.end < lastOwn && (inline || !block.afterHeader)) {
-      keep.add(block);
+      // Inline answers need their questions, not the rest of our mail: the greeting and lead-in
+      // above the first question go, and so does our quoted sign-off that only the writer's own follows.
+      if (inline && isSignOff(lines[nextNonBlank(lines, block.end + 1)])) trailingLines += quotedLines;
+      else keep.add(inline && block.afterHeader ? lastParagraph(lines, block) : block);
     } else if (block.afterHeader) {
       headerQuoteLines += quotedLines;
     } else {
@@ -139,6 +143,14 @@ export function decideQuotes(
     );
   }
   return { keep, removedAny: headerQuoteLines + trailingLines > 0, notes };
+}
+
+/** The block from its last paragraph on: the lines after its last empty quoted line. */
+function lastParagraph(lines: string[], block: QuoteBlock): QuoteBlock {
+  for (let k = block.end - 1; k >= block.start; k--) {
+    if (/^[>\s]*$/.test(lines[k]!)) return { ...block, start: k + 1 };
+  }
+  return block;
 }
 
 function countRole(role: LineRole[], start: number, end: number, wanted: LineRole): number {

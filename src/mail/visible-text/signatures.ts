@@ -101,8 +101,15 @@ function trimChars(text: string, chars: string): string {
 // ---------------------------------------------------------------------------------------------
 // Sign-off cards
 
-/** Sign-off lines, matched only when the whole line is the sign-off. */
-const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!。、！]*$`, 'iu');
+/**
+ * Sign-off lines, matched only when the whole line is the sign-off (Hungarian ends one with a
+ * colon: "Üdvözlettel:"), or a sign-off with a few words and a comma: "Thanks for the quick fix,".
+ */
+const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})(?:[\\s,.!:。、！]*|\\s[^.!?:\\n]{1,40},)$`, 'iu');
+
+export function isSignOff(line: string | undefined): boolean {
+  return line !== undefined && SIGN_OFF.test(line.trim());
+}
 /**
  * A name: one to four capitalised words ("John Doe", "—Jef"), with the small words of family
  * names between them ("Sanne de Vries", "Ludwig van der Berg"), or in a script without capitals
@@ -192,8 +199,11 @@ function isCardLine(line: string): boolean {
   if (line.length > CARD_LINE_MAX_CHARS || /^p\.?\s?s\b/i.test(line)) return false;
   // Numbers are no words here: "Phone: +46 8 555 012 34" is two.
   const words = line.split(/\s+/).filter((w) => /\p{L}/u.test(w)).length;
-  return words <= CARD_LINE_MAX_WORDS && !(words >= 5 && /[.?!]$/.test(line));
+  return words <= CARD_LINE_MAX_WORDS && !(words >= 5 && /[.?!]$/.test(line) && !CARD_PARTS.test(line));
 }
+
+/** A card's parts in one line ("Title | Company"), or a company's legal form at its end ("Kaveri Motors Ltd."): no sentence. */
+const CARD_PARTS = /\s[|•·]\s|\b(?:Ltd|Inc|Corp|Co|GmbH|AG|AB|BV|B\.V|NV|SA|S\.A|SAS|SpA|S\.p\.A|Kft|A\.Ş|s\.r\.o|a\.s|Sp\. z o\.o|Lda|Ltda|LLC|PLC|Pty)\.$/u;
 
 function nextOwn(role: LineRole[], after: number): number | undefined {
   for (let k = after + 1; k < role.length; k++) {
