@@ -63,6 +63,8 @@ export const REPLY_SETS = {
   'reply-blind-4': { use: 'split', home: 'project', format: 'pairs' },
   // A fifth, of a global desk's clients and languages (PT, CS, HU, TR, RU, UK, JA, ZH, KO too), split the same way.
   'reply-blind-5': { use: 'split', home: 'project', format: 'pairs' },
+  // A sixth, of everyday European desk replies in varied shapes, split the same way.
+  'reply-blind-6': { use: 'split', home: 'project', format: 'pairs' },
 } as const satisfies Record<string, ReplySetInfo>;
 export type ReplySet = keyof typeof REPLY_SETS;
 const SET_NAMES = Object.keys(REPLY_SETS) as ReplySet[];
