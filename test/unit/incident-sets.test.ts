@@ -31,6 +31,7 @@ describe('incident grouping on the sets it was tuned on', () => {
     ['incidents-tuning-2', 1, 1],
     ['incidents-tuning-3', 1, 1],
     ['incidents-tuning-4', 1, 1],
+    ['incidents-tuning-5', 1, 1],
   ] as const)('fixtures/%s', async (set, precision, recall) => {
     const tickets = await handWrittenSet(join(fixtures, set));
     expectAtLeast(scoreGrouping(tickets!, northwind), precision, recall);

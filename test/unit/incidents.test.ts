@@ -186,6 +186,30 @@ describe('what a report says, in the words of fixtures/incidents-tuning-4/ (refu
   });
 });
 
+describe('what a report says, in the words of fixtures/incidents-tuning-5/ (a Monday after a change window)', () => {
+  const northwind = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'] } }).incidents;
+  const nw = (subject: string, text = '') => readReport(subject, text, northwind);
+
+  it('hears mail stuck in the outbox, a sync stuck, a room that never joins, in four languages', () => {
+    expect(nw('Outlook on laptop says Trying to connect', 'The two emails I sent are sitting in the Outbox.')).toMatchObject({ service: 'email', symptom: 'Trying to connect' });
+    expect(nw('OneDrive ne synchronise plus')).toMatchObject({ service: 'cloud-files', symptom: 'ne synchronise plus' });
+    expect(nw('Speicherstadt: Raumsystem kommt nicht in die Besprechung', 'Mit Teams klappt es nicht.')).toMatchObject({ service: 'teams', symptom: 'kommt nicht in' });
+    expect(nw('Hamburg meeting room not joining Teams', 'The Hamburg room never appeared in the meeting.')).toMatchObject({ service: 'teams', symptom: 'never appeared' });
+  });
+
+  it('takes "since Saturday" for a weekend change met by everyone, but "since Tuesday" for days of trouble', () => {
+    expect(nw('Outlook på datorn', 'Outlook står på ”Frånkopplad” och inget nytt har kommit in sedan i lördags.')?.symptom).not.toBeNull();
+    expect(nw('Outlook på datorn', 'Outlook står på ”Frånkopplad” sedan i tisdags.')?.symptom).toBeNull();
+  });
+
+  it("takes a quota sheet for no quota, and a headset or a stolen phone for the writer's own", () => {
+    expect(nw('OneDrive stuck on Processing changes', 'He still sees my old version of the quota sheet.')?.symptom).toBe('stuck on');
+    expect(nw('Postfach', 'Mein Postfach hat das Speicherkontingent überschritten, Outlook geht nicht.')?.symptom).toBeNull();
+    expect(nw('Inget ljud i Teams i headsetet', 'Inget ljud i Teams.')?.symptom).toBeNull();
+    expect(nw('Work phone stolen - please block', "Someone stole it, I can't log in to anything.")?.symptom).toBeNull();
+  });
+});
+
 describe('when two reports are of one outage', () => {
   it('needs the same service down on both, and for a local service the same place or none named', () => {
     const wifi = report('Wi-Fi down in Hamburg')!;

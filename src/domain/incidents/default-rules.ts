@@ -10,7 +10,19 @@
  * down for everyone alike).
  */
 
-/** The week's days, for "since Tuesday" (a problem that has lasted days is no fresh outage). */
+/**
+ * The working week's days, for "since Tuesday" (a problem that has lasted days is no fresh
+ * outage). Not the weekend: "since Saturday", written on a Monday, is a change made over the
+ * weekend that everyone meets at once.
+ */
+const WORKDAYS = {
+  en: 'monday|tuesday|wednesday|thursday|friday',
+  de: 'montag|dienstag|mittwoch|donnerstag|freitag',
+  sv: 'måndag(en|s)?|tisdag(en|s)?|onsdag(en|s)?|torsdag(en|s)?|fredag(en|s)?',
+  nl: 'maandag|dinsdag|woensdag|donderdag|vrijdag',
+  fr: 'lundi|mardi|mercredi|jeudi|vendredi',
+};
+/** The week's days, for "last Saturday" (a past outage). */
 const DAYS = {
   en: 'monday|tuesday|wednesday|thursday|friday|saturday|sunday',
   de: 'montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag',
@@ -162,6 +174,7 @@ export const defaultSymptoms = [
   "file not found|(path|server) (was )?not found|nobody can|no ?one can|(e-?mails?|mails?|messages)( [\\p{L}\\p{N}'-]+){0,3} (are |is )?missing",
   '169\\.254(\\.[\\dx]+){0,2}',
   // A sign-in refused with the right password, an error page instead of the app, calls without sound.
+  'trying to connect|(sitting|stuck|stays?|staying|remains?) in (the|my) outbox|stuck (on|at)|(never|didn\'t|did not) (join|joined|appear|appeared|show up|showed up)|(goes|go|going|went|kept going|keeps going) back to the (start|home) ?screen',
   '(authentication|login|log-?in|sign-?in) (failed|failure|error)|(http )?error 50[234]|service (is )?unavailable|bad gateway|error page|(white|blank) page|no (sound|audio|voice)|(can\'t|cannot|can not) hear|(just|only) silence',
   // German
   'geht nicht|gehen nicht|geht gar nichts|funktioniert nicht|funktionieren nicht|funzt nicht',
@@ -172,6 +185,7 @@ export const defaultSymptoms = [
   'keine (neuen )?(e-?)?mails|komme nicht (ins|in das|auf das|an)|fragt (ständig|immer wieder|dauernd) nach (meinem|dem) passwort',
   '(bricht|brechen)( [\\p{L}-]+){0,3} ab|abgebrochen|(fliege|fliegen|fliegt)( [\\p{L}-]+){0,8} raus|rausgeworfen|rausgeflogen|verbindung wird wiederhergestellt',
   '(ist|sind) weg|kann nicht zugegriffen werden|(kommt|kommen) (keiner|niemand)|(keiner|niemand) kommt|kann( [\\p{L}-]+){0,2} nicht (speichern|öffnen|zugreifen|verbinden)|nicht gespeichert',
+  '(komme|kommen|kommt)( wir| ich| man)? nicht (mehr )?(in|ins|rein)|klappt( [\\p{L}-]+){0,4} nicht|nicht( mit [\\p{L}-]+){0,3} verbinden|zurück (zum|auf den) startbildschirm',
   '(anmeldung|authentifizierung|login) fehlgeschlagen|fehlerseite|(weiße|leere) seite|kein (ton|sound)|(höre|hört|hören) (nichts|mich nicht)',
   'schleife|nirgends (mehr )?anmelden|(wieder|zurück) auf der anmeldeseite|(geht|gehen) nicht (mehr )?auf|öffne[tn] (sich )?nicht|reagier(t|en) nicht|(bleibt|bleiben|blinkt|blinken) rot',
   // Swedish
@@ -191,7 +205,7 @@ export const defaultSymptoms = [
   // French
   "ne (marche|marchent|fonctionne|fonctionnent|répond|répondent|réagit|réagissent) (plus|pas)|ne s'ouvre(nt)? (plus|pas)|en panne|hors (service|ligne)|injoignables?|inaccessibles?",
   "(qui )?coupent|coupure(s)?|reconnexion|déconnecté(e|s|es)?|impossible de (me |se )?(connecter|tenir|joindre|accéder|ouvrir|imprimer)|connexion impossible|n'arrive (plus|pas) à (me |se )?(connecter|accéder|ouvrir)",
-  "échec de (l'authentification|la connexion)|refuse(nt)? (la )?connexion|connexion refusée|page (d'erreur|blanche)|(aucun|pas de|plus de) son|n'entend(s|ent)? (rien|pas)|ne m'entend(ent)? pas|muette?s?",
+  "ne (se )?synchronise(nt)? (plus|pas)|bloque(nt)?|échec de (l'authentification|la connexion)|refuse(nt)? (la )?connexion|connexion refusée|page (d'erreur|blanche)|(aucun|pas de|plus de) son|n'entend(s|ent)? (rien|pas)|ne m'entend(ent)? pas|muette?s?",
   "en boucle|tourne(nt)? en rond|(reviens|revient|retombe)( toujours)? (à|sur) la page|plus de (réseau|connexion|internet|wi-?fi)|pas de (réseau|connexion|internet)|pas d'accès|n'obtien(t|nent) (pas )?d'adresse ip|sans adresse ip|éteint(e|s|es)?",
   // Degraded, not down: slow, hanging, late, garbled. An outage is as often said this way ("SAP
   // really slow", "mails kommen mit Verzögerung an", "print-outs of random characters"); one
@@ -239,7 +253,7 @@ export const defaultOnlyMe = [
   '(my|mein|min|mitt|mijn|mon) (account|konto|compte|user|benutzer)( is| ist| är| est)? (locked|gesperrt|låst|geblokkeerd|verrouillé|bloqué)',
   '(account|konto(t)?|compte|benutzer|user)( [\\p{L}-]+){0,3} (is|ist|är|est) (locked|gesperrt|låst|geblokkeerd|verrouillé|bloqué)|(bin|ist) (jetzt )?gesperrt|locked out of my account|låsa upp (mitt )?kontot|forgot (my|the)( new)? password|passwort vergessen|wachtwoord vergeten|mot de passe oublié|glömt (mitt|det nya) lösenord',
   // Their own quota or mailbox full.
-  'quota|kvot(en)?|not enough (disk )?space|(nicht genug|kein) speicherplatz|inte tillräckligt med utrymme|onvoldoende (schijf)?ruimte|espace (disque )?insuffisant|mailbox (is )?(almost |nearly )?full|postfach (ist )?(fast )?voll',
+  '(over|exceeded|reached|full|überschritten|erreicht|överskriden|nådd|overschreden|dépassé|atteint)( (my|the|its|the mailbox|the storage))? (storage |mailbox |disk )?quota|(storage |mailbox |disk )?quota( [\\p{L}-]+){0,2} (exceeded|reached|full|überschritten|erreicht|överskriden|nådd|overschreden|dépassé|atteint)|(speicher|postfach)kontingent|kvot(en)? (är )?(full|nådd|slut)|not enough (disk )?space|(nicht genug|kein) speicherplatz|inte tillräckligt med utrymme|onvoldoende (schijf)?ruimte|espace (disque )?insuffisant|mailbox (is )?(almost |nearly )?full|postfach (ist )?(fast )?voll',
   // Their own device's battery, or a thing of theirs broken (washed, cracked).
   // ("laden", "ladda" are also "load": only charging with its particle or its battery.)
   "laadt( [\\p{L}-]+){0,2} op|lädt( sich)? nicht( mehr)? auf|(batteri(et)?|akku|accu|battery)( [\\p{L}-]+){0,3} (laddar|laddas|lädt|laadt) (inte|nicht|niet)|(won't|doesn't|does not|will not|isn't) charg(e|ing)|ne (se )?charge (plus|pas)|(battery|akku|accu|batteri(et)?|batterie) (is at|steht auf|staat op|står på|est à) 0",
@@ -259,11 +273,11 @@ export const defaultOnlyMe = [
   // One socket of theirs: "la prise réseau de mon bureau", "Nätverksuttaget i Riddarholmen".
   "(my|mein(e|er)?|min|mitt|mijn|mon|ma) (network |lan |ethernet )?(socket|port|outlet|netzwerkdose|dose|nätverksuttag|uttag|netwerkaansluiting|aansluiting|prise( réseau)?)|(prise|dose|socket|outlet|uttag(et)?|aansluiting)( réseau| de réseau)? (de|of|in|im|at|van) (mon|my|mein(em)?|mijn|the|dem|het) (bureau|desk|office|büro|platz|room|kantoor)|nätverksuttaget i",
   // It has lasted days: no fresh outage ("since Tuesday", "seit gestern", "depuis le passage des déménageurs mardi").
-  `since${FEW_WORDS} (yesterday|last (night|week)|(on )?(${DAYS.en}))|for (two|three|a few|several|\\d+) days`,
-  `seit${FEW_WORDS} (gestern|vorgestern|letzter woche|(${DAYS.de}))|seit (zwei|drei|ein paar|einigen|mehreren|\\d+) tagen`,
-  `sedan${FEW_WORDS} (igår|i går|i förrgår|förra veckan|i (${DAYS.sv})|${DAYS.sv})|i (två|tre|flera|några|\\d+) dagar`,
-  `sinds${FEW_WORDS} (gisteren|eergisteren|vorige week|(${DAYS.nl}))|al (twee|drie|een paar|enkele|\\d+) dagen`,
-  `depuis${FEW_WORDS} (hier|avant-hier|la semaine dernière|(${DAYS.fr}))|depuis (deux|trois|quelques|plusieurs|\\d+) jours`,
+  `since${FEW_WORDS} (yesterday|last (night|week)|(on )?(${WORKDAYS.en}))|for (two|three|a few|several|\\d+) days`,
+  `seit${FEW_WORDS} (gestern|vorgestern|letzter woche|(${WORKDAYS.de}))|seit (zwei|drei|ein paar|einigen|mehreren|\\d+) tagen`,
+  `sedan${FEW_WORDS} (igår|i går|i förrgår|förra veckan|i (${WORKDAYS.sv})|${WORKDAYS.sv})|i (två|tre|flera|några|\\d+) dagar`,
+  `sinds${FEW_WORDS} (gisteren|eergisteren|vorige week|(${WORKDAYS.nl}))|al (twee|drie|een paar|enkele|\\d+) dagen`,
+  `depuis${FEW_WORDS} (hier|avant-hier|la semaine dernière|(${WORKDAYS.fr}))|depuis (deux|trois|quelques|plusieurs|\\d+) jours`,
   // Weeks: "for a few weeks", "al een paar weken", "seit Wochen".
   'for (a few |several |some |\\d+ )?weeks|seit (ein paar |einigen |mehreren |\\d+ )?wochen|i (några |flera |\\d+ )?veckor|al (een paar |enkele |\\d+ )?weken|depuis (quelques |plusieurs |\\d+ )?semaines',
   // A past day: "last Wednesday", "letzten Mittwoch", "förra veckan", "vorige week", "mercredi dernier".
@@ -292,6 +306,8 @@ export const defaultOnlyMe = [
   '(exceeds|over) the (maximum|max\\.?) (file )?size|(file|datei|fil(en)?|bestand|fichier)( [\\p{L}-]+){0,3} (is )?(too large|too big|zu groß|för stor|te groot|trop (gros|volumineux))',
   // Others nearby don't have it: "die Kolleginnen im Einkauf haben das Problem nicht".
   `(colleagues|others|co-?workers)${FEW_WORDS} (don't|do not|haven't) (have|got) (this|the|that) (problem|issue)|(kollegen|kolleginnen|die anderen)${FEW_WORDS} haben (das|dieses) problem nicht|(kollegorna|de andra)${FEW_WORDS} har inte (det|samma) problem(et)?|(collega's|de anderen)${FEW_WORDS} hebben (dat|dit|het) (probleem )?niet|(mes collègues|les autres)${FEW_WORDS} n'ont pas (ce|le) problème`,
+  // Their own headset, or a device of theirs lost or stolen.
+  'headset(et|s)?|kopfhörer(n)?|hörlurar(na)?|casque|koptelefoon|(stolen|lost|gestohlen|verloren|stulen|borttappad|tappat|gestolen|kwijt|volé|perdu)( (my|mein(en)?|min|mitt|mijn|mon|ma))? (work )?(phone|laptop|handy|telefon|mobil|dator|telefoon|gsm|téléphone|portable)|(phone|laptop|handy|telefon|mobil|dator|telefoon|téléphone|portable)( [\\p{L}-]+){0,2} (stolen|lost|gestohlen|verloren|stulen|gestolen|kwijt|volé|perdu)',
   // One device of theirs slow: "my laptop is really slow".
   "(my|mein(e)?|min|mitt|mijn|mon|ma) (laptop|pc|computer|rechner|dator|ordinateur|portable)( [\\p{L}-]+){0,2} (is|ist|är|est) (so |very |really |sehr |extrem |jätte|erg |heel |très )?(slow|langsam|långsam|seg|traag|lent)",
   // The writer's own line at home: "mijn internet thuis", "my internet at home", "my provider".
