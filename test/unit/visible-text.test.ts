@@ -590,6 +590,23 @@ describe('extractVisibleText — the words of reply-blind-5 (inline answers, lon
   });
 });
 
+describe('extractVisibleText — the words of reply-blind-6 (pronouns, a note before the card, Apple forwards in Dutch)', () => {
+  it('takes a name with pronouns for the name above a card', () => {
+    const body = mail('Hi Alex,', '', 'The old laptop is at reception.', '', 'All the best,', 'Sam Okafor (they/them)', 'Operations Analyst', 'Brightwater Foods Ltd');
+    expect(extractVisibleText(body).text).toBe(mail('Hi Alex,', '', 'The old laptop is at reception.', '', 'All the best,', 'Sam Okafor (they/them)'));
+  });
+
+  it('drops a card, with the name it repeats, under a note written after the signed name', () => {
+    const body = mail('Hoi Alex,', '', 'De telefoon werkt.', '', 'Groet,', 'Bas', '', 'Ik ben vrijdag 11 december afwezig. Bel voor de voicemail gerust mijn collega Joris.', '', 'Bas Jansen', 'Werkvoorbereider', 'Van Dijk Installatietechniek B.V.', 'T 030 760 4431');
+    expect(extractVisibleText(body).text).toBe(mail('Hoi Alex,', '', 'De telefoon werkt.', '', 'Groet,', 'Bas', '', 'Ik ben vrijdag 11 december afwezig. Bel voor de voicemail gerust mijn collega Joris.'));
+  });
+
+  it('keeps an iPhone forward under "Begin doorgestuurd bericht:"', () => {
+    const body = mail('Is dit echt van jullie?', '', 'Verstuurd vanaf mijn iPhone', '', 'Begin doorgestuurd bericht:', '', '> Van: Microsoft 365 <no-reply@m365-security.example>', '> Onderwerp: Uw wachtwoord verloopt vandaag', '>', '> Klik op de link.');
+    expect(extractVisibleText(body).text).toContain('> Klik op de link.');
+  });
+});
+
 describe('extractVisibleText — text we sent earlier', () => {
   const prior = mail(
     'Hi Anna,',

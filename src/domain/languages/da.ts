@@ -8,6 +8,8 @@ export const da: Language = {
   headerOpeners: ['den', 'på'],
   originalMessage: ['oprindelig meddelelse', 'oprindelig besked'],
   forwardSeparator: ['videresendt meddelelse', 'videresendt besked'],
+  // Apple Mail's line above a forwarded message.
+  forwardIntro: ['start på videresendt besked', 'start på videresendt meddelelse'],
   headerFields: {
     from: ['fra'],
     date: ['sendt', 'dato'],

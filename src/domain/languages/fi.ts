@@ -8,6 +8,8 @@ export const fi: Language = {
   wroteBeforeName: ['kirjoitti'],
   originalMessage: ['alkuperäinen viesti'],
   forwardSeparator: ['välitetty viesti'],
+  // Apple Mail's line above a forwarded message.
+  forwardIntro: ['välitetty viesti alkaa'],
   headerFields: {
     from: ['lähettäjä'],
     date: ['lähetetty', 'päivämäärä'],

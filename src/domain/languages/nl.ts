@@ -8,6 +8,8 @@ export const nl: Language = {
   headerOpeners: ['op'],
   originalMessage: ['oorspronkelijk bericht', 'origineel bericht'],
   forwardSeparator: ['doorgestuurd bericht'],
+  // Apple Mail's line above a forwarded message.
+  forwardIntro: ['begin doorgestuurd bericht'],
   headerFields: {
     from: ['van', 'afzender'],
     date: ['verzonden', 'verstuurd', 'datum'],

@@ -7,6 +7,8 @@ export const pl: Language = {
   headerOpeners: ['dnia', 'w dniu'],
   originalMessage: ['wiadomość oryginalna', 'oryginalna wiadomość'],
   forwardSeparator: ['wiadomość przekazana'],
+  // Apple Mail's line above a forwarded message.
+  forwardIntro: ['początek przekazywanej wiadomości', 'początek przekazanej wiadomości'],
   headerFields: {
     from: ['od'],
     date: ['wysłano', 'data'],

@@ -8,6 +8,8 @@ export const sv: Language = {
   headerOpeners: ['den', 'på'],
   originalMessage: ['ursprungligt meddelande'],
   forwardSeparator: ['vidarebefordrat meddelande'],
+  // Apple Mail's line above a forwarded message.
+  forwardIntro: ['början på vidarebefordrat meddelande', 'vidarebefordrat brev'],
   headerFields: {
     from: ['från'],
     date: ['skickat', 'datum'],

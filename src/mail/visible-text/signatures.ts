@@ -113,9 +113,9 @@ export function isSignOff(line: string | undefined): boolean {
 /**
  * A name: one to four capitalised words ("John Doe", "—Jef"), with the small words of family
  * names between them ("Sanne de Vries", "Ludwig van der Berg"), or in a script without capitals
- * one or two short runs of its characters ("佐藤 健", "김민준").
+ * one or two short runs of its characters ("佐藤 健", "김민준"); pronouns may follow ("Sam Okafor (they/them)").
  */
-const CARD_NAME = /^(?:[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+(?:(?:de|van|der|den|von|zu|af|la|le|di|da|del|dos|du|ten|ter)\s+)*\p{Lu}[\p{L}'’.-]*){0,3}|[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6}(?:[\s\u3000][\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6})?)$/u;
+const CARD_NAME = /^(?:[-–—~/]*\s*\p{Lu}[\p{L}'’.-]*(?:\s+(?:(?:de|van|der|den|von|zu|af|la|le|di|da|del|dos|du|ten|ter)\s+)*\p{Lu}[\p{L}'’.-]*){0,3}(?:\s+\([\p{L}/ ]{2,20}\))?|[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6}(?:[\s\u3000][\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]{1,6})?)$/u;
 /** A sign-off and a first name on one line: "Thanks, Maria", "Gruß, Tom". */
 const SIGN_OFF_AND_NAME = new RegExp(
   `^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]+(\\p{L}[\\p{L}'’.-]*(?:\\s+\\p{L}[\\p{L}'’.-]*)?)$`,
@@ -162,8 +162,11 @@ export function findSignOffCard(lines: string[], role: LineRole[]): { signOff: n
     // A marked name or a sign-off with a name is its own name line.
     if (name === undefined || name > end || (name !== k && !CARD_NAME.test(lines[name]!.trim()))) return undefined;
     const card = nextOwn(role, name);
-    if (card === undefined || card > end || !isCardLine(lines[card]!.trim())) return undefined;
-    return { signOff: k, start: card, end, lines: countOwn(role, card, end) };
+    if (card !== undefined && card <= end && isCardLine(lines[card]!.trim())) return { signOff: k, start: card, end, lines: countOwn(role, card, end) };
+    // A P.S. or a note between the signed name and a card: the card's own name repeats the
+    // signature, so it goes with the card ("Groet,\nBas\n\nIk ben vrijdag afwezig…\n\nBas Jansen\nWerkvoorbereider…").
+    const unsigned = unsignedCard(lines, role, end);
+    return unsigned && unsigned.signOff > name ? { ...unsigned, start: unsigned.signOff, lines: unsigned.lines + 1 } : undefined;
   }
   return unsignedCard(lines, role, end);
 }
