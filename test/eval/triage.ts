@@ -54,6 +54,8 @@ export const tuningLabels: TriageLabel[] = readLabels<TriageLabel>('tuning/expec
 export const holdoutLabels: TriageLabel[] = readLabels<TriageLabel>('holdout/expected.json');
 /** A second set written and labelled blind (fixtures/triage/blind-2/): 75% / 60% as written, then tuned on. */
 export const blind2Labels: TriageLabel[] = readLabels<TriageLabel>('blind-2/expected.json');
+/** A third, around the categories' borders (fixtures/triage/blind-3/): measured as written, then tuned on. */
+export const blind3Labels: TriageLabel[] = readLabels<TriageLabel>('blind-3/expected.json');
 export const replyLabels: ReplyLabel[] = readLabels<ReplyLabel>('expected-replies.json');
 
 /** What the pipeline feeds triage for a fixture: subject, visible text, sender, sent date. */
@@ -178,6 +180,7 @@ export async function reportTriage(): Promise<void> {
   reportOutcomes(`${tuningLabels.length} mails written blind to the rules, then tuned on (fixtures/triage/tuning/)`, await triageOutcomes(northwind, tuningLabels));
   reportOutcomes(`${holdoutLabels.length} held-out mails, labelled blind to the rules (fixtures/triage/holdout/)`, await triageOutcomes(northwind, holdoutLabels), true);
   reportOutcomes(`${blind2Labels.length} more mails written blind, then tuned on (fixtures/triage/blind-2/)`, await triageOutcomes(northwind, blind2Labels));
+  reportOutcomes(`${blind3Labels.length} more mails written blind around the categories' borders, then tuned on (fixtures/triage/blind-3/)`, await triageOutcomes(northwind, blind3Labels));
 
   const replies = await replyOutcomes();
   console.log(`\nReplies (escalation and still-missing details)\n`);
