@@ -214,6 +214,10 @@ const MOVED_ON = new RegExp(
     'different (?:machine|device|laptop|computer|pc|printer|phone|account|user|person|app|application|mailbox)',
     'neue anfrage', 'anderes thema', 'andere frage', 'anderes gerat', 'anderer rechner', 'anderer drucker',
     'en annan fraga', 'ny fraga', 'nieuwe vraag', 'andere vraag', 'nouvelle demande', 'autre question', 'autre demande',
+    'separate thing', 'a separate',
+    // Apart from the earlier mail: "Los van mijn mail van vanochtend over de laptop: …".
+    'apart from my', 'unabhangig von meine', 'oberoende av mitt', 'los van mijn', 'independamment de mon',
+    'thanks for sorting', 'thank you for sorting', 'danke furs', 'tack for att ni fixade',
   ].join('|')})\\b${NOT_NEGATED}`,
 );
 
@@ -250,9 +254,13 @@ export function oneMore(words: readonly string[]): boolean {
  * only capitals tell a name from words. The same account, access or onboarding for another
  * person is another request, however alike the two mails are.
  */
-const FOR_PERSON_WORDS = ['for', 'für', 'voor', 'för', 'pour', 'agency worker', 'new starter', 'neuer Mitarbeiter', 'neue Mitarbeiterin', 'nieuwe collega', 'ny medarbetare', 'nouveau collaborateur', 'nouvelle collaboratrice'];
+const FOR_PERSON_WORDS = [
+  'for', 'für', 'voor', 'för', 'pour', 'agency worker', 'new starter', 'new trainee', 'new colleague', 'neuer Mitarbeiter', 'neue Mitarbeiterin', 'neuer Kollege', 'neue Kollegin',
+  'nieuwe collega', 'ny medarbetare', 'nya kollega', 'ny kollega', 'nouveau collaborateur', 'nouvelle collaboratrice', 'nouveau collègue', 'nouvelle collègue', 'nuevo compañero', 'nueva compañera',
+];
 const FOR_PERSON = new RegExp(
-  `\\b(?:${FOR_PERSON_WORDS.map((w) => `[${w[0]}${w[0]!.toUpperCase()}]${w.slice(1)}`).join('|')})\\s+` +
+  // "for our new trainee, Kwame Boateng": a comma may part the words from the name.
+  `\\b(?:${FOR_PERSON_WORDS.map((w) => `[${w[0]}${w[0]!.toUpperCase()}]${w.slice(1)}`).join('|')}),?\\s+` +
     `(\\p{Lu}\\p{Ll}+(?:[ -](?:(?:van|de|der|den|von|el|al|da|du|la)[ -])*\\p{Lu}\\p{Ll}+){1,2})`,
   'gu',
 );
@@ -319,6 +327,11 @@ const FOLLOW_UP = new RegExp(
     'relance', 'relancer', 'des nouvelles', 'avez vous (?:bien )?recu mon', 'mon (?:precedent|dernier|premier) (?:mail|message)', 'je vous ai ecrit',
     'habeis recibido', 'recibisteis', 'mi correo anterior', 'hola de nuevo', 'alguna novedad', 'sin respuesta',
     'kunskapsbas', 'kb artikel', 'kb article', 'knowledge base', 'base de conocimiento', 'wissensdatenbank', 'kennisbank', 'base de connaissances',
+    // More detail on the earlier mail: "More on the Teams problem:", "Even wat meer informatie:", "Nachtrag:".
+    'more on the', 'more about the', 'further to my', 'more (?:information|info|details) (?:on|about)', 'wat meer informatie', 'meer informatie over', 'aanvulling', 'nachtrag', 'erganzung zu',
+    'tillagg', 'mer information om', 'complement d information', 'plus d informations sur', 'mas informacion sobre',
+    // Still not working: "sigo sin poder entrar", "immer noch nicht", "fortfarande inte".
+    'sigo sin', 'sigue sin', 'still (?:can t|cannot|not|won t|doesn t)', 'immer noch nicht', 'noch immer nicht', 'fortfarande inte', 'nog steeds niet', 'toujours pas',
   ].join('|')})`,
 );
 

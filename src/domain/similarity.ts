@@ -214,6 +214,7 @@ function parsePrint(print: string): ReadPrint {
  * one mail names a tag of a kind the other names and the other does not have it: "the same error
  * on PRN-GOT-2F-03 too, PRN-GOT-1F-01 you know about" is a second printer, and a mail that
  * forwards the first one about NW-LT-0302 to ask for data to be moved to NW-LT-0811 is new work.
+ * Tags of one scheme but two kinds (NW-LT-…, NW-PC-…) with none in common are two machines too.
  */
 function compareIdentifiers(a: string[], b: string[]): Similarity['identifiers'] {
   // A folder and one inside it are one place (`\\fs02\projects` and `…\projects\havenkwartier`).
@@ -231,6 +232,11 @@ function compareIdentifiers(a: string[], b: string[]): Similarity['identifiers']
     const newTag = kind.startsWith('tag:') && (ofA.some((id) => !ofB.includes(id)) || ofB.some((id) => !ofA.includes(id)));
     if (none || newTag) conflicts.add(kind);
   }
+  // Two assets of one tagging scheme and none in common, though of two kinds: "the same update
+  // error, now on the reception PC NW-PC-0112" after NW-LT-0547 is a second machine.
+  const scheme = (id: string) => kindOf(id).startsWith('tag:') ? kindOf(id).slice(4).split('-')[0] : undefined;
+  const schemesA = new Set(a.map(scheme).filter(Boolean));
+  if (!shared.some((id) => scheme(id)) && b.some((id) => schemesA.has(scheme(id)))) conflicts.add('asset');
   return { shared, conflict: conflicts.size > 0 };
 }
 
@@ -263,8 +269,10 @@ const SAME_SUBJECT = { specificTerms: 2, moreShared: 2 };
 const VAGUE_MAX_TERMS = 6;
 
 function vagueMatch(vague: ReadPrint, precise: ReadPrint): boolean {
-  if (vague.terms.size > VAGUE_MAX_TERMS || vague.identifiers.length || vague.slots.length || !vague.subjectTerms.size) return false;
-  return [...vague.subjectTerms].every((term) => precise.subjectTerms.has(term));
+  // What the vague one names (its room, its date) the precise one must name too.
+  if (vague.terms.size > VAGUE_MAX_TERMS || vague.identifiers.length || !vague.subjectTerms.size || !vague.slots.every((slot) => precise.slots.includes(slot))) return false;
+  // Its subject's thing in the precise one's subject, or in its text: "Laptop kaputt" and "NW-LT-0733 startet nicht … mein Laptop".
+  return [...vague.subjectTerms].every((term) => precise.subjectTerms.has(term) || precise.terms.has(term));
 }
 
 /** Whether a names a person its request is for whom b does not mention at all. */

@@ -33,7 +33,7 @@ export interface PairScore extends Pair, Similarity {
   predicted: boolean;
 }
 
-async function printOf(file: string, dir = fixtures): Promise<string> {
+export async function printOf(file: string, dir = fixtures): Promise<string> {
   const msg = await parseMail(readFileSync(new URL(file, dir)), { limits: parseConfig({}).mail });
   return fingerprint(msg.subject, extractVisibleText(msg.text, { subject: msg.subject }).text);
 }

@@ -203,6 +203,27 @@ describe('generic subjects, chases, vague first mails and follow-up work', () =>
     expect(merged(visit('9'), visit('16'))).toBe(false);
   });
 
+  it('keeps apart, in the words of fixtures/duplicates/blind-3/: one error on two machines, a second tray after a fixed jam, access for a new colleague', () => {
+    const laptop: [string, string] = ['Windows Update 0x80070643', 'Op mijn laptop NW-LT-0547 mislukt de cumulatieve update elke keer met fout 0x80070643.'];
+    const pc: [string, string] = ['0x80070643 ook op receptie-pc', 'Dezelfde fout 0x80070643 komt nu ook op de receptie-pc NW-PC-0112, de update blijft hangen.'];
+    expect(merged(laptop, pc)).toBe(false);
+    const jam: [string, string] = ['Printer 3rd floor jams', 'The printer on the 3rd floor (NW-PR-0418) jams every few pages, paper gets stuck in tray 1.'];
+    const tray: [string, string] = ['Printer NW-PR-0418 - second paper tray', 'Thanks for sorting out the 3rd floor printer (NW-PR-0418), the jams have stopped. Could we get a second paper tray added for letterhead?'];
+    expect(merged(jam, tray)).toBe(false);
+    const own: [string, string] = ['Behörighet till Power BI – Ekonomi', 'Jag behöver läsbehörighet till arbetsytan Ekonomi – Månadsrapporter i Power BI. Peter Lund godkänner.'];
+    const sara: [string, string] = ['Behörighet till Power BI – Ekonomi för Sara', 'Vår nya kollega Sara Åkesson behöver läsbehörighet till arbetsytan Ekonomi – Månadsrapporter i Power BI. Peter Lund godkänner.'];
+    expect(merged(own, sara)).toBe(false);
+  });
+
+  it('takes more detail on the earlier mail, "still can\'t", and a vague mail named in the precise one\'s text as one request', () => {
+    const crash: [string, string] = ['Teams keeps crashing', 'Teams keeps closing on me in meetings. It disappears whenever I start sharing my screen.'];
+    const detail: [string, string] = ['ms-teams.exe 0xc0000409 when sharing screen', 'More on the Teams problem: the crash is in Event Viewer, exception code 0xc0000409, within a second of clicking Share screen.'];
+    expect(merged(crash, detail)).toBe(true);
+    const vague: [string, string] = ['Laptop kaputt', 'Mein Laptop geht nicht mehr. Kann jemand vorbeikommen? Zimmer 3.11.'];
+    const precise: [string, string] = ['NW-LT-0733 startet nicht', 'Mein Laptop startet nicht, es ist NW-LT-0733. Die Akku-LED blinkt orange. Ich sitze in Zimmer 3.11.'];
+    expect(merged(vague, precise)).toBe(true);
+  });
+
   it('leaves out per-occurrence GUIDs and the mobile client footer in any language', () => {
     const print = fingerprint('Power BI', 'Id. de actividad: 6c1f2a9e-53b7-4d0e-9a4c-2f8e7d31b0c4\nLa página se queda en blanco.\n\nLena\nOutlook für iOS<https://aka.ms/o0ukef> beziehen');
     expect(print).not.toContain('6c1f2a9e');
