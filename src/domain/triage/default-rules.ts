@@ -24,6 +24,8 @@ export const defaultCategories: CategoryRuleInput[] = [
       '(is|ist|är|est|es) (this|that|deze|dit|die|diese|dieser|dieses|detta|det här|den här|ce|cette|este|esta) (\\S+ ){0,2}(mail|e-?mail|mejl(et)?|message|bericht|nachricht|meddelande(t)?|courriel|correo|link|lien|länk(en)?|invoice|factuur|rechnung|faktura|facture|factura|call|anruf|sms|text)( \\S+){0,4} (echt|real|genuine|legit(imate)?|authentic|äkta|seriös|légitime|authentique|legítimo|auténtico)': 4,
       "(don't|do not) recogni[sz]e (the|this) (sender|address)|ken (het|dit|de|die) (adres|afzender) niet|kenne (die|diese|den) (adresse|absender) nicht|känner inte igen (adressen|avsändaren)|ne connais pas (l['’]adresse|l['’]expéditeur)|no conozco (la dirección|el remitente)": 2,
       'fake (login|sign-in|invoice|page)': 2,
+      // A document from an unexpected mail that asked for its macros: how most infections start.
+      'enable content|enabled? (the )?macros|macros? enabled|inhalt aktivieren|makros aktivier\\w*|aktivera innehåll|inhoud inschakelen|activer le contenu|habilitar contenido': 4,
       // CEO fraud asks for gift cards; invoice fraud for a new bank account: the words name the scam.
       'gift ?cards?|gift vouchers?|itunes cards?|cadeaukaart(en)?|cadeaubon(nen)?|geschenkkarten?|gutscheinkarten?|presentkort(et)?|cartes? cadeaux?': 4,
       'iban|bank (details|account details)|bankverbindung|rekeningnummer|kontonummer|coordonnées bancaires|rib': 2,
@@ -55,6 +57,7 @@ export const defaultCategories: CategoryRuleInput[] = [
       "(camera|webcam)( (on|of|in) (my|the) \\w+)? (is not working|isn't working|not working|does not work|doesn't work|no longer works|stopped working|is broken|is black|shows (only )?(a )?black)": 3,
       // Warehouse handhelds scan barcodes: they are devices, not the printers' scanners.
       'hand-?helds?|handheld scanners?|hand-?scanners?|barcode scanners?|scan guns?|zebra': 3,
+      'thin ?clients?|auriculares|cascos|headsets?': 3,
       'bildschirme?|dockingstation|tastatur|scherm(en)?|toetsenbord|skärm(en|ar)?|tangentbord|écrans?|clavier|souris|ordinateur( portable)?|datorn?': 2,
       'cracked|broken|spilled|panel|camera|webcam|iphone|phone|tablet|ipad': 1,
       'batteri(et|er|erne)?|akku|accu|batterie|batería|ladegerät|oplader|laddare(n)?|chargeur|cargador|portátil|pantalla|teclado|ratón|ordenador|skærm(en)?|bærbar(e|en)?': 2,
@@ -96,6 +99,9 @@ export const defaultCategories: CategoryRuleInput[] = [
       'AADSTS\\d+': 3,
       "(lese|schreib|zugriffs)rechte|leesrechten|schrijfrechten|(läs|skriv)rättigheter|droits (de lecture|d['’]écriture)|permisos": 3,
       "(écran|page|fenêtre) de connexion|anmeldeseite|anmeldemaske|inloggningssida(n)?|acceso|contraseña|usuario|iniciar sesión": 2,
+      // An authorisation in an application is access to it: "sin autorización para ME21N", "keine Berechtigung für FB60".
+      'sin autorización|no (tengo|tiene) (autorización|permiso)|keine berechtigung|ingen behörighet|geen (autorisatie|rechten)|pas (l[\'’])?autorisation|not authori[sz]ed|no authori[sz]ation': 3,
+      'logge ind|logget ind|adgangskode(n)?|brugerkonto|konto(en)? er låst': 2,
       'access|permissions?|rights|accounts?|log ?in|login|sign(ed)?[- ]?in|sharing|read-only|read/write': 2,
       'password|portal|guests?|shares?': 1,
       // The same words in the offices' languages.
@@ -217,6 +223,10 @@ export const defaultSignals: SignalRuleInput[] = [
       '(said|claimed|claiming)( that)? (he|she|they) (was|were|is|are) (from|calling from) (microsoft|apple|windows|it support|the it (department|team)|the helpdesk)|(claiming|pretending|pretended) to be (from )?(microsoft|apple|windows|it support|the it (department|team)|the helpdesk)',
       // A sign-in or an MFA approval the sender did not make.
       "(someone|somebody|nån|någon|iemand|jemand|quelqu['’]un)( \\w+){0,2} (signed|logged|loggat|ingelogd|angemeldet|eingeloggt|connecté)( in| into| on| sig)? (from|från|vanuit|aus|depuis)",
+      // Mail rules the sender did not make, in Spanish, German, Swedish, Dutch and French too.
+      "(regla|reglas)( [\\p{L}]+){0,5} (que )?(yo )?no (he )?(creado|creé|hice|configuré)|(regel|regeln)( [\\p{L}]+){0,5} (die )?ich nicht (angelegt|erstellt|eingerichtet)|(regel|regler)( [\\p{L}]+){0,5} (som )?jag inte (har )?(skapat|gjort)|(regel|regels)( [\\p{L}]+){0,5} (die )?ik niet (heb )?(gemaakt|aangemaakt|ingesteld)|(règle|règles)( [\\p{L}]+){0,5} (que )?je n['’]ai (pas|jamais) (créée?s?|faite?s?)",
+      // A document from an unexpected mail asked for its macros, and the sender said yes.
+      "(enabled?|activated?|clicked|allowed) (the )?[\"“]?(content|editing|macros)|inhalt aktivier\\w*|makros (aktiviert|zugelassen)|aktiverade (innehåll|makron)|(inhoud|macro's) (in)?geschakeld|activé (le contenu|les macros)|habilité (el contenido|las macros)",
       "approved (an? |the )?(\\w+ )?(mfa |authenticator |sign-?in |login )?(prompt|request|notification|push)( that)? I (didn't|did not|never)|(prompts?|requests?|notifications?|push(es)?) (that )?I (didn't|did not|never) (start|make|made|request|requested|initiate|initiated|trigger|triggered)",
     ],
     // Asking about phishing training or a test campaign is not an incident.
@@ -294,6 +304,51 @@ export const defaultSignals: SignalRuleInput[] = [
       'left (my|our) (work |company |business )?(phone|iphone|mobile|smartphone|laptop|macbook|tablet|ipad) (in|on|at) (a|the) (taxi|cab|uber|train|bus|tram|plane|airport|station|restaurant|bar|pub)',
       '(phone|iphone|mobile|laptop|macbook|tablet|ipad|bag|backpack) (was|has been|got|were|have been) stolen|stolen (phone|iphone|laptop|macbook|tablet|ipad)',
       '(telefoon|laptop|gsm|mobiel) (is )?(kwijt|gestolen|verloren)|(handy|laptop|telefon|smartphone) (verloren|gestohlen)|(tappat|förlorat) (min|mitt|den)( \\w+)? (telefon|mobil|laptop|dator)|(mobilen|telefonen|datorn) (är |har blivit )?(stulen|borta)|(perdu|volé) (mon|ma|le) (téléphone|portable|ordinateur|pc)',
+      '(téléphone|portable|ordinateur|pc|sac)( \\S+){0,3} (a été |ont été )?(volé|volée|volés|dérobé)|(mi )?(portátil|móvil|teléfono|ordenador)( \\S+){0,2} (robado|perdido)|(me han robado|he perdido) (el|mi) (portátil|móvil|teléfono|ordenador)',
+    ],
+  },
+  {
+    id: 'unknown-mfa-prompts',
+    priority: 'P1',
+    label: 'sign-in requests the sender did not start',
+    category: 'security',
+    // Someone has the password and is trying the second factor: "konstiga notiser från Authenticator i natt".
+    patterns: [
+      '(strange|weird|odd|unexpected|unknown|random|konstiga|märkliga|okända|seltsame|komische|unbekannte|merkwürdige|rare|vreemde|onbekende|étranges|bizarres|inconnues|inattendues|extrañas|desconocidas)( \\S+){0,2} (notifications?|notiser|prompts?|requests?|förfrågningar|benachrichtigungen|anfragen|meldungen|meldingen|verzoeken|notificaciones|solicitudes)',
+    ],
+    sameSentence: ['authenticator|mfa|2fa|sign-?in|log-?in|inloggning(en|ar)?|logga in|anmeld\\w*|aanmeld\\w*|inlog\\w*|connexion|approve|godkänn\\w*|bestätig\\w*|goedkeur\\w*|approuver|aprobar'],
+  },
+  {
+    id: 'sign-in-attacks',
+    priority: 'P2',
+    label: 'sign-in attempts by someone else',
+    category: 'security',
+    // An account locked by another's guesses is an attack on it, not a forgotten password.
+    patterns: [
+      '(fremde|unbekannte|ausländische) anmeldeversuche|anmeldeversuche (aus|von) (dem ausland|unbekannt\\w*|\\S+ (ländern|land))',
+      'sign-?in attempts (from|by) (unknown|another|other|abroad|a different|an unknown)|(unknown|foreign|someone else\'s) (sign-?in|log-?in) attempts|(someone|somebody) (is |was |has been )?trying to (sign|log) ?in (to|as) my',
+      "(failed|fehlgeschlagene|misslyckade|mislukte|échouées|fallidos)( \\S+){0,2} (sign-?ins?|anmeldungen|anmeldeversuche|inloggningar|inloggningsförsök|aanmeldingen|connexions|inicios de sesión)( \\S+){0,6} (ip|addresses|adressen|adresser|adresses|direcciones|countries|ländern|länder)|(ip-?adressen|ip addresses|ip-adresser|adresses ip|direcciones ip)(,)? (die ich nicht kenne|i (don't|do not) (know|recogni[sz]e)|(som )?jag inte känner igen|die ik niet ken|que je ne connais pas|que no conozco)",
+      'inloggningsförsök (från|av) (okänd|utlandet|någon annan)|(okända|främmande) inloggningsförsök|aanmeldpogingen (vanuit|uit) (het buitenland|onbekend\\w*)|onbekende aanmeldpogingen|tentatives de connexion (depuis l[\'’]étranger|inconnues|étrangères|suspectes)|intentos de inicio de sesión (desde|desconocidos|sospechosos)',
+    ],
+  },
+  {
+    id: 'battery-hazard',
+    priority: 'P2',
+    label: 'a swollen battery, a fire risk',
+    category: 'hardware',
+    patterns: [
+      '(swollen|swelling|bulging|puffed|aufgebläht\\w*|geschwollen\\w*|svullen|svullet|uppsvälld|opgezwollen|bol staand\\w*|gonflée?s?|hinchada)( \\S+){0,2} (battery|akku|batteri(et)?|accu|batterie|batería)',
+      '(battery|akku|batteri(et)?|accu|batterie|batería)( \\S+){0,4} (swollen|swelling|bulging|aufgebläht|gebläht|geschwollen|svällt|svullnat|opgezwollen|opgezet|gonfl\\w+|hinchad\\w+)',
+    ],
+  },
+  {
+    id: 'missing-authorisation',
+    priority: 'P3',
+    label: 'an authorisation missing in an application, which is access',
+    category: 'access',
+    // "No tiene autorización para la transacción ME21N": the application works, the role is missing.
+    patterns: [
+      "(no (tengo|tiene|tienes) (autorización|permiso)|keine berechtigung|ingen behörighet|geen (autorisatie|rechten|machtiging)|pas (l['’])?autorisation|(not|isn't|is not) authori[sz]ed|no authori[sz]ation|missing (authori[sz]ation|role)) (for|para|für|för|voor|pour|to)",
     ],
   },
   {
@@ -435,9 +490,22 @@ export const defaultSignals: SignalRuleInput[] = [
       '(nobody|no one|none of us)[^.!?\\n]{0,40}(can|is able to|are able to)',
       '(laptop|pc|computer|machine) (is|went) dead',
       "(can't|cannot|can not|unable to) (really )?do (anything|much|any work|my (job|work))(?! about)",
+      "(can't|cannot|can not) get into (outlook|teams|anything|my (work )?(account|laptop|computer|pc|mail|email|inbox))",
+      '(kann|komme)( ich)?( so)? (an )?gar nichts( mehr)?( machen| ran| arbeiten| tun)?|ohne (anmeldung|passwort|laptop|zugang|rechner) kann ich (gar )?nichts',
       'kan inte (jobba|arbeta)|kan (nu )?niet (werken|verder)|(kann|können)( \\S+){0,3} nicht (arbeiten|weiterarbeiten)|ne (peux|peut|pouvons) (pas|plus) travailler|no (puedo|podemos) trabajar',
       // A device that will not switch on, in the offices' languages.
       "geht( \\S+){0,3} nicht (mehr )?an|lässt sich nicht (mehr )?einschalten|fährt( \\S+){0,2} nicht (mehr )?hoch|gaat( \\S+){0,2} niet (meer )?aan|går inte (att )?(slå|sätta) på|ne s['’]allume (pas|plus)|no (se )?enciende",
+    ],
+  },
+  {
+    id: 'none-of-a-group-can',
+    priority: 'P1',
+    label: 'outage affecting many people',
+    // "Keiner der zehn Kollegen der Frühschicht kann …": a counted group, none of whom can work.
+    patterns: [
+      // "Wir sind sieben Leute im Team und bei allen ist es gleich."
+      'bei (uns )?allen (ist es|ist das|sind sie)( \\S+){0,2} (gleich|dasselbe|genauso|so)|(it is|it\'s) the same for all of us|(het is )?bij iedereen( \\S+){0,2} hetzelfde|(det är )?likadant för alla|pareil pour tout le monde|(lo mismo|igual) (para|a) todos',
+      'keine?r? (der|von den)( [\\p{L}\\p{N}-]+){1,5} (kann|können)|none of the( [\\p{L}\\p{N}-]+){1,5} (can|could|is able)|ingen av( [\\p{L}\\p{N}-]+){1,5} kan|geen van de( [\\p{L}\\p{N}-]+){1,5} kan|aucun(e)? des( [\\p{L}\\p{N}-]+){1,5} ne (peut|peuvent)|ninguno de los( [\\p{L}\\p{N}-]+){1,5} puede',
     ],
   },
   {
@@ -596,7 +664,8 @@ export const defaultSignals: SignalRuleInput[] = [
       '(idea|idee|idé|idée|suggestion|vorschlag|förslag|sugerencia)[^.!?\\n]{0,40}(training|schulung|cursus|utbildning|formation|session|sessie|workshop|formación)',
       // Someone from IT at a planning meeting.
       '(someone|somebody|one of you|anyone)( from (it|the it team|your team))? (to |could |can |would )?(join|attend|come to) (\\S+ ){0,3}(meeting|review)|walk (us|me|them|the team) through',
-      // A move still to come: "we are moving to the 4th floor", "jag flyttar från rum 3.08".
+      // A move still to come: "we are moving to the 4th floor", "jag flyttar från rum 3.08", "verhuizing naar de 2e verdieping".
+      '(verhuizing|umzug|flytten|flytt|déménagement|mudanza|office move|desk move)( \\S+){0,4} (naar|nach|in den|ins|till|vers|au|à|a|to|op|auf|på)( \\S+){0,4} (floor|verdieping|etage|stock|og|våning(en)?|étage|planta|kantoor|büro|kontor(et)?|bureau|oficina)',
       '(moving|will move|are going to move|is going to move|flyttar|ska flytta|verhuizen|verhuist|gaan verhuizen|ziehen|umziehen|déménageons|déménage|déménager|nos mudamos|se muda) (from|to|till|från|naar|van|nach|in|vers|à|de|a) (\\S+ ){0,5}(floor|room|desk|office|rum(met)?|våning(en)?|kontor(et)?|etage|stockwerk|büro|verdieping|kantoor|étage|bureau|planta|oficina)',
     ],
     unlessSameSentence: FAILING,
@@ -608,6 +677,6 @@ export const defaultSignals: SignalRuleInput[] = [
     category: 'other',
     // A badge that opens doors is for facilities; a badge in an MFA or sign-in sentence is not.
     patterns: ['(badge|pasje|toegangspas|passerkort(et)?|ausweis|zutrittskarte|badge d[\'’]accès|tarjeta)( \\S+){0,5} (doors?|room|deur|tür|dörr(en)?|porte|puerta|reader|lezer|leser|läsare(n)?|lecteur|lector)'],
-    unlessSameSentence: ['mfa|2fa|sign-?in|log-?in|password|wachtwoord|passwort|lösenord|mot de passe|laptop|pc|computer|printer|print'],
+    unlessSameSentence: ['mfa|2fa|sign-?in|log-?in|password|wachtwoord|passwort|lösenord|mot de passe|laptop|pc|computer|printer|print|imprimante|impressions?|drucker|skrivare(n)?|afdrukken|impresora'],
   },
 ];

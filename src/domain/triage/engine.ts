@@ -219,10 +219,10 @@ function prioritySentences(subject: string, text: string): string[] {
 
 /**
  * A negation right before a raising phrase cancels it: "not urgent", "isn't blocked", and in the
- * offices' languages "nicht dringend", "niet dringend", "inte brådskande", "pas urgent", "rien d'urgent".
+ * offices' languages "nicht dringend", "niet dringend", "inte brådskande", "pas urgent", "rien d'urgent", "non è urgente".
  */
 const NEGATED =
-  /(?:(?:\b(?:not|no|nothing|never|hardly|nicht|kein|keine|keinen|niet|geen|inte|ingen|inget|pas|aucune?|nada)|n't)\s+(?:(?:really|very|that|so|super|too|particularly|especially|an?|sehr|besonders|wirklich|zo|erg|echt|så|särskilt|vraiment|très|si|trop|es|está|muy|tan)\s+){0,2}|\brien d['’]\s*)$/iu;
+  /(?:(?:\b(?:not|no|nothing|never|hardly|nicht|kein|keine|keinen|niet|geen|inte|ingen|inget|pas|aucune?|nada|non)|n't)\s+(?:(?:really|very|that|so|super|too|particularly|especially|an?|sehr|besonders|wirklich|zo|erg|echt|så|särskilt|vraiment|très|si|trop|es|está|muy|tan|è|molto)\s+){0,2}|\brien d['’]\s*)$/iu;
 
 function firstSignalMatch(rule: SignalRule, patterns: readonly string[], sentences: string[], raising: boolean): string | null {
   const any = patternSet(patterns);
