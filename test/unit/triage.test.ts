@@ -343,6 +343,27 @@ describe('escalate', () => {
   });
 });
 
+describe('triage on the borders between categories (the words of fixtures/triage/blind-3/)', () => {
+  const of = (subject: string, text: string) => triage(mail(text, { subject }), rules);
+
+  it('takes sign-in requests and attempts the sender did not start for security, not access', () => {
+    expect(of('Konstiga notiser', 'I natt fick jag konstiga notiser från Authenticator om att godkänna en inloggning.')).toMatchObject({ category: 'security', priority: 'P1' });
+    expect(of('Konto gesperrt', 'Ich sehe Dutzende fehlgeschlagene Anmeldungen von IP-Adressen, die ich nicht kenne.')).toMatchObject({ category: 'security', priority: 'P2' });
+  });
+
+  it('takes an authorisation missing in an application for access, and a swollen battery for P2', () => {
+    expect(of('SAP: no tengo autorización para crear pedidos', 'Me sale: «No tiene autorización para la transacción ME21N».')).toMatchObject({ category: 'access', priority: 'P3' });
+    expect(of('Laptop battery', 'The battery of my laptop is swollen, the case is bulging.')).toMatchObject({ category: 'hardware', priority: 'P2' });
+  });
+
+  it('hears a counted group none of whom can work, "non è urgente" and a print-release badge', () => {
+    expect(of('Versand', 'Keiner der zehn Kollegen der Frühschicht kann Lieferscheine erzeugen.').priority).toBe('P1');
+    expect(of('Mails verspätet', 'Wir sind sieben Leute im Team und bei allen ist es gleich.').priority).toBe('P1');
+    expect(of('Portabilità numero', 'Non è urgente, volevo solo saperlo per tempo.').priority).toBe('P4');
+    expect(of("Badge refusé à l'imprimante", "Quand je pose mon badge sur le lecteur de l'imprimante pour libérer mes impressions, l'écran affiche « Utilisateur inconnu »." ).category).toBe('printing');
+  });
+});
+
 describe('triage rules schema', () => {
   const problems = (input: unknown) => triageRulesSchema.safeParse(input).error?.issues.map((i) => i.message) ?? [];
 

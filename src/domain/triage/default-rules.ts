@@ -606,6 +606,8 @@ export const defaultSignals: SignalRuleInput[] = [
     patterns: [
       'not (really |that |too |very |super )?urgent',
       'nothing urgent',
+      // Italian, Portuguese and Polish: "non è urgente", "não é urgente", "nie jest pilne".
+      "non (è|e['’]) (molto |così )?urgente|nessuna fretta|senza fretta|non c['’]è fretta|não é urgente|sem pressa|nie (jest )?pilne|bez pośpiechu",
       'no (rush|hurry|urgency)',
       'not in a (rush|hurry)',
       // "It would be nice to have it sorted" asks for a fix; "a nice-to-have" says it can wait.
