@@ -65,6 +65,8 @@ export const REPLY_SETS = {
   'reply-blind-5': { use: 'split', home: 'project', format: 'pairs' },
   // A sixth, of everyday European desk replies in varied shapes, split the same way.
   'reply-blind-6': { use: 'split', home: 'project', format: 'pairs' },
+  // A seventh, of the shapes reply parsers most often get wrong (deep threads, odd sign-offs and headers), split the same way.
+  'reply-blind-7': { use: 'split', home: 'project', format: 'pairs' },
 } as const satisfies Record<string, ReplySetInfo>;
 export type ReplySet = keyof typeof REPLY_SETS;
 const SET_NAMES = Object.keys(REPLY_SETS) as ReplySet[];
