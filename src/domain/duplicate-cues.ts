@@ -235,7 +235,10 @@ export function movedOn(words: readonly string[]): boolean {
 const ONE_MORE = new RegExp(
   `\\b(?:${[
     // "Could you also set up…" (not "could you also call me", which chases the first).
-    '(?:could|can|would) (?:you|someone) also (?!call|ring|phone|let|tell|update)',
+    '(?:could|can|would) (?:you|someone)(?: please)? also (?!call|ring|phone|let|tell|update)',
+    // Another of the same for someone or somewhere else, or a second thing while writing anyway.
+    'order another', 'another one for', 'this time for', 'noch eine bestellung', 'nog een bestelling', 'en bestallning till', 'une autre commande', 'otro pedido',
+    'while i think of it', 'while i m at it', 'while i am at it', 'wo ich gerade dabei bin', 'nu ik toch', 'nu nar jag anda', 'tant que j y suis', 'ya que estoy',
     '(?:install|allow|assign|add|give|grant|enable|order|set up|do|check|look at) (?:it|me|them|this one|that one)(?: there)? (?:as well|too)',
     'dasselbe auch', 'bitte gebt auch', 'konnt ihr auch', 'konnen sie auch', 'brauche auch',
     'kan ni ocksa', 'behover ocksa',
@@ -258,9 +261,11 @@ const FOR_PERSON_WORDS = [
   'for', 'für', 'voor', 'för', 'pour', 'agency worker', 'new starter', 'new trainee', 'new colleague', 'neuer Mitarbeiter', 'neue Mitarbeiterin', 'neuer Kollege', 'neue Kollegin',
   'nieuwe collega', 'ny medarbetare', 'nya kollega', 'ny kollega', 'nouveau collaborateur', 'nouvelle collaboratrice', 'nouveau collègue', 'nouvelle collègue', 'nuevo compañero', 'nueva compañera',
 ];
+/** Between "for" and the name: "for our apprentice Liam Foster", "für unsere neue Praktikantin Lea Kurz". */
+const WHO = '(?:(?:our|my|unsere?n?|meine?n?|onze|mijn|var|vår|min|mitt|notre|mon|ma|nuestr[oa])\\s+)?(?:(?:new|neuen?|neuer|nieuwe|ny|nya|nouvel(?:le)?|nouveau|nuev[oa])\\s+)?(?:(?:apprentice|trainee|intern|colleague|assistant|temp|azubi|praktikant(?:in)?|kollegin|kollegen|stagiair|stagiaire|lärling|kollega|collega|collègue|becario|becaria)\\s+)?';
 const FOR_PERSON = new RegExp(
   // "for our new trainee, Kwame Boateng": a comma may part the words from the name.
-  `\\b(?:${FOR_PERSON_WORDS.map((w) => `[${w[0]}${w[0]!.toUpperCase()}]${w.slice(1)}`).join('|')}),?\\s+` +
+  `\\b(?:${FOR_PERSON_WORDS.map((w) => `[${w[0]}${w[0]!.toUpperCase()}]${w.slice(1)}`).join('|')}),?\\s+${WHO}` +
     `(\\p{Lu}\\p{Ll}+(?:[ -](?:(?:van|de|der|den|von|el|al|da|du|la)[ -])*\\p{Lu}\\p{Ll}+){1,2})`,
   'gu',
 );
@@ -320,7 +325,10 @@ const FOLLOW_UP = new RegExp(
     'wie gestern', 'like yesterday', 'same as yesterday', 'som igar', 'zoals gisteren', 'comme hier', 'como ayer',
     'reminder', 'erinnerung', 'paminnelse', 'herinnering', 'rappel', 'recordatorio',
     'still having the (?:same )?(?:problem|issue)', 'still the same', 'immer noch (?:das|dasselbe|der|die) (?:gleiche|selbe)', 'nog steeds hetzelfde', 'toujours le meme', 'sigue igual',
-    'sending this again', 'writing again', 'again in english', 'in english in case', 'hi again', 'hello again',
+    'sending this again', 'writing again', 'second time i m writing', 'this is the second time', 'zum zweiten mal', 'andra gangen jag skriver', 'tweede keer dat ik', 'deuxieme fois que j', 'segunda vez que escribo',
+    'still no', 'immer noch kein', 'fortfarande ingen', 'nog steeds geen', 'toujours pas de', 'sigo sin',
+    'jag skrev (?:i|igar|i gar|i morse|forra)', 'ich (?:habe|hatte) (?:\\S+ ){0,3}geschrieben', 'ik (?:heb|had) (?:\\S+ ){0,3}(?:gemaild|geschreven)', 'j ai (?:deja )?ecrit', '(?:ya )?(?:os|les) escribi',
+    'inte fatt (?:nagot )?svar', 'keine antwort', 'geen antwoord', 'pas de reponse', 'again in english', 'in english in case', 'hi again', 'hello again',
     'ich hatte (?:\\S+ ){0,3}gemeldet', 'hatte ich (?:\\S+ ){0,3}gemeldet', 'keine ruckmeldung', 'noch keine antwort', 'warte ich', 'ich warte', 'meine (?:letzte|vorige|erste) (?:mail|e mail|nachricht)', 'hallo nochmal',
     'vorige mail', 'eerdere mail', 'mijn mail van', 'nog geen reactie', 'nog niets gehoord', 'hoi nogmaals',
     'fick ni mitt', 'mitt (?:forra|tidigare) (?:mejl|mail)', 'har inte hort', 'hej igen',

@@ -224,6 +224,15 @@ describe('generic subjects, chases, vague first mails and follow-up work', () =>
     expect(merged(vague, precise)).toBe(true);
   });
 
+  it('keeps apart another order for an apprentice, "please also add", a second thing "while I think of it"; takes "this is the second time" as a chase', () => {
+    const own: [string, string] = ['Headset order', 'Could I please order a Jabra Evolve2 65 headset? Cost centre 1250, Ruth Ellis has approved it.'];
+    const apprentice: [string, string] = ['Headset order', 'Could I order another Jabra Evolve2 65, this time for our apprentice Liam Foster? Same cost centre 1250, Ruth has approved it.'];
+    expect(merged(own, apprentice)).toBe(false);
+    const drive: [string, string] = ['S: drive missing after password change', 'I changed my password this morning and since then my S: drive has gone, the S: drive to the shared folder shows a red X.'];
+    const again: [string, string] = ['STILL no S: drive - call me', 'This is the second time I am writing today. My S: drive has been gone since I changed my password this morning.'];
+    expect(merged(drive, again)).toBe(true);
+  });
+
   it('leaves out per-occurrence GUIDs and the mobile client footer in any language', () => {
     const print = fingerprint('Power BI', 'Id. de actividad: 6c1f2a9e-53b7-4d0e-9a4c-2f8e7d31b0c4\nLa página se queda en blanco.\n\nLena\nOutlook für iOS<https://aka.ms/o0ukef> beziehen');
     expect(print).not.toContain('6c1f2a9e');
