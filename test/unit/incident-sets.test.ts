@@ -13,10 +13,11 @@ import { generateMorning, SITES } from '../eval/incident-storms.js';
 const northwind = parseConfig({ incidents: { sites: NORTHWIND_SITES } }).incidents;
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures');
 
-function expectAtLeast(score: GroupingScore, precision: number, recall: number): void {
+/** `byThird`: storms detected by their 3rd report (all of them, unless the README says otherwise). */
+function expectAtLeast(score: GroupingScore, precision: number, recall: number, byThird = score.storms): void {
   expect(score.correctPairs / score.groupedPairs).toBeGreaterThanOrEqual(precision);
   expect(score.correctPairs / score.truePairs).toBeGreaterThanOrEqual(recall);
-  expect(score.detectedAt.every((at) => at !== null && at <= 3)).toBe(true);
+  expect(score.detectedAt.filter((at) => at !== null && at <= 3).length).toBeGreaterThanOrEqual(byThird);
 }
 
 describe('incident grouping on the sets it was tuned on', () => {
@@ -32,8 +33,10 @@ describe('incident grouping on the sets it was tuned on', () => {
     ['incidents-tuning-3', 1, 1],
     ['incidents-tuning-4', 1, 1],
     ['incidents-tuning-5', 1, 1],
-  ] as const)('fixtures/%s', async (set, precision, recall) => {
+    // One late report joins the wrong incident, two storms stay apart and two are found late (see the README).
+    ['incidents-tuning-6', 0.83, 0.34, 1],
+  ] as const)('fixtures/%s', async (set, precision, recall, byThird?: number) => {
     const tickets = await handWrittenSet(join(fixtures, set));
-    expectAtLeast(scoreGrouping(tickets!, northwind), precision, recall);
+    expectAtLeast(scoreGrouping(tickets!, northwind), precision, recall, byThird);
   });
 });

@@ -210,6 +210,21 @@ describe('what a report says, in the words of fixtures/incidents-tuning-5/ (a Mo
   });
 });
 
+describe('what a report says, in the words of fixtures/incidents-tuning-6/ (remote desktops, the wiki, clock-in terminals)', () => {
+  const northwind = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'] } }).incidents;
+  const nw = (subject: string, text = '') => readReport(subject, text, northwind);
+
+  it('knows remote desktops, the wiki, the self-service password reset and clock-in terminals, and how each fails', () => {
+    expect(nw('Externe werkplek loopt steeds vast')).toMatchObject({ service: 'remote-desktop', symptom: 'loopt steeds vast' });
+    expect(nw('Remote screen on dispatch PC keeps stopping')).toMatchObject({ service: 'remote-desktop', symptom: 'keeps stopping' });
+    expect(nw('Confluence visar ”Något gick fel”')).toMatchObject({ service: 'wiki', symptom: 'Något gick fel' });
+    expect(nw('Wiki: Fehler 500 beim Speichern')).toMatchObject({ service: 'wiki', symptom: 'Fehler 500' });
+    expect(nw('Self-service wachtwoordreset geeft foutcode SSPR_5000')).toMatchObject({ service: 'password-reset', symptom: 'geeft foutcode' });
+    expect(nw('Pointeuse du 2e', 'La pointeuse du 2e fait trois bips et un écran rouge quand je badge.')).toMatchObject({ service: 'time-clock', floor: 2 });
+    expect(nw('Zeiterfassung: keine Buchungen aus Lyon seit 11:55')).toMatchObject({ service: 'time-clock', site: 'lyon', symptom: 'keine Buchungen' });
+  });
+});
+
 describe('when two reports are of one outage', () => {
   it('needs the same service down on both, and for a local service the same place or none named', () => {
     const wifi = report('Wi-Fi down in Hamburg')!;

@@ -103,7 +103,7 @@ export const defaultServices: ServiceDefault[] = [
       'passerkort(et|en)?', 'passersystem(et)?', 'kortläsare(n|na)?', 'dörr(en|arna|ar)?',
       // Dutch "pas" is also "only"/"not until": only as a card ("mijn pas", "met pas").
       "(?<=(mijn|m'n|zijn|haar|je|met|de) )pas", 'pasje(s)?', 'toegangspas(sen)?', 'paslezers?', 'kaartlezers?', 'lezers?', 'toegangssysteem', 'draaipoort(jes|en)?', 'deur(en)?',
-      'lecteurs? de badges?', 'badgeuses?', 'tourniquets?', "contrôle d'accès", 'portes?',
+      'lecteurs? de badges?', 'tourniquets?', "contrôle d'accès", 'portes?',
     ],
   },
   {
@@ -114,6 +114,39 @@ export const defaultServices: ServiceDefault[] = [
       'phones?', 'telephon(e|y)', 'telefon(e|en|erna)?', 'softphone', 'switchboard', 'växel(n)?', 'direct line', 'phone calls?', 'desk ?phones?',
       'tischtelefon(e)?', 'festnetz', 'anrufe?', 'bordstelefon(en)?', 'fast telefon', 'samtal(en)?', 'vaste (telefoon|lijn)', 'bureautelefoon',
       'téléphones?', '(ligne|téléphone|poste)s? fixes?', 'mon fixe', 'appels?', 'combinés?', 'standard téléphonique',
+    ],
+  },
+  {
+    // Remote desktops: the session freezes for everyone on it, wherever they sit.
+    name: 'remote-desktop',
+    label: 'the remote desktop (Citrix)',
+    patterns: [
+      'citrix', 'virtual desktops?', 'remote desktops?', 'remote screen', 'rdp', 'azure virtual desktop', 'avd',
+      'virtuelle[nr]? (desktop|arbeitsplatz)', 'externe werkplek', 'virtuele werkplek', 'fjärrskrivbord(et)?', 'citrix-skrivbord(et)?', 'bureau virtuel', 'bureau à distance',
+    ],
+  },
+  {
+    name: 'wiki',
+    label: 'the wiki and intranet',
+    patterns: ['wiki(n|s)?', 'confluence', 'intranet(t|et)?', 'kennisbank', 'intranät(et)?', 'teamsida(n)?', 'handleidingen op het intranet'],
+  },
+  {
+    // The self-service page where people set a new password: when it fails, expired passwords pile up.
+    name: 'password-reset',
+    label: 'the self-service password reset',
+    patterns: [
+      'self-?service (password )?reset', 'sspr(_\\d+)?', 'password reset (page|portal|site|link)', 'reset (page|link) for (my|the) password', '(page|link) (for|to set) a new password',
+      'self-?service[- ]wachtwoordreset', 'wachtwoordreset', 'kennwort-?zurücksetzung', 'passwort-?zurücksetzung', 'återställning av lösenord(et)?', 'lösenordsåterställning(en)?', 'réinitialisation (du|de) (mot de passe|mdp)',
+    ],
+  },
+  {
+    // Clock-in terminals hang off one site's time-recording server.
+    name: 'time-clock',
+    label: 'the clock-in terminals',
+    local: 'site',
+    patterns: [
+      'pointeuses?', 'badgeuses?', 'pointages?', 'boîtier( gris)? (à|de) l[\'’]entrée', 'zeiterfassung(sterminal)?', 'stempeluhr(en)?', 'stempelterminal', 'tidsstämpling(en)?', 'stämpelklocka(n)?', 'prikklok(ken)?', 'tijdregistratie',
+      'clock-?in (terminals?|machines?|clocks?)', 'time ?clocks?', 'time[- ]recording( terminals?)?',
     ],
   },
   {
@@ -174,6 +207,7 @@ export const defaultSymptoms = [
   "file not found|(path|server) (was )?not found|nobody can|no ?one can|(e-?mails?|mails?|messages)( [\\p{L}\\p{N}'-]+){0,3} (are |is )?missing",
   '169\\.254(\\.[\\dx]+){0,2}',
   // A sign-in refused with the right password, an error page instead of the app, calls without sound.
+  'something went wrong|(http )?error 500|(red|rouge) (screen|écran)|(screen|écran|bildschirm|skärm(en)?|scherm)( \\S+){0,2} (red|rouge|rot|rött|rood)|keeps stopping|stops? for (half a minute|a minute|\\d+ seconds)|(not|isn\'t|aren\'t) (being )?(sent|transmitted|synced|coming through)',
   'trying to connect|(sitting|stuck|stays?|staying|remains?) in (the|my) outbox|stuck (on|at)|(never|didn\'t|did not) (join|joined|appear|appeared|show up|showed up)|(goes|go|going|went|kept going|keeps going) back to the (start|home) ?screen',
   '(authentication|login|log-?in|sign-?in) (failed|failure|error)|(http )?error 50[234]|service (is )?unavailable|bad gateway|error page|(white|blank) page|no (sound|audio|voice)|(can\'t|cannot|can not) hear|(just|only) silence',
   // German
@@ -185,6 +219,7 @@ export const defaultSymptoms = [
   'keine (neuen )?(e-?)?mails|komme nicht (ins|in das|auf das|an)|fragt (ständig|immer wieder|dauernd) nach (meinem|dem) passwort',
   '(bricht|brechen)( [\\p{L}-]+){0,3} ab|abgebrochen|(fliege|fliegen|fliegt)( [\\p{L}-]+){0,8} raus|rausgeworfen|rausgeflogen|verbindung wird wiederhergestellt',
   '(ist|sind) weg|kann nicht zugegriffen werden|(kommt|kommen) (keiner|niemand)|(keiner|niemand) kommt|kann( [\\p{L}-]+){0,2} nicht (speichern|öffnen|zugreifen|verbinden)|nicht gespeichert',
+  '(bleibt|bleiben)( \\S+){0,4} (immer wieder )?stehen|etwas ist schiefgelaufen|fehler 500|keine buchungen|nicht übertragen',
   '(komme|kommen|kommt)( wir| ich| man)? nicht (mehr )?(in|ins|rein)|klappt( [\\p{L}-]+){0,4} nicht|nicht( mit [\\p{L}-]+){0,3} verbinden|zurück (zum|auf den) startbildschirm',
   '(anmeldung|authentifizierung|login) fehlgeschlagen|fehlerseite|(weiße|leere) seite|kein (ton|sound)|(höre|hört|hören) (nichts|mich nicht)',
   'schleife|nirgends (mehr )?anmelden|(wieder|zurück) auf der anmeldeseite|(geht|gehen) nicht (mehr )?auf|öffne[tn] (sich )?nicht|reagier(t|en) nicht|(bleibt|bleiben|blinkt|blinken) rot',
@@ -193,11 +228,13 @@ export const defaultSymptoms = [
   'nere|ligger nere|avbrott|strul',
   'ingen (anslutning|uppkoppling|täckning|åtkomst|ip-adress)|inget (internet|nätverk|nät|wifi|wi-fi)',
   'kommer inte (in|åt|ut)|ingen kommer (in|åt)|inga (nya )?mejl|står still|tappat (nätet|uppkopplingen|anslutningen)|hänger (sig|bara)',
+  'något gick fel|(står|stannar) (still|upp)|(fryser|frös)',
   '(autentisering(en)?|inloggning(en)?) misslyckades|felsida(n)?|(bara|helt) vit|inget ljud|hör (ingenting|inget|inte (mig|dem|något))',
   "(sitter|är) på (mobilens|telefonens|mobil)? ?hotspot",
   'frånkopplad|bortkopplad|ur funktion',
   'bryts|bröts|kopplas (ner|bort|ifrån)|(åker|slängs|kastas) ut|snurrar|loopar|(hamnar|kommer)( [\\p{L}-]+){0,3} (på|till) inloggningen igen|öppnas inte|reagerar inte|(lyser|blinkar) rött',
   // Dutch
+  'loopt( \\S+){0,2} vast|er is iets (mis)?gegaan|bevriest|foutmelding|(geeft|gaf) (een )?(fout(code|melding)?|error)|(laadt|laden)( \\S+){0,3} (niks|niets)( meer)?|(is|zijn) (het )?(internet )?weg',
   '(aanmelden|inloggen|login|authenticatie) (is )?mislukt|foutpagina|(krijg|krijgen) (het|hem|\'m) niet (open|aan)|kom(en)? niet (op|bij) de|geen (geluid|verkeer)|(er )?komt (niets|niks) door|(hoor|hoort|horen) (niets|niks)|lukt( [\\p{L}-]+){0,2} niet',
   'werkt niet|werken niet|doet het niet|doen het niet|(doet|doen|boekt|boeken|gebeurt)( [\\p{L}-]+){0,2} (niks|niets)',
   '(gaat|gaan) niet (meer )?open|opent( [\\p{L}-]+){0,6} niet|wordt niet (meer )?(geaccepteerd|herkend|gelezen)|(reageert|reageren) niet|(blijft|blijven) rood|rood knipperen',
@@ -205,6 +242,7 @@ export const defaultSymptoms = [
   // French
   "ne (marche|marchent|fonctionne|fonctionnent|répond|répondent|réagit|réagissent) (plus|pas)|ne s'ouvre(nt)? (plus|pas)|en panne|hors (service|ligne)|injoignables?|inaccessibles?",
   "(qui )?coupent|coupure(s)?|reconnexion|déconnecté(e|s|es)?|impossible de (me |se )?(connecter|tenir|joindre|accéder|ouvrir|imprimer)|connexion impossible|n'arrive (plus|pas) à (me |se )?(connecter|accéder|ouvrir)",
+  "(se )?fige(nt)?|pages? d['’]erreur|(non|pas) transmis|une erreur s['’]est produite|trois bips",
   "ne (se )?synchronise(nt)? (plus|pas)|bloque(nt)?|échec de (l'authentification|la connexion)|refuse(nt)? (la )?connexion|connexion refusée|page (d'erreur|blanche)|(aucun|pas de|plus de) son|n'entend(s|ent)? (rien|pas)|ne m'entend(ent)? pas|muette?s?",
   "en boucle|tourne(nt)? en rond|(reviens|revient|retombe)( toujours)? (à|sur) la page|plus de (réseau|connexion|internet|wi-?fi)|pas de (réseau|connexion|internet)|pas d'accès|n'obtien(t|nent) (pas )?d'adresse ip|sans adresse ip|éteint(e|s|es)?",
   // Degraded, not down: slow, hanging, late, garbled. An outage is as often said this way ("SAP
