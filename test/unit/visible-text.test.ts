@@ -607,6 +607,27 @@ describe('extractVisibleText — the words of reply-blind-6 (pronouns, a note be
   });
 });
 
+describe('extractVisibleText — the words of reply-blind-7 (GroupWise, excuses for typos, greetings from a town, a P.S. under the card)', () => {
+  it("cuts at GroupWise's header, arrows and all", () => {
+    const body = mail('Danke für die Info.', '', 'Mit freundlichen Grüßen', '', 'Ing. Wolfgang Huber', '', '>>> Priya Nair <priya.nair@northwind.example> 15.12.2026 14:31 >>>', 'Sehr geehrter Herr Huber,', 'am Freitag stellen wir um.');
+    expect(extractVisibleText(body).text).toBe(mail('Danke für die Info.', '', 'Mit freundlichen Grüßen', '', 'Ing. Wolfgang Huber'));
+  });
+
+  it('drops a mobile line that asks to excuse typos, in German and Spanish', () => {
+    const de = mail('Ja, ich komme wieder rein. Danke!', '', 'Gruß', 'Thomas', '', 'Von unterwegs gesendet – bitte entschuldigen Sie Tippfehler.');
+    expect(extractVisibleText(de).text).toBe(mail('Ja, ich komme wieder rein. Danke!', '', 'Gruß', 'Thomas'));
+    const es = mail('Vale, lo dejo encendido.', '', 'Raúl', '', 'Enviado desde mi móvil. Disculpa la brevedad y las erratas.');
+    expect(extractVisibleText(es).text).toBe(mail('Vale, lo dejo encendido.', '', 'Raúl'));
+  });
+
+  it('keeps a P.S. under the card, takes "Viele Grüße aus Leipzig" for a sign-off, and drops a card repeating a hand-signed name', () => {
+    const ps = mail('Die Tastaturen sind angekommen.', '', 'Viele Grüße aus Leipzig', 'Stefanie Krüger', '', 'Stefanie Krüger', 'Filialleitung', 'Tel. 0341 555 2290', '', 'PS: Können Sie uns noch zwei Mäuse schicken?');
+    expect(extractVisibleText(ps).text).toBe(mail('Die Tastaturen sind angekommen.', '', 'Viele Grüße aus Leipzig', 'Stefanie Krüger', '', 'PS: Können Sie uns noch zwei Mäuse schicken?'));
+    const dan = mail('Thanks Priya, I will leave the laptop on reception.', '', 'Dan', '', 'Dan Hughes', 'Operations Lead', 'Marlow Freight', 'M: 07700 900 123');
+    expect(extractVisibleText(dan).text).toBe(mail('Thanks Priya, I will leave the laptop on reception.', '', 'Dan'));
+  });
+});
+
 describe('extractVisibleText — text we sent earlier', () => {
   const prior = mail(
     'Hi Anna,',

@@ -20,6 +20,7 @@ export const de: Language = {
   mobileSignatures: [
     /^von meinem .+ gesendet\.?$/iu,
     /^gesendet (?:von|mit|vom|über) \S/iu,
+    /^von unterwegs (?:gesendet|verschickt)/iu,
     /^diese nachricht wurde von meinem .+ gesendet\.?$/iu,
     /^(?:outlook für (?:ios|android) (?:herunterladen|beziehen)|holen sie sich outlook für (?:ios|android))/iu,
   ],

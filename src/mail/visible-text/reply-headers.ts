@@ -48,6 +48,8 @@ const MID_LINE_OPENER = new RegExp(
   'gu',
 );
 const HEADER_YEAR = /(?<!\d)(?:19|20)\d{2}(?!\d)/;
+/** GroupWise's header, arrows and all, above an unmarked quote: ">>> Priya Nair <p@x> 15.12.2026 14:31 >>>". */
+const GROUPWISE_HEADER = /^>>>[^<>]{1,80}<[^<>\s@]+@[^<>\s]+>\s+[\d./-]{6,10}\s+\d{1,2}:\d{2}\s*>>>$/;
 
 /** Header start line → header end line. */
 export type HeaderSpans = Map<number, number>;
@@ -71,12 +73,14 @@ function mayEndHeader(trimmed: string): boolean {
     WROTE_END.test(trimmed) ||
     (trimmed.startsWith('--') && trimmed.endsWith('--')) ||
     GMAIL_ISO_LINE.test(trimmed) ||
-    DATE_ADDRESS_LINE.test(trimmed)
+    DATE_ADDRESS_LINE.test(trimmed) ||
+    GROUPWISE_HEADER.test(trimmed)
   );
 }
 /** Where the header ending at line `end` starts, or undefined when it is no header. */
 function headerStartFor(lines: string[], end: number): number | undefined {
   const endLine = lines[end]!;
+  if (GROUPWISE_HEADER.test(endLine.trim())) return end;
   if (isQuoted(endLine) && !isQuotedHeaderTail(endLine)) return undefined;
 
   // Wrapped header with a recognisable first line ("On ...", "Am ...", a date).

@@ -84,9 +84,10 @@ function withoutSignatureDecoration(line: string): string {
   if (text.includes('](')) text = text.replace(/\[([^[\]]{0,100})\]\([^()\s]{0,300}\)/g, '$1'); // "Get [Outlook for Android](https://...)"
   if (text.includes('://')) text = text.replace(/https?:\/\/\S+/gi, ' ');
   if (text.includes(',')) text = text.replace(/,\s+an? [^,]{0,40}(?:smartphone|phone|device)\.?$/i, ''); // "..., an AT&T 5G smartphone"
-  const excuse = /(?:please )?(?:excuse|pardon|sorry for)\b/i.exec(text); // "..., please excuse typos"
+  // "..., please excuse typos", "– bitte entschuldigen Sie Tippfehler", ". Disculpa la brevedad y las erratas"
+  const excuse = /(?:please )?(?:excuse|pardon|sorry for)\b|\b(?:bitte )?entschuldigen sie\b|\bentschuldige\b|\bdisculp[ae]\b|\bperdon[ae]\b|\bexcusez\b|\bpardonnez\b|\bursäkta\b|\b(?:excuses|sorry) voor\b|\bscusa(?:te)?\b/i.exec(text);
   if (excuse) text = text.slice(0, excuse.index);
-  return trimChars(text, ' \t.,;!-()<>[]').replace(/\s+/g, ' '); // "(sent from a phone)", "<<sent by galaxy>>"
+  return trimChars(text, ' \t.,;!-–—()<>[]').replace(/\s+/g, ' '); // "(sent from a phone)", "<<sent by galaxy>>"
 }
 
 /** Like trim(), for the given characters; a loop, so a run of them costs nothing extra. */
@@ -105,7 +106,10 @@ function trimChars(text: string, chars: string): string {
  * Sign-off lines, matched only when the whole line is the sign-off (Hungarian ends one with a
  * colon: "Üdvözlettel:"), or a sign-off with a few words and a comma: "Thanks for the quick fix,".
  */
-const SIGN_OFF = new RegExp(`^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})(?:[\\s,.!:。、！]*|\\s[^.!?:\\n]{1,40},)$`, 'iu');
+const SIGN_OFF = new RegExp(
+  `^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})(?:\\s+(?:aus|from|från|uit|van|de|desde|da)\\s+\\p{Lu}[\\p{L}-]+)?(?:[\\s,.!:。、！]*|\\s[^.!?:\\n]{1,40},)$`,
+  'iu',
+);
 
 export function isSignOff(line: string | undefined): boolean {
   return line !== undefined && SIGN_OFF.test(line.trim());
@@ -162,13 +166,37 @@ export function findSignOffCard(lines: string[], role: LineRole[]): { signOff: n
     // A marked name or a sign-off with a name is its own name line.
     if (name === undefined || name > end || (name !== k && !CARD_NAME.test(lines[name]!.trim()))) return undefined;
     const card = nextOwn(role, name);
-    if (card !== undefined && card <= end && isCardLine(lines[card]!.trim())) return { signOff: k, start: card, end, lines: countOwn(role, card, end) };
+    if (card !== undefined && card <= end && isCardLine(lines[card]!.trim())) {
+      const last = beforePostscript(lines, role, card, end);
+      return { signOff: k, start: card, end: last, lines: countOwn(role, card, last) };
+    }
     // A P.S. or a note between the signed name and a card: the card's own name repeats the
     // signature, so it goes with the card ("Groet,\nBas\n\nIk ben vrijdag afwezig…\n\nBas Jansen\nWerkvoorbereider…").
     const unsigned = unsignedCard(lines, role, end);
     return unsigned && unsigned.signOff > name ? { ...unsigned, start: unsigned.signOff, lines: unsigned.lines + 1 } : undefined;
   }
-  return unsignedCard(lines, role, end);
+  const unsigned = unsignedCard(lines, role, end);
+  if (!unsigned) return undefined;
+  // "Dan" signed by hand above a card that starts "Dan Hughes": the card's name goes with it.
+  const signed = previousOwn(role, unsigned.signOff);
+  const first = lines[unsigned.signOff]!.trim().split(/\s+/)[0];
+  return signed !== undefined && lines[signed]!.trim() === first ? { ...unsigned, start: unsigned.signOff, lines: unsigned.lines + 1 } : unsigned;
+}
+
+/** The card's last line before a P.S. written under it ("PS: Können Sie uns noch zwei Mäuse schicken?"), which stays. */
+function beforePostscript(lines: string[], role: LineRole[], start: number, end: number): number {
+  for (let k = start; k <= end; k++) {
+    if (role[k] === 'own' && /^p\.?\s?s\b/i.test(lines[k]!.trim())) return previousOwn(role, k) ?? start;
+  }
+  return end;
+}
+
+function previousOwn(role: LineRole[], k: number): number | undefined {
+  for (let j = k - 1; j >= 0; j--) {
+    if (role[j] === 'own') return j;
+    if (role[j] !== 'blank') return undefined;
+  }
+  return undefined;
 }
 
 /**
