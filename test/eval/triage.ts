@@ -56,6 +56,8 @@ export const holdoutLabels: TriageLabel[] = readLabels<TriageLabel>('holdout/exp
 export const blind2Labels: TriageLabel[] = readLabels<TriageLabel>('blind-2/expected.json');
 /** A third, around the categories' borders (fixtures/triage/blind-3/): measured as written, then tuned on. */
 export const blind3Labels: TriageLabel[] = readLabels<TriageLabel>('blind-3/expected.json');
+/** A fourth, an ordinary week's mail (fixtures/triage/blind-4/): measured as written, then tuned on. */
+export const blind4Labels: TriageLabel[] = readLabels<TriageLabel>('blind-4/expected.json');
 export const replyLabels: ReplyLabel[] = readLabels<ReplyLabel>('expected-replies.json');
 
 /** What the pipeline feeds triage for a fixture: subject, visible text, sender, sent date. */
@@ -181,6 +183,7 @@ export async function reportTriage(): Promise<void> {
   reportOutcomes(`${holdoutLabels.length} held-out mails, labelled blind to the rules (fixtures/triage/holdout/)`, await triageOutcomes(northwind, holdoutLabels), true);
   reportOutcomes(`${blind2Labels.length} more mails written blind, then tuned on (fixtures/triage/blind-2/)`, await triageOutcomes(northwind, blind2Labels));
   reportOutcomes(`${blind3Labels.length} more mails written blind around the categories' borders, then tuned on (fixtures/triage/blind-3/)`, await triageOutcomes(northwind, blind3Labels));
+  reportOutcomes(`${blind4Labels.length} more mails written blind, an ordinary week, then tuned on (fixtures/triage/blind-4/)`, await triageOutcomes(northwind, blind4Labels));
 
   const replies = await replyOutcomes();
   console.log(`\nReplies (escalation and still-missing details)\n`);
