@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 import { defaultTriageRules, escalate, triage, triageRulesSchema, type TriageInput } from '../../src/domain/triage.js';
-import { blind2Labels, blind3Labels, northwind, replyLabels, triageInputOf, triageLabels, triageOutcomes, tuningLabels } from '../eval/triage.js';
+import { blind2Labels, blind3Labels, blind4Labels, northwind, replyLabels, triageInputOf, triageLabels, triageOutcomes, tuningLabels } from '../eval/triage.js';
 
 const rules = northwind.triage;
 
@@ -10,12 +10,13 @@ function mail(text: string, overrides: Partial<TriageInput> = {}): TriageInput {
   return { subject: 'Help', text, sender: 'maria.garcia@northwind.example', sentAt: new Date('2026-11-24T08:00:00Z'), ...overrides };
 }
 
-describe('triage on the blind-written sets it was tuned on (fixtures/triage/tuning/, blind-2/, blind-3/)', () => {
+describe('triage on the blind-written sets it was tuned on (fixtures/triage/tuning/, blind-2/, blind-3/, blind-4/)', () => {
   // Floors a point or two under what they reach (the README's figures): a rule that costs them more is a regression.
   it.each([
     ['tuning', tuningLabels, 0.95, 0.97],
     ['blind-2', blind2Labels, 0.98, 0.95],
-    ['blind-3', blind3Labels, 0.83, 0.85],
+    ['blind-3', blind3Labels, 0.83, 0.86],
+    ['blind-4', blind4Labels, 0.83, 0.86],
   ] as const)('%s stays at its category and priority accuracy', async (_name, labels, category, priority) => {
     const outcomes = await triageOutcomes(northwind, labels);
     const rate = (right: (o: (typeof outcomes)[number]) => boolean) => outcomes.filter(right).length / outcomes.length;
@@ -361,6 +362,20 @@ describe('triage on the borders between categories (the words of fixtures/triage
     expect(of('Mails verspätet', 'Wir sind sieben Leute im Team und bei allen ist es gleich.').priority).toBe('P1');
     expect(of('Portabilità numero', 'Non è urgente, volevo solo saperlo per tempo.').priority).toBe('P4');
     expect(of("Badge refusé à l'imprimante", "Quand je pose mon badge sur le lecteur de l'imprimante pour libérer mes impressions, l'écran affiche « Utilisateur inconnu »." ).category).toBe('printing');
+  });
+});
+
+describe('triage of an ordinary week (the words of fixtures/triage/blind-4/)', () => {
+  const of = (subject: string, text: string) => triage(mail(text, { subject }), rules);
+
+  it('takes a request for access to an application for access, and an open link shared by mistake for security', () => {
+    expect(of('Dostęp do Power BI', 'Proszę o dostęp do obszaru roboczego Power BI "Logistyka KPI".').category).toBe('access');
+    expect(of('Lien OneDrive partagé par erreur avec un client', 'Le lien était en mode « Toute personne disposant du lien ».')).toMatchObject({ category: 'security', priority: 'P2' });
+  });
+
+  it('takes a tech-support scam page for security, and "non parte" for blocked work', () => {
+    expect(of('Scary pop-up on my laptop', 'A red "Windows Defender Security Warning - your computer has been blocked, call Microsoft Support" page.').category).toBe('security');
+    expect(of('AutoCAD non parte', 'Da stamattina AutoCAD non parte più.').priority).toBe('P2');
   });
 });
 

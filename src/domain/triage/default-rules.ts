@@ -24,6 +24,8 @@ export const defaultCategories: CategoryRuleInput[] = [
       '(is|ist|är|est|es) (this|that|deze|dit|die|diese|dieser|dieses|detta|det här|den här|ce|cette|este|esta) (\\S+ ){0,2}(mail|e-?mail|mejl(et)?|message|bericht|nachricht|meddelande(t)?|courriel|correo|link|lien|länk(en)?|invoice|factuur|rechnung|faktura|facture|factura|call|anruf|sms|text)( \\S+){0,4} (echt|real|genuine|legit(imate)?|authentic|äkta|seriös|légitime|authentique|legítimo|auténtico)': 4,
       "(don't|do not) recogni[sz]e (the|this) (sender|address)|ken (het|dit|de|die) (adres|afzender) niet|kenne (die|diese|den) (adresse|absender) nicht|känner inte igen (adressen|avsändaren)|ne connais pas (l['’]adresse|l['’]expéditeur)|no conozco (la dirección|el remitente)": 2,
       'fake (login|sign-in|invoice|page)': 2,
+      // A tech-support scam page: "your computer has been blocked, call Microsoft Support on +1 …".
+      '(computer|pc|laptop|windows)( \\S+){0,2} (has been|is|was) (blocked|locked|infected)|security warning|call (microsoft|apple|windows) support|scary pop-?up': 4,
       // A document from an unexpected mail that asked for its macros: how most infections start.
       'enable content|enabled? (the )?macros|macros? enabled|inhalt aktivieren|makros aktivier\\w*|aktivera innehåll|inhoud inschakelen|activer le contenu|habilitar contenido': 4,
       // CEO fraud asks for gift cards; invoice fraud for a new bank account: the words name the scam.
@@ -101,7 +103,7 @@ export const defaultCategories: CategoryRuleInput[] = [
       "(écran|page|fenêtre) de connexion|anmeldeseite|anmeldemaske|inloggningssida(n)?|acceso|contraseña|usuario|iniciar sesión": 2,
       // An authorisation in an application is access to it: "sin autorización para ME21N", "keine Berechtigung für FB60".
       'sin autorización|no (tengo|tiene) (autorización|permiso)|keine berechtigung|ingen behörighet|geen (autorisatie|rechten)|pas (l[\'’])?autorisation|not authori[sz]ed|no authori[sz]ation': 3,
-      'logge ind|logget ind|adgangskode(n)?|brugerkonto|konto(en)? er låst': 2,
+      'logge ind|logget ind|adgangskode(n)?|brugerkonto|konto(en)? er låst|adgang|accesso|dostęp(u)?|uprawnie(nia|ń)|cuentas?|konta?': 2,
       'access|permissions?|rights|accounts?|log ?in|login|sign(ed)?[- ]?in|sharing|read-only|read/write': 2,
       'password|portal|guests?|shares?': 1,
       // The same words in the offices' languages.
@@ -124,7 +126,7 @@ export const defaultCategories: CategoryRuleInput[] = [
       'installier(en|t|e)|installeer(t|d)?|installeren|geïnstalleerd|installera(t|d|de)?|installeras|instal(ar|ado|ación)|aktualisierung|bijwerken|uppdatering(en)?|mise à jour|actualización|opdatering(en)?|lizenz(en)?|licentie(s)?|licens(en|er)?|licencias?': 3,
       'abgestürzt|stürzt( \\S+)? ab|crasht|crashte|kraschar|kraschade|plante|se bloque|se cuelga|se cierra': 3,
       // Business applications: payroll, ERP, CRM and their licence servers are software, even when a login fails.
-      'visma|datev|business central|dynamics( 365)?|navision|salesforce|hubspot|power ?bi|sketchup|autocad|tableau|licen[cs]e ?server(n|s)?|licensserver(n)?|lizenzserver|licentieserver': 3,
+      'visma|datev|business central|dynamics( 365)?|navision|salesforce|hubspot|power ?bi|sketchup|autocad|tableau|docusign|workday|servicenow|jira|confluence|slack|citrix|webex|miro|figma|licen[cs]e ?server(n|s)?|licensserver(n)?|lizenzserver|licentieserver': 3,
       'crm|erp|payroll|lohnabrechnung|gehaltsabrechnung|abrechnungslauf|lönesystem(et)?|salarisadministratie': 2,
       'onedrive|sharepoint|workbook|spreadsheet|plugin|add-in|driver': 1,
       // A program's own failure text: "System.NullReferenceException", a stack trace.
@@ -342,6 +344,16 @@ export const defaultSignals: SignalRuleInput[] = [
     ],
   },
   {
+    id: 'access-request',
+    priority: 'P3',
+    label: 'a request for access, which is access',
+    category: 'access',
+    // "Proszę o dostęp do obszaru roboczego Power BI": the application is named, the request is for access to it.
+    patterns: [
+      "(request(ing)?|need|give me|grant( me)?|get) (read |write |edit |read/write |admin )?(access|permissions?|rights) (to|for|on)|(prośba|proszę) o dostęp|potrzebuję dostępu|(ho bisogno|chiedo|richiedo) (di |l['’])?accesso|(brauche|benötige|beantrage) (bitte )?(zugriff|zugang|berechtigungen?|rechte) (auf|für|zu)|(behöver|vill ha|ansöker om) (åtkomst|behörighet) (till|på)|(heb|heeft|hebben) (toegang|rechten) (nodig )?(tot|op)|(besoin|demande) (d['’]un |d['’])?(accès|droits) (à|au|aux|sur)|(necesito|solicito) (acceso|permisos) (a|al|en)",
+    ],
+  },
+  {
     id: 'missing-authorisation',
     priority: 'P3',
     label: 'an authorisation missing in an application, which is access',
@@ -360,6 +372,8 @@ export const defaultSignals: SignalRuleInput[] = [
       '(sent|shared|forwarded|e-?mailed|mailed)[^.!?\\n]{0,40}to (the )?wrong (person|people|address|recipients?|customer|contact|inbox|e-?mail( address)?|company|party)',
       // Their general address is outside; "the shared inbox" alone may be ours.
       '(went|gone|was sent|got sent|were sent|ended up) to (the |an? )?wrong (\\S+ )?(address|inbox|recipients?|person|people|mailbox)|(went|was sent|got sent|ended up) to their (general|public|shared) (\\S+ )?(address|inbox|mailbox)',
+      // A link anyone can open, shared outside by mistake: "Toute personne disposant du lien", "anyone with the link".
+      "anyone with the link|toute personne disposant du lien|jeder mit dem link|alla med länken|iedereen met de koppeling|cualquier persona con el vínculo|(partagé|partagée|geteilt|delad|gedeeld|compartido|shared)( \\S+){0,6} (par erreur|aus versehen|av misstag|per ongeluk|por error|by mistake)",
       'naar de verkeerde (persoon|ontvanger|klant|adres|mensen)|an (den |die )?falschen? (empfänger|person|adresse|kunden)|till fel (person|mottagare|adress|kund)|(au|à la|à) mauvaise? (destinataire|personne|adresse|client)|a (quien no (era|debía)|la persona equivocada|un destinatario equivocado)',
     ],
   },
@@ -492,6 +506,7 @@ export const defaultSignals: SignalRuleInput[] = [
       "(can't|cannot|can not|unable to) (really )?do (anything|much|any work|my (job|work))(?! about)",
       "(can't|cannot|can not) get into (outlook|teams|anything|my (work )?(account|laptop|computer|pc|mail|email|inbox))",
       '(kann|komme)( ich)?( so)? (an )?gar nichts( mehr)?( machen| ran| arbeiten| tun)?|ohne (anmeldung|passwort|laptop|zugang|rechner) kann ich (gar )?nichts',
+      'non (riesco a |posso )?lavorare|non (parte|si avvia|si accende)( più)?|nie mogę pracować|nie (uruchamia|włącza) się|kan ikke arbejde|virker ikke',
       'kan inte (jobba|arbeta)|kan (nu )?niet (werken|verder)|(kann|können)( \\S+){0,3} nicht (arbeiten|weiterarbeiten)|ne (peux|peut|pouvons) (pas|plus) travailler|no (puedo|podemos) trabajar',
       // A device that will not switch on, in the offices' languages.
       "geht( \\S+){0,3} nicht (mehr )?an|lässt sich nicht (mehr )?einschalten|fährt( \\S+){0,2} nicht (mehr )?hoch|gaat( \\S+){0,2} niet (meer )?aan|går inte (att )?(slå|sätta) på|ne s['’]allume (pas|plus)|no (se )?enciende",
