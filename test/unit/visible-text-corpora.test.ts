@@ -19,7 +19,7 @@ const ACHIEVED: Partial<Record<ReplySet, number>> = {
   'reply-blind-4': 91.7,
   'reply-blind-5': 91.7,
   'reply-blind-6': 88.3,
-  'reply-blind-7': 80,
+  'reply-blind-7': 83.3,
 };
 /** Room for an expectation to flip; a real regression costs more than this. */
 const MARGIN = 6;

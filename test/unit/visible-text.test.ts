@@ -620,6 +620,13 @@ describe('extractVisibleText — the words of reply-blind-7 (GroupWise, excuses 
     expect(extractVisibleText(es).text).toBe(mail('Vale, lo dejo encendido.', '', 'Raúl'));
   });
 
+  it("drops a confidentiality notice between the name and the card, and the forwarder's card above a forward", () => {
+    const notice = mail('Le poste redémarre en boucle.', '', 'Cordialement,', 'Élodie Martin', '', "Ce message et toutes les pièces jointes sont confidentiels et établis à l'intention exclusive de ses destinataires.", '', 'Assistante de direction', 'Atelier Lumière SAS', 'Tél. : 01 84 88 12 00');
+    expect(extractVisibleText(notice).text).toBe(mail('Le poste redémarre en boucle.', '', 'Cordialement,', 'Élodie Martin'));
+    const forward = mail('Voir ci-dessous la réponse du fournisseur.', '', 'Bien à vous,', 'Nathalie', '', 'Nathalie Dubois', 'Office Manager | Brabant Conseil SRL', '+32 2 555 40 12', '', '---------- Message transféré ---------', 'De : Licences Pro <ventes@licencespro.example>', '', 'Madame Dubois, voici le devis.');
+    expect(extractVisibleText(forward).text).toBe(mail('Voir ci-dessous la réponse du fournisseur.', '', 'Bien à vous,', 'Nathalie', '', '---------- Message transféré ---------', 'De : Licences Pro <ventes@licencespro.example>', '', 'Madame Dubois, voici le devis.'));
+  });
+
   it('keeps a P.S. under the card, takes "Viele Grüße aus Leipzig" for a sign-off, and drops a card repeating a hand-signed name', () => {
     const ps = mail('Die Tastaturen sind angekommen.', '', 'Viele Grüße aus Leipzig', 'Stefanie Krüger', '', 'Stefanie Krüger', 'Filialleitung', 'Tel. 0341 555 2290', '', 'PS: Können Sie uns noch zwei Mäuse schicken?');
     expect(extractVisibleText(ps).text).toBe(mail('Die Tastaturen sind angekommen.', '', 'Viele Grüße aus Leipzig', 'Stefanie Krüger', '', 'PS: Können Sie uns noch zwei Mäuse schicken?'));

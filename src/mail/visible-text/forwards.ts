@@ -6,7 +6,8 @@ import type { VisibleText } from '../visible-text.js';
 import { abbreviate, isQuoted, joinTrimmed, MAX_PATTERN_LINE } from './lines.js';
 import { isOriginalMessageLine, UNDERSCORE_LINE, type OutlookBlocks } from './outlook-blocks.js';
 import type { HeaderSpans } from './reply-headers.js';
-import { isMobileSignature } from './signatures.js';
+import { findSignOffCard, isMobileSignature } from './signatures.js';
+import type { LineRole } from './lines.js';
 
 const FORWARD_SEPARATOR = new RegExp(
   `^[\\s*]*-{2,}\\s*(?:${alternation(fromEveryLanguage((language) => language.forwardSeparator))})\\s*-{2,}[\\s*]*$`,
@@ -51,11 +52,15 @@ export function isForwardMarker(line: string): boolean {
 }
 
 export function keepForward(lines: string[], forward: Forward): VisibleText {
-  // The forwarder's own "Sent from my iPhone" above the forwarded message is still noise.
+  // The forwarder's own "Sent from my iPhone" and contact card above the forwarded message are
+  // still noise: the note's sign-off and name stay, as in a reply.
+  const note = lines.slice(0, forward.start);
+  const role: LineRole[] = note.map((line) => (line.trim() === '' ? 'blank' : 'own'));
+  const card = findSignOffCard(note, role);
   const kept: string[] = [];
   let removedSignature = false;
   for (const [i, line] of lines.entries()) {
-    if (i < forward.start && isMobileSignature(line)) removedSignature = true;
+    if (i < forward.start && (isMobileSignature(line) || (card && i >= card.start && i <= card.end))) removedSignature = true;
     // No second blank line where the signature stood between two.
     else if (!(removedSignature && i < forward.start && line.trim() === '' && kept.at(-1)?.trim() === '')) kept.push(line);
   }
@@ -65,6 +70,6 @@ export function keepForward(lines: string[], forward: Forward): VisibleText {
     signatureRemoved: removedSignature,
     reason:
       `kept the forwarded message below '${abbreviate(forward.marker)}'` +
-      (removedSignature ? '; removed the mobile signature above it' : ''),
+      (removedSignature ? '; removed the signature above it' : ''),
   };
 }

@@ -125,6 +125,8 @@ const SIGN_OFF_AND_NAME = new RegExp(
   `^(?:${alternation(fromEveryLanguage((language) => language.signOffs))})[\\s,.!]+(\\p{L}[\\p{L}'’.-]*(?:\\s+\\p{L}[\\p{L}'’.-]*)?)$`,
   'iu',
 );
+/** A confidentiality notice, in the offices' languages: "Ce message et toutes les pièces jointes sont confidentiels…". */
+const DISCLAIMER = /\b(?:confidential|confidentiels?|confidentielles?|vertraulich\w*|vertrouwelijk\w*|konfidentiell\w*|fortrolig\w*|confidencial\w*|riservat\w*)\b[^\n]{0,200}\b(?:intended|addressee|recipient|destinataires?|empfänger|geadresseerde|mottagare|modtager|destinatario)/iu;
 /** A way to reach someone on a card: a phone number (seven digits or more), an address, a link. */
 const CONTACT = /(?:\+?\d[\d ()./-]{6,}\d)|@[\w-]+\.|https?:\/\/|www\./u;
 /** A name signed with a dash or slash ("/Lars", "-Sam"): a sign-off and a name in one line. */
@@ -166,7 +168,8 @@ export function findSignOffCard(lines: string[], role: LineRole[]): { signOff: n
     // A marked name or a sign-off with a name is its own name line.
     if (name === undefined || name > end || (name !== k && !CARD_NAME.test(lines[name]!.trim()))) return undefined;
     const card = nextOwn(role, name);
-    if (card !== undefined && card <= end && isCardLine(lines[card]!.trim())) {
+    // A confidentiality notice between the name and the card is the signature's too.
+    if (card !== undefined && card <= end && (isCardLine(lines[card]!.trim()) || DISCLAIMER.test(lines[card]!))) {
       const last = beforePostscript(lines, role, card, end);
       return { signOff: k, start: card, end: last, lines: countOwn(role, card, last) };
     }
