@@ -7,9 +7,13 @@ import { parseConfig } from '../../src/config.js';
 import { decideIncident, evidence, type ReportedTicket } from '../../src/domain/incidents/grouping.js';
 import { incidentReasonText } from '../../src/domain/incidents/reason.js';
 import { readReport } from '../../src/domain/incidents/report.js';
+import { NORTHWIND_SITES } from '../eval/incidents.js';
 
 const rules = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'London'] } }).incidents;
 const report = (subject: string, text = '') => readReport(subject, text, rules);
+/** The hand-written mornings' company: its seven sites. */
+const northwind = parseConfig({ incidents: { sites: NORTHWIND_SITES } }).incidents;
+const nw = (subject: string, text = '') => readReport(subject, text, northwind);
 
 let n = 40;
 function reported(requester: string, minute: number, subject: string, text = '', incidentId: string | null = null): ReportedTicket {
@@ -59,8 +63,6 @@ describe('what a report says, in the words of fixtures/incidents-tuning/', () =>
 });
 
 describe('what a report says, in the words of fixtures/incidents-tuning-2/ (Dutch, French, more services)', () => {
-  const northwind = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'] } }).incidents;
-  const nw = (subject: string, text = '') => readReport(subject, text, northwind);
 
   it('hears calls that drop, doors that stay shut, a drive that is gone and a sign-in that loops', () => {
     expect(nw('teams valt steeds weg')).toMatchObject({ service: 'teams', symptom: 'valt steeds weg' });
@@ -96,8 +98,6 @@ describe('what a report says, in the words of fixtures/incidents-tuning-2/ (Dutc
 });
 
 describe('what a report says, in the words of fixtures/incidents-tuning-3/ (slow, late, garbled; look-alikes)', () => {
-  const northwind = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'] } }).incidents;
-  const nw = (subject: string, text = '') => readReport(subject, text, northwind);
   const symptomOf = (subject: string, text = '') => nw(subject, text)?.symptom ?? null;
 
   it('hears an outage said as slow, late, hanging or garbled, in five languages', () => {
@@ -148,8 +148,6 @@ describe('what a report says, in the words of fixtures/incidents-tuning-3/ (slow
 });
 
 describe('what a report says, in the words of fixtures/incidents-tuning-4/ (refused sign-ins, error pages, silent calls)', () => {
-  const northwind = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'] } }).incidents;
-  const nw = (subject: string, text = '') => readReport(subject, text, northwind);
 
   it('hears a sign-in refused with the right password, an error page and calls without sound, in five languages', () => {
     expect(nw('VPN', 'Kommer inte in. Det står bara ”Autentiseringen misslyckades”.')).toMatchObject({ service: 'vpn' });
@@ -187,8 +185,6 @@ describe('what a report says, in the words of fixtures/incidents-tuning-4/ (refu
 });
 
 describe('what a report says, in the words of fixtures/incidents-tuning-5/ (a Monday after a change window)', () => {
-  const northwind = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'] } }).incidents;
-  const nw = (subject: string, text = '') => readReport(subject, text, northwind);
 
   it('hears mail stuck in the outbox, a sync stuck, a room that never joins, in four languages', () => {
     expect(nw('Outlook on laptop says Trying to connect', 'The two emails I sent are sitting in the Outbox.')).toMatchObject({ service: 'email', symptom: 'Trying to connect' });
@@ -211,8 +207,6 @@ describe('what a report says, in the words of fixtures/incidents-tuning-5/ (a Mo
 });
 
 describe('what a report says, in the words of fixtures/incidents-tuning-6/ (remote desktops, the wiki, clock-in terminals)', () => {
-  const northwind = parseConfig({ incidents: { sites: ['Hamburg', 'Malmö', 'Stockholm', 'London', 'Amsterdam', 'Lyon', 'Rotterdam'] } }).incidents;
-  const nw = (subject: string, text = '') => readReport(subject, text, northwind);
 
   it('knows remote desktops, the wiki, the self-service password reset and clock-in terminals, and how each fails', () => {
     expect(nw('Externe werkplek loopt steeds vast')).toMatchObject({ service: 'remote-desktop', symptom: 'loopt steeds vast' });

@@ -110,7 +110,8 @@ function ownProblem(text: string, service: string, site: string | null, rules: I
     if (!rules.onlyMe.some((pattern) => matchesOf(pattern, sentence).length)) continue;
     const aboutAnother = !mentions(reported, sentence) && others.some((s) => mentions(s, sentence) > 0);
     // "Calls to our Hamburg colleagues go through fine": fine at another site is a local outage's sign.
-    const elsewhere = siteOf(sentence, rules) !== null && siteOf(sentence, rules) !== site;
+    const named = siteOf(sentence, rules);
+    const elsewhere = named !== null && named !== site;
     if (!aboutAnother && !elsewhere) return true;
   }
   return false;
