@@ -1,4 +1,5 @@
 import { alternation, fromEveryLanguage } from './languages/language.js';
+import { isAscii } from './text.js';
 
 /**
  * Cues for duplicate detection (similarity.ts) that read what a mail is about rather than how it
@@ -9,11 +10,9 @@ import { alternation, fromEveryLanguage } from './languages/language.js';
  * folds that list (fold) once for all of them.
  */
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /** Lower case without accents: "Lön" and "lon", "Réunion" and "reunion" are one word. */
 export function fold(word: string): string {
-  if (!NON_ASCII.test(word)) return word.toLowerCase(); // ASCII has no accents: NFD would leave it as it is
+  if (isAscii(word)) return word.toLowerCase(); // ASCII has no accents: NFD would leave it as it is
   return word.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 

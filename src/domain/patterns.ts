@@ -12,6 +12,7 @@
  * a lookbehind and a lookahead for its word edges, tried on its own through matchAll, would.
  */
 import { keywordCheck } from './patterns/required-text.js';
+import { isAscii } from './text.js';
 
 /** A letter of a script written without spaces between words, where word edges mean nothing. */
 const UNSPACED_LETTER = /^[^\p{Script=Latin}\P{L}]/u;
@@ -123,11 +124,9 @@ export function checkPatterns(
   });
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
-
 /** Curly quotes and apostrophes become straight ones, so patterns can write "can't" once. */
 export function normaliseText(text: string): string {
-  if (!NON_ASCII.test(text)) return text; // NFKC leaves ASCII as it is, and it holds no curly quotes
+  if (isAscii(text)) return text; // NFKC leaves ASCII as it is, and it holds no curly quotes
   return text.normalize('NFKC').replace(/[\u2018\u2019\u201B\u2032]/g, "'").replace(/[\u201C\u201D\u201E\u201F\u00AB\u00BB]/g, '"');
 }
 
@@ -172,8 +171,8 @@ const GROUP_REFERENCE = /\\[1-9]|\\k<|\(\?<(?![=!])/;
 let lastText = '';
 let lastAscii = true;
 
-function isAscii(text: string): boolean {
-  if (text !== lastText) [lastText, lastAscii] = [text, !NON_ASCII.test(text)];
+function isAsciiText(text: string): boolean {
+  if (text !== lastText) [lastText, lastAscii] = [text, isAscii(text)];
   return lastAscii;
 }
 
@@ -204,7 +203,7 @@ export class PatternSet {
   mayMatch(text: string): boolean {
     if (this.keywords === null) return this.searches.length > 0;
     // On ASCII text the check answers the same without the u flag, and that runs several times faster.
-    const keywords = this.asciiKeywords && isAscii(text) ? this.asciiKeywords : this.keywords;
+    const keywords = this.asciiKeywords && isAsciiText(text) ? this.asciiKeywords : this.keywords;
     return keywords.test(text);
   }
 

@@ -16,3 +16,8 @@ export function boundedLine(text: string, max: number): string {
   const chars = [...text];
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
+
+/** Plain US-ASCII: no accents to fold, no curly quotes to straighten, no case rule that needs Unicode. */
+export function isAscii(text: string): boolean {
+  return !/[^\x00-\x7f]/.test(text);
+}

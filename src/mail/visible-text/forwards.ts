@@ -3,11 +3,10 @@
 import { alternation, fromEveryLanguage } from '../../domain/languages/language.js';
 import { isForwardSubject } from '../../domain/subject-prefixes.js';
 import type { VisibleText } from '../visible-text.js';
-import { abbreviate, isQuoted, joinTrimmed, MAX_PATTERN_LINE } from './lines.js';
+import { abbreviate, isQuoted, joinTrimmed, MAX_PATTERN_LINE, type LineRole } from './lines.js';
 import { isOriginalMessageLine, UNDERSCORE_LINE, type OutlookBlocks } from './outlook-blocks.js';
 import type { HeaderSpans } from './reply-headers.js';
 import { findSignOffCard, isMobileSignature } from './signatures.js';
-import type { LineRole } from './lines.js';
 
 const FORWARD_SEPARATOR = new RegExp(
   `^[\\s*]*-{2,}\\s*(?:${alternation(fromEveryLanguage((language) => language.forwardSeparator))})\\s*-{2,}[\\s*]*$`,

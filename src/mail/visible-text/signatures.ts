@@ -170,28 +170,38 @@ export function findSignOffCard(lines: string[], role: LineRole[]): { signOff: n
     const card = nextOwn(role, name);
     // A confidentiality notice between the name and the card is the signature's too.
     if (card !== undefined && card <= end && (isCardLine(lines[card]!.trim()) || DISCLAIMER.test(lines[card]!))) {
-      const last = beforePostscript(lines, role, card, end);
-      return { signOff: k, start: card, end: last, lines: countOwn(role, card, last) };
+      return untilPostscript(lines, role, { signOff: k, start: card, end });
     }
     // A P.S. or a note between the signed name and a card: the card's own name repeats the
     // signature, so it goes with the card ("Groet,\nBas\n\nIk ben vrijdag afwezig…\n\nBas Jansen\nWerkvoorbereider…").
     const unsigned = unsignedCard(lines, role, end);
-    return unsigned && unsigned.signOff > name ? { ...unsigned, start: unsigned.signOff, lines: unsigned.lines + 1 } : undefined;
+    return unsigned && unsigned.signOff > name ? untilPostscript(lines, role, withItsName(unsigned)) : undefined;
   }
   const unsigned = unsignedCard(lines, role, end);
   if (!unsigned) return undefined;
   // "Dan" signed by hand above a card that starts "Dan Hughes": the card's name goes with it.
   const signed = previousOwn(role, unsigned.signOff);
   const first = lines[unsigned.signOff]!.trim().split(/\s+/)[0];
-  return signed !== undefined && lines[signed]!.trim() === first ? { ...unsigned, start: unsigned.signOff, lines: unsigned.lines + 1 } : unsigned;
+  return untilPostscript(lines, role, signed !== undefined && lines[signed]!.trim() === first ? withItsName(unsigned) : unsigned);
 }
 
-/** The card's last line before a P.S. written under it ("PS: Können Sie uns noch zwei Mäuse schicken?"), which stays. */
-function beforePostscript(lines: string[], role: LineRole[], start: number, end: number): number {
-  for (let k = start; k <= end; k++) {
-    if (role[k] === 'own' && /^p\.?\s?s\b/i.test(lines[k]!.trim())) return previousOwn(role, k) ?? start;
+type Card = { signOff: number; start: number; end: number };
+
+/** The card from its name line on: the name repeats one the writer already signed with. */
+function withItsName(card: Card): Card {
+  return { ...card, start: card.signOff };
+}
+
+/** The card up to a P.S. written under it ("PS: Können Sie uns noch zwei Mäuse schicken?"), which stays; with its line count. */
+function untilPostscript(lines: string[], role: LineRole[], card: Card): Card & { lines: number } {
+  let end = card.end;
+  for (let k = card.start; k <= card.end; k++) {
+    if (role[k] === 'own' && /^p\.?\s?s\b/i.test(lines[k]!.trim())) {
+      end = previousOwn(role, k) ?? card.start;
+      break;
+    }
   }
-  return end;
+  return { ...card, end, lines: countOwn(role, card.start, end) };
 }
 
 function previousOwn(role: LineRole[], k: number): number | undefined {
