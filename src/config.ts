@@ -6,6 +6,7 @@ import { staleRulesSchema } from './domain/stale.js';
 import { incidentRulesSchema } from './domain/incidents/rules.js';
 import { triageRulesSchema } from './domain/triage.js';
 import { closest } from './domain/did-you-mean.js';
+import { gmailSchema, graphSchema, microsoftAppSchema, secretArnSchema } from './mailbox-config.js';
 
 
 /** The one configuration schema. Every key has a default, so `{}` is a working local config. */
@@ -66,9 +67,14 @@ export const configSchema = z
         user: z.string().trim().min(1),
         password: z.string().min(1).optional(),
         /** The password kept in AWS Secrets Manager (the secret's string value). */
-        passwordSecretArn: z.string().regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'expected a Secrets Manager secret ARN').optional(),
-        /** An OAuth2 access token (XOAUTH2), e.g. for Microsoft 365 or Google Workspace. */
+        passwordSecretArn: secretArnSchema.optional(),
+        /** A fixed OAuth2 access token (XOAUTH2), which nothing refreshes: for tests and short trials. */
         accessToken: z.string().min(1).optional(),
+        /**
+         * Microsoft 365 without a password: the app's token (XOAUTH2) from the client-credentials
+         * flow, fetched and refreshed before it expires (the app needs IMAP.AccessAsApp).
+         */
+        oauth2: microsoftAppSchema.optional(),
         folder: z.string().min(1).default('INBOX'),
         processedFolder: z.string().min(1).default('Processed'),
         /** Plain-text IMAP only to 127.0.0.1/::1, and only when this says so (local Dovecot, tests). */
@@ -84,10 +90,14 @@ export const configSchema = z
         authservId: z.string().trim().toLowerCase().max(255).optional(),
       })
       .strict()
-      .refine((i) => [i.password, i.passwordSecretArn, i.accessToken].filter((x) => x !== undefined).length === 1, {
-        message: 'give exactly one of password, passwordSecretArn or accessToken',
+      .refine((i) => [i.password, i.passwordSecretArn, i.accessToken, i.oauth2].filter((x) => x !== undefined).length === 1, {
+        message: 'give exactly one of password, passwordSecretArn, accessToken or oauth2',
       })
       .optional(),
+    /** A Microsoft 365 support mailbox read through Microsoft Graph with an app's own credentials. */
+    graph: graphSchema.optional(),
+    /** A Google Workspace support mailbox read through the Gmail API with a service account. */
+    gmail: gmailSchema.optional(),
     /** When tickets go stale, reminders to quiet requesters, and the daily digest to IT. */
     stale: staleRulesSchema.prefault({}),
     /** Ticket events for chat or paging: published to this SNS topic when set. */
@@ -140,7 +150,7 @@ export const configSchema = z
          */
         linkKeys: z.array(z.string().min(32, 'a link key needs at least 32 characters')).max(5).default([]),
         /** The link keys kept in AWS Secrets Manager: the secret's string is the keys, one per line, newest first. */
-        linkKeysSecretArn: z.string().regex(/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+$/, 'expected a Secrets Manager secret ARN').optional(),
+        linkKeysSecretArn: secretArnSchema.optional(),
         /** How long a status link in a mail keeps working. */
         statusLinkDays: z.number().int().min(1).max(365).default(90),
         form: z

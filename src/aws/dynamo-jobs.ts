@@ -1,9 +1,10 @@
 /**
  * Records of the scheduled jobs on the table: the stale job's runs (`J#stale#<slot>`, and
  * `J#stale#last`), and per IMAP folder the poller's checkpoint and lease (`I#<account>#<folder>`,
- * sk `I` and `L`; an abandoned lease is deleted by DynamoDB's TTL eventually).
+ * sk `I` and `L`; an abandoned lease is deleted by DynamoDB's TTL eventually), and a mailbox-API
+ * poller's cursor (sk `C`).
  */
-import type { JobRecords, MailboxCheckpoint, MailboxFolder, StaleRun } from '../pipeline/ports.js';
+import type { JobRecords, MailboxCheckpoint, MailboxCursor, MailboxFolder, StaleRun } from '../pipeline/ports.js';
 import { keys } from './dynamo-keys.js';
 import { conditional, type Table } from './dynamo-table.js';
 import { TABLE_KEYS } from './table.js';
@@ -45,6 +46,15 @@ export class DynamoJobRecords implements JobRecords {
 
   async saveMailboxCheckpoint(mailbox: MailboxFolder, checkpoint: MailboxCheckpoint, at: Date): Promise<void> {
     await this.table.put({ Item: { ...keys.mailboxCheckpoint(mailbox), type: 'imap-checkpoint', ...checkpoint, at: at.toISOString() } });
+  }
+
+  async mailboxCursor(mailbox: MailboxFolder): Promise<MailboxCursor | null> {
+    const item = await this.table.get(keys.mailboxCursor(mailbox));
+    return item ? { cursor: (item.cursor as string | null) ?? null, pending: [...((item.pending as string[] | undefined) ?? [])] } : null;
+  }
+
+  async saveMailboxCursor(mailbox: MailboxFolder, cursor: MailboxCursor, at: Date): Promise<void> {
+    await this.table.put({ Item: { ...keys.mailboxCursor(mailbox), type: 'mailbox-cursor', cursor: cursor.cursor, pending: cursor.pending, at: at.toISOString() } });
   }
 
   async leaseMailbox(mailbox: MailboxFolder, owner: string, at: Date, until: Date): Promise<{ heldUntil: Date } | null> {

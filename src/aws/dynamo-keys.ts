@@ -32,6 +32,7 @@ export const keys = {
   undelivered: (planKey: string, effectId: string) => ({ pk: `X#${keyPart(planKey)}#${effectId}`, sk: 'X' }),
   staleRun: (slot: string) => ({ pk: `J#stale#${slot}`, sk: 'J' }),
   mailboxCheckpoint: (m: MailboxFolder) => ({ pk: `I#${m.account}#${m.folder}`, sk: 'I' }),
+  mailboxCursor: (m: MailboxFolder) => ({ pk: `I#${m.account}#${m.folder}`, sk: 'C' }),
   mailboxLease: (m: MailboxFolder) => ({ pk: `I#${m.account}#${m.folder}`, sk: 'L' }),
 };
 

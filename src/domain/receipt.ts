@@ -13,7 +13,7 @@ export interface Verdicts {
 
 /** Where a raw mail came from and what the receiving side said about it. */
 export interface Receipt {
-  source: 'ses' | 's3' | 'imap' | 'smtp' | 'web' | 'api';
+  source: 'ses' | 's3' | 'imap' | 'graph' | 'gmail' | 'smtp' | 'web' | 'api';
   /** Blob key of the raw message (kept before and after processing). */
   rawKey: string;
   receivedAt: string;

@@ -311,9 +311,9 @@ export interface DeliveryLedger extends PlanStore {
   getProfiles(addresses: string[]): Promise<Map<string, RequesterProfile>>;
 }
 
-/** One mailbox folder an IMAP poller reads. */
+/** One mailbox folder a poller reads (IMAP, Microsoft Graph, the Gmail API). */
 export interface MailboxFolder {
-  /** `user@host`, safe inside a key (src/imap/poller.ts imapAccount). */
+  /** `user@host` (IMAP, src/imap/poller.ts imapAccount) or `graph:`/`gmail:` and the mailbox, safe inside a key. */
   account: string;
   folder: string;
 }
@@ -326,7 +326,21 @@ export interface MailboxCheckpoint {
   lastUid: number;
 }
 
-/** Records of the scheduled jobs: the stale job's runs, the IMAP poller's place and lease in each folder. */
+/**
+ * Where a mailbox-API poller (Microsoft Graph's delta query, the Gmail API's history) got to in
+ * one folder: the API's own cursor, and the messages it has seen but not yet finished.
+ */
+export interface MailboxCursor {
+  /** The delta link or history id the next poll reads changes from; null: a full sync is due. */
+  cursor: string | null;
+  /**
+   * Message ids seen but not yet processed and moved, oldest first: ones that failed (they stay
+   * in the mailbox and are retried, without holding up the others) and ones past a batch's size.
+   */
+  pending: string[];
+}
+
+/** Records of the scheduled jobs: the stale job's runs, the pollers' place and lease in each folder. */
 export interface JobRecords {
   /** Null when this call claimed the slot; else the run that already has it. */
   claimStaleRun(slot: string, at: string): Promise<StaleRun | null>;
@@ -334,6 +348,8 @@ export interface JobRecords {
   lastStaleRun(): Promise<StaleRun | null>;
   mailboxCheckpoint(mailbox: MailboxFolder): Promise<MailboxCheckpoint | null>;
   saveMailboxCheckpoint(mailbox: MailboxFolder, checkpoint: MailboxCheckpoint, at: Date): Promise<void>;
+  mailboxCursor(mailbox: MailboxFolder): Promise<MailboxCursor | null>;
+  saveMailboxCursor(mailbox: MailboxFolder, cursor: MailboxCursor, at: Date): Promise<void>;
   /**
    * Takes the folder's lease for `owner` from `at` until `until`, unless another poller's lease
    * has not run out by `at`: then resolves to when that one ends. An expired lease is taken over.

@@ -33,6 +33,7 @@ import type {
   InboundLookupResult,
   LimitSlot,
   MailboxCheckpoint,
+  MailboxCursor,
   MailboxFolder,
   MergeWrite,
   NewTicketWrite,
@@ -96,6 +97,7 @@ export class MemoryTicketStore implements TicketStore {
   readonly #limits = new Map<string, Set<string>>();
   readonly #staleRuns = new Map<string, StaleRun>();
   readonly #checkpoints = new Map<string, MailboxCheckpoint & { at: string }>();
+  readonly #cursors = new Map<string, MailboxCursor>();
   readonly #leases = new Map<string, { owner: string; expiresAt: number }>();
   readonly #incidents = new Map<number, Omit<Incident, 'members'> & { members: Map<string, IncidentMember> }>();
   #incidentCounter = 0;
@@ -438,6 +440,15 @@ export class MemoryTicketStore implements TicketStore {
 
   async saveMailboxCheckpoint(mailbox: MailboxFolder, checkpoint: MailboxCheckpoint, at: Date): Promise<void> {
     this.#checkpoints.set(folderKey(mailbox), { ...checkpoint, at: at.toISOString() });
+  }
+
+  async mailboxCursor(mailbox: MailboxFolder): Promise<MailboxCursor | null> {
+    const stored = this.#cursors.get(folderKey(mailbox));
+    return stored ? { cursor: stored.cursor, pending: [...stored.pending] } : null;
+  }
+
+  async saveMailboxCursor(mailbox: MailboxFolder, cursor: MailboxCursor, _at: Date): Promise<void> {
+    this.#cursors.set(folderKey(mailbox), { cursor: cursor.cursor, pending: [...cursor.pending] });
   }
 
   async leaseMailbox(mailbox: MailboxFolder, owner: string, at: Date, until: Date): Promise<{ heldUntil: Date } | null> {

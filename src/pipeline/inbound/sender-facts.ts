@@ -57,6 +57,9 @@ const TRUSTED_AUTHSERV_IDS: Record<Receipt['source'], (config: Config) => string
   ses: () => ['amazonses.com'],
   s3: () => ['amazonses.com'],
   imap: (config) => (config.imap?.authservId !== undefined ? [config.imap.authservId] : []),
+  // The mailbox's own provider wrote its header on top (config graph/gmail authservId).
+  graph: (config) => (config.graph ? [config.graph.authservId] : []),
+  gmail: (config) => (config.gmail ? [config.gmail.authservId] : []),
   smtp: () => [],
   // Our HTTP app wrote the mail: its proof (receipt.proof) is the only evidence.
   web: () => [],
