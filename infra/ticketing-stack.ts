@@ -38,6 +38,9 @@ const REPO_ROOT = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const INBOUND_PREFIX = 'inbound/';
 /** Raw mail of the IMAP poller (src/imap/poller.ts: imap/<account>/<uidvalidity>/<uid>.eml). */
 export const IMAP_PREFIX = 'imap/';
+/** Raw mail of the Graph and Gmail pollers (src/graph/, src/gmail/: <prefix><mailbox>/<message id>.eml). */
+export const GRAPH_PREFIX = 'graph/';
+export const GMAIL_PREFIX = 'gmail/';
 /** The cfn-guard plugin's name: acknowledgements of its findings are `cdk-validator-cfnguard::<rule>`. */
 export const GUARD_PLUGIN = 'cdk-validator-cfnguard';
 
@@ -91,6 +94,8 @@ export class TicketingStack extends Stack {
   readonly linkKeysSecret: secretsmanager.Secret | null;
   /** Only when the config has an `imap` block: a support mailbox that is not on SES. */
   readonly imapFunction: NodejsFunction | null;
+  /** One per mailbox block of the config (imap, graph, gmail), each on its own schedule. */
+  readonly pollerFunctions: (MailboxPoller & { fn: NodejsFunction })[];
   /** The custom-resource Lambda that checks and switches the account's active receipt rule set. */
   readonly ruleSetFunction: NodejsFunction;
   readonly failedInvocations: sqs.Queue;
@@ -164,7 +169,7 @@ export class TicketingStack extends Stack {
       reason: 'This is the server access log bucket of the mail bucket; logging it into itself would loop.',
     });
 
-    // Raw mail (inbound/ from SES, imap/ from the poller) expires with the stage's retention: it is
+    // Raw mail (inbound/ from SES, imap/, graph/ and gmail/ from the pollers) expires with the stage's retention: it is
     // read on arrival, for a replay or an audit. attachments/ and text/ (long bodies kept whole) are
     // part of the tickets, which live in the table without expiry: they are kept as long.
     const rawMail = (prefix: string): s3.LifecycleRule => ({
@@ -180,7 +185,7 @@ export class TicketingStack extends Stack {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'mail-bucket/',
-      lifecycleRules: [rawMail(INBOUND_PREFIX), rawMail(IMAP_PREFIX), { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [rawMail(INBOUND_PREFIX), rawMail(IMAP_PREFIX), rawMail(GRAPH_PREFIX), rawMail(GMAIL_PREFIX), { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy: stage.removalPolicy,
       autoDeleteObjects: settings.stage === 'dev',
     });
@@ -331,44 +336,54 @@ export class TicketingStack extends Stack {
       removalPolicy: stage.removalPolicy,
     });
 
-    const imap = props.ticketingConfig?.imap as { passwordSecretArn?: string; password?: string; accessToken?: string } | undefined;
-    // The deployed config is readable by whoever can read the Lambda or the stack's outputs.
-    if (imap?.password !== undefined || imap?.accessToken !== undefined) {
-      throw new Error('ticketingConfig.imap: a deployed stack takes the IMAP password from Secrets Manager (imap.passwordSecretArn), never inline (password, accessToken): the configuration is readable in the Lambda and the stack outputs');
+    // The support mailboxes that are not on SES: one poller function and schedule each.
+    const pollers = mailboxPollers(props.ticketingConfig);
+    const pollerSecretArns = new Map<NodejsFunction, string[]>();
+    this.pollerFunctions = pollers.map((p) => {
+      const fn = this.ticketingFunction(`${p.id}Poller`, {
+        entry: p.entry,
+        description: p.description,
+        // One batch (the source's batchSize, default 50) of parses like the inbound function's;
+        // one poller at a time per mailbox (the store's lock enforces it too). 0 turns the
+        // reservation off: a new account's concurrency quota of 10 cannot spare it.
+        memorySize: 1024,
+        timeout: Duration.minutes(5),
+        ...(settings.imapConcurrency > 0 ? { reservedConcurrentExecutions: settings.imapConcurrency } : {}),
+        configJson,
+        stage: settings.stage,
+        logRetention: stage.logRetention,
+        removalPolicy: stage.removalPolicy,
+      });
+      const grants = secretGrantArns(p.secretArn);
+      pollerSecretArns.set(fn, grants);
+      fn.addToRolePolicy(new iam.PolicyStatement({ sid: `Read${p.id}Credentials`, actions: ['secretsmanager:GetSecretValue'], resources: grants }));
+      return { ...p, fn };
+    });
+    this.imapFunction = this.pollerFunctions.find((p) => p.kind === 'imap')?.fn ?? null;
+    if (settings.imapSecretKmsKeyArn && !pollers.length) {
+      throw new Error('context "imapSecretKmsKeyArn" is set, but ticketingConfig has no imap, graph or gmail block: there is no mailbox secret for the key to decrypt');
     }
-    this.imapFunction = imap
-      ? this.ticketingFunction('ImapPoller', {
-          entry: 'src/imap/lambda.ts',
-          description: 'Polls the support mailbox over IMAP into the pipeline (every minute)',
-          // One batch (config imap.batchSize, default 50) of parses like the inbound function's;
-          // one poller at a time per mailbox (the store's lock enforces it too). 0 turns the
-          // reservation off: a new account's concurrency quota of 10 cannot spare it.
-          memorySize: 1024,
-          timeout: Duration.minutes(5),
-          ...(settings.imapConcurrency > 0 ? { reservedConcurrentExecutions: settings.imapConcurrency } : {}),
-          configJson,
-          stage: settings.stage,
-          logRetention: stage.logRetention,
-          removalPolicy: stage.removalPolicy,
-        })
-      : null;
-    if (settings.imapSecretKmsKeyArn && !imap?.passwordSecretArn) {
-      throw new Error('context "imapSecretKmsKeyArn" is set, but ticketingConfig has no imap.passwordSecretArn: there is no secret for the key to decrypt');
-    }
-    const imapSecretArns = this.imapFunction && imap?.passwordSecretArn ? secretGrantArns(imap.passwordSecretArn) : [];
-    if (this.imapFunction && imap?.passwordSecretArn) {
-      this.imapFunction.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadImapPassword', actions: ['secretsmanager:GetSecretValue'], resources: imapSecretArns }));
-      if (settings.imapSecretKmsKeyArn) {
+    if (settings.imapSecretKmsKeyArn) {
+      for (const p of this.pollerFunctions) {
         // A customer-managed key on the secret: Secrets Manager decrypts with the caller's rights.
-        const secretRegion = imap.passwordSecretArn.split(':')[3];
-        this.imapFunction.addToRolePolicy(
+        p.fn.addToRolePolicy(
           new iam.PolicyStatement({
-            sid: 'DecryptImapPassword',
+            sid: `Decrypt${p.id}Credentials`,
             actions: ['kms:Decrypt'],
             resources: [settings.imapSecretKmsKeyArn],
-            conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${secretRegion}.amazonaws.com` } },
+            conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${p.secretArn.split(':')[3]}.amazonaws.com` } },
           }),
         );
+      }
+    }
+    const graphSender = graphSendMailSecret(props.ticketingConfig);
+    if (graphSender) {
+      // Our mail goes out through Graph's sendMail: every function that sends needs the app's credentials.
+      const grants = secretGrantArns(graphSender);
+      const graphPoller = this.pollerFunctions.find((p) => p.kind === 'graph')?.fn;
+      for (const fn of this.ticketingFunctions().filter((f) => f !== graphPoller)) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadGraphSendMailCredentials', actions: ['secretsmanager:GetSecretValue'], resources: grants }));
+        pollerSecretArns.set(fn, [...(pollerSecretArns.get(fn) ?? []), ...grants]);
       }
     }
 
@@ -377,7 +392,7 @@ export class TicketingStack extends Stack {
       // try again; Lambda's async retries and the dead-letter queue never see those invokes.
       if (fn !== this.httpFunction) {
         fn.configureAsyncInvoke(
-          fn === this.imapFunction
+          this.pollerFunctions.some((p) => p.fn === fn)
             ? // The next poll is a minute away and the mailbox keeps the mail: a throttled or failed
               // poll is dropped (no retry, gone after a minute) rather than queued behind the lock for
               // hours. A failing mailbox pages once through ImapPollFailingAlarm, not per minute.
@@ -509,12 +524,12 @@ export class TicketingStack extends Stack {
     activeRuleSet.node.addDependency(rule);
 
     // --------------------------------------------------------------- schedule
-    if (this.imapFunction) {
-      new scheduler.Schedule(this, 'ImapPollSchedule', {
-        description: 'IMAP poll of the support mailbox, every minute',
+    for (const p of this.pollerFunctions) {
+      new scheduler.Schedule(this, `${p.id}PollSchedule`, {
+        description: `${p.label} poll of the support mailbox, every minute`,
         schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
         // A missed minute is made up by the next poll: no retries, no pile-up behind the lock.
-        target: new schedulerTargets.LambdaInvoke(this.imapFunction, { retryAttempts: 0, deadLetterQueue: this.failedInvocations }),
+        target: new schedulerTargets.LambdaInvoke(p.fn, { retryAttempts: 0, deadLetterQueue: this.failedInvocations }),
       });
     }
     // EventBridge Scheduler runs this at the local wall-clock hour. On the day daylight saving time
@@ -577,7 +592,7 @@ export class TicketingStack extends Stack {
         period,
       });
     };
-    const withImap = (services: string[]) => [...services, ...(this.imapFunction ? [METRIC_SERVICES.imap] : [])];
+    const withImap = (services: string[]) => [...services, ...this.pollerFunctions.map((p) => METRIC_SERVICES[p.kind])];
 
     // Both stages. An alarm notifies on entering ALARM only, so a backlog metric (messages
     // visible) would stay in ALARM after the first failure and never tell of a second. This one
@@ -599,14 +614,14 @@ export class TicketingStack extends Stack {
       'Mail we sent was refused (failed) or may not have gone out (unconfirmed): `ticketing tickets` and the digest list it. ' +
         'In the SES sandbox every mail to an unverified address is refused: request production access.',
     );
-    if (this.imapFunction) {
+    for (const p of this.pollerFunctions) {
       // Once per outage: 5 failed or dropped polls within 10 minutes, not one page per minute.
-      const errors = this.imapFunction.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' });
-      const dropped = this.imapFunction.metric('AsyncEventsDropped', { period: Duration.minutes(1), statistic: 'Sum' });
+      const errors = p.fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' });
+      const dropped = p.fn.metric('AsyncEventsDropped', { period: Duration.minutes(1), statistic: 'Sum' });
       alarm(
-        'ImapPollFailing',
+        `${p.id}PollFailing`,
         new cloudwatch.MathExpression({ expression: 'FILL(errors, 0) + FILL(dropped, 0)', usingMetrics: { errors, dropped }, label: 'failed or dropped polls', period: Duration.minutes(1) }),
-        'The IMAP poller has been failing (or its polls dropped) for 5 of the last 10 minutes: check the mailbox login and host; mail waits in the mailbox.',
+        `The ${p.label} poller has been failing (or its polls dropped) for 5 of the last 10 minutes: ${p.check}; mail waits in the mailbox.`,
         { evaluationPeriods: 10, datapointsToAlarm: 5 },
       );
     }
@@ -648,7 +663,7 @@ export class TicketingStack extends Stack {
     new CfnOutput(this, 'LinkKeysSecretArn', { value: givenSecretArn ?? this.linkKeysSecret!.secretArn, description: 'The link-signing keys (one per line, newest first): rotate as infra/README.md says' });
 
     this.giveProviderLogsRetention(stage.logRetention);
-    this.suppressFindings(settings.stage, imapSecretArns, linkKeyGrantArns);
+    this.suppressFindings(settings.stage, pollerSecretArns, linkKeyGrantArns);
   }
 
   private ticketingFunction(
@@ -705,7 +720,7 @@ export class TicketingStack extends Stack {
    * a new finding elsewhere is a new, failing one. Every one carries its reason; the tests and
    * `cdk synth` fail on anything unacknowledged.
    */
-  private suppressFindings(stageName: TicketingSettings['stage'], imapSecretArns: string[], linkKeyGrantArns: string[]) {
+  private suppressFindings(stageName: TicketingSettings['stage'], pollerSecretArns: Map<NodejsFunction, string[]>, linkKeyGrantArns: string[]) {
     const lid = (c: IConstruct) => this.getLogicalId(c.node.defaultChild as CfnElement);
     const guard = (scope: IConstruct, rule: string, reason: string) => Validations.of(scope).acknowledge({ id: `${GUARD_PLUGIN}::${rule}`, reason });
     const basicExecution = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -741,11 +756,13 @@ export class TicketingStack extends Stack {
         });
       }
     }
-    for (const arn of imapSecretArns.filter((a) => a.endsWith('-??????'))) {
-      Validations.of(this.imapFunction!).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${arn}]`,
-        reason: 'The IMAP secret was given as a partial ARN (no 6-character suffix): IAM matches the secret only as <name>-??????, that is with exactly one random suffix.',
-      });
+    for (const [fn, arns] of pollerSecretArns) {
+      for (const arn of arns.filter((a) => a.endsWith('-??????'))) {
+        Validations.of(fn).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${arn}]`,
+          reason: 'The mailbox secret was given as a partial ARN (no 6-character suffix): IAM matches the secret only as <name>-??????, that is with exactly one random suffix.',
+        });
+      }
     }
     if (this.linkKeysSecret) {
       Validations.of(this.linkKeysSecret).acknowledge({
@@ -779,7 +796,7 @@ export class TicketingStack extends Stack {
       { id: 'AwsSolutions-L1', reason: runtimeReason },
     );
     for (const schedulerRole of this.node.children.filter((c) => c.node.id.startsWith('SchedulerRoleForTarget'))) {
-      for (const fn of [this.staleFunction, ...(this.imapFunction ? [this.imapFunction] : [])]) {
+      for (const fn of [this.staleFunction, ...this.pollerFunctions.map((p) => p.fn)]) {
         Validations.of(schedulerRole).acknowledge({
           id: `AwsSolutions-IAM5[Resource::<${lid(fn)}.Arn>:*]`,
           reason: 'The Scheduler target role may invoke its scheduled function and that function\'s versions/aliases (<arn>:*); it can invoke nothing else.',
@@ -839,13 +856,70 @@ export class TicketingStack extends Stack {
   }
 
   private ticketingFunctions(): NodejsFunction[] {
-    return [this.inboundFunction, this.httpFunction, this.staleFunction, ...(this.imapFunction ? [this.imapFunction] : [])];
+    return [this.inboundFunction, this.httpFunction, this.staleFunction, ...this.pollerFunctions.map((p) => p.fn)];
   }
 
   /** The functions that run the inbound pipeline (received, polled and web mail) and mail status links. */
   private pipelineFunctions(): NodejsFunction[] {
-    return [this.inboundFunction, this.httpFunction, ...(this.imapFunction ? [this.imapFunction] : [])];
+    return [this.inboundFunction, this.httpFunction, ...this.pollerFunctions.map((p) => p.fn)];
   }
+}
+
+/** A support mailbox the stack polls, from the config's imap, graph and gmail blocks. */
+export interface MailboxPoller {
+  kind: 'imap' | 'graph' | 'gmail';
+  /** The construct ids' stem: ImapPoller, ImapPollSchedule, ImapPollFailing. */
+  id: 'Imap' | 'Graph' | 'Gmail';
+  label: string;
+  entry: string;
+  description: string;
+  /** The credentials' secret, the only one the function may read. */
+  secretArn: string;
+  /** What the outage alarm tells the reader to check. */
+  check: string;
+}
+
+interface MailboxBlocks {
+  imap?: { password?: string; accessToken?: string; passwordSecretArn?: string; oauth2?: { clientSecret?: string; credentialsSecretArn?: string } };
+  graph?: { sendMail?: boolean; app?: { clientSecret?: string; credentialsSecretArn?: string } };
+  gmail?: { serviceAccountKeyFile?: string; serviceAccountSecretArn?: string };
+}
+
+/**
+ * The pollers the config asks for. The deployed config is readable by whoever can read the Lambda
+ * or the stack's outputs, so every credential must come from Secrets Manager, never inline.
+ */
+export function mailboxPollers(config: unknown): MailboxPoller[] {
+  const { imap, graph, gmail } = (config ?? {}) as MailboxBlocks;
+  const pollers: MailboxPoller[] = [];
+  if (imap) {
+    if (imap.password !== undefined || imap.accessToken !== undefined || imap.oauth2?.clientSecret !== undefined) {
+      throw new Error('ticketingConfig.imap: a deployed stack takes the IMAP password from Secrets Manager (imap.passwordSecretArn, or imap.oauth2.credentialsSecretArn for an app), never inline (password, accessToken, oauth2.clientSecret): the configuration is readable in the Lambda and the stack outputs');
+    }
+    const secretArn = imap.passwordSecretArn ?? imap.oauth2?.credentialsSecretArn;
+    if (secretArn) {
+      pollers.push({ kind: 'imap', id: 'Imap', label: 'IMAP', entry: 'src/imap/lambda.ts', description: 'Polls the support mailbox over IMAP into the pipeline (every minute)', secretArn, check: 'check the mailbox login and host' });
+    }
+  }
+  if (graph) {
+    if (graph.app?.clientSecret !== undefined) {
+      throw new Error('ticketingConfig.graph: a deployed stack takes the app\'s credentials from Secrets Manager (graph.app.credentialsSecretArn), never inline (graph.app.clientSecret): the configuration is readable in the Lambda and the stack outputs');
+    }
+    pollers.push({ kind: 'graph', id: 'Graph', label: 'Microsoft Graph', entry: 'src/graph/lambda.ts', description: 'Polls the Microsoft 365 support mailbox through Microsoft Graph into the pipeline (every minute)', secretArn: graph.app!.credentialsSecretArn!, check: 'check the app registration, its secret or certificate, and its access to the mailbox' });
+  }
+  if (gmail) {
+    if (gmail.serviceAccountKeyFile !== undefined) {
+      throw new Error('ticketingConfig.gmail: a deployed stack takes the service account key from Secrets Manager (gmail.serviceAccountSecretArn), never from a file (serviceAccountKeyFile): the Lambda has no such file and the key must not be in the bundle');
+    }
+    pollers.push({ kind: 'gmail', id: 'Gmail', label: 'Gmail API', entry: 'src/gmail/lambda.ts', description: 'Polls the Google Workspace support mailbox through the Gmail API into the pipeline (every minute)', secretArn: gmail.serviceAccountSecretArn!, check: 'check the service account key and its domain-wide delegation' });
+  }
+  return pollers;
+}
+
+/** The Graph app's secret when our mail goes out through Graph's sendMail (graph.sendMail). */
+function graphSendMailSecret(config: unknown): string | null {
+  const { graph } = (config ?? {}) as MailboxBlocks;
+  return graph?.sendMail ? (graph.app?.credentialsSecretArn ?? null) : null;
 }
 
 /** The construct id of CDK's S3 auto-delete-objects provider singleton (dev buckets). */

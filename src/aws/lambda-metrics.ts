@@ -10,7 +10,14 @@ import type { StaleJobResult } from '../pipeline/stale-job.js';
 export const METRICS_NAMESPACE = 'Ticketing';
 
 /** The Powertools service names: the `service` dimension of every metric, one per Lambda. */
-export const METRIC_SERVICES = { inbound: 'ticketing-inbound', stale: 'ticketing-stale', imap: 'ticketing-imap', http: 'ticketing-http' } as const;
+export const METRIC_SERVICES = {
+  inbound: 'ticketing-inbound',
+  stale: 'ticketing-stale',
+  imap: 'ticketing-imap',
+  graph: 'ticketing-graph',
+  gmail: 'ticketing-gmail',
+  http: 'ticketing-http',
+} as const;
 
 /** Set by the CDK stack on every function; two stages in one account and region publish apart. */
 export const STAGE_VARIABLE = 'TICKETING_STAGE';
@@ -61,8 +68,14 @@ export function inboundCounts(results: InboundResult[]): Record<string, number> 
  * billed for every hour it receives data, zeros included.
  */
 export function imapCounts(results: Array<InboundResult | { outcome: 'error' }>): Record<string, number> {
-  const delivered = results.filter((r): r is InboundResult => r.outcome !== 'error');
-  const counts = { ...inboundCounts(delivered), ImapMessagesFailed: results.length - delivered.length };
+  return pollCounts(results, 'ImapMessagesFailed');
+}
+
+/** The same for a mailbox-API poller: `failedMetric` is GraphMessagesFailed or GmailMessagesFailed. */
+export function pollCounts(results: Array<InboundResult | { outcome: string }>, failedMetric: string): Record<string, number> {
+  const delivered = results.filter((r): r is InboundResult => r.outcome in OUTCOME_METRIC);
+  const failed = results.filter((r) => r.outcome === 'error').length;
+  const counts = { ...inboundCounts(delivered), [failedMetric]: failed };
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 

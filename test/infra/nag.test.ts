@@ -31,6 +31,16 @@ const IMAP_PARTIAL_ARN = { imap: { ...IMAP_CONFIG.imap, passwordSecretArn: 'arn:
 /** The link keys in a secret of the deployment's own, given as a partial ARN (granted as name-??????). */
 const OWN_LINK_KEYS_PARTIAL_ARN = { ...IMAP_PARTIAL_ARN, web: { linkKeysSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/link-keys' } };
 
+/** Microsoft 365 through Graph (sending through it too) and Google Workspace through the Gmail API, secrets by partial ARN. */
+const GRAPH_AND_GMAIL = {
+  graph: {
+    app: { tenantId: 'northwind.onmicrosoft.com', clientId: '00000000-0000-4000-8000-000000000001', credentialsSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:graph-app' },
+    mailbox: 'support@northwind.example',
+    sendMail: true,
+  },
+  gmail: { mailbox: 'helpdesk@northwind.example', serviceAccountSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gmail-key' },
+};
+
 /** The web surface on a custom domain. */
 const WEB_DOMAIN = { webDomain: 'help.northwind.example', webCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab' };
 
@@ -51,6 +61,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['prod', 'IMAP, a web domain', IMAP_CONFIG, WEB_DOMAIN],
     ['dev', 'IMAP secret by partial ARN', IMAP_PARTIAL_ARN, {}],
     ['dev', 'IMAP and link-key secrets by partial ARN, a web domain', OWN_LINK_KEYS_PARTIAL_ARN, WEB_DOMAIN],
+    ['prod', 'Graph with sendMail and Gmail, secrets by partial ARN', GRAPH_AND_GMAIL, {}],
   ] as const)('%s (%s): no unacknowledged errors or warnings', (stage, _label, extra, context) => {
     const { app, stack } = stackFor(stage, extra, context);
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);

@@ -157,7 +157,7 @@ describe('TicketingStack (dev)', () => {
       LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'mail-bucket/' },
       LifecycleConfiguration: {
         Rules: Match.arrayWith(
-          ['inbound/', 'imap/'].map((prefix) =>
+          ['inbound/', 'imap/', 'graph/', 'gmail/'].map((prefix) =>
             Match.objectLike({ Prefix: prefix, Status: 'Enabled', ExpirationInDays: 90, Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }] }),
           ),
         ),
@@ -169,7 +169,7 @@ describe('TicketingStack (dev)', () => {
   it('expires only raw mail: attachments/ and text/ live as long as their tickets', () => {
     const rules = template.findResources('AWS::S3::Bucket', { Properties: { LoggingConfiguration: Match.anyValue() } })[bucketId]!.Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
     const expiring = rules.filter((r) => r.ExpirationInDays !== undefined || r.Transitions !== undefined);
-    expect(expiring.map((r) => r.Prefix).sort()).toEqual(['imap/', 'inbound/']);
+    expect(expiring.map((r) => r.Prefix).sort()).toEqual(['gmail/', 'graph/', 'imap/', 'inbound/']);
     for (const key of ['attachments/inbound/abc/0-log.txt', 'text/inbound/abc.txt']) {
       expect(expiring.filter((r) => key.startsWith(String(r.Prefix)))).toEqual([]);
     }
@@ -236,9 +236,12 @@ describe('TicketingStack (dev)', () => {
   });
 
   it('refuses an inline IMAP password or token: a deployed config is readable, the password belongs in Secrets Manager', () => {
-    for (const inline of [{ password: 'hunter2' }, { accessToken: 'ya29.token' }]) {
-      expect(() => synth({}, {}, { imap: { host: 'outlook.office365.com', user: 'support@northwind.example', ...inline } })).toThrow(/imap\.passwordSecretArn\), never inline/);
+    const app = { tenantId: 'northwind.onmicrosoft.com', clientId: '00000000-0000-4000-8000-000000000001', clientSecret: 'abc~secret' };
+    for (const inline of [{ password: 'hunter2' }, { accessToken: 'ya29.token' }, { oauth2: app }]) {
+      expect(() => synth({}, {}, { imap: { host: 'outlook.office365.com', user: 'support@northwind.example', ...inline } })).toThrow(/imap\.passwordSecretArn.*never inline/);
     }
+    expect(() => synth({}, {}, { graph: { app, mailbox: 'support@northwind.example' } })).toThrow(/graph\.app\.credentialsSecretArn\), never inline/);
+    expect(() => synth({}, {}, { gmail: { mailbox: 'support@northwind.example', serviceAccountKeyFile: 'key.json' } })).toThrow(/gmail\.serviceAccountSecretArn\), never from a file/);
   });
 
   it('retries async invokes twice, then parks them in the encrypted, TLS-only DLQ', () => {
@@ -555,7 +558,7 @@ describe('TicketingStack with an IMAP mailbox', () => {
     expect(poller.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 300, ReservedConcurrentExecutions: 1 });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 minute)' });
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadImapPassword', Action: 'secretsmanager:GetSecretValue', Resource: secret })]) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'ReadImapCredentials', Action: 'secretsmanager:GetSecretValue', Resource: secret })]) },
     });
   });
 
@@ -602,14 +605,14 @@ describe('TicketingStack with an IMAP mailbox', () => {
     const key = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     const { template } = synth({ imapSecretKmsKeyArn: key }, {}, imapConfig(partial));
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
-    expect(statements.find((s) => s.Sid === 'ReadImapPassword').Resource).toBe(`${partial}-??????`);
-    expect(statements.find((s) => s.Sid === 'DecryptImapPassword')).toMatchObject({
+    expect(statements.find((s) => s.Sid === 'ReadImapCredentials').Resource).toBe(`${partial}-??????`);
+    expect(statements.find((s) => s.Sid === 'DecryptImapCredentials')).toMatchObject({
       Action: 'kms:Decrypt',
       Resource: key,
       Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } },
     });
     expect(secretGrantArns(secret)).toEqual([secret]);
-    expect(() => synth({ imapSecretKmsKeyArn: key })).toThrow(/imapSecretKmsKeyArn.*no imap\.passwordSecretArn/);
+    expect(() => synth({ imapSecretKmsKeyArn: key })).toThrow(/imapSecretKmsKeyArn.*no imap, graph or gmail block/);
   });
 });
 
@@ -829,5 +832,48 @@ describe('TicketingStack web surface (HTTP API → HTTP function)', () => {
     );
     expect(() => synth({ webDomain: 'help.northwind.example', webCertificateArn: 'arn:aws:iam::123456789012:server-certificate/x' })).toThrow(/not an ACM certificate ARN/);
     expect(() => synth({ webDomain: 'not a domain', webCertificateArn: certificate })).toThrow(/"webDomain": "not a domain" is not a domain name/);
+  });
+});
+
+describe('TicketingStack with a Microsoft 365 or Google Workspace mailbox', () => {
+  const graphSecret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:graph-app-AbCdEf';
+  const gmailSecret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gmail-key-AbCdEf';
+  const app = { tenantId: 'northwind.onmicrosoft.com', clientId: '00000000-0000-4000-8000-000000000001', credentialsSecretArn: graphSecret };
+  const mailboxes = (sendMail = false) => ({
+    graph: { app, mailbox: 'support@northwind.example', sendMail },
+    gmail: { mailbox: 'helpdesk@northwind.example', serviceAccountSecretArn: gmailSecret },
+  });
+  const statementsOf = (template: Template, fnId: string) =>
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as any[]).some((r) => String(r.Ref).startsWith(fnId.replace(/[0-9A-F]{8}$/, ''))))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
+  const fnNamed = (template: Template, words: string) =>
+    Object.entries(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(words) } }))[0]!;
+
+  it('adds one poller per mailbox: every minute, one at a time, each reading only its own secret, each paging on its own', () => {
+    const { template } = synth({ stage: 'prod' }, {}, mailboxes());
+    const [graphId, graph] = fnNamed(template, 'Microsoft Graph');
+    const [gmailId, gmail] = fnNamed(template, 'Gmail API');
+    for (const fn of [graph, gmail]) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 300, ReservedConcurrentExecutions: 1 });
+    expect(Object.values(template.findResources('AWS::Scheduler::Schedule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(2);
+    const reads = (id: string) => statementsOf(template, id).filter((s) => s.Action === 'secretsmanager:GetSecretValue').map((s) => s.Resource);
+    expect(reads(graphId)).toEqual([graphSecret]);
+    expect(reads(gmailId)).toEqual([gmailSecret]);
+    for (const name of ['Ticketing-prod-GraphPollFailing', 'Ticketing-prod-GmailPollFailing']) {
+      expect(Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } })), name).toHaveLength(1);
+    }
+    const [quarantined] = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: 'Ticketing-prod-Quarantined' } }));
+    const services = (quarantined!.Properties.Metrics as any[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric.Dimensions[0].Value);
+    expect(services).toEqual(expect.arrayContaining(['ticketing-graph', 'ticketing-gmail']));
+  });
+
+  it('with graph.sendMail, every function that sends our mail may read the app\'s secret; without it only the poller', () => {
+    const readers = (template: Template) =>
+      Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+        (p.Properties.PolicyDocument.Statement as any[]).some((s) => s.Action === 'secretsmanager:GetSecretValue' && s.Resource === graphSecret),
+      ).length;
+    expect(readers(synth({}, {}, mailboxes(false)).template)).toBe(1);
+    // inbound, http, stale, and the two pollers
+    expect(readers(synth({}, {}, mailboxes(true)).template)).toBe(5);
   });
 });
