@@ -1,6 +1,7 @@
 /**
- * The job records port on the table (src/aws/dynamo-jobs.ts): the IMAP poller's checkpoint and
- * lease per folder, through the store every entry point gets from the composition root.
+ * The job records port on the table (src/aws/dynamo-jobs.ts): the IMAP poller's checkpoint, a
+ * mailbox-API poller's cursor and the lease per folder, through the store every entry point gets
+ * from the composition root.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MailboxFolder } from '../../src/pipeline/ports.js';
@@ -29,6 +30,20 @@ describe('job records (dynalite)', () => {
 
     expect(await store.mailboxCheckpoint(inbox)).toEqual({ uidValidity: '4294967295', lastUid: 9 });
     expect(await store.mailboxCheckpoint(archive)).toBeNull();
+  });
+
+  it('keeps a mailbox-API cursor beside the IMAP checkpoint of the same folder, pending ids in order', async () => {
+    const { store } = await pipelineOn(fx);
+    const graph: MailboxFolder = { account: 'graph:support@northwind.example', folder: 'inbox' };
+    expect(await store.mailboxCursor(graph)).toBeNull();
+    const deltaLink = 'https://graph.microsoft.com/v1.0/users/support@northwind.example/mailFolders/inbox/messages/delta?$deltatoken=LztZwWjo5IivWBhyxw5rAKXyfPWi';
+    await store.saveMailboxCursor(graph, { cursor: deltaLink, pending: ['AAMkAGI2-c', 'AAMkAGI2-a', 'AAMkAGI2-b'] }, at('2026-11-23T08:00:00Z'));
+    await store.saveMailboxCheckpoint(graph, { uidValidity: '1', lastUid: 3 }, at('2026-11-23T08:00:00Z'));
+    expect(await store.mailboxCursor(graph)).toEqual({ cursor: deltaLink, pending: ['AAMkAGI2-c', 'AAMkAGI2-a', 'AAMkAGI2-b'] });
+    // A full sync is due: no cursor, nothing pending.
+    await store.saveMailboxCursor(graph, { cursor: null, pending: [] }, at('2026-11-23T08:01:00Z'));
+    expect(await store.mailboxCursor(graph)).toEqual({ cursor: null, pending: [] });
+    expect(await store.mailboxCheckpoint(graph)).toEqual({ uidValidity: '1', lastUid: 3 });
   });
 
   it('leases a folder to one owner until it runs out, then to the next; only the holder gives it back', async () => {
