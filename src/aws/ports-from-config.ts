@@ -17,6 +17,7 @@ import type { InboundDeps } from './inbound-handler.js';
 import type { UndeliveredMailTally } from './lambda-metrics.js';
 import { S3Blobs } from './s3-blobs.js';
 import { SesMailer } from './ses-mailer.js';
+import { graphMailerFor } from '../graph/mailer.js';
 import { SnsTicketEvents } from './sns-events.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -47,7 +48,8 @@ export function portsFor<C extends Clock>(config: Config, clients: Pick<AwsClien
     blobs: new S3Blobs(clients.s3, config.aws.bucket),
     blobsFor: (bucket) => new S3Blobs(clients.s3, bucket),
     clock: options.clock,
-    mailer: new SesMailer(clients.ses, config.aws.region),
+    // graph.sendMail: our mail goes out through the Microsoft 365 mailbox (src/graph/mailer.ts).
+    mailer: config.graph?.sendMail ? graphMailerFor(config.graph) : new SesMailer(clients.ses, config.aws.region),
     events: config.events.snsTopicArn ? new SnsTicketEvents(clients.sns, config.events.snsTopicArn) : null,
     erasure: new DynamoErasureStore(clients.doc, config.aws.tableName),
     apiKeys: new DynamoApiKeys(new Table(clients.doc, config.aws.tableName)),

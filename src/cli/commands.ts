@@ -8,6 +8,8 @@ import { apiKey } from './commands/api-key.js';
 import { demo } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { forget } from './commands/forget.js';
+import { gmailPoll } from './commands/gmail-poll.js';
+import { graphPoll } from './commands/graph-poll.js';
 import { imapPoll } from './commands/imap-poll.js';
 import { incidents } from './commands/incidents.js';
 import { ingest } from './commands/ingest.js';
@@ -34,5 +36,7 @@ export const COMMANDS: Record<string, Command> = {
   serve,
   'api-key': apiKey,
   'imap-poll': imapPoll,
+  'graph-poll': graphPoll,
+  'gmail-poll': gmailPoll,
   demo,
 };

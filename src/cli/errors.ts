@@ -2,7 +2,14 @@
 import { ConfigError } from '../config.js';
 import { UnknownEventError } from '../aws/events.js';
 import { StackOutputsError } from '../aws/stack-outputs.js';
+import { GmailApiError } from '../gmail/client.js';
+import { GmailConfigError } from '../gmail/poller.js';
+import { GraphError } from '../graph/client.js';
+import { GraphFolderError } from '../graph/folders.js';
+import { GraphConfigError } from '../graph/poller.js';
 import { ImapConfigError, ImapConnectionError, ImapLoginError } from '../imap/poller.js';
+import { GoogleTokenError, ServiceAccountKeyError } from '../oauth/google-service-account.js';
+import { MicrosoftIdentityError } from '../oauth/microsoft-identity.js';
 import { DataDirError, NoDataError } from '../local/data-dir.js';
 import { SmtpGatewayError } from '../local/smtp-gateway.js';
 import { LocalStackError } from '../local/stack.js';
@@ -31,7 +38,16 @@ export function reportFailure(err: unknown): number {
     err instanceof SmtpGatewayError ||
     err instanceof ImapConfigError ||
     err instanceof ImapLoginError ||
-    err instanceof ImapConnectionError
+    err instanceof ImapConnectionError ||
+    // A mailbox API refused or failed: each says which mailbox, what it answered and what to check.
+    err instanceof MicrosoftIdentityError ||
+    err instanceof GraphError ||
+    err instanceof GraphFolderError ||
+    err instanceof GraphConfigError ||
+    err instanceof GoogleTokenError ||
+    err instanceof ServiceAccountKeyError ||
+    err instanceof GmailApiError ||
+    err instanceof GmailConfigError
   ) {
     console.error(`ticketing: ${oneLine(err.message)}`);
     return 2;

@@ -12,7 +12,7 @@ import { imapCounts, METRIC_SERVICES, ticketingMetrics, UndeliveredMailTally } f
 import { withLinkKeys } from '../aws/link-keys.js';
 import { portsFor, systemClock } from '../aws/ports-from-config.js';
 import { loadConfigFromEnv } from '../config.js';
-import { MailboxLockedError, pollMailbox, type PollDeps } from './poller.js';
+import { imapTokenSource, MailboxLockedError, pollMailbox, type PollDeps } from './poller.js';
 
 const logger = new Logger({ serviceName: METRIC_SERVICES.imap });
 // The same metrics as the inbound Lambda's (Quarantined, TicketsCreated, MailNotSent, …) under
@@ -22,10 +22,12 @@ const undelivered = new UndeliveredMailTally();
 // Bad configuration fails the cold start, loudly.
 const config = await withLinkKeys(loadConfigFromEnv());
 if (!config.imap) throw new Error('TICKETING_CONFIG has no imap block: the IMAP poller has nothing to poll');
-const deps: PollDeps = {
-  ...portsFor(config, createClients({ region: config.aws.region }), { clock: systemClock, undelivered }),
-  ...(config.imap.passwordSecretArn ? { secrets: new SecretsManagerClient({ region: config.imap.passwordSecretArn.split(':')[3] }) } : {}),
-};
+const secretArn = config.imap.passwordSecretArn ?? config.imap.oauth2?.credentialsSecretArn;
+const ports = portsFor(config, createClients({ region: config.aws.region }), { clock: systemClock, undelivered });
+const secrets = secretArn ? new SecretsManagerClient({ region: secretArn.split(':')[3] }) : undefined;
+// Made once per cold start: the app's secret is read once and its token cached across polls.
+const imapTokens = imapTokenSource(config.imap, { clock: ports.clock, ...(secrets ? { secrets } : {}) });
+const deps: PollDeps = { ...ports, ...(secrets ? { secrets } : {}), ...(imapTokens ? { imapTokens } : {}) };
 
 export async function handler(_event: unknown, context: Context) {
   logger.addContext(context);

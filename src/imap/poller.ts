@@ -2,17 +2,28 @@
  * Polls one IMAP folder into the inbound pipeline: every new message is kept as a raw blob,
  * run through processInbound, then marked \Seen and moved to the processed folder.
  *
- * Failure rule: the batch stops at the first message whose processing throws. That message stays
- * in the folder untouched, the checkpoint stays before it, and the next poll retries it first;
- * so mail is never skipped and tickets keep their arrival order.
+ * Failure rule: a message whose processing throws stays in the folder untouched (unseen, not
+ * moved) and the poll goes on with the next one, so one bad message never holds up the rest.
+ * The checkpoint never passes a message that was not processed: it stays just before the first
+ * failure of the batch (the messages processed after it were moved out of the folder, so they
+ * are not seen again), and the next poll retries the failed message first.
+ *
+ * Credentials: a password (inline or from Secrets Manager), a fixed XOAUTH2 token, or a
+ * Microsoft 365 app's token (imap.oauth2), fetched from the Microsoft identity platform and
+ * refreshed before it expires. A cached token the server refuses (revoked, expired early) is
+ * replaced once and the login tried once more.
  */
-import { randomUUID } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { Config } from '../config.js';
 import type { Receipt } from '../domain/receipt.js';
+import type { AccessTokenSource } from '../oauth/access-token.js';
+import { MicrosoftIdentityError, microsoftAppTokens } from '../oauth/microsoft-identity.js';
 import { processInbound, type InboundPorts, type InboundResult } from '../pipeline/inbound.js';
+import { withMailboxLease } from '../pipeline/mailbox-lease.js';
 import type { MailboxFolder } from '../pipeline/ports.js';
+
+export { MailboxLockedError } from '../pipeline/mailbox-lease.js';
 
 export type ImapConfig = NonNullable<Config['imap']>;
 
@@ -21,9 +32,17 @@ export type ImapConfig = NonNullable<Config['imap']>;
  * job records keep the poller's checkpoint and lease per folder.
  */
 export interface PollDeps extends InboundPorts {
-  /** Only for passwordSecretArn; one is made for the secret's region when absent. */
+  /** For passwordSecretArn (one is made for the secret's region when absent) and oauth2.credentialsSecretArn. */
   secrets?: SecretsManagerClient;
+  /**
+   * The app's tokens for imap.oauth2 (see imapTokenSource). Made per poll when absent, which
+   * caches nothing between polls: long-lived callers (the Lambda, `ticketing imap-poll`) pass one.
+   */
+  imapTokens?: AccessTokenSource;
 }
+
+/** The scope of an app-only token for Exchange Online's IMAP (IMAP.AccessAsApp). */
+export const EXCHANGE_ONLINE_SCOPE = 'https://outlook.office365.com/.default';
 
 export type PollResult = (InboundResult & { uid: number }) | { uid: number; outcome: 'error'; error: string };
 
@@ -46,19 +65,7 @@ export class ImapConnectionError extends Error {
   override name = 'ImapConnectionError';
 }
 
-/** Another poller holds the folder's lease: this poll is skipped, which is no failure. */
-export class MailboxLockedError extends Error {
-  override name = 'MailboxLockedError';
-  constructor(
-    readonly mailbox: string,
-    readonly until: Date,
-  ) {
-    super(`${mailbox} is locked by another poller until ${until.toISOString()}`);
-  }
-}
-
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-const DEFAULT_LOCK_TTL_MS = 15 * 60_000;
 
 /** `user@host`, safe inside a blob key and a table key. */
 export function imapAccount(imap: Pick<ImapConfig, 'user' | 'host'>): string {
@@ -84,7 +91,9 @@ export function transportOptions(imap: ImapConfig): Pick<ImapFlowOptions, 'secur
   return { secure: false, doSTARTTLS: true };
 }
 
-async function credentials(imap: ImapConfig, deps: PollDeps): Promise<{ user: string; pass?: string; accessToken?: string }> {
+type Credentials = { user: string; pass?: string; accessToken?: string };
+
+async function passwordCredentials(imap: ImapConfig, deps: PollDeps): Promise<Credentials> {
   if (imap.accessToken) return { user: imap.user, accessToken: imap.accessToken };
   if (imap.password) return { user: imap.user, pass: imap.password };
   const arn = imap.passwordSecretArn!;
@@ -102,14 +111,48 @@ async function credentials(imap: ImapConfig, deps: PollDeps): Promise<{ user: st
   }
 }
 
+/**
+ * The token source for imap.oauth2 (null without it): the app's token for Exchange Online's IMAP,
+ * cached until shortly before it expires. Make it once per process and pass it as imapTokens.
+ */
+export function imapTokenSource(imap: ImapConfig, deps: Pick<PollDeps, 'clock' | 'secrets'>): AccessTokenSource | null {
+  if (!imap.oauth2) return null;
+  const secrets = deps.secrets ?? (imap.oauth2.credentialsSecretArn ? new SecretsManagerClient({ region: imap.oauth2.credentialsSecretArn.split(':')[3] }) : undefined);
+  return microsoftAppTokens(imap.oauth2, EXCHANGE_ONLINE_SCOPE, { clock: () => deps.clock.now(), ...(secrets ? { secrets } : {}) });
+}
+
+/** A token the identity platform would not give: the poll fails as a login (or, when passing, a connection) failure. */
+function tokenFailure(err: unknown, where: string): Error {
+  if (!(err instanceof MicrosoftIdentityError)) return err as Error;
+  if (err.failure === 'credentials-secret' || err.failure === 'certificate') return new ImapConfigError(`IMAP login to ${where}: ${err.message}`, { cause: err });
+  if (err.transient) return new ImapConnectionError(`IMAP login to ${where}: no token: ${err.message}`, { cause: err });
+  return new ImapLoginError(`IMAP login to ${where} failed: no token: ${err.message}`, { cause: err });
+}
+
 function describe(err: unknown): string {
   const e = err as { message?: string; code?: string; responseText?: string };
   const text = e.responseText && !e.message?.includes(e.responseText) ? `${e.message}: ${e.responseText}` : (e.message ?? String(err));
   return e.code && !text.includes(e.code) ? `${text} (${e.code})` : text;
 }
 
-async function connect(imap: ImapConfig, deps: PollDeps): Promise<ImapFlow> {
-  const auth = await credentials(imap, deps);
+/** Text that may echo what was sent, with the password or token cut out. */
+function redacted(text: string, auth: Credentials): string {
+  for (const secret of [auth.pass, auth.accessToken]) if (secret) text = text.split(secret).join('***');
+  return text;
+}
+
+/** What the refusal of an app's token usually means in Exchange Online, for the IT admin. */
+function tokenRefusedAdvice(imap: ImapConfig): string {
+  const app = imap.oauth2!;
+  return (
+    `; the token of app ${app.clientId} (tenant ${app.tenantId}) was refused: check that the app has the ` +
+    `IMAP.AccessAsApp permission of Office 365 Exchange Online with admin consent, that its service principal is ` +
+    `registered in Exchange Online (New-ServicePrincipal) and has FullAccess on ${imap.user} (Add-MailboxPermission), ` +
+    `and that IMAP is enabled for the mailbox`
+  );
+}
+
+async function openSession(imap: ImapConfig, auth: Credentials): Promise<ImapFlow> {
   const client = new ImapFlow({
     host: imap.host,
     port: imap.port,
@@ -129,13 +172,37 @@ async function connect(imap: ImapConfig, deps: PollDeps): Promise<ImapFlow> {
   } catch (err) {
     client.close();
     const e = err as { authenticationFailed?: boolean; name?: string; code?: string };
-    const message = describe(err).split(auth.pass ?? '\u0000').join('***');
+    const message = redacted(describe(err), auth);
     if (e.authenticationFailed || e.name === 'AuthenticationFailure' || e.code === 'AUTHENTICATIONFAILED') {
-      throw new ImapLoginError(`IMAP login to ${where} failed: ${message}`);
+      throw new ImapLoginError(`IMAP login to ${where} failed: ${message}${imap.oauth2 ? tokenRefusedAdvice(imap) : ''}`);
     }
     throw new ImapConnectionError(`IMAP connection to ${where} failed: ${message}`);
   }
   return client;
+}
+
+/** The last token of each source that logged in: refused later, it was revoked or expired early. */
+const acceptedTokens = new WeakMap<AccessTokenSource, string>();
+
+async function connect(imap: ImapConfig, deps: PollDeps): Promise<ImapFlow> {
+  const tokens = imap.oauth2 ? (deps.imapTokens ?? imapTokenSource(imap, deps)!) : null;
+  if (!tokens) return openSession(imap, await passwordCredentials(imap, deps));
+  const where = `${imap.host}:${imap.port} as ${imap.user}`;
+  const appToken = () => tokens.token().catch((err: unknown) => Promise.reject(tokenFailure(err, where)));
+  const accessToken = await appToken();
+  try {
+    const client = await openSession(imap, { user: imap.user, accessToken });
+    acceptedTokens.set(tokens, accessToken);
+    return client;
+  } catch (err) {
+    // Only a token that worked before is worth replacing; a fresh one refused means a setup problem.
+    if (!(err instanceof ImapLoginError) || acceptedTokens.get(tokens) !== accessToken) throw err;
+    tokens.refresh();
+    const fresh = await appToken();
+    const client = await openSession(imap, { user: imap.user, accessToken: fresh });
+    acceptedTokens.set(tokens, fresh);
+    return client;
+  }
 }
 
 async function ensureFolder(client: ImapFlow, path: string): Promise<void> {
@@ -146,33 +213,30 @@ async function ensureFolder(client: ImapFlow, path: string): Promise<void> {
 /**
  * One poll of config.imap.folder: at most batchSize new messages, in UID order. Throws
  * MailboxLockedError when another poller holds the folder, ImapLoginError / ImapConnectionError /
- * ImapConfigError for the mailbox itself; a message the pipeline fails on is a result, not a throw.
+ * ImapConfigError for the mailbox itself; a message the pipeline fails on is a result, not a throw,
+ * and the poll goes on with the next message.
  */
 export async function pollMailbox(deps: PollDeps, config: Config, opts: PollOptions = {}): Promise<PollResult[]> {
   const imap = config.imap;
   if (!imap) throw new ImapConfigError('no imap block in the configuration');
   transportOptions(imap);
   const mailbox: MailboxFolder = { account: imapAccount(imap), folder: imap.folder };
-  const owner = randomUUID();
-  // An expired lease (a poller that died holding it) is taken over.
-  const now = deps.clock.now();
-  const held = await deps.store.leaseMailbox(mailbox, owner, now, new Date(now.getTime() + (opts.lockTtlMs ?? DEFAULT_LOCK_TTL_MS)));
-  if (held) throw new MailboxLockedError(`${mailbox.account}/${mailbox.folder}`, held.heldUntil);
-  let client: ImapFlow | undefined;
-  try {
-    client = await connect(imap, deps);
-    return await pollFolder(client, mailbox, imap, deps, config, opts);
-  } catch (err) {
-    if (err instanceof ImapLoginError || err instanceof ImapConfigError || err instanceof ImapConnectionError) throw err;
-    if (client && !client.usable) {
-      throw new ImapConnectionError(`IMAP connection to ${imap.host}:${imap.port} dropped while polling ${imap.folder}: ${describe(err)}`, { cause: err });
+  return withMailboxLease(deps, mailbox, opts.lockTtlMs, async () => {
+    let client: ImapFlow | undefined;
+    try {
+      client = await connect(imap, deps);
+      return await pollFolder(client, mailbox, imap, deps, config, opts);
+    } catch (err) {
+      if (err instanceof ImapLoginError || err instanceof ImapConfigError || err instanceof ImapConnectionError) throw err;
+      if (client && !client.usable) {
+        throw new ImapConnectionError(`IMAP connection to ${imap.host}:${imap.port} dropped while polling ${imap.folder}: ${describe(err)}`, { cause: err });
+      }
+      throw err;
+    } finally {
+      if (client?.usable) await client.logout().catch(() => client?.close());
+      else client?.close();
     }
-    throw err;
-  } finally {
-    if (client?.usable) await client.logout().catch(() => client?.close());
-    else client?.close();
-    await deps.store.releaseMailbox(mailbox, owner);
-  }
+  });
 }
 
 async function pollFolder(
@@ -197,6 +261,8 @@ async function pollFolder(
   // `N:*` always matches the highest message, even below N: filter.
   const found = (await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || [];
   const uids = found.filter((u) => u > lastUid).sort((a, b) => a - b).slice(0, imap.batchSize);
+  // Set at the first failure: from then on the checkpoint stays before that message.
+  let failedAt: number | undefined;
   for (const uid of uids) {
     const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
     if (!message || !message.source) continue; // expunged meanwhile
@@ -209,13 +275,14 @@ async function pollFolder(
       outcome = { uid, ...result };
     } catch (err) {
       const failed: PollResult = { uid, outcome: 'error', error: describe(err) };
+      failedAt ??= uid;
       results.push(failed);
       await opts.onResult?.(failed);
-      break;
+      continue;
     }
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
     await client.messageMove(String(uid), imap.processedFolder, { uid: true });
-    await deps.store.saveMailboxCheckpoint(mailbox, { uidValidity, lastUid: uid }, deps.clock.now());
+    if (failedAt === undefined) await deps.store.saveMailboxCheckpoint(mailbox, { uidValidity, lastUid: uid }, deps.clock.now());
     results.push(outcome);
     await opts.onResult?.(outcome);
   }

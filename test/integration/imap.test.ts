@@ -93,11 +93,43 @@ describe('IMAP poller on Dovecot', () => {
     expect(await dovecot.list('Processed')).toHaveLength(4);
   });
 
-  it('leaves a message the pipeline fails on in place, unseen, and processes it on the next poll', async () => {
+  it('leaves a message the pipeline fails on in place, unseen, goes on with the next, and retries it on the next poll', async () => {
     const { pollDeps, store, config } = await poller('Fault');
-    await dovecot.append('Fault', fixtureMail(NEW_WIFI));
-    await dovecot.append('Fault', fixtureMail(NEW_AUDITOR));
-    // One fault in one port: the first ticket write fails as a DynamoDB outage would.
+    for (const f of [NEW_VPN, NEW_WIFI, NEW_AUDITOR]) await dovecot.append('Fault', fixtureMail(f));
+    // One fault in one port: the second ticket write fails as a DynamoDB outage would.
+    let writes = 0;
+    const flaky: TicketStore = Object.create(store);
+    flaky.createTicket = async (w) => {
+      if (++writes === 2) throw new Error('injected: DynamoDB unavailable');
+      return store.createTicket(w);
+    };
+    const mailbox = { account: imapAccount(config.imap!), folder: 'Fault' };
+
+    const first = await pollMailbox({ ...pollDeps, store: flaky }, config);
+
+    expect(first.map((r) => [r.uid, r.outcome])).toEqual([
+      [1, 'created'],
+      [2, 'error'],
+      [3, 'created'],
+    ]);
+    expect(first[1]).toEqual({ uid: 2, outcome: 'error', error: expect.stringContaining('injected: DynamoDB unavailable') });
+    // The failed message stays, untouched; the others are done; the checkpoint stays before the failure.
+    expect((await dovecot.list('Fault')).map((m) => ({ uid: m.uid, seen: m.seen }))).toEqual([{ uid: 2, seen: false }]);
+    expect(await dovecot.list('Fault-done')).toHaveLength(2);
+    expect((await store.mailboxCheckpoint(mailbox))?.lastUid).toBe(1);
+
+    const second = await pollMailbox({ ...pollDeps, store: flaky }, config);
+    expect(second.map((r) => [r.uid, r.outcome])).toEqual([[2, 'created']]);
+    expect(await dovecot.list('Fault')).toEqual([]);
+    expect(await store.listTickets()).toHaveLength(3);
+    expect((await store.mailboxCheckpoint(mailbox))?.lastUid).toBe(2);
+    expect(await pollMailbox(pollDeps, config)).toEqual([]);
+  });
+
+  it('keeps the checkpoint at its old place when the first message of a batch fails', async () => {
+    const { pollDeps, store, config } = await poller('FaultFirst');
+    await dovecot.append('FaultFirst', fixtureMail(NEW_WIFI));
+    await dovecot.append('FaultFirst', fixtureMail(NEW_AUDITOR));
     let failures = 1;
     const flaky: TicketStore = Object.create(store);
     flaky.createTicket = async (w) => {
@@ -107,20 +139,14 @@ describe('IMAP poller on Dovecot', () => {
 
     const first = await pollMailbox({ ...pollDeps, store: flaky }, config);
 
-    expect(first).toEqual([{ uid: 1, outcome: 'error', error: expect.stringContaining('injected: DynamoDB unavailable') }]);
-    // The batch stops at the failure: neither message moved, neither marked seen.
-    expect((await dovecot.list('Fault')).map((m) => ({ uid: m.uid, seen: m.seen }))).toEqual([
-      { uid: 1, seen: false },
-      { uid: 2, seen: false },
-    ]);
-    expect(await dovecot.list('Fault-done')).toEqual([]);
-
-    const second = await pollMailbox({ ...pollDeps, store: flaky }, config);
-    expect(second.map((r) => [r.uid, r.outcome])).toEqual([
-      [1, 'created'],
+    expect(first.map((r) => [r.uid, r.outcome])).toEqual([
+      [1, 'error'],
       [2, 'created'],
     ]);
-    expect(await dovecot.list('Fault')).toEqual([]);
+    expect(await store.mailboxCheckpoint({ account: imapAccount(config.imap!), folder: 'FaultFirst' })).toBeNull();
+    expect((await dovecot.list('FaultFirst')).map((m) => ({ uid: m.uid, seen: m.seen }))).toEqual([{ uid: 1, seen: false }]);
+    const second = await pollMailbox({ ...pollDeps, store: flaky }, config);
+    expect(second.map((r) => [r.uid, r.outcome])).toEqual([[1, 'created']]);
     expect(await store.listTickets()).toHaveLength(2);
   });
 

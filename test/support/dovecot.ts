@@ -1,6 +1,11 @@
 /**
  * A throwaway Dovecot on 127.0.0.1 for the IMAP poller's tests: its own config, state and one
  * maildir user in a temp dir (see ENVIRONMENT.md, "Dovecot (IMAP) on loopback, as root").
+ *
+ * With `oauth2`, it also takes XOAUTH2 logins (as Exchange Online's IMAP does) through Dovecot's
+ * oauth2 passdb, which asks an RFC 7662 introspection endpoint about each token (mode post:
+ * `token=…`) and lets the login in only when the answer is `active: true`, names the user in
+ * `username` and carries the wanted `scope`. The password login stays for the test's own client.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync } from 'node:fs';
@@ -23,6 +28,8 @@ export interface Dovecot {
   append(folder: string, raw: Buffer): Promise<void>;
   /** Message-IDs and flags of what is in a folder, in UID order ([] when the folder is missing). */
   list(folder: string): Promise<{ uid: number; messageId: string | undefined; seen: boolean }[]>;
+  /** Dovecot's log so far (why a login failed). */
+  log(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +42,16 @@ function dovecotBinary(): string {
   return path;
 }
 
-export async function startDovecot(): Promise<Dovecot> {
+export interface DovecotOptions {
+  oauth2?: {
+    /** POST `token=…` → `{active, username, scope, …}` (test/support/fake-microsoft-identity.ts serves one). */
+    introspectionUrl: string;
+    /** The scope a token must carry; default Exchange Online's `https://outlook.office365.com/.default`. */
+    scope?: string;
+  };
+}
+
+export async function startDovecot(opts: DovecotOptions = {}): Promise<Dovecot> {
   const binary = dovecotBinary();
   const dir = await mkdtemp(join(tmpdir(), 'ticketing-dovecot-'));
   const uid = Number(execFileSync('id', ['-u', 'dovecot'], { encoding: 'utf8' }).trim());
@@ -50,6 +66,21 @@ export async function startDovecot(): Promise<Dovecot> {
   chownSync(home, uid, gid);
   chownSync(join(home, 'Maildir'), uid, gid);
   await writeFile(join(dir, 'passwd'), `${user}:{PLAIN}${password}:${uid}:${gid}::${home}::\n`);
+  const oauth2 = opts.oauth2;
+  if (oauth2) {
+    // Dovecot 2.3's oauth2 passdb settings (doc.dovecot.org/2.3, "Open Authentication v2.0 database").
+    await writeFile(
+      join(dir, 'dovecot-oauth2.conf.ext'),
+      `introspection_mode = post
+introspection_url = ${oauth2.introspectionUrl}
+username_attribute = username
+active_attribute = active
+active_value = true
+scope = ${oauth2.scope ?? 'https://outlook.office365.com/.default'}
+timeout_msecs = 10000
+`,
+    );
+  }
   const conf = join(dir, 'dovecot.conf');
   await writeFile(
     conf,
@@ -57,7 +88,7 @@ export async function startDovecot(): Promise<Dovecot> {
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth2 ? ' xoauth2' : ''}
 # Failed logins answer at once: the tests make them on purpose.
 auth_failure_delay = 0
 default_login_user = dovenull
@@ -68,9 +99,18 @@ base_dir = ${dir}/run
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 mail_location = maildir:~/Maildir
-passdb {
+${
+  oauth2
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2
+  args = ${dir}/dovecot-oauth2.conf.ext
+}
+`
+    : ''
+}passdb {
   driver = passwd-file
-  args = scheme=PLAIN ${dir}/passwd
+  args = scheme=PLAIN ${dir}/passwd${oauth2 ? '\n  mechanisms = plain login' : ''}
 }
 userdb {
   driver = passwd-file
@@ -83,6 +123,13 @@ service imap-login {
   }
   inet_listener imaps {
     port = 0
+  }
+}
+# Nor does the login after a failure wait out Dovecot's per-IP auth penalty (2 s doubling to 15 s):
+# an auth process that cannot reach this socket has no penalty (doc.dovecot.org, "Authentication penalty support").
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
   }
 }
 `,
@@ -129,6 +176,7 @@ service imap-login {
         const messages = await c.fetchAll('1:*', { uid: true, flags: true, envelope: true });
         return messages.map((m) => ({ uid: m.uid, messageId: m.envelope?.messageId, seen: m.flags?.has('\\Seen') ?? false }));
       }),
+    log: () => readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => ''),
     async stop() {
       const pid = Number((await readFile(join(dir, 'run', 'master.pid'), 'utf8').catch(() => '')).trim());
       if (pid) {

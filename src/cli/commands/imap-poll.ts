@@ -1,4 +1,5 @@
-import { MailboxLockedError, pollMailbox } from '../../imap/poller.js';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { imapTokenSource, MailboxLockedError, pollMailbox } from '../../imap/poller.js';
 import type { TargetedCommand } from '../command.js';
 import { withPorts } from '../ports.js';
 import type { Options } from '../target.js';
@@ -16,8 +17,20 @@ export const imapPoll: TargetedCommand = {
  * `--once` polls once (exit 1 when a message failed); otherwise every minute until Ctrl-C.
  */
 async function pollUntilStopped(once: boolean, opts: Options, print: (line: string) => void): Promise<number> {
-  if (!opts.config.imap) throw new UsageError('imap-poll needs an "imap" block in the config (host, user, and a password, passwordSecretArn or accessToken)');
-  return withPorts(opts, async (deps) => {
+  const imap = opts.config.imap;
+  if (!imap) {
+    throw new UsageError(
+      'imap-poll needs an "imap" block in the config: host, user, and one of password, passwordSecretArn, accessToken, ' +
+        'or oauth2 (a Microsoft 365 app: tenantId, clientId, and credentialsSecretArn or clientSecret)',
+    );
+  }
+  return withPorts(opts, async (ports) => {
+    // One token source for the whole run: the app's token is reused until shortly before it expires.
+    // Its clock is the real one: Microsoft checks the certificate assertion's time, whatever --now says.
+    const arn = imap.oauth2?.credentialsSecretArn;
+    const secrets = arn ? new SecretsManagerClient({ region: arn.split(':')[3] }) : undefined;
+    const imapTokens = imapTokenSource(imap, { clock: { now: () => new Date() }, ...(secrets ? { secrets } : {}) });
+    const deps = imapTokens ? { ...ports, imapTokens } : ports;
     const pollOnce = async (): Promise<boolean> => {
       try {
         const results = await pollMailbox(deps, opts.config, { onResult: (r) => print(JSON.stringify(r)) });
@@ -28,15 +41,23 @@ async function pollUntilStopped(once: boolean, opts: Options, print: (line: stri
         return true;
       }
     };
-    if (once) return (await pollOnce()) ? 0 : 1;
-    let stopped = false;
-    const stop = () => (stopped = true);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    while (!stopped) {
-      await pollOnce();
-      for (let waited = 0; waited < 60_000 && !stopped; waited += 500) await new Promise((r) => setTimeout(r, 500));
+    try {
+      return once ? ((await pollOnce()) ? 0 : 1) : await everyMinute(pollOnce);
+    } finally {
+      secrets?.destroy();
     }
-    return 0;
   });
+}
+
+/** Polls every minute until Ctrl-C (SIGINT) or SIGTERM. */
+async function everyMinute(pollOnce: () => Promise<boolean>): Promise<number> {
+  let stopped = false;
+  const stop = () => (stopped = true);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  while (!stopped) {
+    await pollOnce();
+    for (let waited = 0; waited < 60_000 && !stopped; waited += 500) await new Promise((r) => setTimeout(r, 500));
+  }
+  return 0;
 }
