@@ -843,22 +843,24 @@ describe('TicketingStack with a Microsoft 365 or Google Workspace mailbox', () =
     graph: { app, mailbox: 'support@northwind.example', sendMail },
     gmail: { mailbox: 'helpdesk@northwind.example', serviceAccountSecretArn: gmailSecret },
   });
-  const statementsOf = (template: Template, fnId: string) =>
+  /** The statements of the policies on one function's role. */
+  const statementsOf = (template: Template, fn: any) =>
     Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => (p.Properties.Roles as any[]).some((r) => String(r.Ref).startsWith(fnId.replace(/[0-9A-F]{8}$/, ''))))
+      .filter((p) => (p.Properties.Roles as any[]).some((r) => r.Ref === fn.Properties.Role['Fn::GetAtt'][0]))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);
   const fnNamed = (template: Template, words: string) =>
     Object.entries(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(words) } }))[0]!;
 
   it('adds one poller per mailbox: every minute, one at a time, each reading only its own secret, each paging on its own', () => {
     const { template } = synth({ stage: 'prod' }, {}, mailboxes());
-    const [graphId, graph] = fnNamed(template, 'Microsoft Graph');
-    const [gmailId, gmail] = fnNamed(template, 'Gmail API');
+    const [, graph] = fnNamed(template, 'Microsoft Graph');
+    const [, gmail] = fnNamed(template, 'Gmail API');
     for (const fn of [graph, gmail]) expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 300, ReservedConcurrentExecutions: 1 });
     expect(Object.values(template.findResources('AWS::Scheduler::Schedule', { Properties: { ScheduleExpression: 'rate(1 minute)' } }))).toHaveLength(2);
-    const reads = (id: string) => statementsOf(template, id).filter((s) => s.Action === 'secretsmanager:GetSecretValue').map((s) => s.Resource);
-    expect(reads(graphId)).toEqual([graphSecret]);
-    expect(reads(gmailId)).toEqual([gmailSecret]);
+    const reads = (fn: any) => statementsOf(template, fn).filter((s) => s.Action === 'secretsmanager:GetSecretValue').map((s) => s.Resource);
+    // Each its own mailbox secret (and, as every pipeline function, the link keys), not the other's.
+    expect(reads(graph)).toEqual([graphSecret, { Ref: expect.stringMatching(/^LinkKeys/) }]);
+    expect(reads(gmail)).toEqual([gmailSecret, { Ref: expect.stringMatching(/^LinkKeys/) }]);
     for (const name of ['Ticketing-prod-GraphPollFailing', 'Ticketing-prod-GmailPollFailing']) {
       expect(Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: name } })), name).toHaveLength(1);
     }
