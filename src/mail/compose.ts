@@ -7,6 +7,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { encodeWord } from 'nodemailer/lib/mime-funcs';
 import { withoutSubjectPrefixes } from '../domain/subject-prefixes.js';
 import { escapeRegExp } from '../domain/text.js';
+import { parseThreadIndex } from './thread-index.js';
 
 export interface OutboundMail {
   /** The support address. */
@@ -31,6 +32,13 @@ export interface OutboundMail {
    * (a relayed staff reply, which the requester should answer like any mail). Default `auto-replied`.
    */
   automatic?: 'auto-replied' | 'auto-generated' | null;
+  /**
+   * Outlook's conversation (src/mail/thread-index.ts): Thread-Index, base64, and Thread-Topic,
+   * the conversation's subject without prefixes. Outlook groups by these, not by References.
+   * Both or neither; a plan made before they existed has neither.
+   */
+  threadIndex?: string;
+  threadTopic?: string;
 }
 
 export class ComposeError extends Error {
@@ -74,6 +82,14 @@ function automaticHeaders(kind: 'auto-replied' | 'auto-generated' | null): Recor
 const LONGEST_SUBJECT_WORD = 998 - 'Subject: '.length;
 const TOO_LONG_FOR_A_LINE = new RegExp(`\\S{${LONGEST_SUBJECT_WORD + 1}}`);
 
+/** Thread-Index and Thread-Topic, when the mail is in an Outlook conversation. */
+function conversationHeaders(mail: Pick<OutboundMail, 'threadIndex' | 'threadTopic'>): Record<string, string> {
+  if (mail.threadIndex === undefined) return {};
+  if (!parseThreadIndex(mail.threadIndex)) throw new ComposeError(`invalid Thread-Index "${mail.threadIndex.slice(0, 80)}": expected base64 of a conversation index`);
+  const topic = mail.threadTopic ?? '';
+  return topic ? { 'Thread-Topic': subjectValue(topic), 'Thread-Index': mail.threadIndex } : { 'Thread-Index': mail.threadIndex };
+}
+
 function subjectValue(subject: string): string {
   if (!TOO_LONG_FOR_A_LINE.test(subject)) return subject;
   // line breaks become spaces, as the composer does for any unstructured header
@@ -112,7 +128,7 @@ export async function composeMail(mail: OutboundMail): Promise<Buffer> {
     // Explicit charset so the parts never depend on the composer's guess.
     text: { content: mail.text, contentType: 'text/plain; charset=utf-8' },
     html: { content: mail.html, contentType: 'text/html; charset=utf-8' },
-    headers: automaticHeaders(mail.automatic === undefined ? 'auto-replied' : mail.automatic),
+    headers: { ...automaticHeaders(mail.automatic === undefined ? 'auto-replied' : mail.automatic), ...conversationHeaders(mail) },
     // Encoded words in base64: shorter than Q for CJK and emoji subjects and names.
     textEncoding: 'B',
     // Content is always the strings above: no reading files or fetching URLs, ever.

@@ -2,14 +2,16 @@
  * Mail we send on a ticket, planned as data (src/pipeline/effects.ts): who it goes to, how it
  * threads, what it says. Nothing here sends; the effect runner does, at most once per plan.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { domainOf, localPart, withoutPlus, type AddressBook } from '../domain/addresses.js';
+import { withoutSubjectPrefixes } from '../domain/subject-prefixes.js';
 import type { Ticket } from '../domain/ticket.js';
 import { replySubject } from '../mail/compose.js';
 import type { RenderedMail } from '../mail/templates/render.js';
+import { guidFromName, newThreadIndex, parseThreadIndex, withChildBlock } from '../mail/thread-index.js';
 import type { InboundMessage } from '../mail/types.js';
-import { boundedText, KEPT_TEXT_BYTES } from './bounds.js';
+import { boundedLine, boundedText, KEPT_TEXT_BYTES, MAX_SUBJECT_CHARS } from './bounds.js';
 import type { PlannedMail } from './effects.js';
 import { readByRequester, type OutboundKind } from './outbound-kinds.js';
 
@@ -36,12 +38,21 @@ export interface TicketMail {
   limitFor: string | null;
   /** Threading, when it is not the mail that caused the send (a relay threads on the request). */
   thread?: { inReplyTo: string | null; references: string[] };
+  /**
+   * A mail with `thread` joins the ticket's Outlook conversation, not the cause's (which may be
+   * anyone's); true: the cause's, because it is in the recipient's conversation already (a staff
+   * member's answer to our notice, relayed to the requester).
+   */
+  conversationOfCause?: boolean;
   /** The incident a mail to staff is about (`INC-4`): a reply to it answers that incident. */
   incident?: string;
 }
 
 /** What of the causing mail a send needs (the stale job's reminders and closings stand in the ticket's request). */
-export type CauseMail = Pick<InboundMessage, 'messageId' | 'references' | 'to' | 'cc' | 'from' | 'attachments'>;
+export type CauseMail = Pick<InboundMessage, 'messageId' | 'references' | 'to' | 'cc' | 'from' | 'attachments'> & {
+  /** Its headers, for the Outlook conversation it is in (Thread-Index, Thread-Topic); none for a stand-in. */
+  headers?: InboundMessage['headers'];
+};
 
 /** Why a send happens: a mail we answer, or none (the digest, which a schedule sends). */
 export interface SendCause {
@@ -115,11 +126,45 @@ export function planTicketMail(mail: TicketMail, cause: SendCause, config: Confi
     text: mail.body.text,
     html: mail.body.html,
     limitFor: mail.limitFor,
+    ...outlookConversation(mail, cause, messageId),
     keptTexts: readByRequester(mail.kind) && ticket ? [...ticket.outboundTexts, kept].slice(-KEPT_OUTBOUND_TEXTS) : null,
     // A send no mail caused is its own cause: the digest's record names the digest.
     causeMessageId: inbound?.messageId ?? messageId,
     ...(mail.incident ? { incident: mail.incident } : {}),
   };
+}
+
+/**
+ * Outlook's conversation headers (src/mail/thread-index.ts) for a mail on a ticket. A mail that
+ * answers one carrying a Thread-Index extends that index, under that mail's Thread-Topic: the
+ * reply sits in the sender's own conversation. Otherwise the ticket has a conversation of its
+ * own, named by its key and started when it was opened: the mails that go out as it opens
+ * start it, every later one is a reply in it. Only inputs that a replay plans again go in (the
+ * plan's time, the ticket, the causing mail's headers, our Message-ID for the random bits), so
+ * a replay plans the same bytes.
+ */
+function outlookConversation(mail: TicketMail, cause: SendCause, messageId: string): { threadIndex: string; threadTopic: string } | Record<string, never> {
+  const { ticket, inbound, now } = cause;
+  if (!ticket) return {};
+  const random = createHash('sha256').update(messageId).digest()[0]! & 0x0f;
+  const sameConversation = !mail.thread || mail.conversationOfCause === true;
+  const causeIndex = sameConversation ? parseThreadIndex(inbound?.headers?.['thread-index']?.[0]) : null;
+  const ticketTopic = topicText(withoutSubjectPrefixes(ticket.subject));
+  if (causeIndex) {
+    const causeTopic = topicText(inbound?.headers?.['thread-topic']?.[0] ?? '');
+    return { threadIndex: withChildBlock(causeIndex, now, random), threadTopic: causeTopic || ticketTopic };
+  }
+  const opened = new Date(ticket.createdAt);
+  // A record without a readable creation time gets no conversation rather than a failed delivery.
+  if (Number.isNaN(opened.getTime())) return {};
+  const root = newThreadIndex(opened, guidFromName(ticket.key));
+  const opening = now.getTime() === opened.getTime();
+  return { threadIndex: opening ? root : withChildBlock(parseThreadIndex(root)!, now, random), threadTopic: ticketTopic };
+}
+
+/** A topic as one header line's text: controls gone, spaces collapsed, bounded. */
+function topicText(topic: string): string {
+  return boundedLine(topic.replace(/[\x00-\x1f\x7f]+/g, ' ').replace(/\s{2,}/g, ' ').trim(), MAX_SUBJECT_CHARS);
 }
 
 export function sentReply(mail: PlannedMail): SentReply {

@@ -164,6 +164,8 @@ export function planStaffMails(
       limitFor: null,
       // On the requester's own thread: the staff member's mail answered our internal notice.
       thread: { inReplyTo: ticket.originMessageId, references: [ticket.originMessageId] },
+      // Our notice carried the requester's Outlook conversation, so the answer to it is in it too.
+      conversationOfCause: true,
     });
   }
   if (effect.notedByCommand) {
