@@ -74,7 +74,7 @@ export function looksNoReply(address: string): boolean {
 export interface RequesterChoice {
   requester: Mailbox;
   /** Where the requester came from: worth saying in the reason unless it is plainly From. */
-  source: 'from' | 'reply-to' | 'from-not-reply-to';
+  source: 'from' | 'reply-to' | 'from-not-reply-to' | 'forwarded';
   reason: string;
 }
 

@@ -6,6 +6,7 @@
  *   #assign me|<staff address>         #merge TKT-7
  *   #note (the message is an internal note)   #close (= #status closed)   #resolve (= #status resolved)
  *   #unlink TKT-7 (in a reply to an incident's email: takes that ticket out of the incident)
+ *   #requester <address> (the first line of a new mail from staff, a forward: whom the new ticket is for)
  *
  * The rules:
  * - Commands are read from the visible text (quotes and signature already gone), from its first
@@ -34,6 +35,7 @@ import { categoryCommand } from './commands/category.js';
 import { mergeCommand } from './commands/merge.js';
 import { noteCommand } from './commands/note.js';
 import { priorityCommand } from './commands/priority.js';
+import { requesterCommand, type RequesterCommand } from './commands/requester.js';
 import type { CommandContext, CommandOf, CommandOutcome, CommandRun, CommandSpec, IncidentScope } from './commands/spec.js';
 import { statusCommand } from './commands/status.js';
 import { unlinkCommand } from './commands/unlink.js';
@@ -43,7 +45,7 @@ import type { Ticket, TicketChanges, TicketStatus } from './ticket.js';
 export type { CommandContext, CommandOutcome, IncidentScope } from './commands/spec.js';
 
 /** Every staff command, in the order "known commands" lists them. */
-const COMMANDS = [statusCommand, priorityCommand, categoryCommand, assignCommand, noteCommand, mergeCommand, unlinkCommand] as const;
+const COMMANDS = [statusCommand, priorityCommand, categoryCommand, assignCommand, noteCommand, mergeCommand, unlinkCommand, requesterCommand] as const;
 
 export type StaffCommand = CommandOf<(typeof COMMANDS)[number]>;
 
@@ -110,6 +112,27 @@ export function parseCommands(visibleText: string, ctx: CommandContext): ParsedC
   const kept = resolveConflicts(commands, rejected);
   const text = [...noteText, ...lines.slice(i)].join('\n').replace(/^(?:[ \t]*\n)+/, '');
   return { commands: kept, rejected, text };
+}
+
+/** `#requester` on the first line of a new mail from staff, read as the command system reads it; the text without that line. */
+export interface RequesterLine {
+  /** The line as written. */
+  line: string;
+  parsed: { command: RequesterCommand } | { error: string };
+  /** The text with that line removed (and leading blank lines trimmed). */
+  rest: string;
+}
+
+/** The `#requester` line, when the first non-blank line of the text is one; null otherwise. */
+export function requesterLineOf(text: string, ctx: CommandContext): RequesterLine | null {
+  const lines = text.split(/\r?\n/);
+  const first = lines.findIndex((line) => line.trim() !== '');
+  const line = first < 0 ? '' : lines[first]!;
+  const match = COMMAND_LINE.exec(line);
+  if (!match || match[1]!.toLowerCase() !== 'requester') return null;
+  const parsed = requesterCommand.parse('requester', match[2]!.replace(/[.!,;]+$/, '').trim(), line, ctx);
+  const rest = lines.slice(first + 1).join('\n').replace(/^(?:[ \t]*\n)+/, '');
+  return { line, parsed: 'command' in parsed ? parsed : { error: `${label(line)}: ${parsed.error}` }, rest };
 }
 
 /**

@@ -215,7 +215,7 @@ describe('the command block', () => {
     const parsed = parse(reply);
 
     // Assess
-    const known = 'the commands are #status, #priority, #category, #assign, #note, #merge, #unlink, #close, #resolve';
+    const known = 'the commands are #status, #priority, #category, #assign, #note, #merge, #unlink, #requester, #close, #resolve';
     expect(parsed.rejected).toEqual([
       { line: '#stauts resolved', error: `#stauts resolved: #stauts is not a command (did you mean #status?); ${known}` },
       { line: '#foo', error: `#foo: #foo is not a command; ${known}` },

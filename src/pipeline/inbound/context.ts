@@ -8,6 +8,7 @@ import type { DeliveryReport } from '../../domain/bounce.js';
 import type { MachineVerdict } from '../../domain/machine-mail.js';
 import type { Receipt } from '../../domain/receipt.js';
 import type { SenderAuthentication } from '../../domain/sender-trust.js';
+import type { ForwardDecision } from '../../domain/staff-forward.js';
 import type { StaffStanding, TicketTag } from '../../domain/thread.js';
 import type { RequesterProfile, Ticket } from '../../domain/ticket.js';
 import type { InboundMessage } from '../../mail/types.js';
@@ -47,6 +48,8 @@ export interface SenderFacts {
   bounce: DeliveryReport | null;
   /** One of our return paths among the bounce's recipients: the strongest tie to a mail we sent. */
   returnPath: string | null;
+  /** A forward (or a `#requester` line): whom its ticket is for and why; null when it is no forward. */
+  forward: ForwardDecision | null;
 }
 
 export interface Delivery extends SenderFacts {

@@ -2,6 +2,7 @@
 import { percent } from '../../domain/similarity.js';
 import { duplicateNoticeOff, planAutoReply } from '../auto-reply.js';
 import { profileNow, type Delivery } from './context.js';
+import { forwardNote } from './forward.js';
 import { recordOnTicket } from './record-on-ticket.js';
 import { joinReason, result, type InboundResult } from './result.js';
 import type { Route } from './route.js';
@@ -10,6 +11,7 @@ export async function mergeDuplicate({ ticket, sim, visible }: Extract<Route, { 
   const { msg, config } = d;
   const reason = joinReason([
     `same requester's open ${ticket.id} is near-identical (subject ${percent(sim.subject)}, body ${percent(sim.body)}, score ${percent(sim.score)} ≥ ${percent(config.duplicates.threshold)}); merged as a duplicate`,
+    forwardNote(d),
     ...d.notes,
   ]);
   const off = duplicateNoticeOff(config);

@@ -19,6 +19,7 @@ import { participantsRefused } from './record-on-ticket.js';
 import { joinReason, result, withOutcomes, type InboundResult } from './result.js';
 import type { Route } from './route.js';
 import { afterResolvedWords, decideOutage, incidentEvent, joinIncident, outageWords, settleIncident } from './incident-report.js';
+import { forwardNote, recordForwardNote } from './forward.js';
 import { staffWarning } from './staff-warning.js';
 import { excerpt, threadMessage } from './thread-message.js';
 
@@ -30,9 +31,15 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
   const { store } = ports;
   const { why, visible } = route;
   const { draft, refused } = route.resumed ? { draft: route.resumed, refused: null } : await withOutage(newTicket(route, d), d);
-  const reason = joinReason([why, outageWords(draft, config), ...d.notes, refused]);
-  const message = await threadMessage(draft.key, visible, reason, 'request', d);
-  const events: TicketEvent[] = [{ at: now.toISOString(), actor: draft.requester, kind: 'created', from: draft.linkedTo, to: draft.status, why }];
+  const { forward } = route;
+  // A staff forward opens the ticket for someone else: that comes first. Any other forward says why it is the forwarder's.
+  const words = forwardNote(d);
+  const opened = forward ? `${words}; ${why}` : words ? `${why}; ${words}` : why;
+  const reason = joinReason([forward ? opened : why, outageWords(draft, config), ...d.notes, forward ? null : words, refused]);
+  const request = await threadMessage(draft.key, visible, reason, 'request', d);
+  // A forwarded request is the requester's words; who forwarded it is in the reason and the history.
+  const message = forward ? { ...request, from: draft.requester } : request;
+  const events: TicketEvent[] = [{ at: now.toISOString(), actor: forward ? forward.decision.by : draft.requester, kind: 'created', from: draft.linkedTo, to: draft.status, why: opened }];
   if (draft.outage && draft.incident) events.push(incidentEvent(draft.outage, draft.incident, now.toISOString(), config));
   // The number is taken beside the ticket's first write and remembered under the ticket's key
   // until the ticket holds it: a copy of this mail, or its replay, takes the same one.
@@ -40,6 +47,8 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
     store.createTicket({ ticket: draft, message, threadKeys: [msg.messageId], events }),
     draft.number ? null : store.nextTicketNumber(draft.key),
   ]);
+  // The staff member's note is on the ticket before the receipts say the mail is done.
+  if (forward) await recordForwardNote(draft, forward, d);
   const numbered = taken ? { ...draft, number: taken.number, id: formatTicketId(config.ticketPrefix, taken.number) } : draft;
   // The delivery whose write made the ticket numbers it beside its plan (no other can number it
   // otherwise while the number is remembered); any other settles the number first.
@@ -60,11 +69,13 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
     .filter(Boolean)
     .join(', ');
   const warning = await staffWarning(ticket, d);
+  // The acknowledgement of a forward threads on the mail the requester sent, when we have its Message-ID.
+  const thread = forward?.originalMessageId ? { thread: { inReplyTo: forward.originalMessageId, references: [forward.originalMessageId] } } : {};
   const plan = deliveryPlan(d, [
-    planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now }, config, d.book),
-    incident ? incident.staffMail : planStaffNotice(ticket, headline, visible, cause(ticket, d), shared(d), afterResolvedWords(ticket.outage ?? null)),
+    planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now, ...thread }, config, d.book),
+    incident ? incident.staffMail : planStaffNotice(ticket, headline, visible, noticeCause(ticket, d), shared(d), [...forwardRemarks(route), ...afterResolvedWords(ticket.outage ?? null)]),
     ...(incident?.known ?? []),
-    eventEffect('ticket.created', ticket, why, d),
+    eventEffect('ticket.created', ticket, opened, d),
     ...(warning ? [warning] : []),
   ]);
   // The receipts count only once the ticket holds its number and the plan is there (redelivery.ts).
@@ -84,6 +95,20 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
     return withOutcomes(result('redelivered', `${ticket.id} was created by ${by}`, msg, ticket), await runPlan(stored, ports, config, run));
   }
   return withOutcomes(result('created', reason, msg, ticket), await runPlan(stored, ports, config, run));
+}
+
+/** The staff notice of a forwarded request names the requester as its sender. */
+function noticeCause(ticket: Ticket, d: Delivery) {
+  const c = cause(ticket, d);
+  return d.forward?.kind === 'for-requester' ? { ...c, inbound: { ...c.inbound, from: d.forward.requester } } : c;
+}
+
+/** What the staff notice adds for a forward: who forwarded it, and their note. */
+function forwardRemarks(route: Extract<Route, { kind: 'new-ticket' }>): string[] {
+  const f = route.forward;
+  if (!f) return [];
+  const note = f.note ? `, with this internal note: "${excerpt(f.note)}"` : '';
+  return [`${f.decision.named === 'requester-line' && !f.decision.forwarded ? 'Sent in' : 'Forwarded'} by ${f.decision.by}${note}`];
 }
 
 /**
@@ -110,7 +135,7 @@ function newTicket(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): 
   const { msg, config, book, now, auth } = d;
   const { visible, print, linkedTo } = route;
   const requester = d.choice!.requester;
-  const subject = boundedLine(msg.subject.trim(), MAX_SUBJECT_CHARS) || '(no subject)';
+  const subject = boundedLine((route.forward?.subject ?? msg.subject).trim(), MAX_SUBJECT_CHARS) || '(no subject)';
   const analysed = visible.slice(0, ANALYSED_TEXT_CHARS);
   const triaged = triage({ subject, text: analysed, sender: requester.address, sentAt: msg.date ? new Date(msg.date) : now }, config.triage);
   // A follow-up of an earlier ticket does not ask again for what that ticket already had.

@@ -5,7 +5,8 @@
 import type { Readable } from 'node:stream';
 import type { Config } from '../../config.js';
 import { quarantineVerdict, sesVerdictsFromHeaders, type Receipt } from '../../domain/receipt.js';
-import { EmbeddedHeaders } from '../../mail/embedded-parts.js';
+import { isForwardSubject } from '../../domain/subject-prefixes.js';
+import { EmbeddedHeaders, readAttachedMessages } from '../../mail/embedded-parts.js';
 import { MalformedMailError, parseMail, type AttachmentSink } from '../../mail/parse.js';
 import type { InboundMessage } from '../../mail/types.js';
 import type { BlobStore, TicketStore } from '../ports.js';
@@ -16,7 +17,17 @@ export class RawMailMissingError extends Error {
   override name = 'RawMailMissingError';
 }
 
-export type ReadMail = { msg: InboundMessage; embedded: string[] } | { quarantined: InboundResult };
+/** What a mail carries of other mails: report parts (a bounce's copy of our mail), messages forwarded as attachments. */
+export interface EmbeddedMail {
+  /** The first bytes of every part that carries another mail's headers. */
+  texts: string[];
+  /** The attached messages of a forward (a Fwd: subject), parsed; none otherwise. */
+  attached: InboundMessage[];
+  /** How many whole messages were attached (more than are read, when there are many). */
+  attachedCount: number;
+}
+
+export type ReadMail = { msg: InboundMessage; embedded: EmbeddedMail } | { quarantined: InboundResult };
 
 export async function readMail(receipt: Receipt, blobs: BlobStore, store: TicketStore, config: Config): Promise<ReadMail> {
   let raw: Readable;
@@ -42,7 +53,9 @@ export async function readMail(receipt: Receipt, blobs: BlobStore, store: Ticket
   const verdicts = receipt.verdicts ?? (receipt.source === 's3' ? sesVerdictsFromHeaders(msg.headers) : null);
   const verdictProblem = verdicts ? quarantineVerdict(verdicts) : null;
   if (verdictProblem) return { quarantined: await quarantine(store, receipt, msg, verdictProblem) };
-  return { msg, embedded: embedded.texts };
+  // Only a forward's attached message may name a requester: nothing else is parsed twice.
+  const attached = embedded.messages.length && isForwardSubject(msg.subject) ? await readAttachedMessages(embedded.messages, config.mail) : [];
+  return { msg, embedded: { texts: embedded.texts, attached, attachedCount: embedded.messages.length } };
 }
 
 /**

@@ -14,6 +14,7 @@ import { ANALYSED_TEXT_CHARS, boundedLine, MAX_SUBJECT_CHARS } from '../bounds.j
 import type { InboundLookupResult } from '../ports.js';
 import { overTicketLimit, type OverLimit } from '../ticket-limit.js';
 import type { Delivery } from './context.js';
+import { forwardedRequest, type ForwardedRequest } from './forward.js';
 import { visibleTextOf } from './thread-message.js';
 
 /** Why someone on a thread may not change its ticket. */
@@ -31,8 +32,11 @@ export type Route =
   | { kind: 'duplicate'; ticket: Ticket; sim: Similarity; visible: string }
   /** A new ticket over the requester's hourly limit: held in quarantine. */
   | { kind: 'over-limit'; requester: string; over: OverLimit }
-  /** `resumed`: the ticket an interrupted delivery of this mail began. */
-  | { kind: 'new-ticket'; why: string; linkedTo: Ticket | null; resumed: Ticket | null; visible: string; print: string };
+  /**
+   * `resumed`: the ticket an interrupted delivery of this mail began. `forward`: a staff member
+   * forwarded someone's mail, which the ticket is for (its subject, text and the staff note).
+   */
+  | { kind: 'new-ticket'; why: string; linkedTo: Ticket | null; resumed: Ticket | null; visible: string; print: string; forward: ForwardedRequest | null };
 
 export type RouteKind = Route['kind'];
 
@@ -78,8 +82,10 @@ export async function route(d: Delivery): Promise<Route> {
 
   if (machine) return { kind: 'machine-alone', machine };
 
-  const visible = visibleTextOf(msg, []);
-  const print = fingerprint(boundedLine(msg.subject, MAX_SUBJECT_CHARS), visible.slice(0, ANALYSED_TEXT_CHARS));
+  // A staff forward for someone else is that person's request: their subject and words.
+  const forward = linkedTo ? null : forwardedRequest(d);
+  const visible = forward ? forward.text : visibleTextOf(msg, []);
+  const print = fingerprint(forward ? forward.subject : boundedLine(msg.subject, MAX_SUBJECT_CHARS), visible.slice(0, ANALYSED_TEXT_CHARS));
   // A number an interrupted attempt took for this mail's ticket commits it to that ticket: numbers are never burnt.
   const committed = resumed !== null || found.pendingNumber != null;
   const duplicate = committed || linkedTo || typed ? null : findDuplicate(found, print, ownKey, config.duplicates.threshold);
@@ -89,7 +95,7 @@ export async function route(d: Delivery): Promise<Route> {
     const over = await (d.newTicketSlot ?? overTicketLimit(requester, d));
     if (over) return { kind: 'over-limit', requester, over };
   }
-  return { kind: 'new-ticket', why, linkedTo, resumed, visible, print };
+  return { kind: 'new-ticket', why, linkedTo, resumed, visible, print, forward };
 }
 
 /** Where a typed address came from, for the reason. */

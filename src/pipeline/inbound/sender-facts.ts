@@ -9,12 +9,15 @@ import { deliveryReport } from '../../domain/bounce.js';
 import { classifyMachineMail } from '../../domain/machine-mail.js';
 import type { Receipt, WebProof } from '../../domain/receipt.js';
 import { isAuthenticated, senderAuthentication, type SenderAuthentication } from '../../domain/sender-trust.js';
+import { forwardWords } from '../../domain/staff-forward.js';
 import { findTicketTag, staffStanding, type StaffStanding } from '../../domain/thread.js';
 import type { InboundMessage } from '../../mail/types.js';
 import { returnPathIn } from '../outbound.js';
 import type { SenderFacts } from './context.js';
+import { readForward } from './forward.js';
+import type { EmbeddedMail } from './read-mail.js';
 
-export function senderFacts(msg: InboundMessage, embedded: string[], receipt: Receipt, config: Config, book: AddressBook): SenderFacts {
+export function senderFacts(msg: InboundMessage, embedded: EmbeddedMail, receipt: Receipt, config: Config, book: AddressBook): SenderFacts {
   const sender = msg.from?.address ?? null;
   const auth = receipt.proof
     ? webAuthentication(receipt.proof, sender, book)
@@ -25,16 +28,24 @@ export function senderFacts(msg: InboundMessage, embedded: string[], receipt: Re
         fromDomain: msg.from ? domainOf(msg.from.address) : null,
       });
   const machine = classifyMachineMail(msg, book);
-  const bounce = machine?.kind === 'bounce' ? deliveryReport([msg.text, ...embedded]) : null;
+  const bounce = machine?.kind === 'bounce' ? deliveryReport([msg.text, ...embedded.texts]) : null;
+  const tag = findTicketTag(msg, book);
+  const standing = receipt.proof ? webStanding(receipt.proof, sender, book) : staffStanding(sender, msg.fromMailboxes.length, book, auth);
+  // Mail our HTTP app wrote is typed, not forwarded: it names its requester its own way.
+  const forward = machine || receipt.proof ? null : readForward(msg, embedded, standing, tag, book);
   return {
     sender,
-    tag: findTicketTag(msg, book),
+    tag,
     machine,
-    choice: chooseRequester(msg, book, isAuthenticated(auth)),
+    choice:
+      forward?.kind === 'for-requester'
+        ? { requester: forward.requester, source: 'forwarded', reason: forwardWords(forward) }
+        : chooseRequester(msg, book, isAuthenticated(auth)),
     auth,
-    standing: receipt.proof ? webStanding(receipt.proof, sender, book) : staffStanding(sender, msg.fromMailboxes.length, book, auth),
+    standing,
     bounce,
     returnPath: bounce ? returnPathIn([...receipt.recipients, ...msg.to.map((m) => m.address), ...deliveredTo(msg)], book) : null,
+    forward,
   };
 }
 
@@ -43,7 +54,8 @@ export function senderNotes(msg: InboundMessage, facts: SenderFacts): string[] {
   const { standing, choice } = facts;
   return [
     standing.note,
-    choice && choice.source !== 'from' ? choice.reason : null,
+    // A forward's words are said where it opens or joins a ticket as a new request (forward.ts forwardNote).
+    choice && choice.source !== 'from' && choice.source !== 'forwarded' ? choice.reason : null,
     msg.parseWarnings.length ? `parsed with warnings: ${msg.parseWarnings.slice(0, 5).join('; ')}${msg.parseWarnings.length > 5 ? ` (and ${msg.parseWarnings.length - 5} more)` : ''}` : null,
   ].filter((n): n is string => n !== null);
 }

@@ -4,6 +4,7 @@ import { formatIncidentId } from '../../domain/incidents/incident.js';
 import type { Ticket } from '../../domain/ticket.js';
 import { planStaffMails, staffEffect } from '../staff.js';
 import { cause, eventEffect, shared, type Delivery } from './context.js';
+import { isForwardOntoTicket } from './forward.js';
 import { answerIncident, incidentAnswered } from './incident-reply.js';
 import { recordOnTicket } from './record-on-ticket.js';
 import { joinReason, result, type InboundResult } from './result.js';
@@ -23,12 +24,17 @@ export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind:
   // An answer to an incident nobody is left in was not meant for this ticket's requester alone.
   const toEmptyIncident = answered !== null;
   const repliesToNote = toEmptyIncident || msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
-  const effect = await staffEffect(ticket, visible, { msg, now, store: ports.store, config, book }, { repliesToNote });
-  const internally = toEmptyIncident ? `a reply to the mail of ${formatIncidentId(answered)}, which has no tickets left: kept internal` : 'a reply to an internal note: kept internal';
+  const forwardOnto = !repliesToNote && isForwardOntoTicket(msg);
+  const effect = await staffEffect(ticket, visible, { msg, now, store: ports.store, config, book }, { repliesToNote: repliesToNote || forwardOnto });
+  const internally = toEmptyIncident
+    ? `a reply to the mail of ${formatIncidentId(answered)}, which has no tickets left: kept internal`
+    : forwardOnto
+      ? `a forward onto ${ticket.id}: kept as an internal note, not relayed to the requester`
+      : 'a reply to an internal note: kept internal';
   const said = [
     effect.applied.length ? `applied: ${effect.applied.join('; ')}` : null,
     effect.rejected.length ? `rejected: ${effect.rejected.join('; ')}` : null,
-    effect.internal ? (repliesToNote ? internally : 'internal note: not sent to the requester') : null,
+    effect.internal ? (repliesToNote || forwardOnto ? internally : 'internal note: not sent to the requester') : null,
   ];
   if (effect.relayText) effect.changes.lastExcerpt = excerpt(effect.relayText);
   const changed: Ticket = { ...ticket, ...effect.changes };
