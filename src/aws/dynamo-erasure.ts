@@ -38,6 +38,7 @@ const IDENTIFIERS = new Set([
   'ticketKey',
   'messageId',
   'originMessageId',
+  'outlookThreadIndex',
   'causeMessageId',
   'inReplyTo',
   'references',

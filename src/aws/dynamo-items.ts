@@ -90,6 +90,7 @@ export function itemToTicket(item: Item): Ticket {
     nudgedAt: (item.nudgedAt as string | null) ?? null,
     lastExcerpt: (item.lastExcerpt as string) ?? '',
     ...(item.unverified === true ? { unverified: true } : {}),
+    ...(item.outlookThreadIndex ? { outlookThreadIndex: item.outlookThreadIndex as string } : {}),
     ...(item.incident ? { incident: item.incident as string } : {}),
     ...(item.outage ? { outage: item.outage as TicketOutage } : {}),
   };

@@ -55,6 +55,12 @@ export interface Ticket {
    * status link mailed there, nothing shows the address is theirs. Absent: proven or by mail.
    */
   unverified?: boolean;
+  /**
+   * The Outlook conversation of the mail that opened it (its Thread-Index header block, base64):
+   * our later mails that answer no Outlook mail continue it, so the requester's Outlook keeps
+   * them in one conversation. Absent: opened by a mail without one (src/pipeline/outbound.ts).
+   */
+  outlookThreadIndex?: string;
   /** The incident it is part of (`INC-4`); absent or null: none. */
   incident?: string | null;
   /** What its report said about an outage and what was decided (src/domain/incidents/); absent: no outage report. */

@@ -127,6 +127,11 @@ export function newThreadIndex(startedAt: Date, guid: Uint8Array): string {
   return header.toString('base64');
 }
 
+/** The header block alone (base64): what every mail of the conversation starts with. */
+export function conversationRoot(index: ConversationIndex): string {
+  return index.bytes.subarray(0, HEADER_BYTES).toString('base64');
+}
+
 /**
  * The index of a reply made at `at` to a mail whose index is `parent`: the parent's bytes and one
  * child block, measured as Outlook measures it, with these 4 random bits and sequence count 0.

@@ -137,9 +137,10 @@ export function planTicketMail(mail: TicketMail, cause: SendCause, config: Confi
 /**
  * Outlook's conversation headers (src/mail/thread-index.ts) for a mail on a ticket. A mail that
  * answers one carrying a Thread-Index extends that index, under that mail's Thread-Topic: the
- * reply sits in the sender's own conversation. Otherwise the ticket has a conversation of its
- * own, named by its key and started when it was opened: the mails that go out as it opens
- * start it, every later one is a reply in it. Only inputs that a replay plans again go in (the
+ * reply sits in the sender's own conversation. Otherwise a mail continues the conversation of
+ * the Outlook mail that opened the ticket (kept on it), or else the ticket's own conversation,
+ * named by its key and started when it was opened: the mails that go out as it opens start it,
+ * every later one is a reply in it. Only inputs that a replay plans again go in (the
  * plan's time, the ticket, the causing mail's headers, our Message-ID for the random bits), so
  * a replay plans the same bytes.
  */
@@ -154,6 +155,9 @@ function outlookConversation(mail: TicketMail, cause: SendCause, messageId: stri
     const causeTopic = topicText(inbound?.headers?.['thread-topic']?.[0] ?? '');
     return { threadIndex: withChildBlock(causeIndex, now, random), threadTopic: causeTopic || ticketTopic };
   }
+  // The requester's own Outlook conversation, kept from the mail that opened the ticket.
+  const requesters = parseThreadIndex(ticket.outlookThreadIndex);
+  if (requesters) return { threadIndex: withChildBlock(requesters, now, random), threadTopic: ticketTopic };
   const opened = new Date(ticket.createdAt);
   // A record without a readable creation time gets no conversation rather than a failed delivery.
   if (Number.isNaN(opened.getTime())) return {};

@@ -98,6 +98,25 @@ describe('Outlook conversation headers on our mail (dynalite)', () => {
     expect(header(relays[0]!, 'thread-topic')).toBe(topic);
   });
 
+  it("keeps an Outlook requester's conversation on the ticket: a staff answer from Gmail is relayed into it", async () => {
+    const request = threading('o01-outlook-desktop-new-shared-mailbox.eml');
+    const { deps, clock, store } = await pipelineOn(fx, manualClock('2026-12-01T08:14:12Z'));
+    const from = await outboxCount(outbox);
+    await deliverAsSes(request, {}, deps);
+    const requesterIndex = parseThreadIndex(await inboundHeader(request, 'thread-index'))!;
+    expect((await store.getTicketById(1))!.outlookThreadIndex).toBe(requesterIndex.bytes.subarray(0, 22).toString('base64'));
+    const opening = (await sentMails(outbox, from)).length;
+
+    // Gmail writes no Thread-Index: the relay continues Sanne's conversation, not one of its own.
+    clock.advance(28 * 60_000 + 53_000);
+    const [answered] = await deliverAsSes(threading('o05-gmail-staff-reply-shared-mailbox.eml'), {}, deps);
+    expect(answered).toMatchObject({ ticket: 'TKT-1' });
+    const relays = (await sentMails(outbox, from + opening)).filter((m) => m.kind === 'relay');
+    expect(relays.map((m) => m.to)).toEqual([['sanne.devries@northwind.example']]);
+    expectOneChildMore(indexOf(relays[0]!), requesterIndex.bytes.subarray(0, 22).toString('base64'), clock.now());
+    expect(header(relays[0]!, 'thread-topic')).toBe('Shared mailbox Finance-Invoices not showing in Outlook');
+  });
+
   it("starts the ticket's own conversation for a Gmail request, and the next mail extends it", async () => {
     const { deps, clock, store } = await pipelineOn(fx, manualClock('2026-11-02T09:12:47Z'));
     const from = await outboxCount(outbox);

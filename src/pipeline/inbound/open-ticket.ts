@@ -19,6 +19,7 @@ import { participantsRefused } from './record-on-ticket.js';
 import { joinReason, result, withOutcomes, type InboundResult } from './result.js';
 import type { Route } from './route.js';
 import { afterResolvedWords, decideOutage, incidentEvent, joinIncident, outageWords, settleIncident } from './incident-report.js';
+import { conversationRoot, parseThreadIndex } from '../../mail/thread-index.js';
 import { forwardNote, recordForwardNote } from './forward.js';
 import { staffWarning } from './staff-warning.js';
 import { excerpt, threadMessage } from './thread-message.js';
@@ -173,8 +174,19 @@ function newTicket(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): 
     nudgedAt: null,
     lastExcerpt: excerpt(visible),
     ...(d.receipt.proof?.kind === 'typed' ? { unverified: true } : {}),
+    ...outlookConversationOf(msg, route),
   };
   return { draft, refused: others.length && !isAuthenticated(auth) ? participantsRefused(others, auth) : null };
+}
+
+/**
+ * The Outlook conversation the requester's mail is in, kept for our later mails. A staff
+ * member's forward is in the staff member's conversation, not the requester's: none then.
+ */
+function outlookConversationOf(msg: Delivery['msg'], route: Extract<Route, { kind: 'new-ticket' }>): { outlookThreadIndex?: string } {
+  if (route.forward) return {};
+  const index = parseThreadIndex(msg.headers['thread-index']?.[0]);
+  return index ? { outlookThreadIndex: conversationRoot(index) } : {};
 }
 
 /**
