@@ -56,6 +56,8 @@ export interface AutoReplyInput {
   now: Date;
   /** Threading on the ticket's own request, when the mail that causes it is another person's (an incident forming). */
   thread?: { inReplyTo: string; references: string[] };
+  /** A staff member opened the ticket for its requester: the reply says who, not "you emailed". */
+  openedFor?: TicketContext['openedFor'];
 }
 
 /**
@@ -73,6 +75,7 @@ export function planAutoReply(input: AutoReplyInput, config: Config, book: Addre
     supportAddress: receivingAddress(inbound, book),
     teamName: config.teamName,
     statusUrl: statusLink(ticket.key, input.now, config.web),
+    ...(input.openedFor ? { openedFor: input.openedFor } : {}),
   };
   const mail = planTicketMail(
     {

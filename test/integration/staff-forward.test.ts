@@ -85,6 +85,11 @@ describe('a staff forward opens the ticket in the user’s name (dynalite)', () 
     const toRequester = sent.filter((m) => m.to.includes(requester));
     expect(toRequester.map((m) => m.kind)).toEqual([expect.stringMatching(/^(ack|missing-info)$/)]);
     expect(toRequester[0]!.mail.text).not.toMatch(note);
+    // It says who passed the mail on, and why the requester gets it: not "you emailed".
+    const words = toRequester[0]!.mail.text!.replace(/\s+/g, ' ');
+    expect(words).toMatch(/ from Northwind IT passed your email on to us, and we've logged it as TKT-1:/);
+    expect(words).toMatch(/You're getting this because .+ forwarded your email to support@northwind\.example\./);
+    expect(words).not.toContain('because you emailed');
     expect(sent.filter((m) => m.to.includes(staff))).toEqual([]);
     const notice = sent.find((m) => m.kind === 'staff-notification')!;
     expect(notice.to).toEqual(['it-team@northwind.example']);
@@ -115,7 +120,11 @@ describe('a staff forward opens the ticket in the user’s name (dynalite)', () 
     expect(last.reason).toMatch(/^sent in by alex\.kim@northwind\.example for tom\.becker@northwind\.example, named by '#requester' on its first line; a new conversation/);
     // The staff member's words are the request; the command line is gone, and there is no separate note.
     expect(messages.filter((m) => m.direction === 'inbound').map((m) => [m.role, m.from, m.visibleText])).toEqual([['request', 'tom.becker@northwind.example', expect.stringMatching(/^Tom called: in meeting room Oslo/)]]);
-    expect(sent.filter((m) => m.kind === 'ack').map((m) => m.to)).toEqual([['tom.becker@northwind.example']]);
+    const acks = sent.filter((m) => m.kind === 'ack');
+    expect(acks.map((m) => m.to)).toEqual([['tom.becker@northwind.example']]);
+    const words = acks[0]!.mail.text!.replace(/\s+/g, ' ');
+    expect(words).toContain("Alex Kim from Northwind IT has logged a request for you as TKT-1:");
+    expect(words).toContain("You're getting this because Alex Kim asked support@northwind.example to help you.");
   });
 
   it.each([

@@ -46,6 +46,8 @@ interface Case {
 }
 const cases: Record<string, Case> = {
   ack: { mail: templates.ack(ctx), ticketId: 'TKT-42', asks: [] },
+  // A staff member forwarded the requester's mail: their name is received text too.
+  'ack-forwarded': { mail: templates.ack({ ...ctx, openedFor: { by: `Priya ${SCRIPT}`, forwarded: true } }), ticketId: 'TKT-42', asks: [] },
   // A blank ask is dropped by the template: the list shows exactly ASKS.
   missingInfo: { mail: templates.missingInfo({ ...ctx, asks: [...ASKS, '   '], followUp: false }), ticketId: 'TKT-42', asks: ASKS },
   'missingInfo-followUp': { mail: templates.missingInfo({ ...ctx, asks: [...ASKS, ''], followUp: true }), ticketId: 'TKT-42', asks: ASKS },

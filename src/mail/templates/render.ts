@@ -21,6 +21,11 @@ export interface TicketContext {
   teamName: string;
   /** The requester's status page for this ticket (a signed link); absent when no link key is configured. */
   statusUrl?: string | null;
+  /**
+   * A staff member opened the ticket for the requester (src/domain/staff-forward.ts): `by` is
+   * their name (or address); `forwarded`: by forwarding the requester's mail, not by writing it down.
+   */
+  openedFor?: { by: string; forwarded: boolean };
 }
 
 export interface RenderedMail {

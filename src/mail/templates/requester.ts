@@ -15,7 +15,7 @@ export const templates = {
       heading: p`We've got your request`,
       blocks: [
         greeting(ctx),
-        p`Thanks for getting in touch. We've logged your request as ${strong(ctx.ticketId)}:`,
+        ctx.openedFor ? openedForYou(ctx, ctx.openedFor) : p`Thanks for getting in touch. We've logged your request as ${strong(ctx.ticketId)}:`,
         quote(ctx.subject),
         p`Someone from ${ctx.teamName} will take a look and get back to you by email.`,
         p`Want to add something, like a screenshot or the exact error message? Just reply to this email and it goes straight onto your ticket. If you write to us about this again, please keep ${strong(`[${ctx.ticketId}]`)} in the subject so it lands in the right place.`,
@@ -37,7 +37,9 @@ export const templates = {
         greeting(ctx),
         ctx.followUp
           ? p`Thanks for the extra information. We've added it to your ticket ${strong(ctx.ticketId)}:`
-          : p`Thanks for your request. We've logged it as ${strong(ctx.ticketId)}:`,
+          : ctx.openedFor
+            ? openedForYou(ctx, ctx.openedFor)
+            : p`Thanks for your request. We've logged it as ${strong(ctx.ticketId)}:`,
         quote(ctx.subject),
         asks.length === 0
           ? p`To help you, we need a little more detail about what is happening. Could you tell us more?`
@@ -80,7 +82,11 @@ export const templates = {
       heading: p`We know about this problem`,
       blocks: [
         greeting(ctx),
-        ctx.earlier ? p`About your request ${strong(ctx.ticketId)}:` : p`Thanks for letting us know. We've logged your request as ${strong(ctx.ticketId)}:`,
+        ctx.earlier
+          ? p`About your request ${strong(ctx.ticketId)}:`
+          : ctx.openedFor
+            ? openedForYou(ctx, ctx.openedFor)
+            : p`Thanks for letting us know. We've logged your request as ${strong(ctx.ticketId)}:`,
         quote(ctx.subject),
         ctx.earlier
           ? p`Other people have since reported the same problem, so ${ctx.teamName} is treating it as one incident and working on it (${strong(ctx.incidentId)}):`
@@ -137,7 +143,21 @@ export const templates = {
 
 /** Our own mail to a requester: signed by the team, and the footer says why they get it. */
 function requesterMail(ctx: TicketContext, parts: Omit<MailParts, 'signOff' | 'footer'>): RenderedMail {
-  return renderMail(ctx, { ...parts, signOff: [p`Thanks,`, p`${ctx.teamName}`], footer: becauseYouEmailed(ctx) });
+  return renderMail(ctx, { ...parts, signOff: [p`Thanks,`, p`${ctx.teamName}`], footer: ctx.openedFor ? becauseStaffOpened(ctx, ctx.openedFor) : becauseYouEmailed(ctx) });
+}
+
+/** The first words of a ticket a staff member opened for the requester: who did, and its id. */
+function openedForYou(ctx: TicketContext, by: NonNullable<TicketContext['openedFor']>): Paragraph {
+  return by.forwarded
+    ? p`${by.by} from ${ctx.teamName} passed your email on to us, and we've logged it as ${strong(ctx.ticketId)}:`
+    : p`${by.by} from ${ctx.teamName} has logged a request for you as ${strong(ctx.ticketId)}:`;
+}
+
+/** Why a requester who never wrote to us gets our mail: a staff member opened the ticket for them. */
+function becauseStaffOpened(ctx: TicketContext, by: NonNullable<TicketContext['openedFor']>): Paragraph {
+  return by.forwarded
+    ? p`You're getting this because ${by.by} forwarded your email to ${address(ctx.supportAddress)}.`
+    : p`You're getting this because ${by.by} asked ${address(ctx.supportAddress)} to help you.`;
 }
 
 /** Why a requester gets our mail: they wrote to the support address. */

@@ -73,7 +73,7 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
   // The acknowledgement of a forward threads on the mail the requester sent, when we have its Message-ID.
   const thread = forward?.originalMessageId ? { thread: { inReplyTo: forward.originalMessageId, references: [forward.originalMessageId] } } : {};
   const plan = deliveryPlan(d, [
-    planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now, ...thread }, config, d.book),
+    planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now, ...thread, ...openedFor(route, d) }, config, d.book),
     incident ? incident.staffMail : planStaffNotice(ticket, headline, visible, noticeCause(ticket, d), shared(d), [...forwardRemarks(route), ...afterResolvedWords(ticket.outage ?? null)]),
     ...(incident?.known ?? []),
     eventEffect('ticket.created', ticket, opened, d),
@@ -102,6 +102,14 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
 function noticeCause(ticket: Ticket, d: Delivery) {
   const c = cause(ticket, d);
   return d.forward?.kind === 'for-requester' ? { ...c, inbound: { ...c.inbound, from: d.forward.requester } } : c;
+}
+
+/** Who opened the ticket for its requester, in the words the reply uses: the staff member's name, else address. */
+function openedFor(route: Extract<Route, { kind: 'new-ticket' }>, d: Delivery): { openedFor?: { by: string; forwarded: boolean } } {
+  const f = route.forward;
+  if (!f) return {};
+  const name = d.msg.from?.address === f.decision.by ? d.msg.from.name.trim() : '';
+  return { openedFor: { by: name || f.decision.by, forwarded: f.decision.named === 'forwarded-from' || f.decision.forwarded !== null } };
 }
 
 /** What the staff notice adds for a forward: who forwarded it, and their note. */
