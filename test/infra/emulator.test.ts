@@ -7,10 +7,13 @@
  *
  * That every SDK client of the bundles honours AWS_ENDPOINT_URL is shown by what only moto
  * holds: the raw mail (S3), the ticket (DynamoDB), the sent mail (SES), the ticket events (SNS,
- * read through an SQS queue subscribed to the topic), the IMAP password and the link keys
- * (Secrets Manager). The HTTP Lambda is invoked with API Gateway HTTP API events (payload 2.0),
- * as its $default route delivers them; API Gateway itself is not emulated.
+ * read through an SQS queue subscribed to the topic), the mailbox pollers' credentials and the
+ * link keys (Secrets Manager). The HTTP Lambda is invoked with API Gateway HTTP API events
+ * (payload 2.0), as its $default route delivers them; API Gateway itself is not emulated. The
+ * mailbox pollers (one variant of the stack with an imap, a graph and a gmail block) read a real
+ * Dovecot and the local stand-ins for Microsoft's identity platform, Microsoft Graph and Google.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +24,9 @@ import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDovecot, type Dovecot } from '../support/dovecot.js';
+import { startFakeGoogle, type FakeGoogle } from '../support/fake-gmail.js';
+import { startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
+import { startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from '../support/fake-microsoft-identity.js';
 import { lambdaHost, type EmulatedFunction, type Invocation, type LambdaHost, type LogLine } from '../support/emulator-lambda.js';
 import { createStackOnMoto, synthTicketing, type StackOnMoto, type SynthesizedStack } from '../support/emulator-stack.js';
 import { startMoto, type Moto, type MotoSentMail } from '../support/moto.js';
@@ -29,9 +35,19 @@ import { TABLE_KEYS } from '../../src/aws/table.js';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CONTEXT = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example', staff: 'alex.kim@northwind.example,it.northwind.example' };
 const DAY = 24 * 3600_000;
+// The Microsoft 365 and Google Workspace support mailboxes, and the Entra app that reads the former.
+const MAILBOX = 'support@northwind.example';
+const TENANT = 'northwind.onmicrosoft.com';
+const CLIENT_ID = '6731de76-14a6-49ae-97bc-6eba6914391e';
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const GRAPH_CLIENT_SECRET = 'Gph8Q~emulator-client-secret';
+const WRONG_CLIENT_SECRET = 'Gph8Q~an-expired-client-secret';
 
 let moto: Moto;
 let dovecot: Dovecot;
+let idp: FakeMicrosoftIdentity;
+let graph: FakeGraph;
+let google: FakeGoogle;
 let host: LambdaHost;
 let outdir: string;
 let workdir: string;
@@ -42,7 +58,13 @@ let inbound: EmulatedFunction;
 let http: EmulatedFunction;
 let stale: EmulatedFunction;
 let imap: EmulatedFunction;
+let graphPoller: EmulatedFunction;
+let gmailPoller: EmulatedFunction;
 let secretArn: string;
+let graphSecretArn: string;
+let gmailSecretArn: string;
+/** A service account key file whose private key Google does not know (a deleted key's). */
+let staleGmailKey: string;
 let probeQueueUrl: string;
 const clients: { destroy(): void }[] = [];
 
@@ -69,17 +91,27 @@ beforeAll(async () => {
 async function setUp(): Promise<void> {
   outdir = mkdtempSync(path.join(tmpdir(), 'ticketing-emulator-cdk-'));
   workdir = mkdtempSync(path.join(tmpdir(), 'ticketing-emulator-run-'));
-  [moto, dovecot] = await Promise.all([startMoto('eu-west-1'), startDovecot()]);
+  [moto, dovecot, idp, google] = await Promise.all([startMoto('eu-west-1'), startDovecot(), startFakeMicrosoftIdentity(), startFakeGoogle({ mailbox: MAILBOX, now: () => new Date() })]);
+  idp.registerApp({ tenantId: TENANT, clientId: CLIENT_ID, clientSecret: GRAPH_CLIENT_SECRET });
+  graph = await startFakeGraph({ mailbox: MAILBOX, acceptToken: (t) => idp.validToken(t, GRAPH_SCOPE) });
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  staleGmailKey = JSON.stringify({ ...google.key, private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }, null, 2);
 
-  // The IMAP password lives in Secrets Manager; the stack is given the secret's ARN.
+  // Each mailbox's credentials live in Secrets Manager (not the right ones yet); the stack is given the secrets' ARNs.
   const secrets = awsClient((o) => new SecretsManagerClient(o));
-  secretArn = (await secrets.send(new CreateSecretCommand({ Name: 'ticketing/imap-password', SecretString: 'not-the-password' }))).ARN!;
+  const secret = async (Name: string, SecretString: string) => (await secrets.send(new CreateSecretCommand({ Name, SecretString }))).ARN!;
+  secretArn = await secret('ticketing/imap-password', 'not-the-password');
+  graphSecretArn = await secret('ticketing/graph-app', JSON.stringify({ clientSecret: WRONG_CLIENT_SECRET }));
+  gmailSecretArn = await secret('ticketing/gmail-service-account', staleGmailKey);
 
   base = synthTicketing(path.join(outdir, 'base'), CONTEXT);
-  variant = synthTicketing(path.join(outdir, 'imap'), {
+  // One variant with all three mailbox blocks: one synth and bundle for the three pollers.
+  variant = synthTicketing(path.join(outdir, 'pollers'), {
     ...CONTEXT,
     ticketingConfig: {
       imap: { host: '127.0.0.1', port: dovecot.port, secure: false, allowPlainOnLoopback: true, user: dovecot.user, passwordSecretArn: secretArn },
+      graph: { app: { tenantId: TENANT, clientId: CLIENT_ID, credentialsSecretArn: graphSecretArn, loginEndpoint: idp.loginEndpoint }, mailbox: MAILBOX, graphEndpoint: graph.url },
+      gmail: { mailbox: MAILBOX, serviceAccountSecretArn: gmailSecretArn, tokenEndpoint: google.tokenEndpoint, gmailEndpoint: google.gmailEndpoint },
     },
   });
   onMoto = await createStackOnMoto(base, moto);
@@ -90,6 +122,8 @@ async function setUp(): Promise<void> {
   http = host.fn(base, onMoto, base.functions.http);
   stale = host.fn(base, onMoto, base.functions.stale);
   imap = host.fn(variant, onMoto, variant.functions.imap!);
+  graphPoller = host.fn(variant, onMoto, variant.functions.graph!);
+  gmailPoller = host.fn(variant, onMoto, variant.functions.gmail!);
 
   // What the ticket-events topic publishes lands in a queue of the test's own.
   const { QueueUrl } = await moto.json<{ QueueUrl: string }>('sqs', 'AmazonSQS.CreateQueue', { QueueName: 'ticket-events-probe' });
@@ -102,6 +136,9 @@ afterAll(async () => {
   for (const c of clients) c.destroy();
   await host?.stop();
   await dovecot?.stop();
+  await graph?.close();
+  await idp?.close();
+  await google?.close();
   await moto?.stop();
   if (outdir) rmSync(outdir, { recursive: true, force: true });
   if (workdir) rmSync(workdir, { recursive: true, force: true });
@@ -151,6 +188,11 @@ async function takeMail(): Promise<SentMail[]> {
   return fresh.map((m) => ({ ...m, subject: header(m.raw, 'Subject'), from: header(m.raw, 'From'), to: header(m.raw, 'To') })).sort((a, b) => a.to.localeCompare(b.to));
 }
 
+/** Recipient and subject of each sent mail, the subject decoded (non-ASCII subjects go out as encoded words). */
+async function decodedSubjects(mail: SentMail[]): Promise<{ to: string; subject: string }[]> {
+  return Promise.all(mail.map(async (m) => ({ to: m.to, subject: (await simpleParser(m.raw)).subject ?? '' })));
+}
+
 const logged = (run: Invocation, message: string): LogLine[] => run.logs.filter((l) => l.message === message);
 
 /** The handler answered, and logged no error and no warning but the ones expected. */
@@ -175,16 +217,27 @@ function scheduleInput(logicalId: string, scheduledTime: Date): unknown {
   return JSON.parse(target.Input.replaceAll('<aws.scheduler.scheduled-time>', scheduledTime.toISOString().replace(/\.\d{3}Z$/, 'Z')).replaceAll('<aws.scheduler.schedule-arn>', arn));
 }
 
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, string[]>>;
+}
+
+/** The statements of the policies on the function's role (moto does not enforce IAM, so tests read them). */
+function roleStatements(stack: SynthesizedStack, fnLogicalId: string): PolicyStatement[] {
+  const role = (stack.template.Resources[fnLogicalId]!.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(stack.template.Resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties!.Roles as { Ref: string }[]).some((x) => x.Ref === role))
+    .flatMap((r) => r.Properties!.PolicyDocument.Statement as PolicyStatement[]);
+}
+
 /**
  * The From addresses the function's role may send as (its ses:SendRawEmail statement's
  * ses:FromAddress condition). moto does not enforce IAM, so the test holds every sent mail to it.
  */
 function sendAsPatterns(stack: SynthesizedStack, fnLogicalId: string): RegExp[] {
-  const role = (stack.template.Resources[fnLogicalId]!.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  const statements = Object.values(stack.template.Resources)
-    .filter((r) => r.Type === 'AWS::IAM::Policy' && (r.Properties!.Roles as { Ref: string }[]).some((x) => x.Ref === role))
-    .flatMap((r) => r.Properties!.PolicyDocument.Statement as { Action: string | string[]; Condition?: Record<string, Record<string, string[]>> }[])
-    .filter((st) => [st.Action].flat().includes('ses:SendRawEmail'));
+  const statements = roleStatements(stack, fnLogicalId).filter((st) => [st.Action].flat().includes('ses:SendRawEmail'));
   expect(statements).toHaveLength(1);
   const globs = [statements[0]!.Condition!.StringLike!['ses:FromAddress']!].flat();
   return globs.map((g) => new RegExp(`^${g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i'));
@@ -269,10 +322,29 @@ describe('the bundled Lambdas on moto', () => {
     const apiId = Object.values(onMoto.created).find((c) => c.type === 'AWS::ApiGatewayV2::Api')!.ref;
     for (const fn of [inbound, http]) expect(fn.env.TICKETING_WEB_BASE_URL).toBe(`https://${apiId}.execute-api.${moto.region}.amazonaws.com`);
     expect(JSON.parse(http.env.TICKETING_CONFIG!).web.linkKeysSecretArn).toMatch(new RegExp(`^arn:aws:secretsmanager:${moto.region}:${moto.account}:secret:`));
-    // The IMAP variant's function may read exactly the secret it was given.
-    const policies = Object.values(variant.template.Resources).filter((r) => r.Type === 'AWS::IAM::Policy');
-    const statements = policies.flatMap((p) => p.Properties!.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
-    expect(statements).toContainEqual(expect.objectContaining({ Action: 'secretsmanager:GetSecretValue', Resource: secretArn }));
+  });
+
+  it('each mailbox poller\'s role may read its own credentials secret and the link keys, and no other secret', () => {
+    const linkKeys = JSON.parse(http.env.TICKETING_CONFIG!).web.linkKeysSecretArn as string;
+    const secretsReadable = (fnLogicalId: string) =>
+      roleStatements(variant, fnLogicalId)
+        .filter((st) => [st.Action].flat().some((a) => a === '*' || a.startsWith('secretsmanager:')))
+        .map((st) => ({ effect: st.Effect, actions: [st.Action].flat(), resources: [onMoto.resolve(st.Resource)].flat().sort() }));
+    const pollers: [string, string][] = [
+      [variant.functions.imap!, secretArn],
+      [variant.functions.graph!, graphSecretArn],
+      [variant.functions.gmail!, gmailSecretArn],
+    ];
+    for (const [fn, own] of pollers) {
+      const readable = secretsReadable(fn);
+      expect(readable, fn).toEqual(
+        expect.arrayContaining([
+          { effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: [own] },
+          { effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: [linkKeys] },
+        ]),
+      );
+      expect(readable, fn).toHaveLength(2);
+    }
   });
 
   it('an SES event → ticket TKT-1, the acknowledgement and the staff notice through SES, ticket.created on SNS', async () => {
@@ -433,5 +505,75 @@ describe('the bundled Lambdas on moto', () => {
     expect(await takeEvents()).toEqual([
       expect.objectContaining({ type: 'ticket.created', message: expect.objectContaining({ ticketId: 'TKT-2', requester: 'lars.nilsson@northwind.example', priority: 'P3' }) }),
     ]);
+  });
+
+  it('the Graph Lambda reads the app\'s client secret from Secrets Manager, signs in as the app, turns the inbox mail into a ticket and moves it to Processed', async () => {
+    const raw = fixture('mail/24-outlook-ios-new-emoji-laptop-fan.eml');
+    const { subject } = await simpleParser(raw);
+    const id = graph.deliver('inbox', raw);
+    // The secret holds an expired client secret: the identity platform refuses the app, and the mail stays.
+    const refused = await graphPoller.invoke(null);
+    expect(refused.error).toMatchObject({ name: 'MicrosoftIdentityError', message: expect.stringContaining(`app ${CLIENT_ID} in tenant ${TENANT}: the client secret is wrong`) });
+    expect(JSON.stringify(refused)).not.toContain(WRONG_CLIENT_SECRET);
+    expect(idp.issued()).toEqual([]);
+    expect(graph.list('inbox')).toEqual([id]);
+    expect(await takeMail()).toEqual([]);
+    expect(await takeEvents()).toEqual([]);
+
+    const secrets = awsClient((o) => new SecretsManagerClient(o));
+    await secrets.send(new PutSecretValueCommand({ SecretId: graphSecretArn, SecretString: JSON.stringify({ clientSecret: GRAPH_CLIENT_SECRET }) }));
+    const run = await graphPoller.invoke(null);
+    expectNoError(run);
+    expect(run.result).toEqual({ polled: 1, failed: 0 });
+    expect(logged(run, 'graph message')).toEqual([expect.objectContaining({ id, outcome: 'created', ticket: 'TKT-3' })]);
+    expect(graph.list('inbox')).toEqual([]);
+    expect(graph.list('Processed')).toEqual([id]);
+    const mail = await takeMail();
+    expect(await decodedSubjects(mail)).toEqual([
+      { to: 'it-team@northwind.example', subject: '[TKT-3] [P3 hardware] Laptop fan is super loud 🔥 and it gets really hot' },
+      { to: 'yuki.tanaka@northwind.example', subject: 'Re: [TKT-3] Laptop fan is super loud 🔥 and it gets really hot' },
+    ]);
+    expectSentAs(mail, sendAsPatterns(variant, variant.functions.graph!));
+    expect(await takeEvents()).toEqual([expect.objectContaining({ type: 'ticket.created', message: expect.objectContaining({ ticketId: 'TKT-3', requester: 'yuki.tanaka@northwind.example' }) })]);
+    // The log names ids and outcomes: no secret, no token, no subject, no address.
+    const tokens = graph.requests.map((r) => r.token).filter((t): t is string => !!t);
+    expect(tokens.length).toBeGreaterThan(0);
+    const output = JSON.stringify(run);
+    for (const text of [GRAPH_CLIENT_SECRET, ...tokens, subject!, 'yuki.tanaka@northwind.example']) expect(output).not.toContain(text);
+  });
+
+  it('the Gmail Lambda reads the service account key from Secrets Manager, gets a delegated token, turns the INBOX mail into a ticket and labels it Processed', async () => {
+    const raw = fixture('mail/28-gmail-android-new-guest-wifi.eml');
+    const { subject } = await simpleParser(raw);
+    const id = google.deliver(raw);
+    // The secret holds a key Google no longer knows: the token endpoint refuses the assertion, and the mail stays.
+    const refused = await gmailPoller.invoke(null);
+    expect(refused.error).toMatchObject({ name: 'GoogleTokenError', message: expect.stringContaining(`Google rejected the signature of service account ${google.key.client_email}`) });
+    expect(JSON.stringify(refused)).not.toContain('PRIVATE KEY');
+    expect(google.tokensIssued()).toBe(0);
+    expect(google.withLabel('INBOX')).toEqual([id]);
+    expect(await takeMail()).toEqual([]);
+    expect(await takeEvents()).toEqual([]);
+
+    const secrets = awsClient((o) => new SecretsManagerClient(o));
+    await secrets.send(new PutSecretValueCommand({ SecretId: gmailSecretArn, SecretString: google.keyFile }));
+    const run = await gmailPoller.invoke(null);
+    expectNoError(run);
+    expect(run.result).toEqual({ polled: 1, failed: 0 });
+    expect(logged(run, 'gmail sync')).toEqual([expect.objectContaining({ kind: 'full', reason: 'first poll', found: 1 })]);
+    expect(logged(run, 'gmail message')).toEqual([expect.objectContaining({ id, outcome: 'created', ticket: 'TKT-4' })]);
+    expect(google.withLabel('INBOX')).toEqual([]);
+    expect(google.labelsOf(id)).toEqual([google.labelId('Processed')]);
+    const mail = await takeMail();
+    expect(await decodedSubjects(mail)).toEqual([
+      { to: 'it-team@northwind.example', subject: expect.stringMatching(/^\[TKT-4\] \[P\d [\w-]+\] Guest Wi-Fi voucher at reception doesn't work$/) },
+      { to: 'j.doe@contoso.example', subject: "Re: [TKT-4] Guest Wi-Fi voucher at reception doesn't work" },
+    ]);
+    expectSentAs(mail, sendAsPatterns(variant, variant.functions.gmail!));
+    expect(await takeEvents()).toEqual([expect.objectContaining({ type: 'ticket.created', message: expect.objectContaining({ ticketId: 'TKT-4', requester: 'j.doe@contoso.example' }) })]);
+    // The log names ids and outcomes: no key, no token, no subject, no address.
+    expect(google.tokensIssued()).toBe(1);
+    const output = JSON.stringify(run);
+    for (const text of ['PRIVATE KEY', 'ya29.', subject!, 'j.doe@contoso.example']) expect(output).not.toContain(text);
   });
 });

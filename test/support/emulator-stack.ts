@@ -53,8 +53,8 @@ export interface CfnTemplate {
 export interface SynthesizedStack {
   stackName: string;
   template: CfnTemplate;
-  /** Logical ids of the ticketing Lambdas (imap: null when the config has no imap block). */
-  functions: { inbound: string; http: string; stale: string; imap: string | null };
+  /** Logical ids of the ticketing Lambdas (a mailbox poller's: null when the config has no block for it). */
+  functions: { inbound: string; http: string; stale: string; imap: string | null; graph: string | null; gmail: string | null };
   /** Logical ids of the schedules on the stale function. */
   schedules: { stale: string; sweep: string };
   /** The directory cdk.out bundled a function into (index.mjs and its source map). */
@@ -72,6 +72,10 @@ export function synthTicketing(outdir: string, context: Record<string, unknown>)
   const template = artifact.template as CfnTemplate;
   const lid = (c: { node: { defaultChild?: unknown } }) => stack.getLogicalId(c.node.defaultChild as CfnElement);
   const stale = lid(stack.staleFunction);
+  const poller = (kind: 'imap' | 'graph' | 'gmail') => {
+    const p = stack.pollerFunctions.find((x) => x.kind === kind);
+    return p ? lid(p.fn) : null;
+  };
   // The stale function's schedules, told apart by the job their input names.
   const scheduleOf = (job: 'stale' | 'sweep') => {
     const ids = Object.entries(template.Resources)
@@ -84,7 +88,7 @@ export function synthTicketing(outdir: string, context: Record<string, unknown>)
   return {
     stackName: stack.stackName,
     template,
-    functions: { inbound: lid(stack.inboundFunction), http: lid(stack.httpFunction), stale, imap: stack.imapFunction ? lid(stack.imapFunction) : null },
+    functions: { inbound: lid(stack.inboundFunction), http: lid(stack.httpFunction), stale, imap: poller('imap'), graph: poller('graph'), gmail: poller('gmail') },
     schedules: { stale: scheduleOf('stale'), sweep: scheduleOf('sweep') },
     assetDir(logicalId: string) {
       const fn = template.Resources[logicalId];
