@@ -51,6 +51,11 @@ const BOUNCE_SES_MESSAGE_ID = '0102019a43a2c5d8-6b1f3c2e-8d4a-4f7e-9c15-2a7e4b9d
 
 const configJson = JSON.parse(readFileSync(new URL('northwind.config.json', fixturesDir), 'utf8')) as Record<string, unknown>;
 /** The Northwind config with a support mailbox polled over IMAP (never connected to here). */
+/** A Microsoft 365 support mailbox read through Graph (its defaults: Exchange's header, authserv-id ""). */
+function graphConfig(): Config {
+  return parseConfig({ ...configJson, graph: { app: { tenantId: 'northwind.onmicrosoft.com', clientId: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', clientSecret: 'x' }, mailbox: 'support@northwind.example' } });
+}
+
 function imapConfig(authservId?: string): Config {
   return parseConfig({ ...configJson, imap: { host: '127.0.0.1', user: 'x', password: 'x', ...(authservId !== undefined ? { authservId } : {}) } });
 }
@@ -192,14 +197,14 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('defects fixed, on %s', (
 
   const deliver = (v: Victim, name: string) => deliverRaw(v, attackMail(name), attackSidecar(name));
 
-  /** What the IMAP poller does with a message: raw mail into the blobs, then the pipeline, no receipt verdicts. */
+  /** What a poller does with a message (IMAP by default; Graph): raw mail into the blobs, then the pipeline, no receipt verdicts. */
   let imapUid = 0;
-  async function deliverOverImap(v: Victim, raw: Buffer) {
+  async function deliverOverImap(v: Victim, raw: Buffer, source: 'imap' | 'graph' = 'imap') {
     const seen = await outboxLength();
     const blobs = v.deps.blobsFor(v.config.aws.bucket);
     const rawKey = imapRawKey('support@northwind.example', '1793577600', ++imapUid);
     await blobs.put(rawKey, raw, 'message/rfc822');
-    const receipt: Receipt = { source: 'imap', rawKey, receivedAt: v.clock.now().toISOString(), recipients: [], verdicts: null };
+    const receipt: Receipt = { source, rawKey, receivedAt: v.clock.now().toISOString(), recipients: [], verdicts: null };
     const result = await processInbound(receipt, { ...v.deps, blobs }, v.config);
     return { result, after: (await v.store.getTicketById(1))!, sent: await sentBetween(seen) };
   }
@@ -414,6 +419,30 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('defects fixed, on %s', (
       const relay = sent.find((m) => m.destinations.includes(REQUESTER));
       expect(relay?.destinations.sort()).toEqual([REQUESTER, PARTICIPANT].sort());
       expect(relay?.text).toContain('GlobalProtect 6.1');
+    });
+
+    it("through Graph: a staff reply from inside the Microsoft 365 tenant has staff powers by Exchange's Internal mark (it writes dmarc=none between its own users)", async () => {
+      const v = await victimTicket(graphConfig());
+      const { result, after, sent } = await deliverOverImap(v, attackMail('d05-graph-internal-staff-reply.eml'), 'graph');
+
+      expect(result).toMatchObject({ outcome: 'appended', ticket: 'TKT-1' });
+      expect(after).toMatchObject({ status: 'resolved', assignee: STAFF, participants: [PARTICIPANT] });
+      expect(await storedMessage(v, result)).toMatchObject({ from: STAFF, role: 'staff-reply' });
+      expect(sent.find((m) => m.destinations.includes(REQUESTER))?.text).toContain('GlobalProtect 6.1');
+    });
+
+    it('the same mail from a plain IMAP server: the Exchange mark is only text there, so no staff powers', async () => {
+      const v = await victimTicket(imapConfig(''));
+      const delivered = await deliverOverImap(v, attackMail('d05-graph-internal-staff-reply.eml'));
+      await expectNoStaffPower(v, delivered);
+      expect(delivered.result.reason).toMatch(/looks like staff/);
+    });
+
+    it("through Graph: a forged staff reply from outside gets no staff powers: Exchange's header on top says DMARC fail, its mark Anonymous", async () => {
+      const v = await victimTicket(graphConfig());
+      const delivered = await deliverOverImap(v, attackMail('d05-graph-external-forged-staff.eml'), 'graph');
+      await expectNoStaffPower(v, delivered);
+      expect(delivered.result.reason).toMatch(/looks like staff but DMARC failed/);
     });
 
     it.each(FORGED_HEADER_KINDS)("over the S3 trigger: SES's failing header on top, d03-outlook-s3-%s.eml's own below, gets no staff powers", async (kind) => {

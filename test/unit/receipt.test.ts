@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sesVerdictsFromHeaders } from '../../src/domain/receipt.js';
-import { isAuthenticated, senderAuthentication } from '../../src/domain/sender-trust.js';
+import { authenticationWords, isAuthenticated, isForged, senderAuthentication } from '../../src/domain/sender-trust.js';
 
 /** Staff power without an SES receipt (IMAP, S3-triggered mail) rests on our border's topmost Authentication-Results. */
 describe('sender authentication without a receipt', () => {
@@ -30,5 +30,43 @@ describe('sender authentication without a receipt', () => {
   it('reads only the spam and virus verdicts from the X-SES headers', () => {
     const v = sesVerdictsFromHeaders({ 'x-ses-spam-verdict': ['PASS'], 'x-ses-virus-verdict': ['FAIL'] });
     expect(v).toEqual({ spam: 'PASS', virus: 'FAIL', spf: 'GRAY', dkim: 'GRAY', dmarc: 'GRAY' });
+  });
+});
+
+/** A Microsoft 365 mailbox: mail between two people of the tenant carries Exchange Online's mark instead of a DMARC verdict. */
+describe('sender authentication in an Exchange Online mailbox', () => {
+  const internalResults = 'dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=northwind.example;';
+  const evidence = (authAs: string[] | null, ...authResults: string[]) =>
+    senderAuthentication({ verdicts: null, authResults, trustedIds: [''], fromDomain: 'northwind.example', exchangeAuthAs: authAs });
+
+  it("believes Exchange's Internal mark when its header has no DMARC verdict, and says so in words", () => {
+    const a = evidence(['Internal'], internalResults);
+    expect(a.source).toBe('organisation');
+    expect(isAuthenticated(a)).toBe(true);
+    expect(isForged(a)).toBe(false);
+    expect(authenticationWords(a)).toMatch(/^sent from inside the organisation \(Exchange Online marked it as sent by a signed-in user/);
+  });
+
+  it('keeps a DMARC failure a failure, whatever the mark says', () => {
+    const a = evidence(['Internal'], 'spf=fail (sender IP is 192.0.2.87) smtp.mailfrom=northwind.example; dkim=none (message not signed) header.d=none;dmarc=fail action=quarantine header.from=northwind.example;compauth=fail reason=000');
+    expect(a.source).toBe('border');
+    expect(isForged(a)).toBe(true);
+    expect(isAuthenticated(a)).toBe(false);
+  });
+
+  it('believes nothing from Anonymous, from two marks (one got past the firewall), or outside Exchange Online', () => {
+    expect(isAuthenticated(evidence(['Anonymous'], internalResults))).toBe(false);
+    expect(isAuthenticated(evidence(['Anonymous', 'Internal'], internalResults))).toBe(false);
+    expect(isAuthenticated(evidence(['Internal', 'Internal'], internalResults))).toBe(false);
+    expect(isAuthenticated(evidence([], internalResults))).toBe(false);
+    // Not an Exchange Online mailbox: the header is the sender's text.
+    expect(isAuthenticated(evidence(null, internalResults))).toBe(false);
+    expect(isAuthenticated(senderAuthentication({ verdicts: null, authResults: [], trustedIds: [], fromDomain: 'northwind.example' }))).toBe(false);
+  });
+
+  it('lets a DMARC pass speak for itself', () => {
+    const a = evidence(['Anonymous'], 'spf=pass (sender IP is 40.107.241.53) smtp.mailfrom=contoso.example; dkim=pass (signature was verified) header.d=contoso.example;dmarc=pass action=none header.from=contoso.example;compauth=pass reason=100');
+    expect(a.source).toBe('border');
+    expect(isAuthenticated(a)).toBe(true);
   });
 });

@@ -26,6 +26,7 @@ export function senderFacts(msg: InboundMessage, embedded: EmbeddedMail, receipt
         authResults: msg.headers['authentication-results'] ?? [],
         trustedIds: trustedAuthservIds(receipt, config),
         fromDomain: msg.from ? domainOf(msg.from.address) : null,
+        exchangeAuthAs: isExchangeOnlineMailbox(receipt, config) ? (msg.headers['x-ms-exchange-organization-authas'] ?? []) : null,
       });
   const machine = classifyMachineMail(msg, book);
   const bounce = machine?.kind === 'bounce' ? deliveryReport([msg.text, ...embedded.texts]) : null;
@@ -77,6 +78,15 @@ const TRUSTED_AUTHSERV_IDS: Record<Receipt['source'], (config: Config) => string
   web: () => [],
   api: () => [],
 };
+
+/**
+ * The mailbox is in Exchange Online, whose own organisation headers can be believed: read through
+ * Graph, or over IMAP with a Microsoft 365 app's token. Any other IMAP server may pass on whatever
+ * a sender wrote.
+ */
+function isExchangeOnlineMailbox(receipt: Receipt, config: Config): boolean {
+  return receipt.source === 'graph' || (receipt.source === 'imap' && config.imap?.oauth2 !== undefined);
+}
 
 /** How far the address of a mail our HTTP app wrote is proven: a status link, or a console session of that staff address. */
 function webAuthentication(proof: WebProof, sender: string | null, book: AddressBook): SenderAuthentication {
