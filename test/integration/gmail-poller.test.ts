@@ -3,18 +3,15 @@
  * token endpoint's JWT bearer grant and the Gmail API calls the poller makes), with the real
  * pipeline on the local stack. Each test has its own fake mailbox and its own table.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { GmailApiError } from '../../src/gmail/client.js';
 import { gmailAccount, gmailTokenSource, pollGmailMailbox, type GmailConfig, type GmailPollDeps, type GmailPollResult, type GmailSync } from '../../src/gmail/poller.js';
-import { MailboxLockedError } from '../../src/imap/poller.js';
+import { MailboxLockedError } from '../../src/pipeline/mailbox-lease.js';
 import { readOutbox } from '../../src/local/ses-endpoint.js';
 import { gmailSchema } from '../../src/mailbox-config.js';
 import { GoogleTokenError } from '../../src/oauth/google-service-account.js';
@@ -23,6 +20,7 @@ import { injectFaults, type FaultInjector } from '../support/faults.js';
 import { startFakeGoogle, type FakeGoogle } from '../support/fake-gmail.js';
 import { startMoto } from '../support/moto.js';
 import { fixtureMail, manualClock, pipelineOn } from '../support/pipeline.js';
+import { pollCli } from '../support/poll-cli.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
 
 const MAILBOX = 'support@northwind.example';
@@ -387,31 +385,29 @@ describe('the key in Secrets Manager', () => {
 
 describe('ticketing gmail-poll --once', () => {
   it('turns a Workspace mailbox into tickets exactly once, a JSON line per message', async () => {
-    const root = fileURLToPath(new URL('../..', import.meta.url));
     // The CLI signs with the real clock.
     const google = await startFakeGoogle({ mailbox: MAILBOX, now: () => new Date() });
     open.push(google);
-    const cliDir = await mkdtemp(join(tmpdir(), 'ticketing-gmail-cli-'));
-    try {
-      const keyFile = join(cliDir, 'service-account.json');
+    const cli = await pollCli('gmail-poll', async (dir) => {
+      const keyFile = join(dir, 'service-account.json');
       await writeFile(keyFile, google.keyFile);
-      const northwind = JSON.parse(await readFile(join(root, 'fixtures/northwind.config.json'), 'utf8'));
-      const configFile = join(cliDir, 'config.json');
-      await writeFile(configFile, JSON.stringify({ ...northwind, gmail: { mailbox: MAILBOX, serviceAccountKeyFile: keyFile, tokenEndpoint: google.tokenEndpoint, gmailEndpoint: google.gmailEndpoint } }));
+      return { gmail: { mailbox: MAILBOX, serviceAccountKeyFile: keyFile, tokenEndpoint: google.tokenEndpoint, gmailEndpoint: google.gmailEndpoint } };
+    });
+    try {
       for (const f of [AUDITOR, GUEST_WIFI]) google.deliver(fixtureMail(f));
-      const poll = () => promisify(execFile)(process.execPath, [join(root, 'src/bin/ticketing.mjs'), 'gmail-poll', '--once', '--data', join(cliDir, 'data'), '--config', configFile], { cwd: root });
 
-      const first = (await poll()).stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const first = await cli.once();
 
       expect(first.map((r) => [r.outcome, r.ticket])).toEqual([
         ['created', 'TKT-1'],
         ['created', 'TKT-2'],
       ]);
-      expect((await poll()).stdout.trim()).toBe('');
+      expect(await cli.once()).toEqual([]);
       expect(google.withLabel('INBOX')).toEqual([]);
       expect(google.withLabel(google.labelId('Processed')!)).toHaveLength(2);
     } finally {
-      await rm(cliDir, { recursive: true, force: true });
+      await cli.cleanup();
     }
-  }, 60_000);
+  });
 });
+

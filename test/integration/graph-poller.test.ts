@@ -15,6 +15,7 @@ import { startFakeGraph, type FakeGraph } from '../support/fake-graph.js';
 import { startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from '../support/fake-microsoft-identity.js';
 import { injectFaults, InjectedCrash } from '../support/faults.js';
 import { fixtureMail, northwindConfig, pipelineOn } from '../support/pipeline.js';
+import { pollCli } from '../support/poll-cli.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
 
 const MAILBOX = 'support@northwind.example';
@@ -344,34 +345,24 @@ describe('Microsoft Graph poller', () => {
 
 describe('ticketing graph-poll --once', () => {
   it('turns the mailbox into tickets exactly once, a JSON line per message', async () => {
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
-    const { mkdtemp, writeFile, readFile, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { fileURLToPath } = await import('node:url');
-    const root = fileURLToPath(new URL('../..', import.meta.url));
-    const dir = await mkdtemp(join(tmpdir(), 'ticketing-graph-cli-'));
+    graph.createFolder('Cli');
+    const { app, mailbox, graphEndpoint } = graphConfig('Cli');
+    const cli = await pollCli('graph-poll', { graph: { app, mailbox, graphEndpoint, folder: 'Cli', processedFolder: 'Cli-done' } });
     try {
-      graph.createFolder('Cli');
-      const northwind = JSON.parse(await readFile(join(root, 'fixtures/northwind.config.json'), 'utf8'));
-      const configFile = join(dir, 'config.json');
-      const { app, mailbox, graphEndpoint } = graphConfig('Cli');
-      await writeFile(configFile, JSON.stringify({ ...northwind, graph: { app, mailbox, graphEndpoint, folder: 'Cli', processedFolder: 'Cli-done' } }));
       const ids = [NEW_VPN, NEW_WIFI].map((f) => graph.deliver('Cli', fixtureMail(f)));
-      const poll = () => promisify(execFile)(process.execPath, [join(root, 'src/bin/ticketing.mjs'), 'graph-poll', '--once', '--data', join(dir, 'data'), '--config', configFile], { cwd: root });
 
-      const first = (await poll()).stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const first = await cli.once();
 
       expect(first.map((r) => [r.id, r.outcome, r.ticket])).toEqual([
         [ids[0], 'created', 'TKT-1'],
         [ids[1], 'created', 'TKT-2'],
       ]);
-      expect((await poll()).stdout.trim()).toBe('');
+      expect(await cli.once()).toEqual([]);
       expect(graph.list('Cli')).toEqual([]);
       expect(graph.list('Cli-done').sort()).toEqual([...ids].sort());
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await cli.cleanup();
     }
-  }, 60_000);
+  });
 });
+

@@ -14,6 +14,7 @@ import { startDovecot, type Dovecot } from '../support/dovecot.js';
 import { selfSignedCertificate, startFakeMicrosoftIdentity, type FakeMicrosoftIdentity } from '../support/fake-microsoft-identity.js';
 import { startMoto, type Moto } from '../support/moto.js';
 import { fixtureMail, manualClock, northwindConfig, pipelineOn } from '../support/pipeline.js';
+import { pollCli } from '../support/poll-cli.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
 
 const NEW_VPN = '01-outlook-new-vpn-down.eml';
@@ -240,41 +241,21 @@ describe('IMAP poller with a Microsoft 365 app token (XOAUTH2)', () => {
 
 describe('ticketing imap-poll --once with imap.oauth2', () => {
   it('polls the mailbox with the app\'s token', async () => {
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
-    const { mkdtemp, writeFile, readFile, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { fileURLToPath } = await import('node:url');
-    const root = fileURLToPath(new URL('../..', import.meta.url));
-    const dir = await mkdtemp(join(tmpdir(), 'ticketing-imap-oauth2-cli-'));
+    // The CLI's token clock is the real one; the identity platform's follows the wall clock here too.
+    clock = { now: () => new Date(), advance: () => undefined };
+    const clientSecret = 'Qx~8Q~cli-SECRET';
+    const clientId = registerApp({ clientSecret });
+    const oauth2 = { tenantId: TENANT, clientId, clientSecret, loginEndpoint: idp.loginEndpoint };
+    const cli = await pollCli('imap-poll', { imap: { host: '127.0.0.1', port: dovecot.port, secure: false, user: dovecot.user, oauth2, folder: 'CliApp', processedFolder: 'CliApp-done', allowPlainOnLoopback: true } });
     try {
-      // The CLI's token clock is the real one; the identity platform's follows the wall clock here too.
-      clock = { now: () => new Date(), advance: () => undefined };
-      const clientSecret = 'Qx~8Q~cli-SECRET';
-      const clientId = registerApp({ clientSecret });
-      const northwind = JSON.parse(await readFile(join(root, 'fixtures/northwind.config.json'), 'utf8'));
-      const configFile = join(dir, 'config.json');
-      const imap = {
-        host: '127.0.0.1',
-        port: dovecot.port,
-        secure: false,
-        user: dovecot.user,
-        oauth2: { tenantId: TENANT, clientId, clientSecret, loginEndpoint: idp.loginEndpoint },
-        folder: 'CliApp',
-        processedFolder: 'CliApp-done',
-        allowPlainOnLoopback: true,
-      };
-      await writeFile(configFile, JSON.stringify({ ...northwind, imap }));
       for (const f of [NEW_VPN, NEW_AUDITOR]) await dovecot.append('CliApp', fixtureMail(f));
 
-      const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'src/bin/ticketing.mjs'), 'imap-poll', '--once', '--data', join(dir, 'data'), '--config', configFile], { cwd: root });
-
-      expect(stdout.trim().split('\n').map((l) => JSON.parse(l).outcome)).toEqual(['created', 'created']);
+      expect((await cli.once()).map((r) => r.outcome)).toEqual(['created', 'created']);
       expect(await dovecot.list('CliApp')).toEqual([]);
       expect(idp.tokenRequests().filter((r) => r.form.client_id === clientId)).toHaveLength(1);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await cli.cleanup();
     }
-  }, 60_000);
+  });
 });
+

@@ -8,6 +8,7 @@ import { ImapConfigError, ImapConnectionError, ImapLoginError, imapAccount, Mail
 import type { TicketStore } from '../../src/pipeline/ports.js';
 import { cuttingProxy, startDovecot, type CuttingProxy, type Dovecot } from '../support/dovecot.js';
 import { fixtureMail, northwindConfig, pipelineOn } from '../support/pipeline.js';
+import { pollCli } from '../support/poll-cli.js';
 import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
 
 const NEW_VPN = '01-outlook-new-vpn-down.eml';
@@ -267,28 +268,18 @@ describe('IMAP poller on Dovecot', () => {
 
 describe('ticketing imap-poll --once', () => {
   it('turns a Dovecot mailbox into tickets exactly once, a JSON line per message', async () => {
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
-    const { mkdtemp, writeFile, readFile, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { fileURLToPath } = await import('node:url');
-    const root = fileURLToPath(new URL('../..', import.meta.url));
-    const dir = await mkdtemp(join(tmpdir(), 'ticketing-imap-cli-'));
+    const imap = { host: '127.0.0.1', port: dovecot.port, secure: false, user: dovecot.user, password: dovecot.password, folder: 'Cli', processedFolder: 'Cli-done', allowPlainOnLoopback: true };
+    const cli = await pollCli('imap-poll', { imap });
     try {
-      const northwind = JSON.parse(await readFile(join(root, 'fixtures/northwind.config.json'), 'utf8'));
-      const configFile = join(dir, 'config.json');
-      const imap = { host: '127.0.0.1', port: dovecot.port, secure: false, user: dovecot.user, password: dovecot.password, folder: 'Cli', processedFolder: 'Cli-done', allowPlainOnLoopback: true };
-      await writeFile(configFile, JSON.stringify({ ...northwind, imap }));
       for (const f of [NEW_VPN, NEW_WIFI]) await dovecot.append('Cli', fixtureMail(f));
-      const poll = () => promisify(execFile)(process.execPath, [join(root, 'src/bin/ticketing.mjs'), 'imap-poll', '--once', '--data', join(dir, 'data'), '--config', configFile], { cwd: root });
-      const first = (await poll()).stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const first = await cli.once();
       expect(first.map((r) => [r.outcome, r.ticket])).toEqual([['created', 'TKT-1'], ['created', 'TKT-2']]);
-      expect((await poll()).stdout.trim()).toBe('');
+      expect(await cli.once()).toEqual([]);
       expect((await dovecot.list('Cli')).length).toBe(0);
       expect((await dovecot.list('Cli-done')).map((m) => m.seen)).toEqual([true, true]);
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await cli.cleanup();
     }
-  }, 60_000);
+  });
 });
+
