@@ -423,7 +423,7 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('defects fixed, on %s', (
 
     it("through Graph: a staff reply from inside the Microsoft 365 tenant has staff powers by Exchange's Internal mark (it writes dmarc=none between its own users)", async () => {
       const v = await victimTicket(graphConfig());
-      const { result, after, sent } = await deliverOverImap(v, attackMail('d05-graph-internal-staff-reply.eml'), 'graph');
+      const { result, after, sent } = await deliverOverImap(v, attackMail('d06-graph-internal-staff-reply.eml'), 'graph');
 
       expect(result).toMatchObject({ outcome: 'appended', ticket: 'TKT-1' });
       expect(after).toMatchObject({ status: 'resolved', assignee: STAFF, participants: [PARTICIPANT] });
@@ -433,14 +433,14 @@ describe.each(['dynalite', 'dynamodb-local'] as const)('defects fixed, on %s', (
 
     it('the same mail from a plain IMAP server: the Exchange mark is only text there, so no staff powers', async () => {
       const v = await victimTicket(imapConfig(''));
-      const delivered = await deliverOverImap(v, attackMail('d05-graph-internal-staff-reply.eml'));
+      const delivered = await deliverOverImap(v, attackMail('d06-graph-internal-staff-reply.eml'));
       await expectNoStaffPower(v, delivered);
       expect(delivered.result.reason).toMatch(/looks like staff/);
     });
 
     it("through Graph: a forged staff reply from outside gets no staff powers: Exchange's header on top says DMARC fail, its mark Anonymous", async () => {
       const v = await victimTicket(graphConfig());
-      const delivered = await deliverOverImap(v, attackMail('d05-graph-external-forged-staff.eml'), 'graph');
+      const delivered = await deliverOverImap(v, attackMail('d06-graph-external-forged-staff.eml'), 'graph');
       await expectNoStaffPower(v, delivered);
       expect(delivered.result.reason).toMatch(/looks like staff but DMARC failed/);
     });
