@@ -63,15 +63,11 @@ export function inboundCounts(results: InboundResult[]): Record<string, number> 
 }
 
 /**
- * One IMAP poll: the pipeline's outcomes, and the messages it failed on (they stay in the mailbox
- * for the next poll). Counts above zero only: the poller runs every minute, and a custom metric is
- * billed for every hour it receives data, zeros included.
+ * One mailbox poll: the pipeline's outcomes, and the messages it failed on (they stay in the
+ * mailbox for the next poll), as `failedMetric` (ImapMessagesFailed, GraphMessagesFailed,
+ * GmailMessagesFailed). Counts above zero only: the pollers run every minute, and a custom metric
+ * is billed for every hour it receives data, zeros included.
  */
-export function imapCounts(results: Array<InboundResult | { outcome: 'error' }>): Record<string, number> {
-  return pollCounts(results, 'ImapMessagesFailed');
-}
-
-/** The same for a mailbox-API poller: `failedMetric` is GraphMessagesFailed or GmailMessagesFailed. */
 export function pollCounts(results: Array<InboundResult | { outcome: string }>, failedMetric: string): Record<string, number> {
   const delivered = results.filter((r): r is InboundResult => r.outcome in OUTCOME_METRIC);
   const failed = results.filter((r) => r.outcome === 'error').length;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { imapCounts, inboundCounts, metricsStage, staleCounts, ticketingMetrics, UndeliveredMailTally } from '../../src/aws/lambda-metrics.js';
+import { inboundCounts, pollCounts, metricsStage, staleCounts, ticketingMetrics, UndeliveredMailTally } from '../../src/aws/lambda-metrics.js';
 import { duplicateNoticeOff } from '../../src/pipeline/auto-reply.js';
 import type { SuppressedReply } from '../../src/pipeline/effects.js';
 import type { InboundResult } from '../../src/pipeline/inbound.js';
@@ -127,13 +127,13 @@ describe('mail that did not go out', () => {
   });
 
   it('counts an IMAP poll\'s outcomes and the messages it failed on', () => {
-    expect(imapCounts([result({}), result({ outcome: 'quarantined', ticket: null }), { outcome: 'error' }])).toEqual({
+    expect(pollCounts([result({}), result({ outcome: 'quarantined', ticket: null }), { outcome: 'error' }], 'ImapMessagesFailed')).toEqual({
       TicketsCreated: 1,
       Quarantined: 1,
       ImapMessagesFailed: 1,
     });
     // An empty poll every minute publishes nothing (a custom metric is billed per hour with data).
-    expect(imapCounts([])).toEqual({});
+    expect(pollCounts([], 'ImapMessagesFailed')).toEqual({});
   });
 });
 
