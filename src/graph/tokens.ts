@@ -12,12 +12,23 @@ export interface GraphTokenDeps {
   clock?: () => Date;
 }
 
+/**
+ * With the defaults, one source per graph block: a process that polls and also sends through
+ * Graph (graph.sendMail) reads the secret once and holds one token, not two.
+ */
+const shared = new WeakMap<NonNullable<Config['graph']>, AccessTokenSource>();
+
 export function graphTokens(graph: NonNullable<Config['graph']>, deps: GraphTokenDeps = {}): AccessTokenSource {
+  const defaults = !deps.secrets && !deps.fetch && !deps.clock;
+  const known = defaults ? shared.get(graph) : undefined;
+  if (known) return known;
   const arn = graph.app.credentialsSecretArn;
   const secrets = deps.secrets ?? (arn ? new SecretsManagerClient({ region: arn.split(':')[3] }) : undefined);
-  return microsoftAppTokens(graph.app, graphScope(graph.graphEndpoint), {
+  const source = microsoftAppTokens(graph.app, graphScope(graph.graphEndpoint), {
     clock: deps.clock ?? (() => new Date()),
     ...(secrets ? { secrets } : {}),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
+  if (defaults) shared.set(graph, source);
+  return source;
 }

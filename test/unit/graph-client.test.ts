@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { GraphClient, GraphError, graphErrorOf, graphScope, retryAfterMs } from '../../src/graph/client.js';
 import { syncStateLost } from '../../src/graph/delta.js';
 import { graphAccount, graphRawKey } from '../../src/graph/poller.js';
+import { graphTokens } from '../../src/graph/tokens.js';
+import { graphSchema } from '../../src/mailbox-config.js';
 
 const tokens = { token: async () => 'eyJ0eXAiOiJKV1QiLCJub25jZSI6InNlY3JldCJ9.payload.sig', refresh: () => undefined };
 
@@ -33,6 +35,13 @@ describe('Graph client', () => {
     expect(graphRawKey('Support@Northwind.example', 'AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A_b=')).toBe('graph/support@northwind.example/AAkALgAAAAAAHYQDEapmEc2byACqAC-EWg0A_b=.eml');
     expect(graphRawKey('support@northwind.example', 'a/b+c')).toBe('graph/support@northwind.example/a%2Fb%2Bc.eml');
     expect(graphRawKey('support@northwind.example', 'Ab')).not.toBe(graphRawKey('support@northwind.example', 'ab'));
+  });
+
+  it('shares one token source per graph block, so a poller that also sends holds one token; a test\'s own deps get their own', () => {
+    const graph = graphSchema.parse({ app: { tenantId: 'northwind.onmicrosoft.com', clientId: '6731de76-14a6-49ae-97bc-6eba6914391e', clientSecret: 'x' }, mailbox: 'support@northwind.example', sendMail: true });
+    expect(graphTokens(graph)).toBe(graphTokens(graph));
+    expect(graphTokens(graph, { clock: () => new Date() })).not.toBe(graphTokens(graph));
+    expect(graphTokens({ ...graph })).not.toBe(graphTokens(graph));
   });
 
   it('asks for the token of the cloud it talks to; a local stand-in plays the global service', () => {
