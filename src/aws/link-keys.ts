@@ -10,15 +10,14 @@ export async function withLinkKeys(config: Config, client?: SecretsManagerClient
   const arn = config.web.linkKeysSecretArn;
   if (!arn || config.web.linkKeys.length) return config;
   // Loaded only where a secret is named: a stack without the web surface pays nothing for it.
-  const { GetSecretValueCommand, SecretsManagerClient: Client } = await import('@aws-sdk/client-secrets-manager');
-  const secrets = client ?? new Client({ region: arn.split(':')[3] });
-  let value: string | undefined;
+  const { readSecretString } = await import('./secret-string.js');
+  let value: string;
   try {
-    value = (await secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+    value = await readSecretString(arn, client);
   } catch (err) {
-    throw new ConfigError(`web.linkKeysSecretArn: the link keys cannot be read from ${arn}: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`web.linkKeysSecretArn: the link keys cannot be read: ${(err as Error).message}`, { cause: err });
   }
-  const keys = (value ?? '').split(/\r?\n/).map((k) => k.trim()).filter(Boolean);
+  const keys = value.split(/\r?\n/).map((k) => k.trim()).filter(Boolean);
   if (!keys.length || keys.some((k) => k.length < 32)) throw new ConfigError(`web.linkKeysSecretArn: the secret ${arn} must hold one or more keys of at least 32 characters, one per line`);
   return { ...config, web: { ...config.web, linkKeys: keys } };
 }

@@ -1,12 +1,12 @@
 /** The Graph app's token source, from config.graph.app: its secret inline or in Secrets Manager. */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AccessTokenSource } from '../oauth/access-token.js';
 import { microsoftAppTokens } from '../oauth/microsoft-identity.js';
 import type { Config } from '../config.js';
 import { graphScope } from './client.js';
 
 export interface GraphTokenDeps {
-  /** For credentialsSecretArn; one is made for the secret's region when absent. */
+  /** For credentialsSecretArn; absent: one is made for the secret's region for each read. */
   secrets?: SecretsManagerClient;
   fetch?: typeof fetch;
   clock?: () => Date;
@@ -22,11 +22,9 @@ export function graphTokens(graph: NonNullable<Config['graph']>, deps: GraphToke
   const defaults = !deps.secrets && !deps.fetch && !deps.clock;
   const known = defaults ? shared.get(graph) : undefined;
   if (known) return known;
-  const arn = graph.app.credentialsSecretArn;
-  const secrets = deps.secrets ?? (arn ? new SecretsManagerClient({ region: arn.split(':')[3] }) : undefined);
   const source = microsoftAppTokens(graph.app, graphScope(graph.graphEndpoint), {
     clock: deps.clock ?? (() => new Date()),
-    ...(secrets ? { secrets } : {}),
+    ...(deps.secrets ? { secrets: deps.secrets } : {}),
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
   if (defaults) shared.set(graph, source);

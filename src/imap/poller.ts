@@ -13,7 +13,8 @@
  * refreshed before it expires. A cached token the server refuses (revoked, expired early) is
  * replaced once and the login tried once more.
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readSecretString } from '../aws/secret-string.js';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { Config } from '../config.js';
 import type { Receipt } from '../domain/receipt.js';
@@ -96,18 +97,10 @@ type Credentials = { user: string; pass?: string; accessToken?: string };
 async function passwordCredentials(imap: ImapConfig, deps: PollDeps): Promise<Credentials> {
   if (imap.accessToken) return { user: imap.user, accessToken: imap.accessToken };
   if (imap.password) return { user: imap.user, pass: imap.password };
-  const arn = imap.passwordSecretArn!;
-  const region = arn.split(':')[3];
-  const client = deps.secrets ?? new SecretsManagerClient({ region });
   try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (!out.SecretString) throw new ImapConfigError(`secret ${arn} has no string value (the IMAP password)`);
-    return { user: imap.user, pass: out.SecretString };
+    return { user: imap.user, pass: await readSecretString(imap.passwordSecretArn!, deps.secrets) };
   } catch (err) {
-    if (err instanceof ImapConfigError) throw err;
-    throw new ImapConfigError(`could not read the IMAP password from ${arn}: ${(err as Error).message}`, { cause: err });
-  } finally {
-    if (!deps.secrets) client.destroy();
+    throw new ImapConfigError(`could not read the IMAP password: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -117,8 +110,7 @@ async function passwordCredentials(imap: ImapConfig, deps: PollDeps): Promise<Cr
  */
 export function imapTokenSource(imap: ImapConfig, deps: Pick<PollDeps, 'clock' | 'secrets'>): AccessTokenSource | null {
   if (!imap.oauth2) return null;
-  const secrets = deps.secrets ?? (imap.oauth2.credentialsSecretArn ? new SecretsManagerClient({ region: imap.oauth2.credentialsSecretArn.split(':')[3] }) : undefined);
-  return microsoftAppTokens(imap.oauth2, EXCHANGE_ONLINE_SCOPE, { clock: () => deps.clock.now(), ...(secrets ? { secrets } : {}) });
+  return microsoftAppTokens(imap.oauth2, EXCHANGE_ONLINE_SCOPE, { clock: () => deps.clock.now(), ...(deps.secrets ? { secrets: deps.secrets } : {}) });
 }
 
 /** A token the identity platform would not give: the poll fails as a login (or, when passing, a connection) failure. */

@@ -7,7 +7,8 @@
  */
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readSecretString } from '../aws/secret-string.js';
 import * as z from 'zod';
 import { cachedTokenSource, type AccessTokenSource, type IssuedToken } from './access-token.js';
 
@@ -112,17 +113,13 @@ export async function readServiceAccountKey(source: ServiceAccountKeySource, sec
     });
     return parseServiceAccountKey(text, from);
   }
-  const client = secrets ?? new SecretsManagerClient({ region: source.secretArn.split(':')[3] });
+  let text: string;
   try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: source.secretArn }));
-    if (!out.SecretString) throw new ServiceAccountKeyError(`${from} has no string value (it should hold the service account's JSON key file)`);
-    return parseServiceAccountKey(out.SecretString, from);
+    text = await readSecretString(source.secretArn, secrets);
   } catch (err) {
-    if (err instanceof ServiceAccountKeyError) throw err;
-    throw new ServiceAccountKeyError(`could not read the service account key from ${from}: ${(err as Error).message}`, { cause: err });
-  } finally {
-    if (!secrets) client.destroy();
+    throw new ServiceAccountKeyError(`could not read the service account key (its JSON key file): ${(err as Error).message}`, { cause: err });
   }
+  return parseServiceAccountKey(text, from);
 }
 
 export interface AssertionClaims {

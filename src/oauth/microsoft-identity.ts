@@ -11,14 +11,15 @@
  * an error message.
  */
 import { constants, createPrivateKey, createHash, randomUUID, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readSecretString } from '../aws/secret-string.js';
 import * as z from 'zod';
 import type { MicrosoftApp } from '../mailbox-config.js';
 import { cachedTokenSource, type AccessTokenSource, type IssuedToken } from './access-token.js';
 
 export interface MicrosoftIdentityDeps {
   clock: () => Date;
-  /** Needed when the app's credentials are in Secrets Manager. */
+  /** Reads the app's credentials when they are in Secrets Manager; absent: one is made for the secret's region for each read. */
   secrets?: SecretsManagerClient;
   fetch?: typeof fetch;
   /** How retries wait; defaults to a timer. */
@@ -244,14 +245,12 @@ export function microsoftAppTokens(app: MicrosoftApp, scope: string, deps: Micro
   async function loadCredential(): Promise<AppCredential> {
     if (app.clientSecret !== undefined) return { kind: 'secret', clientSecret: app.clientSecret };
     const arn = app.credentialsSecretArn!;
-    if (!deps.secrets) throw fail('credentials-secret', {}, `no Secrets Manager client to read the credentials secret ${arn}`);
-    let text: string | undefined;
+    let text: string;
     try {
-      text = (await deps.secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+      text = await readSecretString(arn, deps.secrets);
     } catch (err) {
-      throw fail('credentials-secret', {}, `could not read the credentials secret ${arn}: ${(err as Error).message}`, err);
+      throw fail('credentials-secret', {}, `could not read the app's credentials: ${(err as Error).message}`, err);
     }
-    if (!text) throw fail('credentials-secret', {}, `the credentials secret ${arn} has no string value`);
     let json: unknown;
     try {
       json = JSON.parse(text);
