@@ -5,12 +5,13 @@
  * RFC 7523), if a Workspace super admin granted the service account the scope for the domain.
  * The key is a secret: no error or log line carries it, nor a token.
  */
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readSecretString } from '../aws/secret-string.js';
 import * as z from 'zod';
 import { cachedTokenSource, type AccessTokenSource, type IssuedToken } from './access-token.js';
+import { signedJwt } from './jwt.js';
 
 /** Read, label and archive mail; nothing wider (no deleting, no settings). */
 export const GMAIL_MODIFY_SCOPE = 'https://www.googleapis.com/auth/gmail.modify';
@@ -134,10 +135,9 @@ export interface AssertionClaims {
 /** The signed JWT the token endpoint takes: RS256 with the key, `kid` naming which of the account's keys. */
 export function signAssertion(key: ServiceAccountKey, claims: AssertionClaims): string {
   const iat = Math.floor(claims.now.getTime() / 1000);
-  const header = { alg: 'RS256', typ: 'JWT', kid: key.keyId };
+  const header = { alg: 'RS256' as const, typ: 'JWT', kid: key.keyId };
   const payload = { iss: key.clientEmail, sub: claims.subject, scope: claims.scope, aud: claims.audience, iat, exp: iat + ASSERTION_LIFETIME_S };
-  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
-  return `${input}.${sign('RSA-SHA256', Buffer.from(input), key.privateKey).toString('base64url')}`;
+  return signedJwt(header, payload, key.privateKey);
 }
 
 const tokenResponseSchema = z.object({

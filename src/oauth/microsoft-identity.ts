@@ -10,12 +10,13 @@
  * rotated secret is picked up without a restart. Neither the secret nor a token ever appears in
  * an error message.
  */
-import { constants, createPrivateKey, createHash, randomUUID, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createHash, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readSecretString } from '../aws/secret-string.js';
 import * as z from 'zod';
 import type { MicrosoftApp } from '../mailbox-config.js';
 import { cachedTokenSource, type AccessTokenSource, type IssuedToken } from './access-token.js';
+import { signedJwt } from './jwt.js';
 
 export interface MicrosoftIdentityDeps {
   clock: () => Date;
@@ -99,7 +100,6 @@ export type AppCredential =
   | { kind: 'secret'; clientSecret: string }
   | { kind: 'certificate'; privateKey: KeyObject; thumbprintSha256: string; validTo: Date };
 
-const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
 /** The certificate and key of a certificate credential, checked before Microsoft sees them. */
 export function certificateCredential(certificatePem: string, privateKeyPem: string, now: Date): AppCredential | string {
@@ -119,7 +119,7 @@ export function certificateCredential(certificatePem: string, privateKeyPem: str
   if (!certificate.checkPrivateKey(privateKey)) return 'privateKeyPem is not the private key of certificatePem';
   const validTo = new Date(certificate.validTo);
   if (validTo.getTime() <= now.getTime()) return `the certificate expired on ${validTo.toISOString()}: upload a new one to the app registration and store it with its key`;
-  return { kind: 'certificate', privateKey, thumbprintSha256: base64url(createHash('sha256').update(certificate.raw).digest()), validTo };
+  return { kind: 'certificate', privateKey, thumbprintSha256: createHash('sha256').update(certificate.raw).digest('base64url'), validTo };
 }
 
 /**
@@ -129,15 +129,9 @@ export function certificateCredential(certificatePem: string, privateKeyPem: str
  */
 export function clientAssertion(credential: Extract<AppCredential, { kind: 'certificate' }>, clientId: string, audience: string, now: Date): string {
   const at = Math.floor(now.getTime() / 1000);
-  const header = { alg: 'PS256', typ: 'JWT', 'x5t#S256': credential.thumbprintSha256 };
+  const header = { alg: 'PS256' as const, typ: 'JWT', 'x5t#S256': credential.thumbprintSha256 };
   const claims = { aud: audience, iss: clientId, sub: clientId, jti: randomUUID(), nbf: at, iat: at, exp: at + 600 };
-  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-  const signature = sign('sha256', Buffer.from(signingInput), {
-    key: credential.privateKey,
-    padding: constants.RSA_PKCS1_PSS_PADDING,
-    saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
-  });
-  return `${signingInput}.${base64url(signature)}`;
+  return signedJwt(header, claims, credential.privateKey);
 }
 
 const tokenAnswerSchema = z.object({
