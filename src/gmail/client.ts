@@ -5,6 +5,7 @@
  * one. Errors name the mailbox and the call, never the token.
  */
 import type { AccessTokenSource } from '../oauth/access-token.js';
+import { retryAfterMs } from '../domain/retry-after.js';
 
 export interface GmailLabel {
   id: string;
@@ -77,14 +78,6 @@ function reasonOf(body: GoogleErrorBody | null): string | null {
 
 function retryable(status: number, reason: string | null): boolean {
   return status === 429 || status >= 500 || (status === 403 && reason !== null && THROTTLE_REASONS.has(reason));
-}
-
-/** Retry-After in ms: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | null {
-  if (!header) return null;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 export class GmailClient {

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AccessTokenSource } from '../oauth/access-token.js';
+import { retryAfterMs as retryAfter } from '../domain/retry-after.js';
 
 export interface GraphClientOptions {
   /** graph.graphEndpoint: `https://graph.microsoft.com`, another cloud's, or a local stand-in. */
@@ -205,12 +206,9 @@ export function graphErrorOf(res: { status: number; body: Buffer }): { code: str
   return { code: `HTTP${res.status}`, message: '' };
 }
 
-/** Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/** Graph's Retry-After (src/domain/retry-after.ts), or the default wait when it names none. */
 export function retryAfterMs(value: string | null, now = Date.now()): number {
-  if (value === null || value.trim() === '') return DEFAULT_RETRY_AFTER_MS;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_MS : Math.max(0, at - now);
+  return retryAfter(value, now) ?? DEFAULT_RETRY_AFTER_MS;
 }
 
 /** Network errors that mean the request never left. */

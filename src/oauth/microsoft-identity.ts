@@ -17,6 +17,7 @@ import * as z from 'zod';
 import type { MicrosoftApp } from '../mailbox-config.js';
 import { cachedTokenSource, type AccessTokenSource, type IssuedToken } from './access-token.js';
 import { signedJwt } from './jwt.js';
+import { retryAfterMs } from '../domain/retry-after.js';
 
 export interface MicrosoftIdentityDeps {
   clock: () => Date;
@@ -202,13 +203,7 @@ function failureOf(status: number, error: string, codes: number[]): IdentityFail
 
 /** A wait from Retry-After (seconds or an HTTP date), else a short backoff; null when too long. */
 function retryWait(retryAfter: string | null, attempt: number, now: Date): number | null {
-  let ms = 1000 * 2 ** (attempt - 1);
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    const at = Date.parse(retryAfter);
-    if (Number.isFinite(seconds)) ms = Math.max(0, seconds * 1000);
-    else if (Number.isFinite(at)) ms = Math.max(0, at - now.getTime());
-  }
+  const ms = retryAfterMs(retryAfter, now.getTime()) ?? 1000 * 2 ** (attempt - 1);
   return ms > MAX_RETRY_WAIT_MS ? null : ms;
 }
 
