@@ -30,5 +30,10 @@ export function sdkFailure(err: unknown): SdkFailure {
   const answered = e.$fault !== undefined || typeof e.$metadata?.httpStatusCode === 'number';
   const code = answered ? (e.name ?? 'Error') : (e.code ?? e.name ?? 'Error');
   const retryable = Boolean(e.$retryable) || e.$fault === 'server' || /Throttl/i.test(code) || !answered;
-  return { answered, code, retryable, uncertain: !answered && !NEVER_SENT.has(code), message: e.message ?? String(err) };
+  return { answered, code, retryable, uncertain: !answered && !neverSent(code), message: e.message ?? String(err) };
+}
+
+/** A network error code that means the connection was never made: nothing can have been acted on (any HTTP client's). */
+export function neverSent(code: string): boolean {
+  return NEVER_SENT.has(code);
 }

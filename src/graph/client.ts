@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AccessTokenSource } from '../oauth/access-token.js';
+import { neverSent } from '../aws/sdk-error.js';
 import { retryAfterMs as retryAfter } from '../domain/retry-after.js';
 
 export interface GraphClientOptions {
@@ -159,7 +160,7 @@ export class GraphClient {
       const code = networkCode(err);
       throw new GraphError(`could not reach Microsoft Graph at ${this.origin} for ${method} ${this.shown(target)} on mailbox ${this.mailbox}: ${code}`, 0, code, true, {
         cause: err,
-        uncertain: method !== 'GET' && !NEVER_SENT.has(code),
+        uncertain: method !== 'GET' && !neverSent(code),
       });
     }
     return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
@@ -210,9 +211,6 @@ export function graphErrorOf(res: { status: number; body: Buffer }): { code: str
 export function retryAfterMs(value: string | null, now = Date.now()): number {
   return retryAfter(value, now) ?? DEFAULT_RETRY_AFTER_MS;
 }
-
-/** Network errors that mean the request never left. */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
 function networkCode(err: unknown): string {
   const e = err as { code?: string; name?: string; cause?: { code?: string; name?: string } };
