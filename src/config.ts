@@ -7,6 +7,7 @@ import { incidentRulesSchema } from './domain/incidents/rules.js';
 import { triageRulesSchema } from './domain/triage.js';
 import { closest } from './domain/did-you-mean.js';
 import { gmailSchema, graphSchema, microsoftAppSchema, secretArnSchema } from './mailbox-config.js';
+import { chatSchema } from './chat/config.js';
 
 
 /** The one configuration schema. Every key has a default, so `{}` is a working local config. */
@@ -111,6 +112,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Slack and Microsoft Teams channels the ticket events are posted to (src/chat/). */
+    chat: chatSchema,
     /** Category and priority rules; every part has built-in defaults, a user file overrides a part. */
     triage: triageRulesSchema.prefault({}),
     /** Details each category needs before work can start, and how to ask for them. */

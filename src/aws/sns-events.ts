@@ -4,7 +4,7 @@
  * subscription's filter policy can pick e.g. only urgent tickets for paging.
  */
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import { EventPublishError, type TicketEventMessage, type TicketEventPublisher } from '../pipeline/ticket-events.js';
+import { EventPublishError, type DigestEventMessage, type IncidentEventMessage, type PublishedEvent, type TicketEventMessage, type TicketEventPublisher } from '../pipeline/ticket-events.js';
 import { sdkFailure } from './sdk-error.js';
 import { redactAddresses } from './redact.js';
 
@@ -20,7 +20,7 @@ export class SnsTicketEvents implements TicketEventPublisher {
     private readonly topicArn: string,
   ) {}
 
-  async publish(event: TicketEventMessage): Promise<void> {
+  async publish(event: PublishedEvent): Promise<void> {
     try {
       await this.sns.send(
         new PublishCommand({
@@ -37,21 +37,32 @@ export class SnsTicketEvents implements TicketEventPublisher {
 }
 
 /**
- * `[TKT-42] ticket.created: VPN down`, as plain printable ASCII (accents dropped, other
- * characters `?`, whitespace runs one space) and cut to fit SNS's subject limit.
+ * `[TKT-42] ticket.created: VPN down` (`[INC-3] incident.opened: …`, `digest.sent: …`), as plain
+ * printable ASCII (accents dropped, other characters `?`, whitespace runs one space) and cut to
+ * fit SNS's subject limit.
  */
-export function snsSubject(event: Pick<TicketEventMessage, 'ticketId' | 'type' | 'subject'>): string {
-  const head = `[${toPrintableAscii(event.ticketId)}] ${event.type}`;
-  const title = toPrintableAscii(event.subject);
+export function snsSubject(event: SubjectSource): string {
+  const about = eventSubjectParts(event);
+  const head = about.id ? `[${toPrintableAscii(about.id)}] ${event.type}` : event.type;
+  const title = toPrintableAscii(about.title);
   const full = title ? `${head}: ${title}` : head;
   if (full.length <= MAX_SUBJECT_CHARS) return full;
   return `${full.slice(0, MAX_SUBJECT_CHARS - 3).trimEnd()}...`;
 }
 
-function messageAttributes(event: TicketEventMessage): Record<string, MessageAttributeValue> {
+type SubjectSource = Pick<TicketEventMessage, 'ticketId' | 'type' | 'subject'> | IncidentEventMessage | DigestEventMessage;
+
+function eventSubjectParts(event: SubjectSource): { id: string | null; title: string } {
+  if ('incidentId' in event) return { id: event.incidentId, title: event.title };
+  if (event.type === 'digest.sent') return { id: null, title: event.subject };
+  return { id: event.ticketId, title: event.subject };
+}
+
+function messageAttributes(event: PublishedEvent): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {
     type: { DataType: 'String', StringValue: event.type },
   };
+  if (!('priority' in event)) return attributes;
   // SNS refuses an attribute with an empty value, so unset ones are left out.
   if (event.priority) attributes.priority = { DataType: 'String', StringValue: event.priority };
   if (event.category) attributes.category = { DataType: 'String', StringValue: event.category };
@@ -74,9 +85,10 @@ function toPrintableAscii(text: string): string {
   return out.replace(/ {2,}/g, ' ').trim();
 }
 
-function publishError(err: unknown, event: TicketEventMessage, topicArn: string): EventPublishError {
+function publishError(err: unknown, event: PublishedEvent, topicArn: string): EventPublishError {
   const f = sdkFailure(err);
-  const what = `${event.type} event for ${event.ticketId} to topic ${topicArn}`;
+  const about = eventSubjectParts(event).id;
+  const what = `${event.type} event${about ? ` for ${about}` : ''} to topic ${topicArn}`;
   const detail = redactAddresses(f.message);
   const message = f.answered
     ? `SNS rejected the ${what}: ${f.code}: ${detail}`

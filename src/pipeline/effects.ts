@@ -19,7 +19,7 @@ import type { TicketEvent } from '../domain/lifecycle.js';
 import type { OutboundMail } from '../mail/compose.js';
 import { isAutoReply, type AutoReplyKind, type OutboundKind } from './outbound-kinds.js';
 import type { AppendDecision } from './ports.js';
-import type { TicketEventMessage } from './ticket-events.js';
+import type { PublishedEvent } from './ticket-events.js';
 
 export type EffectState = 'pending' | 'sending' | 'sent' | 'failed' | 'unconfirmed' | 'suppressed';
 
@@ -67,7 +67,7 @@ export interface PlannedIncidentChange {
 
 export type EffectSpec =
   | { type: 'mail'; mail: PlannedMail }
-  | { type: 'event'; event: TicketEventMessage }
+  | { type: 'event'; event: PublishedEvent }
   | { type: 'ticket-change'; change: PlannedTicketChange }
   | { type: 'incident-change'; change: PlannedIncidentChange };
 

@@ -6,7 +6,16 @@
 
 import { DeliveryError } from './delivery-error.js';
 
-export type TicketEventType = 'ticket.created' | 'ticket.updated';
+export type TicketEventType = 'ticket.created' | 'ticket.updated' | 'ticket.stale';
+
+/** One field a ticket.updated changed, as data (`why` says it in words). */
+export interface TicketFieldChange {
+  field: 'status' | 'priority' | 'category' | 'assignee' | 'incident';
+  from: string | null;
+  to: string | null;
+  /** The staff address or requester who changed it, or 'system'. */
+  by: string;
+}
 
 export interface TicketEventMessage {
   /** Unique per event, the same on a retried publish: subscribers drop an id they have seen. */
@@ -26,10 +35,54 @@ export interface TicketEventMessage {
   why: string;
   /** ISO 8601. */
   at: string;
+  /** ticket.created: the start of what the requester wrote (at most 300 characters). */
+  excerpt?: string | null;
+  /** ticket.updated: what changed, as data. */
+  changes?: TicketFieldChange[];
+  /** ticket.stale: hours since the ticket last moved. */
+  idleHours?: number;
 }
 
+export type IncidentEventType = 'incident.opened' | 'incident.updated';
+
+/** Outage reports grouped into one incident (src/domain/incidents/). */
+export interface IncidentEventMessage {
+  id: string;
+  type: IncidentEventType;
+  /** The incident's display id, e.g. `INC-3`. */
+  incidentId: string;
+  title: string;
+  /** The tickets reporting it so far. */
+  tickets: string[];
+  /** How many different people reported it. */
+  reporters: number;
+  /** The ticket whose report this event is about. */
+  ticketId: string;
+  why: string;
+  at: string;
+}
+
+/** The stale job mailed its digest to IT: the summary a chat channel shows. */
+export interface DigestEventMessage {
+  id: string;
+  type: 'digest.sent';
+  /** The digest mail's subject. */
+  subject: string;
+  stale: number;
+  unreachable: number;
+  undelivered: number;
+  openIncidents: number;
+  /** The longest-idle stale tickets, at most 10. */
+  top: { ticketId: string; subject: string; priority: string | null; idleHours: number }[];
+  why: string;
+  at: string;
+}
+
+/** Everything published on the events topic. */
+export type PublishedEvent = TicketEventMessage | IncidentEventMessage | DigestEventMessage;
+
 export interface TicketEventPublisher {
-  publish(event: TicketEventMessage): Promise<void>;
+  publish(event: PublishedEvent): Promise<void>;
 }
 
 /** A publish that failed; adapters say whether trying again later could help. */

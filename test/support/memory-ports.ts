@@ -12,7 +12,7 @@ import type { Config } from '../../src/config.js';
 import type { InboundPorts } from '../../src/pipeline/inbound.js';
 import type { Mailer, SentMail } from '../../src/pipeline/mailer.js';
 import type { BlobStore, Clock } from '../../src/pipeline/ports.js';
-import type { TicketEventMessage, TicketEventPublisher } from '../../src/pipeline/ticket-events.js';
+import type { PublishedEvent, TicketEventPublisher } from '../../src/pipeline/ticket-events.js';
 import { MemoryTicketStore } from './memory-store.js';
 import { manualClock } from './pipeline.js';
 
@@ -64,9 +64,9 @@ export class RecordingMailer implements Mailer {
 }
 
 export class RecordingEvents implements TicketEventPublisher {
-  readonly published: TicketEventMessage[] = [];
+  readonly published: PublishedEvent[] = [];
 
-  async publish(event: TicketEventMessage): Promise<void> {
+  async publish(event: PublishedEvent): Promise<void> {
     this.published.push(event);
   }
 }
