@@ -1,7 +1,8 @@
 /**
  * The ticketing stack: SES receipt rule → S3 (raw mail) → inbound Lambda, the single DynamoDB
  * table, the daily stale job, outbound SES identity, the web surface (API Gateway HTTP API →
- * HTTP Lambda) with its link-key secret, alarms. One stack per stage (dev | prod).
+ * HTTP Lambda) with its link-key secret, the chat function when the config has Slack or Teams
+ * channels, alarms. One stack per stage (dev | prod).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { METRIC_SERVICES, METRICS_NAMESPACE, STAGE_VARIABLE } from '../src/aws/lambda-metrics.js';
 import { TABLE_KEYS } from '../src/aws/table.js';
+import { chatDeployment } from './chat-channels.js';
 import { skippedScheduleDays, type TicketingSettings } from './context.js';
 import { lambdaBundling } from './lambda-bundling.js';
 import { givenLinkKeysSecretArn, lambdaConfigInput, validateLambdaConfig } from './lambda-config.js';
@@ -99,6 +101,10 @@ export class TicketingStack extends Stack {
   /** The custom-resource Lambda that checks and switches the account's active receipt rule set. */
   readonly ruleSetFunction: NodejsFunction;
   readonly failedInvocations: sqs.Queue;
+  /** Only when the config has chat.slack or chat.teams: posts the ticket events to those channels. */
+  readonly chatFunction: NodejsFunction | null;
+  /** The ticket events the chat function gave up on, or that SNS could not hand it. */
+  readonly chatUndelivered: sqs.Queue | null;
   readonly alarmTopic: sns.Topic;
   readonly eventsTopic: sns.Topic;
   readonly ruleSetName: string;
@@ -116,7 +122,8 @@ export class TicketingStack extends Stack {
       throw new Error('ticketingConfig.web.baseUrl: the stack sets it to its HTTP API\'s address, or to https://<webDomain> with -c webDomain=… -c webCertificateArn=…');
     }
     // Fail synth, not the first mail, on a config the Lambdas would reject.
-    validateLambdaConfig(settings, props.ticketingConfig);
+    const validated = validateLambdaConfig(settings, props.ticketingConfig);
+    const chat = chatDeployment(validated.chat);
     Tags.of(this).add('app', 'ticketing');
     Tags.of(this).add('stage', settings.stage);
     // Names that must be unique per account and region carry the stack name, and so the stage.
@@ -436,6 +443,57 @@ export class TicketingStack extends Stack {
       fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadLinkKeys', actions: ['secretsmanager:GetSecretValue'], resources: linkKeyGrantArns }));
     }
 
+    // ------------------------------------------------------------------- chat
+    // With chat.slack or chat.teams: a function subscribed to the ticket events posts each one to
+    // the channels (src/aws/lambda/chat.ts). Its secrets are the only ones it may read.
+    this.chatFunction = null;
+    this.chatUndelivered = null;
+    const chatSecretGrants = new Map<NodejsFunction, string[]>();
+    if (chat) {
+      this.chatUndelivered = new sqs.Queue(this, 'ChatUndelivered', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        removalPolicy: stage.removalPolicy,
+      });
+      const fn = this.bundledFunction('Chat', {
+        entry: 'src/aws/lambda/chat.ts',
+        description: 'Posts ticket events to the Slack and Microsoft Teams channels (ticket-events topic → here)',
+        // JSON in, one or two HTTPS posts out: no mail is parsed here.
+        memorySize: 256,
+        // Every channel may wait out its whole retry budget (chat.retrySeconds) within one invoke.
+        timeout: Duration.seconds(chat.timeoutSeconds),
+        environment: { TICKETING_CONFIG: configJson, [STAGE_VARIABLE]: settings.stage },
+        logRetention: stage.logRetention,
+        logRemovalPolicy: stage.removalPolicy,
+      });
+      // A post Slack or Teams asked us to retry later fails the invoke: two retries (about 1 and 3
+      // minutes later), then the event waits in the queue. Past an hour a post is old news.
+      fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1), onFailure: new SqsDestination(this.chatUndelivered) });
+      // SNS keeps an event it could not hand to the function at all (its permission or the function gone) in the same queue.
+      this.eventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn, { deadLetterQueue: this.chatUndelivered }));
+      // Only the chat items (src/aws/dynamo-chat.ts): the post claims and the Slack threads, by key.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadWriteChatPosts',
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          resources: [this.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['H#*'] } },
+        }),
+      );
+      const grants = chat.secretArns.flatMap(secretGrantArns);
+      fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadChatSecrets', actions: ['secretsmanager:GetSecretValue'], resources: grants }));
+      chatSecretGrants.set(fn, grants);
+      if (chat.slackSecretArn) {
+        // The HTTP app checks the signature of Slack's button presses and /ticket commands with the
+        // signing secret, and looks up who pressed them with the bot token.
+        const slackGrants = secretGrantArns(chat.slackSecretArn);
+        this.httpFunction.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadSlackSecret', actions: ['secretsmanager:GetSecretValue'], resources: slackGrants }));
+        chatSecretGrants.set(this.httpFunction, slackGrants);
+      }
+      this.chatFunction = fn;
+    }
+
     // -------------------------------------------------------------------- web
     // An HTTP API (payload format 2.0) with one $default route: every path goes to the Hono app,
     // which authenticates per route itself (API keys, signed links; the form is public).
@@ -470,6 +528,8 @@ export class TicketingStack extends Stack {
     // environment variable next to TICKETING_CONFIG rather than part of it.
     const webBaseUrl = settings.webDomain ? `https://${settings.webDomain}` : this.httpApi.apiEndpoint;
     for (const fn of this.pipelineFunctions()) fn.addEnvironment(WEB_BASE_URL_VARIABLE, webBaseUrl);
+    // Chat messages link to the ticket's page in the staff console.
+    this.chatFunction?.addEnvironment(WEB_BASE_URL_VARIABLE, webBaseUrl);
 
     // ---------------------------------------------------------------- inbound
     const ruleArn = `arn:${this.partition}:ses:${this.region}:${this.account}:receipt-rule-set/${this.ruleSetName}:receipt-rule/${ruleName}`;
@@ -625,11 +685,26 @@ export class TicketingStack extends Stack {
         { evaluationPeriods: 10, datapointsToAlarm: 5 },
       );
     }
+    if (this.chatFunction && this.chatUndelivered) {
+      alarm(
+        'ChatUndelivered',
+        this.chatUndelivered.metricNumberOfMessagesSent({ period: Duration.minutes(5), statistic: 'Sum' }),
+        'A ticket event reached no chat channel after its retries (Slack or Teams kept asking us to wait, or a secret cannot be read): see the ChatUndelivered queue and the Chat function\'s log.',
+      );
+      alarm(
+        'ChatPostsFailed',
+        ticketingMetric('ChatFailed', [METRIC_SERVICES.chat], Duration.minutes(15)),
+        'Slack or Teams refused a post for good (a removed webhook or workflow, a revoked bot token, the app not in the channel): the Chat function\'s log says which channel and why.',
+      );
+    }
     // Prod only: every function error pages. In dev they are routine while iterating, and
     // whatever fails for good still reaches the FailedInvocations alarm above.
     if (stage.functionErrorAlarms) {
       alarm('InboundErrors', this.inboundFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'The inbound Lambda failed (it will be retried).');
       alarm('StaleErrors', this.staleFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'The stale-ticket job failed.');
+      if (this.chatFunction) {
+        alarm('ChatErrors', this.chatFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'The chat Lambda failed (a post to retry later, or a secret it cannot read); Lambda retries it twice.');
+      }
       // The web app answers its own failures with 503 and a function that fails or times out
       // becomes a 500/503 of API Gateway: both are server errors of the stage.
       alarm(
@@ -651,6 +726,10 @@ export class TicketingStack extends Stack {
     new CfnOutput(this, 'TicketingConfig', { value: configJson, description: 'The TICKETING_CONFIG of the Lambdas, for the ticketing CLI (--stack)' });
     new CfnOutput(this, 'TicketEventsTopicArn', { value: this.eventsTopic.topicArn });
     new CfnOutput(this, 'FailedInvocationsQueueUrl', { value: this.failedInvocations.queueUrl });
+    if (this.chatFunction && this.chatUndelivered) {
+      new CfnOutput(this, 'ChatLogGroup', { value: this.chatFunction.logGroup.logGroupName, description: 'The chat function\'s log: one line per event and channel (aws logs tail <this> --follow)' });
+      new CfnOutput(this, 'ChatUndeliveredQueueUrl', { value: this.chatUndelivered.queueUrl, description: 'Ticket events that reached no chat channel' });
+    }
     new CfnOutput(this, 'ReceiptRuleSetName', { value: this.ruleSetName, description: 'The active receipt rule set of this stage' });
     new CfnOutput(this, 'WebUrl', { value: webBaseUrl, description: 'The request form, status pages and REST API (/api/v1); links in our mail point here' });
     new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.apiEndpoint, description: 'The HTTP API\'s own address (execute-api)' });
@@ -663,7 +742,7 @@ export class TicketingStack extends Stack {
     new CfnOutput(this, 'LinkKeysSecretArn', { value: givenSecretArn ?? this.linkKeysSecret!.secretArn, description: 'The link-signing keys (one per line, newest first): rotate as infra/README.md says' });
 
     this.giveProviderLogsRetention(stage.logRetention);
-    this.suppressFindings(settings.stage, pollerSecretArns, linkKeyGrantArns);
+    this.suppressFindings(settings.stage, pollerSecretArns, linkKeyGrantArns, chatSecretGrants);
   }
 
   private ticketingFunction(
@@ -720,7 +799,7 @@ export class TicketingStack extends Stack {
    * a new finding elsewhere is a new, failing one. Every one carries its reason; the tests and
    * `cdk synth` fail on anything unacknowledged.
    */
-  private suppressFindings(stageName: TicketingSettings['stage'], pollerSecretArns: Map<NodejsFunction, string[]>, linkKeyGrantArns: string[]) {
+  private suppressFindings(stageName: TicketingSettings['stage'], pollerSecretArns: Map<NodejsFunction, string[]>, linkKeyGrantArns: string[], chatSecretGrants: Map<NodejsFunction, string[]>) {
     const lid = (c: IConstruct) => this.getLogicalId(c.node.defaultChild as CfnElement);
     const guard = (scope: IConstruct, rule: string, reason: string) => Validations.of(scope).acknowledge({ id: `${GUARD_PLUGIN}::${rule}`, reason });
     const basicExecution = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
@@ -763,6 +842,26 @@ export class TicketingStack extends Stack {
           reason: 'The mailbox secret was given as a partial ARN (no 6-character suffix): IAM matches the secret only as <name>-??????, that is with exactly one random suffix.',
         });
       }
+    }
+    for (const [fn, arns] of chatSecretGrants) {
+      for (const arn of arns.filter((a) => a.endsWith('-??????'))) {
+        Validations.of(fn).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${arn}]`,
+          reason: 'The chat secret was given as a partial ARN (no 6-character suffix): IAM matches the secret only as <name>-??????, that is with exactly one random suffix.',
+        });
+      }
+    }
+    if (this.chatFunction) {
+      Validations.of(this.chatFunction).acknowledge(
+        { id: basicExecution, reason: basicExecutionReason },
+        { id: 'AwsSolutions-L1', reason: runtimeReason },
+      );
+    }
+    if (this.chatUndelivered) {
+      Validations.of(this.chatUndelivered).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself the dead-letter queue of the chat function (its failed invokes) and of its subscription to the ticket-events topic.',
+      });
     }
     if (this.linkKeysSecret) {
       Validations.of(this.linkKeysSecret).acknowledge({
@@ -814,6 +913,13 @@ export class TicketingStack extends Stack {
         'CT.LAMBDA.PR.3: the functions call only public AWS APIs (S3, DynamoDB, SES, SNS, Secrets Manager) and, for IMAP, a public mail host; a VPC would need NAT gateways (~$32/month each) or five interface endpoints for no reachable private resource.',
       );
     }
+    if (this.chatFunction) {
+      guard(
+        this.chatFunction,
+        'lambda_inside_vpc_check',
+        'CT.LAMBDA.PR.3: the chat function calls DynamoDB, Secrets Manager and the public Slack and Microsoft Teams endpoints; a VPC would need a NAT gateway (~$32/month) to reach them, for no reachable private resource.',
+      );
+    }
     for (const logGroup of this.node.findAll().filter((c): c is logs.LogGroup => c instanceof logs.LogGroup)) {
       guard(
         logGroup,
@@ -848,6 +954,9 @@ export class TicketingStack extends Stack {
     }
     guard(this.node.findChild('AccessLogs'), 's3_bucket_logging_enabled_check', 'CT.S3.PR.2: this is the access-log bucket itself; logging it into itself would loop.');
     guard(this.failedInvocations, 'sqs_dlq_check', 'CT.SQS.PR.1: this queue is the dead-letter destination of the functions and schedules; a dead-letter queue for it would only move the same messages one hop further.');
+    if (this.chatUndelivered) {
+      guard(this.chatUndelivered, 'sqs_dlq_check', 'CT.SQS.PR.1: this queue is the dead-letter destination of the chat function and its topic subscription; a dead-letter queue for it would only move the same messages one hop further.');
+    }
     guard(
       this.inboundFunction.node.findChild('AllowSesInvoke'),
       'lambda_function_public_access_prohibited_check',

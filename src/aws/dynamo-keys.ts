@@ -34,6 +34,10 @@ export const keys = {
   mailboxCheckpoint: (m: MailboxFolder) => ({ pk: `I#${m.account}#${m.folder}`, sk: 'I' }),
   mailboxCursor: (m: MailboxFolder) => ({ pk: `I#${m.account}#${m.folder}`, sk: 'C' }),
   mailboxLease: (m: MailboxFolder) => ({ pk: `I#${m.account}#${m.folder}`, sk: 'L' }),
+  /** One chat post of one event to one channel (src/chat/post-store.ts). */
+  chatPost: (channel: string, eventId: string) => ({ pk: `H#${channel}#${keyPart(eventId)}`, sk: 'H' }),
+  /** The Slack message a ticket's thread hangs under, per channel. */
+  chatThread: (channel: string, ticketId: string) => ({ pk: `H#${channel}#T#${ticketId}`, sk: 'T' }),
 };
 
 /** Partitions of the sparse indexes: an item is in one only while it carries that index's keys. */

@@ -17,6 +17,7 @@ export const METRIC_SERVICES = {
   graph: 'ticketing-graph',
   gmail: 'ticketing-gmail',
   http: 'ticketing-http',
+  chat: 'ticketing-chat',
 } as const;
 
 /** Set by the CDK stack on every function; two stages in one account and region publish apart. */

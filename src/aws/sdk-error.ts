@@ -37,3 +37,9 @@ export function sdkFailure(err: unknown): SdkFailure {
 export function neverSent(code: string): boolean {
   return NEVER_SENT.has(code);
 }
+
+/** The error code of a failed fetch (undici puts the socket's code on `cause`). */
+export function networkCode(err: unknown): string {
+  const e = err as { code?: string; name?: string; cause?: { code?: string; name?: string } };
+  return e.cause?.code ?? e.code ?? e.cause?.name ?? e.name ?? 'NetworkError';
+}

@@ -4,8 +4,12 @@
  * The DynamoDB adapter is src/aws/dynamo-chat.ts.
  */
 
-/** `sending`: a request is (or was, when a process died) on its way; `posted`: the channel took it; `failed`: given up. */
-export type ChatPostState = 'pending' | 'sending' | 'posted' | 'failed';
+/**
+ * `sending`: a request is (or was, when a process died) on its way; `posted`: the channel took it;
+ * `unconfirmed`: its answer was lost, so it may have been posted and is not sent again;
+ * `pending`: refused for now (429, 5xx), to be tried again; `failed`: given up.
+ */
+export type ChatPostState = 'pending' | 'sending' | 'posted' | 'unconfirmed' | 'failed';
 
 export interface ChatPostRecord {
   channel: string;

@@ -5,6 +5,7 @@
  */
 import type { Command } from './command.js';
 import { apiKey } from './commands/api-key.js';
+import { chatTest } from './commands/chat-test.js';
 import { demo } from './commands/demo.js';
 import { exportCommand } from './commands/export.js';
 import { forget } from './commands/forget.js';
@@ -38,5 +39,6 @@ export const COMMANDS: Record<string, Command> = {
   'imap-poll': imapPoll,
   'graph-poll': graphPoll,
   'gmail-poll': gmailPoll,
+  'chat-test': chatTest,
   demo,
 };

@@ -36,7 +36,7 @@ import { mergeCommand } from './commands/merge.js';
 import { noteCommand } from './commands/note.js';
 import { priorityCommand } from './commands/priority.js';
 import { requesterCommand, type RequesterCommand } from './commands/requester.js';
-import type { CommandContext, CommandOf, CommandOutcome, CommandRun, CommandSpec, IncidentScope } from './commands/spec.js';
+import { givenBy, type CommandContext, type CommandOf, type CommandOutcome, type CommandRun, type CommandSpec, type IncidentScope } from './commands/spec.js';
 import { statusCommand } from './commands/status.js';
 import { unlinkCommand } from './commands/unlink.js';
 import { wordCount } from './text.js';
@@ -137,20 +137,23 @@ export function requesterLineOf(text: string, ctx: CommandContext): RequesterLin
 
 /**
  * Applies the commands in order to the ticket, as one change set. A command the lifecycle or
- * the store refuses is rejected in words and changes nothing.
+ * the store refuses is rejected in words and changes nothing. `via`: the door they came through
+ * when it was not mail or the console ('Slack'), named in every history line they write.
  */
 export async function applyCommands(
   ticket: Ticket,
   parsed: ParsedCommands,
-  who: { sender: string; at: string; ticketByNumber(number: number): Promise<Ticket | null>; incident?: IncidentScope | null },
+  who: { sender: string; at: string; via?: string | null; ticketByNumber(number: number): Promise<Ticket | null>; incident?: IncidentScope | null },
 ): Promise<CommandOutcome & { status: TicketStatus }> {
   const { sender, at } = who;
+  const via = who.via ?? null;
   const actor = { kind: 'staff', address: sender } as const;
   const outcome: CommandOutcome = { changes: {}, events: [], applied: [], rejected: parsed.rejected.map((r) => r.error), notedByCommand: false, mergeTarget: null };
   let status = ticket.status;
   const run: CommandRun = {
     ticket,
     sender,
+    via,
     actor,
     at,
     outcome,
@@ -178,7 +181,7 @@ export async function applyCommands(
         return;
       }
       Object.assign(outcome.changes, change);
-      outcome.events.push({ at, actor: sender, kind, from, to, why: `${line.trim()} from ${sender}` });
+      outcome.events.push({ at, actor: sender, kind, from, to, why: `${line.trim()} ${givenBy({ sender, via })}` });
       outcome.applied.push(fieldChanged(kind, from, to));
     },
     ticketByNumber: (number) => who.ticketByNumber(number),

@@ -39,7 +39,22 @@ export type WebProof =
   /** A request with this API key: staff powers, in the key's name. */
   | { kind: 'api-key'; name: string }
   /** A staff member signed in to the console (a session begun with a link mailed to this address). */
-  | { kind: 'console'; staff: string };
+  | { kind: 'console'; staff: string }
+  /** A request Slack signed with the app's signing secret, from a Slack user whose profile email Slack says is `staff`. */
+  | { kind: 'slack'; staff: string; slackUser: string };
+
+/**
+ * The door a staff action came through, when it was not mail or the console: its history lines
+ * say so ("#assign me from alex@… via Slack").
+ */
+export function actedVia(proof: WebProof | undefined): string | null {
+  return proof?.kind === 'slack' ? 'Slack' : null;
+}
+
+/** An API call, the console and Slack tell their caller the commands' result in the response: no result by mail. */
+export function resultInResponse(proof: WebProof | undefined): boolean {
+  return proof?.kind === 'api-key' || proof?.kind === 'console' || proof?.kind === 'slack';
+}
 
 /** The address an API key acts as in history and command results (RFC 2606: never deliverable). */
 export function apiKeyActor(name: string): string {

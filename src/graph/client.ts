@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AccessTokenSource } from '../oauth/access-token.js';
-import { neverSent } from '../aws/sdk-error.js';
+import { networkCode, neverSent } from '../aws/sdk-error.js';
 import { retryAfterMs as retryAfter } from '../domain/retry-after.js';
 
 export interface GraphClientOptions {
@@ -210,11 +210,6 @@ export function graphErrorOf(res: { status: number; body: Buffer }): { code: str
 /** Graph's Retry-After (src/domain/retry-after.ts), or the default wait when it names none. */
 export function retryAfterMs(value: string | null, now = Date.now()): number {
   return retryAfter(value, now) ?? DEFAULT_RETRY_AFTER_MS;
-}
-
-function networkCode(err: unknown): string {
-  const e = err as { code?: string; name?: string; cause?: { code?: string; name?: string } };
-  return e.cause?.code ?? e.code ?? e.cause?.name ?? e.name ?? 'NetworkError';
 }
 
 function oneLine(text: string): string {

@@ -1,7 +1,8 @@
 /**
- * The one HTTP app: the request form (`/`), the requesters' status pages (`/s/{token}`) and the
- * REST API (`/api/v1`, described at `/api/openapi.json`). The same app runs on Lambda behind an
- * API Gateway HTTP API (src/aws/lambda/http.ts) and under `ticketing serve` (src/local/http-server.ts).
+ * The one HTTP app: the request form (`/`), the requesters' status pages (`/s/{token}`), the
+ * REST API (`/api/v1`, described at `/api/openapi.json`), the staff console and Slack's buttons
+ * and /ticket (`/slack/…`). The same app runs on Lambda behind an API Gateway HTTP API
+ * (src/aws/lambda/http.ts) and under `ticketing serve` (src/local/http-server.ts).
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -14,6 +15,7 @@ import { formRoutes } from './form.js';
 import { notice } from './pages/layout.js';
 import { SITE_CSS } from './pages/site-css.js';
 import { problem } from './problem.js';
+import { slackRoutes, slackRoutesWanted } from './slack/routes.js';
 import { statusRoutes } from './status-routes.js';
 import { WebDeliveryError } from './web-mail.js';
 
@@ -50,6 +52,8 @@ export function createHttpApp(deps: WebDeps): OpenAPIHono {
   else app.get('/', (c) => c.html(notice(config.teamName, 'Ask for help', [`Please email ${config.supportAddresses[0]}: we'll answer there.`])));
   app.route('/', statusRoutes(deps));
   if (config.web.console.enabled) app.route('/', consoleRoutes(deps));
+  // Slack's buttons and /ticket, once Slack can sign its requests to us.
+  if (slackRoutesWanted(deps)) app.route('/', slackRoutes(deps));
   app.route('/', apiRoutes(deps));
 
   app.notFound((c) => (isApi(c) ? problem(c, 404, `Nothing here: ${c.req.method} ${c.req.path}. The API is described at /api/openapi.json.`) : c.html(notice(config.teamName, 'Page not found', ['There is nothing at this address. To ask for help, use the form on the front page.']), 404)));

@@ -1,5 +1,6 @@
 /** What the HTTP app needs: the pipeline's ports, the API keys, and how to tell who is calling. */
 import type { Context } from 'hono';
+import type { SecretReader } from '../chat/credentials.js';
 import type { Config } from '../config.js';
 import type { InboundPorts } from '../pipeline/inbound.js';
 import type { DownloadLinks } from '../pipeline/ports.js';
@@ -21,6 +22,11 @@ export interface WebDeps {
   plainHttp: boolean;
   /** One line per request the pipeline handled, and per refusal worth an operator's eye. */
   log(line: string): void;
+  /**
+   * Reads a Secrets Manager secret's string, for chat.slack.secretArn (the signing secret, the bot
+   * token). Absent: src/aws/secret-string.ts, loaded only when a Slack request first needs it.
+   */
+  readSecret?: SecretReader;
 }
 
 export class WebConfigError extends Error {

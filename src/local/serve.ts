@@ -15,7 +15,7 @@ import { DataDirError, findServing, removeServing, shown, writeServing } from '.
 import { startHttpServer, socketAddress, type HttpServer } from './http-server.js';
 import { withLocalLinkKey } from './link-key.js';
 import { startSmtpGateway, type SmtpEnvelope } from './smtp-gateway.js';
-import { createAwsClients, startLocalStack } from './stack.js';
+import { createAwsClients, startLocalStack, type LocalStack } from './stack.js';
 
 export interface ServeOptions {
   /** The local data directory, as --data. */
@@ -82,18 +82,18 @@ export async function serve(options: ServeOptions): Promise<Serving> {
   if (running) {
     throw new DataDirError(`ticketing serve is already running on ${shown(options.data)} (pid ${running.pid}, SMTP port ${running.smtpPort}); stop it first, or use another --data`);
   }
-  const stack = await startLocalStack({ dataDir: options.data, config: options.config, ports: { ses: options.sesPort ?? 0 } });
-  const clients = createAwsClients(stack);
-  const clock = runningClock(options.now);
-  let http: HttpServer;
+  // The web server first: its port is in the links the chat adapter (in the stack) posts.
+  const http: HttpServer = await startHttpServer(options.httpPort ?? 8080);
+  const config = servedConfig(withLocalLinkKey(options.config, options.data), http.port);
+  let stack: LocalStack;
   try {
-    http = await startHttpServer(options.httpPort ?? 8080);
+    stack = await startLocalStack({ dataDir: options.data, config, ports: { ses: options.sesPort ?? 0 }, log: (line) => print(line) });
   } catch (err) {
-    clients.destroy();
-    await stack.close();
+    await http.close();
     throw err;
   }
-  const config = servedConfig(withLocalLinkKey(options.config, options.data), http.port);
+  const clients = createAwsClients(stack);
+  const clock = runningClock(options.now);
   const deps = portsFor(config, clients, { clock });
   http.mount(createHttpApp({ config, ports: deps, apiKeys: deps.apiKeys, sessions: deps.consoleSessions, downloads: deps.blobs, clientAddress: socketAddress, plainHttp: true, log: (line) => print(`web: ${line}`) }));
   // Work that must finish before the clients and the stack go away.
@@ -163,6 +163,7 @@ export async function serve(options: ServeOptions): Promise<Serving> {
       `  Mail we send (acks, replies, digests): ${sesWebUrl}  or  ticketing outbox --data ${shown(options.data)}`,
       `  The tickets, while this runs: ticketing tickets --data ${shown(options.data)}  (show, export, ingest… work too)`,
       `  The stale job runs every ${config.stale.slotMinutes} min.`,
+      ...chatLines(config),
       ``,
       `Press Ctrl-C to stop.`,
     ].join('\n'),
@@ -200,4 +201,14 @@ function servedConfig(config: Config, httpPort: number): Config {
 function plusExample(address: string, prefix: string): string {
   const at = address.lastIndexOf('@');
   return `${address.slice(0, at)}+${prefix.toLowerCase()}-1${address.slice(at)}`;
+}
+
+/** What the banner says about chat: where ticket events go, and where Slack's requests come in. */
+function chatLines(config: Config): string[] {
+  const { slack, teams } = config.chat;
+  const lines: string[] = [];
+  if (slack) lines.push(`  Slack gets ${slack.events.join(', ')} (new tickets: ${slack.priorities.join(', ')})${slack.signingSecret || slack.secretArn ? `; its buttons and /ticket come in at ${config.web.baseUrl}/slack/actions and /slack/commands` : ''}.`);
+  if (teams) lines.push(`  Teams gets ${teams.events.join(', ')} (new tickets: ${teams.priorities.join(', ')}).`);
+  if (lines.length && !config.events.snsTopicArn) lines.push('  Chat gets nothing: set events.snsTopicArn (any topic ARN in the region works locally).');
+  return lines;
 }

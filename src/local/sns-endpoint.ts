@@ -5,7 +5,8 @@
  * the topic ARN (format and region), an empty or oversized message, the subject's limits and
  * message attribute values. It does not track topics: any well-formed ARN in its region is
  * accepted, so a configured ARN works locally without CreateTopic; CreateTopic (idempotent, as
- * in SNS) just hands out `arn:aws:sns:<region>:000000000000:<name>`. Nothing is delivered.
+ * in SNS) just hands out `arn:aws:sns:<region>:000000000000:<name>`. With a subscriber (the chat
+ * adapter) every message is handed to it after it is stored; otherwise nothing is delivered.
  *
  * Published messages are kept durably in `dir/index.jsonl`, one JSON line each, synced before
  * SNS's answer goes out; `readPublished(dir)` reads them back.
@@ -13,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../mail/templates/render.js';
+import { startSnsDelivery, type SnsSubscriber } from './sns-delivery.js';
 import { appendDurably, listenOnLoopback, QueryApiError, queryErrorXml, readBody, readIndex, send } from './query-server.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -24,6 +26,10 @@ export interface SnsEndpointOptions {
   port?: number;
   /** The one region this endpoint serves, like an SNS regional endpoint; defaults to eu-west-1. */
   region?: string;
+  /** Gets every stored message after the publisher's answer, as SNS delivers to a subscribed Lambda (src/local/sns-delivery.ts). */
+  subscriber?: SnsSubscriber;
+  /** Where the subscriber's failures are told. */
+  log?: (line: string) => void;
 }
 
 export interface SnsEndpoint {
@@ -71,6 +77,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
   const region = options.region ?? 'eu-west-1';
   await mkdir(dir, { recursive: true });
   let nextSeq = (await prepareIndex(dir)) + 1;
+  const delivery = options.subscriber ? await startSnsDelivery(dir, options.subscriber, await readPublished(dir), options.log ?? ((line) => console.error(line))) : null;
   // Publishes are stored one at a time so sequence numbers and index lines stay in order.
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -112,6 +119,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
       publishedAt: new Date().toISOString(),
     };
     await appendDurably(join(dir, INDEX_FILE), `${JSON.stringify(record)}\n`);
+    delivery?.enqueue(record);
     return record.messageId;
   }
 
@@ -162,7 +170,10 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
     }
   }
 
-  return listenOnLoopback('sns-endpoint', options.port, handle, (message, cause) => new SnsEndpointError(message, { cause }));
+  const endpoint = await listenOnLoopback('sns-endpoint', options.port, handle, (message, cause) => new SnsEndpointError(message, { cause }));
+  if (!delivery) return endpoint;
+  // Closing waits for what is queued for the subscriber (a CLI run's events reach chat before it exits).
+  return { ...endpoint, close: () => delivery.drain().then(() => endpoint.close()) };
 }
 
 /** The messages published to the endpoint stored in `dir`, oldest first. A torn line (crash) is skipped. */

@@ -22,6 +22,7 @@ import { finishUpgrade, missingIndexes, rebuildTable } from './table-upgrade.js'
 import type { Config } from '../config.js';
 import { startSesEndpoint, type SesEndpoint } from './ses-endpoint.js';
 import { startSnsEndpoint, type SnsEndpoint } from './sns-endpoint.js';
+import { chatConfigured, localChatSubscriber } from './chat-subscriber.js';
 import { LOCAL_CREDENTIALS, S3rver } from './s3rver.js';
 
 export interface LocalEndpoints {
@@ -48,7 +49,10 @@ export interface LocalStack {
 export interface LocalStackOptions {
   /** Defaults to `.data` (relative to the working directory). */
   dataDir?: string;
-  config: Pick<Config, 'aws'>;
+  /** With a whole config that has chat channels, the chat adapter is subscribed to the local topic. */
+  config: Pick<Config, 'aws'> | Config;
+  /** Where the chat adapter's lines go (stderr by default). */
+  log?: (line: string) => void;
   /** Fixed ports; 0 or absent picks a free one. */
   ports?: Partial<Record<keyof LocalEndpoints, number>>;
 }
@@ -86,6 +90,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dataDir = resolve(options.dataDir ?? '.data');
   const { region, tableName, bucket } = options.config.aws;
   const closers: Array<() => Promise<void>> = [];
+  let stackFailed: (err: Error) => void = () => undefined;
   const closeAll = async (): Promise<void> => {
     const errors: unknown[] = [];
     for (const close of closers.splice(0).reverse()) {
@@ -116,11 +121,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.push(() => ses.close());
 
-    // Published ticket events; readPublished(`<data>/sns`) reads them back.
+    // Published ticket events; readPublished(`<data>/sns`) reads them back. The chat adapter,
+    // when configured, gets each one once the stack is up (its DynamoDB client needs the stack).
+    let started: (stack: LocalStack) => void = () => undefined;
+    let failed: (err: Error) => void = () => undefined;
+    const up = new Promise<LocalStack>((done, fail) => ((started = done), (failed = fail)));
+    up.catch(() => undefined);
+    stackFailed = (err) => failed(err);
+    let chatClients: AwsClients | null = null;
+    const config = options.config;
+    const log = options.log ?? ((line: string) => console.error(line));
+    const subscriber =
+      'chat' in config && chatConfigured(config)
+        ? localChatSubscriber(config, async () => (chatClients ??= createAwsClients(await up)), log)
+        : undefined;
+    if (subscriber && !(config as Config).events.snsTopicArn) log('chat: chat channels are configured but events.snsTopicArn is not, so no ticket events are published and nothing reaches chat (locally any topic ARN in the region works)');
+    closers.push(async () => chatClients?.destroy());
     const sns: SnsEndpoint = await startSnsEndpoint({
       dir: join(dataDir, 'sns'),
       port: options.ports?.sns ?? 0,
       region,
+      ...(subscriber ? { subscriber, log } : {}),
     });
     closers.push(() => sns.close());
 
@@ -145,8 +166,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     } finally {
       clients.destroy();
     }
+    started(stack);
     return stack;
   } catch (err) {
+    stackFailed(new LocalStackError('the local stack did not start'));
     await closeAll().catch(() => undefined);
     if (err instanceof LocalStackError) throw err;
     throw new LocalStackError(`cannot start the local stack in ${dataDir}: ${(err as Error).message}`, { cause: err });

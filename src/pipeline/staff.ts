@@ -84,6 +84,8 @@ export interface StaffMessageContext {
   store: TicketStore;
   config: Config;
   book: AddressBook;
+  /** The door the message came through when it was not mail or the console ('Slack'): its history lines say so. */
+  via?: string | null;
 }
 
 /**
@@ -95,7 +97,7 @@ export interface StaffMessageContext {
 export async function staffEffect(
   ticket: Ticket,
   visibleText: string,
-  { msg, now, store, config, book }: StaffMessageContext,
+  { msg, now, store, config, book, via = null }: StaffMessageContext,
   { repliesToNote = false, incident = null }: { repliesToNote?: boolean; incident?: IncidentScope | null } = {},
 ): Promise<StaffEffect> {
   const sender = msg.from!.address;
@@ -108,7 +110,7 @@ export async function staffEffect(
     categories: [...config.triage.categories.map((c) => c.name), config.triage.fallbackCategory],
     isStaff: (address) => isStaffAddress(address, book),
   });
-  const { status, ...outcome } = await applyCommands(ticket, parsed, { sender, at, ticketByNumber: (n) => store.getTicketById(n), incident });
+  const { status, ...outcome } = await applyCommands(ticket, parsed, { sender, at, via, ticketByNumber: (n) => store.getTicketById(n), incident });
   const effect: StaffEffect = {
     ...outcome,
     internal: repliesToNote || parsed.commands.some((c) => c.kind === 'note'),
@@ -120,7 +122,7 @@ export async function staffEffect(
     // An answer to the requester waits for them, unless a command said otherwise. News of an
     // incident to all its reporters asks nothing of them: their tickets stay as they are.
     if (!incident && effect.changes.status === undefined && (status === 'open' || status === 'awaiting-info')) {
-      const step = transition(status, 'waiting-on-requester', actor, `${sender} answered the requester`, at);
+      const step = transition(status, 'waiting-on-requester', actor, `${sender} answered the requester${via ? ` via ${via}` : ''}`, at);
       if (step.ok && step.event) {
         effect.events.push(step.event);
         effect.changes.status = 'waiting-on-requester';

@@ -20,6 +20,7 @@ import { runPlan, type EffectPorts } from './effect-runner.js';
 import { outcomeNote, planned, type EffectOutcome, type EffectPlan, type PlannedEffect } from './effects.js';
 import { planTicketMail, ticketAddress, ticketSubject, type CauseMail } from './outbound.js';
 import type { UndeliveredMail } from './ports.js';
+import type { DigestEventMessage, TicketEventMessage } from './ticket-events.js';
 import { sweepPlans, type SweepResult } from './sweep.js';
 
 export interface StaleJobResult {
@@ -168,6 +169,9 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   const staleKeys = new Set(stale.map((t) => t.key));
   const toClear = [...candidates.filter((t) => t.stale && !staleKeys.has(t.key)), ...[...goneTickets.values()].filter((t) => t.stale)];
   const toFlag = stale.filter((t) => !t.stale);
+  // The events are planned before the flags are set: a run that stops between the two finishes
+  // the plan on its retry, when the flags would no longer say which tickets were new.
+  if (toFlag.length) await run({ key: `${planPrefix}stale-events`, createdAt: at, receiptIds: [], effects: toFlag.map((t) => staleEventEffect(t, `${planPrefix}stale:${t.key}/event`, now)) });
   await Promise.all([...toFlag.map((t) => store.setStale(t, at)), ...toClear.map((t) => store.setStale(t, null))]);
   result.flagged = idsByNumber(toFlag);
   result.cleared = idsByNumber(toClear);
@@ -205,7 +209,8 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
       config,
       book,
     );
-    const [outcome] = await run({ key: `${planPrefix}digest`, createdAt: at, receiptIds: [], effects: [planned('digest', { type: 'mail', mail })] });
+    const summary = digestEvent(`${planPrefix}digest/event`, digest.subject, stale, unreachable.length, undeliveredSince.length, openIncidents.length, now);
+    const [outcome] = await run({ key: `${planPrefix}digest`, createdAt: at, receiptIds: [], effects: [planned('digest', { type: 'mail', mail }), planned('digest-event', { type: 'event', event: summary })] });
     if ((outcome?.status === 'sent' || outcome?.status === 'earlier') && outcome.effect.spec.type === 'mail') {
       // A retried run sends what the first one planned: report that digest, not a new one.
       const sent = outcome.effect.spec.mail;
@@ -215,6 +220,34 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   }
   await store.finishStaleRun({ slot, startedAt: at, finishedAt: ports.clock.now().toISOString(), result, flaggedKeys: [...staleKeys] });
   return { result, digestHtml };
+}
+
+function staleEventEffect(t: Ticket, id: string, now: Date): PlannedEffect {
+  const hours = idleHours(t, now);
+  const event: TicketEventMessage = {
+    id,
+    type: 'ticket.stale',
+    ticketId: t.id,
+    subject: t.subject,
+    status: t.status,
+    priority: t.priority,
+    category: t.category,
+    requester: t.requester,
+    assignee: t.assignee,
+    why: `no activity for ${hours} hours`,
+    at: now.toISOString(),
+    idleHours: hours,
+  };
+  return planned(`event:${t.id}`, { type: 'event', event });
+}
+
+/** The digest's summary for chat: its counts, and the longest-idle stale tickets. */
+function digestEvent(id: string, subject: string, stale: Ticket[], unreachable: number, undelivered: number, openIncidents: number, now: Date): DigestEventMessage {
+  const top = stale
+    .map((t) => ({ ticketId: t.id, subject: t.subject, priority: t.priority, idleHours: idleHours(t, now) }))
+    .sort((a, b) => b.idleHours - a.idleHours)
+    .slice(0, 10);
+  return { id, type: 'digest.sent', subject, stale: stale.length, unreachable, undelivered, openIncidents, top, why: `the ${now.toISOString().slice(0, 10)} digest was mailed`, at: now.toISOString() };
 }
 
 function undeliveredLine(u: UndeliveredMail) {

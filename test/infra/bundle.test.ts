@@ -2,7 +2,8 @@
  * One real bundle with the locally installed esbuild (no Docker): the inbound Lambda's asset is
  * ESM, carries the createRequire banner, has the AWS SDK bundled in, and loads in Node; the
  * charset and HTML packages ride beside it and load only for a mail that needs them. The HTTP
- * Lambda's asset (the Hono app) likewise, within a size bound of its own.
+ * Lambda's asset (the Hono app) likewise, within a size bound of its own; the chat Lambda's (a
+ * stage with a Teams channel) parses no mail, so nothing rides beside it.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -28,7 +29,8 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK inside', { timeout: 180_000 }, () => {
   const app = new App({ outdir, context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': ['Ticketing-dev'] } });
   const settings = readSettings(app.node, { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example', staff: 'alex.kim@northwind.example' });
-  const stack = new TicketingStack(app, 'Ticketing-dev', { settings, env: { region: settings.region } });
+  const teamsSecret = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/teams-AbCdEf';
+  const stack = new TicketingStack(app, 'Ticketing-dev', { settings, env: { region: settings.region }, ticketingConfig: { chat: { teams: { secretArn: teamsSecret } } } });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, any> };
   const assetOf = (memorySize: number, description = '') => {
@@ -42,10 +44,12 @@ it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK
   const file = assetOf(1024, 'Parses received mail'); // inbound
   const httpFile = assetOf(1024, 'The web surface');
   const staleFile = assetOf(512);
-  const ruleSetFile = assetOf(256); // the receipt rule set custom resource (infra/rule-set-activation.ts)
+  const ruleSetFile = assetOf(256, 'Activates'); // the receipt rule set custom resource (infra/rule-set-activation.ts)
+  const chatFile = assetOf(256, 'Posts ticket events');
 
   const code = readFileSync(file, 'utf8');
-  for (const [f, text] of [[file, code], [httpFile, readFileSync(httpFile, 'utf8')]] as const) {
+  const chatCode = readFileSync(chatFile, 'utf8');
+  for (const [f, text] of [[file, code], [httpFile, readFileSync(httpFile, 'utf8')], [chatFile, chatCode]] as const) {
     expect(text.startsWith(ESM_BANNER), f).toBe(true);
     expect(text, f).toMatch(/export\s*\{[^}]*\bhandler\b/);
     // SDK v3 is bundled: no import or require of @aws-sdk/* is left for the runtime's copy to
@@ -54,8 +58,9 @@ it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK
     // node_modules, would fail on any external left behind.
     const externals = [...text.matchAll(/(?<!\[)(?:\brequire\(|\bfrom\s*|\bimport\s*\(?\s*)["']@aws-sdk\/[\w.-]+(?:\/[\w.-]+)*["']/g)].map((m) => m[0]);
     expect(externals, f).toEqual([]);
-    expect(text, f).toContain('SendRawEmail');
+    if (f !== chatFile) expect(text, f).toContain('SendRawEmail');
   }
+  expect(chatCode).toContain('GetSecretValue'); // the channels' secrets, through the bundled SDK
   // The HTTP bundle is the inbound pipeline (~1.5 MB) plus Hono, @hono/zod-openapi with the
   // OpenAPI generator, and the pages: about 1.9 MB. Past 2.5 MB something new came in: look.
   const httpSize = statSync(httpFile).size;
@@ -75,11 +80,13 @@ it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK
   }
   expect(code).not.toContain('Encoding not recognized'); // iconv-lite's own message
   expect(readFileSync(path.join(path.dirname(file), LAZY_PACKAGES['iconv-lite']!), 'utf8')).toContain('Encoding not recognized');
-  expect(existsSync(path.join(path.dirname(ruleSetFile), LAZY_PACKAGES['iconv-lite']!))).toBe(false);
+  for (const f of [ruleSetFile, chatFile]) expect(existsSync(path.join(path.dirname(f), LAZY_PACKAGES['iconv-lite']!)), f).toBe(false);
   // The HTTP app refuses to start without a link key (src/http/deps.ts); the deployed one reads
   // them from Secrets Manager, this load takes one inline and touches no network.
   const httpConfig = { ...config, web: { linkKeys: ['bundle-test-link-key-0123456789abcdef'] } };
-  for (const f of [file, httpFile, staleFile, ruleSetFile]) {
+  // The chat function's cold start refuses a config without a channel; this one names a secret it reads only when an event comes.
+  const chatConfig = { ...config, chat: { teams: { secretArn: teamsSecret } } };
+  for (const f of [file, httpFile, staleFile, ruleSetFile, chatFile]) {
     const out = execFileSync(
       process.execPath,
       ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(f).href)}); console.log(typeof m.handler);`],
@@ -87,7 +94,7 @@ it('bundles the Lambdas (and the rule-set provider) as loadable ESM with the SDK
         cwd: tmpdir(),
         env: {
           PATH: process.env.PATH,
-          TICKETING_CONFIG: JSON.stringify(f === httpFile ? httpConfig : config),
+          TICKETING_CONFIG: JSON.stringify(f === httpFile ? httpConfig : f === chatFile ? chatConfig : config),
           AWS_REGION: 'eu-west-1',
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         },

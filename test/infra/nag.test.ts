@@ -41,6 +41,14 @@ const GRAPH_AND_GMAIL = {
   gmail: { mailbox: 'helpdesk@northwind.example', serviceAccountSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:gmail-key' },
 };
 
+/** Slack (its secret by partial ARN, also read by the HTTP function) and Teams (by complete ARN): the chat function, its queue and subscription. */
+const SLACK_AND_TEAMS = {
+  chat: {
+    slack: { channel: 'C0123ABCDEF', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/slack' },
+    teams: { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/teams-AbCdEf' },
+  },
+};
+
 /** The web surface on a custom domain. */
 const WEB_DOMAIN = { webDomain: 'help.northwind.example', webCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab' };
 
@@ -62,6 +70,8 @@ describe('cdk-nag AwsSolutions', () => {
     ['dev', 'IMAP secret by partial ARN', IMAP_PARTIAL_ARN, {}],
     ['dev', 'IMAP and link-key secrets by partial ARN, a web domain', OWN_LINK_KEYS_PARTIAL_ARN, WEB_DOMAIN],
     ['prod', 'Graph with sendMail and Gmail, secrets by partial ARN', GRAPH_AND_GMAIL, {}],
+    ['dev', 'Slack and Teams, a secret by partial ARN', SLACK_AND_TEAMS, {}],
+    ['prod', 'Slack and Teams with IMAP, a secret by partial ARN', { ...SLACK_AND_TEAMS, ...IMAP_PARTIAL_ARN }, {}],
   ] as const)('%s (%s): no unacknowledged errors or warnings', (stage, _label, extra, context) => {
     const { app, stack } = stackFor(stage, extra, context);
     const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(stack);

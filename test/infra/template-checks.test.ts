@@ -1,6 +1,6 @@
 /**
- * The synthesized templates of every stage (dev, prod, prod with an IMAP mailbox, dev with a custom
- * web domain and a link-key secret of its own), as `cdk synth` makes them through infra/app.ts,
+ * The synthesized templates of every stage (dev, prod, prod with an IMAP mailbox, prod with Slack
+ * and Teams, dev with a custom web domain and a link-key secret of its own), as `cdk synth` makes them through infra/app.ts,
  * checked by cfn-lint and by cfn-guard with the AWS Control Tower proactive controls (the
  * @cdklabs/cdk-validator-cfnguard plugin). Every finding is either fixed or acknowledged with its
  * reason: cfn-lint's here (JUSTIFIED), cfn-guard's in TicketingStack.suppressFindings(), where
@@ -23,6 +23,15 @@ const STAGES = {
   dev: { stage: 'dev' },
   prod: { stage: 'prod', alarmEmail: 'oncall@northwind.example' },
   'prod with IMAP': { stage: 'prod', ticketingConfig: IMAP },
+  'prod with Slack and Teams': {
+    stage: 'prod',
+    ticketingConfig: {
+      chat: {
+        slack: { channel: 'C0123ABCDEF', secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/slack' },
+        teams: { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/teams-AbCdEf' },
+      },
+    },
+  },
   'dev with a web domain and link keys of its own': {
     stage: 'dev',
     webDomain: 'help.northwind.example',

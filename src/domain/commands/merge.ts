@@ -1,7 +1,7 @@
 /** `#merge TKT-7`: this ticket is closed as a duplicate of the other, which must exist and be open. */
 import { escapeRegExp } from '../text.js';
 import { formatTicketId } from '../ticket.js';
-import type { CommandSpec } from './spec.js';
+import { givenBy, type CommandSpec } from './spec.js';
 
 export type MergeCommand = { kind: 'merge'; ticketNumber: number; ticketId: string; line: string };
 
@@ -30,11 +30,11 @@ export const mergeCommand: CommandSpec<MergeCommand> = {
       return;
     }
     const wasClosed = run.status() === 'closed';
-    run.moveTo('closed', `merged into ${target.id} by ${sender}`, command.line);
+    run.moveTo('closed', `merged into ${target.id} ${givenBy(run, 'by')}`, command.line);
     if (run.status() !== 'closed' || wasClosed) return;
     outcome.mergeTarget = target;
     outcome.changes.duplicateOf = target.id;
-    outcome.events.push({ at, actor: sender, kind: 'merged-into', from: ticket.id, to: target.id, why: `${command.line.trim()} from ${sender}` });
+    outcome.events.push({ at, actor: sender, kind: 'merged-into', from: ticket.id, to: target.id, why: `${command.line.trim()} ${givenBy(run)}` });
     outcome.applied[outcome.applied.length - 1] = `Merged into ${target.id}: ${ticket.id} is closed as its duplicate`;
   },
 };

@@ -39,6 +39,8 @@ export interface CommandOutcome {
 export interface CommandRun {
   ticket: Ticket;
   sender: string;
+  /** The door the commands came through when it was not mail or the console ('Slack'), else null. */
+  via: string | null;
   actor: Actor;
   at: string;
   outcome: CommandOutcome;
@@ -52,6 +54,11 @@ export interface CommandRun {
   ticketByNumber(number: number): Promise<Ticket | null>;
   /** The incident the reply answers (a reply to an incident's email), or null. */
   incident: IncidentScope | null;
+}
+
+/** Who gave a command, as its history line says it: "from alex@…", "by alex@… via Slack". */
+export function givenBy(run: Pick<CommandRun, 'sender' | 'via'>, word: 'from' | 'by' = 'from'): string {
+  return `${word} ${run.sender}${run.via ? ` via ${run.via}` : ''}`;
 }
 
 /** The incident a staff reply answers: its id and the numbers of its tickets. */

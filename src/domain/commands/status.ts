@@ -1,6 +1,6 @@
 /** `#status open|pending|waiting|waiting-on-requester|awaiting-info|resolved|closed`, `#close`, `#resolve`. */
 import type { TicketStatus } from '../ticket.js';
-import type { CommandSpec } from './spec.js';
+import { givenBy, type CommandSpec } from './spec.js';
 
 export type StatusCommand = { kind: 'status'; status: TicketStatus; line: string };
 
@@ -29,6 +29,6 @@ export const statusCommand: CommandSpec<StatusCommand> = {
   },
   valueOf: (command) => command.status,
   apply(command, run) {
-    run.moveTo(command.status, `${command.line.trim()} from ${run.sender}`, command.line);
+    run.moveTo(command.status, `${command.line.trim()} ${givenBy(run)}`, command.line);
   },
 };

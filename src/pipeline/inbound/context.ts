@@ -18,7 +18,8 @@ import type { Mailer } from '../mailer.js';
 import type { Cause } from '../outbound.js';
 import type { AppendDecision, BlobStore, Clock, InboundLookupResult, ReceiptRecord, TicketStore } from '../ports.js';
 import type { Shared } from '../staff.js';
-import type { TicketEventPublisher, TicketEventType } from '../ticket-events.js';
+import type { TicketEventMessage, TicketEventPublisher, TicketEventType, TicketFieldChange } from '../ticket-events.js';
+import type { TicketEvent } from '../../domain/lifecycle.js';
 import type { OverLimit } from '../ticket-limit.js';
 import type { IncidentReads } from './incident-report.js';
 import type { InboundOrder } from './order.js';
@@ -94,7 +95,7 @@ export function deliveryPlan(d: Delivery, effects: PlannedEffect[], decision?: A
   return { key: deliveryPlanKey(d.ownKey), createdAt: d.now.toISOString(), receiptIds: receiptIds(d.msg), effects, ...(decision ? { decision } : {}) };
 }
 
-export function eventEffect(type: TicketEventType, ticket: Ticket, why: string, d: Delivery): PlannedEffect {
+export function eventEffect(type: TicketEventType, ticket: Ticket, why: string, d: Delivery, more: Partial<Pick<TicketEventMessage, 'excerpt' | 'changes'>> = {}): PlannedEffect {
   return planned('event', {
     type: 'event',
     event: {
@@ -109,8 +110,31 @@ export function eventEffect(type: TicketEventType, ticket: Ticket, why: string, 
       assignee: ticket.assignee,
       why: boundedLine(why, 1000),
       at: d.now.toISOString(),
+      ...more,
     },
   });
+}
+
+/** The ticket.updated event of a mail that changed the ticket (its history lines), or none when nothing changed. */
+export function updateEventEffects(ticket: Ticket, events: readonly TicketEvent[], d: Delivery): PlannedEffect[] {
+  if (!events.length) return [];
+  return [eventEffect('ticket.updated', ticket, events.map((e) => e.why).join('; '), d, { changes: fieldChanges(events) })];
+}
+
+const CHANGED_FIELDS: Partial<Record<TicketEvent['kind'], TicketFieldChange['field']>> = { status: 'status', priority: 'priority', category: 'category', assignee: 'assignee', incident: 'incident' };
+
+function fieldChanges(events: readonly TicketEvent[]): TicketFieldChange[] {
+  return events.flatMap((e) => {
+    const field = CHANGED_FIELDS[e.kind];
+    return field ? [{ field, from: e.from, to: e.to, by: e.actor }] : [];
+  });
+}
+
+/** The start of what a requester wrote, for a ticket.created event: one paragraph-ish, at most 300 characters. */
+export function eventExcerpt(visibleText: string): string | null {
+  const flat = visibleText.replace(/\s+/g, ' ').trim();
+  if (!flat) return null;
+  return flat.length > 300 ? `${flat.slice(0, 299).trimEnd()}…` : flat;
 }
 
 export function doneReceipts(d: Delivery, outcome: Outcome, ticket: Ticket | null, reason: string): ReceiptRecord[] {

@@ -10,12 +10,13 @@ import type { TicketEvent } from '../../domain/lifecycle.js';
 import { parseIncidentId, type Incident } from '../../domain/incidents/incident.js';
 import { parseCommands } from '../../domain/commands.js';
 import { isStaffAddress } from '../../domain/addresses.js';
+import { actedVia, resultInResponse } from '../../domain/receipt.js';
 import { CLOSED_STATUSES, type Ticket } from '../../domain/ticket.js';
 import type { InboundMessage } from '../../mail/types.js';
 import { planned, type PlannedEffect } from '../effects.js';
 import type { InboundLookupResult } from '../ports.js';
 import { planStaffMails, staffEffect, type StaffEffect } from '../staff.js';
-import { cause, eventEffect, shared, type Delivery } from './context.js';
+import { cause, updateEventEffects, shared, type Delivery } from './context.js';
 import { recordOnTicket } from './record-on-ticket.js';
 import { joinReason, result, type InboundResult } from './result.js';
 import { excerpt, visibleTextOf } from './thread-message.js';
@@ -50,6 +51,7 @@ interface MemberAnswer {
 export async function answerIncident(thread: Ticket, incident: Incident, why: string, d: Delivery): Promise<InboundResult | null> {
   const { msg, now, ports, config, book } = d;
   const author = msg.from!.address;
+  const via = actedVia(d.receipt.proof);
   const visible = visibleTextOf(msg, []);
   const members = await ports.store.getTickets([...new Set([thread.key, ...incident.members.map((m) => m.ticketKey)])]);
   const inIncident = [...members.values()].filter((t) => t.incident === incident.id && t.number > 0).sort((a, b) => a.number - b.number);
@@ -61,8 +63,8 @@ export async function answerIncident(thread: Ticket, incident: Incident, why: st
 
   const answers: MemberAnswer[] = [];
   for (const t of inIncident) {
-    if (unlinking.has(t.number)) answers.push({ ticket: t, effect: unlinked(t, incident, author, now), unlinked: true });
-    else answers.push({ ticket: t, effect: await staffEffect(t, visible, { msg, now, store: ports.store, config, book }, { incident: scope }), unlinked: false });
+    if (unlinking.has(t.number)) answers.push({ ticket: t, effect: unlinked(t, incident, author, via, now), unlinked: true });
+    else answers.push({ ticket: t, effect: await staffEffect(t, visible, { msg, now, store: ports.store, config, book, via }, { incident: scope }), unlinked: false });
   }
   const staying = answers.filter((a) => !a.unlinked);
   // #resolve with nothing to say: each reporter still hears that it is fixed.
@@ -118,10 +120,10 @@ function answerEffects(a: MemberAnswer, isOwn: boolean, whole: StaffEffect, inci
   const changed: Ticket = { ...ticket, ...effect.changes };
   const own = isOwn ? cause(changed, d) : { ...cause(changed, d), inboundKey: `${d.ownKey}.${ticket.number}` };
   const mails = planStaffMails(changed, isOwn ? { ...effect, applied: whole.applied, rejected: whole.rejected } : { ...effect, notedByCommand: false }, own, shared(d), {
-    resultByMail: isOwn && d.receipt.proof?.kind !== 'api-key' && d.receipt.proof?.kind !== 'console',
+    resultByMail: isOwn && !resultInResponse(d.receipt.proof),
     resultAbout: { id: incident.id, title: incident.title },
   });
-  const events = effect.events.length ? [eventEffect('ticket.updated', changed, effect.events.map((e) => e.why).join('; '), d)] : [];
+  const events = updateEventEffects(changed, effect.events, d);
   if (isOwn) return [...mails.effects, ...events];
   const change = Object.keys(effect.changes).length || effect.events.length
     ? [planned('change', { type: 'ticket-change', change: { ticket: { key: ticket.key, id: ticket.id }, changes: effect.changes, events: effect.events, causeKey: `${d.ownKey}-incident` } })]
@@ -135,8 +137,8 @@ function withEventId(effect: PlannedEffect, ticket: Ticket): PlannedEffect {
 }
 
 /** A ticket taken out: it leaves the incident, and nothing else of the reply reaches it. */
-function unlinked(ticket: Ticket, incident: Incident, author: string, now: Date): StaffEffect {
-  const event: TicketEvent = { at: now.toISOString(), actor: author, kind: 'incident', from: incident.id, to: null, why: `#unlink ${ticket.id} from ${author}: a different problem from ${incident.id}` };
+function unlinked(ticket: Ticket, incident: Incident, author: string, via: string | null, now: Date): StaffEffect {
+  const event: TicketEvent = { at: now.toISOString(), actor: author, kind: 'incident', from: incident.id, to: null, why: `#unlink ${ticket.id} from ${author}${via ? ` via ${via}` : ''}: a different problem from ${incident.id}` };
   return { changes: { incident: null }, events: [event], applied: [`Taken out of ${incident.id}`], rejected: [], notedByCommand: false, mergeTarget: null, internal: false, text: '', relayText: null };
 }
 

@@ -21,7 +21,8 @@ import { planAutoReply } from '../auto-reply.js';
 import { planned, type PlannedEffect } from '../effects.js';
 import { planTicketMail, receivingAddress, type Cause } from '../outbound.js';
 import type { TicketChangeWrite, TicketStore } from '../ports.js';
-import type { Delivery } from './context.js';
+import { deliveryPlanKey, type Delivery } from './context.js';
+import type { IncidentEventMessage, IncidentEventType } from '../ticket-events.js';
 import { visibleTextOf } from './thread-message.js';
 
 /** A mail's outage report, and what the decision compares it with: the window's reports, the open incidents, those resolved lately. */
@@ -126,7 +127,7 @@ export function afterResolvedWords(outage: TicketOutage | null): string[] {
  * that replaces the ticket notice, and (when it forms) the "known problem" mails to the earlier
  * reporters. Null when the ticket is in no incident.
  */
-export async function joinIncident(ticket: Ticket, cause: Cause, d: Delivery): Promise<{ incident: Incident; staffMail: PlannedEffect; known: PlannedEffect[] } | null> {
+export async function joinIncident(ticket: Ticket, cause: Cause, d: Delivery): Promise<{ incident: Incident; staffMail: PlannedEffect; known: PlannedEffect[]; event: PlannedEffect } | null> {
   const outage = ticket.outage;
   const number = ticket.incident ? parseIncidentId(ticket.incident) : null;
   if (!outage || number === null || outage.decision.kind === 'alone') return null;
@@ -165,12 +166,29 @@ export async function joinIncident(ticket: Ticket, cause: Cause, d: Delivery): P
       );
       return { ...ack, id: `${ack.id}:${t.id}` };
     });
-    return { incident, staffMail, known };
+    return { incident, staffMail, known, event: incidentEventEffect('incident.opened', incident, ticket, `${incident.id} formed from ${members.length} reports`, d) };
   }
   const incident = await waitForIncident(store, number);
   await store.addIncidentMembers(number, [own]);
   const members = [...incident.members.filter((m) => m.ticketKey !== own.ticketKey), own];
-  return { incident: { ...incident, members }, staffMail: planIncidentMail('incident-update', incident, outage, members, cause, s), known: [] };
+  const joined = { ...incident, members };
+  return { incident: joined, staffMail: planIncidentMail('incident-update', incident, outage, members, cause, s), known: [], event: incidentEventEffect('incident.updated', joined, ticket, `${ticket.id} reports it too`, d) };
+}
+
+/** The incident as chat and paging see it, after this report. */
+function incidentEventEffect(type: IncidentEventType, incident: Incident, ticket: Ticket, why: string, d: Delivery): PlannedEffect {
+  const event: IncidentEventMessage = {
+    id: `${deliveryPlanKey(d.ownKey)}/incident-event`,
+    type,
+    incidentId: incident.id,
+    title: incident.title,
+    tickets: incident.members.map((m) => m.ticketId),
+    reporters: new Set(incident.members.map((m) => m.requester)).size,
+    ticketId: ticket.id,
+    why,
+    at: d.now.toISOString(),
+  };
+  return planned('incident-event', { type: 'event', event });
 }
 
 /** How long a report that joins an incident another delivery is forming waits for it to be written. */

@@ -14,7 +14,7 @@ import { ANALYSED_TEXT_CHARS, boundedLine, boundedList, MAX_SUBJECT_CHARS } from
 import { runPlan, takeTicketSlots } from '../effect-runner.js';
 import type { TicketStore } from '../ports.js';
 import { planStaffNotice } from '../staff.js';
-import { cause, clearBouncing, deliveryPlan, doneReceipts, eventEffect, profileNow, shared, type Delivery } from './context.js';
+import { cause, clearBouncing, deliveryPlan, doneReceipts, eventEffect, eventExcerpt, profileNow, shared, type Delivery } from './context.js';
 import { participantsRefused } from './record-on-ticket.js';
 import { joinReason, result, withOutcomes, type InboundResult } from './result.js';
 import type { Route } from './route.js';
@@ -76,7 +76,8 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
     planAutoReply({ plan: reply, ticket, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now, ...thread, ...openedFor(route, d) }, config, d.book),
     incident ? incident.staffMail : planStaffNotice(ticket, headline, visible, noticeCause(ticket, d), shared(d), [...forwardRemarks(route), ...afterResolvedWords(ticket.outage ?? null)]),
     ...(incident?.known ?? []),
-    eventEffect('ticket.created', ticket, opened, d),
+    ...(incident ? [incident.event] : []),
+    eventEffect('ticket.created', ticket, opened, d, { excerpt: eventExcerpt(visible) }),
     ...(warning ? [warning] : []),
   ]);
   // The receipts count only once the ticket holds its number and the plan is there (redelivery.ts).

@@ -6,7 +6,7 @@ import { planAutoReply } from '../auto-reply.js';
 import { ANALYSED_TEXT_CHARS } from '../bounds.js';
 import type { PlannedEffect } from '../effects.js';
 import { planStaffNotice } from '../staff.js';
-import { cause, eventEffect, profileNow, shared, type Delivery } from './context.js';
+import { cause, updateEventEffects, profileNow, shared, type Delivery } from './context.js';
 import { recordOnTicket } from './record-on-ticket.js';
 import { joinReason, result, type InboundResult } from './result.js';
 import type { Route } from './route.js';
@@ -50,7 +50,7 @@ export async function appendRequesterReply(route: Extract<Route, { kind: 'reques
   const effects = [
     ask ? planAutoReply({ plan: ask, ticket: changed, inbound: msg, inboundKey: d.ownKey, profile: profileNow(d), now }, config, d.book) : null,
     backToOpen || nowP1 || solved ? planStaffNotice(changed, headline, visible, cause(changed, d), shared(d)) : null,
-    events.length ? eventEffect('ticket.updated', changed, events.map((e) => e.why).join('; '), d) : null,
+    ...updateEventEffects(changed, events, d),
   ].filter((e): e is PlannedEffect => e !== null);
   return recordOnTicket(ticket, d, { out: result('appended', reason, msg, changed), visible, role: 'reply', participants: true, activity: true, changes: update.changes, events, effects });
 }

@@ -88,24 +88,28 @@ function isExchangeOnlineMailbox(receipt: Receipt, config: Config): boolean {
   return receipt.source === 'graph' || (receipt.source === 'imap' && config.imap?.oauth2 !== undefined);
 }
 
-/** How far the address of a mail our HTTP app wrote is proven: a status link, or a console session of that staff address. */
+/** How far the address of a mail our HTTP app wrote is proven: a status link, a console session or a signed Slack request of that staff address. */
 function webAuthentication(proof: WebProof, sender: string | null, book: AddressBook): SenderAuthentication {
   const none = { spf: 'GRAY', dkim: 'GRAY', dkimAlignedDomain: null } as const;
   if (proof.kind === 'status-link') return { ...none, source: 'border', dmarc: 'PASS', evidence: `a signed status link that was mailed to ${sender ?? 'the requester'}` };
-  if (proof.kind === 'console' && consoleSender(proof, sender, book)) return { ...none, source: 'border', dmarc: 'PASS', evidence: `a staff console session of ${proof.staff}` };
+  if (proof.kind === 'console' && staffSender(proof, sender, book)) return { ...none, source: 'border', dmarc: 'PASS', evidence: `a staff console session of ${proof.staff}` };
+  if (proof.kind === 'slack' && staffSender(proof, sender, book)) {
+    return { ...none, source: 'border', dmarc: 'PASS', evidence: `a Slack request signed with the app's signing secret, from Slack user ${proof.slackUser} whose profile email is ${proof.staff}` };
+  }
   if (proof.kind === 'api-key') return { ...none, source: 'border', dmarc: 'GRAY', evidence: `API key "${proof.name}"` };
   return { ...none, source: 'none', dmarc: 'GRAY', evidence: 'an address typed into a web form or an API call, not proven to be theirs' };
 }
 
-/** Staff powers through the HTTP app come from an API key or a console session; a status link is the requester's. */
+/** Staff powers through the HTTP app come from an API key, a console session or Slack; a status link is the requester's. */
 function webStanding(proof: WebProof, sender: string | null, book: AddressBook): StaffStanding {
   if (proof.kind === 'api-key') return { isStaff: true, note: `staff powers from API key "${proof.name}"`, refused: null };
-  if (proof.kind === 'console' && consoleSender(proof, sender, book)) return { isStaff: true, note: `by ${proof.staff} in the staff console`, refused: null };
+  if (proof.kind === 'console' && staffSender(proof, sender, book)) return { isStaff: true, note: `by ${proof.staff} in the staff console`, refused: null };
+  if (proof.kind === 'slack' && staffSender(proof, sender, book)) return { isStaff: true, note: `by ${proof.staff} via Slack`, refused: null };
   return { isStaff: false, note: null, refused: null };
 }
 
-/** A console mail speaks for its session's staff address only, and only while that address is staff. */
-function consoleSender(proof: Extract<WebProof, { kind: 'console' }>, sender: string | null, book: AddressBook): boolean {
+/** A console or Slack mail speaks for its proven staff address only, and only while that address is staff. */
+function staffSender(proof: Extract<WebProof, { kind: 'console' | 'slack' }>, sender: string | null, book: AddressBook): boolean {
   return sender === proof.staff && isStaffAddress(sender, book);
 }
 

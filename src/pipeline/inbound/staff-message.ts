@@ -1,9 +1,10 @@
 /** A staff member wrote on the thread: commands applied, the answer relayed or kept internal. */
 import type { TicketEvent } from '../../domain/lifecycle.js';
+import { actedVia, resultInResponse } from '../../domain/receipt.js';
 import { formatIncidentId } from '../../domain/incidents/incident.js';
 import type { Ticket } from '../../domain/ticket.js';
 import { planStaffMails, staffEffect } from '../staff.js';
-import { cause, eventEffect, shared, type Delivery } from './context.js';
+import { cause, updateEventEffects, shared, type Delivery } from './context.js';
 import { isForwardOntoTicket } from './forward.js';
 import { answerIncident, incidentAnswered } from './incident-reply.js';
 import { recordOnTicket } from './record-on-ticket.js';
@@ -25,7 +26,8 @@ export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind:
   const toEmptyIncident = answered !== null;
   const repliesToNote = toEmptyIncident || msg.inReplyTo.some((id) => NOTE_ROLES.has(found.threadKeyRoles.get(id) ?? ''));
   const forwardOnto = !repliesToNote && isForwardOntoTicket(msg);
-  const effect = await staffEffect(ticket, visible, { msg, now, store: ports.store, config, book }, { repliesToNote: repliesToNote || forwardOnto });
+  const via = actedVia(d.receipt.proof);
+  const effect = await staffEffect(ticket, visible, { msg, now, store: ports.store, config, book, via }, { repliesToNote: repliesToNote || forwardOnto });
   const internally = toEmptyIncident
     ? `a reply to the mail of ${formatIncidentId(answered)}, which has no tickets left: kept internal`
     : forwardOnto
@@ -38,15 +40,15 @@ export async function appendStaffMessage({ ticket, why }: Extract<Route, { kind:
   ];
   if (effect.relayText) effect.changes.lastExcerpt = excerpt(effect.relayText);
   const changed: Ticket = { ...ticket, ...effect.changes };
-  // An API call or the console hears its commands' result in its response, not by mail.
-  const mails = planStaffMails(changed, effect, cause(changed, d), shared(d), { resultByMail: d.receipt.proof?.kind !== 'api-key' && d.receipt.proof?.kind !== 'console' });
+  // An API call, the console or Slack hears its commands' result in its response, not by mail.
+  const mails = planStaffMails(changed, effect, cause(changed, d), shared(d), { resultByMail: !resultInResponse(d.receipt.proof) });
   const reason = joinReason([why, ...said, ...d.notes, ...mails.notes]);
   if (effect.mergeTarget) {
     // Before the append: the append's receipt ends the delivery, and a replay would not merge again.
-    const event: TicketEvent = { at: now.toISOString(), actor: msg.from!.address, kind: 'merged', from: ticket.id, to: effect.mergeTarget.id, why: `${ticket.id} merged in by ${msg.from!.address}` };
+    const event: TicketEvent = { at: now.toISOString(), actor: msg.from!.address, kind: 'merged', from: ticket.id, to: effect.mergeTarget.id, why: `${ticket.id} merged in by ${msg.from!.address}${via ? ` via ${via}` : ''}` };
     await ports.store.recordMerge({ target: effect.mergeTarget, source: ticket, event });
   }
-  const effects = [...mails.effects, ...(effect.events.length ? [eventEffect('ticket.updated', changed, effect.events.map((e) => e.why).join('; '), d)] : [])];
+  const effects = [...mails.effects, ...updateEventEffects(changed, effect.events, d)];
   return recordOnTicket(ticket, d, {
     out: { ...result('appended', reason, msg, changed), commands: { applied: effect.applied, rejected: effect.rejected } },
     visible: effect.text,
