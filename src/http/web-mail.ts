@@ -52,7 +52,7 @@ export async function composeWebMail(mail: WebMail, config: Config, now: Date): 
     text: { content: mail.text, contentType: 'text/plain; charset=utf-8' },
     attachments: mail.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
     // Informational only: the receipt, not this header, says where the mail came from.
-    headers: { 'X-Ticketing-Source': mail.source === 'web' ? 'web form' : 'REST API' },
+    headers: { 'X-Ticketing-Source': mail.proof.kind === 'slack' ? 'Slack' : mail.source === 'web' ? 'web form' : 'REST API' },
     textEncoding: 'B',
     disableFileAccess: true,
     disableUrlAccess: true,
