@@ -74,7 +74,7 @@ const SLACK_HINTS: Record<string, string> = {
   not_authed: 'no bot token was sent',
   account_inactive: 'the bot token belongs to an app that was uninstalled',
   channel_not_found: 'check chat.slack.channel: it must be the channel id (C…), and the channel must exist',
-  not_in_channel: 'invite the app to the channel (/invite @the-app)',
+  not_in_channel: 'invite the app to the channel: /invite @your-app in that channel',
   is_archived: 'the channel is archived',
   missing_scope: 'the app needs the chat:write scope',
   invalid_blocks: 'our message did not pass Slack\'s checks: please report this as a bug',

@@ -77,7 +77,7 @@ function ticketCard(event: TicketEventMessage, view: ChatView): KnownBlock[] {
   const excerpt = oneLine(event.excerpt ?? '');
   if (event.type === 'ticket.created' && excerpt) blocks.push(section(plain(`“${cut(excerpt, EXCERPT_CHARS)}”`)));
   blocks.push(context(mrkdwn(ticketLinkText(event.ticketId, view))));
-  if (view.interactive) blocks.push(ticketActions(event));
+  if (view.interactive) blocks.push(ticketActions({ id: event.ticketId, status: event.status, priority: event.priority, assignee: event.assignee }));
   return blocks;
 }
 
@@ -121,13 +121,16 @@ function ticketLinkText(ticketId: string, view: ChatView): string {
   return `Reply on ${ticketId} by writing to <${slackUrl(link.url)}|${escapeSlack(link.address)}>`;
 }
 
-/** Assign to me, Resolve (asks first), Set priority. Values: the ticket id; the select's `TKT-42:P1`. */
-function ticketActions(event: TicketEventMessage): ActionsBlock {
-  const id = event.ticketId;
+/**
+ * Assign to me, Resolve (asks first; not on a ticket resolved or closed), Set priority: each a
+ * staff command when pressed. Values: the ticket id; the select's `TKT-42:P1`.
+ */
+export function ticketActions(ticket: { id: string; status: string; priority: string | null; assignee: string | null }): ActionsBlock {
+  const { id } = ticket;
   const elements: (Button | StaticSelect)[] = [
-    { type: 'button', action_id: SLACK_ACTIONS.assignMe, text: plain('Assign to me'), value: id, ...(event.assignee ? {} : { style: 'primary' as const }) },
+    { type: 'button', action_id: SLACK_ACTIONS.assignMe, text: plain('Assign to me'), value: id, ...(ticket.assignee ? {} : { style: 'primary' as const }) },
   ];
-  if (event.status !== 'resolved' && event.status !== 'closed') {
+  if (ticket.status !== 'resolved' && ticket.status !== 'closed') {
     elements.push({
       type: 'button',
       action_id: SLACK_ACTIONS.resolve,
@@ -142,7 +145,7 @@ function ticketActions(event: TicketEventMessage): ActionsBlock {
     });
   }
   const options: PlainTextOption[] = PRIORITIES.map((p) => ({ text: plain(priorityWords(p)), value: `${id}:${p}` }));
-  const current = options.find((o) => o.value === `${id}:${event.priority}`);
+  const current = options.find((o) => o.value === `${id}:${ticket.priority}`);
   elements.push({ type: 'static_select', action_id: SLACK_ACTIONS.priority, placeholder: plain('Set priority'), options, ...(current ? { initial_option: current } : {}) });
   return { type: 'actions', block_id: cut(`ticket_actions:${id}`, 255), elements };
 }
@@ -210,12 +213,12 @@ function context(element: MrkdwnElement): ContextBlock {
 }
 
 /** Already escaped mrkdwn. */
-function mrkdwn(text: string): MrkdwnElement {
+export function mrkdwn(text: string): MrkdwnElement {
   return { type: 'mrkdwn', text, verbatim: true };
 }
 
 /** plain_text; `escaped` when the caller already escaped it. */
-function plain(text: string, escaped = false): PlainTextElement {
+export function plain(text: string, escaped = false): PlainTextElement {
   return { type: 'plain_text', text: escaped ? text : escapeSlack(text), emoji: true };
 }
 

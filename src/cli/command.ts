@@ -2,14 +2,14 @@
 import type { ParsedValues } from './options.js';
 import type { Options } from './target.js';
 
-export type Access = 'read' | 'write' | 'create';
+export type Access = 'read' | 'write' | 'create' | 'config';
 
 export type Print = (line: string) => void;
 
 export interface CommandSpec {
   /** Options only this command takes (the common ones: data, config, now, stack, region, aws, help). */
   options: string[];
-  /** read: an existing store, nothing written; write: an existing store; create: may make the data dir. */
+  /** read: an existing store, nothing written; write: an existing store; create: may make the data dir; config: only the config (no store). */
   access: Access;
   /** Runs against a deployed stack (--stack, --aws). */
   deployed: boolean;

@@ -39,7 +39,7 @@ export async function resolveRun(command: string, spec: CommandSpec, values: Par
       config = { ...config, aws: { ...config.aws, region: stack.region, tableName: stack.tableName, bucket: stack.bucket } };
       if (stack.webUrl) config = { ...config, web: { ...config.web, baseUrl: stack.webUrl } };
       const source = values.config ? `${values.config} (--config)` : `the stack's TicketingConfig output`;
-      const keyed = access === 'read' ? { config, note: null } : await deployedLinkKeys(config);
+      const keyed = access === 'read' || access === 'config' ? { config, note: null } : await deployedLinkKeys(config);
       return {
         opts: { target: { kind: 'deployed', label: `stack ${stack.stackName}` }, config: keyed.config, now, json },
         about: `stack ${stack.stackName} in ${stack.region} (table ${stack.tableName}, bucket ${stack.bucket}); config: ${source}${keyed.note ?? ''}`,
@@ -55,9 +55,11 @@ export async function resolveRun(command: string, spec: CommandSpec, values: Par
 
   const data = values.data ?? '.data';
   if (values.region !== undefined) throw new UsageError('--region goes with --stack (a deployed stack)');
-  if (access !== 'create') assertHasData(data);
+  // Only the config: no store is opened, made or recorded in.
+  const storeless = access === 'config';
+  if (access !== 'create' && !storeless) assertHasData(data);
   const hadStore = hasStore(data);
-  if (access !== 'read') prepareDataDir(data);
+  if (access !== 'read' && !storeless) prepareDataDir(data);
   const serving = command === 'outbox' ? null : await findServing(data);
   if (access === 'read' && !serving && command !== 'outbox') assertStoreOpenable(data);
   const manifest = readManifest(data);
@@ -75,13 +77,13 @@ export async function resolveRun(command: string, spec: CommandSpec, values: Par
   }
   // Recorded by the command that makes the store, or by the first --config given for an older
   // store; never guessed for a store made before configs were recorded.
-  if (!manifest && access !== 'read' && (!hadStore || values.config !== undefined)) {
+  if (!manifest && access !== 'read' && !storeless && (!hadStore || values.config !== undefined)) {
     writeManifest(data, { config: values.config === undefined ? null : resolve(values.config), recordedAt: new Date().toISOString() });
     source += `; now recorded for ${shown(data)}`;
   }
   const through = serving ? `; through the running ticketing serve (pid ${serving.pid})` : '';
   // Mail sent from here carries status links as serve's does: the data dir's key, serve's address.
-  if (access !== 'read') config = withLocalLinkKey(config, data);
+  if (access !== 'read' && !storeless) config = withLocalLinkKey(config, data);
   if (serving?.webUrl && config.web.baseUrl === configSchema.parse({}).web.baseUrl) config = { ...config, web: { ...config.web, baseUrl: serving.webUrl } };
   return {
     opts: { target: serving ? { kind: 'serving', data, serving } : { kind: 'local', data }, config, now, json, html: values.html },

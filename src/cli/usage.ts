@@ -14,8 +14,8 @@ Options:
   --now ISO-8601   the clock, e.g. 2026-11-23T09:00:00Z (default: the system clock)
   --json           machine-readable output
   --stack NAME     a deployed stack (tickets, show, incidents, export, stale --dry-run, replay,
-                   sweep, reindex, forget, api-key): its table, bucket and config from the stack's
-                   outputs; standard AWS credentials
+                   sweep, reindex, forget, api-key, chat-test): its table, bucket and config from
+                   the stack's outputs; standard AWS credentials
   --region REGION  the deployed stack's region (default: AWS_REGION or your AWS profile's)
   --aws            like --stack, with the table and bucket named by the config's aws block
   -h, --help       this help`;

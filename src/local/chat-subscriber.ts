@@ -23,6 +23,9 @@ export function localChatSubscriber(config: Config, clients: () => Promise<AwsCl
       return;
     }
     const { doc } = await clients();
-    await notifyChat(event.event, config, { store: new DynamoChatPosts(doc, config.aws.tableName), clock: { now: () => new Date() }, readSecret: null, log });
+    const deliveries = await notifyChat(event.event, config, { store: new DynamoChatPosts(doc, config.aws.tableName), clock: { now: () => new Date() }, readSecret: null, log });
+    // As the chat Lambda does: a post to be tried again fails the delivery, which is retried later.
+    const later = deliveries.filter((d) => d.outcome === 'retry-later').map((d) => d.channel);
+    if (later.length) throw new Error(`${later.join(' and ')} asked us to try again later`);
   };
 }

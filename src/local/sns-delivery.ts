@@ -1,55 +1,118 @@
 /**
  * The local topic's subscriber delivery, as SNS delivers to a Lambda: after the message is stored
- * and the publisher has its answer, one at a time, in order. What was handed over is remembered
- * in `<dir>/delivered` (the last sequence number), so messages published before a crash are
- * delivered when the stack starts again; the subscriber drops an event it already handled.
+ * and the publisher has its answer, one at a time, in order. A delivery the subscriber fails is
+ * tried again later, as Lambda retries an asynchronous invoke: twice, a minute and then two
+ * minutes on; after that it is logged as given up. What was handed over is remembered in
+ * `<dir>/delivered` (the last sequence number) and what waits for a retry in `<dir>/retrying`, so
+ * a stack that stops (or crashes) hands both over again when it starts; the subscriber drops an
+ * event it already handled.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PublishedMessage } from './sns-endpoint.js';
 
+/** Rejects when the delivery should be tried again later. */
 export type SnsSubscriber = (message: PublishedMessage) => Promise<void>;
 
 export interface SnsDelivery {
   /** Queues a stored message for the subscriber. */
   enqueue(message: PublishedMessage): void;
-  /** Resolves once everything queued has been handed over. */
+  /** Resolves once everything queued has been handed over; retries still waiting are kept for the next start. */
   drain(): Promise<void>;
 }
 
-const CHECKPOINT = 'delivered';
+export interface SnsDeliveryOptions {
+  /** The waits before each retry (Lambda's asynchronous invoke: about 1 and 2 minutes). */
+  retryDelaysMs?: readonly number[];
+  log: (line: string) => void;
+}
 
-export async function startSnsDelivery(dir: string, subscriber: SnsSubscriber, published: PublishedMessage[], log: (line: string) => void): Promise<SnsDelivery> {
-  let delivered = await readCheckpoint(dir);
+interface DeliveryState {
+  /** The last sequence number handed over in order. */
+  delivered: number;
+  /** Sequence number → the retries it has had. */
+  retrying: Record<string, number>;
+}
+
+const LAMBDA_RETRY_DELAYS_MS = [60_000, 120_000];
+
+export async function startSnsDelivery(dir: string, subscriber: SnsSubscriber, published: PublishedMessage[], options: SnsDeliveryOptions): Promise<SnsDelivery> {
+  const delays = options.retryDelaysMs ?? LAMBDA_RETRY_DELAYS_MS;
+  const state = await readState(dir);
+  const timers = new Set<NodeJS.Timeout>();
   let queue: Promise<void> = Promise.resolve();
-  const enqueue = (message: PublishedMessage) => {
+  let stopped = false;
+
+  const hand = (message: PublishedMessage, retry: number) => {
     queue = queue.then(async () => {
-      if (message.seq <= delivered) return;
+      if (retry === 0 && message.seq <= state.delivered) return;
+      let failure: Error | null = null;
       try {
         await subscriber(message);
       } catch (err) {
-        // The subscriber answers for its own failures; one that escapes is logged, never fatal to publishing.
-        log(`sns: the subscriber failed on message ${message.seq} (${message.messageId}): ${(err as Error).message}`);
+        failure = err as Error;
       }
-      delivered = message.seq;
-      await saveCheckpoint(dir, delivered);
+      if (retry === 0) state.delivered = message.seq;
+      const key = String(message.seq);
+      if (!failure) delete state.retrying[key];
+      else if (retry < delays.length) {
+        state.retrying[key] = retry + 1;
+        options.log(`sns: message ${message.seq} (${message.messageId}) to be delivered again in ${delays[retry]! / 1000} s: ${failure.message}`);
+        if (!stopped) later(message, retry + 1, delays[retry]!);
+      } else {
+        delete state.retrying[key];
+        options.log(`sns: gave up on message ${message.seq} (${message.messageId}) after ${retry + 1} deliveries: ${failure.message}`);
+      }
+      await saveState(dir, state);
     });
   };
-  for (const message of published) if (message.seq > delivered) enqueue(message);
-  return { enqueue, drain: () => queue };
-}
+  const later = (message: PublishedMessage, retry: number, ms: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      hand(message, retry);
+    }, ms);
+    // A waiting retry never keeps the process alive: it is in `retrying` for the next start.
+    timer.unref();
+    timers.add(timer);
+  };
 
-async function readCheckpoint(dir: string): Promise<number> {
-  try {
-    const value = Number((await readFile(join(dir, CHECKPOINT), 'utf8')).trim());
-    return Number.isInteger(value) && value >= 0 ? value : 0;
-  } catch {
-    return 0;
+  // What a stopped stack left: its retries first (at once: their wait has passed or is lost), then the rest in order.
+  const bySeq = new Map(published.map((m) => [m.seq, m]));
+  for (const [seq, retry] of Object.entries(state.retrying)) {
+    const message = bySeq.get(Number(seq));
+    if (message) hand(message, retry);
+    else delete state.retrying[seq];
   }
+  for (const message of published) if (message.seq > state.delivered) hand(message, 0);
+  return {
+    enqueue: (message) => hand(message, 0),
+    drain: async () => {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await queue;
+    },
+  };
 }
 
-async function saveCheckpoint(dir: string, seq: number): Promise<void> {
-  const file = join(dir, CHECKPOINT);
-  await writeFile(`${file}.tmp`, `${seq}\n`);
+async function readState(dir: string): Promise<DeliveryState> {
+  const delivered = Number((await readFile(join(dir, 'delivered'), 'utf8').catch(() => '0')).trim());
+  let retrying: Record<string, number> = {};
+  try {
+    const parsed = JSON.parse(await readFile(join(dir, 'retrying'), 'utf8')) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) retrying = parsed as Record<string, number>;
+  } catch {
+    retrying = {};
+  }
+  return { delivered: Number.isInteger(delivered) && delivered >= 0 ? delivered : 0, retrying };
+}
+
+async function saveState(dir: string, state: DeliveryState): Promise<void> {
+  await replaceFile(join(dir, 'retrying'), `${JSON.stringify(state.retrying)}\n`);
+  await replaceFile(join(dir, 'delivered'), `${state.delivered}\n`);
+}
+
+async function replaceFile(file: string, text: string): Promise<void> {
+  await writeFile(`${file}.tmp`, text);
   await rename(`${file}.tmp`, file);
 }

@@ -30,6 +30,8 @@ export interface SnsEndpointOptions {
   subscriber?: SnsSubscriber;
   /** Where the subscriber's failures are told. */
   log?: (line: string) => void;
+  /** The waits before a failed delivery is tried again (default: Lambda's, about 1 and 2 minutes). */
+  retryDelaysMs?: readonly number[];
 }
 
 export interface SnsEndpoint {
@@ -77,7 +79,7 @@ export async function startSnsEndpoint(options: SnsEndpointOptions): Promise<Sns
   const region = options.region ?? 'eu-west-1';
   await mkdir(dir, { recursive: true });
   let nextSeq = (await prepareIndex(dir)) + 1;
-  const delivery = options.subscriber ? await startSnsDelivery(dir, options.subscriber, await readPublished(dir), options.log ?? ((line) => console.error(line))) : null;
+  const delivery = options.subscriber ? await startSnsDelivery(dir, options.subscriber, await readPublished(dir), { log: options.log ?? ((line) => console.error(line)), retryDelaysMs: options.retryDelaysMs }) : null;
   // Publishes are stored one at a time so sequence numbers and index lines stay in order.
   let queue: Promise<unknown> = Promise.resolve();
 

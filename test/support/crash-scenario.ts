@@ -83,7 +83,7 @@ export async function playScenario(
       threads,
       incidents: (await store.listIncidents()).map((i) => JSON.stringify(summarise(i))),
       outbox: await outboxLines(fx.dataDir, mailBefore),
-      events: published.map((m) => JSON.parse(m.message) as { type: string; ticketId: string }).map((e) => `${e.type} ${e.ticketId}`).sort(),
+      events: published.map((m) => JSON.parse(m.message) as { type: string; ticketId?: string; subject: string }).map((e) => `${e.type} ${e.ticketId ?? e.subject}`).sort(),
       quarantined: (await store.listQuarantine()).length,
       unconfirmed: undelivered.filter((u) => u.state === 'unconfirmed').map((u) => `${u.ticketId} ${u.kind}`),
       pending: open.flatMap((plan) => plan.effects.filter((e) => e.state === 'pending' || e.state === 'sending').map((e) => `${plan.key} ${e.id} ${e.state}`)),

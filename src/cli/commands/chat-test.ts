@@ -4,7 +4,7 @@ import type { TargetedCommand } from '../command.js';
 import type { Options } from '../target.js';
 
 export const chatTest: TargetedCommand = {
-  options: ['json'], access: 'read', deployed: true, args: 'none',
+  options: ['json'], access: 'config', deployed: true, args: 'none',
   help: `  ticketing chat-test [--json]      post a test message to each Slack and Teams channel of the
                                     config, and say what each answered`,
   run: ({ opts, print }) => chatTestRun(opts, print),

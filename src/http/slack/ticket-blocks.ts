@@ -4,9 +4,9 @@
  * tickets, the usage. The words and the escaping are the channel messages' own
  * (src/chat/event-words.ts, slack-message.ts): text from mail cannot ping, link or format.
  */
+import type { KnownBlock } from '@slack/types';
 import { assigneeWords, categoryWords, cut, idleWords, oneLine, PRIORITIES, priorityWords, statusWords, ticketLink } from '../../chat/event-words.js';
-import { SLACK_ACTIONS } from '../../chat/slack-actions.js';
-import { escapeSlack, mrkdwnText } from '../../chat/slack-message.js';
+import { escapeSlack, mrkdwn, mrkdwnText, plain, ticketActions } from '../../chat/slack-message.js';
 import type { ChatView } from '../../chat/view.js';
 import { idleHours } from '../../domain/stale.js';
 import { isOpen, type Ticket } from '../../domain/ticket.js';
@@ -19,7 +19,7 @@ export interface SlackAnswer {
 }
 
 // Block Kit is checked against Slack's own types in the tests (test/support/chat-schemas.ts).
-export type SlackBlock = Record<string, unknown>;
+export type SlackBlock = KnownBlock;
 
 /** The most tickets a list shows; the rest are counted. */
 export const LIST_MAX = 15;
@@ -34,8 +34,8 @@ function fit(text: string, max: number, escape: (s: string) => string): string {
 }
 
 // Text objects that carry mail text are verbatim: nothing in them is auto-linked or mentioned.
-const mrkdwn = (text: string) => ({ type: 'mrkdwn', text, verbatim: true });
-const plain = (escapedText: string) => ({ type: 'plain_text', text: escapedText, emoji: true });
+/** ticket-blocks escapes its own text first. */
+const plainEscaped = (escapedText: string) => plain(escapedText, true);
 
 function subjectOf(ticket: Ticket): string {
   return ticket.subject.trim() ? ticket.subject : '(no subject)';
@@ -65,38 +65,12 @@ function quiet(ticket: Ticket, now: Date): string {
   return hours < 1 ? 'active in the last hour' : `quiet for ${idleWords(hours)}`;
 }
 
-/** The buttons of an open ticket: what a press does is a staff command (#assign me, #resolve, #priority). */
-export function ticketActions(ticket: Ticket): SlackBlock {
-  const option = (p: string) => ({ text: plain(priorityWords(p)), value: `${ticket.id}:${p}` });
-  const current = PRIORITIES.find((p) => p === ticket.priority);
-  return {
-    type: 'actions',
-    block_id: `ticket_actions:${ticket.id}`,
-    elements: [
-      { type: 'button', action_id: SLACK_ACTIONS.assignMe, text: plain('Assign to me'), value: ticket.id, ...(ticket.assignee ? {} : { style: 'primary' }) },
-      {
-        type: 'button',
-        action_id: SLACK_ACTIONS.resolve,
-        text: plain('Resolve'),
-        value: ticket.id,
-        confirm: {
-          title: plain(`Resolve ${ticket.id}?`),
-          text: plain(`${ticket.id} will be marked resolved. If the requester writes back soon after, it opens again.`),
-          confirm: plain('Resolve'),
-          deny: plain('Cancel'),
-        },
-      },
-      { type: 'static_select', action_id: SLACK_ACTIONS.priority, placeholder: plain('Set priority'), options: PRIORITIES.map(option), ...(current ? { initial_option: option(current) } : {}) },
-    ],
-  };
-}
-
 /** One ticket: its facts, the buttons while it is open, where to see the rest. */
 export function ticketSummary(ticket: Ticket, view: ChatView): SlackAnswer {
   const field = (label: string, value: string) => mrkdwn(`*${label}*\n${value}`);
   const requester = ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester;
   const blocks: SlackBlock[] = [
-    { type: 'header', text: plain(fit(`${ticket.id}: ${subjectOf(ticket)}`, HEADER_CHARS, escapeSlack)) },
+    { type: 'header', text: plainEscaped(fit(`${ticket.id}: ${subjectOf(ticket)}`, HEADER_CHARS, escapeSlack)) },
     {
       type: 'section',
       fields: [
@@ -127,8 +101,8 @@ export function ticketList(title: string, tickets: Ticket[], view: ChatView, now
     ].join('\n');
   const blocks: SlackBlock[] = [
     { type: 'section', text: mrkdwn(`*${title}* (${tickets.length})`) },
-    ...shown.map((t) => ({ type: 'section', text: mrkdwn(line(t)) })),
-    ...(more > 0 ? [{ type: 'context', elements: [mrkdwn(`and ${more} more: the staff console lists them all`)] }] : []),
+    ...shown.map((t) => ({ type: 'section' as const, text: mrkdwn(line(t)) })),
+    ...(more > 0 ? [{ type: 'context' as const, elements: [mrkdwn(`and ${more} more: the staff console lists them all`)] }] : []),
   ];
   return { response_type: 'ephemeral', text: `${title}: ${tickets.length}${more > 0 ? ` (the first ${shown.length} shown, and ${more} more)` : ''}`, blocks };
 }
