@@ -6,7 +6,7 @@
  * from Secrets Manager, never inline.
  */
 import { inlineChatSecrets } from '../src/chat/credentials.js';
-import type { ChatConfig } from '../src/chat/config.js';
+import { isLoopbackHttp, type ChatConfig } from '../src/chat/config.js';
 
 /** Lambda's longest timeout, in seconds. */
 const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
@@ -32,6 +32,10 @@ export function chatDeployment(chat: ChatConfig): ChatDeployment | null {
     throw new Error(
       `ticketingConfig.chat: a deployed stack takes the chat secrets from Secrets Manager (chat.slack.secretArn, chat.teams.secretArn: a JSON secret such as {"webhookUrl": "https://…"}), never inline (${inline.join(', ')}): the configuration is readable in the Lambda and the stack outputs`,
     );
+  }
+  // Plain http to this machine is how a local stand-in is reached; from a Lambda it reaches nothing.
+  if (chat.slack && isLoopbackHttp(chat.slack.apiUrl)) {
+    throw new Error(`ticketingConfig.chat.slack.apiUrl: ${chat.slack.apiUrl} is a loopback address, for local use only; a deployed stack talks to https://slack.com/api (leave apiUrl out)`);
   }
   const channels = [chat.slack, chat.teams].filter((c) => c !== undefined);
   if (!channels.length) return null;

@@ -259,6 +259,11 @@ describe('TicketingStack chat: when not configured, and what is refused', () => 
     );
   });
 
+  it("refuses a loopback Slack API address, which is for local use only", () => {
+    const chat = { slack: { secretArn: SLACK_SECRET, channel: 'C0123ABCDEF', apiUrl: 'http://127.0.0.1:9999/api' } };
+    expect(() => synth('dev', { chat })).toThrow('ticketingConfig.chat.slack.apiUrl: http://127.0.0.1:9999/api is a loopback address, for local use only; a deployed stack talks to https://slack.com/api (leave apiUrl out)');
+  });
+
   it('names every inline secret at once', () => {
     const chat = { slack: { botToken: 'xoxb-1234-5678-abcdef', channel: 'C0123ABCDEF', signingSecret: '8f742231b10e8888abcd99yyyzzz85a5' }, teams: { webhookUrl: 'https://example.org/hook' } };
     expect(() => synth('dev', { chat })).toThrow(/never inline \(chat\.slack\.botToken, chat\.slack\.signingSecret, chat\.teams\.webhookUrl\)/);
