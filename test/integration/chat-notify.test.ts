@@ -187,6 +187,19 @@ describe('when a chat service refuses or fails', () => {
     expect((await notifyChat(event, config, d))[0]).toMatchObject({ outcome: 'failed' });
   });
 
+  it('reads the secret again after a refusal, so a replaced token is used by the next event', async () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/slack-AbCdEf';
+    const config = configWith({ slack: { secretArn: arn, channel: CHANNEL, apiUrl: chat.slackApiUrl } });
+    let secret = JSON.stringify({ botToken: 'xoxb-revoked-token' });
+    const reads: string[] = [];
+    const readSecret = async (asked: string) => (reads.push(asked), secret);
+    expect((await notifyChat(ticketEvent('ticket.created'), config, deps(undefined, { readSecret }).d))[0]).toMatchObject({ outcome: 'failed' });
+    secret = JSON.stringify({ botToken: chat.botToken });
+    expect((await notifyChat(ticketEvent('ticket.created'), config, deps(undefined, { readSecret }).d))[0]).toMatchObject({ outcome: 'posted' });
+    expect((await notifyChat(ticketEvent('ticket.created'), config, deps(undefined, { readSecret }).d))[0]).toMatchObject({ outcome: 'posted' });
+    expect(reads).toEqual([arn, arn]);
+  });
+
   it('never repeats a post whose answer was lost', async () => {
     const config = configWith({ slack: { webhookUrl: chat.slackWebhookUrl } });
     const lost: typeof fetch = async (input, init) => {
