@@ -222,8 +222,11 @@ export async function runStaleJob(ports: StaleJobPorts, config: Config, book: Ad
   return { result, digestHtml };
 }
 
+/** Whole hours idle, as chat shows them. */
+const wholeIdleHours = (t: Ticket, now: Date) => Math.floor(idleHours(t, now));
+
 function staleEventEffect(t: Ticket, id: string, now: Date): PlannedEffect {
-  const hours = idleHours(t, now);
+  const hours = wholeIdleHours(t, now);
   const event: TicketEventMessage = {
     id,
     type: 'ticket.stale',
@@ -244,7 +247,7 @@ function staleEventEffect(t: Ticket, id: string, now: Date): PlannedEffect {
 /** The digest's summary for chat: its counts, and the longest-idle stale tickets. */
 function digestEvent(id: string, subject: string, stale: Ticket[], unreachable: number, undelivered: number, openIncidents: number, now: Date): DigestEventMessage {
   const top = stale
-    .map((t) => ({ ticketId: t.id, subject: t.subject, priority: t.priority, idleHours: idleHours(t, now) }))
+    .map((t) => ({ ticketId: t.id, subject: t.subject, priority: t.priority, idleHours: wholeIdleHours(t, now) }))
     .sort((a, b) => b.idleHours - a.idleHours)
     .slice(0, 10);
   return { id, type: 'digest.sent', subject, stale: stale.length, unreachable, undelivered, openIncidents, top, why: `the ${now.toISOString().slice(0, 10)} digest was mailed`, at: now.toISOString() };

@@ -458,7 +458,12 @@ describe('the bundled Lambdas on moto', () => {
     const digest = await takeMail();
     expect(digest.map((m) => ({ to: m.to, subject: m.subject }))).toEqual([{ to: 'it-team@northwind.example', subject: run.result.digest.subject }]);
     expectSentAs(digest, sendAsPatterns(base, base.functions.stale));
-    expect(await takeEvents()).toEqual([]);
+    // For chat: the ticket going stale, and the digest's summary.
+    const events = (await takeEvents()).map((e) => ({ type: e.type, message: e.message })).sort((a, b) => a.type.localeCompare(b.type));
+    expect(events).toEqual([
+      { type: 'digest.sent', message: expect.objectContaining({ subject: run.result.digest.subject, stale: 1, top: [expect.objectContaining({ ticketId: 'TKT-1', idleHours: 240 })] }) },
+      { type: 'ticket.stale', message: expect.objectContaining({ ticketId: 'TKT-1', idleHours: 240, why: 'no activity for 240 hours' }) },
+    ]);
 
     // Scheduler's retry of the same run carries the same time: the same slot, done already.
     const again = await stale.invoke(input);
