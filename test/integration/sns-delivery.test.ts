@@ -33,7 +33,7 @@ function recorder(fail: (seq: number, attempt: number) => boolean = () => false)
 }
 
 const until = async (done: () => boolean) => {
-  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(done()).toBe(true);
 };
 
