@@ -150,6 +150,7 @@ async function press(payload: Record<string, unknown>): Promise<{ status: number
 
 /** /ticket as Slack sends it; returns the JSON answer (checked against Block Kit). */
 async function slash(slackUser: string, text: string): Promise<{ response_type: string; text: string; blocks?: any[] }> {
+  const since = chat.posts.length;
   const response = await slackPost(
     '/slack/commands',
     form({
@@ -169,8 +170,9 @@ async function slash(slackUser: string, text: string): Promise<{ response_type: 
     }),
   );
   expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  const answer = (await response.json()) as { response_type: string; text: string; blocks?: any[] };
+  // An answer later than Slack waits for (a very busy machine) goes to response_url instead.
+  const late = !/^application\/json/.test(response.headers.get('content-type') ?? '');
+  const answer = (late ? chat.posts.slice(since).find((p) => p.kind === 'slack-response')!.body : await response.json()) as { response_type: string; text: string; blocks?: any[] };
   expect(validateSlackMessage(answer)).toEqual([]);
   expect(answer.response_type).toBe('ephemeral');
   return answer;
