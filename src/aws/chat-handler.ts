@@ -9,7 +9,7 @@
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Config } from '../config.js';
 import { notifyChat, type ChatDelivery, type ChatDeps } from '../chat/notifier.js';
-import type { PublishedEvent } from '../pipeline/ticket-events.js';
+import { isIncidentEvent, type PublishedEvent } from '../pipeline/ticket-events.js';
 import { chatCounts, type ChatOutcomeCounts } from './chat-metrics.js';
 import { redactAddresses } from './redact.js';
 import { readTopicDelivery } from './sns-ticket-events.js';
@@ -71,7 +71,7 @@ export async function handleChatEvent(event: unknown, setup: ChatHandlerSetup): 
 
 /** The ticket or incident an event is about, for the log line. */
 function aboutOf(event: PublishedEvent): string | null {
-  if ('incidentId' in event) return event.incidentId;
+  if (isIncidentEvent(event)) return event.incidentId;
   if ('ticketId' in event) return event.ticketId;
   return null;
 }

@@ -4,7 +4,7 @@
  * subscription's filter policy can pick e.g. only urgent tickets for paging.
  */
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import { EventPublishError, type DigestEventMessage, type IncidentEventMessage, type PublishedEvent, type TicketEventMessage, type TicketEventPublisher } from '../pipeline/ticket-events.js';
+import { EventPublishError, isIncidentEvent, type DigestEventMessage, type IncidentEventMessage, type PublishedEvent, type TicketEventMessage, type TicketEventPublisher } from '../pipeline/ticket-events.js';
 import { sdkFailure } from './sdk-error.js';
 import { redactAddresses } from './redact.js';
 
@@ -53,7 +53,7 @@ export function snsSubject(event: SubjectSource): string {
 type SubjectSource = Pick<TicketEventMessage, 'ticketId' | 'type' | 'subject'> | IncidentEventMessage | DigestEventMessage;
 
 function eventSubjectParts(event: SubjectSource): { id: string | null; title: string } {
-  if ('incidentId' in event) return { id: event.incidentId, title: event.title };
+  if (isIncidentEvent(event)) return { id: event.incidentId, title: event.title };
   if (event.type === 'digest.sent') return { id: null, title: event.subject };
   return { id: event.ticketId, title: event.subject };
 }

@@ -3,7 +3,7 @@
  * thread can hang under), or a reply under the message the channel already has about the
  * ticket or incident. Pure: the caller reads what the channel was told from the store.
  */
-import type { PublishedEvent } from '../pipeline/ticket-events.js';
+import { isIncidentEvent, type PublishedEvent } from '../pipeline/ticket-events.js';
 import type { ChatEventKind } from './config.js';
 
 export interface ChannelWants {
@@ -26,12 +26,13 @@ export type ChatRoute =
 export type NotPostedWhy =
   | { kind: 'event-not-wanted'; event: ChatEventKind }
   | { kind: 'priority-not-wanted'; priority: string | null }
-  | { kind: 'not-told-before' };
+  | { kind: 'not-told-before' }
+  | { kind: 'told-as-incident'; incidentId: string };
 
 /** The thread an event belongs to: its ticket's or its incident's; null for the digest. */
 export function threadSubject(event: PublishedEvent): string | null {
   if (event.type === 'digest.sent') return null;
-  if ('incidentId' in event) return event.incidentId;
+  if (isIncidentEvent(event)) return event.incidentId;
   return event.ticketId;
 }
 
@@ -49,6 +50,8 @@ export function routeEvent(event: PublishedEvent, wants: ChannelWants, history: 
       return history.told ? reply : fresh;
     case 'ticket.created':
       if (!wanted('new-ticket')) return notWanted('new-ticket');
+      // A report that joined an incident is told of in the incident's message, not again on its own.
+      if (event.incidentId && wanted('incident')) return { post: false, why: { kind: 'told-as-incident', incidentId: event.incidentId } };
       return wantedPriority(event.priority) ? fresh : { post: false, why: { kind: 'priority-not-wanted', priority: event.priority } };
     case 'ticket.updated': {
       if (history.told) return wanted('update') ? reply : notWanted('update');
@@ -71,5 +74,6 @@ function notWanted(event: ChatEventKind): ChatRoute {
 export function notPostedWords(why: NotPostedWhy): string {
   if (why.kind === 'event-not-wanted') return `the channel does not take "${why.event}" events`;
   if (why.kind === 'priority-not-wanted') return `the channel takes new tickets of other priorities (this one is ${why.priority ?? 'not triaged'})`;
+  if (why.kind === 'told-as-incident') return `it is a report of ${why.incidentId}, which the channel is told about instead`;
   return 'the channel was not told about this ticket, and the change did not raise it to a priority it takes';
 }

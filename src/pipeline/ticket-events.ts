@@ -37,6 +37,8 @@ export interface TicketEventMessage {
   at: string;
   /** ticket.created: the start of what the requester wrote (at most 300 characters). */
   excerpt?: string | null;
+  /** ticket.created: the incident it joined (`INC-3`), whose own event tells of it; null: none. */
+  incidentId?: string | null;
   /** ticket.updated: what changed, as data. */
   changes?: TicketFieldChange[];
   /** ticket.stale: hours since the ticket last moved. */
@@ -80,6 +82,10 @@ export interface DigestEventMessage {
 
 /** Everything published on the events topic. */
 export type PublishedEvent = TicketEventMessage | IncidentEventMessage | DigestEventMessage;
+
+export function isIncidentEvent(event: { type: string }): event is IncidentEventMessage {
+  return event.type === 'incident.opened' || event.type === 'incident.updated';
+}
 
 export interface TicketEventPublisher {
   publish(event: PublishedEvent): Promise<void>;

@@ -58,7 +58,15 @@ describe('the events chat is fed from', () => {
       clock.advance(3 * 60_000);
       await deliverAsSes(incidentMail(prefix), {}, deps);
     }
-    const incidents = (await publishedSince(before)).filter((e) => e.type.startsWith('incident.'));
+    const published = await publishedSince(before);
+    // The report that formed the incident, and the one that joined it, say so: chat tells of them in the incident's message.
+    expect(published.filter((e) => e.type === 'ticket.created').map((e) => [(e as { ticketId: string }).ticketId, (e as { incidentId: string | null }).incidentId])).toEqual([
+      ['TKT-1', null],
+      ['TKT-2', null],
+      ['TKT-3', 'INC-1'],
+      ['TKT-4', 'INC-1'],
+    ]);
+    const incidents = published.filter((e) => e.type.startsWith('incident.'));
     expect(incidents).toEqual([
       expect.objectContaining({ type: 'incident.opened', incidentId: 'INC-1', tickets: ['TKT-1', 'TKT-2', 'TKT-3'], reporters: 3, ticketId: 'TKT-3' }),
       expect.objectContaining({ type: 'incident.updated', incidentId: 'INC-1', tickets: ['TKT-1', 'TKT-2', 'TKT-3', 'TKT-4'], reporters: 4, ticketId: 'TKT-4' }),

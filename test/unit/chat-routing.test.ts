@@ -49,6 +49,12 @@ describe('which events a chat channel is told, and where', () => {
     expect(routeEvent(ticket('ticket.stale', { priority: 'P2' }), wants, fresh)).toMatchObject({ post: true, startsThread: true });
   });
 
+  it('does not post a report that joined an incident on its own, where the channel is told of the incident', () => {
+    const joined = ticket('ticket.created', { incidentId: 'INC-3' });
+    expect(routeEvent(joined, wants, fresh)).toEqual({ post: false, why: { kind: 'told-as-incident', incidentId: 'INC-3' } });
+    expect(routeEvent(joined, { ...wants, events: ['new-ticket'] }, fresh)).toMatchObject({ post: true });
+  });
+
   it('opens an incident thread, and threads its updates', () => {
     const opened: PublishedEvent = { id: 'i1', type: 'incident.opened', incidentId: 'INC-3', title: 'Wi-Fi down (floor 3)', tickets: ['TKT-1', 'TKT-2', 'TKT-3'], reporters: 3, ticketId: 'TKT-3', why: 'formed', at: '2026-12-07T08:00:00.000Z' };
     expect(threadSubject(opened)).toBe('INC-3');

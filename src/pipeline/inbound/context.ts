@@ -95,7 +95,7 @@ export function deliveryPlan(d: Delivery, effects: PlannedEffect[], decision?: A
   return { key: deliveryPlanKey(d.ownKey), createdAt: d.now.toISOString(), receiptIds: receiptIds(d.msg), effects, ...(decision ? { decision } : {}) };
 }
 
-export function eventEffect(type: TicketEventType, ticket: Ticket, why: string, d: Delivery, more: Partial<Pick<TicketEventMessage, 'excerpt' | 'changes'>> = {}): PlannedEffect {
+export function eventEffect(type: TicketEventType, ticket: Ticket, why: string, d: Delivery, more: Partial<Pick<TicketEventMessage, 'excerpt' | 'changes' | 'incidentId'>> = {}): PlannedEffect {
   return planned('event', {
     type: 'event',
     event: {

@@ -77,7 +77,7 @@ export async function openTicket(route: Extract<Route, { kind: 'new-ticket' }>, 
     incident ? incident.staffMail : planStaffNotice(ticket, headline, visible, noticeCause(ticket, d), shared(d), [...forwardRemarks(route), ...afterResolvedWords(ticket.outage ?? null)]),
     ...(incident?.known ?? []),
     ...(incident ? [incident.event] : []),
-    eventEffect('ticket.created', ticket, opened, d, { excerpt: eventExcerpt(visible) }),
+    eventEffect('ticket.created', ticket, opened, d, { excerpt: eventExcerpt(visible), incidentId: incident?.incident.id ?? null }),
     ...(warning ? [warning] : []),
   ]);
   // The receipts count only once the ticket holds its number and the plan is there (redelivery.ts).
