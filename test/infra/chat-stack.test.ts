@@ -4,39 +4,18 @@
  * alarms, reading exactly the channels' secrets; without, none of it. Bundling is skipped
  * (test/infra/bundle.test.ts bundles for real).
  */
-import { App, type CfnElement } from 'aws-cdk-lib';
+import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
-import { readSettings } from '../../infra/context.js';
-import { FEATURE_FLAGS } from '../../infra/flags.js';
-import { TicketingStack } from '../../infra/ticketing-stack.js';
+import { flatten, synthStack } from '../support/synth-stack.js';
 
-const BASE = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example', staff: 'alex.kim@northwind.example,it.northwind.example' };
 /** Slack's secret by partial ARN (granted as name-??????), Teams' by complete ARN. */
 const SLACK_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/slack';
 const TEAMS_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/teams-AbCdEf';
 const SLACK_AND_TEAMS = { chat: { slack: { channel: 'C0123ABCDEF', secretArn: SLACK_SECRET }, teams: { secretArn: TEAMS_SECRET, events: ['incident', 'digest'] } } };
 
-function synth(stage: 'dev' | 'prod', ticketingConfig?: Record<string, unknown>) {
-  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [] } });
-  const settings = readSettings(app.node, { ...BASE, stage });
-  const stack = new TicketingStack(app, `Ticketing-${stage}`, { settings, env: { region: settings.region }, ...(ticketingConfig ? { ticketingConfig } : {}) });
-  return { stack, template: Template.fromStack(stack) };
-}
-
-/** Evaluates the Fn::Join/Ref/GetAtt of a value into a plain string with named stand-ins. */
-function flatten(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, unknown>;
-  if (v.Ref) return `REF:${String(v.Ref)}`;
-  if (v['Fn::GetAtt']) return `ATT:${(v['Fn::GetAtt'] as string[]).join('.')}`;
-  if (v['Fn::Join']) {
-    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-    return parts.map(flatten).join(sep);
-  }
-  throw new Error(`cannot flatten ${JSON.stringify(value)}`);
-}
+const synth = (stage: 'dev' | 'prod', ticketingConfig?: Record<string, unknown>) => synthStack({ stage }, {}, ticketingConfig);
 
 /** The one function whose description starts so: its logical id and properties. */
 function fnNamed(template: Template, description: string) {

@@ -7,31 +7,13 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../src/aws/table.js';
 import { loadConfigFromEnv, parseConfig } from '../../src/config.js';
-import { ContextError, readSettings, skippedScheduleDays, type ContextKey } from '../../infra/context.js';
+import { ContextError, readSettings, skippedScheduleDays } from '../../infra/context.js';
 import { FEATURE_FLAGS } from '../../infra/flags.js';
 import { secretGrantArns, TicketingStack } from '../../infra/ticketing-stack.js';
+import { flatten, NORTHWIND_SETTINGS, synthStack } from '../support/synth-stack.js';
 
-const BASE = { domain: 'northwind.example', supportAddress: 'support@northwind.example', staffList: 'it-team@northwind.example', staff: 'alex.kim@northwind.example,it.northwind.example' };
-
-function synth(overrides: Partial<Record<ContextKey, unknown>> = {}, context: Record<string, unknown> = {}, ticketingConfig?: Record<string, unknown>) {
-  const app = new App({ context: { ...FEATURE_FLAGS, 'aws:cdk:bundling-stacks': [], ...context } });
-  const settings = readSettings(app.node, { ...BASE, ...overrides });
-  const stack = new TicketingStack(app, `Ticketing-${settings.stage}`, { settings, env: { region: settings.region }, ...(ticketingConfig ? { ticketingConfig } : {}) });
-  return { stack, template: Template.fromStack(stack) };
-}
-
-/** Evaluates the Fn::Join/Ref/GetAtt of an environment value into a plain string with named stand-ins. */
-function flatten(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const v = value as Record<string, unknown>;
-  if (v.Ref) return `REF:${String(v.Ref)}`;
-  if (v['Fn::GetAtt']) return `ATT:${(v['Fn::GetAtt'] as string[]).join('.')}`;
-  if (v['Fn::Join']) {
-    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-    return parts.map(flatten).join(sep);
-  }
-  throw new Error(`cannot flatten ${JSON.stringify(value)}`);
-}
+const BASE = NORTHWIND_SETTINGS;
+const synth = synthStack;
 
 /** The one function of that memory size (and, where two share it, whose description starts so). */
 function functionBy(template: Template, memorySize: number, description?: string) {

@@ -4,52 +4,23 @@
  * for on 127.0.0.1 (test/support/fake-chat.ts). The channels' secrets come through the secret
  * reader, as on AWS; only that port is a stand-in for Secrets Manager.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChatRetryLaterError, handleChatEvent, type ChatHandlerSetup } from '../../src/aws/chat-handler.js';
-import { DynamoChatPosts } from '../../src/aws/dynamo-chat.js';
 import { UnknownEventError } from '../../src/aws/events.js';
 import { parseConfig } from '../../src/config.js';
 import type { PublishedEvent, TicketEventMessage } from '../../src/pipeline/ticket-events.js';
-import { startFakeChat, type FakeChat } from '../support/fake-chat.js';
-import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
+import { freshTicketEvent } from '../support/chat-examples.js';
+import { useStackAndChat } from '../support/chat-fixture.js';
 
 const SLACK_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/slack-AbCdEf';
 const TEAMS_SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/teams-AbCdEf';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:Ticketing-dev-TicketEvents';
 const CHANNEL = 'C0123ABCDEF';
 
-let fixture: StackFixture;
-let chat: FakeChat;
+const env = useStackAndChat();
+const ticketCreated = (more: Partial<TicketEventMessage> = {}) => freshTicketEvent('ticket.created', { id: `mail:lambda-${++n}/event`, ...more });
 let n = 0;
 
-beforeAll(async () => {
-  fixture = await withLocalStack();
-  chat = await startFakeChat();
-});
-afterAll(async () => {
-  await chat?.close();
-  await fixture?.cleanup();
-});
-afterEach(() => expect(chat.rejected).toEqual([]));
-
-function ticketCreated(more: Partial<TicketEventMessage> = {}): TicketEventMessage {
-  n++;
-  return {
-    id: `mail:lambda-${n}/event`,
-    type: 'ticket.created',
-    ticketId: `TKT-${500 + n}`,
-    subject: 'Outlook keeps asking for my password',
-    status: 'open',
-    priority: 'P1',
-    category: 'accounts',
-    requester: 'ana.souza@northwind.example',
-    assignee: null,
-    why: 'opened from a mail',
-    at: '2026-12-07T08:00:00.000Z',
-    excerpt: 'Since the update this morning Outlook asks for my password every few minutes.',
-    ...more,
-  };
-}
 
 /** The Lambda event SNS invokes a subscribed function with: one record per message. */
 function snsEvent(...messages: string[]) {
@@ -76,19 +47,19 @@ function setUp() {
   const config = parseConfig({
     supportAddresses: ['help@northwind.example'],
     teamName: 'Northwind IT',
-    chat: { slack: { secretArn: SLACK_SECRET, channel: CHANNEL, apiUrl: chat.slackApiUrl }, teams: { secretArn: TEAMS_SECRET }, retrySeconds: 0 },
-    aws: fixture.config.aws,
+    chat: { slack: { secretArn: SLACK_SECRET, channel: CHANNEL, apiUrl: env.chat.slackApiUrl }, teams: { secretArn: TEAMS_SECRET }, retrySeconds: 0 },
+    aws: env.fixture.config.aws,
   });
   const secrets = new Map([
-    [SLACK_SECRET, JSON.stringify({ botToken: chat.botToken })],
-    [TEAMS_SECRET, JSON.stringify({ webhookUrl: chat.teamsWebhookUrl })],
+    [SLACK_SECRET, JSON.stringify({ botToken: env.chat.botToken })],
+    [TEAMS_SECRET, JSON.stringify({ webhookUrl: env.chat.teamsWebhookUrl })],
   ]);
   const lines: { level: string; message: string; attributes: Record<string, unknown> }[] = [];
   const counted: Record<string, number> = {};
   const setup: ChatHandlerSetup = {
     config,
     deps: {
-      store: new DynamoChatPosts(fixture.clients.doc, fixture.config.aws.tableName),
+      store: env.posts(),
       clock: { now: () => new Date() },
       readSecret: async (arn) => secrets.get(arn) ?? Promise.reject(new Error(`no secret ${arn}`)),
       log: () => undefined,
@@ -103,14 +74,14 @@ function setUp() {
   return { setup, lines, counted };
 }
 
-const postsSince = (since: number) => chat.posts.slice(since).map((p) => p.kind);
+const postsSince = (since: number) => env.chat.posts.slice(since).map((p) => p.kind);
 
 describe('the chat Lambda handler', () => {
   it('posts a ticket event from SNS to Slack and Teams, one log line per channel, and counts them', async () => {
     // Prepare
     const { setup, lines, counted } = setUp();
     const event = ticketCreated();
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
 
     // Act
     const summary = await handleChatEvent(snsEvent(JSON.stringify(event)), setup);
@@ -118,7 +89,7 @@ describe('the chat Lambda handler', () => {
     // Assess
     expect(summary).toEqual({ events: 1, unreadable: 0, outcomes: { posted: 2 } });
     expect(postsSince(since)).toEqual(['slack-api', 'teams']);
-    expect(JSON.stringify(chat.posts[since]!.body)).toContain(event.ticketId);
+    expect(JSON.stringify(env.chat.posts[since]!.body)).toContain(event.ticketId);
     const messageId = snsEvent('').Records[0]!.Sns.MessageId;
     expect(lines).toEqual([
       { level: 'INFO', message: 'chat delivery', attributes: { messageId, eventId: event.id, type: 'ticket.created', about: event.ticketId, channel: 'slack', outcome: 'posted', why: 'as a new message' } },
@@ -134,7 +105,7 @@ describe('the chat Lambda handler', () => {
     const { setup, counted } = setUp();
     const message = JSON.stringify(ticketCreated());
     await handleChatEvent(snsEvent(message), setup);
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
 
     // Act
     const again = await handleChatEvent(snsEvent(message), setup);
@@ -149,7 +120,7 @@ describe('the chat Lambda handler', () => {
     // Prepare
     const { setup, lines, counted } = setUp();
     const good = ticketCreated();
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
 
     // Act
     const summary = await handleChatEvent(snsEvent('{not json', JSON.stringify({ id: 'x-1', type: 'ticket.exploded', at: 'now' }), JSON.stringify(good)), setup);
@@ -169,8 +140,8 @@ describe('the chat Lambda handler', () => {
     // Prepare
     const { setup, lines, counted } = setUp();
     const message = JSON.stringify(ticketCreated());
-    chat.failNext('teams', [{ status: 503 }]);
-    const since = chat.posts.length;
+    env.chat.failNext('teams', [{ status: 503 }]);
+    const since = env.chat.posts.length;
 
     // Act
     const first = handleChatEvent(snsEvent(message), setup);

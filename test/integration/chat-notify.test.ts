@@ -4,60 +4,31 @@
  * no double posts on redelivery, retries on 429/5xx with Retry-After, and faults injected between
  * the post and its record.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoChatPosts } from '../../src/aws/dynamo-chat.js';
+import { describe, expect, it } from 'vitest';
 import { notifyChat, type ChatDeps } from '../../src/chat/notifier.js';
 import type { ChatPostStore } from '../../src/chat/post-store.js';
 import { parseConfig, type Config } from '../../src/config.js';
-import type { PublishedEvent, TicketEventMessage } from '../../src/pipeline/ticket-events.js';
-import { startFakeChat, type FakeChat } from '../support/fake-chat.js';
-import { withLocalStack, type StackFixture } from '../support/stack-fixture.js';
+import type { PublishedEvent } from '../../src/pipeline/ticket-events.js';
+import { freshTicketEvent } from '../support/chat-examples.js';
+import { useStackAndChat } from '../support/chat-fixture.js';
 
-let fixture: StackFixture;
-let chat: FakeChat;
+const env = useStackAndChat();
+const ticketEvent = freshTicketEvent;
 let n = 0;
-
-beforeAll(async () => {
-  fixture = await withLocalStack();
-  chat = await startFakeChat();
-});
-afterAll(async () => {
-  await chat?.close();
-  await fixture?.cleanup();
-});
-afterEach(() => expect(chat.rejected).toEqual([]));
 
 const CHANNEL = 'C0123456789';
 
 function configWith(chatConfig: Record<string, unknown>): Config {
-  return parseConfig({ supportAddresses: ['help@northwind.example'], teamName: 'Northwind IT', chat: chatConfig, aws: fixture.config.aws });
+  return parseConfig({ supportAddresses: ['help@northwind.example'], teamName: 'Northwind IT', chat: chatConfig, aws: env.fixture.config.aws });
 }
 
 function bot(extra: Record<string, unknown> = {}) {
-  return { slack: { botToken: chat.botToken, channel: CHANNEL, apiUrl: chat.slackApiUrl, signingSecret: 'a-signing-secret-of-some-length', ...extra } };
+  return { slack: { botToken: env.chat.botToken, channel: CHANNEL, apiUrl: env.chat.slackApiUrl, signingSecret: 'a-signing-secret-of-some-length', ...extra } };
 }
 
-function ticketEvent(type: TicketEventMessage['type'], more: Partial<TicketEventMessage> = {}): TicketEventMessage {
-  n++;
-  return {
-    id: `mail:test-${n}/event`,
-    type,
-    ticketId: `TKT-${100 + n}`,
-    subject: 'VPN drops every few minutes',
-    status: 'open',
-    priority: 'P1',
-    category: 'network',
-    requester: 'ana.souza@northwind.example',
-    assignee: null,
-    why: 'opened from a mail',
-    at: '2026-12-07T08:00:00.000Z',
-    excerpt: 'Since this morning the VPN drops every few minutes and I cannot reach the file server.',
-    ...more,
-  };
-}
 
 /** A clock that the retry waits move forward, so no test sleeps. */
-function deps(store: ChatPostStore = new DynamoChatPosts(fixture.clients.doc, fixture.config.aws.tableName), more: Partial<ChatDeps> = {}) {
+function deps(store: ChatPostStore = env.posts(), more: Partial<ChatDeps> = {}) {
   let now = Date.parse('2026-12-07T08:00:00.000Z');
   const waits: number[] = [];
   const lines: string[] = [];
@@ -75,13 +46,13 @@ function deps(store: ChatPostStore = new DynamoChatPosts(fixture.clients.doc, fi
   return { d, waits, lines };
 }
 
-const postsOf = (kind: string, since: number) => chat.posts.slice(since).filter((p) => p.kind === kind);
+const postsOf = (kind: string, since: number) => env.chat.posts.slice(since).filter((p) => p.kind === kind);
 
 describe('posting ticket events to Slack and Teams', () => {
   it('posts a new P1 to Slack and Teams, and threads its update under the first Slack message', async () => {
-    const config = configWith({ ...bot(), teams: { webhookUrl: chat.teamsWebhookUrl } });
+    const config = configWith({ ...bot(), teams: { webhookUrl: env.chat.teamsWebhookUrl } });
     const { d } = deps();
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
     const created = ticketEvent('ticket.created');
     expect(await notifyChat(created, config, d)).toEqual([
       { channel: 'slack', outcome: 'posted', why: 'as a new message' },
@@ -100,32 +71,32 @@ describe('posting ticket events to Slack and Teams', () => {
   });
 
   it('posts an event once however often it is delivered', async () => {
-    const config = configWith({ ...bot(), teams: { webhookUrl: chat.teamsWebhookUrl } });
+    const config = configWith({ ...bot(), teams: { webhookUrl: env.chat.teamsWebhookUrl } });
     const { d } = deps();
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
     const event = ticketEvent('ticket.created');
     await notifyChat(event, config, d);
     const again = await Promise.all([notifyChat(event, config, d), notifyChat(event, config, d)]);
     expect(again.flat().map((o) => o.outcome)).toEqual(['already-posted', 'already-posted', 'already-posted', 'already-posted']);
-    expect(chat.posts.length - since).toBe(2);
+    expect(env.chat.posts.length - since).toBe(2);
   });
 
   it('leaves out what a channel did not ask for, and says why', async () => {
-    const config = configWith({ slack: { webhookUrl: chat.slackWebhookUrl, events: ['digest'] }, teams: { webhookUrl: chat.teamsWebhookUrl, priorities: ['P1'] } });
+    const config = configWith({ slack: { webhookUrl: env.chat.slackWebhookUrl, events: ['digest'] }, teams: { webhookUrl: env.chat.teamsWebhookUrl, priorities: ['P1'] } });
     const { d } = deps();
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
     const outcomes = await notifyChat(ticketEvent('ticket.created', { priority: 'P2' }), config, d);
     expect(outcomes).toEqual([
       { channel: 'slack', outcome: 'not-wanted', why: 'the channel does not take "new-ticket" events' },
       { channel: 'teams', outcome: 'not-wanted', why: 'the channel takes new tickets of other priorities (this one is P2)' },
     ]);
-    expect(chat.posts.length).toBe(since);
+    expect(env.chat.posts.length).toBe(since);
   });
 
   it('posts through an incoming webhook, where an update comes as its own message', async () => {
-    const config = configWith({ slack: { webhookUrl: chat.slackWebhookUrl } });
+    const config = configWith({ slack: { webhookUrl: env.chat.slackWebhookUrl } });
     const { d } = deps();
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
     const created = ticketEvent('ticket.created');
     await notifyChat(created, config, d);
     await notifyChat(ticketEvent('ticket.updated', { ticketId: created.ticketId, status: 'resolved', changes: [{ field: 'status', from: 'open', to: 'resolved', by: 'lee@northwind.example' }] }), config, d);
@@ -133,9 +104,9 @@ describe('posting ticket events to Slack and Teams', () => {
   });
 
   it('posts the incident and digest summaries', async () => {
-    const config = configWith({ ...bot(), teams: { webhookUrl: chat.teamsWebhookUrl } });
+    const config = configWith({ ...bot(), teams: { webhookUrl: env.chat.teamsWebhookUrl } });
     const { d } = deps();
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
     const incident: PublishedEvent = { id: `inc-${++n}`, type: 'incident.opened', incidentId: `INC-${n}`, title: 'Wi-Fi down (floor 3, Malmö)', tickets: ['TKT-1', 'TKT-2', 'TKT-3'], reporters: 3, ticketId: 'TKT-3', why: 'formed from 3 reports', at: '2026-12-07T08:00:00.000Z' };
     const digest: PublishedEvent = { id: `digest-${++n}`, type: 'digest.sent', subject: 'IT digest: 2 stale tickets', stale: 2, unreachable: 0, undelivered: 1, openIncidents: 1, top: [{ ticketId: 'TKT-7', subject: 'Printer jam', priority: 'P3', idleHours: 80 }], why: 'mailed', at: '2026-12-07T08:00:00.000Z' };
     expect((await notifyChat(incident, config, d)).map((o) => o.outcome)).toEqual(['posted', 'posted']);
@@ -149,11 +120,11 @@ describe('posting ticket events to Slack and Teams', () => {
 
 describe('when a chat service refuses or fails', () => {
   it('waits out a 429 Retry-After and a 503 with backoff, then posts once', async () => {
-    const config = configWith({ ...bot(), teams: { webhookUrl: chat.teamsWebhookUrl } });
+    const config = configWith({ ...bot(), teams: { webhookUrl: env.chat.teamsWebhookUrl } });
     const { d, waits } = deps();
-    chat.failNext('slack-api', [{ status: 429, retryAfter: 3 }]);
-    chat.failNext('teams', [{ status: 503 }, { status: 502 }]);
-    const since = chat.posts.length;
+    env.chat.failNext('slack-api', [{ status: 429, retryAfter: 3 }]);
+    env.chat.failNext('teams', [{ status: 503 }, { status: 502 }]);
+    const since = env.chat.posts.length;
     const outcomes = await notifyChat(ticketEvent('ticket.created'), config, d);
     expect(outcomes.map((o) => o.outcome)).toEqual(['posted', 'posted']);
     expect(waits).toEqual([3000, 1000, 2000]);
@@ -162,11 +133,11 @@ describe('when a chat service refuses or fails', () => {
   });
 
   it('past its retry time leaves the post pending, and the next delivery posts it once', async () => {
-    const config = configWith({ slack: { webhookUrl: chat.slackWebhookUrl }, retrySeconds: 5 });
+    const config = configWith({ slack: { webhookUrl: env.chat.slackWebhookUrl }, retrySeconds: 5 });
     const { d } = deps();
-    chat.failNext('slack-webhook', [{ status: 429, retryAfter: 60 }]);
+    env.chat.failNext('slack-webhook', [{ status: 429, retryAfter: 60 }]);
     const event = ticketEvent('ticket.created');
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
     const [first] = await notifyChat(event, config, d);
     expect(first).toMatchObject({ outcome: 'retry-later' });
     expect(first!.why).toContain('rate-limiting us (429)');
@@ -189,25 +160,25 @@ describe('when a chat service refuses or fails', () => {
 
   it('reads the secret again after a refusal, so a replaced token is used by the next event', async () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ticketing/slack-AbCdEf';
-    const config = configWith({ slack: { secretArn: arn, channel: CHANNEL, apiUrl: chat.slackApiUrl } });
+    const config = configWith({ slack: { secretArn: arn, channel: CHANNEL, apiUrl: env.chat.slackApiUrl } });
     let secret = JSON.stringify({ botToken: 'xoxb-revoked-token' });
     const reads: string[] = [];
     const readSecret = async (asked: string) => (reads.push(asked), secret);
     expect((await notifyChat(ticketEvent('ticket.created'), config, deps(undefined, { readSecret }).d))[0]).toMatchObject({ outcome: 'failed' });
-    secret = JSON.stringify({ botToken: chat.botToken });
+    secret = JSON.stringify({ botToken: env.chat.botToken });
     expect((await notifyChat(ticketEvent('ticket.created'), config, deps(undefined, { readSecret }).d))[0]).toMatchObject({ outcome: 'posted' });
     expect((await notifyChat(ticketEvent('ticket.created'), config, deps(undefined, { readSecret }).d))[0]).toMatchObject({ outcome: 'posted' });
     expect(reads).toEqual([arn, arn]);
   });
 
   it('never repeats a post whose answer was lost', async () => {
-    const config = configWith({ slack: { webhookUrl: chat.slackWebhookUrl } });
+    const config = configWith({ slack: { webhookUrl: env.chat.slackWebhookUrl } });
     const lost: typeof fetch = async (input, init) => {
       await fetch(input, init);
       throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
     };
     const event = ticketEvent('ticket.created');
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
     const [first] = await notifyChat(event, config, deps(undefined, { fetch: lost }).d);
     expect(first).toMatchObject({ outcome: 'unconfirmed' });
     expect(first!.why).toContain('may have been posted');
@@ -217,7 +188,7 @@ describe('when a chat service refuses or fails', () => {
 
   it('a crash between the post and its record: the redelivery does not post again', async () => {
     const config = configWith(bot());
-    const real = new DynamoChatPosts(fixture.clients.doc, fixture.config.aws.tableName);
+    const real = env.posts();
     let crashed = false;
     const crashing: ChatPostStore = {
       getPost: (c, e) => real.getPost(c, e),
@@ -233,7 +204,7 @@ describe('when a chat service refuses or fails', () => {
       keepThread: (c, t, ts) => real.keepThread(c, t, ts),
     };
     const event = ticketEvent('ticket.created');
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
     expect((await notifyChat(event, config, deps(crashing).d))[0]).toMatchObject({ outcome: 'retry-later' });
     const [again] = await notifyChat(event, config, deps().d);
     expect(again).toMatchObject({ outcome: 'unconfirmed' });
@@ -241,10 +212,10 @@ describe('when a chat service refuses or fails', () => {
   });
 
   it('a crash while waiting to retry: the redelivery posts it', async () => {
-    const config = configWith({ slack: { webhookUrl: chat.slackWebhookUrl } });
-    chat.failNext('slack-webhook', [{ status: 500 }]);
+    const config = configWith({ slack: { webhookUrl: env.chat.slackWebhookUrl } });
+    env.chat.failNext('slack-webhook', [{ status: 500 }]);
     const event = ticketEvent('ticket.created');
-    const since = chat.posts.length;
+    const since = env.chat.posts.length;
     const dying = deps(undefined, { sleep: () => Promise.reject(new Error('the process died')) }).d;
     expect((await notifyChat(event, config, dying))[0]).toMatchObject({ outcome: 'retry-later' });
     expect((await notifyChat(event, config, deps().d))[0]).toMatchObject({ outcome: 'posted' });

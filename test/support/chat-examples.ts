@@ -166,3 +166,10 @@ export function hostileIncident(text: string): IncidentEventMessage {
 export function hostileDigest(text: string): DigestEventMessage {
   return { ...digestSent, subject: text, top: Array.from({ length: 10 }, (_, i) => ({ ticketId: `TKT-${i + 1}`, subject: text, priority: 'P1', idleHours: 100 + i })) };
 }
+
+let fresh = 0;
+/** A ticket event no test has used yet (its own event id and ticket), like the new P1 unless `more` says otherwise. */
+export function freshTicketEvent(type: TicketEventMessage['type'] = 'ticket.created', more: Partial<TicketEventMessage> = {}): TicketEventMessage {
+  fresh++;
+  return { ...newP1Ticket, id: `mail:fresh-${process.pid}-${fresh}/event`, type, ticketId: `TKT-${1000 + fresh}`, ...more };
+}
