@@ -45,7 +45,7 @@ export class DynamoChatPosts implements ChatPostStore {
     return (item?.ts as string | undefined) ?? null;
   }
 
-  async keepThread(channel: string, ticketId: string, ts: string, at = new Date().toISOString()): Promise<string> {
+  async keepThread(channel: string, ticketId: string, ts: string, at: string): Promise<string> {
     const kept = await conditional(
       this.table.put({
         Item: { ...keys.chatThread(channel, ticketId), type: 'chat-thread', channel, ticketId, ts, at, [TABLE_KEYS.ttl]: epoch(at) + 365 * DAY_SECONDS },

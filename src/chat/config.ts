@@ -87,5 +87,10 @@ export const chatSchema = z
   .prefault({});
 
 export type ChatConfig = z.infer<typeof chatSchema>;
+
+/** Whether any channel is configured: without one there is nothing to post to. */
+export function hasChatChannel(chat: ChatConfig): boolean {
+  return chat.slack !== undefined || chat.teams !== undefined;
+}
 export type SlackConfig = z.infer<typeof slackSchema>;
 export type TeamsConfig = z.infer<typeof teamsSchema>;

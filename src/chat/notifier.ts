@@ -55,10 +55,7 @@ interface Channel {
 
 export async function notifyChat(event: PublishedEvent, config: Config, deps: ChatDeps): Promise<ChatDelivery[]> {
   const out: ChatDelivery[] = [];
-  const configured: [ChatDelivery['channel'], () => Promise<Channel>][] = [];
-  if (config.chat.slack) configured.push(['slack', () => slackChannel(config, config.chat.slack!, deps)]);
-  if (config.chat.teams) configured.push(['teams', () => teamsChannel(config, config.chat.teams!, deps)]);
-  for (const [kind, open] of configured) {
+  for (const [kind, open] of configuredChannels(config, deps.readSecret)) {
     let delivery: ChatDelivery;
     try {
       delivery = await deliver(event, await open(), config, deps);
@@ -76,11 +73,12 @@ async function deliver(event: PublishedEvent, channel: Channel, config: Config, 
   const { store } = deps;
   const done = (outcome: ChatOutcome, why: string): ChatDelivery => ({ channel: channel.kind, outcome, why });
   const subject = threadSubject(event);
-  const kept = subject ? await store.threadOf(channel.name, subject) : null;
+  // Both reads at once: the record is only needed when the event is wanted, which is most of the time.
+  const [kept, earlier] = await Promise.all([subject ? store.threadOf(channel.name, subject) : null, store.getPost(channel.name, event.id)]);
   const route = routeEvent(event, channel.wants, { told: kept !== null, threadTs: kept !== null && kept !== TOLD_WITHOUT_THREAD ? kept : null });
   if (!route.post) return done('not-wanted', notPostedWords(route.why));
 
-  let record = await store.getPost(channel.name, event.id);
+  let record = earlier;
   const budgetEnds = deps.clock.now().getTime() + config.chat.retrySeconds * 1000;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (let wait = FIRST_BACKOFF_MS; ; wait *= 2) {
@@ -97,7 +95,7 @@ async function deliver(event: PublishedEvent, channel: Channel, config: Config, 
     const settled = settlement(channel, event.id, attempts, answer, deps.clock.now().toISOString());
     await store.settlePost(settled);
     if (answer.kind === 'taken') {
-      if (route.startsThread && subject) await store.keepThread(channel.name, subject, channel.threads && answer.ts ? answer.ts : TOLD_WITHOUT_THREAD);
+      if (route.startsThread && subject) await store.keepThread(channel.name, subject, channel.threads && answer.ts ? answer.ts : TOLD_WITHOUT_THREAD, settled.at);
       return done('posted', route.inThread ? `in the thread of ${subject}` : 'as a new message');
     }
     if (answer.kind === 'refused') channel.forget();
@@ -124,6 +122,15 @@ function settlement(channel: Channel, eventId: string, attempts: number, answer:
   }
 }
 
+/** The configured channels, each opened (its credentials read) only when an event needs it. */
+function configuredChannels(config: Config, readSecret: SecretReader | null): (readonly [ChatDelivery['channel'], () => Promise<Channel>])[] {
+  const { slack, teams } = config.chat;
+  return [
+    ...(slack ? [['slack', () => slackChannel(config, slack, readSecret)] as const] : []),
+    ...(teams ? [['teams', () => teamsChannel(config, teams, readSecret)] as const] : []),
+  ];
+}
+
 // The credentials are read once per process and config (a Lambda's warm starts share them); a
 // failed read is forgotten, so the next event reads again.
 const slackCache = new WeakMap<SlackConfig, Promise<SlackCredentials>>();
@@ -139,8 +146,8 @@ function once<K extends object, V>(cache: WeakMap<K, Promise<V>>, key: K, read: 
   return pending;
 }
 
-async function slackChannel(config: Config, slack: SlackConfig, deps: ChatDeps): Promise<Channel> {
-  const creds = await once(slackCache, slack, () => slackCredentials(slack, deps.readSecret));
+async function slackChannel(config: Config, slack: SlackConfig, readSecret: SecretReader | null): Promise<Channel> {
+  const creds = await once(slackCache, slack, () => slackCredentials(slack, readSecret));
   const view = chatView(config, creds.signingSecret !== null);
   const wants = { events: slack.events, priorities: slack.priorities };
   if (creds.botToken && creds.channel) {
@@ -170,8 +177,8 @@ async function slackChannel(config: Config, slack: SlackConfig, deps: ChatDeps):
   };
 }
 
-async function teamsChannel(config: Config, teams: TeamsConfig, deps: ChatDeps): Promise<Channel> {
-  const { webhookUrl } = await once(teamsCache, teams, () => teamsCredentials(teams, deps.readSecret));
+async function teamsChannel(config: Config, teams: TeamsConfig, readSecret: SecretReader | null): Promise<Channel> {
+  const { webhookUrl } = await once(teamsCache, teams, () => teamsCredentials(teams, readSecret));
   const view = chatView(config, false);
   return {
     kind: 'teams',
@@ -203,11 +210,7 @@ export async function testChatChannels(config: Config, deps: Pick<ChatDeps, 'rea
     excerpt: `This is a test from ${config.teamName}'s ticketing. New tickets, incidents, stale tickets and the daily digest will appear here as the channel's events say.`,
   };
   const out: ChatDelivery[] = [];
-  const opens: [ChatDelivery['channel'], () => Promise<Channel>][] = [];
-  const channelDeps = { ...deps, store: null as never, log: () => undefined };
-  if (config.chat.slack) opens.push(['slack', () => slackChannel(config, config.chat.slack!, channelDeps)]);
-  if (config.chat.teams) opens.push(['teams', () => teamsChannel(config, config.chat.teams!, channelDeps)]);
-  for (const [kind, open] of opens) {
+  for (const [kind, open] of configuredChannels(config, deps.readSecret)) {
     try {
       const answer = await postChat((await open()).request(sample, null), deps.fetch);
       out.push({ channel: kind, outcome: answer.kind === 'taken' ? 'posted' : answer.kind === 'lost' ? 'unconfirmed' : 'failed', why: answer.kind === 'taken' ? 'the test message was posted' : answer.why });

@@ -37,5 +37,5 @@ export interface ChatPostStore {
   /** The ts of the first Slack message about this ticket in this channel, or null. */
   threadOf(channel: string, ticketId: string): Promise<string | null>;
   /** Keeps `ts` as the ticket's thread in this channel unless one is kept already; returns the one kept. */
-  keepThread(channel: string, ticketId: string, ts: string): Promise<string>;
+  keepThread(channel: string, ticketId: string, ts: string, at: string): Promise<string>;
 }

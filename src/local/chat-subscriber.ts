@@ -10,11 +10,6 @@ import { notifyChat } from '../chat/notifier.js';
 import { publishedEventOf } from '../chat/published-event.js';
 import type { SnsSubscriber } from './sns-delivery.js';
 
-/** Whether any chat channel is configured. */
-export function chatConfigured(config: Config): boolean {
-  return config.chat.slack !== undefined || config.chat.teams !== undefined;
-}
-
 export function localChatSubscriber(config: Config, clients: () => Promise<AwsClients>, log: (line: string) => void): SnsSubscriber {
   return async (message) => {
     const event = publishedEventOf(message.message);

@@ -209,6 +209,5 @@ function chatLines(config: Config): string[] {
   const lines: string[] = [];
   if (slack) lines.push(`  Slack gets ${slack.events.join(', ')} (new tickets: ${slack.priorities.join(', ')})${slack.signingSecret || slack.secretArn ? `; its buttons and /ticket come in at ${config.web.baseUrl}/slack/actions and /slack/commands` : ''}.`);
   if (teams) lines.push(`  Teams gets ${teams.events.join(', ')} (new tickets: ${teams.priorities.join(', ')}).`);
-  if (lines.length && !config.events.snsTopicArn) lines.push('  Chat gets nothing: set events.snsTopicArn (any topic ARN in the region works locally).');
   return lines;
 }

@@ -22,7 +22,8 @@ import { finishUpgrade, missingIndexes, rebuildTable } from './table-upgrade.js'
 import type { Config } from '../config.js';
 import { startSesEndpoint, type SesEndpoint } from './ses-endpoint.js';
 import { startSnsEndpoint, type SnsEndpoint } from './sns-endpoint.js';
-import { chatConfigured, localChatSubscriber } from './chat-subscriber.js';
+import { localChatSubscriber } from './chat-subscriber.js';
+import { hasChatChannel } from '../chat/config.js';
 import { LOCAL_CREDENTIALS, S3rver } from './s3rver.js';
 
 export interface LocalEndpoints {
@@ -132,7 +133,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const config = options.config;
     const log = options.log ?? ((line: string) => console.error(line));
     const subscriber =
-      'chat' in config && chatConfigured(config)
+      'chat' in config && hasChatChannel(config.chat)
         ? localChatSubscriber(config, async () => (chatClients ??= createAwsClients(await up)), log)
         : undefined;
     if (subscriber && !(config as Config).events.snsTopicArn) log('chat: chat channels are configured but events.snsTopicArn is not, so no ticket events are published and nothing reaches chat (locally any topic ARN in the region works)');

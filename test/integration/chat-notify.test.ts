@@ -201,7 +201,7 @@ describe('when a chat service refuses or fails', () => {
         return real.settlePost(r);
       },
       threadOf: (c, t) => real.threadOf(c, t),
-      keepThread: (c, t, ts) => real.keepThread(c, t, ts),
+      keepThread: (c, t, ts, at) => real.keepThread(c, t, ts, at),
     };
     const event = ticketEvent('ticket.created');
     const since = env.chat.posts.length;

@@ -5,6 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { hasChatChannel } from '../../chat/config.js';
 import { loadConfigFromEnv } from '../../config.js';
 import { handleChatEvent } from '../chat-handler.js';
 import { createClients } from '../clients.js';
@@ -18,7 +19,7 @@ const logger = new Logger({ serviceName: METRIC_SERVICES.chat });
 const metrics = ticketingMetrics(METRIC_SERVICES.chat);
 // Bad configuration fails the cold start, loudly.
 const config = loadConfigFromEnv();
-if (!config.chat.slack && !config.chat.teams) throw new Error('TICKETING_CONFIG has no chat.slack or chat.teams block: the chat function has no channel to post to');
+if (!hasChatChannel(config.chat)) throw new Error('TICKETING_CONFIG has no chat.slack or chat.teams block: the chat function has no channel to post to');
 const { doc } = createClients({ region: config.aws.region });
 const setup = {
   config,

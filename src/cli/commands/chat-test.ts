@@ -1,3 +1,4 @@
+import { hasChatChannel } from '../../chat/config.js';
 import { readSecretString } from '../../aws/secret-string.js';
 import { testChatChannels } from '../../chat/notifier.js';
 import type { TargetedCommand } from '../command.js';
@@ -15,7 +16,7 @@ const NAMES = { slack: 'Slack', teams: 'Teams' } as const;
 /** `ticketing chat-test`: one sample message per configured channel, each answer in words. */
 async function chatTestRun(opts: Options, print: (line: string) => void): Promise<number> {
   const { config } = opts;
-  if (!config.chat.slack && !config.chat.teams) {
+  if (!hasChatChannel(config.chat)) {
     print('No chat channel is configured: set chat.slack or chat.teams in the config (see "Chat: Slack and Microsoft Teams" in the README).');
     return 1;
   }
